@@ -1,0 +1,133 @@
+//! The command line: global flags, the command tree, dispatch. Nothing else.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::commands;
+use crate::context::{Ctx, Globals, language};
+use crate::error::{Kind, Result};
+use crate::render::{Format, Lang};
+
+/// Accounts receivable for the one accountant who owns them.
+///
+/// Customers, invoices and payments in one local book; aging, late interest
+/// and the collection worklist computed exactly, as of any date.
+#[derive(Debug, Parser)]
+#[command(
+    name = "huikuan",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The book file [default: $HUIKUAN_DB, else <data dir>/book.sqlite]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Draw reports as of this date (2026-11-22, 2026/11/22, 20261122, today)
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format for lists and reports
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Language of output [default: $HUIKUAN_LANG, else from $LANG]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Answer yes to confirmations (also HUIKUAN_YES=1)
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Say nothing on stderr but warnings and errors
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a book
+    Init(commands::init::Args),
+    /// Customers, their aliases, accounts, contacts and credit
+    #[command(subcommand)]
+    Customer(commands::customer::Command),
+    /// Invoices and their installments
+    #[command(subcommand)]
+    Invoice(commands::invoice::Command),
+    /// Payments and their allocation to invoices
+    #[command(subcommand)]
+    Pay(commands::pay::Command),
+    /// Show the audit trail of changes to the book
+    Log(commands::log::Args),
+    /// Print a shell completion script
+    Completions(commands::completions::Args),
+}
+
+/// Parse the command line, run the command, print any error as one line per
+/// problem in the user's language, and return the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let lang = language(cli.global.lang);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind == Kind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let prefix = lang.pick("error: ", "错误：");
+            let mut err = std::io::stderr().lock();
+            for line in e.text(lang).lines() {
+                let _ = writeln!(err, "{prefix}{line}");
+            }
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let g = cli.global;
+    let globals = Globals {
+        db: g.db,
+        as_of: g.as_of,
+        format: g.format,
+        lang: g.lang,
+        yes: g.yes,
+        quiet: g.quiet,
+    };
+    if let Command::Completions(args) = &cli.command {
+        return commands::completions::run(args, &mut Cli::command());
+    }
+    let mut ctx = Ctx::new(&globals)?;
+    let result = match cli.command {
+        Command::Init(a) => commands::init::run(&mut ctx, a),
+        Command::Customer(c) => commands::customer::run(&mut ctx, c),
+        Command::Invoice(c) => commands::invoice::run(&mut ctx, c),
+        Command::Pay(c) => commands::pay::run(&mut ctx, c),
+        Command::Log(a) => commands::log::run(&mut ctx, a),
+        Command::Completions(_) => unreachable!("handled above"),
+    };
+    result?;
+    ctx.out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_tree_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,80 @@
+//! `huikuan customer edit`.
+
+use crate::commands::{amount_at_least_zero, score};
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::store::customers::{self, CustomerEdit};
+use crate::store::events;
+
+/// Change a customer's details; only the options given change.
+///
+/// Example:
+///   huikuan customer edit HW --terms 45 --limit 800000 --contact decision:李总
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Customer code
+    pub code: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Payment terms in days
+    #[arg(long, value_name = "DAYS")]
+    pub terms: Option<u32>,
+    /// Credit limit; `none` removes it
+    #[arg(long, value_name = "AMOUNT")]
+    pub limit: Option<String>,
+    /// Credit score 0–100
+    #[arg(long, value_name = "N")]
+    pub score: Option<u32>,
+    /// Set a contact: ROLE:NAME[:PHONE[:EMAIL]] (repeatable)
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Vec<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let limit = match a.limit.as_deref() {
+        None => None,
+        Some(l) if l.trim().eq_ignore_ascii_case("none") => Some(None),
+        Some(l) => Some(Some(amount_at_least_zero("--limit", l)?)),
+    };
+    let mut e = CustomerEdit {
+        name: a.name,
+        terms_days: a.terms,
+        credit_limit: limit,
+        credit_score: a.score.map(|s| score("--score", s)).transpose()?,
+        email: a.email,
+        phone: a.phone,
+        notes: a.notes,
+        contacts: Vec::new(),
+    };
+    for ct in &a.contact {
+        e.contacts.push(super::parse_contact(ct)?);
+    }
+    if e.is_empty() {
+        return Err(Error::usage(
+            "nothing to change: give at least one option (see huikuan customer edit --help)",
+            "没有要修改的内容：请至少给出一个选项（见 huikuan customer edit --help）",
+        ));
+    }
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let id = customers::require_id(&tx, &a.code)?;
+    customers::update(&tx, id, &e)?;
+    events::record(
+        &tx,
+        "customer edit",
+        &format!("edited customer {}", a.code),
+        None,
+    )?;
+    tx.commit()?;
+    ctx.note(
+        &format!("updated customer {}", a.code),
+        &format!("已更新客户 {}", a.code),
+    );
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! `huikuan customer list`.
+
+use serde::Serialize;
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::ledger::credit::Grade;
+use crate::render::{Cell, Format, Table, write_json};
+use crate::store::customers;
+
+/// List customers with grade, credit limit and balance.
+///
+/// Balance is open invoices minus unapplied credit. Example:
+///   huikuan customer list --format csv > customers.csv
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only customers on hold
+    #[arg(long)]
+    pub on_hold: bool,
+}
+
+/// One customer in `customer list --format json`.
+#[derive(Serialize)]
+struct Row {
+    code: String,
+    name: String,
+    grade: Option<&'static str>,
+    credit_limit: Option<Money>,
+    balance: Money,
+    on_hold: bool,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    let rows: Vec<Row> = customers::list(&tx)?
+        .into_iter()
+        .filter(|r| !a.on_hold || r.on_hold)
+        .map(|r| Row {
+            grade: r.credit_score.map(|s| Grade::from_score(s).letter()),
+            code: r.code,
+            name: r.name,
+            credit_limit: r.credit_limit,
+            balance: r.balances.net(),
+            on_hold: r.on_hold,
+        })
+        .collect();
+    if ctx.format == Format::Json {
+        return write_json(&mut ctx.out, &rows);
+    }
+    let mut t = Table::new(
+        ctx.lang,
+        &[
+            ("code", "代码"),
+            ("name", "名称"),
+            ("grade", "等级"),
+            ("credit limit", "信用额度"),
+            ("balance", "余额"),
+            ("on hold", "停止供货"),
+        ],
+    );
+    let yes = ctx.t("yes", "是").to_string();
+    for r in rows {
+        t.push(vec![
+            Cell::text(r.code),
+            Cell::text(r.name),
+            Cell::opt_text(r.grade),
+            Cell::opt_money(r.credit_limit),
+            Cell::Money(r.balance),
+            if r.on_hold {
+                Cell::text(yes.clone())
+            } else {
+                Cell::Empty
+            },
+        ]);
+    }
+    t.write(&mut ctx.out, ctx.format)
+}

@@ -1,0 +1,76 @@
+//! `huikuan customer …`: customers, aliases, bank accounts, contacts, credit.
+
+pub mod account;
+pub mod add;
+pub mod alias;
+pub mod edit;
+pub mod hold;
+pub mod import;
+pub mod list;
+pub mod show;
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::store::customers::{Contact, Role};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add a customer
+    Add(add::Args),
+    /// List customers with grade, limit and balance
+    List(list::Args),
+    /// Show one customer in full, with open invoices
+    Show(show::Args),
+    /// Change a customer's details
+    Edit(edit::Args),
+    /// Names the customer appears under on bank statements
+    #[command(subcommand)]
+    Alias(alias::Command),
+    /// Bank accounts the customer pays from
+    #[command(subcommand)]
+    Account(account::Command),
+    /// Put a customer on hold (stop supply): new invoices are refused
+    Hold(hold::HoldArgs),
+    /// Lift a hold
+    Release(hold::ReleaseArgs),
+    /// Import customers from a CSV file
+    Import(import::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
+    match c {
+        Command::Add(a) => add::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::Edit(a) => edit::run(ctx, a),
+        Command::Alias(c) => alias::run(ctx, c),
+        Command::Account(c) => account::run(ctx, c),
+        Command::Hold(a) => hold::run_hold(ctx, a),
+        Command::Release(a) => hold::run_release(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
+    }
+}
+
+/// Parse `--contact ROLE:NAME[:PHONE[:EMAIL]]`, e.g. `payer:王芳:13800000000:wang@example.com`.
+pub fn parse_contact(text: &str) -> Result<Contact> {
+    let mut parts = text.splitn(4, ':').map(str::trim);
+    let role = parts.next().and_then(Role::parse);
+    let name = parts.next().filter(|n| !n.is_empty());
+    let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
+    match (role, name) {
+        (Some(role), Some(name)) => Ok(Contact {
+            role,
+            name: name.to_string(),
+            phone: opt(parts.next()),
+            email: opt(parts.next()),
+        }),
+        _ => Err(Error::user(
+            format!(
+                "--contact: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"
+            ),
+            format!(
+                "--contact：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision、acceptance 或 payer"
+            ),
+        )),
+    }
+}

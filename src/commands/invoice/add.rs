@@ -1,0 +1,168 @@
+//! `huikuan invoice add`.
+
+use crate::commands::positive_amount;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::ledger::credit::{CreditRefusal, credit_check};
+use crate::ledger::schedule::build_schedule;
+use crate::store::invoices::{self, Kind, NewInvoice};
+use crate::store::{customers, events};
+
+/// Record an invoice.
+///
+/// Due in one installment after the customer's terms unless --due, --terms,
+/// --split or --installment say otherwise. Credit control refuses an invoice
+/// for a customer on hold, graded D, or pushed over its credit limit, unless
+/// --force (recorded in the log). Unapplied credit of the customer is applied
+/// to the new invoice unless --no-credit. Examples:
+///   huikuan invoice add INV-1001 HW 120000 --date 2026-11-01 --desc "服务器"
+///   huikuan invoice add INV-1002 HW 30000 --split 3
+///   huikuan invoice add INV-1003 HW 10000 --installment 2026-12-31:4000 --installment 2027-01-31:6000
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Invoice number (unique)
+    pub number: String,
+    /// Customer code
+    pub customer: String,
+    /// Amount, e.g. 12000 or 12,000.50
+    pub amount: String,
+    /// Issue date [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Due date of a single installment
+    #[arg(long, value_name = "DATE", conflicts_with = "terms")]
+    pub due: Option<String>,
+    /// Net days after the issue date [default: the customer's terms]
+    #[arg(long, value_name = "DAYS")]
+    pub terms: Option<u32>,
+    /// An installment DATE:AMOUNT (repeatable; they must add up to the amount)
+    #[arg(long, value_name = "DATE:AMOUNT")]
+    pub installment: Vec<String>,
+    /// N equal monthly installments, the first on the due date; remainder cents on the last
+    #[arg(long, value_name = "N")]
+    pub split: Option<u32>,
+    /// Early-payment discount PERCENT/DAYS, e.g. 2/10
+    #[arg(long, value_name = "P/D")]
+    pub discount: Option<String>,
+    /// Description
+    #[arg(long)]
+    pub desc: Option<String>,
+    /// Issue even if credit control refuses (recorded in the log)
+    #[arg(long)]
+    pub force: bool,
+    /// Do not apply the customer's unapplied credit to this invoice
+    #[arg(long)]
+    pub no_credit: bool,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let amount = positive_amount("AMOUNT", &a.amount)?;
+    let issue = match &a.date {
+        Some(d) => ctx.date("--date", d)?,
+        None => ctx.today,
+    };
+    let due = a.due.as_deref().map(|d| ctx.date("--due", d)).transpose()?;
+    let installments = a
+        .installment
+        .iter()
+        .map(|i| super::parse_installment(ctx, i))
+        .collect::<Result<Vec<_>>>()?;
+    let discount = a
+        .discount
+        .as_deref()
+        .map(super::parse_discount)
+        .transpose()?;
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let customer = customers::get(&tx, &a.customer)?;
+    let plan = super::due_plan(
+        installments,
+        a.split,
+        due,
+        a.terms,
+        customer.terms_days,
+        issue,
+    )?;
+    let schedule = build_schedule(issue, amount, &plan)?;
+    let refusals = credit_check(&customers::credit_facts(&tx, &customer)?, amount);
+    let reasons: Vec<(String, String)> = refusals.iter().map(describe).collect();
+    if !refusals.is_empty() && !a.force {
+        let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
+        let zh: Vec<&str> = reasons.iter().map(|r| r.1.as_str()).collect();
+        return Err(Error::user(
+            format!(
+                "credit control refuses invoice {} for {}: {} (use --force to issue anyway)",
+                a.number,
+                customer.code,
+                en.join("; ")
+            ),
+            format!(
+                "信用控制拒绝为 {} 开具发票 {}：{}（如仍要开具请加 --force）",
+                customer.code,
+                a.number,
+                zh.join("；")
+            ),
+        ));
+    }
+    let new = NewInvoice {
+        number: a.number.trim(),
+        customer_id: customer.id,
+        issue_date: issue,
+        amount,
+        description: a.desc.as_deref(),
+        kind: Kind::Sale,
+        discount,
+        schedule: &schedule,
+    };
+    let (_, applied) = invoices::create(&tx, &new, !a.no_credit)?;
+    let mut summary = format!("invoice {} for {} of {amount}", new.number, customer.code);
+    if !refusals.is_empty() {
+        let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
+        summary.push_str(&format!(" — FORCED past credit control: {}", en.join("; ")));
+    }
+    if applied.is_positive() {
+        summary.push_str(&format!("; credit applied {applied}"));
+    }
+    events::record(&tx, "invoice add", &summary, None)?;
+    tx.commit()?;
+    if !refusals.is_empty() {
+        let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
+        let zh: Vec<&str> = reasons.iter().map(|r| r.1.as_str()).collect();
+        ctx.warn(
+            &format!(
+                "warning: issued past credit control (--force, logged): {}",
+                en.join("; ")
+            ),
+            &format!(
+                "警告：已越过信用控制开具（--force，已记录）：{}",
+                zh.join("；")
+            ),
+        );
+    }
+    if applied.is_positive() {
+        ctx.note(
+            &format!("applied {applied} of unapplied credit to {}", new.number),
+            &format!("已将未核销预收 {applied} 核销至 {}", new.number),
+        );
+    }
+    let number = new.number.to_string();
+    super::show::print(ctx, &book.conn, &number)
+}
+
+/// A refusal in English and Chinese.
+fn describe(r: &CreditRefusal) -> (String, String) {
+    match r {
+        CreditRefusal::OnHold => ("customer is on hold".into(), "客户已停止供货".into()),
+        CreditRefusal::GradeD { score } => (
+            format!("credit grade D (score {score}): prepayment only"),
+            format!("信用等级 D（评分 {score}）：仅限预付"),
+        ),
+        CreditRefusal::OverLimit {
+            limit,
+            exposure_after,
+        } => (
+            format!("balance would be {exposure_after}, over the credit limit {limit}"),
+            format!("余额将达 {exposure_after}，超过信用额度 {limit}"),
+        ),
+    }
+}

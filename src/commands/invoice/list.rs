@@ -1,0 +1,106 @@
+//! `huikuan invoice list`.
+
+use serde::Serialize;
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::render::{Cell, Format, Table, write_json};
+use crate::store::customers;
+use crate::store::invoices::{self, ListFilter, Status};
+
+/// List invoices, oldest first.
+///
+/// Examples:
+///   huikuan invoice list --customer HW --status open
+///   huikuan invoice list --overdue --as-of 2026-10-31 --format csv
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this customer's invoices
+    #[arg(long, value_name = "CODE")]
+    pub customer: Option<String>,
+    /// Only invoices in this state
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Only invoices with an unpaid installment past due at the as-of date
+    #[arg(long)]
+    pub overdue: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum StatusArg {
+    Open,
+    Paid,
+    Void,
+    Disputed,
+}
+
+#[derive(Serialize)]
+struct Row {
+    number: String,
+    customer: String,
+    issue_date: chrono::NaiveDate,
+    next_due: Option<chrono::NaiveDate>,
+    amount: Money,
+    balance: Money,
+    status: Status,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    let filter = ListFilter {
+        customer_id: a
+            .customer
+            .as_deref()
+            .map(|c| customers::require_id(&tx, c))
+            .transpose()?,
+        status: a.status.map(|s| match s {
+            StatusArg::Open => Status::Open,
+            StatusArg::Paid => Status::Paid,
+            StatusArg::Void => Status::Void,
+            StatusArg::Disputed => Status::Disputed,
+        }),
+        overdue_at: a.overdue.then_some(ctx.as_of),
+    };
+    let rows: Vec<Row> = invoices::list(&tx, &filter)?
+        .into_iter()
+        .map(|r| Row {
+            number: r.number,
+            customer: r.customer,
+            issue_date: r.issue_date,
+            next_due: r.next_due,
+            amount: r.amount,
+            balance: r.balance,
+            status: r.status,
+        })
+        .collect();
+    if ctx.format == Format::Json {
+        return write_json(&mut ctx.out, &rows);
+    }
+    let lang = ctx.lang;
+    let mut t = Table::new(
+        lang,
+        &[
+            ("invoice", "发票"),
+            ("customer", "客户"),
+            ("issued", "开票日"),
+            ("next due", "下一到期日"),
+            ("amount", "金额"),
+            ("balance", "余额"),
+            ("status", "状态"),
+        ],
+    );
+    for r in rows {
+        t.push(vec![
+            Cell::text(r.number),
+            Cell::text(r.customer),
+            Cell::Date(r.issue_date),
+            r.next_due.map_or(Cell::Empty, Cell::Date),
+            Cell::Money(r.amount),
+            Cell::Money(r.balance),
+            Cell::text(lang.pick(r.status.as_str(), r.status.zh())),
+        ]);
+    }
+    t.write(&mut ctx.out, ctx.format)
+}

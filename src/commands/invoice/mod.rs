@@ -1,0 +1,106 @@
+//! `huikuan invoice …`: invoices and their installments.
+
+pub mod add;
+pub mod dispute;
+pub mod import;
+pub mod list;
+pub mod show;
+pub mod void;
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::ledger::schedule::{DuePlan, Installment};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Record an invoice (credit control applies)
+    Add(add::Args),
+    /// List invoices
+    List(list::Args),
+    /// Show an invoice with its installments
+    Show(show::Args),
+    /// Void an invoice (a correction: it disappears from every report)
+    Void(void::Args),
+    /// Mark an invoice as disputed (no dunning; still aged)
+    Dispute(dispute::DisputeArgs),
+    /// Clear a dispute
+    Undispute(dispute::UndisputeArgs),
+    /// Import invoices from a CSV file
+    Import(import::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
+    match c {
+        Command::Add(a) => add::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::Void(a) => void::run(ctx, a),
+        Command::Dispute(a) => dispute::run_dispute(ctx, a),
+        Command::Undispute(a) => dispute::run_undispute(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
+    }
+}
+
+/// Parse `--installment DATE:AMOUNT`.
+pub fn parse_installment(ctx: &Ctx, text: &str) -> Result<Installment> {
+    let (d, a) = text.split_once(':').ok_or_else(|| {
+        Error::user(
+            format!("--installment: '{text}' should be DATE:AMOUNT, e.g. 2026-12-31:5000"),
+            format!("--installment：“{text}”应为 日期:金额，例如 2026-12-31:5000"),
+        )
+    })?;
+    Ok(Installment {
+        due_date: ctx.date("--installment", d)?,
+        amount: super::positive_amount("--installment", a)?,
+    })
+}
+
+/// Parse an early-payment discount `2/10` (2 % within 10 days).
+pub fn parse_discount(text: &str) -> Result<(String, u32)> {
+    let bad = || {
+        Error::user(
+            format!("--discount: '{text}' should be PERCENT/DAYS, e.g. 2/10"),
+            format!("--discount：“{text}”应为 百分比/天数，例如 2/10"),
+        )
+    };
+    let (p, d) = text.split_once('/').ok_or_else(bad)?;
+    let pct = rust_decimal::Decimal::from_str_exact(p.trim()).map_err(|_| bad())?;
+    if pct <= rust_decimal::Decimal::ZERO || pct >= rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(bad());
+    }
+    let days = d.trim().parse::<u32>().map_err(|_| bad())?;
+    Ok((pct.normalize().to_string(), days))
+}
+
+/// The due plan from the options, in order of precedence: explicit
+/// installments, a split, a due date, terms, the customer's terms.
+pub fn due_plan(
+    installments: Vec<Installment>,
+    split: Option<u32>,
+    due: Option<chrono::NaiveDate>,
+    terms: Option<u32>,
+    customer_terms: u32,
+    issue: chrono::NaiveDate,
+) -> Result<DuePlan> {
+    let days = terms.unwrap_or(customer_terms);
+    if !installments.is_empty() {
+        if split.is_some() || due.is_some() || terms.is_some() {
+            return Err(Error::usage(
+                "--installment cannot be combined with --split, --due or --terms",
+                "--installment 不能与 --split、--due 或 --terms 同用",
+            ));
+        }
+        return Ok(DuePlan::Explicit(installments));
+    }
+    let first_due = match due {
+        Some(d) => d,
+        None => issue
+            .checked_add_days(chrono::Days::new(u64::from(days)))
+            .unwrap_or(issue),
+    };
+    Ok(match split {
+        Some(parts) => DuePlan::Split { parts, first_due },
+        None if due.is_some() => DuePlan::On(first_due),
+        None => DuePlan::Terms(days),
+    })
+}

@@ -1,0 +1,123 @@
+//! `huikuan invoice show`.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::render::{Cell, Format, Table, write_json};
+use crate::store::invoices::{self, Invoice, Status};
+
+/// Show an invoice with its installments and what is left on each.
+///
+/// Example:
+///   huikuan invoice show INV-1001 --format json
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Invoice number
+    pub number: String,
+}
+
+#[derive(Serialize)]
+struct InstallmentJson {
+    due_date: chrono::NaiveDate,
+    amount: Money,
+    balance: Money,
+}
+
+/// `invoice show --format json` (the contract: English keys, amounts as strings).
+#[derive(Serialize)]
+struct InvoiceJson {
+    number: String,
+    customer: String,
+    issue_date: chrono::NaiveDate,
+    amount: Money,
+    balance: Money,
+    status: Status,
+    installments: Vec<InstallmentJson>,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    print(ctx, &tx, &a.number)
+}
+
+/// Print one invoice in the context's format.
+pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
+    let inv = invoices::get(conn, number)?;
+    if ctx.format == Format::Json {
+        return write_json(&mut ctx.out, &to_json(&inv));
+    }
+    let lang = ctx.lang;
+    let status = inv.status();
+    let mut head = Table::new(lang, &[("field", "项目"), ("value", "内容")]);
+    let mut kv = |en: &str, zh: &str, v: Cell| head.push(vec![Cell::text(lang.pick(en, zh)), v]);
+    kv("invoice", "发票", Cell::text(&inv.number));
+    kv("customer", "客户", Cell::text(&inv.customer));
+    kv("issued", "开票日", Cell::Date(inv.issue_date));
+    kv("amount", "金额", Cell::Money(inv.amount));
+    kv("balance", "余额", Cell::Money(inv.balance()));
+    kv(
+        "status",
+        "状态",
+        Cell::text(lang.pick(status.as_str(), status.zh())),
+    );
+    if let Some(d) = &inv.description {
+        kv("description", "摘要", Cell::text(d));
+    }
+    if let Some((pct, days)) = &inv.discount {
+        kv(
+            "discount",
+            "现金折扣",
+            Cell::text(format!("{pct}% / {days}")),
+        );
+    }
+    head.write(&mut ctx.out, ctx.format)?;
+    if ctx.format == Format::Table {
+        writeln!(ctx.out)?;
+    }
+    let mut t = Table::new(
+        lang,
+        &[
+            ("#", "#"),
+            ("due", "到期日"),
+            ("amount", "金额"),
+            ("paid", "已收"),
+            ("balance", "余额"),
+        ],
+    );
+    for i in &inv.installments {
+        t.push(vec![
+            Cell::Int(i64::from(i.seq)),
+            Cell::Date(i.due_date),
+            Cell::Money(i.amount),
+            Cell::Money(i.paid),
+            Cell::Money(if inv.voided { Money::ZERO } else { i.balance() }),
+        ]);
+    }
+    t.write(&mut ctx.out, ctx.format)
+}
+
+fn to_json(inv: &Invoice) -> InvoiceJson {
+    InvoiceJson {
+        number: inv.number.clone(),
+        customer: inv.customer.clone(),
+        issue_date: inv.issue_date,
+        amount: inv.amount,
+        balance: inv.balance(),
+        status: inv.status(),
+        installments: inv
+            .installments
+            .iter()
+            .map(|i| InstallmentJson {
+                due_date: i.due_date,
+                amount: i.amount,
+                balance: if inv.voided { Money::ZERO } else { i.balance() },
+            })
+            .collect(),
+    }
+}
+
+use std::io::Write;

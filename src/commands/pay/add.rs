@@ -1,0 +1,71 @@
+//! `huikuan pay add`.
+
+use crate::commands::positive_amount;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::store::payments::{self, NewPayment, Source};
+use crate::store::{customers, events};
+
+/// Record a payment and allocate it.
+///
+/// To the invoices named with --invoice (in that order); otherwise to the
+/// oldest due installments first. What is left is unapplied credit on the
+/// customer, applied automatically to the customer's next invoices unless
+/// --hold-credit. Examples:
+///   huikuan pay add HW 50000 --date 2026-11-20 --ref "CMB 8812"
+///   huikuan pay add HW 12000 --invoice INV-1001 --method cheque
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Customer code
+    pub customer: String,
+    /// Amount received
+    pub amount: String,
+    /// Date received [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// bank, cash, cheque, alipay, wechat or other
+    #[arg(long, default_value = "bank")]
+    pub method: String,
+    /// Bank reference or note
+    #[arg(long = "ref", value_name = "TEXT")]
+    pub reference: Option<String>,
+    /// Allocate to this invoice (repeatable)
+    #[arg(long, value_name = "NUMBER")]
+    pub invoice: Vec<String>,
+    /// Keep what is left as credit until applied with `pay apply`
+    #[arg(long)]
+    pub hold_credit: bool,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let amount = positive_amount("AMOUNT", &a.amount)?;
+    let date = match &a.date {
+        Some(d) => ctx.date("--date", d)?,
+        None => ctx.today,
+    };
+    let method = super::parse_method("--method", &a.method)?;
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let customer = customers::get(&tx, &a.customer)?;
+    let to = super::allocate_to(&tx, customer.id, &customer.code, &a.invoice)?;
+    let p = NewPayment {
+        customer_id: customer.id,
+        date,
+        amount,
+        method,
+        reference: a.reference.as_deref(),
+        source: Source::Manual,
+        auto_apply: !a.hold_credit,
+    };
+    let id = payments::record(&tx, &p, &to)?;
+    let unapplied = payments::get(&tx, id)?.unapplied;
+    events::record(
+        &tx,
+        "pay add",
+        &format!("payment {id} from {} of {amount} on {date}", customer.code),
+        None,
+    )?;
+    tx.commit()?;
+    super::note_unapplied(ctx, id, unapplied);
+    super::show::print(ctx, &book.conn, id)
+}

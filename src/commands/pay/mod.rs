@@ -1,0 +1,97 @@
+//! `huikuan pay …`: payments and their allocation.
+
+pub mod add;
+pub mod apply;
+pub mod import;
+pub mod list;
+pub mod show;
+pub mod void;
+
+use rusqlite::Connection;
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::store::payments::{AllocateTo, Method};
+use crate::store::{StoreError, invoices};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Record a payment and allocate it
+    Add(add::Args),
+    /// List payments
+    List(list::Args),
+    /// Show a payment with its allocations
+    Show(show::Args),
+    /// Void a payment: its allocations are undone
+    Void(void::Args),
+    /// Apply a payment's unapplied credit to invoices
+    Apply(apply::Args),
+    /// Import payments from a CSV file
+    Import(import::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
+    match c {
+        Command::Add(a) => add::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::Void(a) => void::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
+    }
+}
+
+/// Parse a payment method (English or Chinese).
+pub fn parse_method(what: &str, text: &str) -> Result<Method> {
+    Method::parse(text).ok_or_else(|| {
+        Error::user(
+            format!("{what}: '{text}' is not a method (bank, cash, cheque, alipay, wechat, other)"),
+            format!("{what}：“{text}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
+        )
+    })
+}
+
+/// Where to allocate: the invoices named (each must be the customer's and not
+/// void), or FIFO when none are named.
+pub fn allocate_to(
+    conn: &Connection,
+    customer_id: i64,
+    customer: &str,
+    numbers: &[String],
+) -> Result<AllocateTo> {
+    if numbers.is_empty() {
+        return Ok(AllocateTo::Fifo);
+    }
+    let mut ids = Vec::new();
+    for n in numbers {
+        let inv = invoices::get(conn, n)?;
+        if inv.customer_id != customer_id {
+            return Err(StoreError::InvoiceOfOtherCustomer {
+                number: inv.number,
+                owner: inv.customer,
+                customer: customer.to_string(),
+            }
+            .into());
+        }
+        if inv.voided {
+            return Err(StoreError::InvoiceVoid(inv.number).into());
+        }
+        if inv.balance().is_zero() {
+            return Err(StoreError::InvoicePaid(inv.number).into());
+        }
+        if !ids.contains(&inv.id) {
+            ids.push(inv.id);
+        }
+    }
+    Ok(AllocateTo::Invoices(ids))
+}
+
+/// The note after money was placed: how much went where, what is left.
+pub fn note_unapplied(ctx: &Ctx, id: i64, unapplied: crate::ledger::Money) {
+    if unapplied.is_positive() {
+        ctx.note(
+            &format!("payment {id}: {unapplied} is unapplied credit on the customer"),
+            &format!("收款 {id}：{unapplied} 作为客户的未核销预收"),
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! `huikuan pay void`.
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::store::{events, payments};
+
+/// Void a payment: its allocations are removed and the invoices it paid are
+/// open again. Asks for confirmation; --yes for scripts. Example:
+///   huikuan pay void 12 --reason "bounced cheque" --yes
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Payment id
+    pub id: i64,
+    /// Why (recorded in the log)
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let p = payments::get(&tx, a.id)?;
+    if !p.voided {
+        ctx.confirm(
+            &format!(
+                "void payment {} of {} from {} ({} allocated)?",
+                p.id,
+                p.amount,
+                p.customer,
+                p.amount - p.unapplied
+            ),
+            &format!(
+                "作废收款 {}（{}，客户 {}，已核销 {}）？",
+                p.id,
+                p.amount,
+                p.customer,
+                p.amount - p.unapplied
+            ),
+        )?;
+    }
+    let p = payments::void(&tx, a.id)?;
+    let why = a
+        .reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    events::record(
+        &tx,
+        "pay void",
+        &format!(
+            "voided payment {} of {} from {}{why}",
+            p.id, p.amount, p.customer
+        ),
+        None,
+    )?;
+    tx.commit()?;
+    ctx.note(
+        &format!("voided payment {}", p.id),
+        &format!("已作废收款 {}", p.id),
+    );
+    Ok(())
+}

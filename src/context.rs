@@ -1,0 +1,194 @@
+//! The command's surroundings: which book, what "today" is, how to print, in
+//! which language, and whether we may ask questions. The only place that
+//! reads the clock and the environment.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::ledger::date::parse_date;
+use crate::render::{Format, Lang};
+use crate::store::{Book, NewBook};
+
+/// Global options as the command line gave them.
+#[derive(Clone, Debug, Default)]
+pub struct Globals {
+    pub db: Option<PathBuf>,
+    pub as_of: Option<String>,
+    pub format: Option<Format>,
+    pub lang: Option<Lang>,
+    pub yes: bool,
+    pub quiet: bool,
+}
+
+pub struct Ctx {
+    pub db: PathBuf,
+    pub today: NaiveDate,
+    pub as_of: NaiveDate,
+    pub format: Format,
+    pub lang: Lang,
+    /// `--yes` / `HUIKUAN_YES=1`: confirmations are answered yes.
+    pub yes: bool,
+    pub quiet: bool,
+    /// Both stdin and stderr are terminals: prompts are allowed.
+    pub interactive: bool,
+    pub out: Box<dyn Write>,
+}
+
+/// The language from `--lang`, else `HUIKUAN_LANG`, else `LANG`.
+pub fn language(flag: Option<Lang>) -> Lang {
+    if let Some(l) = flag {
+        return l;
+    }
+    for var in ["HUIKUAN_LANG", "LC_ALL", "LANG"] {
+        if let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            return Lang::from_locale(&v);
+        }
+    }
+    Lang::En
+}
+
+/// The local date, or `HUIKUAN_TODAY` when set.
+fn today() -> Result<NaiveDate> {
+    let local = chrono::Local::now().date_naive();
+    match std::env::var("HUIKUAN_TODAY") {
+        Ok(v) if !v.trim().is_empty() => parse_date(&v, local).map_err(|e| {
+            Error::user(
+                format!("HUIKUAN_TODAY: {e}"),
+                format!("HUIKUAN_TODAY：{}", e.zh()),
+            )
+        }),
+        _ => Ok(local),
+    }
+}
+
+/// The default book: `<data dir>/book.sqlite`.
+fn default_book() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "huikuan")
+        .map(|d| d.data_dir().join("book.sqlite"))
+        .ok_or_else(|| {
+            Error::user(
+                "cannot find a data directory for the book; pass --db PATH or set HUIKUAN_DB",
+                "找不到存放账本的数据目录；请使用 --db PATH 或设置 HUIKUAN_DB",
+            )
+        })
+}
+
+/// The configuration directory (user templates, bank profiles).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "huikuan").map(|d| d.config_dir().to_path_buf())
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "y"))
+}
+
+impl Ctx {
+    pub fn new(g: &Globals) -> Result<Ctx> {
+        let lang = language(g.lang);
+        let today = today()?;
+        let as_of = match &g.as_of {
+            Some(s) => parse_date(s, today).map_err(|e| {
+                Error::user(format!("--as-of: {e}"), format!("--as-of：{}", e.zh()))
+            })?,
+            None => today,
+        };
+        let db = match &g.db {
+            Some(p) => p.clone(),
+            None => match std::env::var_os("HUIKUAN_DB") {
+                Some(p) if !p.is_empty() => PathBuf::from(p),
+                _ => default_book()?,
+            },
+        };
+        Ok(Ctx {
+            db,
+            today,
+            as_of,
+            format: g.format.unwrap_or(Format::Table),
+            lang,
+            yes: g.yes || env_flag("HUIKUAN_YES"),
+            quiet: g.quiet,
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+        })
+    }
+
+    /// Pick the text for the user's language.
+    pub fn t<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
+        self.lang.pick(en, zh)
+    }
+
+    /// A notice on stderr (silenced by `--quiet`).
+    pub fn note(&self, en: &str, zh: &str) {
+        if !self.quiet {
+            eprintln!("{}", self.t(en, zh));
+        }
+    }
+
+    /// A warning on stderr (never silenced).
+    pub fn warn(&self, en: &str, zh: &str) {
+        eprintln!("{}", self.t(en, zh));
+    }
+
+    /// Open the book, creating it on first use with a one-line notice.
+    pub fn open_book(&self) -> Result<Book> {
+        let (book, created) = Book::open_or_create(
+            &self.db,
+            &NewBook {
+                company: "",
+                currency: "CNY",
+            },
+        )?;
+        if created {
+            let p = self.db.display();
+            self.note(
+                &format!("created a new book at {p} (currency CNY; see huikuan init)"),
+                &format!("已在 {p} 新建账本（币种 CNY；见 huikuan init）"),
+            );
+        }
+        Ok(book)
+    }
+
+    /// Parse a date option, naming the option in the error.
+    pub fn date(&self, option: &str, text: &str) -> Result<NaiveDate> {
+        parse_date(text, self.today)
+            .map_err(|e| Error::user(format!("{option}: {e}"), format!("{option}：{}", e.zh())))
+    }
+
+    /// Ask to go ahead with a destructive or doubtful step. `--yes` answers
+    /// yes; on a terminal the user is asked; otherwise the step is refused.
+    pub fn confirm(&self, en: &str, zh: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !self.interactive {
+            return Err(Error::user(
+                format!("{en} — needs confirmation: run it on a terminal, or pass --yes"),
+                format!("{zh} —— 需要确认：请在终端运行，或加 --yes"),
+            ));
+        }
+        let ok = dialoguer::Confirm::new()
+            .with_prompt(self.t(en, zh))
+            .default(false)
+            .interact()
+            .map_err(|e| Error::user(format!("no answer: {e}"), format!("未获得回答：{e}")))?;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::user("cancelled", "已取消"))
+        }
+    }
+
+    /// Ask for a line of text on the terminal (empty answer allowed when `optional`).
+    pub fn prompt(&self, en: &str, zh: &str, optional: bool) -> Result<String> {
+        dialoguer::Input::<String>::new()
+            .with_prompt(self.t(en, zh))
+            .allow_empty(optional)
+            .interact_text()
+            .map_err(|e| Error::user(format!("no answer: {e}"), format!("未获得回答：{e}")))
+    }
+}

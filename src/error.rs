@@ -1,0 +1,176 @@
+//! One error type for the program. Every error carries an English and a
+//! Chinese text and a kind; `main` prints the text in the user's language as
+//! one line (or one line per bad row of an import) and exits with the kind's code.
+
+use std::fmt;
+
+use crate::ledger::LedgerError;
+use crate::render::Lang;
+use crate::store::StoreError;
+
+/// What kind of failure, which decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Bad input or a broken rule of the book: exit 1.
+    User,
+    /// The command line was malformed: exit 2.
+    Usage,
+    /// A fault of the machine or the program (disk, database): exit 1.
+    Internal,
+    /// The reader of our output went away (`| head`): exit 0, say nothing.
+    BrokenPipe,
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub kind: Kind,
+    en: String,
+    zh: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn user(en: impl Into<String>, zh: impl Into<String>) -> Error {
+        Error {
+            kind: Kind::User,
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    pub fn usage(en: impl Into<String>, zh: impl Into<String>) -> Error {
+        Error {
+            kind: Kind::Usage,
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// Prefix the message with where the bad input is: `file:line: `.
+    pub fn at(self, file: &str, line: u64) -> Error {
+        Error {
+            kind: self.kind,
+            en: format!("{file}:{line}: {}", self.en),
+            zh: format!("{file}:{line}: {}", self.zh),
+        }
+    }
+
+    /// Many bad rows, then one summary line; the run wrote nothing.
+    pub fn rows(errors: Vec<Error>, file: &str) -> Error {
+        const SHOWN: usize = 50;
+        let n = errors.len();
+        let mut en: Vec<String> = errors.iter().take(SHOWN).map(|e| e.en.clone()).collect();
+        let mut zh: Vec<String> = errors.iter().take(SHOWN).map(|e| e.zh.clone()).collect();
+        if n > SHOWN {
+            en.push(format!("{file}: … and {} more", n - SHOWN));
+            zh.push(format!("{file}：……另有 {} 行", n - SHOWN));
+        }
+        en.push(format!("{file}: {n} bad row(s); nothing was imported"));
+        zh.push(format!("{file}：{n} 行有误；未导入任何数据"));
+        Error {
+            kind: Kind::User,
+            en: en.join("\n"),
+            zh: zh.join("\n"),
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            Kind::User | Kind::Internal => 1,
+            Kind::Usage => 2,
+            Kind::BrokenPipe => 0,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<LedgerError> for Error {
+    fn from(e: LedgerError) -> Error {
+        Error::user(e.to_string(), e.zh())
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        let kind = if e.is_user_error() {
+            Kind::User
+        } else {
+            Kind::Internal
+        };
+        Error {
+            kind,
+            en: e.to_string(),
+            zh: e.zh(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Error {
+                kind: Kind::BrokenPipe,
+                en: String::new(),
+                zh: String::new(),
+            };
+        }
+        Error {
+            kind: Kind::Internal,
+            en: format!("I/O error: {e}"),
+            zh: format!("读写错误：{e}"),
+        }
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Error {
+        if let csv::ErrorKind::Io(io) = e.kind()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return Error {
+                kind: Kind::BrokenPipe,
+                en: String::new(),
+                zh: String::new(),
+            };
+        }
+        Error::user(format!("CSV error: {e}"), format!("CSV 错误：{e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+            return Error {
+                kind: Kind::BrokenPipe,
+                en: String::new(),
+                zh: String::new(),
+            };
+        }
+        Error {
+            kind: Kind::Internal,
+            en: format!("JSON error: {e}"),
+            zh: format!("JSON 错误：{e}"),
+        }
+    }
+}

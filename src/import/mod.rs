@@ -1,0 +1,4 @@
+//! Reading input files: text decoding and the CSV import formats (DESIGN §3).
+
+pub mod csvfile;
+pub mod text;

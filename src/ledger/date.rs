@@ -1,0 +1,106 @@
+//! Calendar dates as the user types them. "Today" is always passed in.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::LedgerError;
+
+/// Parse `2026-11-22`, `2026/11/22`, `20261122` or `today` (given).
+pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, LedgerError> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("today") || t == "今天" {
+        return Ok(today);
+    }
+    let bad = || LedgerError::BadDate(t.to_string());
+    let parsed = if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        NaiveDate::parse_from_str(t, "%Y%m%d")
+    } else if t.contains('/') {
+        NaiveDate::parse_from_str(t, "%Y/%m/%d")
+    } else {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    };
+    let d = parsed.map_err(|_| bad())?;
+    // Four-digit years only: "26-1-1" is a typo, not the first century.
+    if !(1900..=9999).contains(&d.year()) {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+/// Parse a month `2026-10` (also `2026/10`, `202610`) into its first day.
+pub fn parse_month(text: &str) -> Result<NaiveDate, LedgerError> {
+    let t = text.trim();
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    let ok_shape = digits.len() == 6 && (t.len() == 6 || t.len() == 7);
+    let (y, m) = if ok_shape {
+        (
+            digits[..4].parse::<i32>().ok(),
+            digits[4..].parse::<u32>().ok(),
+        )
+    } else {
+        (None, None)
+    };
+    match (y, m) {
+        (Some(y), Some(m)) => {
+            NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| LedgerError::BadMonth(t.to_string()))
+        }
+        _ => Err(LedgerError::BadMonth(t.to_string())),
+    }
+}
+
+/// The same day `n` months later, clamped to the month's end (Jan 31 + 1 → Feb 28).
+pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(n))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The last day of the month that `d` is in.
+pub fn month_end(d: NaiveDate) -> NaiveDate {
+    let first = d.with_day(1).unwrap_or(d);
+    add_months(first, 1).pred_opt().unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn accepts_the_four_spellings() {
+        let today = d(2026, 11, 22);
+        assert_eq!(parse_date("2026-11-22", today).unwrap(), today);
+        assert_eq!(parse_date("2026/11/22", today).unwrap(), today);
+        assert_eq!(parse_date("20261122", today).unwrap(), today);
+        assert_eq!(parse_date("today", d(2020, 1, 1)).unwrap(), d(2020, 1, 1));
+        assert_eq!(parse_date("2026-1-5", today).unwrap(), d(2026, 1, 5));
+    }
+
+    #[test]
+    fn rejects_impossible_and_odd_dates() {
+        let today = d(2026, 11, 22);
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "22/11/2026",
+            "",
+            "tomorrow",
+            "26-01-01",
+            "2026-11-22x",
+        ] {
+            assert!(
+                matches!(parse_date(bad, today), Err(LedgerError::BadDate(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
+        assert_eq!(month_end(d(2024, 2, 10)), d(2024, 2, 29));
+        assert_eq!(parse_month("2026-10").unwrap(), d(2026, 10, 1));
+        assert!(parse_month("2026-13").is_err());
+    }
+}

@@ -1,0 +1,261 @@
+//! Exact money: a [`Money`] is a `rust_decimal::Decimal` held at exactly two
+//! decimal places. In the database it is stored as integer minor units (fen,
+//! cents), which is what [`Money::cents`] and [`Money::from_cents`] convert to
+//! and from without any loss.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use super::LedgerError;
+
+/// The largest amount the book accepts on one line: one trillion (10^12) in
+/// the book's currency. Sums of many such amounts still fit comfortably in
+/// the `i64` minor units SQLite stores.
+pub const MAX_AMOUNT_CENTS: i64 = 100_000_000_000_000;
+
+/// An exact amount of money with two decimal places.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Money from integer minor units (cents / fen).
+    pub fn from_cents(cents: i64) -> Money {
+        Money(Decimal::new(cents, 2))
+    }
+
+    /// Integer minor units, as stored in the database.
+    pub fn cents(self) -> i64 {
+        // The invariant (scale 2, |value| within i64 cents) makes this exact.
+        (self.0 * Decimal::ONE_HUNDRED)
+            .trunc()
+            .to_i64()
+            .expect("Money stays within i64 minor units")
+    }
+
+    /// Round a decimal to cents, half away from zero (the book's only rounding rule).
+    pub fn round(d: Decimal) -> Money {
+        let mut r =
+            d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(2);
+        Money(r)
+    }
+
+    pub fn as_decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0.is_sign_positive() && !self.0.is_zero()
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    pub fn min(self, other: Money) -> Money {
+        if self <= other { self } else { other }
+    }
+
+    pub fn max(self, other: Money) -> Money {
+        if self >= other { self } else { other }
+    }
+
+    /// Parse an amount the user typed or a file holds: `1234.5`, `1,234.50`,
+    /// `¥1,234.50`, `CNY 12`. At most two decimals; never negative or zero
+    /// when `positive` is asked for; at most [`MAX_AMOUNT_CENTS`].
+    pub fn parse(text: &str) -> Result<Money, LedgerError> {
+        let bad = || LedgerError::BadAmount(text.trim().to_string());
+        let mut s: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
+        for prefix in ["CNY", "RMB", "USD", "EUR", "¥", "￥", "$", "€"] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                s = rest.trim_start().to_string();
+            }
+        }
+        if s.is_empty() || s.contains(['e', 'E']) {
+            return Err(bad());
+        }
+        let d = Decimal::from_str(&s).map_err(|_| {
+            if s.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+            {
+                LedgerError::AmountTooLarge(text.trim().to_string())
+            } else {
+                bad()
+            }
+        })?;
+        if d.normalize().scale() > 2 {
+            return Err(LedgerError::TooManyDecimals(text.trim().to_string()));
+        }
+        let mut d = d;
+        d.rescale(2);
+        let cents = (d * Decimal::ONE_HUNDRED).to_i64();
+        match cents {
+            Some(c) if c.abs() <= MAX_AMOUNT_CENTS => Ok(Money(d)),
+            _ => Err(LedgerError::AmountTooLarge(text.trim().to_string())),
+        }
+    }
+
+    /// Like [`Money::parse`], but the amount must be greater than zero.
+    pub fn parse_positive(text: &str) -> Result<Money, LedgerError> {
+        let m = Money::parse(text)?;
+        if !m.is_positive() {
+            return Err(LedgerError::NotPositive(text.trim().to_string()));
+        }
+        Ok(m)
+    }
+
+    /// Plain decimal text with two places and no separators: `-1234.50`.
+    /// This is what CSV and JSON carry.
+    pub fn plain(self) -> String {
+        format!("{:.2}", self.0)
+    }
+
+    /// Display text with thousands separators: `-1,234.50`.
+    pub fn grouped(self) -> String {
+        let plain = self.plain();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+        let mut out = String::with_capacity(plain.len() + int.len() / 3);
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{sign}{out}.{frac}")
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.grouped())
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        self.0 += rhs.0;
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, rhs: Money) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_spellings_exactly() {
+        assert_eq!(Money::parse("1234.5").unwrap().cents(), 123_450);
+        assert_eq!(Money::parse(" 1,234.50 ").unwrap().cents(), 123_450);
+        assert_eq!(Money::parse("¥12").unwrap().cents(), 1_200);
+        assert_eq!(Money::parse("CNY 0.07").unwrap().cents(), 7);
+        assert_eq!(Money::parse("-3.10").unwrap().cents(), -310);
+        assert_eq!(
+            Money::parse("0.1").unwrap() + Money::parse("0.2").unwrap(),
+            Money::parse("0.3").unwrap()
+        );
+    }
+
+    #[test]
+    fn rejects_bad_amounts() {
+        assert!(matches!(
+            Money::parse("abc"),
+            Err(LedgerError::BadAmount(_))
+        ));
+        assert!(matches!(Money::parse(""), Err(LedgerError::BadAmount(_))));
+        assert!(matches!(
+            Money::parse("1e5"),
+            Err(LedgerError::BadAmount(_))
+        ));
+        assert!(matches!(
+            Money::parse("1.234"),
+            Err(LedgerError::TooManyDecimals(_))
+        ));
+        assert!(matches!(
+            Money::parse("1000000000001"),
+            Err(LedgerError::AmountTooLarge(_))
+        ));
+        assert!(matches!(
+            Money::parse("99999999999999999999999999999999999"),
+            Err(LedgerError::AmountTooLarge(_))
+        ));
+        assert!(matches!(
+            Money::parse_positive("0"),
+            Err(LedgerError::NotPositive(_))
+        ));
+        assert!(matches!(
+            Money::parse_positive("-5"),
+            Err(LedgerError::NotPositive(_))
+        ));
+    }
+
+    #[test]
+    fn trailing_zeros_are_not_extra_decimals() {
+        assert_eq!(Money::parse("5.000").unwrap().cents(), 500);
+    }
+
+    #[test]
+    fn formats_with_and_without_grouping() {
+        let m = Money::from_cents(-123_456_789);
+        assert_eq!(m.plain(), "-1234567.89");
+        assert_eq!(m.grouped(), "-1,234,567.89");
+        assert_eq!(Money::from_cents(5).grouped(), "0.05");
+        assert_eq!(Money::from_cents(100_000).grouped(), "1,000.00");
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(Money::round(Decimal::new(125, 3)).cents(), 13);
+        assert_eq!(Money::round(Decimal::new(-125, 3)).cents(), -13);
+        assert_eq!(Money::round(Decimal::new(124, 3)).cents(), 12);
+    }
+}

@@ -1,0 +1,165 @@
+//! Installment schedules: when each part of an invoice falls due.
+
+use chrono::NaiveDate;
+
+use super::{LedgerError, Money, date::add_months};
+
+/// One part of an invoice that falls due on its own date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Installment {
+    pub due_date: NaiveDate,
+    pub amount: Money,
+}
+
+/// How the user asked for the invoice to fall due.
+#[derive(Clone, Debug)]
+pub enum DuePlan {
+    /// One installment on this date.
+    On(NaiveDate),
+    /// One installment `days` after the issue date.
+    Terms(u32),
+    /// `parts` equal monthly installments, the first on `first_due`; the
+    /// remainder cents go on the last one.
+    Split { parts: u32, first_due: NaiveDate },
+    /// Explicit installments; they must add up to the amount.
+    Explicit(Vec<Installment>),
+}
+
+/// The schedule of an invoice, sorted by due date. Every installment is
+/// positive, none is due before the issue date, and the parts add up to
+/// `amount` exactly.
+pub fn build_schedule(
+    issue: NaiveDate,
+    amount: Money,
+    plan: &DuePlan,
+) -> Result<Vec<Installment>, LedgerError> {
+    let mut parts = match plan {
+        DuePlan::On(due) => vec![Installment {
+            due_date: *due,
+            amount,
+        }],
+        DuePlan::Terms(days) => {
+            let due = issue
+                .checked_add_days(chrono::Days::new(u64::from(*days)))
+                .ok_or_else(|| LedgerError::BadDate(format!("{issue} + {days} days")))?;
+            vec![Installment {
+                due_date: due,
+                amount,
+            }]
+        }
+        DuePlan::Split { parts, first_due } => {
+            if *parts == 0 || *parts > 120 {
+                return Err(LedgerError::BadSplit(*parts));
+            }
+            let n = i64::from(*parts);
+            let total = amount.cents();
+            let each = total / n;
+            if each == 0 {
+                return Err(LedgerError::BadSplit(*parts));
+            }
+            (0..n)
+                .map(|i| Installment {
+                    due_date: add_months(*first_due, i as u32),
+                    amount: Money::from_cents(if i == n - 1 {
+                        total - each * (n - 1)
+                    } else {
+                        each
+                    }),
+                })
+                .collect()
+        }
+        DuePlan::Explicit(list) => {
+            let sum: Money = list.iter().map(|i| i.amount).sum();
+            if list.is_empty() || sum != amount {
+                return Err(LedgerError::InstallmentsMismatch { sum, amount });
+            }
+            if let Some(bad) = list.iter().find(|i| !i.amount.is_positive()) {
+                return Err(LedgerError::NotPositive(bad.amount.plain()));
+            }
+            list.clone()
+        }
+    };
+    if let Some(early) = parts.iter().find(|p| p.due_date < issue) {
+        return Err(LedgerError::DueBeforeIssue {
+            due: early.due_date,
+            issue,
+        });
+    }
+    parts.sort_by_key(|p| p.due_date);
+    Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn terms_count_days_from_issue() {
+        let s =
+            build_schedule(d(2026, 1, 31), Money::from_cents(100), &DuePlan::Terms(30)).unwrap();
+        assert_eq!(
+            s,
+            vec![Installment {
+                due_date: d(2026, 3, 2),
+                amount: Money::from_cents(100)
+            }]
+        );
+    }
+
+    #[test]
+    fn split_puts_remainder_cents_on_the_last_part() {
+        let s = build_schedule(
+            d(2026, 1, 1),
+            Money::from_cents(10_000),
+            &DuePlan::Split {
+                parts: 3,
+                first_due: d(2026, 1, 31),
+            },
+        )
+        .unwrap();
+        let amounts: Vec<i64> = s.iter().map(|i| i.amount.cents()).collect();
+        let dues: Vec<NaiveDate> = s.iter().map(|i| i.due_date).collect();
+        assert_eq!(amounts, vec![3_333, 3_333, 3_334]);
+        assert_eq!(dues, vec![d(2026, 1, 31), d(2026, 2, 28), d(2026, 3, 31)]);
+    }
+
+    #[test]
+    fn explicit_installments_must_add_up() {
+        let plan = DuePlan::Explicit(vec![
+            Installment {
+                due_date: d(2026, 2, 1),
+                amount: Money::from_cents(60),
+            },
+            Installment {
+                due_date: d(2026, 3, 1),
+                amount: Money::from_cents(30),
+            },
+        ]);
+        let err = build_schedule(d(2026, 1, 1), Money::from_cents(100), &plan).unwrap_err();
+        assert!(matches!(err, LedgerError::InstallmentsMismatch { .. }));
+    }
+
+    #[test]
+    fn nothing_falls_due_before_the_invoice_exists() {
+        let err = build_schedule(
+            d(2026, 1, 10),
+            Money::from_cents(100),
+            &DuePlan::On(d(2026, 1, 9)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::DueBeforeIssue { .. }));
+    }
+
+    #[test]
+    fn a_split_too_fine_for_the_amount_is_refused() {
+        let plan = DuePlan::Split {
+            parts: 3,
+            first_due: d(2026, 1, 1),
+        };
+        assert!(build_schedule(d(2026, 1, 1), Money::from_cents(2), &plan).is_err());
+    }
+}

@@ -1,0 +1,234 @@
+//! Output: tables (comfy-table), CSV and JSON, and the language of the words.
+//!
+//! Reports build plain data; the functions here turn it into text. Data goes to
+//! stdout only; notices and warnings go to stderr (see `context`).
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use comfy_table::{
+    CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED,
+};
+
+use crate::error::Result;
+use crate::ledger::Money;
+
+/// The language of headers, messages and letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// Pick the text for this language.
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// From a locale such as `zh_CN.UTF-8`: Chinese for `zh*`, else English.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// How data is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// One value in a table or CSV row. Typed, so money is right-aligned and
+/// grouped in tables, plain in CSV, and never mistaken for text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Money(Money),
+    Int(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn opt_text(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+    }
+
+    pub fn opt_money(m: Option<Money>) -> Cell {
+        m.map_or(Cell::Empty, Cell::Money)
+    }
+
+    fn for_table(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Money(m) => m.grouped(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn for_csv(&self) -> String {
+        match self {
+            Cell::Text(s) => neutralise_formula(s),
+            Cell::Money(m) => m.plain(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Money(_) | Cell::Int(_))
+    }
+}
+
+/// A spreadsheet treats a cell starting with `=`, `+`, `-`, `@`, TAB or CR as
+/// a formula. Text cells that start so get a leading apostrophe, which shows
+/// the text as typed. Numbers are never text cells, so they are untouched.
+pub fn neutralise_formula(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// Rows with a header, printable as a table or as CSV.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Headers given as (English, Chinese) pairs.
+    pub fn new(lang: Lang, headers: &[(&str, &str)]) -> Table {
+        Table {
+            headers: headers
+                .iter()
+                .map(|(en, zh)| lang.pick(en, zh).to_string())
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    /// Write as a table or CSV. (JSON has its own shape per command.)
+    pub fn write(&self, out: &mut dyn Write, format: Format) -> Result<()> {
+        match format {
+            Format::Csv => self.write_csv(out),
+            _ => self.write_table(out),
+        }
+    }
+
+    pub fn write_table(&self, out: &mut dyn Write) -> Result<()> {
+        let mut t = Comfy::new();
+        t.load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        if !self.headers.is_empty() {
+            t.set_header(self.headers.clone());
+        }
+        for row in &self.rows {
+            t.add_row(row.iter().map(Cell::for_table).collect::<Vec<_>>());
+        }
+        let numeric: Vec<bool> = (0..self
+            .headers
+            .len()
+            .max(self.rows.first().map_or(0, Vec::len)))
+            .map(|i| {
+                let mut cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .filter(|c| **c != Cell::Empty)
+                    .peekable();
+                cells.peek().is_some() && cells.all(Cell::is_number)
+            })
+            .collect();
+        for (i, n) in numeric.iter().enumerate() {
+            if *n && let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{t}")?;
+        Ok(())
+    }
+
+    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        if !self.headers.is_empty() {
+            w.write_record(&self.headers)?;
+        }
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::for_csv))?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// Write a value as pretty JSON followed by a newline.
+pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Money travels in JSON as a string with two decimals: `"1234.50"`.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_neutralises_formula_text_but_not_numbers() {
+        let mut t = Table {
+            headers: vec!["name".into(), "amount".into()],
+            rows: Vec::new(),
+        };
+        t.push(vec![
+            Cell::text("=HYPERLINK(\"x\")"),
+            Cell::Money(Money::from_cents(-1_050)),
+        ]);
+        t.push(vec![
+            Cell::text("@SUM(A1)"),
+            Cell::Money(Money::from_cents(123_456)),
+        ]);
+        let mut out = Vec::new();
+        t.write_csv(&mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(
+            s,
+            "name,amount\n\"'=HYPERLINK(\"\"x\"\")\",-10.50\n'@SUM(A1),1234.56\n"
+        );
+    }
+
+    #[test]
+    fn money_is_a_json_string() {
+        assert_eq!(
+            serde_json::to_string(&Money::from_cents(123_450)).unwrap(),
+            "\"1234.50\""
+        );
+    }
+}

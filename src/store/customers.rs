@@ -1,0 +1,465 @@
+//! Customers, their aliases, bank accounts and contacts.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, money_col};
+use crate::ledger::Money;
+use crate::ledger::credit::CreditFacts;
+
+/// The three people who matter at a customer (DESIGN §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Decision maker.
+    Decision,
+    /// Who accepts the goods or services.
+    Acceptance,
+    /// Who pays (letters are addressed to this contact).
+    Payer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Decision => "decision",
+            Role::Acceptance => "acceptance",
+            Role::Payer => "payer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "decision" | "decider" | "决策人" => Some(Role::Decision),
+            "acceptance" | "accept" | "验收人" => Some(Role::Acceptance),
+            "payer" | "pay" | "付款人" => Some(Role::Payer),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Contact {
+    pub role: Role,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A customer as stored, with its aliases, accounts and contacts.
+#[derive(Clone, Debug)]
+pub struct Customer {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub terms_days: u32,
+    pub credit_limit: Option<Money>,
+    pub credit_score: Option<u8>,
+    pub on_hold: bool,
+    pub hold_reason: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub aliases: Vec<String>,
+    pub accounts: Vec<String>,
+    pub contacts: Vec<Contact>,
+}
+
+/// The fields of a new customer.
+#[derive(Clone, Debug, Default)]
+pub struct NewCustomer {
+    pub code: String,
+    pub name: String,
+    pub terms_days: Option<u32>,
+    pub credit_limit: Option<Money>,
+    pub credit_score: Option<u8>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub aliases: Vec<String>,
+    pub accounts: Vec<String>,
+    pub contacts: Vec<Contact>,
+}
+
+/// Default payment terms when none are given (DESIGN §2).
+pub const DEFAULT_TERMS_DAYS: u32 = 30;
+
+/// Check a customer code: short, no spaces, printable.
+pub fn validate_code(code: &str) -> Result<()> {
+    let ok = !code.is_empty()
+        && code.chars().count() <= 32
+        && code
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != ',' && c != ';');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "customer code '{code}' must be 1 to 32 characters without spaces, commas or semicolons"
+        )))
+    }
+}
+
+pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> Result<i64> {
+    validate_code(&c.code)?;
+    if c.name.trim().is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "customer {} needs a name",
+            c.code
+        )));
+    }
+    if id_of(conn, &c.code)?.is_some() {
+        return Err(StoreError::DuplicateCustomer(c.code.clone()));
+    }
+    conn.prepare_cached(
+        "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        c.code,
+        c.name.trim(),
+        c.terms_days.unwrap_or(DEFAULT_TERMS_DAYS),
+        c.credit_limit.map(Money::cents),
+        c.credit_score,
+        c.email,
+        c.phone,
+        c.notes,
+        super::date_sql(today),
+    ])?;
+    let id = conn.last_insert_rowid();
+    for a in &c.aliases {
+        add_alias(conn, id, a)?;
+    }
+    for a in &c.accounts {
+        add_account(conn, id, a)?;
+    }
+    for ct in &c.contacts {
+        set_contact(conn, id, ct)?;
+    }
+    Ok(id)
+}
+
+/// The id of the customer with this code (case-insensitive), if any.
+pub fn id_of(conn: &Connection, code: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM customers WHERE code = ?1")?
+        .query_row([code.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The id of the customer with this code, or an "unknown customer" error.
+pub fn require_id(conn: &Connection, code: &str) -> Result<i64> {
+    id_of(conn, code)?.ok_or_else(|| StoreError::UnknownCustomer(code.trim().to_string()))
+}
+
+pub fn get(conn: &Connection, code: &str) -> Result<Customer> {
+    let id = require_id(conn, code)?;
+    get_by_id(conn, id)
+}
+
+pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
+    let mut c = conn.query_row(
+        "SELECT id, code, name, terms_days, credit_limit, credit_score, on_hold, hold_reason, email, phone, notes
+         FROM customers WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Customer {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                terms_days: r.get(3)?,
+                credit_limit: r.get::<_, Option<i64>>(4)?.map(Money::from_cents),
+                credit_score: r.get(5)?,
+                on_hold: r.get(6)?,
+                hold_reason: r.get(7)?,
+                email: r.get(8)?,
+                phone: r.get(9)?,
+                notes: r.get(10)?,
+                aliases: Vec::new(),
+                accounts: Vec::new(),
+                contacts: Vec::new(),
+            })
+        },
+    )?;
+    c.aliases = strings(
+        conn,
+        "SELECT alias FROM customer_aliases WHERE customer_id = ?1 ORDER BY id",
+        id,
+    )?;
+    c.accounts = strings(
+        conn,
+        "SELECT account FROM customer_accounts WHERE customer_id = ?1 ORDER BY id",
+        id,
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT role, name, phone, email FROM contacts WHERE customer_id = ?1 ORDER BY role",
+    )?;
+    c.contacts = stmt
+        .query_map([id], |r| {
+            let role: String = r.get(0)?;
+            Ok(Contact {
+                role: Role::parse(&role).unwrap_or(Role::Payer),
+                name: r.get(1)?,
+                phone: r.get(2)?,
+                email: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(c)
+}
+
+fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Changes to a customer; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerEdit {
+    pub name: Option<String>,
+    pub terms_days: Option<u32>,
+    /// `Some(None)` removes the limit.
+    pub credit_limit: Option<Option<Money>>,
+    pub credit_score: Option<u8>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub contacts: Vec<Contact>,
+}
+
+impl CustomerEdit {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.terms_days.is_none()
+            && self.credit_limit.is_none()
+            && self.credit_score.is_none()
+            && self.email.is_none()
+            && self.phone.is_none()
+            && self.notes.is_none()
+            && self.contacts.is_empty()
+    }
+}
+
+pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
+    if let Some(name) = &e.name {
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid("a customer needs a name".into()));
+        }
+        conn.execute(
+            "UPDATE customers SET name = ?1 WHERE id = ?2",
+            params![name.trim(), id],
+        )?;
+    }
+    if let Some(t) = e.terms_days {
+        conn.execute(
+            "UPDATE customers SET terms_days = ?1 WHERE id = ?2",
+            params![t, id],
+        )?;
+    }
+    if let Some(l) = e.credit_limit {
+        conn.execute(
+            "UPDATE customers SET credit_limit = ?1 WHERE id = ?2",
+            params![l.map(Money::cents), id],
+        )?;
+    }
+    if let Some(s) = e.credit_score {
+        conn.execute(
+            "UPDATE customers SET credit_score = ?1 WHERE id = ?2",
+            params![s, id],
+        )?;
+    }
+    for (col, v) in [
+        ("email", &e.email),
+        ("phone", &e.phone),
+        ("notes", &e.notes),
+    ] {
+        if let Some(v) = v {
+            let v = Some(v.trim()).filter(|s| !s.is_empty());
+            conn.execute(
+                &format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"),
+                params![v, id],
+            )?;
+        }
+    }
+    for ct in &e.contacts {
+        set_contact(conn, id, ct)?;
+    }
+    Ok(())
+}
+
+pub fn set_contact(conn: &Connection, id: i64, c: &Contact) -> Result<()> {
+    conn.execute(
+        "INSERT INTO contacts (customer_id, role, name, phone, email) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (customer_id, role) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email",
+        params![id, c.role.as_str(), c.name, c.phone, c.email],
+    )?;
+    Ok(())
+}
+
+/// Add an alias; adding one the customer already has is a no-op.
+pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
+    let alias = alias.trim();
+    if alias.is_empty() {
+        return Err(StoreError::Invalid("an alias cannot be empty".into()));
+    }
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)",
+        )?
+        .execute(params![id, alias])?;
+    Ok(n > 0)
+}
+
+pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Result<()> {
+    let n = conn.execute(
+        "DELETE FROM customer_aliases WHERE customer_id = ?1 AND alias = ?2",
+        params![id, alias.trim()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::UnknownAlias {
+            code: code.to_string(),
+            alias: alias.trim().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Add a known bank account. An account belongs to one customer only.
+pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
+    let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
+    if account.is_empty() {
+        return Err(StoreError::Invalid("a bank account cannot be empty".into()));
+    }
+    let owner: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT c.id, c.code FROM customer_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account = ?1",
+            [&account],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match owner {
+        Some((owner_id, _)) if owner_id == id => Ok(false),
+        Some((_, owner)) => Err(StoreError::AccountTaken { account, owner }),
+        None => {
+            conn.execute(
+                "INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)",
+                params![id, account],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
+pub fn remove_account(conn: &Connection, id: i64, code: &str, account: &str) -> Result<()> {
+    let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = conn.execute(
+        "DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2",
+        params![id, account],
+    )?;
+    if n == 0 {
+        return Err(StoreError::UnknownAccount {
+            code: code.to_string(),
+            account,
+        });
+    }
+    Ok(())
+}
+
+pub fn set_hold(conn: &Connection, id: i64, on_hold: bool, reason: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET on_hold = ?1, hold_reason = ?2 WHERE id = ?3",
+        params![on_hold, if on_hold { reason } else { None }, id],
+    )?;
+    Ok(())
+}
+
+/// What a customer owes now: open installment balances of non-void invoices,
+/// and unapplied credit of non-void payments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Balances {
+    pub open: Money,
+    pub credit: Money,
+}
+
+impl Balances {
+    /// Open balances net of unapplied credit.
+    pub fn net(self) -> Money {
+        self.open - self.credit
+    }
+}
+
+const OPEN_SQL: &str = "SELECT COALESCE(SUM(i.amount - i.paid), 0) FROM installments i
+     JOIN invoices v ON v.id = i.invoice_id WHERE i.customer_id = ?1 AND v.voided = 0 AND i.paid < i.amount";
+const CREDIT_SQL: &str = "SELECT COALESCE(SUM(amount - allocated), 0) FROM payments
+     WHERE customer_id = ?1 AND voided = 0 AND allocated < amount";
+
+pub fn balances(conn: &Connection, id: i64) -> Result<Balances> {
+    let open = conn
+        .prepare_cached(OPEN_SQL)?
+        .query_row([id], |r| money_col(r, 0))?;
+    let credit = conn
+        .prepare_cached(CREDIT_SQL)?
+        .query_row([id], |r| money_col(r, 0))?;
+    Ok(Balances { open, credit })
+}
+
+/// What credit control needs about a customer.
+pub fn credit_facts(conn: &Connection, c: &Customer) -> Result<CreditFacts> {
+    let b = balances(conn, c.id)?;
+    Ok(CreditFacts {
+        on_hold: c.on_hold,
+        score: c.credit_score,
+        limit: c.credit_limit,
+        exposure: b.net(),
+    })
+}
+
+/// One line of the customer list.
+#[derive(Clone, Debug)]
+pub struct ListRow {
+    pub code: String,
+    pub name: String,
+    pub terms_days: u32,
+    pub credit_score: Option<u8>,
+    pub credit_limit: Option<Money>,
+    pub on_hold: bool,
+    pub balances: Balances,
+}
+
+/// Every customer with its balances, by code. Aggregated by SQLite in one pass.
+pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.code, c.name, c.terms_days, c.credit_score, c.credit_limit, c.on_hold,
+                COALESCE(o.open, 0), COALESCE(p.credit, 0)
+         FROM customers c
+         LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.paid) AS open FROM installments i
+                    JOIN invoices v ON v.id = i.invoice_id
+                    WHERE v.voided = 0 AND i.paid < i.amount GROUP BY i.customer_id) o ON o.customer_id = c.id
+         LEFT JOIN (SELECT customer_id, SUM(amount - allocated) AS credit FROM payments
+                    WHERE voided = 0 AND allocated < amount GROUP BY customer_id) p ON p.customer_id = c.id
+         ORDER BY c.code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ListRow {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            terms_days: r.get(2)?,
+            credit_score: r.get(3)?,
+            credit_limit: r.get::<_, Option<i64>>(4)?.map(Money::from_cents),
+            on_hold: r.get(5)?,
+            balances: Balances {
+                open: money_col(r, 6)?,
+                credit: money_col(r, 7)?,
+            },
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many customers owe more than their credit limit (net of credit).
+pub fn count_over_limit(conn: &Connection) -> Result<usize> {
+    Ok(list(conn)?
+        .iter()
+        .filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l))
+        .count())
+}

@@ -1,0 +1,365 @@
+//! Invoices and their installments.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, date_col, date_sql, money_col};
+use crate::ledger::Money;
+use crate::ledger::allocation::{Target, sort_fifo};
+use crate::ledger::schedule::Installment;
+
+/// What an invoice is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sale,
+    /// Late interest posted as a receivable.
+    Interest,
+}
+
+/// An invoice's state (DESIGN §2). Only `void` and `disputed` are stored;
+/// `paid` and `open` follow from the balance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Paid,
+    Void,
+    Disputed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Paid => "paid",
+            Status::Void => "void",
+            Status::Disputed => "disputed",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Open => "未结",
+            Status::Paid => "已结清",
+            Status::Void => "作废",
+            Status::Disputed => "争议",
+        }
+    }
+
+    fn derive(voided: bool, disputed: bool, balance: Money) -> Status {
+        if voided {
+            Status::Void
+        } else if disputed {
+            Status::Disputed
+        } else if balance.is_zero() {
+            Status::Paid
+        } else {
+            Status::Open
+        }
+    }
+}
+
+/// A new invoice with its schedule.
+pub struct NewInvoice<'a> {
+    pub number: &'a str,
+    pub customer_id: i64,
+    pub issue_date: NaiveDate,
+    pub amount: Money,
+    pub description: Option<&'a str>,
+    pub kind: Kind,
+    /// Early-payment discount: percent and days (`2/10`).
+    pub discount: Option<(String, u32)>,
+    pub schedule: &'a [Installment],
+}
+
+/// Check an invoice number: printable, no surrounding spaces.
+pub fn validate_number(number: &str) -> Result<()> {
+    let ok = !number.is_empty()
+        && number.chars().count() <= 64
+        && number.trim() == number
+        && number.chars().all(|c| !c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "invoice number '{number}' must be 1 to 64 printable characters"
+        )))
+    }
+}
+
+pub fn id_of(conn: &Connection, number: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM invoices WHERE number = ?1")?
+        .query_row([number.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Insert an invoice and its installments; returns the invoice id.
+pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
+    validate_number(inv.number)?;
+    if id_of(conn, inv.number)?.is_some() {
+        return Err(StoreError::DuplicateInvoice(inv.number.to_string()));
+    }
+    let (pct, days) = match &inv.discount {
+        Some((p, d)) => (Some(p.as_str()), Some(*d)),
+        None => (None, None),
+    };
+    conn.prepare_cached(
+        "INSERT INTO invoices (number, customer_id, issue_date, amount, description, kind, discount_pct, discount_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        inv.number,
+        inv.customer_id,
+        date_sql(inv.issue_date),
+        inv.amount.cents(),
+        inv.description,
+        match inv.kind {
+            Kind::Sale => "sale",
+            Kind::Interest => "interest",
+        },
+        pct,
+        days,
+    ])?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, part) in inv.schedule.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            inv.customer_id,
+            i as i64 + 1,
+            date_sql(part.due_date),
+            part.amount.cents()
+        ])?;
+    }
+    Ok(id)
+}
+
+/// One installment of an invoice, with what has been paid on it.
+#[derive(Clone, Debug)]
+pub struct InstallmentRow {
+    pub id: i64,
+    pub seq: u32,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+}
+
+impl InstallmentRow {
+    pub fn balance(&self) -> Money {
+        self.amount - self.paid
+    }
+}
+
+/// An invoice as stored, with its installments.
+#[derive(Clone, Debug)]
+pub struct Invoice {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer: String,
+    pub issue_date: NaiveDate,
+    pub amount: Money,
+    pub description: Option<String>,
+    pub kind: Kind,
+    pub voided: bool,
+    pub disputed: bool,
+    pub discount: Option<(String, u32)>,
+    pub installments: Vec<InstallmentRow>,
+}
+
+impl Invoice {
+    pub fn paid(&self) -> Money {
+        self.installments.iter().map(|i| i.paid).sum()
+    }
+
+    /// What is still owed; nothing for a void invoice.
+    pub fn balance(&self) -> Money {
+        if self.voided {
+            Money::ZERO
+        } else {
+            self.amount - self.paid()
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        Status::derive(self.voided, self.disputed, self.balance())
+    }
+}
+
+pub fn get(conn: &Connection, number: &str) -> Result<Invoice> {
+    let id = id_of(conn, number)?
+        .ok_or_else(|| StoreError::UnknownInvoice(number.trim().to_string()))?;
+    get_by_id(conn, id)
+}
+
+pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
+    let mut inv = conn.query_row(
+        "SELECT v.id, v.number, v.customer_id, c.code, v.issue_date, v.amount, v.description, v.kind, v.voided,
+                v.disputed, v.discount_pct, v.discount_days
+         FROM invoices v JOIN customers c ON c.id = v.customer_id WHERE v.id = ?1",
+        [id],
+        |r| {
+            let pct: Option<String> = r.get(10)?;
+            let days: Option<u32> = r.get(11)?;
+            Ok(Invoice {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                customer_id: r.get(2)?,
+                customer: r.get(3)?,
+                issue_date: date_col(r, 4)?,
+                amount: money_col(r, 5)?,
+                description: r.get(6)?,
+                kind: if r.get::<_, String>(7)? == "interest" { Kind::Interest } else { Kind::Sale },
+                voided: r.get(8)?,
+                disputed: r.get(9)?,
+                discount: pct.zip(days),
+                installments: Vec::new(),
+            })
+        },
+    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, seq, due_date, amount, paid FROM installments WHERE invoice_id = ?1 ORDER BY seq")?;
+    inv.installments = stmt
+        .query_map([id], |r| {
+            Ok(InstallmentRow {
+                id: r.get(0)?,
+                seq: r.get(1)?,
+                due_date: date_col(r, 2)?,
+                amount: money_col(r, 3)?,
+                paid: money_col(r, 4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(inv)
+}
+
+pub fn set_void(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("UPDATE invoices SET voided = 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE invoices SET disputed = ?1 WHERE id = ?2",
+        params![disputed, id],
+    )?;
+    Ok(())
+}
+
+/// Open installments of a customer that automatic allocation may pay:
+/// not void, not disputed, oldest due first.
+pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid FROM installments i
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.customer_id = ?1 AND i.paid < i.amount AND v.voided = 0 AND v.disputed = 0",
+    )?;
+    let mut targets: Vec<Target> = stmt
+        .query_map([customer_id], target_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    sort_fifo(&mut targets);
+    Ok(targets)
+}
+
+/// Open installments of one invoice, oldest due first (a named allocation may
+/// pay a disputed invoice: the customer said so).
+pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid FROM installments i
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.invoice_id = ?1 AND i.paid < i.amount AND v.voided = 0",
+    )?;
+    let mut targets: Vec<Target> = stmt
+        .query_map([invoice_id], target_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    sort_fifo(&mut targets);
+    Ok(targets)
+}
+
+fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
+    Ok(Target {
+        id: r.get(0)?,
+        due_date: date_col(r, 1)?,
+        issue_date: date_col(r, 2)?,
+        balance: money_col(r, 3)?,
+    })
+}
+
+/// Filters for the invoice list.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub customer_id: Option<i64>,
+    pub status: Option<Status>,
+    /// Only invoices with an unpaid installment due before this date.
+    pub overdue_at: Option<NaiveDate>,
+}
+
+/// One line of the invoice list.
+#[derive(Clone, Debug)]
+pub struct ListRow {
+    pub number: String,
+    pub customer: String,
+    pub issue_date: NaiveDate,
+    pub next_due: Option<NaiveDate>,
+    pub amount: Money,
+    pub balance: Money,
+    pub status: Status,
+}
+
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
+                (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
+                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND paid < amount)
+         FROM invoices v JOIN customers c ON c.id = v.customer_id
+         WHERE (?1 IS NULL OR v.customer_id = ?1)
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
+                                      AND i.paid < i.amount AND i.due_date < ?2))
+         ORDER BY v.issue_date, v.number",
+    )?;
+    let overdue = f.overdue_at.map(date_sql);
+    let rows = stmt.query_map(params![f.customer_id, overdue], |r| {
+        let amount = money_col(r, 3)?;
+        let voided: bool = r.get(4)?;
+        let paid = money_col(r, 6)?;
+        let balance = if voided { Money::ZERO } else { amount - paid };
+        let next_due = match r.get::<_, Option<String>>(7)? {
+            Some(_) if !voided => Some(date_col(r, 7)?),
+            _ => None,
+        };
+        Ok(ListRow {
+            number: r.get(0)?,
+            customer: r.get(1)?,
+            issue_date: date_col(r, 2)?,
+            next_due,
+            amount,
+            balance,
+            status: Status::derive(voided, r.get(5)?, balance),
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if f.status.is_none_or(|s| s == row.status)
+            && (f.overdue_at.is_none() || row.status != Status::Void)
+        {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Create an invoice and, when `apply_credit`, apply the customer's automatic
+/// unapplied credit to it. Returns the invoice id and the credit applied.
+pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result<(i64, Money)> {
+    let id = insert(conn, inv)?;
+    let applied = if apply_credit {
+        super::payments::apply_credit_to_invoice(conn, inv.customer_id, id)?
+    } else {
+        Money::ZERO
+    };
+    Ok((id, applied))
+}

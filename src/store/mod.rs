@@ -1,0 +1,307 @@
+//! The book: one SQLite file. Opening, settings and the error type; the
+//! queries live in one file per table family.
+
+pub mod customers;
+pub mod events;
+pub mod invoices;
+pub mod payments;
+pub mod schema;
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::ledger::{LedgerError, Money};
+
+/// How long a command waits for another process's write to finish before
+/// giving up. Long imports hold the lock for seconds; waiting is always better
+/// than failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Everything that can go wrong in the store, with English (`Display`) and
+/// Chinese ([`StoreError::zh`]) texts.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Ledger(#[from] LedgerError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the book was written by a newer huikuan (schema {found}; this build knows up to {known}); upgrade huikuan"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("{path} is not a huikuan book (not an SQLite database)")]
+    NotABook { path: String },
+    #[error("cannot create the book at {path}: {reason}")]
+    CannotCreate { path: String, reason: String },
+    #[error("a book already exists at {0}")]
+    BookExists(String),
+    #[error("the book is busy: another huikuan kept it locked for over {0} s; try again")]
+    Busy(u64),
+    #[error("no customer with code '{0}' (see: huikuan customer list)")]
+    UnknownCustomer(String),
+    #[error("customer code '{0}' is already taken")]
+    DuplicateCustomer(String),
+    #[error("no invoice numbered '{0}' (see: huikuan invoice list)")]
+    UnknownInvoice(String),
+    #[error("invoice number '{0}' already exists")]
+    DuplicateInvoice(String),
+    #[error("no payment with id {0} (see: huikuan pay list)")]
+    UnknownPayment(i64),
+    #[error("invoice {0} is void")]
+    InvoiceVoid(String),
+    #[error("invoice {number} has {allocated} of payments allocated; void those payments first")]
+    InvoiceHasAllocations { number: String, allocated: Money },
+    #[error("invoice {number} belongs to customer {owner}, not {customer}")]
+    InvoiceOfOtherCustomer {
+        number: String,
+        owner: String,
+        customer: String,
+    },
+    #[error("invoice {0} is already paid in full")]
+    InvoicePaid(String),
+    #[error("payment {0} is void")]
+    PaymentVoid(i64),
+    #[error("payment {0} has no unapplied credit left")]
+    NoCredit(i64),
+    #[error("cannot apply {asked} of payment {id}: only {unapplied} is unapplied")]
+    OverApply {
+        id: i64,
+        asked: Money,
+        unapplied: Money,
+    },
+    #[error("alias '{alias}' is not on customer {code}")]
+    UnknownAlias { code: String, alias: String },
+    #[error("bank account '{account}' already belongs to customer {owner}")]
+    AccountTaken { account: String, owner: String },
+    #[error("bank account '{account}' is not on customer {code}")]
+    UnknownAccount { code: String, account: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// The Chinese text of the error.
+    pub fn zh(&self) -> String {
+        match self {
+            StoreError::Ledger(e) => e.zh(),
+            StoreError::Sqlite(e) => format!("数据库错误：{e}"),
+            StoreError::NewerSchema { found, known } => {
+                format!(
+                    "账本由更新版本的 huikuan 写入（结构版本 {found}，本程序最高支持 {known}）；请升级 huikuan"
+                )
+            }
+            StoreError::NotABook { path } => {
+                format!("{path} 不是 huikuan 账本（不是 SQLite 数据库）")
+            }
+            StoreError::CannotCreate { path, reason } => {
+                format!("无法在 {path} 创建账本：{reason}")
+            }
+            StoreError::BookExists(p) => format!("{p} 已有账本"),
+            StoreError::Busy(s) => format!("账本忙：另一个 huikuan 锁定超过 {s} 秒；请稍后重试"),
+            StoreError::UnknownCustomer(c) => {
+                format!("没有代码为“{c}”的客户（见：huikuan customer list）")
+            }
+            StoreError::DuplicateCustomer(c) => format!("客户代码“{c}”已被使用"),
+            StoreError::UnknownInvoice(n) => {
+                format!("没有编号为“{n}”的发票（见：huikuan invoice list）")
+            }
+            StoreError::DuplicateInvoice(n) => format!("发票编号“{n}”已存在"),
+            StoreError::UnknownPayment(id) => {
+                format!("没有编号为 {id} 的收款（见：huikuan pay list）")
+            }
+            StoreError::InvoiceVoid(n) => format!("发票 {n} 已作废"),
+            StoreError::InvoiceHasAllocations { number, allocated } => {
+                format!("发票 {number} 已核销收款 {allocated}；请先作废这些收款")
+            }
+            StoreError::InvoiceOfOtherCustomer {
+                number,
+                owner,
+                customer,
+            } => {
+                format!("发票 {number} 属于客户 {owner}，不属于 {customer}")
+            }
+            StoreError::InvoicePaid(n) => format!("发票 {n} 已全额收回"),
+            StoreError::PaymentVoid(id) => format!("收款 {id} 已作废"),
+            StoreError::NoCredit(id) => format!("收款 {id} 没有未核销余额"),
+            StoreError::OverApply {
+                id,
+                asked,
+                unapplied,
+            } => {
+                format!("无法核销收款 {id} 的 {asked}：未核销余额仅 {unapplied}")
+            }
+            StoreError::UnknownAlias { code, alias } => format!("客户 {code} 没有别名“{alias}”"),
+            StoreError::AccountTaken { account, owner } => {
+                format!("银行账号“{account}”已属于客户 {owner}")
+            }
+            StoreError::UnknownAccount { code, account } => {
+                format!("客户 {code} 没有银行账号“{account}”")
+            }
+            StoreError::Invalid(s) => s.clone(),
+        }
+    }
+
+    /// True when the error comes from the user's input or the book's rules,
+    /// false for a fault of the machine or the program.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, StoreError::Sqlite(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open book.
+pub struct Book {
+    pub conn: Connection,
+    pub path: PathBuf,
+}
+
+/// Settings a new book starts with.
+pub struct NewBook<'a> {
+    pub company: &'a str,
+    pub currency: &'a str,
+}
+
+impl Book {
+    /// Open the book at `path`, creating it (mode 0600) when it does not exist.
+    /// Returns the book and whether it was created just now.
+    pub fn open_or_create(path: &Path, new: &NewBook) -> Result<(Book, bool)> {
+        if path.exists() {
+            Ok((Book::open(path)?, false))
+        } else {
+            Ok((Book::create(path, new)?, true))
+        }
+    }
+
+    /// Create a new book; refused when one exists at `path`.
+    pub fn create(path: &Path, new: &NewBook) -> Result<Book> {
+        let shown = path.display().to_string();
+        if path.exists() {
+            return Err(StoreError::BookExists(shown));
+        }
+        let cannot = |e: std::io::Error| StoreError::CannotCreate {
+            path: shown.clone(),
+            reason: e.to_string(),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(cannot)?;
+        }
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(path).map_err(cannot)?;
+        let mut book = match Book::open(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = std::fs::remove_file(path);
+                return Err(e);
+            }
+        };
+        let tx = book
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        set_setting(&tx, "company", new.company)?;
+        set_setting(&tx, "currency", new.currency)?;
+        events::record(
+            &tx,
+            "init",
+            &format!("created the book ({})", new.currency),
+            None,
+        )?;
+        tx.commit()?;
+        Ok(book)
+    }
+
+    /// Open an existing book and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Book> {
+        let shown = path.display().to_string();
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let not_a_book = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook {
+                path: shown.clone(),
+            },
+            _ => map_busy(e.into()),
+        };
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(not_a_book)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn).map_err(map_busy)?;
+        Ok(Book {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Begin a write transaction: takes the write lock at once (waiting for
+    /// another writer), so a command never fails half-way on a busy book.
+    pub fn write(&mut self) -> Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_busy(e.into()))
+    }
+
+    /// Begin a read transaction: every query in it sees one snapshot.
+    pub fn read(&mut self) -> Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| map_busy(e.into()))
+    }
+}
+
+/// Turn SQLite's "busy" (after the timeout ran out) into a clear message.
+pub fn map_busy(e: StoreError) -> StoreError {
+    match &e {
+        StoreError::Sqlite(s)
+            if matches!(
+                s.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy)
+            ) =>
+        {
+            StoreError::Busy(BUSY_TIMEOUT.as_secs())
+        }
+        _ => e,
+    }
+}
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// Dates are stored as ISO text (`YYYY-MM-DD`), which sorts and compares correctly.
+pub fn date_sql(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Read an ISO date column.
+pub fn date_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
+    let s: String = row.get(idx)?;
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Read a money column (integer minor units).
+pub fn money_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<Money> {
+    Ok(Money::from_cents(row.get(idx)?))
+}

@@ -1,0 +1,352 @@
+//! Payments and their allocations to installments.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::{Result, StoreError, date_col, date_sql, invoices, money_col};
+use crate::ledger::Money;
+use crate::ledger::allocation::{Credit, Target, allocate, apply_credits, effective_date};
+
+/// How the money came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Bank,
+    Cash,
+    Cheque,
+    Alipay,
+    Wechat,
+    Other,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Bank => "bank",
+            Method::Cash => "cash",
+            Method::Cheque => "cheque",
+            Method::Alipay => "alipay",
+            Method::Wechat => "wechat",
+            Method::Other => "other",
+        }
+    }
+
+    /// Parse a method as written in a file (English or Chinese; empty → bank).
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s.trim().to_lowercase().as_str() {
+            "" | "bank" | "transfer" | "银行" | "转账" | "银行转账" => Method::Bank,
+            "cash" | "现金" => Method::Cash,
+            "cheque" | "check" | "支票" => Method::Cheque,
+            "alipay" | "支付宝" => Method::Alipay,
+            "wechat" | "weixin" | "微信" | "微信支付" => Method::Wechat,
+            "other" | "其他" => Method::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a payment was entered from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Manual,
+    Import,
+    Bank,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Manual => "manual",
+            Source::Import => "import",
+            Source::Bank => "bank",
+        }
+    }
+}
+
+pub struct NewPayment<'a> {
+    pub customer_id: i64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub method: Method,
+    pub reference: Option<&'a str>,
+    pub source: Source,
+    /// Whether what stays unapplied is applied automatically to later invoices.
+    pub auto_apply: bool,
+}
+
+/// Where a payment's money goes.
+pub enum AllocateTo {
+    /// Oldest due installment first.
+    Fifo,
+    /// These invoices (ids), in this order; the rest stays unapplied.
+    Invoices(Vec<i64>),
+}
+
+/// Record a payment and allocate it. Returns the payment id.
+pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO payments (customer_id, date, amount, method, reference, source, auto_apply)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        p.customer_id,
+        date_sql(p.date),
+        p.amount.cents(),
+        p.method.as_str(),
+        p.reference,
+        p.source.as_str(),
+        p.auto_apply,
+    ])?;
+    let id = conn.last_insert_rowid();
+    allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
+    Ok(id)
+}
+
+/// Allocate `amount` of payment `id` (dated `date`) as asked.
+fn allocate_payment(
+    conn: &Connection,
+    id: i64,
+    date: NaiveDate,
+    amount: Money,
+    customer_id: i64,
+    to: &AllocateTo,
+) -> Result<Money> {
+    let targets = match to {
+        AllocateTo::Fifo => invoices::fifo_targets(conn, customer_id)?,
+        AllocateTo::Invoices(ids) => {
+            let mut all = Vec::new();
+            for inv in ids {
+                all.extend(invoices::invoice_targets(conn, *inv)?);
+            }
+            all
+        }
+    };
+    let a = allocate(amount, &targets);
+    for part in &a.parts {
+        let t = targets
+            .iter()
+            .find(|t| t.id == part.target)
+            .expect("part of a known target");
+        insert_allocation(conn, id, t, part.amount, date)?;
+    }
+    Ok(a.unapplied)
+}
+
+fn insert_allocation(
+    conn: &Connection,
+    payment: i64,
+    t: &Target,
+    amount: Money,
+    payment_date: NaiveDate,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![payment, t.id, amount.cents(), date_sql(effective_date(payment_date, t.issue_date))])?;
+    Ok(())
+}
+
+/// Unapplied credit a customer has that applies itself to new invoices, oldest first.
+pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, amount - allocated, date FROM payments
+         WHERE customer_id = ?1 AND voided = 0 AND auto_apply = 1 AND allocated < amount ORDER BY date, id",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        Ok((
+            Credit {
+                payment: r.get(0)?,
+                available: money_col(r, 1)?,
+            },
+            date_col(r, 2)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Apply the customer's automatic credit to a new invoice. Returns what was applied.
+pub fn apply_credit_to_invoice(
+    conn: &Connection,
+    customer_id: i64,
+    invoice_id: i64,
+) -> Result<Money> {
+    let credits = auto_credits(conn, customer_id)?;
+    if credits.is_empty() {
+        return Ok(Money::ZERO);
+    }
+    let targets = invoices::invoice_targets(conn, invoice_id)?;
+    let plain: Vec<Credit> = credits.iter().map(|(c, _)| c.clone()).collect();
+    let mut applied = Money::ZERO;
+    for u in apply_credits(&plain, &targets) {
+        let t = targets
+            .iter()
+            .find(|t| t.id == u.target)
+            .expect("use of a known target");
+        let date = credits
+            .iter()
+            .find(|(c, _)| c.payment == u.payment)
+            .map(|(_, d)| *d)
+            .expect("known credit");
+        insert_allocation(conn, u.payment, t, u.amount, date)?;
+        applied += u.amount;
+    }
+    Ok(applied)
+}
+
+/// Apply what is unapplied of one payment (or `limit` of it), FIFO or to the
+/// invoices named. Returns the amount applied.
+pub fn apply(conn: &Connection, id: i64, to: &AllocateTo, limit: Option<Money>) -> Result<Money> {
+    let p = get(conn, id)?;
+    if p.voided {
+        return Err(StoreError::PaymentVoid(id));
+    }
+    if !p.unapplied.is_positive() {
+        return Err(StoreError::NoCredit(id));
+    }
+    let amount = match limit {
+        Some(l) if l > p.unapplied => {
+            return Err(StoreError::OverApply {
+                id,
+                asked: l,
+                unapplied: p.unapplied,
+            });
+        }
+        Some(l) => l,
+        None => p.unapplied,
+    };
+    let left = allocate_payment(conn, id, p.date, amount, p.customer_id, to)?;
+    Ok(amount - left)
+}
+
+/// Void a payment: its allocations are removed, so the invoices it paid are open again.
+pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
+    let p = get(conn, id)?;
+    if p.voided {
+        return Err(StoreError::PaymentVoid(id));
+    }
+    conn.execute("DELETE FROM allocations WHERE payment_id = ?1", [id])?;
+    conn.execute("UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
+    Ok(p)
+}
+
+/// One allocation of a payment, for display.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AllocationRow {
+    pub invoice: String,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    #[serde(skip)]
+    pub effective_date: NaiveDate,
+}
+
+/// A payment with its allocations.
+#[derive(Clone, Debug)]
+pub struct Payment {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer: String,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub method: String,
+    pub reference: Option<String>,
+    pub source: String,
+    pub voided: bool,
+    pub unapplied: Money,
+    pub allocations: Vec<AllocationRow>,
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Payment> {
+    let mut p = conn
+        .query_row(
+            "SELECT p.id, p.customer_id, c.code, p.date, p.amount, p.method, p.reference, p.source, p.voided,
+                    p.amount - p.allocated
+             FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.id = ?1",
+            [id],
+            |r| {
+                Ok(Payment {
+                    id: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    customer: r.get(2)?,
+                    date: date_col(r, 3)?,
+                    amount: money_col(r, 4)?,
+                    method: r.get(5)?,
+                    reference: r.get(6)?,
+                    source: r.get(7)?,
+                    voided: r.get(8)?,
+                    unapplied: money_col(r, 9)?,
+                    allocations: Vec::new(),
+                })
+            },
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::UnknownPayment(id),
+            e => e.into(),
+        })?;
+    if p.voided {
+        p.unapplied = Money::ZERO;
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.number, i.due_date, a.amount, a.effective_date FROM allocations a
+         JOIN installments i ON i.id = a.installment_id JOIN invoices v ON v.id = i.invoice_id
+         WHERE a.payment_id = ?1 ORDER BY a.id",
+    )?;
+    p.allocations = stmt
+        .query_map([id], |r| {
+            Ok(AllocationRow {
+                invoice: r.get(0)?,
+                due_date: date_col(r, 1)?,
+                amount: money_col(r, 2)?,
+                effective_date: date_col(r, 3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(p)
+}
+
+/// One line of the payment list.
+#[derive(Clone, Debug)]
+pub struct ListRow {
+    pub id: i64,
+    pub customer: String,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub method: String,
+    pub reference: Option<String>,
+    pub unapplied: Money,
+    pub voided: bool,
+}
+
+pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, c.code, p.date, p.amount, p.method, p.reference, p.amount - p.allocated, p.voided
+         FROM payments p JOIN customers c ON c.id = p.customer_id
+         WHERE (?1 IS NULL OR p.customer_id = ?1) ORDER BY p.date, p.id",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        let voided: bool = r.get(7)?;
+        Ok(ListRow {
+            id: r.get(0)?,
+            customer: r.get(1)?,
+            date: date_col(r, 2)?,
+            amount: money_col(r, 3)?,
+            method: r.get(4)?,
+            reference: r.get(5)?,
+            unapplied: if voided {
+                Money::ZERO
+            } else {
+                money_col(r, 6)?
+            },
+            voided,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Allocated total on an invoice (for the "void refused" rule).
+pub fn allocated_to_invoice(conn: &Connection, invoice_id: i64) -> Result<Money> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(paid), 0) FROM installments WHERE invoice_id = ?1",
+        [invoice_id],
+        |r| money_col(r, 0),
+    )?)
+}

@@ -1,0 +1,228 @@
+//! The schema as an ordered list of upgrades. The book's `PRAGMA user_version`
+//! is the number of upgrades applied. Each upgrade runs in its own transaction
+//! and is never edited once released: a change is a new entry at the end.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the foundation — settings, customers, invoices, installments, payments,
+    //    allocations and the audit trail. Money is INTEGER minor units; the
+    //    running totals `installments.paid` and `payments.allocated` are kept by
+    //    triggers, so the CHECKs below make over-allocation impossible.
+    r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE customers (
+    id           INTEGER PRIMARY KEY,
+    code         TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 32),
+    name         TEXT NOT NULL CHECK (length(name) >= 1),
+    terms_days   INTEGER NOT NULL DEFAULT 30 CHECK (terms_days BETWEEN 0 AND 3650),
+    credit_limit INTEGER CHECK (credit_limit IS NULL OR credit_limit >= 0),
+    credit_score INTEGER CHECK (credit_score IS NULL OR credit_score BETWEEN 0 AND 100),
+    on_hold      INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)),
+    hold_reason  TEXT,
+    email        TEXT,
+    phone        TEXT,
+    notes        TEXT,
+    created      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE customer_aliases (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    alias       TEXT NOT NULL CHECK (length(alias) >= 1),
+    UNIQUE (customer_id, alias)
+) STRICT;
+
+CREATE TABLE customer_accounts (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    account     TEXT NOT NULL UNIQUE CHECK (length(account) >= 1)
+) STRICT;
+
+CREATE TABLE contacts (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL CHECK (role IN ('decision', 'acceptance', 'payer')),
+    name        TEXT NOT NULL,
+    phone       TEXT,
+    email       TEXT,
+    UNIQUE (customer_id, role)
+) STRICT;
+
+CREATE TABLE invoices (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT NOT NULL UNIQUE CHECK (length(number) BETWEEN 1 AND 64),
+    customer_id   INTEGER NOT NULL REFERENCES customers(id),
+    issue_date    TEXT NOT NULL CHECK (issue_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    description   TEXT,
+    kind          TEXT NOT NULL DEFAULT 'sale' CHECK (kind IN ('sale', 'interest')),
+    voided        INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
+    disputed      INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1)),
+    discount_pct  TEXT,
+    discount_days INTEGER CHECK (discount_days IS NULL OR discount_days >= 0)
+) STRICT;
+CREATE INDEX invoices_customer ON invoices (customer_id, issue_date);
+
+CREATE TABLE installments (
+    id          INTEGER PRIMARY KEY,
+    invoice_id  INTEGER NOT NULL REFERENCES invoices(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    due_date    TEXT NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    paid        INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0 AND paid <= amount),
+    UNIQUE (invoice_id, seq)
+) STRICT;
+CREATE INDEX installments_open ON installments (customer_id, due_date) WHERE paid < amount;
+
+CREATE TABLE payments (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    method      TEXT NOT NULL CHECK (method IN ('bank', 'cash', 'cheque', 'alipay', 'wechat', 'other')),
+    reference   TEXT,
+    source      TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'import', 'bank')),
+    auto_apply  INTEGER NOT NULL DEFAULT 1 CHECK (auto_apply IN (0, 1)),
+    voided      INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
+    allocated   INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= amount)
+) STRICT;
+CREATE INDEX payments_customer ON payments (customer_id, date);
+CREATE INDEX payments_credit ON payments (customer_id, date, id) WHERE allocated < amount AND voided = 0;
+
+CREATE TABLE allocations (
+    id             INTEGER PRIMARY KEY,
+    payment_id     INTEGER NOT NULL REFERENCES payments(id),
+    installment_id INTEGER NOT NULL REFERENCES installments(id),
+    amount         INTEGER NOT NULL CHECK (amount > 0),
+    effective_date TEXT NOT NULL CHECK (effective_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+) STRICT;
+CREATE INDEX allocations_payment ON allocations (payment_id);
+CREATE INDEX allocations_installment ON allocations (installment_id);
+
+CREATE TRIGGER allocations_insert AFTER INSERT ON allocations BEGIN
+    UPDATE installments SET paid = paid + NEW.amount WHERE id = NEW.installment_id;
+    UPDATE payments SET allocated = allocated + NEW.amount WHERE id = NEW.payment_id;
+END;
+CREATE TRIGGER allocations_delete AFTER DELETE ON allocations BEGIN
+    UPDATE installments SET paid = paid - OLD.amount WHERE id = OLD.installment_id;
+    UPDATE payments SET allocated = allocated - OLD.amount WHERE id = OLD.payment_id;
+END;
+CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations BEGIN
+    SELECT RAISE(ABORT, 'allocations are never edited; delete and insert');
+END;
+
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    command TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    detail  TEXT
+) STRICT;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+"#,
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Bring the book up to [`current_version`], one transaction per step.
+/// A book from a newer build is refused and left untouched.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = current_version();
+    if found > known {
+        return Err(StoreError::NewerSchema { found, known });
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_applies_on_an_empty_book() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, current_version());
+        // Running again is a no-op.
+        migrate(&mut c).unwrap();
+    }
+
+    #[test]
+    fn a_newer_book_is_refused_untouched() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", current_version() + 1)
+            .unwrap();
+        let err = migrate(&mut c).unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { .. }));
+        let tables: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn the_schema_refuses_over_allocation() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        c.execute_batch(
+            "INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'A', '2026-01-01');
+             INSERT INTO invoices (id, number, customer_id, issue_date, amount) VALUES (1, 'I1', 1, '2026-01-01', 100);
+             INSERT INTO installments (id, invoice_id, customer_id, seq, due_date, amount) VALUES (1, 1, 1, 1, '2026-01-31', 100);
+             INSERT INTO payments (id, customer_id, date, amount, method) VALUES (1, 1, '2026-01-05', 500, 'bank');",
+        )
+        .unwrap();
+        let err = c.execute(
+            "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 1, 101, '2026-01-05')",
+            [],
+        );
+        assert!(
+            err.is_err(),
+            "an allocation above the installment must fail"
+        );
+        c.execute(
+            "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 1, 100, '2026-01-05')",
+            [],
+        )
+        .unwrap();
+        let (paid, allocated): (i64, i64) = c
+            .query_row(
+                "SELECT i.paid, p.allocated FROM installments i, payments p",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((paid, allocated), (100, 100));
+    }
+}

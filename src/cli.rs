@@ -64,6 +64,9 @@ pub enum Command {
     /// Payments and their allocation to invoices
     #[command(subcommand)]
     Pay(commands::pay::Command),
+    /// Reports: aging, as of any date
+    #[command(subcommand)]
+    Report(commands::report::Command),
     /// Show the audit trail of changes to the book
     Log(commands::log::Args),
     /// Print a shell completion script
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Customer(c) => commands::customer::run(&mut ctx, c),
         Command::Invoice(c) => commands::invoice::run(&mut ctx, c),
         Command::Pay(c) => commands::pay::run(&mut ctx, c),
+        Command::Report(c) => commands::report::run(&mut ctx, c),
         Command::Log(a) => commands::log::run(&mut ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     };

@@ -13,4 +13,5 @@ pub mod error;
 pub mod import;
 pub mod ledger;
 pub mod render;
+pub mod reports;
 pub mod store;

@@ -7,6 +7,7 @@ pub mod init;
 pub mod invoice;
 pub mod log;
 pub mod pay;
+pub mod report;
 
 use crate::error::{Error, Result};
 use crate::ledger::Money;

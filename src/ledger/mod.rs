@@ -22,9 +22,11 @@
 //! the cent, half away from zero, done once per computed figure (for interest,
 //! once per installment), never on intermediate products.
 
+pub mod aging;
 pub mod allocation;
 pub mod credit;
 pub mod date;
+pub mod interest;
 pub mod money;
 pub mod schedule;
 
@@ -54,6 +56,10 @@ pub enum LedgerError {
     BadSplit(u32),
     #[error("due date {due} is before the issue date {issue}")]
     DueBeforeIssue { due: NaiveDate, issue: NaiveDate },
+    #[error("'{0}' is not a list of bucket edges (increasing days, e.g. 30,60,90,180)")]
+    BadBuckets(String),
+    #[error("'{0}' is not a daily interest rate (e.g. 0.0005 or 0.05%)")]
+    BadRate(String),
 }
 
 impl LedgerError {
@@ -75,6 +81,10 @@ impl LedgerError {
             LedgerError::DueBeforeIssue { due, issue } => {
                 format!("到期日 {due} 早于开票日 {issue}")
             }
+            LedgerError::BadBuckets(s) => {
+                format!("“{s}”不是账龄分段（递增天数，例如 30,60,90,180）")
+            }
+            LedgerError::BadRate(s) => format!("“{s}”不是日利率（例如 0.0005 或 0.05%）"),
         }
     }
 }

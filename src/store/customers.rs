@@ -388,8 +388,8 @@ impl Balances {
     }
 }
 
-const OPEN_SQL: &str = "SELECT COALESCE(SUM(i.amount - i.paid), 0) FROM installments i
-     JOIN invoices v ON v.id = i.invoice_id WHERE i.customer_id = ?1 AND v.voided = 0 AND i.paid < i.amount";
+const OPEN_SQL: &str = "SELECT COALESCE(SUM(i.amount - i.paid - i.written_off), 0) FROM installments i
+     JOIN invoices v ON v.id = i.invoice_id WHERE i.customer_id = ?1 AND v.voided = 0 AND i.paid + i.written_off < i.amount";
 const CREDIT_SQL: &str = "SELECT COALESCE(SUM(amount - allocated), 0) FROM payments
      WHERE customer_id = ?1 AND voided = 0 AND allocated < amount";
 
@@ -432,9 +432,9 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
         "SELECT c.code, c.name, c.terms_days, c.credit_score, c.credit_limit, c.on_hold,
                 COALESCE(o.open, 0), COALESCE(p.credit, 0)
          FROM customers c
-         LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.paid) AS open FROM installments i
+         LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.paid - i.written_off) AS open FROM installments i
                     JOIN invoices v ON v.id = i.invoice_id
-                    WHERE v.voided = 0 AND i.paid < i.amount GROUP BY i.customer_id) o ON o.customer_id = c.id
+                    WHERE v.voided = 0 AND i.paid + i.written_off < i.amount GROUP BY i.customer_id) o ON o.customer_id = c.id
          LEFT JOIN (SELECT customer_id, SUM(amount - allocated) AS credit FROM payments
                     WHERE voided = 0 AND allocated < amount GROUP BY customer_id) p ON p.customer_id = c.id
          ORDER BY c.code",

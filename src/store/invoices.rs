@@ -25,6 +25,9 @@ pub enum Status {
     Paid,
     Void,
     Disputed,
+    /// Nothing left to collect, and some of it was written off.
+    #[serde(rename = "written off")]
+    WrittenOff,
 }
 
 impl Status {
@@ -34,6 +37,7 @@ impl Status {
             Status::Paid => "paid",
             Status::Void => "void",
             Status::Disputed => "disputed",
+            Status::WrittenOff => "written off",
         }
     }
 
@@ -43,14 +47,17 @@ impl Status {
             Status::Paid => "已结清",
             Status::Void => "作废",
             Status::Disputed => "争议",
+            Status::WrittenOff => "已核销坏账",
         }
     }
 
-    fn derive(voided: bool, disputed: bool, balance: Money) -> Status {
+    fn derive(voided: bool, disputed: bool, balance: Money, written_off: Money) -> Status {
         if voided {
             Status::Void
         } else if disputed {
             Status::Disputed
+        } else if balance.is_zero() && written_off.is_positive() {
+            Status::WrittenOff
         } else if balance.is_zero() {
             Status::Paid
         } else {
@@ -145,11 +152,12 @@ pub struct InstallmentRow {
     pub due_date: NaiveDate,
     pub amount: Money,
     pub paid: Money,
+    pub written_off: Money,
 }
 
 impl InstallmentRow {
     pub fn balance(&self) -> Money {
-        self.amount - self.paid
+        self.amount - self.paid - self.written_off
     }
 }
 
@@ -175,17 +183,26 @@ impl Invoice {
         self.installments.iter().map(|i| i.paid).sum()
     }
 
+    pub fn written_off(&self) -> Money {
+        self.installments.iter().map(|i| i.written_off).sum()
+    }
+
     /// What is still owed; nothing for a void invoice.
     pub fn balance(&self) -> Money {
         if self.voided {
             Money::ZERO
         } else {
-            self.amount - self.paid()
+            self.amount - self.paid() - self.written_off()
         }
     }
 
     pub fn status(&self) -> Status {
-        Status::derive(self.voided, self.disputed, self.balance())
+        Status::derive(
+            self.voided,
+            self.disputed,
+            self.balance(),
+            self.written_off(),
+        )
     }
 }
 
@@ -221,7 +238,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
         },
     )?;
     let mut stmt = conn
-        .prepare_cached("SELECT id, seq, due_date, amount, paid FROM installments WHERE invoice_id = ?1 ORDER BY seq")?;
+        .prepare_cached("SELECT id, seq, due_date, amount, paid, written_off FROM installments WHERE invoice_id = ?1 ORDER BY seq")?;
     inv.installments = stmt
         .query_map([id], |r| {
             Ok(InstallmentRow {
@@ -230,6 +247,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
                 due_date: date_col(r, 2)?,
                 amount: money_col(r, 3)?,
                 paid: money_col(r, 4)?,
+                written_off: money_col(r, 5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -253,9 +271,9 @@ pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
 /// not void, not disputed, oldest due first.
 pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid FROM installments i
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid - i.written_off FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.paid < i.amount AND v.voided = 0 AND v.disputed = 0",
+         WHERE i.customer_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0 AND v.disputed = 0",
     )?;
     let mut targets: Vec<Target> = stmt
         .query_map([customer_id], target_row)?
@@ -268,9 +286,9 @@ pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> 
 /// pay a disputed invoice: the customer said so).
 pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid FROM installments i
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid - i.written_off FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.invoice_id = ?1 AND i.paid < i.amount AND v.voided = 0",
+         WHERE i.invoice_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0",
     )?;
     let mut targets: Vec<Target> = stmt
         .query_map([invoice_id], target_row)?
@@ -313,11 +331,12 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
     let mut stmt = conn.prepare(
         "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
                 (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
-                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND paid < amount)
+                (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id),
+                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND paid + written_off < amount)
          FROM invoices v JOIN customers c ON c.id = v.customer_id
          WHERE (?1 IS NULL OR v.customer_id = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
-                                      AND i.paid < i.amount AND i.due_date < ?2))
+                                      AND i.paid + i.written_off < i.amount AND i.due_date < ?2))
          ORDER BY v.issue_date, v.number",
     )?;
     let overdue = f.overdue_at.map(date_sql);
@@ -325,9 +344,14 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         let amount = money_col(r, 3)?;
         let voided: bool = r.get(4)?;
         let paid = money_col(r, 6)?;
-        let balance = if voided { Money::ZERO } else { amount - paid };
-        let next_due = match r.get::<_, Option<String>>(7)? {
-            Some(_) if !voided => Some(date_col(r, 7)?),
+        let written_off = money_col(r, 7)?;
+        let balance = if voided {
+            Money::ZERO
+        } else {
+            amount - paid - written_off
+        };
+        let next_due = match r.get::<_, Option<String>>(8)? {
+            Some(_) if !voided => Some(date_col(r, 8)?),
             _ => None,
         };
         Ok(ListRow {
@@ -337,7 +361,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
             next_due,
             amount,
             balance,
-            status: Status::derive(voided, r.get(5)?, balance),
+            status: Status::derive(voided, r.get(5)?, balance, written_off),
         })
     })?;
     let mut out = Vec::new();

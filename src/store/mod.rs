@@ -1,6 +1,7 @@
 //! The book: one SQLite file. Opening, settings and the error type; the
 //! queries live in one file per table family.
 
+pub mod aging;
 pub mod customers;
 pub mod events;
 pub mod invoices;
@@ -286,6 +287,37 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
         [key, value],
     )?;
     Ok(())
+}
+
+/// The book's settings with their defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookSettings {
+    pub company: String,
+    pub currency: String,
+    /// Late interest per day, as a fraction (0.0005 = 0.05 %).
+    pub interest_rate: rust_decimal::Decimal,
+    /// Days past due not charged interest.
+    pub grace_days: i64,
+}
+
+pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
+    let get = |k: &str| setting(conn, k);
+    let interest_rate = match get("interest_rate")? {
+        Some(r) => crate::ledger::interest::parse_rate(&r)?,
+        None => crate::ledger::interest::default_rate(),
+    };
+    let grace_days = match get("grace_days")? {
+        Some(g) => g.parse().map_err(|_| {
+            StoreError::Invalid(format!("setting grace_days '{g}' is not a number"))
+        })?,
+        None => 0,
+    };
+    Ok(BookSettings {
+        company: get("company")?.unwrap_or_default(),
+        currency: get("currency")?.unwrap_or_else(|| "CNY".into()),
+        interest_rate,
+        grace_days,
+    })
 }
 
 /// Dates are stored as ISO text (`YYYY-MM-DD`), which sorts and compares correctly.

@@ -9,9 +9,10 @@ use super::StoreError;
 /// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
     // 1: the foundation — settings, customers, invoices, installments, payments,
-    //    allocations and the audit trail. Money is INTEGER minor units; the
-    //    running totals `installments.paid` and `payments.allocated` are kept by
-    //    triggers, so the CHECKs below make over-allocation impossible.
+    //    allocations, write-offs and the audit trail. Money is INTEGER minor
+    //    units; the running totals `installments.paid`, `installments.written_off`
+    //    and `payments.allocated` are kept by triggers, so the CHECKs below make
+    //    over-allocation impossible.
     r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -26,6 +27,7 @@ CREATE TABLE customers (
     credit_limit INTEGER CHECK (credit_limit IS NULL OR credit_limit >= 0),
     credit_score INTEGER CHECK (credit_score IS NULL OR credit_score BETWEEN 0 AND 100),
     on_hold      INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)),
+    interest_rate TEXT CHECK (interest_rate IS NULL OR (interest_rate GLOB '[0-9]*' AND CAST(interest_rate AS REAL) < 1)),
     hold_reason  TEXT,
     email        TEXT,
     phone        TEXT,
@@ -78,10 +80,12 @@ CREATE TABLE installments (
     seq         INTEGER NOT NULL CHECK (seq >= 1),
     due_date    TEXT NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     amount      INTEGER NOT NULL CHECK (amount > 0),
-    paid        INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0 AND paid <= amount),
+    paid        INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),
+    written_off INTEGER NOT NULL DEFAULT 0 CHECK (written_off >= 0),
+    CHECK (paid + written_off <= amount),
     UNIQUE (invoice_id, seq)
 ) STRICT;
-CREATE INDEX installments_open ON installments (customer_id, due_date) WHERE paid < amount;
+CREATE INDEX installments_open ON installments (customer_id, due_date) WHERE paid + written_off < amount;
 
 CREATE TABLE payments (
     id          INTEGER PRIMARY KEY,
@@ -118,6 +122,21 @@ CREATE TRIGGER allocations_delete AFTER DELETE ON allocations BEGIN
 END;
 CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations BEGIN
     SELECT RAISE(ABORT, 'allocations are never edited; delete and insert');
+END;
+
+CREATE TABLE write_offs (
+    id             INTEGER PRIMARY KEY,
+    installment_id INTEGER NOT NULL REFERENCES installments(id),
+    date           TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount         INTEGER NOT NULL CHECK (amount > 0),
+    reason         TEXT NOT NULL
+) STRICT;
+CREATE INDEX write_offs_installment ON write_offs (installment_id);
+CREATE TRIGGER write_offs_insert AFTER INSERT ON write_offs BEGIN
+    UPDATE installments SET written_off = written_off + NEW.amount WHERE id = NEW.installment_id;
+END;
+CREATE TRIGGER write_offs_delete AFTER DELETE ON write_offs BEGIN
+    UPDATE installments SET written_off = written_off - OLD.amount WHERE id = OLD.installment_id;
 END;
 
 CREATE TABLE events (

@@ -1,0 +1,255 @@
+//! As-of queries behind the aging report and the interest calculation.
+//!
+//! As of a date, only invoices issued on or before it count, and only the
+//! allocations and write-offs that took effect on or before it reduce them.
+//! Void invoices and void payments count nowhere.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params_from_iter, types::Value};
+
+use super::{Result, date_col, date_sql, money_col};
+use crate::ledger::Money;
+use crate::ledger::aging::{AgingRule, Grid, TieOut};
+use crate::ledger::interest::Settlement;
+
+/// A customer's place in a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// Everything the aging report needs, aggregated by SQLite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgingData {
+    pub customers: Vec<CustomerRef>,
+    /// `[customer][bucket]`, customers in the order of `customers`.
+    pub grid: Grid,
+    /// Unapplied credit per customer as of the date.
+    pub unapplied: Vec<Money>,
+    pub tie: TieOut,
+}
+
+/// Settled (paid or written off) per installment as of `?1`.
+const SETTLED: &str = "SELECT installment_id, SUM(amount) AS settled FROM (
+        SELECT installment_id, amount FROM allocations WHERE effective_date <= ?1
+        UNION ALL
+        SELECT installment_id, amount FROM write_offs WHERE date <= ?1)
+     GROUP BY installment_id";
+
+fn customers(conn: &Connection, only: Option<i64>) -> Result<Vec<CustomerRef>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, code, name FROM customers WHERE (?1 IS NULL OR id = ?1) ORDER BY code",
+    )?;
+    let rows = stmt.query_map([only], |r| {
+        Ok(CustomerRef {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
+/// Buckets are decided inside SQLite by comparing each row's date with the
+/// rule's thresholds (see [`AgingRule::thresholds`]).
+pub fn aging(
+    conn: &Connection,
+    rule: &AgingRule,
+    as_of: NaiveDate,
+    only: Option<i64>,
+) -> Result<AgingData> {
+    let customers = customers(conn, only)?;
+    let pos: std::collections::HashMap<i64, usize> = customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let mut grid = Grid::new(customers.len(), rule.len());
+    let thresholds = rule.thresholds(as_of);
+    let column = match rule.basis {
+        crate::ledger::aging::Basis::Due => "i.due_date",
+        crate::ledger::aging::Basis::Invoice => "v.issue_date",
+    };
+    let bucket_expr: Vec<String> = (0..thresholds.len())
+        .map(|k| format!("({column} < ?{})", k + 3))
+        .collect();
+    let sql = format!(
+        "SELECT i.customer_id, {bucket} AS bucket, SUM(i.amount - COALESCE(s.settled, 0))
+         FROM installments i
+         JOIN invoices v ON v.id = i.invoice_id
+         LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
+         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+         GROUP BY i.customer_id, bucket",
+        bucket = if bucket_expr.is_empty() {
+            "0".to_string()
+        } else {
+            bucket_expr.join(" + ")
+        },
+    );
+    let mut args: Vec<Value> = vec![
+        Value::Text(date_sql(as_of)),
+        only.map_or(Value::Null, Value::Integer),
+    ];
+    args.extend(thresholds.iter().map(|t| Value::Text(date_sql(*t))));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    while let Some(r) = rows.next()? {
+        let cid: i64 = r.get(0)?;
+        let bucket: i64 = r.get(1)?;
+        if let Some(&c) = pos.get(&cid) {
+            grid.add(c, bucket as usize, money_col(r, 2)?);
+        }
+    }
+
+    let as_of_s = date_sql(as_of);
+    let per_customer = |sql: &str| -> Result<Vec<Money>> {
+        let mut out = vec![Money::ZERO; customers.len()];
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query(rusqlite::params![as_of_s, only])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&c) = pos.get(&r.get::<_, i64>(0)?) {
+                out[c] = money_col(r, 1)?;
+            }
+        }
+        Ok(out)
+    };
+    let invoiced = per_customer(
+        "SELECT customer_id, SUM(amount) FROM invoices
+         WHERE voided = 0 AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2) GROUP BY customer_id",
+    )?;
+    let collected = per_customer(
+        "SELECT i.customer_id, SUM(a.amount) FROM allocations a
+         JOIN installments i ON i.id = a.installment_id JOIN invoices v ON v.id = i.invoice_id
+         WHERE v.voided = 0 AND a.effective_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+         GROUP BY i.customer_id",
+    )?;
+    let written_off = per_customer(
+        "SELECT i.customer_id, SUM(w.amount) FROM write_offs w
+         JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
+         WHERE v.voided = 0 AND w.date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+         GROUP BY i.customer_id",
+    )?;
+    let received = per_customer(
+        "SELECT customer_id, SUM(amount) FROM payments
+         WHERE voided = 0 AND date <= ?1 AND (?2 IS NULL OR customer_id = ?2) GROUP BY customer_id",
+    )?;
+    // Every allocation of a payment dated on or before the as-of date that took
+    // effect by then is in `collected`, so what is left of the receipts is credit.
+    let unapplied: Vec<Money> = received
+        .iter()
+        .zip(&collected)
+        .map(|(r, c)| *r - *c)
+        .collect();
+    let tie = TieOut {
+        buckets: grid.totals().into_iter().sum(),
+        invoiced: invoiced.into_iter().sum(),
+        collected: collected.into_iter().sum(),
+        written_off: written_off.into_iter().sum(),
+    };
+    Ok(AgingData {
+        customers,
+        grid,
+        unapplied,
+        tie,
+    })
+}
+
+/// An installment with a balance as of the date, and what settled it by then.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenInstallment {
+    pub installment_id: i64,
+    pub customer_id: i64,
+    pub customer: String,
+    pub invoice: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    pub disputed: bool,
+    /// A late-interest invoice (no interest is charged on interest).
+    pub is_interest: bool,
+    pub settlements: Vec<Settlement>,
+}
+
+impl OpenInstallment {
+    pub fn balance(&self) -> Money {
+        self.amount - self.settlements.iter().map(|s| s.amount).sum::<Money>()
+    }
+}
+
+/// Every installment with a balance as of `as_of` (optionally of one customer),
+/// by customer code, due date, invoice, streamed to `f` with its settlements.
+pub fn open_installments(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    mut f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    let sql = format!(
+        "WITH settled AS ({SETTLED}),
+         open AS (
+            SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
+            FROM installments i
+            JOIN invoices v ON v.id = i.invoice_id
+            JOIN customers c ON c.id = i.customer_id
+            LEFT JOIN settled s ON s.installment_id = i.id
+            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+              AND i.amount > COALESCE(s.settled, 0))
+         SELECT o.*, x.date, x.amount FROM open o
+         LEFT JOIN (SELECT installment_id, effective_date AS date, amount FROM allocations WHERE effective_date <= ?1
+                    UNION ALL
+                    SELECT installment_id, date, amount FROM write_offs WHERE date <= ?1) x
+           ON x.installment_id = o.id
+         ORDER BY o.code, o.due_date, o.number, o.id, x.date"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
+    let mut current: Option<OpenInstallment> = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if current.as_ref().is_some_and(|c| c.installment_id != id)
+            && let Some(done) = current.take()
+        {
+            f(done)?;
+        }
+        let item = current.get_or_insert(OpenInstallment {
+            installment_id: id,
+            customer_id: r.get(1)?,
+            customer: r.get(2)?,
+            invoice: r.get(3)?,
+            issue_date: date_col(r, 4)?,
+            due_date: date_col(r, 5)?,
+            amount: money_col(r, 6)?,
+            disputed: r.get(7)?,
+            is_interest: r.get::<_, String>(8)? == "interest",
+            settlements: Vec::new(),
+        });
+        if r.get::<_, Option<String>>(9)?.is_some() {
+            item.settlements.push(Settlement {
+                date: date_col(r, 9)?,
+                amount: money_col(r, 10)?,
+            });
+        }
+    }
+    if let Some(done) = current {
+        f(done)?;
+    }
+    Ok(())
+}
+
+/// Per-customer daily interest rates that override the book's.
+pub fn customer_rates(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<i64, rust_decimal::Decimal>> {
+    let mut stmt =
+        conn.prepare("SELECT id, interest_rate FROM customers WHERE interest_rate IS NOT NULL")?;
+    let mut rows = stmt.query([])?;
+    let mut out = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(1)?;
+        out.insert(r.get(0)?, crate::ledger::interest::parse_rate(&text)?);
+    }
+    Ok(out)
+}

@@ -16,12 +16,7 @@ use crate::render::{Format, Lang};
 /// Customers, invoices and payments in one local book; aging, late interest
 /// and the collection worklist computed exactly, as of any date.
 #[derive(Debug, Parser)]
-#[command(
-    name = "huikuan",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "huikuan", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -64,9 +59,14 @@ pub enum Command {
     /// Payments and their allocation to invoices
     #[command(subcommand)]
     Pay(commands::pay::Command),
+    /// Collection: late interest
+    #[command(subcommand)]
+    Dun(commands::dun::Command),
     /// Reports: aging, as of any date
     #[command(subcommand)]
     Report(commands::report::Command),
+    /// Build a demo book from sample data and print its aging report
+    Demo(commands::demo::Args),
     /// Show the audit trail of changes to the book
     Log(commands::log::Args),
     /// Print a shell completion script
@@ -101,14 +101,7 @@ pub fn main() -> ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    let globals = Globals {
-        db: g.db,
-        as_of: g.as_of,
-        format: g.format,
-        lang: g.lang,
-        yes: g.yes,
-        quiet: g.quiet,
-    };
+    let globals = Globals { db: g.db, as_of: g.as_of, format: g.format, lang: g.lang, yes: g.yes, quiet: g.quiet };
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(args, &mut Cli::command());
     }
@@ -118,7 +111,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Customer(c) => commands::customer::run(&mut ctx, c),
         Command::Invoice(c) => commands::invoice::run(&mut ctx, c),
         Command::Pay(c) => commands::pay::run(&mut ctx, c),
+        Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
+        Command::Demo(a) => commands::demo::run(&mut ctx, a),
         Command::Log(a) => commands::log::run(&mut ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     };

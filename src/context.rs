@@ -25,6 +25,9 @@ pub struct Globals {
 
 pub struct Ctx {
     pub db: PathBuf,
+    /// The book given with `--db`, if any (the demo never writes to
+    /// `HUIKUAN_DB` or the default book, which may be real).
+    pub db_flag: Option<PathBuf>,
     pub today: NaiveDate,
     pub as_of: NaiveDate,
     pub format: Format,
@@ -56,26 +59,25 @@ pub fn language(flag: Option<Lang>) -> Lang {
 fn today() -> Result<NaiveDate> {
     let local = chrono::Local::now().date_naive();
     match std::env::var("HUIKUAN_TODAY") {
-        Ok(v) if !v.trim().is_empty() => parse_date(&v, local).map_err(|e| {
-            Error::user(
-                format!("HUIKUAN_TODAY: {e}"),
-                format!("HUIKUAN_TODAY：{}", e.zh()),
-            )
-        }),
+        Ok(v) if !v.trim().is_empty() => parse_date(&v, local)
+            .map_err(|e| Error::user(format!("HUIKUAN_TODAY: {e}"), format!("HUIKUAN_TODAY：{}", e.zh()))),
         _ => Ok(local),
     }
 }
 
 /// The default book: `<data dir>/book.sqlite`.
 fn default_book() -> Result<PathBuf> {
-    directories::ProjectDirs::from("", "", "huikuan")
-        .map(|d| d.data_dir().join("book.sqlite"))
-        .ok_or_else(|| {
-            Error::user(
-                "cannot find a data directory for the book; pass --db PATH or set HUIKUAN_DB",
-                "找不到存放账本的数据目录；请使用 --db PATH 或设置 HUIKUAN_DB",
-            )
-        })
+    directories::ProjectDirs::from("", "", "huikuan").map(|d| d.data_dir().join("book.sqlite")).ok_or_else(|| {
+        Error::user(
+            "cannot find a data directory for the book; pass --db PATH or set HUIKUAN_DB",
+            "找不到存放账本的数据目录；请使用 --db PATH 或设置 HUIKUAN_DB",
+        )
+    })
+}
+
+/// The data directory (the default book and the demo book live there).
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "huikuan").map(|d| d.data_dir().to_path_buf())
 }
 
 /// The configuration directory (user templates, bank profiles).
@@ -92,9 +94,8 @@ impl Ctx {
         let lang = language(g.lang);
         let today = today()?;
         let as_of = match &g.as_of {
-            Some(s) => parse_date(s, today).map_err(|e| {
-                Error::user(format!("--as-of: {e}"), format!("--as-of：{}", e.zh()))
-            })?,
+            Some(s) => parse_date(s, today)
+                .map_err(|e| Error::user(format!("--as-of: {e}"), format!("--as-of：{}", e.zh())))?,
             None => today,
         };
         let db = match &g.db {
@@ -106,6 +107,7 @@ impl Ctx {
         };
         Ok(Ctx {
             db,
+            db_flag: g.db.clone(),
             today,
             as_of,
             format: g.format.unwrap_or(Format::Table),
@@ -136,13 +138,7 @@ impl Ctx {
 
     /// Open the book, creating it on first use with a one-line notice.
     pub fn open_book(&self) -> Result<Book> {
-        let (book, created) = Book::open_or_create(
-            &self.db,
-            &NewBook {
-                company: "",
-                currency: "CNY",
-            },
-        )?;
+        let (book, created) = Book::open_or_create(&self.db, &NewBook { company: "", currency: "CNY" })?;
         if created {
             let p = self.db.display();
             self.note(
@@ -155,8 +151,7 @@ impl Ctx {
 
     /// Parse a date option, naming the option in the error.
     pub fn date(&self, option: &str, text: &str) -> Result<NaiveDate> {
-        parse_date(text, self.today)
-            .map_err(|e| Error::user(format!("{option}: {e}"), format!("{option}：{}", e.zh())))
+        crate::commands::date(option, text, self.today)
     }
 
     /// Ask to go ahead with a destructive or doubtful step. `--yes` answers
@@ -176,11 +171,7 @@ impl Ctx {
             .default(false)
             .interact()
             .map_err(|e| Error::user(format!("no answer: {e}"), format!("未获得回答：{e}")))?;
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::user("cancelled", "已取消"))
-        }
+        if ok { Ok(()) } else { Err(Error::user("cancelled", "已取消")) }
     }
 
     /// Ask for a line of text on the terminal (empty answer allowed when `optional`).

@@ -32,28 +32,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn user(en: impl Into<String>, zh: impl Into<String>) -> Error {
-        Error {
-            kind: Kind::User,
-            en: en.into(),
-            zh: zh.into(),
-        }
+        Error { kind: Kind::User, en: en.into(), zh: zh.into() }
     }
 
     pub fn usage(en: impl Into<String>, zh: impl Into<String>) -> Error {
-        Error {
-            kind: Kind::Usage,
-            en: en.into(),
-            zh: zh.into(),
-        }
+        Error { kind: Kind::Usage, en: en.into(), zh: zh.into() }
     }
 
     /// Prefix the message with where the bad input is: `file:line: `.
     pub fn at(self, file: &str, line: u64) -> Error {
-        Error {
-            kind: self.kind,
-            en: format!("{file}:{line}: {}", self.en),
-            zh: format!("{file}:{line}: {}", self.zh),
-        }
+        Error { kind: self.kind, en: format!("{file}:{line}: {}", self.en), zh: format!("{file}:{line}: {}", self.zh) }
     }
 
     /// Many bad rows, then one summary line; the run wrote nothing.
@@ -68,11 +56,7 @@ impl Error {
         }
         en.push(format!("{file}: {n} bad row(s); nothing was imported"));
         zh.push(format!("{file}：{n} 行有误；未导入任何数据"));
-        Error {
-            kind: Kind::User,
-            en: en.join("\n"),
-            zh: zh.join("\n"),
-        }
+        Error { kind: Kind::User, en: en.join("\n"), zh: zh.join("\n") }
     }
 
     pub fn text(&self, lang: Lang) -> &str {
@@ -107,16 +91,8 @@ impl From<LedgerError> for Error {
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
-        let kind = if e.is_user_error() {
-            Kind::User
-        } else {
-            Kind::Internal
-        };
-        Error {
-            kind,
-            en: e.to_string(),
-            zh: e.zh(),
-        }
+        let kind = if e.is_user_error() { Kind::User } else { Kind::Internal };
+        Error { kind, en: e.to_string(), zh: e.zh() }
     }
 }
 
@@ -129,17 +105,9 @@ impl From<rusqlite::Error> for Error {
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Error {
-                kind: Kind::BrokenPipe,
-                en: String::new(),
-                zh: String::new(),
-            };
+            return Error { kind: Kind::BrokenPipe, en: String::new(), zh: String::new() };
         }
-        Error {
-            kind: Kind::Internal,
-            en: format!("I/O error: {e}"),
-            zh: format!("读写错误：{e}"),
-        }
+        Error { kind: Kind::Internal, en: format!("I/O error: {e}"), zh: format!("读写错误：{e}") }
     }
 }
 
@@ -148,11 +116,7 @@ impl From<csv::Error> for Error {
         if let csv::ErrorKind::Io(io) = e.kind()
             && io.kind() == std::io::ErrorKind::BrokenPipe
         {
-            return Error {
-                kind: Kind::BrokenPipe,
-                en: String::new(),
-                zh: String::new(),
-            };
+            return Error { kind: Kind::BrokenPipe, en: String::new(), zh: String::new() };
         }
         Error::user(format!("CSV error: {e}"), format!("CSV 错误：{e}"))
     }
@@ -161,16 +125,8 @@ impl From<csv::Error> for Error {
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Error {
         if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
-            return Error {
-                kind: Kind::BrokenPipe,
-                en: String::new(),
-                zh: String::new(),
-            };
+            return Error { kind: Kind::BrokenPipe, en: String::new(), zh: String::new() };
         }
-        Error {
-            kind: Kind::Internal,
-            en: format!("JSON error: {e}"),
-            zh: format!("JSON 错误：{e}"),
-        }
+        Error { kind: Kind::Internal, en: format!("JSON error: {e}"), zh: format!("JSON 错误：{e}") }
     }
 }

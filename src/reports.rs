@@ -13,26 +13,10 @@ use crate::ledger::interest::{InstallmentInterest, InterestTerms, installment_in
 use crate::store::{self, Result, aging};
 
 /// The aging report as of a date, optionally for one customer.
-pub fn aging_report(
-    conn: &Connection,
-    rule: &AgingRule,
-    as_of: NaiveDate,
-    only: Option<i64>,
-) -> Result<AgingReport> {
+pub fn aging_report(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingReport> {
     let data = aging::aging(conn, rule, as_of, only)?;
-    let names = data
-        .customers
-        .into_iter()
-        .map(|c| (c.code, c.name))
-        .collect();
-    Ok(AgingReport::build(
-        as_of,
-        rule,
-        names,
-        &data.grid,
-        &data.unapplied,
-        data.tie,
-    ))
+    let names = data.customers.into_iter().map(|c| (c.code, c.name)).collect();
+    Ok(AgingReport::build(as_of, rule, names, &data.grid, &data.unapplied, data.tie))
 }
 
 /// Interest terms per customer: the book's rate and grace, with overrides.
@@ -45,10 +29,7 @@ impl Terms {
     pub fn load(conn: &Connection) -> Result<Terms> {
         let s = store::book_settings(conn)?;
         Ok(Terms {
-            book: InterestTerms {
-                rate_per_day: s.interest_rate,
-                grace_days: s.grace_days,
-            },
+            book: InterestTerms { rate_per_day: s.interest_rate, grace_days: s.grace_days },
             overrides: aging::customer_rates(conn)?,
         })
     }
@@ -59,10 +40,7 @@ impl Terms {
 
     pub fn for_customer(&self, id: i64) -> InterestTerms {
         match self.overrides.get(&id) {
-            Some(r) => InterestTerms {
-                rate_per_day: *r,
-                ..self.book
-            },
+            Some(r) => InterestTerms { rate_per_day: *r, ..self.book },
             None => self.book,
         }
     }
@@ -98,12 +76,6 @@ pub fn detail(
         let dpd = days_past_due(item.due_date, as_of);
         let interest = (bears_interest(&item) && dpd > 0)
             .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, t));
-        f(DetailLine {
-            balance: item.balance(),
-            days_past_due: dpd,
-            terms: t,
-            interest,
-            item,
-        })
+        f(DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, item })
     })
 }

@@ -23,24 +23,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let currency = a.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(Error::user(
-            format!(
-                "--currency: '{}' is not a three-letter currency code such as CNY",
-                a.currency
-            ),
+            format!("--currency: '{}' is not a three-letter currency code such as CNY", a.currency),
             format!("--currency：“{}”不是三位币种代码（如 CNY）", a.currency),
         ));
     }
-    Book::create(
-        &ctx.db,
-        &NewBook {
-            company: a.company.trim(),
-            currency: &currency,
-        },
-    )?;
+    Book::create(&ctx.db, &NewBook { company: a.company.trim(), currency: &currency })?;
     let p = ctx.db.display();
-    ctx.note(
-        &format!("created a new book at {p} ({currency})"),
-        &format!("已在 {p} 新建账本（{currency}）"),
-    );
+    ctx.note(&format!("created a new book at {p} ({currency})"), &format!("已在 {p} 新建账本（{currency}）"));
     Ok(())
 }

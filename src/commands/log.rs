@@ -24,22 +24,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &list);
     }
-    let mut t = Table::new(
-        ctx.lang,
-        &[
-            ("#", "#"),
-            ("at (UTC)", "时间 (UTC)"),
-            ("command", "命令"),
-            ("what", "内容"),
-        ],
-    );
+    let mut t = Table::new(ctx.lang, &[("#", "#"), ("at (UTC)", "时间 (UTC)"), ("command", "命令"), ("what", "内容")]);
     for e in list {
-        t.push(vec![
-            Cell::Int(e.id),
-            Cell::text(e.at),
-            Cell::text(e.command),
-            Cell::text(e.summary),
-        ]);
+        t.push(vec![Cell::Int(e.id), Cell::text(e.at), Cell::text(e.command), Cell::text(e.summary)]);
     }
     t.write(&mut ctx.out, ctx.format)
 }

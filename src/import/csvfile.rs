@@ -40,22 +40,18 @@ impl CsvFile {
     /// an unreadable file, bad encoding, malformed CSV, or a missing column.
     pub fn read(path: &Path, columns: &[Column]) -> Result<CsvFile> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::user(
-                format!("{file}: cannot read: {e}"),
-                format!("{file}：无法读取：{e}"),
-            )
-        })?;
-        let (text, encoding) = decode(&bytes)
-            .map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?
-            .clone();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::user(format!("{file}: cannot read: {e}"), format!("{file}：无法读取：{e}")))?;
+        CsvFile::parse(&file, &bytes, columns)
+    }
+
+    /// Parse file content already in memory; `file` names it in messages.
+    pub fn parse(file: &str, bytes: &[u8], columns: &[Column]) -> Result<CsvFile> {
+        let file = file.to_string();
+        let (text, encoding) =
+            decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?.clone();
         let mut index = HashMap::new();
         for col in columns {
             let found = headers.iter().position(|h| {
@@ -80,24 +76,15 @@ impl CsvFile {
         for rec in reader.records() {
             let rec = rec.map_err(|e| {
                 let line = e.position().map_or(0, |p| p.line());
-                Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}"))
-                    .at(&file, line)
+                Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
             })?;
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
             let line = rec.position().map_or(0, |p| p.line());
-            rows.push(Row {
-                line,
-                fields: rec.iter().map(str::to_string).collect(),
-            });
+            rows.push(Row { line, fields: rec.iter().map(str::to_string).collect() });
         }
-        Ok(CsvFile {
-            file,
-            encoding,
-            index,
-            rows,
-        })
+        Ok(CsvFile { file, encoding, index, rows })
     }
 
     /// The trimmed value of a column in a row; `None` when absent or empty.
@@ -111,8 +98,7 @@ impl CsvFile {
 
     /// Like [`CsvFile::get`] for a required column: an empty cell is an error.
     pub fn require<'a>(&self, row: &'a Row, key: &str) -> Result<&'a str> {
-        self.get(row, key)
-            .ok_or_else(|| Error::user(format!("'{key}' is empty"), format!("“{key}”为空")))
+        self.get(row, key).ok_or_else(|| Error::user(format!("'{key}' is empty"), format!("“{key}”为空")))
     }
 
     /// Run `f` on every row. Every failing row is reported as `file:line:
@@ -125,10 +111,17 @@ impl CsvFile {
                 errors.push(e.at(&self.file, row.line));
             }
         }
-        if errors.is_empty() {
-            Ok(self.rows.len())
-        } else {
-            Err(Error::rows(errors, &self.file))
+        if errors.is_empty() { Ok(self.rows.len()) } else { Err(Error::rows(errors, &self.file)) }
+    }
+
+    /// Rewrite every non-empty value of a column (used to move demo dates).
+    pub fn map_column(&mut self, key: &str, f: impl Fn(&str) -> String) {
+        if let Some(&i) = self.index.get(key) {
+            for row in &mut self.rows {
+                if let Some(v) = row.fields.get_mut(i).filter(|v| !v.trim().is_empty()) {
+                    *v = f(v);
+                }
+            }
         }
     }
 

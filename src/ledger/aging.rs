@@ -39,9 +39,7 @@ pub struct Buckets {
 
 impl Default for Buckets {
     fn default() -> Buckets {
-        Buckets {
-            edges: vec![30, 60, 90],
-        }
+        Buckets { edges: vec![30, 60, 90] }
     }
 }
 
@@ -49,17 +47,10 @@ impl Buckets {
     /// Parse `30,60,90,180`: positive, strictly increasing whole days.
     pub fn parse(text: &str) -> Result<Buckets, LedgerError> {
         let bad = || LedgerError::BadBuckets(text.to_string());
-        let edges: Vec<i64> = text
-            .split(',')
-            .map(|s| s.trim().parse::<i64>().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?;
+        let edges: Vec<i64> =
+            text.split(',').map(|s| s.trim().parse::<i64>().map_err(|_| bad())).collect::<Result<_, _>>()?;
         let increasing = edges.windows(2).all(|w| w[0] < w[1]);
-        if edges.is_empty()
-            || edges.len() > 20
-            || edges[0] < 1
-            || !increasing
-            || edges[edges.len() - 1] > 36_500
-        {
+        if edges.is_empty() || edges.len() > 20 || edges[0] < 1 || !increasing || edges[edges.len() - 1] > 36_500 {
             return Err(bad());
         }
         Ok(Buckets { edges })
@@ -95,19 +86,14 @@ impl Buckets {
         if days_past_due <= 0 {
             return 0;
         }
-        1 + self
-            .edges
-            .iter()
-            .take_while(|e| days_past_due > **e)
-            .count()
+        1 + self.edges.iter().take_while(|e| days_past_due > **e).count()
     }
 }
 
 /// Labels of the aging by invoice date.
 pub const INVOICE_AGE_LABELS: [&str; 6] = ["<=1y", "1-2y", "2-3y", "3-4y", "4-5y", ">5y"];
 /// The same in Chinese.
-pub const INVOICE_AGE_LABELS_ZH: [&str; 6] =
-    ["1年以内", "1-2年", "2-3年", "3-4年", "4-5年", "5年以上"];
+pub const INVOICE_AGE_LABELS_ZH: [&str; 6] = ["1年以内", "1-2年", "2-3年", "3-4年", "4-5年", "5年以上"];
 
 /// Whole years from `issue` to `as_of`, counted on the calendar (an
 /// anniversary completes a year the day after it), capped at 5 (the `>5y` bucket).
@@ -164,19 +150,13 @@ impl AgingRule {
             // days past due > e  ⇔  due < as_of − e
             Basis::Due => std::iter::once(0)
                 .chain(self.buckets.edges.iter().copied())
-                .map(|e| {
-                    as_of
-                        .checked_sub_days(chrono::Days::new(e as u64))
-                        .unwrap_or(NaiveDate::MIN)
-                })
+                .map(|e| as_of.checked_sub_days(chrono::Days::new(e as u64)).unwrap_or(NaiveDate::MIN))
                 .collect(),
             // age ≥ k years  ⇔  issue < the first date d with d + k years ≥ as_of
             Basis::Invoice => (1..=5)
                 .map(|k| {
                     let plus = |d: NaiveDate| super::date::add_months(d, 12 * k);
-                    let mut t = as_of
-                        .checked_sub_months(chrono::Months::new(12 * k))
-                        .unwrap_or(NaiveDate::MIN);
+                    let mut t = as_of.checked_sub_months(chrono::Months::new(12 * k)).unwrap_or(NaiveDate::MIN);
                     while plus(t) < as_of {
                         t = t.succ_opt().unwrap_or(t);
                     }
@@ -224,9 +204,7 @@ pub struct Grid {
 
 impl Grid {
     pub fn new(customers: usize, buckets: usize) -> Grid {
-        Grid {
-            cells: vec![vec![Money::ZERO; buckets]; customers],
-        }
+        Grid { cells: vec![vec![Money::ZERO; buckets]; customers] }
     }
 
     pub fn add(&mut self, customer: usize, bucket: usize, amount: Money) {
@@ -236,9 +214,7 @@ impl Grid {
     /// Column totals.
     pub fn totals(&self) -> Vec<Money> {
         let n = self.cells.first().map_or(0, Vec::len);
-        (0..n)
-            .map(|b| self.cells.iter().map(|row| row[b]).sum())
-            .collect()
+        (0..n).map(|b| self.cells.iter().map(|row| row[b]).sum()).collect()
     }
 
     pub fn row_total(&self, customer: usize) -> Money {
@@ -255,11 +231,7 @@ pub fn age_items<'a>(
 ) -> Grid {
     let mut grid = Grid::new(customers, rule.len());
     for it in items {
-        grid.add(
-            it.customer,
-            rule.index(it.due_date, it.issue_date, as_of),
-            it.balance,
-        );
+        grid.add(it.customer, rule.index(it.due_date, it.issue_date, as_of), it.balance);
     }
     grid
 }
@@ -329,9 +301,7 @@ impl AgingReport {
                 total: grid.row_total(i),
                 unapplied: unapplied.get(i).copied().unwrap_or_default(),
             })
-            .filter(|l| {
-                !l.total.is_zero() || !l.unapplied.is_zero() || l.cells.iter().any(|c| !c.is_zero())
-            })
+            .filter(|l| !l.total.is_zero() || !l.unapplied.is_zero() || l.cells.iter().any(|c| !c.is_zero()))
             .collect();
         lines.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
         let totals = grid.totals();
@@ -359,10 +329,7 @@ mod tests {
 
     #[test]
     fn default_buckets_have_the_design_labels() {
-        assert_eq!(
-            Buckets::default().labels(),
-            ["current", "1-30", "31-60", "61-90", "91+"]
-        );
+        assert_eq!(Buckets::default().labels(), ["current", "1-30", "31-60", "61-90", "91+"]);
         assert_eq!(
             Buckets::parse("30,60,90,180").unwrap().labels(),
             ["current", "1-30", "31-60", "61-90", "91-180", "181+"]
@@ -372,18 +339,7 @@ mod tests {
     #[test]
     fn bucket_edges_are_inclusive() {
         let b = Buckets::default();
-        let cases = [
-            (-5, 0),
-            (0, 0),
-            (1, 1),
-            (30, 1),
-            (31, 2),
-            (60, 2),
-            (61, 3),
-            (90, 3),
-            (91, 4),
-            (5000, 4),
-        ];
+        let cases = [(-5, 0), (0, 0), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4), (5000, 4)];
         for (days, want) in cases {
             assert_eq!(b.index(days), want, "{days} days");
         }
@@ -398,16 +354,8 @@ mod tests {
 
     #[test]
     fn thresholds_handle_leap_days() {
-        let rule = AgingRule {
-            basis: Basis::Invoice,
-            buckets: Buckets::default(),
-        };
-        for as_of in [
-            d(2025, 2, 28),
-            d(2025, 3, 1),
-            d(2024, 2, 29),
-            d(2028, 2, 29),
-        ] {
+        let rule = AgingRule { basis: Basis::Invoice, buckets: Buckets::default() };
+        for as_of in [d(2025, 2, 28), d(2025, 3, 1), d(2024, 2, 29), d(2028, 2, 29)] {
             for off in 0..3000u64 {
                 let date = d(2018, 1, 1) + chrono::Days::new(off);
                 let n = rule.thresholds(as_of).iter().filter(|t| date < **t).count();
@@ -420,11 +368,7 @@ mod tests {
     fn invoice_age_counts_calendar_years() {
         let as_of = d(2026, 10, 31);
         assert_eq!(invoice_age_index(d(2026, 10, 31), as_of), 0);
-        assert_eq!(
-            invoice_age_index(d(2025, 10, 31), as_of),
-            0,
-            "exactly one year is still <=1y"
-        );
+        assert_eq!(invoice_age_index(d(2025, 10, 31), as_of), 0, "exactly one year is still <=1y");
         assert_eq!(invoice_age_index(d(2025, 10, 30), as_of), 1);
         assert_eq!(invoice_age_index(d(2021, 11, 1), as_of), 4);
         assert_eq!(invoice_age_index(d(2021, 10, 30), as_of), 5);
@@ -442,47 +386,30 @@ mod tests {
             written_off: Money::from_cents(100),
         };
         assert!(t.balanced());
-        assert!(
-            !TieOut {
-                buckets: Money::from_cents(701),
-                ..t
-            }
-            .balanced()
-        );
+        assert!(!TieOut { buckets: Money::from_cents(701), ..t }.balanced());
     }
 
     fn items() -> impl Strategy<Value = Vec<OpenItem>> {
-        prop::collection::vec((0usize..4, 0i64..4000, 0i64..400, 1i64..10_000_000), 0..40).prop_map(
-            |v| {
-                v.into_iter()
-                    .map(|(c, issue_off, terms, cents)| {
-                        let issue = d(2020, 1, 1) + chrono::Days::new(issue_off as u64);
-                        OpenItem {
-                            customer: c,
-                            issue_date: issue,
-                            due_date: issue + chrono::Days::new(terms as u64),
-                            balance: Money::from_cents(cents),
-                        }
-                    })
-                    .collect()
-            },
-        )
+        prop::collection::vec((0usize..4, 0i64..4000, 0i64..400, 1i64..10_000_000), 0..40).prop_map(|v| {
+            v.into_iter()
+                .map(|(c, issue_off, terms, cents)| {
+                    let issue = d(2020, 1, 1) + chrono::Days::new(issue_off as u64);
+                    OpenItem {
+                        customer: c,
+                        issue_date: issue,
+                        due_date: issue + chrono::Days::new(terms as u64),
+                        balance: Money::from_cents(cents),
+                    }
+                })
+                .collect()
+        })
     }
 
     fn rules() -> impl Strategy<Value = AgingRule> {
         prop_oneof![
-            Just(AgingRule {
-                basis: Basis::Due,
-                buckets: Buckets::default()
-            }),
-            Just(AgingRule {
-                basis: Basis::Due,
-                buckets: Buckets::parse("15,45,120,365").unwrap()
-            }),
-            Just(AgingRule {
-                basis: Basis::Invoice,
-                buckets: Buckets::default()
-            }),
+            Just(AgingRule { basis: Basis::Due, buckets: Buckets::default() }),
+            Just(AgingRule { basis: Basis::Due, buckets: Buckets::parse("15,45,120,365").unwrap() }),
+            Just(AgingRule { basis: Basis::Invoice, buckets: Buckets::default() }),
         ]
     }
 

@@ -41,11 +41,7 @@ pub fn sort_fifo(targets: &mut [Target]) {
 /// Allocate `amount` over `targets` in the order given, filling each before the next.
 /// Targets with no balance are passed over. A non-positive amount allocates nothing.
 pub fn allocate(amount: Money, targets: &[Target]) -> Allocation {
-    let mut left = if amount.is_positive() {
-        amount
-    } else {
-        Money::ZERO
-    };
+    let mut left = if amount.is_positive() { amount } else { Money::ZERO };
     let mut parts = Vec::new();
     for t in targets {
         if left.is_zero() {
@@ -55,16 +51,10 @@ pub fn allocate(amount: Money, targets: &[Target]) -> Allocation {
             continue;
         }
         let take = left.min(t.balance);
-        parts.push(Part {
-            target: t.id,
-            amount: take,
-        });
+        parts.push(Part { target: t.id, amount: take });
         left -= take;
     }
-    Allocation {
-        parts,
-        unapplied: left,
-    }
+    Allocation { parts, unapplied: left }
 }
 
 /// The date an allocation takes effect: the later of the payment's date and
@@ -96,22 +86,14 @@ pub fn apply_credits(credits: &[Credit], targets: &[Target]) -> Vec<CreditUse> {
     let mut uses = Vec::new();
     let mut ti = 0;
     for c in credits {
-        let mut left = if c.available.is_positive() {
-            c.available
-        } else {
-            Money::ZERO
-        };
+        let mut left = if c.available.is_positive() { c.available } else { Money::ZERO };
         while !left.is_zero() && ti < targets.len() {
             if !balances[ti].is_positive() {
                 ti += 1;
                 continue;
             }
             let take = left.min(balances[ti]);
-            uses.push(CreditUse {
-                payment: c.payment,
-                target: targets[ti].id,
-                amount: take,
-            });
+            uses.push(CreditUse { payment: c.payment, target: targets[ti].id, amount: take });
             left -= take;
             balances[ti] -= take;
         }
@@ -129,12 +111,7 @@ mod tests {
     }
 
     fn t(id: i64, due: u32, cents: i64) -> Target {
-        Target {
-            id,
-            due_date: d(due),
-            issue_date: d(1),
-            balance: Money::from_cents(cents),
-        }
+        Target { id, due_date: d(due), issue_date: d(1), balance: Money::from_cents(cents) }
     }
 
     #[test]
@@ -145,14 +122,8 @@ mod tests {
         assert_eq!(
             a.parts,
             vec![
-                Part {
-                    target: 2,
-                    amount: Money::from_cents(300)
-                },
-                Part {
-                    target: 3,
-                    amount: Money::from_cents(300)
-                }
+                Part { target: 2, amount: Money::from_cents(300) },
+                Part { target: 3, amount: Money::from_cents(300) }
             ]
         );
         assert_eq!(a.unapplied, Money::ZERO);
@@ -161,13 +132,7 @@ mod tests {
     #[test]
     fn overpayment_leaves_unapplied_credit() {
         let a = allocate(Money::from_cents(1_000), &[t(1, 10, 300)]);
-        assert_eq!(
-            a.parts,
-            vec![Part {
-                target: 1,
-                amount: Money::from_cents(300)
-            }]
-        );
+        assert_eq!(a.parts, vec![Part { target: 1, amount: Money::from_cents(300) }]);
         assert_eq!(a.unapplied, Money::from_cents(700));
     }
 
@@ -180,45 +145,23 @@ mod tests {
     #[test]
     fn credits_are_used_oldest_first() {
         let credits = vec![
-            Credit {
-                payment: 7,
-                available: Money::from_cents(100),
-            },
-            Credit {
-                payment: 8,
-                available: Money::from_cents(250),
-            },
+            Credit { payment: 7, available: Money::from_cents(100) },
+            Credit { payment: 8, available: Money::from_cents(250) },
         ];
         let uses = apply_credits(&credits, &[t(1, 10, 200), t(2, 11, 100)]);
         assert_eq!(
             uses,
             vec![
-                CreditUse {
-                    payment: 7,
-                    target: 1,
-                    amount: Money::from_cents(100)
-                },
-                CreditUse {
-                    payment: 8,
-                    target: 1,
-                    amount: Money::from_cents(100)
-                },
-                CreditUse {
-                    payment: 8,
-                    target: 2,
-                    amount: Money::from_cents(100)
-                },
+                CreditUse { payment: 7, target: 1, amount: Money::from_cents(100) },
+                CreditUse { payment: 8, target: 1, amount: Money::from_cents(100) },
+                CreditUse { payment: 8, target: 2, amount: Money::from_cents(100) },
             ]
         );
     }
 
     fn targets() -> impl Strategy<Value = Vec<Target>> {
-        prop::collection::vec((1u32..28, 0i64..1_000_000), 0..12).prop_map(|v| {
-            v.into_iter()
-                .enumerate()
-                .map(|(i, (due, cents))| t(i as i64, due, cents))
-                .collect()
-        })
+        prop::collection::vec((1u32..28, 0i64..1_000_000), 0..12)
+            .prop_map(|v| v.into_iter().enumerate().map(|(i, (due, cents))| t(i as i64, due, cents)).collect())
     }
 
     proptest! {

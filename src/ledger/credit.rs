@@ -80,10 +80,7 @@ pub fn credit_check(facts: &CreditFacts, amount: Money) -> Vec<CreditRefusal> {
     if let Some(limit) = facts.limit
         && after > limit
     {
-        out.push(CreditRefusal::OverLimit {
-            limit,
-            exposure_after: after,
-        });
+        out.push(CreditRefusal::OverLimit { limit, exposure_after: after });
     }
     out
 }
@@ -105,38 +102,18 @@ mod tests {
     }
 
     fn facts(on_hold: bool, score: Option<u8>, limit: Option<i64>, exposure: i64) -> CreditFacts {
-        CreditFacts {
-            on_hold,
-            score,
-            limit: limit.map(Money::from_cents),
-            exposure: Money::from_cents(exposure),
-        }
+        CreditFacts { on_hold, score, limit: limit.map(Money::from_cents), exposure: Money::from_cents(exposure) }
     }
 
     #[test]
     fn a_customer_in_good_standing_passes() {
-        assert!(
-            credit_check(
-                &facts(false, Some(85), Some(10_000), 5_000),
-                Money::from_cents(5_000)
-            )
-            .is_empty()
-        );
-        assert!(
-            credit_check(
-                &facts(false, None, None, 1_000_000),
-                Money::from_cents(5_000)
-            )
-            .is_empty()
-        );
+        assert!(credit_check(&facts(false, Some(85), Some(10_000), 5_000), Money::from_cents(5_000)).is_empty());
+        assert!(credit_check(&facts(false, None, None, 1_000_000), Money::from_cents(5_000)).is_empty());
     }
 
     #[test]
     fn every_reason_is_reported() {
-        let r = credit_check(
-            &facts(true, Some(20), Some(10_000), 8_000),
-            Money::from_cents(2_001),
-        );
+        let r = credit_check(&facts(true, Some(20), Some(10_000), 8_000), Money::from_cents(2_001));
         assert_eq!(
             r,
             vec![
@@ -152,12 +129,6 @@ mod tests {
 
     #[test]
     fn reaching_the_limit_exactly_is_allowed() {
-        assert!(
-            credit_check(
-                &facts(false, None, Some(10_000), 8_000),
-                Money::from_cents(2_000)
-            )
-            .is_empty()
-        );
+        assert!(credit_check(&facts(false, None, Some(10_000), 8_000), Money::from_cents(2_000)).is_empty());
     }
 }

@@ -31,26 +31,17 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, LedgerError> {
     let t = text.trim();
     let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
     let ok_shape = digits.len() == 6 && (t.len() == 6 || t.len() == 7);
-    let (y, m) = if ok_shape {
-        (
-            digits[..4].parse::<i32>().ok(),
-            digits[4..].parse::<u32>().ok(),
-        )
-    } else {
-        (None, None)
-    };
+    let (y, m) =
+        if ok_shape { (digits[..4].parse::<i32>().ok(), digits[4..].parse::<u32>().ok()) } else { (None, None) };
     match (y, m) {
-        (Some(y), Some(m)) => {
-            NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| LedgerError::BadMonth(t.to_string()))
-        }
+        (Some(y), Some(m)) => NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| LedgerError::BadMonth(t.to_string())),
         _ => Err(LedgerError::BadMonth(t.to_string())),
     }
 }
 
 /// The same day `n` months later, clamped to the month's end (Jan 31 + 1 → Feb 28).
 pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(n))
-        .unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
 }
 
 /// The last day of the month that `d` is in.
@@ -80,19 +71,8 @@ mod tests {
     #[test]
     fn rejects_impossible_and_odd_dates() {
         let today = d(2026, 11, 22);
-        for bad in [
-            "2026-02-30",
-            "2026-13-01",
-            "22/11/2026",
-            "",
-            "tomorrow",
-            "26-01-01",
-            "2026-11-22x",
-        ] {
-            assert!(
-                matches!(parse_date(bad, today), Err(LedgerError::BadDate(_))),
-                "{bad}"
-            );
+        for bad in ["2026-02-30", "2026-13-01", "22/11/2026", "", "tomorrow", "26-01-01", "2026-11-22x"] {
+            assert!(matches!(parse_date(bad, today), Err(LedgerError::BadDate(_))), "{bad}");
         }
     }
 

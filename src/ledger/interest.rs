@@ -75,10 +75,7 @@ pub struct InterestTerms {
 
 impl Default for InterestTerms {
     fn default() -> InterestTerms {
-        InterestTerms {
-            rate_per_day: default_rate(),
-            grace_days: 0,
-        }
+        InterestTerms { rate_per_day: default_rate(), grace_days: 0 }
     }
 }
 
@@ -99,12 +96,7 @@ pub fn installment_interest(
         let late = (until - due).num_days();
         let days = (late - terms.grace_days).max(0);
         let exact = part.as_decimal() * terms.rate_per_day * Decimal::from(days);
-        accruals.push(Accrual {
-            amount: part,
-            until,
-            days,
-            exact,
-        });
+        accruals.push(Accrual { amount: part, until, days, exact });
     };
     for s in sorted {
         if !left.is_positive() {
@@ -118,10 +110,7 @@ pub fn installment_interest(
         push(left, as_of);
     }
     let total: Decimal = accruals.iter().map(|a| a.exact).sum();
-    InstallmentInterest {
-        accruals,
-        interest: Money::round(total),
-    }
+    InstallmentInterest { accruals, interest: Money::round(total) }
 }
 
 #[cfg(test)]
@@ -142,10 +131,7 @@ mod tests {
         let r = installment_interest(
             d(2026, 1, 31),
             m(1_000_000),
-            &[Settlement {
-                date: d(2026, 2, 10),
-                amount: m(400_000),
-            }],
+            &[Settlement { date: d(2026, 2, 10), amount: m(400_000) }],
             d(2026, 3, 2),
             InterestTerms::default(),
         );
@@ -157,19 +143,10 @@ mod tests {
     #[test]
     fn nothing_accrues_before_the_due_date_or_on_it() {
         let t = InterestTerms::default();
-        assert_eq!(
-            installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 1, 31), t).interest,
-            Money::ZERO
-        );
-        assert_eq!(
-            installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 1, 1), t).interest,
-            Money::ZERO
-        );
+        assert_eq!(installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 1, 31), t).interest, Money::ZERO);
+        assert_eq!(installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 1, 1), t).interest, Money::ZERO);
         // One day late: 1,000.00 × 0.0005 × 1 = 0.50
-        assert_eq!(
-            installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 1), t).interest,
-            m(50)
-        );
+        assert_eq!(installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 1), t).interest, m(50));
     }
 
     #[test]
@@ -177,10 +154,7 @@ mod tests {
         let r = installment_interest(
             d(2026, 1, 31),
             m(100_000),
-            &[Settlement {
-                date: d(2026, 1, 30),
-                amount: m(100_000),
-            }],
+            &[Settlement { date: d(2026, 1, 30), amount: m(100_000) }],
             d(2026, 6, 1),
             InterestTerms::default(),
         );
@@ -189,19 +163,10 @@ mod tests {
 
     #[test]
     fn grace_days_are_not_charged() {
-        let t = InterestTerms {
-            rate_per_day: default_rate(),
-            grace_days: 5,
-        };
+        let t = InterestTerms { rate_per_day: default_rate(), grace_days: 5 };
         // 10 days late, 5 of grace → 5 days on 1,000.00 = 2.50
-        assert_eq!(
-            installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 10), t).interest,
-            m(250)
-        );
-        assert_eq!(
-            installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 4), t).interest,
-            Money::ZERO
-        );
+        assert_eq!(installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 10), t).interest, m(250));
+        assert_eq!(installment_interest(d(2026, 1, 31), m(100_000), &[], d(2026, 2, 4), t).interest, Money::ZERO);
     }
 
     #[test]
@@ -209,10 +174,7 @@ mod tests {
         let r = installment_interest(
             d(2026, 1, 31),
             m(100_000),
-            &[Settlement {
-                date: d(2026, 3, 1),
-                amount: m(100_000),
-            }],
+            &[Settlement { date: d(2026, 3, 1), amount: m(100_000) }],
             d(2026, 2, 10),
             InterestTerms::default(),
         );
@@ -222,17 +184,11 @@ mod tests {
     #[test]
     fn rounding_happens_once_per_installment() {
         // Two parts of 0.005 each would round to 0.01 + 0.01 separately; once, they are 0.01.
-        let t = InterestTerms {
-            rate_per_day: Decimal::new(5, 4),
-            grace_days: 0,
-        };
+        let t = InterestTerms { rate_per_day: Decimal::new(5, 4), grace_days: 0 };
         let r = installment_interest(
             d(2026, 1, 1),
             m(2_000),
-            &[Settlement {
-                date: d(2026, 1, 2),
-                amount: m(1_000),
-            }],
+            &[Settlement { date: d(2026, 1, 2), amount: m(1_000) }],
             d(2026, 1, 2),
             t,
         );

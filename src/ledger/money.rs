@@ -32,16 +32,12 @@ impl Money {
     /// Integer minor units, as stored in the database.
     pub fn cents(self) -> i64 {
         // The invariant (scale 2, |value| within i64 cents) makes this exact.
-        (self.0 * Decimal::ONE_HUNDRED)
-            .trunc()
-            .to_i64()
-            .expect("Money stays within i64 minor units")
+        (self.0 * Decimal::ONE_HUNDRED).trunc().to_i64().expect("Money stays within i64 minor units")
     }
 
     /// Round a decimal to cents, half away from zero (the book's only rounding rule).
     pub fn round(d: Decimal) -> Money {
-        let mut r =
-            d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mut r = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         r.rescale(2);
         Money(r)
     }
@@ -75,11 +71,7 @@ impl Money {
     /// when `positive` is asked for; at most [`MAX_AMOUNT_CENTS`].
     pub fn parse(text: &str) -> Result<Money, LedgerError> {
         let bad = || LedgerError::BadAmount(text.trim().to_string());
-        let mut s: String = text
-            .trim()
-            .chars()
-            .filter(|c| *c != ',' && *c != '_')
-            .collect();
+        let mut s: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
         for prefix in ["CNY", "RMB", "USD", "EUR", "¥", "￥", "$", "€"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 s = rest.trim_start().to_string();
@@ -89,9 +81,7 @@ impl Money {
             return Err(bad());
         }
         let d = Decimal::from_str(&s).map_err(|_| {
-            if s.chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
-            {
+            if s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
                 LedgerError::AmountTooLarge(text.trim().to_string())
             } else {
                 bad()
@@ -199,43 +189,19 @@ mod tests {
         assert_eq!(Money::parse("¥12").unwrap().cents(), 1_200);
         assert_eq!(Money::parse("CNY 0.07").unwrap().cents(), 7);
         assert_eq!(Money::parse("-3.10").unwrap().cents(), -310);
-        assert_eq!(
-            Money::parse("0.1").unwrap() + Money::parse("0.2").unwrap(),
-            Money::parse("0.3").unwrap()
-        );
+        assert_eq!(Money::parse("0.1").unwrap() + Money::parse("0.2").unwrap(), Money::parse("0.3").unwrap());
     }
 
     #[test]
     fn rejects_bad_amounts() {
-        assert!(matches!(
-            Money::parse("abc"),
-            Err(LedgerError::BadAmount(_))
-        ));
+        assert!(matches!(Money::parse("abc"), Err(LedgerError::BadAmount(_))));
         assert!(matches!(Money::parse(""), Err(LedgerError::BadAmount(_))));
-        assert!(matches!(
-            Money::parse("1e5"),
-            Err(LedgerError::BadAmount(_))
-        ));
-        assert!(matches!(
-            Money::parse("1.234"),
-            Err(LedgerError::TooManyDecimals(_))
-        ));
-        assert!(matches!(
-            Money::parse("1000000000001"),
-            Err(LedgerError::AmountTooLarge(_))
-        ));
-        assert!(matches!(
-            Money::parse("99999999999999999999999999999999999"),
-            Err(LedgerError::AmountTooLarge(_))
-        ));
-        assert!(matches!(
-            Money::parse_positive("0"),
-            Err(LedgerError::NotPositive(_))
-        ));
-        assert!(matches!(
-            Money::parse_positive("-5"),
-            Err(LedgerError::NotPositive(_))
-        ));
+        assert!(matches!(Money::parse("1e5"), Err(LedgerError::BadAmount(_))));
+        assert!(matches!(Money::parse("1.234"), Err(LedgerError::TooManyDecimals(_))));
+        assert!(matches!(Money::parse("1000000000001"), Err(LedgerError::AmountTooLarge(_))));
+        assert!(matches!(Money::parse("99999999999999999999999999999999999"), Err(LedgerError::AmountTooLarge(_))));
+        assert!(matches!(Money::parse_positive("0"), Err(LedgerError::NotPositive(_))));
+        assert!(matches!(Money::parse_positive("-5"), Err(LedgerError::NotPositive(_))));
     }
 
     #[test]

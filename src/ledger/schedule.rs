@@ -28,24 +28,14 @@ pub enum DuePlan {
 /// The schedule of an invoice, sorted by due date. Every installment is
 /// positive, none is due before the issue date, and the parts add up to
 /// `amount` exactly.
-pub fn build_schedule(
-    issue: NaiveDate,
-    amount: Money,
-    plan: &DuePlan,
-) -> Result<Vec<Installment>, LedgerError> {
+pub fn build_schedule(issue: NaiveDate, amount: Money, plan: &DuePlan) -> Result<Vec<Installment>, LedgerError> {
     let mut parts = match plan {
-        DuePlan::On(due) => vec![Installment {
-            due_date: *due,
-            amount,
-        }],
+        DuePlan::On(due) => vec![Installment { due_date: *due, amount }],
         DuePlan::Terms(days) => {
             let due = issue
                 .checked_add_days(chrono::Days::new(u64::from(*days)))
                 .ok_or_else(|| LedgerError::BadDate(format!("{issue} + {days} days")))?;
-            vec![Installment {
-                due_date: due,
-                amount,
-            }]
+            vec![Installment { due_date: due, amount }]
         }
         DuePlan::Split { parts, first_due } => {
             if *parts == 0 || *parts > 120 {
@@ -60,11 +50,7 @@ pub fn build_schedule(
             (0..n)
                 .map(|i| Installment {
                     due_date: add_months(*first_due, i as u32),
-                    amount: Money::from_cents(if i == n - 1 {
-                        total - each * (n - 1)
-                    } else {
-                        each
-                    }),
+                    amount: Money::from_cents(if i == n - 1 { total - each * (n - 1) } else { each }),
                 })
                 .collect()
         }
@@ -80,10 +66,7 @@ pub fn build_schedule(
         }
     };
     if let Some(early) = parts.iter().find(|p| p.due_date < issue) {
-        return Err(LedgerError::DueBeforeIssue {
-            due: early.due_date,
-            issue,
-        });
+        return Err(LedgerError::DueBeforeIssue { due: early.due_date, issue });
     }
     parts.sort_by_key(|p| p.due_date);
     Ok(parts)
@@ -99,15 +82,8 @@ mod tests {
 
     #[test]
     fn terms_count_days_from_issue() {
-        let s =
-            build_schedule(d(2026, 1, 31), Money::from_cents(100), &DuePlan::Terms(30)).unwrap();
-        assert_eq!(
-            s,
-            vec![Installment {
-                due_date: d(2026, 3, 2),
-                amount: Money::from_cents(100)
-            }]
-        );
+        let s = build_schedule(d(2026, 1, 31), Money::from_cents(100), &DuePlan::Terms(30)).unwrap();
+        assert_eq!(s, vec![Installment { due_date: d(2026, 3, 2), amount: Money::from_cents(100) }]);
     }
 
     #[test]
@@ -115,10 +91,7 @@ mod tests {
         let s = build_schedule(
             d(2026, 1, 1),
             Money::from_cents(10_000),
-            &DuePlan::Split {
-                parts: 3,
-                first_due: d(2026, 1, 31),
-            },
+            &DuePlan::Split { parts: 3, first_due: d(2026, 1, 31) },
         )
         .unwrap();
         let amounts: Vec<i64> = s.iter().map(|i| i.amount.cents()).collect();
@@ -130,14 +103,8 @@ mod tests {
     #[test]
     fn explicit_installments_must_add_up() {
         let plan = DuePlan::Explicit(vec![
-            Installment {
-                due_date: d(2026, 2, 1),
-                amount: Money::from_cents(60),
-            },
-            Installment {
-                due_date: d(2026, 3, 1),
-                amount: Money::from_cents(30),
-            },
+            Installment { due_date: d(2026, 2, 1), amount: Money::from_cents(60) },
+            Installment { due_date: d(2026, 3, 1), amount: Money::from_cents(30) },
         ]);
         let err = build_schedule(d(2026, 1, 1), Money::from_cents(100), &plan).unwrap_err();
         assert!(matches!(err, LedgerError::InstallmentsMismatch { .. }));
@@ -145,21 +112,13 @@ mod tests {
 
     #[test]
     fn nothing_falls_due_before_the_invoice_exists() {
-        let err = build_schedule(
-            d(2026, 1, 10),
-            Money::from_cents(100),
-            &DuePlan::On(d(2026, 1, 9)),
-        )
-        .unwrap_err();
+        let err = build_schedule(d(2026, 1, 10), Money::from_cents(100), &DuePlan::On(d(2026, 1, 9))).unwrap_err();
         assert!(matches!(err, LedgerError::DueBeforeIssue { .. }));
     }
 
     #[test]
     fn a_split_too_fine_for_the_amount_is_refused() {
-        let plan = DuePlan::Split {
-            parts: 3,
-            first_due: d(2026, 1, 1),
-        };
+        let plan = DuePlan::Split { parts: 3, first_due: d(2026, 1, 1) };
         assert!(build_schedule(d(2026, 1, 1), Money::from_cents(2), &plan).is_err());
     }
 }

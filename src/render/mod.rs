@@ -6,9 +6,7 @@
 use std::io::Write;
 
 use chrono::NaiveDate;
-use comfy_table::{
-    CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED,
-};
+use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};
 
 use crate::error::Result;
 use crate::ledger::Money;
@@ -31,11 +29,7 @@ impl Lang {
 
     /// From a locale such as `zh_CN.UTF-8`: Chinese for `zh*`, else English.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        if locale.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
     }
 }
 
@@ -116,13 +110,7 @@ pub struct Table {
 impl Table {
     /// Headers given as (English, Chinese) pairs.
     pub fn new(lang: Lang, headers: &[(&str, &str)]) -> Table {
-        Table {
-            headers: headers
-                .iter()
-                .map(|(en, zh)| lang.pick(en, zh).to_string())
-                .collect(),
-            rows: Vec::new(),
-        }
+        Table { headers: headers.iter().map(|(en, zh)| lang.pick(en, zh).to_string()).collect(), rows: Vec::new() }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -139,25 +127,16 @@ impl Table {
 
     pub fn write_table(&self, out: &mut dyn Write) -> Result<()> {
         let mut t = Comfy::new();
-        t.load_style(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled);
+        t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
         if !self.headers.is_empty() {
             t.set_header(self.headers.clone());
         }
         for row in &self.rows {
             t.add_row(row.iter().map(Cell::for_table).collect::<Vec<_>>());
         }
-        let numeric: Vec<bool> = (0..self
-            .headers
-            .len()
-            .max(self.rows.first().map_or(0, Vec::len)))
+        let numeric: Vec<bool> = (0..self.headers.len().max(self.rows.first().map_or(0, Vec::len)))
             .map(|i| {
-                let mut cells = self
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .filter(|c| **c != Cell::Empty)
-                    .peekable();
+                let mut cells = self.rows.iter().filter_map(|r| r.get(i)).filter(|c| **c != Cell::Empty).peekable();
                 cells.peek().is_some() && cells.all(Cell::is_number)
             })
             .collect();
@@ -203,32 +182,17 @@ mod tests {
 
     #[test]
     fn csv_neutralises_formula_text_but_not_numbers() {
-        let mut t = Table {
-            headers: vec!["name".into(), "amount".into()],
-            rows: Vec::new(),
-        };
-        t.push(vec![
-            Cell::text("=HYPERLINK(\"x\")"),
-            Cell::Money(Money::from_cents(-1_050)),
-        ]);
-        t.push(vec![
-            Cell::text("@SUM(A1)"),
-            Cell::Money(Money::from_cents(123_456)),
-        ]);
+        let mut t = Table { headers: vec!["name".into(), "amount".into()], rows: Vec::new() };
+        t.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Money(Money::from_cents(-1_050))]);
+        t.push(vec![Cell::text("@SUM(A1)"), Cell::Money(Money::from_cents(123_456))]);
         let mut out = Vec::new();
         t.write_csv(&mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert_eq!(
-            s,
-            "name,amount\n\"'=HYPERLINK(\"\"x\"\")\",-10.50\n'@SUM(A1),1234.56\n"
-        );
+        assert_eq!(s, "name,amount\n\"'=HYPERLINK(\"\"x\"\")\",-10.50\n'@SUM(A1),1234.56\n");
     }
 
     #[test]
     fn money_is_a_json_string() {
-        assert_eq!(
-            serde_json::to_string(&Money::from_cents(123_450)).unwrap(),
-            "\"1234.50\""
-        );
+        assert_eq!(serde_json::to_string(&Money::from_cents(123_450)).unwrap(), "\"1234.50\"");
     }
 }

@@ -39,43 +39,24 @@ const SETTLED: &str = "SELECT installment_id, SUM(amount) AS settled FROM (
      GROUP BY installment_id";
 
 fn customers(conn: &Connection, only: Option<i64>) -> Result<Vec<CustomerRef>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, code, name FROM customers WHERE (?1 IS NULL OR id = ?1) ORDER BY code",
-    )?;
-    let rows = stmt.query_map([only], |r| {
-        Ok(CustomerRef {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-        })
-    })?;
+    let mut stmt = conn.prepare("SELECT id, code, name FROM customers WHERE (?1 IS NULL OR id = ?1) ORDER BY code")?;
+    let rows = stmt.query_map([only], |r| Ok(CustomerRef { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
 /// Buckets are decided inside SQLite by comparing each row's date with the
 /// rule's thresholds (see [`AgingRule::thresholds`]).
-pub fn aging(
-    conn: &Connection,
-    rule: &AgingRule,
-    as_of: NaiveDate,
-    only: Option<i64>,
-) -> Result<AgingData> {
+pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingData> {
     let customers = customers(conn, only)?;
-    let pos: std::collections::HashMap<i64, usize> = customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
+    let pos: std::collections::HashMap<i64, usize> = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut grid = Grid::new(customers.len(), rule.len());
     let thresholds = rule.thresholds(as_of);
     let column = match rule.basis {
         crate::ledger::aging::Basis::Due => "i.due_date",
         crate::ledger::aging::Basis::Invoice => "v.issue_date",
     };
-    let bucket_expr: Vec<String> = (0..thresholds.len())
-        .map(|k| format!("({column} < ?{})", k + 3))
-        .collect();
+    let bucket_expr: Vec<String> = (0..thresholds.len()).map(|k| format!("({column} < ?{})", k + 3)).collect();
     let sql = format!(
         "SELECT i.customer_id, {bucket} AS bucket, SUM(i.amount - COALESCE(s.settled, 0))
          FROM installments i
@@ -83,16 +64,9 @@ pub fn aging(
          LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
          WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
          GROUP BY i.customer_id, bucket",
-        bucket = if bucket_expr.is_empty() {
-            "0".to_string()
-        } else {
-            bucket_expr.join(" + ")
-        },
+        bucket = if bucket_expr.is_empty() { "0".to_string() } else { bucket_expr.join(" + ") },
     );
-    let mut args: Vec<Value> = vec![
-        Value::Text(date_sql(as_of)),
-        only.map_or(Value::Null, Value::Integer),
-    ];
+    let mut args: Vec<Value> = vec![Value::Text(date_sql(as_of)), only.map_or(Value::Null, Value::Integer)];
     args.extend(thresholds.iter().map(|t| Value::Text(date_sql(*t))));
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
@@ -138,23 +112,14 @@ pub fn aging(
     )?;
     // Every allocation of a payment dated on or before the as-of date that took
     // effect by then is in `collected`, so what is left of the receipts is credit.
-    let unapplied: Vec<Money> = received
-        .iter()
-        .zip(&collected)
-        .map(|(r, c)| *r - *c)
-        .collect();
+    let unapplied: Vec<Money> = received.iter().zip(&collected).map(|(r, c)| *r - *c).collect();
     let tie = TieOut {
         buckets: grid.totals().into_iter().sum(),
         invoiced: invoiced.into_iter().sum(),
         collected: collected.into_iter().sum(),
         written_off: written_off.into_iter().sum(),
     };
-    Ok(AgingData {
-        customers,
-        grid,
-        unapplied,
-        tie,
-    })
+    Ok(AgingData { customers, grid, unapplied, tie })
 }
 
 /// An installment with a balance as of the date, and what settled it by then.
@@ -227,10 +192,7 @@ pub fn open_installments(
             settlements: Vec::new(),
         });
         if r.get::<_, Option<String>>(9)?.is_some() {
-            item.settlements.push(Settlement {
-                date: date_col(r, 9)?,
-                amount: money_col(r, 10)?,
-            });
+            item.settlements.push(Settlement { date: date_col(r, 9)?, amount: money_col(r, 10)? });
         }
     }
     if let Some(done) = current {
@@ -240,11 +202,8 @@ pub fn open_installments(
 }
 
 /// Per-customer daily interest rates that override the book's.
-pub fn customer_rates(
-    conn: &Connection,
-) -> Result<std::collections::HashMap<i64, rust_decimal::Decimal>> {
-    let mut stmt =
-        conn.prepare("SELECT id, interest_rate FROM customers WHERE interest_rate IS NOT NULL")?;
+pub fn customer_rates(conn: &Connection) -> Result<std::collections::HashMap<i64, rust_decimal::Decimal>> {
+    let mut stmt = conn.prepare("SELECT id, interest_rate FROM customers WHERE interest_rate IS NOT NULL")?;
     let mut rows = stmt.query([])?;
     let mut out = std::collections::HashMap::new();
     while let Some(r) = rows.next()? {

@@ -87,9 +87,7 @@ pub const DEFAULT_TERMS_DAYS: u32 = 30;
 pub fn validate_code(code: &str) -> Result<()> {
     let ok = !code.is_empty()
         && code.chars().count() <= 32
-        && code
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && c != ',' && c != ';');
+        && code.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != ',' && c != ';');
     if ok {
         Ok(())
     } else {
@@ -102,10 +100,7 @@ pub fn validate_code(code: &str) -> Result<()> {
 pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> Result<i64> {
     validate_code(&c.code)?;
     if c.name.trim().is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "customer {} needs a name",
-            c.code
-        )));
+        return Err(StoreError::Invalid(format!("customer {} needs a name", c.code)));
     }
     if id_of(conn, &c.code)?.is_some() {
         return Err(StoreError::DuplicateCustomer(c.code.clone()));
@@ -180,19 +175,10 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
             })
         },
     )?;
-    c.aliases = strings(
-        conn,
-        "SELECT alias FROM customer_aliases WHERE customer_id = ?1 ORDER BY id",
-        id,
-    )?;
-    c.accounts = strings(
-        conn,
-        "SELECT account FROM customer_accounts WHERE customer_id = ?1 ORDER BY id",
-        id,
-    )?;
-    let mut stmt = conn.prepare(
-        "SELECT role, name, phone, email FROM contacts WHERE customer_id = ?1 ORDER BY role",
-    )?;
+    c.aliases = strings(conn, "SELECT alias FROM customer_aliases WHERE customer_id = ?1 ORDER BY id", id)?;
+    c.accounts = strings(conn, "SELECT account FROM customer_accounts WHERE customer_id = ?1 ORDER BY id", id)?;
+    let mut stmt =
+        conn.prepare("SELECT role, name, phone, email FROM contacts WHERE customer_id = ?1 ORDER BY role")?;
     c.contacts = stmt
         .query_map([id], |r| {
             let role: String = r.get(0)?;
@@ -245,40 +231,21 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
         if name.trim().is_empty() {
             return Err(StoreError::Invalid("a customer needs a name".into()));
         }
-        conn.execute(
-            "UPDATE customers SET name = ?1 WHERE id = ?2",
-            params![name.trim(), id],
-        )?;
+        conn.execute("UPDATE customers SET name = ?1 WHERE id = ?2", params![name.trim(), id])?;
     }
     if let Some(t) = e.terms_days {
-        conn.execute(
-            "UPDATE customers SET terms_days = ?1 WHERE id = ?2",
-            params![t, id],
-        )?;
+        conn.execute("UPDATE customers SET terms_days = ?1 WHERE id = ?2", params![t, id])?;
     }
     if let Some(l) = e.credit_limit {
-        conn.execute(
-            "UPDATE customers SET credit_limit = ?1 WHERE id = ?2",
-            params![l.map(Money::cents), id],
-        )?;
+        conn.execute("UPDATE customers SET credit_limit = ?1 WHERE id = ?2", params![l.map(Money::cents), id])?;
     }
     if let Some(s) = e.credit_score {
-        conn.execute(
-            "UPDATE customers SET credit_score = ?1 WHERE id = ?2",
-            params![s, id],
-        )?;
+        conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", params![s, id])?;
     }
-    for (col, v) in [
-        ("email", &e.email),
-        ("phone", &e.phone),
-        ("notes", &e.notes),
-    ] {
+    for (col, v) in [("email", &e.email), ("phone", &e.phone), ("notes", &e.notes)] {
         if let Some(v) = v {
             let v = Some(v.trim()).filter(|s| !s.is_empty());
-            conn.execute(
-                &format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"),
-                params![v, id],
-            )?;
+            conn.execute(&format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"), params![v, id])?;
         }
     }
     for ct in &e.contacts {
@@ -303,23 +270,16 @@ pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
         return Err(StoreError::Invalid("an alias cannot be empty".into()));
     }
     let n = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)",
-        )?
+        .prepare_cached("INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)")?
         .execute(params![id, alias])?;
     Ok(n > 0)
 }
 
 pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Result<()> {
-    let n = conn.execute(
-        "DELETE FROM customer_aliases WHERE customer_id = ?1 AND alias = ?2",
-        params![id, alias.trim()],
-    )?;
+    let n =
+        conn.execute("DELETE FROM customer_aliases WHERE customer_id = ?1 AND alias = ?2", params![id, alias.trim()])?;
     if n == 0 {
-        return Err(StoreError::UnknownAlias {
-            code: code.to_string(),
-            alias: alias.trim().to_string(),
-        });
+        return Err(StoreError::UnknownAlias { code: code.to_string(), alias: alias.trim().to_string() });
     }
     Ok(())
 }
@@ -341,10 +301,7 @@ pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
         Some((owner_id, _)) if owner_id == id => Ok(false),
         Some((_, owner)) => Err(StoreError::AccountTaken { account, owner }),
         None => {
-            conn.execute(
-                "INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)",
-                params![id, account],
-            )?;
+            conn.execute("INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)", params![id, account])?;
             Ok(true)
         }
     }
@@ -352,15 +309,10 @@ pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
 
 pub fn remove_account(conn: &Connection, id: i64, code: &str, account: &str) -> Result<()> {
     let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
-    let n = conn.execute(
-        "DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2",
-        params![id, account],
-    )?;
+    let n =
+        conn.execute("DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2", params![id, account])?;
     if n == 0 {
-        return Err(StoreError::UnknownAccount {
-            code: code.to_string(),
-            account,
-        });
+        return Err(StoreError::UnknownAccount { code: code.to_string(), account });
     }
     Ok(())
 }
@@ -394,24 +346,15 @@ const CREDIT_SQL: &str = "SELECT COALESCE(SUM(amount - allocated), 0) FROM payme
      WHERE customer_id = ?1 AND voided = 0 AND allocated < amount";
 
 pub fn balances(conn: &Connection, id: i64) -> Result<Balances> {
-    let open = conn
-        .prepare_cached(OPEN_SQL)?
-        .query_row([id], |r| money_col(r, 0))?;
-    let credit = conn
-        .prepare_cached(CREDIT_SQL)?
-        .query_row([id], |r| money_col(r, 0))?;
+    let open = conn.prepare_cached(OPEN_SQL)?.query_row([id], |r| money_col(r, 0))?;
+    let credit = conn.prepare_cached(CREDIT_SQL)?.query_row([id], |r| money_col(r, 0))?;
     Ok(Balances { open, credit })
 }
 
 /// What credit control needs about a customer.
 pub fn credit_facts(conn: &Connection, c: &Customer) -> Result<CreditFacts> {
     let b = balances(conn, c.id)?;
-    Ok(CreditFacts {
-        on_hold: c.on_hold,
-        score: c.credit_score,
-        limit: c.credit_limit,
-        exposure: b.net(),
-    })
+    Ok(CreditFacts { on_hold: c.on_hold, score: c.credit_score, limit: c.credit_limit, exposure: b.net() })
 }
 
 /// One line of the customer list.
@@ -447,10 +390,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
             credit_score: r.get(3)?,
             credit_limit: r.get::<_, Option<i64>>(4)?.map(Money::from_cents),
             on_hold: r.get(5)?,
-            balances: Balances {
-                open: money_col(r, 6)?,
-                credit: money_col(r, 7)?,
-            },
+            balances: Balances { open: money_col(r, 6)?, credit: money_col(r, 7)? },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -458,8 +398,5 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
 
 /// How many customers owe more than their credit limit (net of credit).
 pub fn count_over_limit(conn: &Connection) -> Result<usize> {
-    Ok(list(conn)?
-        .iter()
-        .filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l))
-        .count())
+    Ok(list(conn)?.iter().filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l)).count())
 }

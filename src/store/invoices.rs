@@ -88,9 +88,7 @@ pub fn validate_number(number: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "invoice number '{number}' must be 1 to 64 printable characters"
-        )))
+        Err(StoreError::Invalid(format!("invoice number '{number}' must be 1 to 64 printable characters")))
     }
 }
 
@@ -133,13 +131,7 @@ pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
         "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (i, part) in inv.schedule.iter().enumerate() {
-        stmt.execute(params![
-            id,
-            inv.customer_id,
-            i as i64 + 1,
-            date_sql(part.due_date),
-            part.amount.cents()
-        ])?;
+        stmt.execute(params![id, inv.customer_id, i as i64 + 1, date_sql(part.due_date), part.amount.cents()])?;
     }
     Ok(id)
 }
@@ -189,26 +181,16 @@ impl Invoice {
 
     /// What is still owed; nothing for a void invoice.
     pub fn balance(&self) -> Money {
-        if self.voided {
-            Money::ZERO
-        } else {
-            self.amount - self.paid() - self.written_off()
-        }
+        if self.voided { Money::ZERO } else { self.amount - self.paid() - self.written_off() }
     }
 
     pub fn status(&self) -> Status {
-        Status::derive(
-            self.voided,
-            self.disputed,
-            self.balance(),
-            self.written_off(),
-        )
+        Status::derive(self.voided, self.disputed, self.balance(), self.written_off())
     }
 }
 
 pub fn get(conn: &Connection, number: &str) -> Result<Invoice> {
-    let id = id_of(conn, number)?
-        .ok_or_else(|| StoreError::UnknownInvoice(number.trim().to_string()))?;
+    let id = id_of(conn, number)?.ok_or_else(|| StoreError::UnknownInvoice(number.trim().to_string()))?;
     get_by_id(conn, id)
 }
 
@@ -237,8 +219,9 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
             })
         },
     )?;
-    let mut stmt = conn
-        .prepare_cached("SELECT id, seq, due_date, amount, paid, written_off FROM installments WHERE invoice_id = ?1 ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, seq, due_date, amount, paid, written_off FROM installments WHERE invoice_id = ?1 ORDER BY seq",
+    )?;
     inv.installments = stmt
         .query_map([id], |r| {
             Ok(InstallmentRow {
@@ -260,10 +243,7 @@ pub fn set_void(conn: &Connection, id: i64) -> Result<()> {
 }
 
 pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
-    conn.execute(
-        "UPDATE invoices SET disputed = ?1 WHERE id = ?2",
-        params![disputed, id],
-    )?;
+    conn.execute("UPDATE invoices SET disputed = ?1 WHERE id = ?2", params![disputed, id])?;
     Ok(())
 }
 
@@ -275,9 +255,7 @@ pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> 
          JOIN invoices v ON v.id = i.invoice_id
          WHERE i.customer_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0 AND v.disputed = 0",
     )?;
-    let mut targets: Vec<Target> = stmt
-        .query_map([customer_id], target_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut targets: Vec<Target> = stmt.query_map([customer_id], target_row)?.collect::<rusqlite::Result<_>>()?;
     sort_fifo(&mut targets);
     Ok(targets)
 }
@@ -290,20 +268,13 @@ pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>
          JOIN invoices v ON v.id = i.invoice_id
          WHERE i.invoice_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0",
     )?;
-    let mut targets: Vec<Target> = stmt
-        .query_map([invoice_id], target_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut targets: Vec<Target> = stmt.query_map([invoice_id], target_row)?.collect::<rusqlite::Result<_>>()?;
     sort_fifo(&mut targets);
     Ok(targets)
 }
 
 fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
-    Ok(Target {
-        id: r.get(0)?,
-        due_date: date_col(r, 1)?,
-        issue_date: date_col(r, 2)?,
-        balance: money_col(r, 3)?,
-    })
+    Ok(Target { id: r.get(0)?, due_date: date_col(r, 1)?, issue_date: date_col(r, 2)?, balance: money_col(r, 3)? })
 }
 
 /// Filters for the invoice list.
@@ -345,11 +316,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         let voided: bool = r.get(4)?;
         let paid = money_col(r, 6)?;
         let written_off = money_col(r, 7)?;
-        let balance = if voided {
-            Money::ZERO
-        } else {
-            amount - paid - written_off
-        };
+        let balance = if voided { Money::ZERO } else { amount - paid - written_off };
         let next_due = match r.get::<_, Option<String>>(8)? {
             Some(_) if !voided => Some(date_col(r, 8)?),
             _ => None,
@@ -367,9 +334,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
     let mut out = Vec::new();
     for row in rows {
         let row = row?;
-        if f.status.is_none_or(|s| s == row.status)
-            && (f.overdue_at.is_none() || row.status != Status::Void)
-        {
+        if f.status.is_none_or(|s| s == row.status) && (f.overdue_at.is_none() || row.status != Status::Void) {
             out.push(row);
         }
     }
@@ -380,10 +345,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
 /// unapplied credit to it. Returns the invoice id and the credit applied.
 pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result<(i64, Money)> {
     let id = insert(conn, inv)?;
-    let applied = if apply_credit {
-        super::payments::apply_credit_to_invoice(conn, inv.customer_id, id)?
-    } else {
-        Money::ZERO
-    };
+    let applied =
+        if apply_credit { super::payments::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))
 }

@@ -56,11 +56,7 @@ pub enum StoreError {
     #[error("invoice {number} has {allocated} of payments allocated; void those payments first")]
     InvoiceHasAllocations { number: String, allocated: Money },
     #[error("invoice {number} belongs to customer {owner}, not {customer}")]
-    InvoiceOfOtherCustomer {
-        number: String,
-        owner: String,
-        customer: String,
-    },
+    InvoiceOfOtherCustomer { number: String, owner: String, customer: String },
     #[error("invoice {0} is already paid in full")]
     InvoicePaid(String),
     #[error("payment {0} is void")]
@@ -68,11 +64,7 @@ pub enum StoreError {
     #[error("payment {0} has no unapplied credit left")]
     NoCredit(i64),
     #[error("cannot apply {asked} of payment {id}: only {unapplied} is unapplied")]
-    OverApply {
-        id: i64,
-        asked: Money,
-        unapplied: Money,
-    },
+    OverApply { id: i64, asked: Money, unapplied: Money },
     #[error("alias '{alias}' is not on customer {code}")]
     UnknownAlias { code: String, alias: String },
     #[error("bank account '{account}' already belongs to customer {owner}")]
@@ -90,9 +82,7 @@ impl StoreError {
             StoreError::Ledger(e) => e.zh(),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::NewerSchema { found, known } => {
-                format!(
-                    "账本由更新版本的 huikuan 写入（结构版本 {found}，本程序最高支持 {known}）；请升级 huikuan"
-                )
+                format!("账本由更新版本的 huikuan 写入（结构版本 {found}，本程序最高支持 {known}）；请升级 huikuan")
             }
             StoreError::NotABook { path } => {
                 format!("{path} 不是 huikuan 账本（不是 SQLite 数据库）")
@@ -117,21 +107,13 @@ impl StoreError {
             StoreError::InvoiceHasAllocations { number, allocated } => {
                 format!("发票 {number} 已核销收款 {allocated}；请先作废这些收款")
             }
-            StoreError::InvoiceOfOtherCustomer {
-                number,
-                owner,
-                customer,
-            } => {
+            StoreError::InvoiceOfOtherCustomer { number, owner, customer } => {
                 format!("发票 {number} 属于客户 {owner}，不属于 {customer}")
             }
             StoreError::InvoicePaid(n) => format!("发票 {n} 已全额收回"),
             StoreError::PaymentVoid(id) => format!("收款 {id} 已作废"),
             StoreError::NoCredit(id) => format!("收款 {id} 没有未核销余额"),
-            StoreError::OverApply {
-                id,
-                asked,
-                unapplied,
-            } => {
+            StoreError::OverApply { id, asked, unapplied } => {
                 format!("无法核销收款 {id} 的 {asked}：未核销余额仅 {unapplied}")
             }
             StoreError::UnknownAlias { code, alias } => format!("客户 {code} 没有别名“{alias}”"),
@@ -170,11 +152,7 @@ impl Book {
     /// Open the book at `path`, creating it (mode 0600) when it does not exist.
     /// Returns the book and whether it was created just now.
     pub fn open_or_create(path: &Path, new: &NewBook) -> Result<(Book, bool)> {
-        if path.exists() {
-            Ok((Book::open(path)?, false))
-        } else {
-            Ok((Book::create(path, new)?, true))
-        }
+        if path.exists() { Ok((Book::open(path)?, false)) } else { Ok((Book::create(path, new)?, true)) }
     }
 
     /// Create a new book; refused when one exists at `path`.
@@ -183,10 +161,7 @@ impl Book {
         if path.exists() {
             return Err(StoreError::BookExists(shown));
         }
-        let cannot = |e: std::io::Error| StoreError::CannotCreate {
-            path: shown.clone(),
-            reason: e.to_string(),
-        };
+        let cannot = |e: std::io::Error| StoreError::CannotCreate { path: shown.clone(), reason: e.to_string() };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(cannot)?;
         }
@@ -205,17 +180,10 @@ impl Book {
                 return Err(e);
             }
         };
-        let tx = book
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = book.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         set_setting(&tx, "company", new.company)?;
         set_setting(&tx, "currency", new.currency)?;
-        events::record(
-            &tx,
-            "init",
-            &format!("created the book ({})", new.currency),
-            None,
-        )?;
+        events::record(&tx, "init", &format!("created the book ({})", new.currency), None)?;
         tx.commit()?;
         Ok(book)
     }
@@ -226,47 +194,32 @@ impl Book {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let not_a_book = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook {
-                path: shown.clone(),
-            },
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook { path: shown.clone() },
             _ => map_busy(e.into()),
         };
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(not_a_book)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(not_a_book)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn).map_err(map_busy)?;
-        Ok(Book {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Ok(Book { conn, path: path.to_path_buf() })
     }
 
     /// Begin a write transaction: takes the write lock at once (waiting for
     /// another writer), so a command never fails half-way on a busy book.
     pub fn write(&mut self) -> Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| map_busy(e.into()))
+        self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| map_busy(e.into()))
     }
 
     /// Begin a read transaction: every query in it sees one snapshot.
     pub fn read(&mut self) -> Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(|e| map_busy(e.into()))
+        self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| map_busy(e.into()))
     }
 }
 
 /// Turn SQLite's "busy" (after the timeout ran out) into a clear message.
 pub fn map_busy(e: StoreError) -> StoreError {
     match &e {
-        StoreError::Sqlite(s)
-            if matches!(
-                s.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseBusy)
-            ) =>
-        {
+        StoreError::Sqlite(s) if matches!(s.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy)) => {
             StoreError::Busy(BUSY_TIMEOUT.as_secs())
         }
         _ => e,
@@ -274,11 +227,7 @@ pub fn map_busy(e: StoreError) -> StoreError {
 }
 
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
 pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
@@ -307,9 +256,7 @@ pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
         None => crate::ledger::interest::default_rate(),
     };
     let grace_days = match get("grace_days")? {
-        Some(g) => g.parse().map_err(|_| {
-            StoreError::Invalid(format!("setting grace_days '{g}' is not a number"))
-        })?,
+        Some(g) => g.parse().map_err(|_| StoreError::Invalid(format!("setting grace_days '{g}' is not a number")))?,
         None => 0,
     };
     Ok(BookSettings {
@@ -328,9 +275,8 @@ pub fn date_sql(d: chrono::NaiveDate) -> String {
 /// Read an ISO date column.
 pub fn date_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
     let s: String = row.get(idx)?;
-    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 /// Read a money column (integer minor units).

@@ -123,10 +123,7 @@ fn allocate_payment(
     };
     let a = allocate(amount, &targets);
     for part in &a.parts {
-        let t = targets
-            .iter()
-            .find(|t| t.id == part.target)
-            .expect("part of a known target");
+        let t = targets.iter().find(|t| t.id == part.target).expect("part of a known target");
         insert_allocation(conn, id, t, part.amount, date)?;
     }
     Ok(a.unapplied)
@@ -153,23 +150,13 @@ pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, 
          WHERE customer_id = ?1 AND voided = 0 AND auto_apply = 1 AND allocated < amount ORDER BY date, id",
     )?;
     let rows = stmt.query_map([customer_id], |r| {
-        Ok((
-            Credit {
-                payment: r.get(0)?,
-                available: money_col(r, 1)?,
-            },
-            date_col(r, 2)?,
-        ))
+        Ok((Credit { payment: r.get(0)?, available: money_col(r, 1)? }, date_col(r, 2)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Apply the customer's automatic credit to a new invoice. Returns what was applied.
-pub fn apply_credit_to_invoice(
-    conn: &Connection,
-    customer_id: i64,
-    invoice_id: i64,
-) -> Result<Money> {
+pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: i64) -> Result<Money> {
     let credits = auto_credits(conn, customer_id)?;
     if credits.is_empty() {
         return Ok(Money::ZERO);
@@ -178,15 +165,8 @@ pub fn apply_credit_to_invoice(
     let plain: Vec<Credit> = credits.iter().map(|(c, _)| c.clone()).collect();
     let mut applied = Money::ZERO;
     for u in apply_credits(&plain, &targets) {
-        let t = targets
-            .iter()
-            .find(|t| t.id == u.target)
-            .expect("use of a known target");
-        let date = credits
-            .iter()
-            .find(|(c, _)| c.payment == u.payment)
-            .map(|(_, d)| *d)
-            .expect("known credit");
+        let t = targets.iter().find(|t| t.id == u.target).expect("use of a known target");
+        let date = credits.iter().find(|(c, _)| c.payment == u.payment).map(|(_, d)| *d).expect("known credit");
         insert_allocation(conn, u.payment, t, u.amount, date)?;
         applied += u.amount;
     }
@@ -205,11 +185,7 @@ pub fn apply(conn: &Connection, id: i64, to: &AllocateTo, limit: Option<Money>) 
     }
     let amount = match limit {
         Some(l) if l > p.unapplied => {
-            return Err(StoreError::OverApply {
-                id,
-                asked: l,
-                unapplied: p.unapplied,
-            });
+            return Err(StoreError::OverApply { id, asked: l, unapplied: p.unapplied });
         }
         Some(l) => l,
         None => p.unapplied,
@@ -331,11 +307,7 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
             amount: money_col(r, 3)?,
             method: r.get(4)?,
             reference: r.get(5)?,
-            unapplied: if voided {
-                Money::ZERO
-            } else {
-                money_col(r, 6)?
-            },
+            unapplied: if voided { Money::ZERO } else { money_col(r, 6)? },
             voided,
         })
     })?;
@@ -344,9 +316,7 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
 
 /// Allocated total on an invoice (for the "void refused" rule).
 pub fn allocated_to_invoice(conn: &Connection, invoice_id: i64) -> Result<Money> {
-    Ok(conn.query_row(
-        "SELECT COALESCE(SUM(paid), 0) FROM installments WHERE invoice_id = ?1",
-        [invoice_id],
-        |r| money_col(r, 0),
-    )?)
+    Ok(conn.query_row("SELECT COALESCE(SUM(paid), 0) FROM installments WHERE invoice_id = ?1", [invoice_id], |r| {
+        money_col(r, 0)
+    })?)
 }

@@ -190,9 +190,7 @@ mod tests {
     fn every_step_applies_on_an_empty_book() {
         let mut c = Connection::open_in_memory().unwrap();
         migrate(&mut c).unwrap();
-        let v: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, current_version());
         // Running again is a no-op.
         migrate(&mut c).unwrap();
@@ -201,13 +199,10 @@ mod tests {
     #[test]
     fn a_newer_book_is_refused_untouched() {
         let mut c = Connection::open_in_memory().unwrap();
-        c.pragma_update(None, "user_version", current_version() + 1)
-            .unwrap();
+        c.pragma_update(None, "user_version", current_version() + 1).unwrap();
         let err = migrate(&mut c).unwrap_err();
         assert!(matches!(err, StoreError::NewerSchema { .. }));
-        let tables: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .unwrap();
+        let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0);
     }
 
@@ -226,21 +221,14 @@ mod tests {
             "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 1, 101, '2026-01-05')",
             [],
         );
-        assert!(
-            err.is_err(),
-            "an allocation above the installment must fail"
-        );
+        assert!(err.is_err(), "an allocation above the installment must fail");
         c.execute(
             "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 1, 100, '2026-01-05')",
             [],
         )
         .unwrap();
         let (paid, allocated): (i64, i64) = c
-            .query_row(
-                "SELECT i.paid, p.allocated FROM installments i, payments p",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT i.paid, p.allocated FROM installments i, payments p", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap();
         assert_eq!((paid, allocated), (100, 100));
     }

@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long, value_name = "DAYS")]
     pub terms: Option<u32>,
     /// Credit limit (no limit when not given)
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     pub limit: Option<String>,
     /// Credit score 0–100 (grade A ≥80, B 60–79, C 40–59, D <40)
     #[arg(long, value_name = "N")]
@@ -60,11 +60,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         code: code.clone(),
         name: name.clone(),
         terms_days: a.terms,
-        credit_limit: a
-            .limit
-            .as_deref()
-            .map(|l| amount_at_least_zero("--limit", l))
-            .transpose()?,
+        credit_limit: a.limit.as_deref().map(|l| amount_at_least_zero("--limit", l)).transpose()?,
         credit_score: a.score.map(|s| score("--score", s)).transpose()?,
         email: a.email,
         phone: a.phone,
@@ -79,17 +75,9 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     customers::insert(&tx, &c, ctx.today)?;
-    events::record(
-        &tx,
-        "customer add",
-        &format!("added customer {code} {name}"),
-        None,
-    )?;
+    events::record(&tx, "customer add", &format!("added customer {code} {name}"), None)?;
     tx.commit()?;
-    ctx.note(
-        &format!("added customer {code} ({name})"),
-        &format!("已添加客户 {code}（{name}）"),
-    );
+    ctx.note(&format!("added customer {code} ({name})"), &format!("已添加客户 {code}（{name}）"));
     Ok(())
 }
 
@@ -104,28 +92,22 @@ fn ask_missing(ctx: &Ctx, a: &mut Args) -> Result<()> {
     if a.terms.is_none() {
         let t = ctx.prompt("Payment terms in days [30]", "账期天数 [30]", true)?;
         if !t.trim().is_empty() {
-            a.terms = Some(t.trim().parse().map_err(|_| {
-                Error::user(
-                    format!("'{t}' is not a number of days"),
-                    format!("“{t}”不是天数"),
-                )
-            })?);
+            a.terms = Some(
+                t.trim()
+                    .parse()
+                    .map_err(|_| Error::user(format!("'{t}' is not a number of days"), format!("“{t}”不是天数")))?,
+            );
         }
     }
     if a.limit.is_none() {
-        a.limit = Some(ctx.prompt("Credit limit [none]", "信用额度 [不设]", true)?)
-            .filter(|s| !s.trim().is_empty());
+        a.limit = Some(ctx.prompt("Credit limit [none]", "信用额度 [不设]", true)?).filter(|s| !s.trim().is_empty());
     }
     if a.score.is_none() {
-        let s = ctx.prompt(
-            "Credit score 0-100 [unscored]",
-            "信用评分 0-100 [暂不评分]",
-            true,
-        )?;
+        let s = ctx.prompt("Credit score 0-100 [unscored]", "信用评分 0-100 [暂不评分]", true)?;
         if !s.trim().is_empty() {
-            a.score = Some(s.trim().parse().map_err(|_| {
-                Error::user(format!("'{s}' is not a score"), format!("“{s}”不是评分"))
-            })?);
+            a.score = Some(
+                s.trim().parse().map_err(|_| Error::user(format!("'{s}' is not a score"), format!("“{s}”不是评分")))?,
+            );
         }
     }
     Ok(())

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_name = "DAYS")]
     pub terms: Option<u32>,
     /// Credit limit; `none` removes it
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     pub limit: Option<String>,
     /// Credit score 0–100
     #[arg(long, value_name = "N")]
@@ -65,16 +65,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let tx = book.write()?;
     let id = customers::require_id(&tx, &a.code)?;
     customers::update(&tx, id, &e)?;
-    events::record(
-        &tx,
-        "customer edit",
-        &format!("edited customer {}", a.code),
-        None,
-    )?;
+    events::record(&tx, "customer edit", &format!("edited customer {}", a.code), None)?;
     tx.commit()?;
-    ctx.note(
-        &format!("updated customer {}", a.code),
-        &format!("已更新客户 {}", a.code),
-    );
+    ctx.note(&format!("updated customer {}", a.code), &format!("已更新客户 {}", a.code));
     Ok(())
 }

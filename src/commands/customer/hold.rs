@@ -38,15 +38,8 @@ fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()
     let tx = book.write()?;
     let id = customers::require_id(&tx, code)?;
     customers::set_hold(&tx, id, hold, reason)?;
-    let (cmd, what) = if hold {
-        ("customer hold", "put on hold")
-    } else {
-        ("customer release", "released")
-    };
-    let summary = format!(
-        "{what} {code}{}",
-        reason.map(|r| format!(": {r}")).unwrap_or_default()
-    );
+    let (cmd, what) = if hold { ("customer hold", "put on hold") } else { ("customer release", "released") };
+    let summary = format!("{what} {code}{}", reason.map(|r| format!(": {r}")).unwrap_or_default());
     events::record(&tx, cmd, &summary, None)?;
     tx.commit()?;
     if hold {
@@ -55,10 +48,7 @@ fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()
             &format!("{code} 已停止供货：新发票将被拒绝"),
         );
     } else {
-        ctx.note(
-            &format!("{code} is released"),
-            &format!("{code} 已恢复供货"),
-        );
+        ctx.note(&format!("{code} is released"), &format!("{code} 已恢复供货"));
     }
     Ok(())
 }

@@ -68,11 +68,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Cell::opt_text(r.grade),
             Cell::opt_money(r.credit_limit),
             Cell::Money(r.balance),
-            if r.on_hold {
-                Cell::text(yes.clone())
-            } else {
-                Cell::Empty
-            },
+            if r.on_hold { Cell::text(yes.clone()) } else { Cell::Empty },
         ]);
     }
     t.write(&mut ctx.out, ctx.format)

@@ -58,19 +58,12 @@ pub fn parse_contact(text: &str) -> Result<Contact> {
     let name = parts.next().filter(|n| !n.is_empty());
     let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
     match (role, name) {
-        (Some(role), Some(name)) => Ok(Contact {
-            role,
-            name: name.to_string(),
-            phone: opt(parts.next()),
-            email: opt(parts.next()),
-        }),
+        (Some(role), Some(name)) => {
+            Ok(Contact { role, name: name.to_string(), phone: opt(parts.next()), email: opt(parts.next()) })
+        }
         _ => Err(Error::user(
-            format!(
-                "--contact: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"
-            ),
-            format!(
-                "--contact：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision、acceptance 或 payer"
-            ),
+            format!("--contact: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"),
+            format!("--contact：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision、acceptance 或 payer"),
         )),
     }
 }

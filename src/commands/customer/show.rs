@@ -57,24 +57,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let tx = book.read()?;
     let c = customers::get(&tx, &a.code)?;
     let b = customers::balances(&tx, c.id)?;
-    let invoices: Vec<OpenInvoice> = invoices::list(
-        &tx,
-        &ListFilter {
-            customer_id: Some(c.id),
-            ..ListFilter::default()
-        },
-    )?
-    .into_iter()
-    .filter(|r| matches!(r.status, Status::Open | Status::Disputed))
-    .map(|r| OpenInvoice {
-        number: r.number,
-        issue_date: r.issue_date,
-        next_due: r.next_due,
-        amount: r.amount,
-        balance: r.balance,
-        status: r.status,
-    })
-    .collect();
+    let invoices: Vec<OpenInvoice> =
+        invoices::list(&tx, &ListFilter { customer_id: Some(c.id), ..ListFilter::default() })?
+            .into_iter()
+            .filter(|r| matches!(r.status, Status::Open | Status::Disputed))
+            .map(|r| OpenInvoice {
+                number: r.number,
+                issue_date: r.issue_date,
+                next_due: r.next_due,
+                amount: r.amount,
+                balance: r.balance,
+                status: r.status,
+            })
+            .collect();
     let d = Details {
         grade: c.credit_score.map(|s| Grade::from_score(s).letter()),
         code: c.code,
@@ -103,11 +98,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut kv = |en: &str, zh: &str, v: Cell| t.push(vec![Cell::text(lang.pick(en, zh)), v]);
     kv("code", "代码", Cell::text(&d.code));
     kv("name", "名称", Cell::text(&d.name));
-    kv(
-        "terms (days)",
-        "账期（天）",
-        Cell::Int(i64::from(d.terms_days)),
-    );
+    kv("terms (days)", "账期（天）", Cell::Int(i64::from(d.terms_days)));
     kv("credit limit", "信用额度", Cell::opt_money(d.credit_limit));
     let grade = match (d.credit_score, d.grade) {
         (Some(s), Some(g)) => {
@@ -119,38 +110,20 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     kv("score → grade", "评分 → 等级", grade);
     if d.on_hold {
         let why = d.hold_reason.as_deref().unwrap_or("");
-        kv(
-            "on hold",
-            "停止供货",
-            Cell::text(
-                format!("{} {why}", lang.pick("yes", "是"))
-                    .trim()
-                    .to_string(),
-            ),
-        );
+        kv("on hold", "停止供货", Cell::text(format!("{} {why}", lang.pick("yes", "是")).trim().to_string()));
     }
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));
     kv("phone", "电话", Cell::opt_text(d.phone.as_deref()));
     kv("aliases", "别名", Cell::text(d.aliases.join("; ")));
-    kv(
-        "bank accounts",
-        "银行账号",
-        Cell::text(d.accounts.join("; ")),
-    );
+    kv("bank accounts", "银行账号", Cell::text(d.accounts.join("; ")));
     for ct in &d.contacts {
         let role = match ct.role {
             customers::Role::Decision => lang.pick("decision maker", "决策人"),
             customers::Role::Acceptance => lang.pick("acceptance", "验收人"),
             customers::Role::Payer => lang.pick("payer", "付款人"),
         };
-        let bits: Vec<&str> = [
-            Some(ct.name.as_str()),
-            ct.phone.as_deref(),
-            ct.email.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let bits: Vec<&str> =
+            [Some(ct.name.as_str()), ct.phone.as_deref(), ct.email.as_deref()].into_iter().flatten().collect();
         kv(role, role, Cell::text(bits.join(", ")));
     }
     kv("notes", "备注", Cell::opt_text(d.notes.as_deref()));

@@ -25,6 +25,7 @@ pub struct Args {
     /// Customer code
     pub customer: String,
     /// Amount, e.g. 12000 or 12,000.50
+    #[arg(allow_negative_numbers = true)]
     pub amount: String,
     /// Issue date [default: today]
     #[arg(long, value_name = "DATE")]
@@ -62,27 +63,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => ctx.today,
     };
     let due = a.due.as_deref().map(|d| ctx.date("--due", d)).transpose()?;
-    let installments = a
-        .installment
-        .iter()
-        .map(|i| super::parse_installment(ctx, i))
-        .collect::<Result<Vec<_>>>()?;
-    let discount = a
-        .discount
-        .as_deref()
-        .map(super::parse_discount)
-        .transpose()?;
+    let installments = a.installment.iter().map(|i| super::parse_installment(ctx, i)).collect::<Result<Vec<_>>>()?;
+    let discount = a.discount.as_deref().map(super::parse_discount).transpose()?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;
-    let plan = super::due_plan(
-        installments,
-        a.split,
-        due,
-        a.terms,
-        customer.terms_days,
-        issue,
-    )?;
+    let plan = super::due_plan(installments, a.split, due, a.terms, customer.terms_days, issue)?;
     let schedule = build_schedule(issue, amount, &plan)?;
     let refusals = credit_check(&customers::credit_facts(&tx, &customer)?, amount);
     let reasons: Vec<(String, String)> = refusals.iter().map(describe).collect();
@@ -129,14 +115,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
         let zh: Vec<&str> = reasons.iter().map(|r| r.1.as_str()).collect();
         ctx.warn(
-            &format!(
-                "warning: issued past credit control (--force, logged): {}",
-                en.join("; ")
-            ),
-            &format!(
-                "警告：已越过信用控制开具（--force，已记录）：{}",
-                zh.join("；")
-            ),
+            &format!("warning: issued past credit control (--force, logged): {}", en.join("; ")),
+            &format!("警告：已越过信用控制开具（--force，已记录）：{}", zh.join("；")),
         );
     }
     if applied.is_positive() {
@@ -157,10 +137,7 @@ fn describe(r: &CreditRefusal) -> (String, String) {
             format!("credit grade D (score {score}): prepayment only"),
             format!("信用等级 D（评分 {score}）：仅限预付"),
         ),
-        CreditRefusal::OverLimit {
-            limit,
-            exposure_after,
-        } => (
+        CreditRefusal::OverLimit { limit, exposure_after } => (
             format!("balance would be {exposure_after}, over the credit limit {limit}"),
             format!("余额将达 {exposure_after}，超过信用额度 {limit}"),
         ),

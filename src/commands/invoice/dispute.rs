@@ -43,28 +43,14 @@ fn set(ctx: &mut Ctx, number: &str, disputed: bool, reason: Option<&str>) -> Res
     }
     invoices::set_disputed(&tx, inv.id, disputed)?;
     let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-    let (cmd, what) = if disputed {
-        ("invoice dispute", "disputed")
-    } else {
-        ("invoice undispute", "dispute cleared on")
-    };
-    events::record(
-        &tx,
-        cmd,
-        &format!("{what} invoice {}{why}", inv.number),
-        None,
-    )?;
+    let (cmd, what) =
+        if disputed { ("invoice dispute", "disputed") } else { ("invoice undispute", "dispute cleared on") };
+    events::record(&tx, cmd, &format!("{what} invoice {}{why}", inv.number), None)?;
     tx.commit()?;
     if disputed {
-        ctx.note(
-            &format!("invoice {} is disputed", inv.number),
-            &format!("发票 {} 已标记为争议", inv.number),
-        );
+        ctx.note(&format!("invoice {} is disputed", inv.number), &format!("发票 {} 已标记为争议", inv.number));
     } else {
-        ctx.note(
-            &format!("invoice {} is no longer disputed", inv.number),
-            &format!("发票 {} 已解除争议", inv.number),
-        );
+        ctx.note(&format!("invoice {} is no longer disputed", inv.number), &format!("发票 {} 已解除争议", inv.number));
     }
     Ok(())
 }

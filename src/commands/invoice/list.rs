@@ -50,11 +50,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let filter = ListFilter {
-        customer_id: a
-            .customer
-            .as_deref()
-            .map(|c| customers::require_id(&tx, c))
-            .transpose()?,
+        customer_id: a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?,
         status: a.status.map(|s| match s {
             StatusArg::Open => Status::Open,
             StatusArg::Paid => Status::Paid,

@@ -49,10 +49,7 @@ pub fn parse_installment(ctx: &Ctx, text: &str) -> Result<Installment> {
             format!("--installment：“{text}”应为 日期:金额，例如 2026-12-31:5000"),
         )
     })?;
-    Ok(Installment {
-        due_date: ctx.date("--installment", d)?,
-        amount: super::positive_amount("--installment", a)?,
-    })
+    Ok(Installment { due_date: ctx.date("--installment", d)?, amount: super::positive_amount("--installment", a)? })
 }
 
 /// Parse an early-payment discount `2/10` (2 % within 10 days).
@@ -94,9 +91,7 @@ pub fn due_plan(
     }
     let first_due = match due {
         Some(d) => d,
-        None => issue
-            .checked_add_days(chrono::Days::new(u64::from(days)))
-            .unwrap_or(issue),
+        None => issue.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(issue),
     };
     Ok(match split {
         Some(parts) => DuePlan::Split { parts, first_due },

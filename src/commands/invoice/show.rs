@@ -59,35 +59,19 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     kv("issued", "开票日", Cell::Date(inv.issue_date));
     kv("amount", "金额", Cell::Money(inv.amount));
     kv("balance", "余额", Cell::Money(inv.balance()));
-    kv(
-        "status",
-        "状态",
-        Cell::text(lang.pick(status.as_str(), status.zh())),
-    );
+    kv("status", "状态", Cell::text(lang.pick(status.as_str(), status.zh())));
     if let Some(d) = &inv.description {
         kv("description", "摘要", Cell::text(d));
     }
     if let Some((pct, days)) = &inv.discount {
-        kv(
-            "discount",
-            "现金折扣",
-            Cell::text(format!("{pct}% / {days}")),
-        );
+        kv("discount", "现金折扣", Cell::text(format!("{pct}% / {days}")));
     }
     head.write(&mut ctx.out, ctx.format)?;
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;
     }
-    let mut t = Table::new(
-        lang,
-        &[
-            ("#", "#"),
-            ("due", "到期日"),
-            ("amount", "金额"),
-            ("paid", "已收"),
-            ("balance", "余额"),
-        ],
-    );
+    let mut t =
+        Table::new(lang, &[("#", "#"), ("due", "到期日"), ("amount", "金额"), ("paid", "已收"), ("balance", "余额")]);
     for i in &inv.installments {
         t.push(vec![
             Cell::Int(i64::from(i.seq)),

@@ -28,38 +28,16 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     let allocated = payments::allocated_to_invoice(&tx, inv.id)?;
     if allocated.is_positive() {
-        return Err(StoreError::InvoiceHasAllocations {
-            number: inv.number,
-            allocated,
-        }
-        .into());
+        return Err(StoreError::InvoiceHasAllocations { number: inv.number, allocated }.into());
     }
     ctx.confirm(
-        &format!(
-            "void invoice {} of {} for {}?",
-            inv.number, inv.amount, inv.customer
-        ),
-        &format!(
-            "作废发票 {}（{}，客户 {}）？",
-            inv.number, inv.amount, inv.customer
-        ),
+        &format!("void invoice {} of {} for {}?", inv.number, inv.amount, inv.customer),
+        &format!("作废发票 {}（{}，客户 {}）？", inv.number, inv.amount, inv.customer),
     )?;
     invoices::set_void(&tx, inv.id)?;
-    let why = a
-        .reason
-        .as_deref()
-        .map(|r| format!(": {r}"))
-        .unwrap_or_default();
-    events::record(
-        &tx,
-        "invoice void",
-        &format!("voided invoice {}{why}", inv.number),
-        None,
-    )?;
+    let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    events::record(&tx, "invoice void", &format!("voided invoice {}{why}", inv.number), None)?;
     tx.commit()?;
-    ctx.note(
-        &format!("voided invoice {}", inv.number),
-        &format!("已作废发票 {}", inv.number),
-    );
+    ctx.note(&format!("voided invoice {}", inv.number), &format!("已作废发票 {}", inv.number));
     Ok(())
 }

@@ -19,6 +19,7 @@ pub struct Args {
     /// Customer code
     pub customer: String,
     /// Amount received
+    #[arg(allow_negative_numbers = true)]
     pub amount: String,
     /// Date received [default: today]
     #[arg(long, value_name = "DATE")]
@@ -59,12 +60,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     };
     let id = payments::record(&tx, &p, &to)?;
     let unapplied = payments::get(&tx, id)?.unapplied;
-    events::record(
-        &tx,
-        "pay add",
-        &format!("payment {id} from {} of {amount} on {date}", customer.code),
-        None,
-    )?;
+    events::record(&tx, "pay add", &format!("payment {id} from {} of {amount} on {date}", customer.code), None)?;
     tx.commit()?;
     super::note_unapplied(ctx, id, unapplied);
     super::show::print(ctx, &book.conn, id)

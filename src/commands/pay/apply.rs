@@ -17,33 +17,21 @@ pub struct Args {
     #[arg(long, value_name = "NUMBER")]
     pub invoice: Vec<String>,
     /// Apply only this much [default: all that is unapplied]
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     pub amount: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let limit = a
-        .amount
-        .as_deref()
-        .map(|m| positive_amount("--amount", m))
-        .transpose()?;
+    let limit = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let p = payments::get(&tx, a.id)?;
     let to = super::allocate_to(&tx, p.customer_id, &p.customer, &a.invoice)?;
     let applied = payments::apply(&tx, a.id, &to, limit)?;
     let left = payments::get(&tx, a.id)?.unapplied;
-    events::record(
-        &tx,
-        "pay apply",
-        &format!("applied {applied} of payment {}", a.id),
-        None,
-    )?;
+    events::record(&tx, "pay apply", &format!("applied {applied} of payment {}", a.id), None)?;
     tx.commit()?;
-    ctx.note(
-        &format!("applied {applied} of payment {}", a.id),
-        &format!("已核销收款 {} 的 {applied}", a.id),
-    );
+    ctx.note(&format!("applied {applied} of payment {}", a.id), &format!("已核销收款 {} 的 {applied}", a.id));
     super::note_unapplied(ctx, a.id, left);
     super::show::print(ctx, &book.conn, a.id)
 }

@@ -37,11 +37,7 @@ struct Row {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let customer = a
-        .customer
-        .as_deref()
-        .map(|c| customers::require_id(&tx, c))
-        .transpose()?;
+    let customer = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let rows: Vec<Row> = payments::list(&tx, customer)?
         .into_iter()
         .filter(|r| !a.unapplied || r.unapplied.is_positive())

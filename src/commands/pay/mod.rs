@@ -53,12 +53,7 @@ pub fn parse_method(what: &str, text: &str) -> Result<Method> {
 
 /// Where to allocate: the invoices named (each must be the customer's and not
 /// void), or FIFO when none are named.
-pub fn allocate_to(
-    conn: &Connection,
-    customer_id: i64,
-    customer: &str,
-    numbers: &[String],
-) -> Result<AllocateTo> {
+pub fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[String]) -> Result<AllocateTo> {
     if numbers.is_empty() {
         return Ok(AllocateTo::Fifo);
     }

@@ -60,11 +60,7 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, id: i64) -> Result<()> {
     kv("date", "日期", Cell::Date(p.date));
     kv("amount", "金额", Cell::Money(p.amount));
     kv("method", "方式", Cell::text(&p.method));
-    kv(
-        "reference",
-        "参考号",
-        Cell::opt_text(p.reference.as_deref()),
-    );
+    kv("reference", "参考号", Cell::opt_text(p.reference.as_deref()));
     kv("unapplied", "未核销", Cell::Money(p.unapplied));
     if p.voided {
         kv("status", "状态", Cell::text(lang.pick("void", "作废")));
@@ -76,15 +72,8 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, id: i64) -> Result<()> {
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;
     }
-    let mut t = Table::new(
-        lang,
-        &[
-            ("invoice", "发票"),
-            ("due", "到期日"),
-            ("allocated", "核销金额"),
-            ("effective", "生效日"),
-        ],
-    );
+    let mut t =
+        Table::new(lang, &[("invoice", "发票"), ("due", "到期日"), ("allocated", "核销金额"), ("effective", "生效日")]);
     for a in &p.allocations {
         t.push(vec![
             Cell::text(&a.invoice),

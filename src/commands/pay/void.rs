@@ -29,34 +29,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 p.customer,
                 p.amount - p.unapplied
             ),
-            &format!(
-                "作废收款 {}（{}，客户 {}，已核销 {}）？",
-                p.id,
-                p.amount,
-                p.customer,
-                p.amount - p.unapplied
-            ),
+            &format!("作废收款 {}（{}，客户 {}，已核销 {}）？", p.id, p.amount, p.customer, p.amount - p.unapplied),
         )?;
     }
     let p = payments::void(&tx, a.id)?;
-    let why = a
-        .reason
-        .as_deref()
-        .map(|r| format!(": {r}"))
-        .unwrap_or_default();
+    let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     events::record(
         &tx,
         "pay void",
-        &format!(
-            "voided payment {} of {} from {}{why}",
-            p.id, p.amount, p.customer
-        ),
+        &format!("voided payment {} of {} from {}{why}", p.id, p.amount, p.customer),
         None,
     )?;
     tx.commit()?;
-    ctx.note(
-        &format!("voided payment {}", p.id),
-        &format!("已作废收款 {}", p.id),
-    );
+    ctx.note(&format!("voided payment {}", p.id), &format!("已作废收款 {}", p.id));
     Ok(())
 }

@@ -23,7 +23,7 @@ use crate::store::customers;
 ///   huikuan report aging --buckets 30,60,90,180 --format csv > aging.csv
 ///   huikuan report aging --by invoice --lang zh
 ///   huikuan report aging --detail --customer HW
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Args {
     /// Age by due date (collection) or by invoice date (provisioning)
     #[arg(long, value_enum, default_value = "due")]
@@ -39,8 +39,9 @@ pub struct Args {
     pub customer: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, clap::ValueEnum)]
 pub enum ByArg {
+    #[default]
     Due,
     Invoice,
 }
@@ -57,19 +58,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ));
     }
     let buckets = match &a.buckets {
-        Some(b) => Buckets::parse(b).map_err(|e| {
-            Error::user(format!("--buckets: {e}"), format!("--buckets：{}", e.zh()))
-        })?,
+        Some(b) => {
+            Buckets::parse(b).map_err(|e| Error::user(format!("--buckets: {e}"), format!("--buckets：{}", e.zh())))?
+        }
         None => Buckets::default(),
     };
     let rule = AgingRule { basis, buckets };
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let only = a
-        .customer
-        .as_deref()
-        .map(|c| customers::require_id(&tx, c))
-        .transpose()?;
+    let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let report = reports::aging_report(&tx, &rule, ctx.as_of, only)?;
     if a.detail {
         return write_detail(ctx, &tx, &rule, &report, only);
@@ -88,11 +85,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 Lang::En => format!("Aging by {} date as of {}", basis.as_str(), report.as_of),
                 Lang::Zh => format!(
                     "应收账款账龄（按{}）截至 {}",
-                    if basis == Basis::Due {
-                        "到期日"
-                    } else {
-                        "开票日"
-                    },
+                    if basis == Basis::Due { "到期日" } else { "开票日" },
                     report.as_of
                 ),
             };
@@ -108,10 +101,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 pub fn bucket_headers(lang: Lang, report: &AgingReport) -> Vec<String> {
     match (lang, report.basis) {
         (Lang::En, _) => report.labels.clone(),
-        (Lang::Zh, Basis::Invoice) => INVOICE_AGE_LABELS_ZH
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        (Lang::Zh, Basis::Invoice) => INVOICE_AGE_LABELS_ZH.iter().map(|s| s.to_string()).collect(),
         (Lang::Zh, Basis::Due) => report
             .labels
             .iter()
@@ -132,8 +122,7 @@ fn summary_table(lang: Lang, r: &AgingReport) -> Table {
     let mut t = Table::new(lang, &[("code", "代码"), ("customer", "客户")]);
     t.headers.extend(bucket_headers(lang, r));
     t.headers.push(lang.pick("total", "合计").to_string());
-    t.headers
-        .push(lang.pick("unapplied credit", "未核销预收").to_string());
+    t.headers.push(lang.pick("unapplied credit", "未核销预收").to_string());
     for l in &r.lines {
         let mut row = vec![Cell::text(&l.code), Cell::text(&l.name)];
         row.extend(l.cells.iter().map(|m| Cell::Money(*m)));
@@ -154,10 +143,7 @@ pub fn tie_out_line(lang: Lang, t: &TieOut) -> String {
     let mark = if t.balanced() {
         "✓"
     } else {
-        lang.pick(
-            "✗ DOES NOT TIE OUT (run huikuan check)",
-            "✗ 不平（请运行 huikuan check）",
-        )
+        lang.pick("✗ DOES NOT TIE OUT (run huikuan check)", "✗ 不平（请运行 huikuan check）")
     };
     match lang {
         Lang::En => format!(
@@ -180,11 +166,7 @@ pub fn tie_out_line(lang: Lang, t: &TieOut) -> String {
 }
 
 fn labelled(labels: &[String], cells: &[Money]) -> Map<String, Value> {
-    labels
-        .iter()
-        .zip(cells)
-        .map(|(l, m)| (l.clone(), Value::String(m.plain())))
-        .collect()
+    labels.iter().zip(cells).map(|(l, m)| (l.clone(), Value::String(m.plain()))).collect()
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,107 @@
+//! `huikuan demo`: a demo book from the sample files in `examples/`.
+
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate};
+
+use crate::commands::{customer, invoice, pay, report};
+use crate::context::{Ctx, data_dir};
+use crate::error::{Error, Result};
+use crate::import::csvfile::CsvFile;
+use crate::store::{Book, NewBook, customers, events, invoices};
+
+/// Build a demo book from built-in sample data and print its aging report.
+///
+/// Eight customers (Chinese and English names), two years of invoices,
+/// on-time, late and partial payments, a prepayment left as credit, a
+/// disputed invoice and a customer on hold. The sample files (in examples/
+/// of the source tree, built into the program) are dated around 2026-11-22;
+/// the demo moves every date so that day is today. Writes a fresh
+/// demo.sqlite in the data directory, or the new file given with --db; never
+/// your own book. Example:
+///   huikuan demo
+///   huikuan --db /tmp/demo.sqlite demo --lang zh
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// The date the sample files are written around.
+pub const ANCHOR: (i32, u32, u32) = (2026, 11, 22);
+
+const CUSTOMERS: &[u8] = include_bytes!("../../examples/customers.csv");
+const INVOICES: &[u8] = include_bytes!("../../examples/invoices.csv");
+const PAYMENTS: &[u8] = include_bytes!("../../examples/payments.csv");
+
+/// The invoice the demo marks as disputed, and the customer it puts on hold.
+const DISPUTED: &str = "INV-2026081";
+const ON_HOLD: (&str, &str) = ("MH", "逾期超过 90 天，停止供货 / over 90 days overdue, supply stopped");
+
+pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
+    let path = demo_path(ctx)?;
+    let anchor = NaiveDate::from_ymd_opt(ANCHOR.0, ANCHOR.1, ANCHOR.2).expect("valid anchor");
+    let shift = (ctx.today - anchor).num_days();
+    let move_date = |d: &str| -> String {
+        match NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
+            Ok(d) if shift >= 0 => d.checked_add_days(Days::new(shift as u64)).unwrap_or(d).to_string(),
+            Ok(d) => d.checked_sub_days(Days::new(shift.unsigned_abs())).unwrap_or(d).to_string(),
+            Err(_) => d.to_string(),
+        }
+    };
+    let customers_csv = CsvFile::parse("examples/customers.csv", CUSTOMERS, customer::import::COLUMNS)?;
+    let mut invoices_csv = CsvFile::parse("examples/invoices.csv", INVOICES, invoice::import::COLUMNS)?;
+    let mut payments_csv = CsvFile::parse("examples/payments.csv", PAYMENTS, pay::import::COLUMNS)?;
+    invoices_csv.map_column("issue_date", move_date);
+    invoices_csv.map_column("due_date", move_date);
+    payments_csv.map_column("date", move_date);
+
+    let mut book = Book::create(&path, &NewBook { company: "示例贸易有限公司 (Demo Trading Co.)", currency: "CNY" })?;
+    let tx = book.write()?;
+    let nc = customer::import::load(&tx, &customers_csv, ctx.today)?;
+    let inv = invoice::import::load(&tx, &invoices_csv, ctx.today)?;
+    let (np, _) = pay::import::load(&tx, &payments_csv, ctx.today)?;
+    let disputed = invoices::get(&tx, DISPUTED)?;
+    invoices::set_disputed(&tx, disputed.id, true)?;
+    let held = customers::require_id(&tx, ON_HOLD.0)?;
+    customers::set_hold(&tx, held, true, Some(ON_HOLD.1))?;
+    events::record(&tx, "demo", &format!("demo book: {nc} customers, {} invoices, {np} payments", inv.count), None)?;
+    tx.commit()?;
+    drop(book);
+
+    let p = path.display();
+    ctx.note(
+        &format!(
+            "demo book at {p}: {nc} customers, {} invoices, {np} payments (try: huikuan --db {p} customer list)",
+            inv.count
+        ),
+        &format!(
+            "示例账本 {p}：{nc} 个客户、{} 张发票、{np} 笔收款（试试：huikuan --db {p} customer list）",
+            inv.count
+        ),
+    );
+    ctx.db = path;
+    report::aging::run(ctx, report::aging::Args::default())
+}
+
+/// `--db PATH` (which must not exist yet), else `<data dir>/demo.sqlite`,
+/// replaced if an earlier demo left one.
+fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
+    if let Some(p) = &ctx.db_flag {
+        if p.exists() {
+            return Err(Error::user(
+                format!("{} exists; the demo builds a new book — give a path that does not exist", p.display()),
+                format!("{} 已存在；示例需要新建账本——请给出一个不存在的路径", p.display()),
+            ));
+        }
+        return Ok(p.clone());
+    }
+    let dir = data_dir().ok_or_else(|| {
+        Error::user("cannot find a data directory; pass --db PATH", "找不到数据目录；请使用 --db PATH")
+    })?;
+    let path = dir.join("demo.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let f = PathBuf::from(format!("{}{suffix}", path.display()));
+        if f.exists() {
+            std::fs::remove_file(&f).map_err(Error::from)?;
+        }
+    }
+    Ok(path)
+}

@@ -67,6 +67,8 @@ pub enum Command {
     Report(commands::report::Command),
     /// Build a demo book from sample data and print its aging report
     Demo(commands::demo::Args),
+    /// Show or change the book's settings
+    Config(commands::config::Args),
     /// Show the audit trail of changes to the book
     Log(commands::log::Args),
     /// Print a shell completion script
@@ -114,6 +116,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
         Command::Demo(a) => commands::demo::run(&mut ctx, a),
+        Command::Config(a) => commands::config::run(&mut ctx, a),
         Command::Log(a) => commands::log::run(&mut ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     };

@@ -2,6 +2,7 @@
 //! its input, calls the store and the ledger in one transaction, and renders.
 
 pub mod completions;
+pub mod config;
 pub mod customer;
 pub mod demo;
 pub mod dun;

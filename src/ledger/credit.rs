@@ -1,5 +1,8 @@
 //! Credit grades and credit control.
 
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
 use super::Money;
 
 /// Credit grade from a 0–100 score (DESIGN §2).
@@ -85,6 +88,69 @@ pub fn credit_check(facts: &CreditFacts, amount: Money) -> Vec<CreditRefusal> {
     out
 }
 
+/// One piece of payment history: an amount settled (or still open and
+/// overdue) and how many days after its due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub amount: Money,
+    /// Days after the due date; zero or less is on time.
+    pub days_late: i64,
+}
+
+/// A suggested credit score with the figures it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreSuggestion {
+    /// Share of the amount paid on or before its due date (0–1).
+    pub on_time_share: Decimal,
+    /// Amount-weighted average days late (on-time amounts count as 0).
+    pub avg_days_late: Decimal,
+    pub worst_days_late: i64,
+    pub records: usize,
+    pub score: u8,
+}
+
+/// Suggest a credit score from payment history:
+///
+/// ```text
+/// score = 40 × on_time_share
+///       + 40 × max(0, 1 − avg_days_late / 60)
+///       + 20 × max(0, 1 − worst_days_late / 180)
+/// ```
+///
+/// rounded half away from zero. `on_time_share` and `avg_days_late` are
+/// weighted by amount. The history is every allocation and write-off that
+/// took effect by the as-of date (days late = its date − the installment's due
+/// date) plus every balance still overdue then (days late so far). Always on
+/// time scores 100; always 10 days late about 52 (C); 90 days late 10 (D).
+/// `None` without any history.
+pub fn suggest_score(history: &[PaymentRecord]) -> Option<ScoreSuggestion> {
+    let total: Decimal = history.iter().map(|r| r.amount.as_decimal()).sum();
+    if history.is_empty() || total <= Decimal::ZERO {
+        return None;
+    }
+    let on_time: Decimal = history.iter().filter(|r| r.days_late <= 0).map(|r| r.amount.as_decimal()).sum();
+    let weighted: Decimal = history.iter().map(|r| r.amount.as_decimal() * Decimal::from(r.days_late.max(0))).sum();
+    let share = on_time / total;
+    let avg = weighted / total;
+    let worst = history.iter().map(|r| r.days_late.max(0)).max().unwrap_or(0);
+    let one = Decimal::ONE;
+    let score = Decimal::from(40) * share
+        + Decimal::from(40) * (one - avg / Decimal::from(60)).max(Decimal::ZERO)
+        + Decimal::from(20) * (one - Decimal::from(worst) / Decimal::from(180)).max(Decimal::ZERO);
+    let score = score
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .to_u8()
+        .unwrap_or(0)
+        .min(100);
+    Some(ScoreSuggestion {
+        on_time_share: share.round_dp(4),
+        avg_days_late: avg.round_dp(1),
+        worst_days_late: worst,
+        records: history.len(),
+        score,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +191,27 @@ mod tests {
                 }
             ]
         );
+    }
+
+    fn rec(cents: i64, days_late: i64) -> PaymentRecord {
+        PaymentRecord { amount: Money::from_cents(cents), days_late }
+    }
+
+    #[test]
+    fn score_suggestions_follow_the_documented_formula() {
+        assert_eq!(suggest_score(&[]), None);
+        assert_eq!(suggest_score(&[rec(100, 0), rec(500, -3)]).unwrap().score, 100);
+        // Always 10 days late: 0 + 40 × (1 − 10/60) + 20 × (1 − 10/180) = 33.33 + 18.89 = 52.2 → 52
+        assert_eq!(suggest_score(&[rec(100, 10), rec(100, 10)]).unwrap().score, 52);
+        // Always 90 days late: 0 + 0 + 20 × 0.5 = 10
+        assert_eq!(suggest_score(&[rec(100, 90)]).unwrap().score, 10);
+        // Half on time, half 60 late (by amount): 20 + 40 × 0.5 + 20 × (1 − 60/180) = 20 + 20 + 13.33 = 53
+        let s = suggest_score(&[rec(300, 0), rec(300, 60)]).unwrap();
+        assert_eq!((s.score, s.worst_days_late, s.records), (53, 60, 2));
+        assert_eq!(s.on_time_share, Decimal::new(5, 1));
+        assert_eq!(s.avg_days_late, Decimal::from(30));
+        // Very late for very long cannot go below zero.
+        assert_eq!(suggest_score(&[rec(100, 2000)]).unwrap().score, 0);
     }
 
     #[test]

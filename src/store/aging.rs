@@ -212,3 +212,42 @@ pub fn customer_rates(conn: &Connection) -> Result<std::collections::HashMap<i64
     }
     Ok(out)
 }
+
+/// Payment history per customer as of a date, for the credit score suggestion:
+/// every allocation and write-off by then with its days late, and every
+/// balance still overdue then with its days late so far.
+pub fn payment_history(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+) -> Result<std::collections::HashMap<i64, Vec<crate::ledger::credit::PaymentRecord>>> {
+    use crate::ledger::credit::PaymentRecord;
+    let mut out: std::collections::HashMap<i64, Vec<PaymentRecord>> = std::collections::HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT i.customer_id, x.amount, CAST(julianday(x.date) - julianday(i.due_date) AS INTEGER)
+         FROM (SELECT installment_id, amount, effective_date AS date FROM allocations WHERE effective_date <= ?1
+               UNION ALL
+               SELECT installment_id, amount, date FROM write_offs WHERE date <= ?1) x
+         JOIN installments i ON i.id = x.installment_id
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE v.voided = 0 AND v.kind = 'sale' AND (?2 IS NULL OR i.customer_id = ?2)",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(PaymentRecord { amount: money_col(r, 1)?, days_late: r.get(2)? });
+    }
+    open_installments(conn, as_of, only, |item| {
+        let late = (as_of - item.due_date).num_days();
+        if late > 0 && !item.is_interest {
+            out.entry(item.customer_id).or_default().push(PaymentRecord { amount: item.balance(), days_late: late });
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Set a customer's credit score.
+pub fn set_score(conn: &Connection, id: i64, score: u8) -> Result<()> {
+    conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", rusqlite::params![score, id])?;
+    Ok(())
+}

@@ -83,6 +83,20 @@ pub struct NewCustomer {
 /// Default payment terms when none are given (DESIGN §2).
 pub const DEFAULT_TERMS_DAYS: u32 = 30;
 
+/// The longest payment terms the book accepts (the schema's CHECK): ten years.
+pub const MAX_TERMS_DAYS: u32 = 3650;
+
+/// Check payment terms, so a typo meets this message rather than the CHECK.
+pub fn validate_terms(days: u32) -> Result<()> {
+    if days <= MAX_TERMS_DAYS {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "payment terms of {days} days are longer than {MAX_TERMS_DAYS} days (ten years)"
+        )))
+    }
+}
+
 /// Check a customer code: short, no spaces, printable.
 pub fn validate_code(code: &str) -> Result<()> {
     let ok = !code.is_empty()
@@ -99,6 +113,9 @@ pub fn validate_code(code: &str) -> Result<()> {
 
 pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> Result<i64> {
     validate_code(&c.code)?;
+    if let Some(t) = c.terms_days {
+        validate_terms(t)?;
+    }
     if c.name.trim().is_empty() {
         return Err(StoreError::Invalid(format!("customer {} needs a name", c.code)));
     }
@@ -207,6 +224,8 @@ pub struct CustomerEdit {
     /// `Some(None)` removes the limit.
     pub credit_limit: Option<Option<Money>>,
     pub credit_score: Option<u8>,
+    /// `Some(None)` returns the customer to the book's rate.
+    pub interest_rate: Option<Option<rust_decimal::Decimal>>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
@@ -219,6 +238,7 @@ impl CustomerEdit {
             && self.terms_days.is_none()
             && self.credit_limit.is_none()
             && self.credit_score.is_none()
+            && self.interest_rate.is_none()
             && self.email.is_none()
             && self.phone.is_none()
             && self.notes.is_none()
@@ -234,6 +254,7 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
         conn.execute("UPDATE customers SET name = ?1 WHERE id = ?2", params![name.trim(), id])?;
     }
     if let Some(t) = e.terms_days {
+        validate_terms(t)?;
         conn.execute("UPDATE customers SET terms_days = ?1 WHERE id = ?2", params![t, id])?;
     }
     if let Some(l) = e.credit_limit {
@@ -241,6 +262,12 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
     }
     if let Some(s) = e.credit_score {
         conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", params![s, id])?;
+    }
+    if let Some(r) = e.interest_rate {
+        conn.execute(
+            "UPDATE customers SET interest_rate = ?1 WHERE id = ?2",
+            params![r.map(|r| r.normalize().to_string()), id],
+        )?;
     }
     for (col, v) in [("email", &e.email), ("phone", &e.phone), ("notes", &e.notes)] {
         if let Some(v) = v {

@@ -25,6 +25,9 @@ pub struct Args {
     /// Credit score 0–100
     #[arg(long, value_name = "N")]
     pub score: Option<u32>,
+    /// The customer's own late-interest rate per day (0.0005 or 0.05%); `none` for the book's
+    #[arg(long, value_name = "RATE")]
+    pub interest_rate: Option<String>,
     /// Set a contact: ROLE:NAME[:PHONE[:EMAIL]] (repeatable)
     #[arg(long, value_name = "CONTACT")]
     pub contact: Vec<String>,
@@ -42,7 +45,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Some(l) if l.trim().eq_ignore_ascii_case("none") => Some(None),
         Some(l) => Some(Some(amount_at_least_zero("--limit", l)?)),
     };
+    let interest_rate = match a.interest_rate.as_deref() {
+        None => None,
+        Some(r) if r.trim().eq_ignore_ascii_case("none") => Some(None),
+        Some(r) => Some(Some(crate::ledger::interest::parse_rate(r)?)),
+    };
     let mut e = CustomerEdit {
+        interest_rate,
         name: a.name,
         terms_days: a.terms,
         credit_limit: limit,

@@ -7,6 +7,7 @@ pub mod edit;
 pub mod hold;
 pub mod import;
 pub mod list;
+pub mod score;
 pub mod show;
 
 use crate::context::Ctx;
@@ -33,6 +34,8 @@ pub enum Command {
     Hold(hold::HoldArgs),
     /// Lift a hold
     Release(hold::ReleaseArgs),
+    /// Set a credit score, or suggest scores from payment history
+    Score(score::Args),
     /// Import customers from a CSV file
     Import(import::Args),
 }
@@ -47,6 +50,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Account(c) => account::run(ctx, c),
         Command::Hold(a) => hold::run_hold(ctx, a),
         Command::Release(a) => hold::run_release(ctx, a),
+        Command::Score(a) => score::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
 }

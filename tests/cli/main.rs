@@ -1,0 +1,13 @@
+//! End-to-end tests: the `huikuan` binary run in a sealed temp environment
+//! (see `common`), one module per area. Each test is named for what it
+//! protects; inputs live in `tests/fixtures/` or are written by the test.
+
+mod book;
+mod common;
+mod concurrency;
+mod customers;
+mod errors;
+mod invoices;
+mod payments;
+mod pipe;
+mod session;

@@ -1,6 +1,6 @@
 //! Installment schedules: when each part of an invoice falls due.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{LedgerError, Money, date::add_months};
 
@@ -65,6 +65,9 @@ pub fn build_schedule(issue: NaiveDate, amount: Money, plan: &DuePlan) -> Result
             list.clone()
         }
     };
+    if let Some(far) = parts.iter().find(|p| p.due_date.year() > 9999) {
+        return Err(LedgerError::BadDate(far.due_date.to_string()));
+    }
     if let Some(early) = parts.iter().find(|p| p.due_date < issue) {
         return Err(LedgerError::DueBeforeIssue { due: early.due_date, issue });
     }
@@ -114,6 +117,12 @@ mod tests {
     fn nothing_falls_due_before_the_invoice_exists() {
         let err = build_schedule(d(2026, 1, 10), Money::from_cents(100), &DuePlan::On(d(2026, 1, 9))).unwrap_err();
         assert!(matches!(err, LedgerError::DueBeforeIssue { .. }));
+    }
+
+    #[test]
+    fn due_dates_stay_within_four_digit_years() {
+        let err = build_schedule(d(9999, 12, 31), Money::from_cents(100), &DuePlan::Terms(30)).unwrap_err();
+        assert!(matches!(err, LedgerError::BadDate(_)));
     }
 
     #[test]

@@ -91,9 +91,10 @@ pub fn validate_terms(days: u32) -> Result<()> {
     if days <= MAX_TERMS_DAYS {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "payment terms of {days} days are longer than {MAX_TERMS_DAYS} days (ten years)"
-        )))
+        Err(StoreError::invalid(
+            format!("payment terms of {days} days are longer than {MAX_TERMS_DAYS} days (ten years)"),
+            format!("账期 {days} 天超过 {MAX_TERMS_DAYS} 天（十年）"),
+        ))
     }
 }
 
@@ -105,9 +106,10 @@ pub fn validate_code(code: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "customer code '{code}' must be 1 to 32 characters without spaces, commas or semicolons"
-        )))
+        Err(StoreError::invalid(
+            format!("customer code '{code}' must be 1 to 32 characters without spaces, commas or semicolons"),
+            format!("客户代码“{code}”须为 1 至 32 个字符，不含空格、逗号或分号"),
+        ))
     }
 }
 
@@ -117,7 +119,10 @@ pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> R
         validate_terms(t)?;
     }
     if c.name.trim().is_empty() {
-        return Err(StoreError::Invalid(format!("customer {} needs a name", c.code)));
+        return Err(StoreError::invalid(
+            format!("customer {} needs a name", c.code),
+            format!("客户 {} 需要名称", c.code),
+        ));
     }
     if id_of(conn, &c.code)?.is_some() {
         return Err(StoreError::DuplicateCustomer(c.code.clone()));
@@ -249,7 +254,7 @@ impl CustomerEdit {
 pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
     if let Some(name) = &e.name {
         if name.trim().is_empty() {
-            return Err(StoreError::Invalid("a customer needs a name".into()));
+            return Err(StoreError::invalid("a customer needs a name", "客户需要名称"));
         }
         conn.execute("UPDATE customers SET name = ?1 WHERE id = ?2", params![name.trim(), id])?;
     }
@@ -294,7 +299,7 @@ pub fn set_contact(conn: &Connection, id: i64, c: &Contact) -> Result<()> {
 pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
     let alias = alias.trim();
     if alias.is_empty() {
-        return Err(StoreError::Invalid("an alias cannot be empty".into()));
+        return Err(StoreError::invalid("an alias cannot be empty", "别名不能为空"));
     }
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)")?
@@ -315,7 +320,7 @@ pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Resu
 pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
     let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
     if account.is_empty() {
-        return Err(StoreError::Invalid("a bank account cannot be empty".into()));
+        return Err(StoreError::invalid("a bank account cannot be empty", "银行账号不能为空"));
     }
     let owner: Option<(i64, String)> = conn
         .query_row(
@@ -367,8 +372,8 @@ impl Balances {
     }
 }
 
-const OPEN_SQL: &str = "SELECT COALESCE(SUM(i.amount - i.paid - i.written_off), 0) FROM installments i
-     JOIN invoices v ON v.id = i.invoice_id WHERE i.customer_id = ?1 AND v.voided = 0 AND i.paid + i.written_off < i.amount";
+const OPEN_SQL: &str = "SELECT COALESCE(SUM(i.amount - i.settled), 0) FROM installments i
+     JOIN invoices v ON v.id = i.invoice_id WHERE i.customer_id = ?1 AND v.voided = 0 AND i.settled < i.amount";
 const CREDIT_SQL: &str = "SELECT COALESCE(SUM(amount - allocated), 0) FROM payments
      WHERE customer_id = ?1 AND voided = 0 AND allocated < amount";
 
@@ -402,9 +407,9 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
         "SELECT c.code, c.name, c.terms_days, c.credit_score, c.credit_limit, c.on_hold,
                 COALESCE(o.open, 0), COALESCE(p.credit, 0)
          FROM customers c
-         LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.paid - i.written_off) AS open FROM installments i
+         LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.settled) AS open FROM installments i
                     JOIN invoices v ON v.id = i.invoice_id
-                    WHERE v.voided = 0 AND i.paid + i.written_off < i.amount GROUP BY i.customer_id) o ON o.customer_id = c.id
+                    WHERE v.voided = 0 AND i.settled < i.amount GROUP BY i.customer_id) o ON o.customer_id = c.id
          LEFT JOIN (SELECT customer_id, SUM(amount - allocated) AS credit FROM payments
                     WHERE voided = 0 AND allocated < amount GROUP BY customer_id) p ON p.customer_id = c.id
          ORDER BY c.code",

@@ -88,7 +88,10 @@ pub fn validate_number(number: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!("invoice number '{number}' must be 1 to 64 printable characters")))
+        Err(StoreError::invalid(
+            format!("invoice number '{number}' must be 1 to 64 printable characters"),
+            format!("发票编号“{number}”须为 1 至 64 个可打印字符"),
+        ))
     }
 }
 
@@ -250,12 +253,32 @@ pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
 /// Open installments of a customer that automatic allocation may pay:
 /// not void, not disputed, oldest due first.
 pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> {
+    fifo_targets_covering(conn, customer_id, None)
+}
+
+/// The first open installments in FIFO order whose balances cover `amount`
+/// (all of them when `None`). Rows arrive already in FIFO order from the
+/// partial index of open installments, so a payment reads only the few
+/// installments it will pay, not the customer's whole history.
+pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option<Money>) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid - i.written_off FROM installments i
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i INDEXED BY installments_open
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0 AND v.disputed = 0",
+         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
+         ORDER BY i.due_date, v.issue_date, i.id",
     )?;
-    let mut targets: Vec<Target> = stmt.query_map([customer_id], target_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut rows = stmt.query([customer_id])?;
+    let mut targets = Vec::new();
+    let mut covered = Money::ZERO;
+    while let Some(r) = rows.next()? {
+        let t = target_row(r)?;
+        covered += t.balance;
+        targets.push(t);
+        if amount.is_some_and(|a| covered >= a) {
+            break;
+        }
+    }
+    // Already in order; sorting again keeps the ledger's rule the single source of it.
     sort_fifo(&mut targets);
     Ok(targets)
 }
@@ -264,9 +287,9 @@ pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> 
 /// pay a disputed invoice: the customer said so).
 pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.paid - i.written_off FROM installments i
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.invoice_id = ?1 AND i.paid + i.written_off < i.amount AND v.voided = 0",
+         WHERE i.invoice_id = ?1 AND i.settled < i.amount AND v.voided = 0",
     )?;
     let mut targets: Vec<Target> = stmt.query_map([invoice_id], target_row)?.collect::<rusqlite::Result<_>>()?;
     sort_fifo(&mut targets);
@@ -303,11 +326,11 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
                 (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
                 (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id),
-                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND paid + written_off < amount)
+                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount)
          FROM invoices v JOIN customers c ON c.id = v.customer_id
          WHERE (?1 IS NULL OR v.customer_id = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
-                                      AND i.paid + i.written_off < i.amount AND i.due_date < ?2))
+                                      AND i.settled < i.amount AND i.due_date < ?2))
          ORDER BY v.issue_date, v.number",
     )?;
     let overdue = f.overdue_at.map(date_sql);

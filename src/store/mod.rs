@@ -71,11 +71,16 @@ pub enum StoreError {
     AccountTaken { account: String, owner: String },
     #[error("bank account '{account}' is not on customer {code}")]
     UnknownAccount { code: String, account: String },
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{en}")]
+    Invalid { en: String, zh: String },
 }
 
 impl StoreError {
+    /// A broken rule of the book, in English and Chinese.
+    pub fn invalid(en: impl Into<String>, zh: impl Into<String>) -> StoreError {
+        StoreError::Invalid { en: en.into(), zh: zh.into() }
+    }
+
     /// The Chinese text of the error.
     pub fn zh(&self) -> String {
         match self {
@@ -123,7 +128,7 @@ impl StoreError {
             StoreError::UnknownAccount { code, account } => {
                 format!("客户 {code} 没有银行账号“{account}”")
             }
-            StoreError::Invalid(s) => s.clone(),
+            StoreError::Invalid { zh, .. } => zh.clone(),
         }
     }
 
@@ -200,6 +205,9 @@ impl Book {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(not_a_book)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A bigger page cache keeps a long import's changes in memory
+        // instead of spilling them to the WAL page by page (64 MiB at most).
+        conn.pragma_update(None, "cache_size", -65_536)?;
         schema::migrate(&mut conn).map_err(map_busy)?;
         Ok(Book { conn, path: path.to_path_buf() })
     }
@@ -256,7 +264,12 @@ pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
         None => crate::ledger::interest::default_rate(),
     };
     let grace_days = match get("grace_days")? {
-        Some(g) => g.parse().map_err(|_| StoreError::Invalid(format!("setting grace_days '{g}' is not a number")))?,
+        Some(g) => g.parse().map_err(|_| {
+            StoreError::invalid(
+                format!("setting grace_days '{g}' is not a number"),
+                format!("设置 grace_days“{g}”不是数字"),
+            )
+        })?,
         None => 0,
     };
     Ok(BookSettings {

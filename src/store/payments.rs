@@ -112,7 +112,7 @@ fn allocate_payment(
     to: &AllocateTo,
 ) -> Result<Money> {
     let targets = match to {
-        AllocateTo::Fifo => invoices::fifo_targets(conn, customer_id)?,
+        AllocateTo::Fifo => invoices::fifo_targets_covering(conn, customer_id, Some(amount))?,
         AllocateTo::Invoices(ids) => {
             let mut all = Vec::new();
             for inv in ids {
@@ -312,11 +312,4 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Allocated total on an invoice (for the "void refused" rule).
-pub fn allocated_to_invoice(conn: &Connection, invoice_id: i64) -> Result<Money> {
-    Ok(conn.query_row("SELECT COALESCE(SUM(paid), 0) FROM installments WHERE invoice_id = ?1", [invoice_id], |r| {
-        money_col(r, 0)
-    })?)
 }

@@ -82,10 +82,13 @@ CREATE TABLE installments (
     amount      INTEGER NOT NULL CHECK (amount > 0),
     paid        INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),
     written_off INTEGER NOT NULL DEFAULT 0 CHECK (written_off >= 0),
-    CHECK (paid + written_off <= amount),
+    -- paid + written_off, kept as its own column so that the partial index
+    -- below can be used (SQLite matches `settled < amount`, not arithmetic).
+    settled     INTEGER NOT NULL DEFAULT 0 CHECK (settled = paid + written_off AND settled <= amount),
     UNIQUE (invoice_id, seq)
 ) STRICT;
-CREATE INDEX installments_open ON installments (customer_id, due_date) WHERE paid + written_off < amount;
+CREATE INDEX installments_open ON installments (customer_id, due_date) WHERE settled < amount;
+CREATE INDEX installments_customer ON installments (customer_id, due_date);
 
 CREATE TABLE payments (
     id          INTEGER PRIMARY KEY,
@@ -113,11 +116,11 @@ CREATE INDEX allocations_payment ON allocations (payment_id);
 CREATE INDEX allocations_installment ON allocations (installment_id);
 
 CREATE TRIGGER allocations_insert AFTER INSERT ON allocations BEGIN
-    UPDATE installments SET paid = paid + NEW.amount WHERE id = NEW.installment_id;
+    UPDATE installments SET paid = paid + NEW.amount, settled = settled + NEW.amount WHERE id = NEW.installment_id;
     UPDATE payments SET allocated = allocated + NEW.amount WHERE id = NEW.payment_id;
 END;
 CREATE TRIGGER allocations_delete AFTER DELETE ON allocations BEGIN
-    UPDATE installments SET paid = paid - OLD.amount WHERE id = OLD.installment_id;
+    UPDATE installments SET paid = paid - OLD.amount, settled = settled - OLD.amount WHERE id = OLD.installment_id;
     UPDATE payments SET allocated = allocated - OLD.amount WHERE id = OLD.payment_id;
 END;
 CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations BEGIN
@@ -133,10 +136,12 @@ CREATE TABLE write_offs (
 ) STRICT;
 CREATE INDEX write_offs_installment ON write_offs (installment_id);
 CREATE TRIGGER write_offs_insert AFTER INSERT ON write_offs BEGIN
-    UPDATE installments SET written_off = written_off + NEW.amount WHERE id = NEW.installment_id;
+    UPDATE installments SET written_off = written_off + NEW.amount, settled = settled + NEW.amount
+    WHERE id = NEW.installment_id;
 END;
 CREATE TRIGGER write_offs_delete AFTER DELETE ON write_offs BEGIN
-    UPDATE installments SET written_off = written_off - OLD.amount WHERE id = OLD.installment_id;
+    UPDATE installments SET written_off = written_off - OLD.amount, settled = settled - OLD.amount
+    WHERE id = OLD.installment_id;
 END;
 
 CREATE TABLE events (

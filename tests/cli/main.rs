@@ -2,6 +2,7 @@
 //! (see `common`), one module per area. Each test is named for what it
 //! protects; inputs live in `tests/fixtures/` or are written by the test.
 
+mod aging;
 mod book;
 mod common;
 mod concurrency;

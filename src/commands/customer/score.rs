@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         return Ok(());
     }
     let mut book = ctx.open_book()?;
-    let tx = book.write()?;
+    let tx = book.read()?;
     let only = a.code.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let history = aging::payment_history(&tx, ctx.as_of, only)?;
     let mut rows = Vec::new();
@@ -90,18 +90,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             },
         ));
     }
+    drop(tx);
     if a.apply && !rows.is_empty() {
+        // Asked before taking the write lock; what is stored is what was shown.
         ctx.confirm(
             &format!("store the suggested score of {} customer(s)?", rows.len()),
             &format!("保存 {} 个客户的建议评分？", rows.len()),
         )?;
+        let tx = book.write()?;
         for (id, r) in &rows {
             aging::set_score(&tx, *id, r.suggested)?;
         }
         events::record(&tx, "customer score", &format!("applied suggested scores to {} customers", rows.len()), None)?;
         tx.commit()?;
-    } else {
-        drop(tx);
     }
     let rows: Vec<SuggestionJson> = rows.into_iter().map(|(_, r)| r).collect();
     if ctx.format == Format::Json {

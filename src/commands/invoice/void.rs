@@ -3,7 +3,7 @@
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::store::invoices;
-use crate::store::{StoreError, events, payments};
+use crate::store::{StoreError, events};
 
 /// Void an invoice: a correction, excluded from every report from then on.
 ///
@@ -21,23 +21,35 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
-    let tx = book.write()?;
-    let inv = invoices::get(&tx, &a.number)?;
-    if inv.voided {
-        return Err(StoreError::InvoiceVoid(inv.number).into());
-    }
-    let allocated = payments::allocated_to_invoice(&tx, inv.id)?;
-    if allocated.is_positive() {
-        return Err(StoreError::InvoiceHasAllocations { number: inv.number, allocated }.into());
-    }
+    // Ask before taking the write lock: a prompt left open must not block
+    // other writers. The checks run again inside the write transaction.
+    let inv = {
+        let tx = book.read()?;
+        voidable(&tx, &a.number)?
+    };
     ctx.confirm(
         &format!("void invoice {} of {} for {}?", inv.number, inv.amount, inv.customer),
         &format!("作废发票 {}（{}，客户 {}）？", inv.number, inv.amount, inv.customer),
     )?;
+    let tx = book.write()?;
+    let inv = voidable(&tx, &a.number)?;
     invoices::set_void(&tx, inv.id)?;
     let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     events::record(&tx, "invoice void", &format!("voided invoice {}{why}", inv.number), None)?;
     tx.commit()?;
     ctx.note(&format!("voided invoice {}", inv.number), &format!("已作废发票 {}", inv.number));
     Ok(())
+}
+
+/// The invoice, if it may be voided: not void yet, nothing allocated or written off.
+fn voidable(conn: &rusqlite::Connection, number: &str) -> Result<invoices::Invoice> {
+    let inv = invoices::get(conn, number)?;
+    if inv.voided {
+        return Err(StoreError::InvoiceVoid(inv.number).into());
+    }
+    let settled = inv.paid() + inv.written_off();
+    if settled.is_positive() {
+        return Err(StoreError::InvoiceHasAllocations { number: inv.number, allocated: settled }.into());
+    }
+    Ok(inv)
 }

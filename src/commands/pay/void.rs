@@ -18,20 +18,21 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
-    let tx = book.write()?;
-    let p = payments::get(&tx, a.id)?;
-    if !p.voided {
-        ctx.confirm(
-            &format!(
-                "void payment {} of {} from {} ({} allocated)?",
-                p.id,
-                p.amount,
-                p.customer,
-                p.amount - p.unapplied
-            ),
-            &format!("作废收款 {}（{}，客户 {}，已核销 {}）？", p.id, p.amount, p.customer, p.amount - p.unapplied),
-        )?;
+    // Ask before taking the write lock (a prompt left open must not block
+    // other writers); `payments::void` checks again inside the transaction.
+    let p = {
+        let tx = book.read()?;
+        payments::get(&tx, a.id)?
+    };
+    if p.voided {
+        return Err(crate::store::StoreError::PaymentVoid(p.id).into());
     }
+    let allocated = p.amount - p.unapplied;
+    ctx.confirm(
+        &format!("void payment {} of {} from {} ({allocated} allocated)?", p.id, p.amount, p.customer),
+        &format!("作废收款 {}（{}，客户 {}，已核销 {allocated}）？", p.id, p.amount, p.customer),
+    )?;
+    let tx = book.write()?;
     let p = payments::void(&tx, a.id)?;
     let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     events::record(

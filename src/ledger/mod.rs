@@ -27,6 +27,7 @@ pub mod allocation;
 pub mod credit;
 pub mod date;
 pub mod interest;
+pub mod matching;
 pub mod money;
 pub mod schedule;
 

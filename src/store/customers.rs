@@ -392,6 +392,7 @@ pub fn credit_facts(conn: &Connection, c: &Customer) -> Result<CreditFacts> {
 /// One line of the customer list.
 #[derive(Clone, Debug)]
 pub struct ListRow {
+    pub id: i64,
     pub code: String,
     pub name: String,
     pub terms_days: u32,
@@ -405,7 +406,7 @@ pub struct ListRow {
 pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
     let mut stmt = conn.prepare(
         "SELECT c.code, c.name, c.terms_days, c.credit_score, c.credit_limit, c.on_hold,
-                COALESCE(o.open, 0), COALESCE(p.credit, 0)
+                COALESCE(o.open, 0), COALESCE(p.credit, 0), c.id
          FROM customers c
          LEFT JOIN (SELECT i.customer_id, SUM(i.amount - i.settled) AS open FROM installments i
                     JOIN invoices v ON v.id = i.invoice_id
@@ -416,6 +417,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(ListRow {
+            id: r.get(8)?,
             code: r.get(0)?,
             name: r.get(1)?,
             terms_days: r.get(2)?,

@@ -296,6 +296,17 @@ pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>
     Ok(targets)
 }
 
+/// One open installment as an allocation target (none if settled or void).
+pub fn installment_target(conn: &Connection, id: i64) -> Result<Option<Target>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
+             JOIN invoices v ON v.id = i.invoice_id WHERE i.id = ?1 AND i.settled < i.amount AND v.voided = 0",
+        )?
+        .query_row([id], target_row)
+        .optional()?)
+}
+
 fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
     Ok(Target { id: r.get(0)?, due_date: date_col(r, 1)?, issue_date: date_col(r, 2)?, balance: money_col(r, 3)? })
 }

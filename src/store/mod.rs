@@ -2,6 +2,7 @@
 //! queries live in one file per table family.
 
 pub mod aging;
+pub mod bank;
 pub mod customers;
 pub mod events;
 pub mod invoices;

@@ -80,6 +80,8 @@ pub enum AllocateTo {
     Fifo,
     /// These invoices (ids), in this order; the rest stays unapplied.
     Invoices(Vec<i64>),
+    /// These installments (ids), in this order; the rest stays unapplied.
+    Installments(Vec<i64>),
 }
 
 /// Record a payment and allocate it. Returns the payment id.
@@ -117,6 +119,13 @@ fn allocate_payment(
             let mut all = Vec::new();
             for inv in ids {
                 all.extend(invoices::invoice_targets(conn, *inv)?);
+            }
+            all
+        }
+        AllocateTo::Installments(ids) => {
+            let mut all = Vec::new();
+            for id in ids {
+                all.extend(invoices::installment_target(conn, *id)?);
             }
             all
         }
@@ -202,6 +211,8 @@ pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     }
     conn.execute("DELETE FROM allocations WHERE payment_id = ?1", [id])?;
     conn.execute("UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
+    // A payment made from a bank line sends the line back to the queue.
+    super::bank::requeue_payment(conn, id)?;
     Ok(p)
 }
 

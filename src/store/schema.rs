@@ -158,6 +158,44 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only');
 END;
 "#,
+    // 2: bank statement reconciliation — one batch per imported file, one row
+    //    per statement line (credits, debits and neutral lines alike, so that
+    //    re-importing an overlapping statement finds every line it already has).
+    r#"
+CREATE TABLE bank_batches (
+    id       INTEGER PRIMARY KEY,
+    file     TEXT NOT NULL,
+    profile  TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    undone   INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+) STRICT;
+
+CREATE TABLE bank_lines (
+    id           INTEGER PRIMARY KEY,
+    batch_id     INTEGER NOT NULL REFERENCES bank_batches(id),
+    -- The line's own fields and its occurrence among identical lines of its file.
+    fingerprint  TEXT NOT NULL UNIQUE,
+    line         INTEGER NOT NULL,
+    date         TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount       INTEGER NOT NULL CHECK (amount >= 0),
+    direction    TEXT NOT NULL CHECK (direction IN ('credit', 'debit', 'neutral')),
+    fee          INTEGER CHECK (fee IS NULL OR fee >= 0),
+    counterparty TEXT,
+    account      TEXT,
+    memo         TEXT,
+    reference    TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('queued', 'matched', 'ignored', 'other')),
+    payment_id   INTEGER REFERENCES payments(id),
+    rule         TEXT,
+    confidence   INTEGER,
+    CHECK ((status = 'matched') = (payment_id IS NOT NULL)),
+    CHECK (status = 'other' OR direction = 'credit')
+) STRICT;
+CREATE INDEX bank_lines_batch ON bank_lines (batch_id);
+CREATE INDEX bank_lines_queued ON bank_lines (date, id) WHERE status = 'queued';
+CREATE INDEX bank_lines_payment ON bank_lines (payment_id) WHERE payment_id IS NOT NULL;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -70,7 +70,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let history = aging::payment_history(&tx, ctx.as_of, only)?;
     let mut rows = Vec::new();
     for c in customers::list(&tx)? {
-        let id = customers::require_id(&tx, &c.code)?;
+        let id = c.id;
         if only.is_some_and(|o| o != id) {
             continue;
         }

@@ -1,0 +1,287 @@
+//! Bank statement batches and lines, and what matching needs from the book.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, customers, date_col, date_sql, money_col, payments};
+use crate::ledger::Money;
+use crate::ledger::matching::{CustomerKey, MatchIndex, OpenInst, Plan, normalise_name};
+
+/// Everything matching needs: customers (names, aliases, accounts) and the
+/// numbers of open invoices. Loaded once per command.
+pub fn match_index(conn: &Connection) -> Result<MatchIndex> {
+    let mut keys: Vec<CustomerKey> = Vec::new();
+    let mut pos = std::collections::HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, code, name FROM customers ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        pos.insert(id, keys.len());
+        keys.push(CustomerKey {
+            id,
+            code: r.get(1)?,
+            names: vec![normalise_name(&r.get::<_, String>(2)?)],
+            accounts: Vec::new(),
+        });
+    }
+    let mut stmt = conn.prepare("SELECT customer_id, alias FROM customer_aliases ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = pos.get(&r.get::<_, i64>(0)?) {
+            keys[i].names.push(normalise_name(&r.get::<_, String>(1)?));
+        }
+    }
+    let mut stmt = conn.prepare("SELECT customer_id, account FROM customer_accounts ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = pos.get(&r.get::<_, i64>(0)?) {
+            keys[i].accounts.push(r.get(1)?);
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT v.number, v.id, v.customer_id FROM installments i INDEXED BY installments_open
+         JOIN invoices v ON v.id = i.invoice_id WHERE i.settled < i.amount AND v.voided = 0",
+    )?;
+    let open: Vec<(String, i64, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(MatchIndex::new(keys, open))
+}
+
+/// A customer's open installments that a bank credit may pay, oldest due first.
+pub fn open_installments(conn: &Connection, customer_id: i64) -> Result<Vec<OpenInst>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, v.id, v.number, i.amount - i.settled FROM installments i INDEXED BY installments_open
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
+         ORDER BY i.due_date, v.issue_date, i.id",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        Ok(OpenInst { installment: r.get(0)?, invoice: r.get(1)?, number: r.get(2)?, balance: money_col(r, 3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -> Result<i64> {
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    conn.execute(
+        "INSERT INTO bank_batches (file, profile, encoding, at) VALUES (?1, ?2, ?3, ?4)",
+        params![file, profile, encoding, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A statement line to store.
+pub struct NewLine<'a> {
+    pub fingerprint: &'a str,
+    pub line: u64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub direction: &'a str,
+    pub fee: Option<Money>,
+    pub counterparty: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub memo: Option<&'a str>,
+    pub reference: Option<&'a str>,
+}
+
+/// Store a line unless one with the same fingerprint is already in the book.
+/// Returns the new line's id, or `None` for a duplicate.
+pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<i64>> {
+    let status = if l.direction == "credit" { "queued" } else { "other" };
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO bank_lines (batch_id, fingerprint, line, date, amount, direction, fee,
+                 counterparty, account, memo, reference, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            batch,
+            l.fingerprint,
+            l.line as i64,
+            date_sql(l.date),
+            l.amount.cents(),
+            l.direction,
+            l.fee.map(Money::cents),
+            l.counterparty,
+            l.account,
+            l.memo,
+            l.reference,
+            status,
+        ])?;
+    Ok((n > 0).then(|| conn.last_insert_rowid()))
+}
+
+/// A stored credit line.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub id: i64,
+    pub batch: i64,
+    pub line: u64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub counterparty: Option<String>,
+    pub account: Option<String>,
+    pub memo: Option<String>,
+    pub reference: Option<String>,
+    pub status: String,
+}
+
+impl Line {
+    /// Memo and reference together, for finding invoice numbers.
+    pub fn text(&self) -> String {
+        format!("{} {}", self.memo.as_deref().unwrap_or(""), self.reference.as_deref().unwrap_or(""))
+    }
+}
+
+const LINE_COLUMNS: &str = "id, batch_id, line, date, amount, counterparty, account, memo, reference, status";
+
+fn line_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
+    Ok(Line {
+        id: r.get(0)?,
+        batch: r.get(1)?,
+        line: r.get::<_, i64>(2)? as u64,
+        date: date_col(r, 3)?,
+        amount: money_col(r, 4)?,
+        counterparty: r.get(5)?,
+        account: r.get(6)?,
+        memo: r.get(7)?,
+        reference: r.get(8)?,
+        status: r.get(9)?,
+    })
+}
+
+pub fn get_line(conn: &Connection, id: i64) -> Result<Line> {
+    conn.query_row(&format!("SELECT {LINE_COLUMNS} FROM bank_lines WHERE id = ?1"), [id], line_row)
+        .optional()?
+        .ok_or_else(|| {
+            StoreError::invalid(
+                format!("no bank line {id} (see: huikuan reconcile list)"),
+                format!("没有编号为 {id} 的银行流水（见：huikuan reconcile list）"),
+            )
+        })
+}
+
+/// Credit lines waiting for a person, oldest first.
+pub fn queued(conn: &Connection) -> Result<Vec<Line>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LINE_COLUMNS} FROM bank_lines INDEXED BY bank_lines_queued WHERE status = 'queued' ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map([], line_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Make a payment of a credit line for a customer and allocate it by plan.
+/// Returns the payment id and what stayed unapplied.
+pub fn apply_match(
+    conn: &Connection,
+    line: &Line,
+    customer_id: i64,
+    plan: &Plan,
+    method: payments::Method,
+    rule: &str,
+    confidence: u8,
+) -> Result<(i64, Money)> {
+    if line.status != "queued" {
+        return Err(StoreError::invalid(
+            format!("bank line {} is {}, not waiting to be matched", line.id, line.status),
+            format!("银行流水 {} 状态为 {}，不在待匹配队列中", line.id, line.status),
+        ));
+    }
+    let reference = line.reference.as_deref().or(line.memo.as_deref());
+    let to = match plan {
+        Plan::Invoices(ids) => payments::AllocateTo::Invoices(ids.clone()),
+        Plan::Installments(ids) => payments::AllocateTo::Installments(ids.clone()),
+        Plan::Fifo => payments::AllocateTo::Fifo,
+    };
+    let p = payments::NewPayment {
+        customer_id,
+        date: line.date,
+        amount: line.amount,
+        method,
+        reference,
+        source: payments::Source::Bank,
+        auto_apply: true,
+    };
+    let id = payments::record(conn, &p, &to)?;
+    conn.execute(
+        "UPDATE bank_lines SET status = 'matched', payment_id = ?1, rule = ?2, confidence = ?3 WHERE id = ?4",
+        params![id, rule, confidence, line.id],
+    )?;
+    let unapplied = payments::get(conn, id)?.unapplied;
+    Ok((id, unapplied))
+}
+
+/// Teach a customer the name and account a confirmed line came from, so the
+/// next statement matches by itself. Returns what was learned.
+pub fn learn(conn: &Connection, customer_id: i64, line: &Line) -> Result<Vec<String>> {
+    let mut learned = Vec::new();
+    if let Some(name) = line.counterparty.as_deref().filter(|n| !n.trim().is_empty()) {
+        let c = customers::get_by_id(conn, customer_id)?;
+        let known = std::iter::once(&c.name).chain(&c.aliases).any(|n| normalise_name(n) == normalise_name(name));
+        if !known && customers::add_alias(conn, customer_id, name)? {
+            learned.push(format!("alias '{}'", name.trim()));
+        }
+    }
+    if let Some(acct) = line.account.as_deref().filter(|a| !a.trim().is_empty()) {
+        // An account that belongs to another customer is left alone.
+        if let Ok(true) = customers::add_account(conn, customer_id, acct) {
+            learned.push(format!("account {}", acct.trim()));
+        }
+    }
+    Ok(learned)
+}
+
+pub fn ignore(conn: &Connection, id: i64) -> Result<Line> {
+    let line = get_line(conn, id)?;
+    if line.status != "queued" {
+        return Err(StoreError::invalid(
+            format!("bank line {id} is {}, not waiting to be matched", line.status),
+            format!("银行流水 {id} 状态为 {}，不在待匹配队列中", line.status),
+        ));
+    }
+    conn.execute("UPDATE bank_lines SET status = 'ignored' WHERE id = ?1", [id])?;
+    Ok(line)
+}
+
+/// A voided bank payment sends its line back to the queue.
+pub fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE bank_lines SET status = 'queued', payment_id = NULL, rule = NULL, confidence = NULL
+         WHERE payment_id = ?1",
+        [payment_id],
+    )?;
+    Ok(())
+}
+
+/// Remove a batch: its lines, and the payments (with their allocations) it made.
+/// Returns (lines removed, payments removed).
+pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
+    let undone: Option<bool> =
+        conn.query_row("SELECT undone FROM bank_batches WHERE id = ?1", [batch], |r| r.get(0)).optional()?;
+    match undone {
+        None => {
+            return Err(StoreError::invalid(
+                format!("no bank import batch {batch}"),
+                format!("没有编号为 {batch} 的银行导入批次"),
+            ));
+        }
+        Some(true) => {
+            return Err(StoreError::invalid(
+                format!("batch {batch} was already undone"),
+                format!("批次 {batch} 已撤销"),
+            ));
+        }
+        Some(false) => {}
+    }
+    let pays: Vec<i64> = conn
+        .prepare("SELECT payment_id FROM bank_lines WHERE batch_id = ?1 AND payment_id IS NOT NULL")?
+        .query_map([batch], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let lines = conn.execute("DELETE FROM bank_lines WHERE batch_id = ?1", [batch])?;
+    for p in &pays {
+        conn.execute("DELETE FROM allocations WHERE payment_id = ?1", [p])?;
+        conn.execute("DELETE FROM payments WHERE id = ?1", [p])?;
+    }
+    conn.execute("UPDATE bank_batches SET undone = 1 WHERE id = ?1", [batch])?;
+    Ok((lines, pays.len()))
+}

@@ -59,6 +59,9 @@ pub enum Command {
     /// Payments and their allocation to invoices
     #[command(subcommand)]
     Pay(commands::pay::Command),
+    /// Bank statements: import, match, review
+    #[command(subcommand)]
+    Reconcile(commands::reconcile::Command),
     /// Collection: late interest
     #[command(subcommand)]
     Dun(commands::dun::Command),
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Customer(c) => commands::customer::run(&mut ctx, c),
         Command::Invoice(c) => commands::invoice::run(&mut ctx, c),
         Command::Pay(c) => commands::pay::run(&mut ctx, c),
+        Command::Reconcile(c) => commands::reconcile::run(&mut ctx, c),
         Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
         Command::Demo(a) => commands::demo::run(&mut ctx, a),

@@ -10,6 +10,7 @@ pub mod init;
 pub mod invoice;
 pub mod log;
 pub mod pay;
+pub mod reconcile;
 pub mod report;
 
 use crate::error::{Error, Result};

@@ -1,4 +1,5 @@
 //! Reading input files: text decoding and the CSV import formats (DESIGN §3).
 
+pub mod bank;
 pub mod csvfile;
 pub mod text;

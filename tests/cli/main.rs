@@ -11,4 +11,5 @@ mod errors;
 mod invoices;
 mod payments;
 mod pipe;
+mod reconcile;
 mod session;

@@ -1,0 +1,24 @@
+//! `huikuan reconcile ignore`.
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::store::{bank as store_bank, events};
+
+/// Set a queued credit aside: not a customer payment (a refund, a transfer
+/// between own accounts, interest from the bank). Example:
+///   huikuan reconcile ignore 44
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The line id (see reconcile list)
+    pub line: i64,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let l = store_bank::ignore(&tx, a.line)?;
+    events::record(&tx, "reconcile ignore", &format!("ignored line {} ({} on {})", l.id, l.amount, l.date), None)?;
+    tx.commit()?;
+    ctx.note(&format!("line {} ignored", l.id), &format!("第 {} 笔已忽略", l.id));
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! `huikuan reconcile …`: bank statement import and matching.
+
+pub mod ignore;
+pub mod import;
+pub mod list;
+pub mod matching;
+pub mod profiles;
+pub mod undo;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::context::{Ctx, config_dir};
+use crate::error::{Error, Result};
+use crate::import::bank::{self, BankError, Profile};
+use crate::ledger::matching::{Candidate, MatchIndex, Plan, plan};
+use crate::store::{bank as store_bank, payments::Method};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Import a bank statement (CSV/TSV/XLS/XLSX) and match its credits
+    Import(import::Args),
+    /// List credit lines waiting to be matched, with candidates
+    List(list::Args),
+    /// Confirm a match for a queued line (or review the queue on a terminal)
+    Match(matching::Args),
+    /// Set a queued line aside: not a customer payment
+    Ignore(ignore::Args),
+    /// Remove an import batch and every payment it made
+    Undo(undo::Args),
+    /// List the bank profiles: built-in and your own
+    Profiles(profiles::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
+    match c {
+        Command::Import(a) => import::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Match(a) => matching::run(ctx, a),
+        Command::Ignore(a) => ignore::run(ctx, a),
+        Command::Undo(a) => undo::run(ctx, a),
+        Command::Profiles(a) => profiles::run(ctx, a),
+    }
+}
+
+impl From<BankError> for Error {
+    fn from(e: BankError) -> Error {
+        Error::user(e.to_string(), e.zh())
+    }
+}
+
+/// The user's own profiles: `<config dir>/profiles/*.toml`.
+pub fn user_profiles() -> Result<Vec<Profile>> {
+    match config_dir() {
+        Some(dir) => Ok(bank::load_user_profiles(&dir.join("profiles"))?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `--profile NAME|FILE`: a profile file, or a profile by name.
+pub fn resolve_profile(text: &str, user: &[Profile]) -> Result<Profile> {
+    let path = std::path::Path::new(text);
+    if path.is_file() {
+        return Ok(bank::load_profile(path)?);
+    }
+    user.iter().cloned().chain(bank::builtin_profiles()).find(|p| p.name.eq_ignore_ascii_case(text)).ok_or_else(|| {
+        Error::user(
+            format!("--profile: no profile or file named '{text}' (see huikuan reconcile profiles)"),
+            format!("--profile：没有名为“{text}”的配置或文件（见 huikuan reconcile profiles）"),
+        )
+    })
+}
+
+/// The payment method a statement's credits are recorded with.
+pub fn method_for(profile: &str) -> Method {
+    let p = profile.to_lowercase();
+    if p.contains("alipay") {
+        Method::Alipay
+    } else if p.contains("wechat") {
+        Method::Wechat
+    } else {
+        Method::Bank
+    }
+}
+
+/// A candidate as shown to the user and in JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct CandidateJson {
+    pub customer: String,
+    pub invoices: Vec<String>,
+    pub rule: &'static str,
+    pub confidence: u8,
+}
+
+/// The allocation plan for a candidate and the invoice numbers it pays.
+pub fn plan_for(conn: &Connection, amount: crate::ledger::Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
+    let open = store_bank::open_installments(conn, c.customer)?;
+    let p = plan(amount, &c.invoices, &open);
+    let numbers = match &p {
+        Plan::Invoices(ids) => {
+            let mut v = Vec::new();
+            for id in ids {
+                v.push(crate::store::invoices::get_by_id(conn, *id)?.number);
+            }
+            v
+        }
+        Plan::Installments(ids) => {
+            let mut v: Vec<String> = Vec::new();
+            for id in ids {
+                if let Some(o) = open.iter().find(|o| o.installment == *id)
+                    && !v.contains(&o.number)
+                {
+                    v.push(o.number.clone());
+                }
+            }
+            v
+        }
+        Plan::Fifo => Vec::new(),
+    };
+    Ok((p, numbers))
+}
+
+/// Describe a candidate for display.
+pub fn describe(
+    conn: &Connection,
+    index: &MatchIndex,
+    amount: crate::ledger::Money,
+    c: &Candidate,
+) -> Result<CandidateJson> {
+    let (_, invoices) = plan_for(conn, amount, c)?;
+    Ok(CandidateJson {
+        customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
+        invoices,
+        rule: c.rule.as_str(),
+        confidence: c.confidence,
+    })
+}

@@ -1,0 +1,76 @@
+//! What can go wrong reading a bank statement. Every error names the file, and
+//! the line (or sheet row) when one row is at fault, in English ([`Display`])
+//! and in Chinese ([`BankError::zh`]).
+//!
+//! [`Display`]: std::fmt::Display
+
+/// Why a statement (or a profile) could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error("{file}: cannot read: {reason}")]
+    Io { file: String, reason: String },
+    #[error("{file}: the file is empty")]
+    Empty { file: String },
+    #[error("{file}: the file is binary data, not a statement (not text, XLS or XLSX)")]
+    Binary { file: String },
+    #[error("{file}: cannot read the {format} workbook: {reason}")]
+    Workbook { file: String, format: &'static str, reason: String },
+    #[error("{file}: unknown encoding '{name}' (use utf-8, gbk, gb18030 or latin-1)")]
+    UnknownEncoding { file: String, name: String },
+    #[error("{file}: no known header; pass --profile")]
+    NoHeader { file: String },
+    #[error("{file}: the header of profile '{profile}' was not found in the first {lines} lines")]
+    HeaderNotFound { file: String, profile: String, lines: usize },
+    #[error("{file}: no transactions found")]
+    NoTransactions { file: String },
+    #[error("{file}:{line}: '{text}' is not a date")]
+    BadDate { file: String, line: u64, text: String },
+    #[error("{file}:{line}: '{text}' is not an amount")]
+    BadAmount { file: String, line: u64, text: String },
+    #[error("{file}:{line}: the amount '{text}' is masked; export the statement again with full amounts")]
+    MaskedAmount { file: String, line: u64, text: String },
+    #[error("{file}:{line}: '{text}' is not a known direction (profile '{profile}' knows {known})")]
+    BadDirection { file: String, line: u64, text: String, profile: String, known: String },
+    #[error("profile '{name}': {reason}")]
+    BadProfile { name: String, reason: String, reason_zh: String },
+}
+
+impl BankError {
+    /// The same message in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            BankError::Io { file, reason } => format!("{file}：无法读取：{reason}"),
+            BankError::Empty { file } => format!("{file}：文件为空"),
+            BankError::Binary { file } => format!("{file}：文件是二进制数据，不是对账单（既非文本，也非 XLS/XLSX）"),
+            BankError::Workbook { file, format, reason } => format!("{file}：无法读取 {format} 工作簿：{reason}"),
+            BankError::UnknownEncoding { file, name } => {
+                format!("{file}：未知编码“{name}”（可用 utf-8、gbk、gb18030 或 latin-1）")
+            }
+            BankError::NoHeader { file } => format!("{file}：未找到可识别的表头；请用 --profile 指定格式"),
+            BankError::HeaderNotFound { file, profile, lines } => {
+                format!("{file}：前 {lines} 行中未找到格式“{profile}”的表头")
+            }
+            BankError::NoTransactions { file } => format!("{file}：未找到任何交易"),
+            BankError::BadDate { file, line, text } => format!("{file}:{line}：“{text}”不是有效日期"),
+            BankError::BadAmount { file, line, text } => format!("{file}:{line}：“{text}”不是有效金额"),
+            BankError::MaskedAmount { file, line, text } => {
+                format!("{file}:{line}：金额“{text}”被遮盖；请重新导出显示完整金额的对账单")
+            }
+            BankError::BadDirection { file, line, text, profile, known } => {
+                format!("{file}:{line}：“{text}”不是已知的收支方向（格式“{profile}”认得 {known}）")
+            }
+            BankError::BadProfile { name, reason_zh, .. } => format!("格式文件“{name}”：{reason_zh}"),
+        }
+    }
+
+    /// The line (CSV) or sheet row (XLS/XLSX) at fault, when it is one row.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            BankError::BadDate { line, .. }
+            | BankError::BadAmount { line, .. }
+            | BankError::MaskedAmount { line, .. }
+            | BankError::BadDirection { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! From rows to bank lines: which rows are transactions (a date and an amount
+//! the profile can read), which are noise (footers, totals, notices, markers,
+//! blank rows — skipped and counted), and which are broken (a transaction row
+//! with a bad date or a masked amount — an error naming file:line).
+
+use crate::ledger::money::Money;
+
+use super::amount::{AmountError, guess_decimal_comma, parse_amount};
+use super::date::{DateOrder, excel_serial, looks_like_date, parse_date, parse_time, resolve_order};
+use super::grid::Row;
+use super::profile::{ColumnMap, Field, Profile, norm};
+use super::{BankError, BankLine, Direction};
+
+/// Cells that mark a totals or balance row, whatever the profile (compared
+/// after normalisation; a trailing colon is ignored).
+const FOOTER_WORDS: [&str; 30] = [
+    "合计",
+    "总计",
+    "小计",
+    "本页合计",
+    "本期合计",
+    "本月合计",
+    "人民币合计",
+    "期初余额",
+    "期末余额",
+    "上期余额",
+    "本期余额",
+    "承前页",
+    "过次页",
+    "total",
+    "totals",
+    "subtotal",
+    "grand total",
+    "summe",
+    "gesamt",
+    "opening balance",
+    "closing balance",
+    "beginning balance",
+    "ending balance",
+    "anfangssaldo",
+    "endsaldo",
+    "alter kontostand",
+    "neuer kontostand",
+    "totaal",
+    "beginsaldo",
+    "eindsaldo",
+];
+
+/// Text cells that mean "nothing here".
+const EMPTY_TEXT: [&str; 5] = ["/", "-", "--", "—", "null"];
+
+/// The transactions of a block of data rows and the balance check.
+pub(crate) struct Extracted {
+    pub lines: Vec<BankLine>,
+    pub balance_breaks: Vec<u64>,
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    profile: &'a Profile,
+    map: &'a ColumnMap,
+    decimal_comma: bool,
+    round: bool,
+    order: DateOrder,
+    footer: Vec<String>,
+    /// Longest footer word in bytes, with room for padding and a colon.
+    footer_max: usize,
+    /// First characters of the footer words.
+    footer_starts: Vec<char>,
+    protected: Vec<usize>,
+    credit: Vec<String>,
+    debit: Vec<String>,
+    neutral: Vec<String>,
+    closed: Vec<String>,
+}
+
+/// A row's money: direction, gross magnitude, and the signed change of the
+/// balance it causes (before fees).
+struct Flow {
+    direction: Direction,
+    amount: Money,
+    signed: Money,
+}
+
+enum Problem {
+    Amount(AmountError, String),
+    Direction(String),
+}
+
+/// Read the data rows (after the header) with a profile and its column map.
+/// `round`: amounts come from a spreadsheet and may carry float noise.
+pub(crate) fn extract(
+    file: &str,
+    rows: &[Row],
+    profile: &Profile,
+    map: &ColumnMap,
+    round: bool,
+) -> Result<Extracted, BankError> {
+    let money_cols: Vec<usize> = [Field::Amount, Field::Credit, Field::Debit, Field::Fee, Field::Net, Field::Balance]
+        .iter()
+        .filter_map(|f| map.first(*f))
+        .collect();
+    let decimal_comma = profile
+        .decimal_comma()
+        .unwrap_or_else(|| guess_decimal_comma(rows.iter().flat_map(|r| money_cols.iter().map(move |c| r.cell(*c)))));
+    let date_col = map.first(Field::Date);
+    let order = match profile.date_order {
+        DateOrder::Mdy | DateOrder::Dmy => profile.date_order,
+        DateOrder::Auto | DateOrder::Ymd => {
+            resolve_order(rows.iter().filter_map(|r| date_col.map(|c| r.cell(c))).filter(|c| looks_like_date(c)))
+        }
+    };
+    let norms = |v: &[String]| v.iter().map(|s| norm(s)).collect::<Vec<_>>();
+    let mut footer: Vec<String> = FOOTER_WORDS.iter().map(|w| norm(w)).collect();
+    footer.extend(norms(&profile.skip_rows_with));
+    let protected =
+        [Field::Counterparty, Field::Account, Field::Reference].iter().flat_map(|f| map.all(*f)).copied().collect();
+    let footer_max = footer.iter().map(|w| w.len()).max().unwrap_or(0) + 8;
+    let footer_starts = footer.iter().filter_map(|w| w.chars().next()).collect();
+    let reader = Reader {
+        file,
+        profile,
+        map,
+        decimal_comma,
+        round,
+        order,
+        footer,
+        footer_max,
+        footer_starts,
+        protected,
+        credit: norms(&profile.credit_values),
+        debit: norms(&profile.debit_values),
+        neutral: norms(&profile.neutral_values),
+        closed: norms(&profile.closed_status).into_iter().filter(|s| !s.is_empty()).collect(),
+    };
+    let mut lines = Vec::new();
+    let mut deltas = Vec::new();
+    for row in rows {
+        if let Some((line, delta)) = reader.row(row)? {
+            lines.push(line);
+            deltas.push(delta);
+        }
+    }
+    let balance_breaks = if map.has(Field::Balance) { balance_breaks(&lines, &deltas) } else { Vec::new() };
+    Ok(Extracted { lines, balance_breaks })
+}
+
+impl Reader<'_> {
+    /// A transaction and its balance change, or `None` for a row to skip.
+    fn row(&self, row: &Row) -> Result<Option<(BankLine, Money)>, BankError> {
+        if row.is_blank() || self.is_footer(row) {
+            return Ok(None);
+        }
+        let Some(date_col) = self.map.first(Field::Date) else { return Ok(None) };
+        let date_cell = row.cell(date_col);
+        let date = parse_date(date_cell, self.order, self.profile.date_format.as_deref())
+            .or_else(|| if self.round { excel_serial(date_cell).map(|d| (d, None)) } else { None });
+        let flow = self.flow(row);
+        let (date, time, flow) = match (date, flow) {
+            (Some((d, t)), Ok(Some(flow))) => (d, t, flow),
+            (Some(_), Ok(None)) => return Ok(None),
+            (Some(_), Err(p)) => return Err(self.problem(row.line, p)),
+            (None, Ok(None)) => return Ok(None),
+            (None, _) if looks_like_date(date_cell) => {
+                return Err(BankError::BadDate { file: self.file.into(), line: row.line, text: date_cell.into() });
+            }
+            (None, _) => return Ok(None),
+        };
+        let time = time.or_else(|| self.map.first(Field::Time).and_then(|c| parse_time(row.cell(c))));
+        let fee = match self.map.first(Field::Fee).map(|c| row.cell(c)) {
+            Some(cell) => match parse_amount(cell, self.decimal_comma, self.round) {
+                Ok(v) => v.map(|m| if m.is_negative() { -m } else { m }),
+                Err(e) => return Err(self.problem(row.line, Problem::Amount(e, cell.into()))),
+            },
+            None => None,
+        };
+        let balance = self.map.first(Field::Balance).and_then(|c| self.money(row.cell(c)));
+        let closed = self.map.first(Field::Status).is_some_and(|c| {
+            let s = norm(row.cell(c));
+            !s.is_empty() && self.closed.iter().any(|w| s.starts_with(w.as_str()))
+        });
+        let direction = if closed { Direction::Neutral } else { flow.direction };
+        // How the balance moves: the net column when there is one, else the
+        // signed gross less the fee. A closed or refunded order still moved
+        // the balance when it was booked (its reversal is a row of its own).
+        let delta = if flow.direction == Direction::Neutral {
+            Money::ZERO
+        } else {
+            match self.map.first(Field::Net).and_then(|c| self.money(row.cell(c))) {
+                Some(net) if self.profile.invert_sign => -net,
+                Some(net) => net,
+                None => flow.signed - fee.unwrap_or(Money::ZERO),
+            }
+        };
+        let line = BankLine {
+            line: row.line,
+            date,
+            time,
+            amount: flow.amount,
+            direction,
+            fee,
+            counterparty: self.text(row, Field::Counterparty),
+            account: self.text(row, Field::Account).map(|a| a.chars().filter(|c| !c.is_whitespace()).collect()),
+            memo: self.memo(row),
+            reference: self.text(row, Field::Reference),
+            balance,
+            currency: self.text(row, Field::Currency),
+            cells: row.cells.clone(),
+        };
+        Ok(Some((line, delta)))
+    }
+
+    /// The money of a row by the profile's convention; `Ok(None)` when the
+    /// row has no amount at all (both sides empty, or a placeholder).
+    fn flow(&self, row: &Row) -> Result<Option<Flow>, Problem> {
+        let read = |f: Field| -> Result<Option<Money>, Problem> {
+            match self.map.first(f) {
+                Some(c) => parse_amount(row.cell(c), self.decimal_comma, self.round)
+                    .map_err(|e| Problem::Amount(e, row.cell(c).to_string())),
+                None => Ok(None),
+            }
+        };
+        if self.map.has(Field::Amount) {
+            let Some(mut v) = read(Field::Amount)? else { return Ok(None) };
+            if self.profile.invert_sign {
+                v = -v;
+            }
+            let amount = if v.is_negative() { -v } else { v };
+            let direction = match self.map.first(Field::Direction) {
+                Some(c) => self.direction(row.cell(c)).ok_or_else(|| Problem::Direction(row.cell(c).to_string()))?,
+                None if v.is_positive() => Direction::Credit,
+                None if v.is_negative() => Direction::Debit,
+                None => Direction::Neutral,
+            };
+            let signed = match direction {
+                Direction::Credit => amount,
+                Direction::Debit => -amount,
+                Direction::Neutral => Money::ZERO,
+            };
+            return Ok(Some(Flow { direction, amount, signed }));
+        }
+        let credit = read(Field::Credit)?;
+        let debit = read(Field::Debit)?;
+        if credit.is_none() && debit.is_none() {
+            return Ok(None);
+        }
+        let out = debit.map(|d| if d.is_negative() { -d } else { d }).unwrap_or(Money::ZERO);
+        let signed = credit.unwrap_or(Money::ZERO) - out;
+        let direction = if signed.is_positive() {
+            Direction::Credit
+        } else if signed.is_negative() {
+            Direction::Debit
+        } else {
+            Direction::Neutral
+        };
+        let amount = if signed.is_negative() { -signed } else { signed };
+        Ok(Some(Flow { direction, amount, signed }))
+    }
+
+    /// A direction cell: the whole value, else its first word (`借 Dr` → `借`).
+    fn direction(&self, cell: &str) -> Option<Direction> {
+        let lookup = |v: &str| {
+            if self.credit.iter().any(|w| w == v) {
+                Some(Direction::Credit)
+            } else if self.debit.iter().any(|w| w == v) {
+                Some(Direction::Debit)
+            } else if self.neutral.iter().any(|w| w == v) {
+                Some(Direction::Neutral)
+            } else {
+                None
+            }
+        };
+        lookup(&norm(cell)).or_else(|| cell.split_whitespace().next().and_then(|w| lookup(&norm(w))))
+    }
+
+    fn problem(&self, line: u64, p: Problem) -> BankError {
+        let file = self.file.to_string();
+        match p {
+            Problem::Amount(AmountError::Masked, text) => BankError::MaskedAmount { file, line, text },
+            Problem::Amount(AmountError::Bad, text) => BankError::BadAmount { file, line, text },
+            Problem::Direction(text) => {
+                let known: Vec<&str> = self
+                    .profile
+                    .credit_values
+                    .iter()
+                    .chain(&self.profile.debit_values)
+                    .chain(&self.profile.neutral_values)
+                    .map(String::as_str)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                BankError::BadDirection { file, line, text, profile: self.profile.name.clone(), known: known.join(" ") }
+            }
+        }
+    }
+
+    /// A cell read leniently as money (balances: masked or odd means unknown).
+    fn money(&self, cell: &str) -> Option<Money> {
+        parse_amount(cell, self.decimal_comma, self.round).ok().flatten()
+    }
+
+    fn text(&self, row: &Row, f: Field) -> Option<String> {
+        self.map.first(f).and_then(|c| text_value(row.cell(c)))
+    }
+
+    /// Every memo column's text, in column order, without repeats.
+    fn memo(&self, row: &Row) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for c in self.map.all(Field::Memo) {
+            if let Some(t) = text_value(row.cell(*c))
+                && !parts.contains(&t)
+            {
+                parts.push(t);
+            }
+        }
+        if parts.is_empty() { None } else { Some(parts.join(" | ")) }
+    }
+
+    /// A totals or balance row: a cell (other than a name, account or
+    /// reference) is one of the footer words.
+    fn is_footer(&self, row: &Row) -> bool {
+        row.cells.iter().enumerate().any(|(i, c)| {
+            // Cheap tests first: most cells are numbers, dates or long text.
+            let plausible = c.len() <= self.footer_max
+                && c.chars().next().is_some_and(|ch| self.footer_starts.contains(&ch.to_ascii_lowercase()));
+            plausible && !self.protected.contains(&i) && self.footer.contains(&norm(c))
+        })
+    }
+}
+
+fn text_value(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    if t.is_empty() || EMPTY_TEXT.iter().any(|e| t.eq_ignore_ascii_case(e)) { None } else { Some(t.to_string()) }
+}
+
+/// Lines whose running balance does not follow from the row before (in file
+/// order). Files run oldest-first or newest-first, so both readings are tried
+/// and the one with fewer breaks is taken (oldest-first on a tie). Reading
+/// newest-first, the row at fault is the upper one of the pair.
+fn balance_breaks(lines: &[BankLine], deltas: &[Money]) -> Vec<u64> {
+    let mut forward = Vec::new();
+    let mut backward = Vec::new();
+    for (i, pair) in lines.windows(2).enumerate() {
+        let [prev, cur] = pair else { continue };
+        let (Some(b0), Some(b1)) = (prev.balance, cur.balance) else { continue };
+        let (Some(d0), Some(d1)) = (deltas.get(i), deltas.get(i + 1)) else { continue };
+        if b1 != b0 + *d1 {
+            forward.push(cur.line);
+        }
+        if b0 != b1 + *d0 {
+            backward.push(prev.line);
+        }
+    }
+    if backward.len() < forward.len() { backward } else { forward }
+}

@@ -1,0 +1,327 @@
+//! The bank statement reader: a bank's or payment platform's export in, the
+//! transaction lines out (DESIGN §4, `shared/formats/README.md`).
+//!
+//! 1. **Sniff** the first bytes: OLE2 → XLS (BIFF8), zip → XLSX, else text.
+//! 2. **Decode** text: BOM, valid UTF-8, else GBK/GB18030 or Latin-1 decided
+//!    by which one makes known header words appear (`decode.rs`).
+//! 3. **Find the header** by vocabulary in the first [`HEADER_WINDOW`] rows
+//!    (trying `,` `;` TAB `|` for text, and every sheet of a workbook), with
+//!    the declarative [`Profile`]s: the user's first, then the built-in ones;
+//!    the profile whose required fields all appear and that matches most
+//!    fields wins. Files without a header need a profile naming columns by
+//!    number, passed explicitly.
+//! 4. **Extract**: a row is a transaction when it has a date and an amount the
+//!    profile can read; everything else (preamble, blank rows, markers,
+//!    totals, disclaimers) is skipped and counted. A row that is plainly a
+//!    transaction but cannot be read is an error naming file:line.
+//!
+//! Nothing here panics on any input, and money never goes through `f64`.
+
+mod amount;
+mod date;
+mod decode;
+mod error;
+mod extract;
+mod grid;
+mod profile;
+mod xlsx;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveTime};
+
+use crate::ledger::money::Money;
+
+pub use date::DateOrder;
+pub use error::BankError;
+pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
+
+use decode::Sniffed;
+use grid::{DELIMITERS, Grid, Row};
+use profile::{ColumnMap, HeaderMatcher, norm};
+
+/// How many rows (after a profile's `skip_lines`) are searched for the header.
+pub const HEADER_WINDOW: usize = 30;
+
+/// How to read a statement.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Force this profile (else it is detected from the header).
+    pub profile: Option<Profile>,
+    /// Force an encoding: "utf-8" | "gbk" | "gb18030" | "latin-1" (cp1252). None = detect.
+    pub encoding: Option<String>,
+    /// Profiles from the user's config directory, tried before the built-in ones.
+    pub user_profiles: Vec<Profile>,
+}
+
+/// A statement as read.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    /// The file as given, for messages.
+    pub file: String,
+    /// The profile's name.
+    pub profile: String,
+    /// "UTF-8", "UTF-8 (BOM)", "UTF-16", "GBK/GB18030", "Latin-1", "XLSX", "XLS".
+    pub encoding: String,
+    /// 1-based line (or sheet row) of the header; None for headerless profiles.
+    pub header_line: Option<u64>,
+    /// For workbooks, the sheet read.
+    pub sheet: Option<String>,
+    /// Transaction rows only, in file order.
+    pub lines: Vec<BankLine>,
+    /// Preamble, footer, totals, notice, marker and blank rows skipped.
+    pub skipped: usize,
+    /// Lines whose running balance does not follow from the previous row (only
+    /// when the profile has a balance column). Files run oldest-first or
+    /// newest-first: both readings are tried and the one with fewer breaks is
+    /// reported (newest-first, the upper row of a broken pair is named).
+    pub balance_breaks: Vec<u64>,
+}
+
+/// One transaction of a statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankLine {
+    /// 1-based line in the file (CSV) or 1-based sheet row (XLS/XLSX).
+    pub line: u64,
+    pub date: NaiveDate,
+    /// The time of day, when the file gives one.
+    pub time: Option<NaiveTime>,
+    /// Always positive (or zero): the gross magnitude.
+    pub amount: Money,
+    pub direction: Direction,
+    /// A processor's fee, when the file has one (positive).
+    pub fee: Option<Money>,
+    pub counterparty: Option<String>,
+    /// Counterparty account number, spaces removed.
+    pub account: Option<String>,
+    pub memo: Option<String>,
+    pub reference: Option<String>,
+    /// Running balance if the file has one (may be negative).
+    pub balance: Option<Money>,
+    /// The currency column's value, when the file has one.
+    pub currency: Option<String>,
+    /// The row's cells after trimming — for a stable fingerprint.
+    pub cells: Vec<String>,
+}
+
+/// Which way money moved, seen from the account holder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Money in.
+    Credit,
+    /// Money out.
+    Debit,
+    /// Neither: transfers between one's own accounts, closed, failed or
+    /// refunded orders, zero amounts.
+    Neutral,
+}
+
+/// Read a statement file.
+pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| BankError::Io { file: file.clone(), reason: e.to_string() })?;
+    read_statement_bytes(&file, &bytes, opts)
+}
+
+/// Read a statement already in memory; `name` names it in messages.
+pub fn read_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Statement, BankError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(BankError::Empty { file: name.into() });
+    }
+    let builtin = if opts.profile.is_some() { Vec::new() } else { builtin_profiles() };
+    let candidates = Candidates::new(opts, &builtin);
+    match decode::sniff(bytes) {
+        Sniffed::Xls => read_workbook(name, bytes, xlsx::Book::Xls, &candidates),
+        Sniffed::Xlsx => read_workbook(name, bytes, xlsx::Book::Xlsx, &candidates),
+        Sniffed::Text => read_text(name, bytes, opts, &candidates),
+    }
+}
+
+/// The profiles to try, in order, and whether each is the user's.
+struct Candidates<'a> {
+    list: Vec<(&'a Profile, bool)>,
+    matchers: Vec<HeaderMatcher<'a>>,
+    forced: Option<&'a Profile>,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(opts: &'a ReadOptions, builtin: &'a [Profile]) -> Candidates<'a> {
+        let (list, forced): (Vec<(&Profile, bool)>, _) = match &opts.profile {
+            Some(p) => (vec![(p, true)], Some(p)),
+            None => {
+                (opts.user_profiles.iter().map(|p| (p, true)).chain(builtin.iter().map(|p| (p, false))).collect(), None)
+            }
+        };
+        let matchers = list.iter().map(|(p, _)| HeaderMatcher::new(p)).collect();
+        Candidates { list, matchers, forced }
+    }
+
+    fn vocabulary(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.list.iter().flat_map(|(p, _)| p.vocabulary()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The forced profile when it names columns by number.
+    fn headerless(&self) -> Option<&'a Profile> {
+        self.forced.filter(|p| p.is_headerless())
+    }
+
+    fn max_skip(&self) -> usize {
+        self.list.iter().map(|(p, _)| usize::try_from(p.skip_lines).unwrap_or(usize::MAX)).max().unwrap_or(0)
+    }
+}
+
+/// A header found: which profile, which row (index into the grid's rows).
+struct Found<'a> {
+    profile: &'a Profile,
+    row: usize,
+    map: ColumnMap,
+    /// (user's profile, fields matched, earlier profile, earlier row): higher wins.
+    rank: (bool, usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>),
+}
+
+/// The best header among the first rows of a grid. `delimiter`: the one the
+/// rows were split with (profiles fixing another are not tried).
+fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<u8>) -> Option<Found<'a>> {
+    let mut best: Option<Found<'a>> = None;
+    let mut normed: Vec<Option<Vec<String>>> = vec![None; rows.len()];
+    for (ci, ((profile, user), matcher)) in candidates.list.iter().zip(&candidates.matchers).enumerate() {
+        if profile.is_headerless() {
+            continue;
+        }
+        if let (Some(d), Some(fixed)) = (delimiter, profile.delimiter_byte())
+            && d != fixed
+        {
+            continue;
+        }
+        let window = rows.iter().enumerate().filter(|(_, r)| r.line > profile.skip_lines).take(HEADER_WINDOW);
+        for (ri, row) in window {
+            if row.is_blank() {
+                continue;
+            }
+            let Some(slot) = normed.get_mut(ri) else { continue };
+            let header = slot.get_or_insert_with(|| row.cells.iter().map(|c| norm(c)).collect());
+            if let Some((score, map)) = matcher.match_header(header) {
+                let rank = (*user, score, std::cmp::Reverse(ci), std::cmp::Reverse(ri));
+                if best.as_ref().is_none_or(|b| rank > b.rank) {
+                    best = Some(Found { profile, row: ri, map, rank });
+                }
+            }
+        }
+    }
+    best
+}
+
+fn read_text(name: &str, bytes: &[u8], opts: &ReadOptions, candidates: &Candidates) -> Result<Statement, BankError> {
+    let forced_encoding = opts.encoding.as_deref().or_else(|| candidates.forced.and_then(|p| p.forced_encoding()));
+    let decoded = decode::decode(name, bytes, forced_encoding, &candidates.vocabulary())?;
+    let text = decoded.text.as_str();
+    if let Some(profile) = candidates.headerless() {
+        let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(text));
+        let grid = grid::parse_text(text, delim, None);
+        return headerless(name, decoded.label, None, &grid, profile, false);
+    }
+    let head_rows = HEADER_WINDOW.saturating_add(candidates.max_skip()).saturating_mul(2);
+    let delimiters: Vec<u8> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
+        Some(d) => vec![d],
+        None => DELIMITERS.to_vec(),
+    };
+    let mut best: Option<(Found, u8)> = None;
+    for d in delimiters {
+        let head = grid::parse_text(text, d, Some(head_rows));
+        if let Some(found) = find_header(&head.rows, candidates, Some(d))
+            && best.as_ref().is_none_or(|(b, _)| (found.rank.0, found.rank.1) > (b.rank.0, b.rank.1))
+        {
+            best = Some((found, d));
+        }
+    }
+    let Some((found, delim)) = best else { return Err(no_header(name, candidates)) };
+    let grid = grid::parse_text(text, delim, None);
+    with_header(name, decoded.label, None, &grid, &found, false)
+}
+
+fn read_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Statement, BankError> {
+    let sheets = xlsx::read_sheets(name, bytes, book)?;
+    if let Some(profile) = candidates.headerless() {
+        let Some((sheet, grid)) = sheets.iter().find(|(_, g)| g.rows.iter().any(|r| !r.is_blank())) else {
+            return Err(BankError::NoTransactions { file: name.into() });
+        };
+        return headerless(name, book.label(), Some(sheet), grid, profile, true);
+    }
+    for (sheet, grid) in &sheets {
+        if let Some(found) = find_header(&grid.rows, candidates, None) {
+            return with_header(name, book.label(), Some(sheet), grid, &found, true);
+        }
+    }
+    Err(no_header(name, candidates))
+}
+
+fn no_header(name: &str, candidates: &Candidates) -> BankError {
+    match candidates.forced {
+        Some(p) => BankError::HeaderNotFound { file: name.into(), profile: p.name.clone(), lines: HEADER_WINDOW },
+        None => BankError::NoHeader { file: name.into() },
+    }
+}
+
+fn with_header(
+    name: &str,
+    encoding: &str,
+    sheet: Option<&String>,
+    grid: &Grid,
+    found: &Found,
+    round: bool,
+) -> Result<Statement, BankError> {
+    let header = grid.rows.get(found.row);
+    let data = grid.rows.get(found.row + 1..).unwrap_or(&[]);
+    let got = extract::extract(name, data, found.profile, &found.map, round)?;
+    finish(name, encoding, sheet, grid, found.profile, header.map(|h| h.line), got)
+}
+
+fn headerless(
+    name: &str,
+    encoding: &str,
+    sheet: Option<&String>,
+    grid: &Grid,
+    profile: &Profile,
+    round: bool,
+) -> Result<Statement, BankError> {
+    let map = profile.numbered_columns().unwrap_or_default();
+    let start = grid.rows.iter().position(|r| r.line > profile.skip_lines).unwrap_or(grid.rows.len());
+    let data = grid.rows.get(start..).unwrap_or(&[]);
+    let got = extract::extract(name, data, profile, &map, round)?;
+    finish(name, encoding, sheet, grid, profile, None, got)
+}
+
+/// The statement, with every row that is neither the header nor a
+/// transaction (blank lines included) counted as skipped.
+fn finish(
+    name: &str,
+    encoding: &str,
+    sheet: Option<&String>,
+    grid: &Grid,
+    profile: &Profile,
+    header_line: Option<u64>,
+    got: extract::Extracted,
+) -> Result<Statement, BankError> {
+    if got.lines.is_empty() {
+        return Err(BankError::NoTransactions { file: name.into() });
+    }
+    let header_rows = usize::from(header_line.is_some());
+    let skipped = (grid.rows.len() + grid.blank_lines).saturating_sub(header_rows + got.lines.len());
+    Ok(Statement {
+        file: name.into(),
+        profile: profile.name.clone(),
+        encoding: encoding.into(),
+        header_line,
+        sheet: sheet.cloned(),
+        lines: got.lines,
+        skipped,
+        balance_breaks: got.balance_breaks,
+    })
+}

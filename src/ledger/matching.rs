@@ -273,7 +273,7 @@ pub enum Plan {
 /// The most installments the exact-sum search considers (the oldest ones).
 pub const SUBSET_LIMIT: usize = 20;
 /// The most search steps before the exact-sum search gives up.
-const SUBSET_STEPS: usize = 200_000;
+const SUBSET_STEPS: usize = 20_000;
 
 /// Decide how to allocate `amount` for a customer whose open installments
 /// are `open` (oldest due first).
@@ -285,38 +285,53 @@ pub fn plan(amount: Money, named: &[i64], open: &[OpenInst]) -> Plan {
         return Plan::Installments(vec![one.installment]);
     }
     let pool: Vec<&OpenInst> = open.iter().take(SUBSET_LIMIT).collect();
-    let mut steps = 0;
-    let mut chosen = Vec::new();
-    if subset_sum(&pool, 0, amount, &mut chosen, &mut steps) {
-        return Plan::Installments(chosen.iter().map(|&i| pool[i].installment).collect());
+    // What is left from each position on: a branch that cannot reach the
+    // target even taking everything after it is cut at once.
+    let mut rest = vec![Money::ZERO; pool.len() + 1];
+    for i in (0..pool.len()).rev() {
+        rest[i] = rest[i + 1] + pool[i].balance;
+    }
+    let mut search = Search { pool: &pool, rest: &rest, chosen: Vec::new(), steps: 0 };
+    if search.find(0, amount) {
+        return Plan::Installments(search.chosen.iter().map(|&i| pool[i].installment).collect());
     }
     Plan::Fifo
 }
 
-/// Depth-first search for a subset of `pool[from..]` summing to `target`,
-/// preferring older installments; bounded by [`SUBSET_STEPS`].
-fn subset_sum(pool: &[&OpenInst], from: usize, target: Money, chosen: &mut Vec<usize>, steps: &mut usize) -> bool {
-    if target.is_zero() {
-        return chosen.len() >= 2;
-    }
-    if target.is_negative() || *steps >= SUBSET_STEPS {
-        return false;
-    }
-    for i in from..pool.len() {
-        *steps += 1;
-        if pool[i].balance > target {
-            continue;
+/// Depth-first search for at least two installments summing exactly to a
+/// target, preferring older ones; bounded by [`SUBSET_STEPS`].
+struct Search<'a> {
+    pool: &'a [&'a OpenInst],
+    /// `rest[i]` = the balances of `pool[i..]` added up.
+    rest: &'a [Money],
+    chosen: Vec<usize>,
+    steps: usize,
+}
+
+impl Search<'_> {
+    fn find(&mut self, from: usize, target: Money) -> bool {
+        if target.is_zero() {
+            return self.chosen.len() >= 2;
         }
-        chosen.push(i);
-        if subset_sum(pool, i + 1, target - pool[i].balance, chosen, steps) {
-            return true;
-        }
-        chosen.pop();
-        if *steps >= SUBSET_STEPS {
+        if target.is_negative() || self.rest[from] < target {
             return false;
         }
+        for i in from..self.pool.len() {
+            self.steps += 1;
+            if self.steps > SUBSET_STEPS || self.rest[i] < target {
+                return false;
+            }
+            if self.pool[i].balance > target {
+                continue;
+            }
+            self.chosen.push(i);
+            if self.find(i + 1, target - self.pool[i].balance) {
+                return true;
+            }
+            self.chosen.pop();
+        }
+        false
     }
-    false
 }
 
 #[cfg(test)]
@@ -394,5 +409,15 @@ mod tests {
         assert_eq!(plan(Money::from_cents(300), &[], &o), Plan::Installments(vec![2]));
         assert_eq!(plan(Money::from_cents(1_000), &[], &o), Plan::Installments(vec![1, 2, 3]));
         assert_eq!(plan(Money::from_cents(1_001), &[], &o), Plan::Fifo);
+    }
+
+    #[test]
+    fn the_exact_sum_search_stays_bounded_without_a_solution() {
+        // 20 balances that are all even: an odd target has no subset; the
+        // search must answer at once rather than walk 2^20 subsets.
+        let o: Vec<OpenInst> = (1..=20).map(|i| open(i, 2 * i)).collect();
+        assert_eq!(plan(Money::from_cents(201), &[], &o), Plan::Fifo);
+        // With a solution it is found, preferring the oldest: 2 + 4 + 6 + 8 + 10 + 16 = 46.
+        assert_eq!(plan(Money::from_cents(46), &[], &o), Plan::Installments(vec![1, 2, 3, 4, 5, 8]));
     }
 }

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, customers, date_col, date_sql, money_col, payments};
 use crate::ledger::Money;
-use crate::ledger::matching::{CustomerKey, MatchIndex, OpenInst, Plan, normalise_name};
+use crate::ledger::matching::{CustomerKey, MatchIndex, OpenInst, Plan, SUBSET_LIMIT, normalise_name};
 
 /// Everything matching needs: customers (names, aliases, accounts) and the
 /// numbers of open invoices. Loaded once per command.
@@ -47,18 +47,30 @@ pub fn match_index(conn: &Connection) -> Result<MatchIndex> {
     Ok(MatchIndex::new(keys, open))
 }
 
-/// A customer's open installments that a bank credit may pay, oldest due first.
-pub fn open_installments(conn: &Connection, customer_id: i64) -> Result<Vec<OpenInst>> {
-    let mut stmt = conn.prepare_cached(
+/// What allocation of a bank credit looks at: the customer's oldest open
+/// installments (at most [`SUBSET_LIMIT`], oldest due first), with the oldest
+/// installment whose balance equals `amount` put first when it is further
+/// down. Two small indexed queries, never the customer's whole history.
+pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> Result<Vec<OpenInst>> {
+    const OPEN: &str =
         "SELECT i.id, v.id, v.number, i.amount - i.settled FROM installments i INDEXED BY installments_open
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
-         ORDER BY i.due_date, v.issue_date, i.id",
-    )?;
-    let rows = stmt.query_map([customer_id], |r| {
+         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0";
+    let row = |r: &rusqlite::Row| -> rusqlite::Result<OpenInst> {
         Ok(OpenInst { installment: r.get(0)?, invoice: r.get(1)?, number: r.get(2)?, balance: money_col(r, 3)? })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let mut stmt = conn.prepare_cached(&format!("{OPEN} ORDER BY i.due_date, v.issue_date, i.id LIMIT ?2"))?;
+    let mut open: Vec<OpenInst> =
+        stmt.query_map(params![customer_id, SUBSET_LIMIT as i64], row)?.collect::<rusqlite::Result<_>>()?;
+    if !open.iter().any(|o| o.balance == amount) {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{OPEN} AND i.amount - i.settled = ?2 ORDER BY i.due_date, v.issue_date, i.id LIMIT 1"
+        ))?;
+        if let Some(equal) = stmt.query_row(params![customer_id, amount.cents()], row).optional()? {
+            open.insert(0, equal);
+        }
+    }
+    Ok(open)
 }
 
 pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -> Result<i64> {

@@ -94,7 +94,8 @@ pub struct CandidateJson {
 
 /// The allocation plan for a candidate and the invoice numbers it pays.
 pub fn plan_for(conn: &Connection, amount: crate::ledger::Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
-    let open = store_bank::open_installments(conn, c.customer)?;
+    let open =
+        if c.invoices.is_empty() { store_bank::open_installments(conn, c.customer, amount)? } else { Vec::new() };
     let p = plan(amount, &c.invoices, &open);
     let numbers = match &p {
         Plan::Invoices(ids) => {

@@ -27,6 +27,7 @@ pub mod allocation;
 pub mod credit;
 pub mod date;
 pub mod interest;
+pub mod ladder;
 pub mod matching;
 pub mod money;
 pub mod schedule;
@@ -61,6 +62,8 @@ pub enum LedgerError {
     BadBuckets(String),
     #[error("'{0}' is not a daily interest rate (e.g. 0.0005 or 0.05%)")]
     BadRate(String),
+    #[error("invalid collection ladder: {0}")]
+    BadLadder(String),
 }
 
 impl LedgerError {
@@ -86,6 +89,7 @@ impl LedgerError {
                 format!("“{s}”不是账龄分段（递增天数，例如 30,60,90,180）")
             }
             LedgerError::BadRate(s) => format!("“{s}”不是日利率（例如 0.0005 或 0.05%）"),
+            LedgerError::BadLadder(s) => format!("催收阶梯无效：{s}"),
         }
     }
 }

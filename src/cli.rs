@@ -62,13 +62,13 @@ pub enum Command {
     /// Bank statements: import, match, review
     #[command(subcommand)]
     Reconcile(commands::reconcile::Command),
-    /// Collection: late interest
+    /// Collection: the worklist, actions, promises, late interest
     #[command(subcommand)]
     Dun(commands::dun::Command),
     /// Reports: aging, as of any date
     #[command(subcommand)]
     Report(commands::report::Command),
-    /// Build a demo book from sample data and print its aging report
+    /// Build a demo book from sample data; print its aging report and worklist
     Demo(commands::demo::Args),
     /// Show or change the book's settings
     Config(commands::config::Args),

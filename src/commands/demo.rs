@@ -4,13 +4,16 @@ use std::path::PathBuf;
 
 use chrono::{Days, NaiveDate};
 
-use crate::commands::{customer, invoice, pay, report};
+use std::io::Write;
+
+use crate::commands::{customer, dun, invoice, pay, report};
 use crate::context::{Ctx, data_dir};
 use crate::error::{Error, Result};
 use crate::import::csvfile::CsvFile;
 use crate::store::{Book, NewBook, customers, events, invoices};
 
-/// Build a demo book from built-in sample data and print its aging report.
+/// Build a demo book from built-in sample data; print its aging report and
+/// today's collection worklist.
 ///
 /// Eight customers (Chinese and English names), two years of invoices,
 /// on-time, late and partial payments, a prepayment left as credit, a
@@ -61,7 +64,7 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let disputed = invoices::get(&tx, DISPUTED)?;
     invoices::set_disputed(&tx, disputed.id, true)?;
     let held = customers::require_id(&tx, ON_HOLD.0)?;
-    customers::set_hold(&tx, held, true, Some(ON_HOLD.1))?;
+    customers::set_hold(&tx, held, true, Some(ON_HOLD.1), ctx.today)?;
     events::record(&tx, "demo", &format!("demo book: {nc} customers, {} invoices, {np} payments", inv.count), None)?;
     tx.commit()?;
     drop(book);
@@ -78,7 +81,11 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
         ),
     );
     ctx.db = path;
-    report::aging::run(ctx, report::aging::Args::default())
+    report::aging::run(ctx, report::aging::Args::default())?;
+    if ctx.format == crate::render::Format::Table {
+        writeln!(ctx.out)?;
+    }
+    dun::list::run(ctx, dun::list::Args { customer: None, level: None })
 }
 
 /// `--db PATH` (which must not exist yet), else `<data dir>/demo.sqlite`,

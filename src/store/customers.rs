@@ -349,10 +349,17 @@ pub fn remove_account(conn: &Connection, id: i64, code: &str, account: &str) -> 
     Ok(())
 }
 
-pub fn set_hold(conn: &Connection, id: i64, on_hold: bool, reason: Option<&str>) -> Result<()> {
+/// Put a customer on hold (from `since`) or release it.
+pub fn set_hold(
+    conn: &Connection,
+    id: i64,
+    on_hold: bool,
+    reason: Option<&str>,
+    since: chrono::NaiveDate,
+) -> Result<()> {
     conn.execute(
-        "UPDATE customers SET on_hold = ?1, hold_reason = ?2 WHERE id = ?3",
-        params![on_hold, if on_hold { reason } else { None }, id],
+        "UPDATE customers SET on_hold = ?1, hold_reason = ?2, hold_since = ?3 WHERE id = ?4",
+        params![on_hold, if on_hold { reason } else { None }, on_hold.then(|| super::date_sql(since)), id],
     )?;
     Ok(())
 }

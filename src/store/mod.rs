@@ -4,6 +4,7 @@
 pub mod aging;
 pub mod bank;
 pub mod customers;
+pub mod dunning;
 pub mod events;
 pub mod invoices;
 pub mod payments;

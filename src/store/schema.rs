@@ -196,6 +196,34 @@ CREATE INDEX bank_lines_batch ON bank_lines (batch_id);
 CREATE INDEX bank_lines_queued ON bank_lines (date, id) WHERE status = 'queued';
 CREATE INDEX bank_lines_payment ON bank_lines (payment_id) WHERE payment_id IS NOT NULL;
 "#,
+    // 3: collection — the actions taken along the ladder, promises to pay,
+    //    and the day a customer was put on hold.
+    r#"
+CREATE TABLE dun_actions (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    level       INTEGER NOT NULL CHECK (level BETWEEN 0 AND 50),
+    channel     TEXT NOT NULL,
+    note        TEXT,
+    outcome     TEXT,
+    source      TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'letter', 'system'))
+) STRICT;
+CREATE INDEX dun_actions_customer ON dun_actions (customer_id, date);
+
+CREATE TABLE promises (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    made        TEXT NOT NULL CHECK (made GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    note        TEXT,
+    CHECK (date >= made)
+) STRICT;
+CREATE INDEX promises_customer ON promises (customer_id, made);
+
+ALTER TABLE customers ADD COLUMN hold_since TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

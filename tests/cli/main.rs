@@ -7,6 +7,7 @@ mod book;
 mod common;
 mod concurrency;
 mod customers;
+mod dunning;
 mod errors;
 mod invoices;
 mod payments;

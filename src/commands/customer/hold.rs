@@ -37,7 +37,7 @@ fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let id = customers::require_id(&tx, code)?;
-    customers::set_hold(&tx, id, hold, reason)?;
+    customers::set_hold(&tx, id, hold, reason, ctx.today)?;
     let (cmd, what) = if hold { ("customer hold", "put on hold") } else { ("customer release", "released") };
     let summary = format!("{what} {code}{}", reason.map(|r| format!(": {r}")).unwrap_or_default());
     events::record(&tx, cmd, &summary, None)?;

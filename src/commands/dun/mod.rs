@@ -1,18 +1,33 @@
-//! `huikuan dun …`: collection — interest now; the worklist, log and letters later.
+//! `huikuan dun …`: collection — the worklist, the action log, promises, interest.
 
 pub mod interest;
+pub mod list;
+pub mod log;
+pub mod promise;
 
 use crate::context::Ctx;
 use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Who to chase today, and how (the morning worklist)
+    List(list::Args),
+    /// Record a collection action
+    Log(log::Args),
+    /// Show the collection log
+    History(log::HistoryArgs),
+    /// Record a promise to pay
+    Promise(promise::Args),
     /// Late interest accrued as of a date, per customer and invoice
     Interest(interest::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
     match c {
+        Command::List(a) => list::run(ctx, a),
+        Command::Log(a) => log::run(ctx, a),
+        Command::History(a) => log::run_history(ctx, a),
+        Command::Promise(a) => promise::run(ctx, a),
         Command::Interest(a) => interest::run(ctx, a),
     }
 }

@@ -1,0 +1,118 @@
+//! `huikuan dun log` and `dun history`.
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::render::{Cell, Format, Table, write_json};
+use crate::store::{customers, dunning, events};
+
+/// Record a collection action: a call, an email, a visit, a letter.
+///
+/// Logging the stop-supply level (4) also puts the customer on hold.
+/// Example:
+///   huikuan dun log HY --step 2 --channel phone --note "spoke to 王芳; pays Friday" --outcome promised
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Customer code
+    pub customer: String,
+    /// The ladder level of the step taken (0–6 by default)
+    #[arg(long, value_name = "LEVEL")]
+    pub step: u8,
+    /// How: phone, email, sms, letter, visit, lawyer, legal …
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: String,
+    /// What was said or done
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The result: reached, no answer, promised, refused …
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// When [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+/// Show the collection log.
+///
+/// Example: huikuan dun history HY
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this customer
+    pub customer: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let date = match &a.date {
+        Some(d) => ctx.date("--date", d)?,
+        None => ctx.today,
+    };
+    if date > ctx.today {
+        return Err(Error::user(
+            format!("--date: {date} is in the future; log what was done"),
+            format!("--date：{date} 是将来的日期；请记录已完成的催收"),
+        ));
+    }
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let ladder = dunning::ladder(&tx)?;
+    if ladder.get(a.step).is_none() {
+        return Err(Error::user(
+            format!("--step: level {} is not on the ladder (0 to {})", a.step, ladder.max_level()),
+            format!("--step：级别 {} 不在催收阶梯上（0 至 {}）", a.step, ladder.max_level()),
+        ));
+    }
+    let c = customers::get(&tx, &a.customer)?;
+    dunning::log_action(
+        &tx,
+        &dunning::NewAction {
+            customer_id: c.id,
+            date,
+            level: a.step,
+            channel: a.channel.trim(),
+            note: a.note.as_deref(),
+            outcome: a.outcome.as_deref(),
+            source: "manual",
+        },
+    )?;
+    if a.step >= super::list::hold_level(&ladder) && !c.on_hold {
+        customers::set_hold(&tx, c.id, true, Some(&format!("collection level {} on {date}", a.step)), date)?;
+        ctx.note(&format!("{} is now on hold (stop supply)", c.code), &format!("{} 已停止供货", c.code));
+    }
+    events::record(&tx, "dun log", &format!("{}: level {} by {} on {date}", c.code, a.step, a.channel), None)?;
+    tx.commit()?;
+    ctx.note(&format!("logged level {} for {}", a.step, c.code), &format!("已记录 {} 的第 {} 级催收", c.code, a.step));
+    Ok(())
+}
+
+pub fn run_history(ctx: &mut Ctx, a: HistoryArgs) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
+    let list = dunning::history(&tx, only)?;
+    if ctx.format == Format::Json {
+        return write_json(&mut ctx.out, &list);
+    }
+    let mut t = Table::new(
+        ctx.lang,
+        &[
+            ("date", "日期"),
+            ("customer", "客户"),
+            ("level", "级别"),
+            ("channel", "方式"),
+            ("note", "记录"),
+            ("outcome", "结果"),
+            ("by", "来源"),
+        ],
+    );
+    for x in list {
+        t.push(vec![
+            Cell::Date(x.date),
+            Cell::text(x.customer),
+            Cell::Int(i64::from(x.level)),
+            Cell::text(x.channel),
+            Cell::opt_text(x.note.as_deref()),
+            Cell::opt_text(x.outcome.as_deref()),
+            Cell::text(x.source),
+        ]);
+    }
+    t.write(&mut ctx.out, ctx.format)
+}

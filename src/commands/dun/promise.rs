@@ -1,0 +1,66 @@
+//! `huikuan dun promise`.
+
+use crate::commands::positive_amount;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::reports;
+use crate::store::{customers, dunning, events};
+
+/// Record a promise to pay: the worklist waits until its date, and a broken
+/// promise moves the customer one level up.
+///
+/// The amount defaults to what is overdue today. The promise is kept when
+/// payments of at least the amount arrive from today up to the date.
+/// Example:
+///   huikuan dun promise HY --date 2026-11-28 --amount 50000
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Customer code
+    pub customer: String,
+    /// The date promised
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+    /// The amount promised [default: all that is overdue]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let date = ctx.date("--date", &a.date)?;
+    if date < ctx.today {
+        return Err(Error::user(
+            format!("--date: {date} has passed; a promise is for a day to come"),
+            format!("--date：{date} 已过；承诺付款日应在今天或以后"),
+        ));
+    }
+    let amount = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
+    let mut book = ctx.open_book()?;
+    let tx = book.write()?;
+    let c = customers::get(&tx, &a.customer)?;
+    let amount = match amount {
+        Some(m) => m,
+        None => {
+            let mut overdue = crate::ledger::Money::ZERO;
+            reports::detail(&tx, ctx.today, Some(c.id), |d| {
+                if d.days_past_due > 0 && !d.item.disputed {
+                    overdue += d.balance;
+                }
+                Ok(())
+            })?;
+            if !overdue.is_positive() {
+                return Err(Error::user(
+                    format!("{} has nothing overdue; give --amount", c.code),
+                    format!("{} 没有逾期款项；请给出 --amount", c.code),
+                ));
+            }
+            overdue
+        }
+    };
+    dunning::add_promise(&tx, c.id, ctx.today, date, amount, a.note.as_deref())?;
+    events::record(&tx, "dun promise", &format!("{} promised {amount} by {date}", c.code), None)?;
+    tx.commit()?;
+    ctx.note(&format!("{} promised {amount} by {date}", c.code), &format!("{} 承诺于 {date} 前付款 {amount}", c.code));
+    Ok(())
+}

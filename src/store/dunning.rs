@@ -1,0 +1,172 @@
+//! Collection: the ladder in the book's settings, the action log, promises,
+//! and each customer's situation as of a date.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, date_col, date_sql, money_col, setting};
+use crate::ledger::Money;
+use crate::ledger::ladder::{Ladder, Level, Promise};
+
+/// The book's ladder: settings `ladder` (JSON levels), `escalate_amount`,
+/// `repeat_days`, each falling back to the default.
+pub fn ladder(conn: &Connection) -> Result<Ladder> {
+    let mut l = Ladder::default();
+    if let Some(json) = setting(conn, "ladder")? {
+        let levels: Vec<serde_json::Value> = serde_json::from_str(&json).map_err(|e| {
+            StoreError::invalid(format!("setting ladder is not valid: {e}"), format!("设置 ladder 无效：{e}"))
+        })?;
+        l.levels = levels
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Level {
+                level: i as u8,
+                days: v["days"].as_i64().unwrap_or(0),
+                step: v["step"].as_str().unwrap_or("").to_string(),
+                step_zh: v["step_zh"].as_str().unwrap_or("").to_string(),
+                channel: v["channel"].as_str().unwrap_or("").to_string(),
+            })
+            .collect();
+    }
+    if let Some(a) = setting(conn, "escalate_amount")? {
+        l.escalate_amount = Money::parse(&a)?;
+    }
+    if let Some(r) = setting(conn, "repeat_days")? {
+        l.repeat_days = r.parse().map_err(|_| {
+            StoreError::invalid(
+                format!("setting repeat_days '{r}' is not a number"),
+                format!("设置 repeat_days“{r}”不是数字"),
+            )
+        })?;
+    }
+    l.validate()?;
+    Ok(l)
+}
+
+/// Store the ladder's levels (validated first).
+pub fn set_ladder(conn: &Connection, l: &Ladder) -> Result<()> {
+    l.validate()?;
+    let levels: Vec<serde_json::Value> = l
+        .levels
+        .iter()
+        .map(|v| serde_json::json!({"days": v.days, "step": v.step, "step_zh": v.step_zh, "channel": v.channel}))
+        .collect();
+    super::set_setting(conn, "ladder", &serde_json::Value::Array(levels).to_string())?;
+    super::set_setting(conn, "escalate_amount", &l.escalate_amount.plain())?;
+    super::set_setting(conn, "repeat_days", &l.repeat_days.to_string())
+}
+
+/// One logged collection action.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Action {
+    pub customer: String,
+    pub date: NaiveDate,
+    pub level: u8,
+    pub channel: String,
+    pub note: Option<String>,
+    pub outcome: Option<String>,
+    pub source: String,
+}
+
+pub struct NewAction<'a> {
+    pub customer_id: i64,
+    pub date: NaiveDate,
+    pub level: u8,
+    pub channel: &'a str,
+    pub note: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub source: &'a str,
+}
+
+pub fn log_action(conn: &Connection, a: &NewAction) -> Result<()> {
+    conn.execute(
+        "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![a.customer_id, date_sql(a.date), a.level, a.channel, a.note, a.outcome, a.source],
+    )?;
+    Ok(())
+}
+
+/// The action log, oldest first, optionally for one customer.
+pub fn history(conn: &Connection, only: Option<i64>) -> Result<Vec<Action>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.code, a.date, a.level, a.channel, a.note, a.outcome, a.source FROM dun_actions a
+         JOIN customers c ON c.id = a.customer_id WHERE (?1 IS NULL OR a.customer_id = ?1) ORDER BY a.date, a.id",
+    )?;
+    let rows = stmt.query_map([only], |r| {
+        Ok(Action {
+            customer: r.get(0)?,
+            date: date_col(r, 1)?,
+            level: r.get(2)?,
+            channel: r.get(3)?,
+            note: r.get(4)?,
+            outcome: r.get(5)?,
+            source: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Actions by customer dated on or before `as_of`: (date, level).
+pub fn actions_by_customer(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<i64, Vec<(NaiveDate, u8)>>> {
+    let mut out: HashMap<i64, Vec<(NaiveDate, u8)>> = HashMap::new();
+    let mut stmt =
+        conn.prepare("SELECT customer_id, date, level FROM dun_actions WHERE date <= ?1 ORDER BY date, id")?;
+    let mut rows = stmt.query([date_sql(as_of)])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push((date_col(r, 1)?, r.get(2)?));
+    }
+    Ok(out)
+}
+
+pub fn add_promise(
+    conn: &Connection,
+    customer_id: i64,
+    made: NaiveDate,
+    date: NaiveDate,
+    amount: Money,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO promises (customer_id, made, date, amount, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![customer_id, date_sql(made), date_sql(date), amount.cents(), note],
+    )?;
+    Ok(())
+}
+
+/// The latest promise made on or before `as_of`, with what was paid since it was made.
+pub fn latest_promise(conn: &Connection, customer_id: i64, as_of: NaiveDate) -> Result<Option<Promise>> {
+    let p: Option<(NaiveDate, NaiveDate, Money)> = conn
+        .prepare_cached(
+            "SELECT made, date, amount FROM promises WHERE customer_id = ?1 AND made <= ?2
+             ORDER BY made DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![customer_id, date_sql(as_of)], |r| Ok((date_col(r, 0)?, date_col(r, 1)?, money_col(r, 2)?)))
+        .optional()?;
+    let Some((made, date, amount)) = p else { return Ok(None) };
+    let until = date.min(as_of);
+    let paid_since = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount), 0) FROM payments
+             WHERE customer_id = ?1 AND voided = 0 AND date >= ?2 AND date <= ?3",
+        )?
+        .query_row(params![customer_id, date_sql(made), date_sql(until)], |r| money_col(r, 0))?;
+    Ok(Some(Promise { made, date, amount, paid_since }))
+}
+
+/// Customers' hold state: id → (on hold, since).
+pub fn holds(conn: &Connection) -> Result<HashMap<i64, Option<NaiveDate>>> {
+    let mut out = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, hold_since FROM customers WHERE on_hold = 1")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let since = match r.get::<_, Option<String>>(1)? {
+            Some(_) => Some(date_col(r, 1)?),
+            None => None,
+        };
+        out.insert(r.get(0)?, since);
+    }
+    Ok(out)
+}

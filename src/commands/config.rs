@@ -12,7 +12,8 @@ use std::io::Write;
 
 /// Show or change the book's settings.
 ///
-/// Keys: company (printed on letters), interest_rate (late interest per day:
+/// Keys: company, company_email, company_phone and bank (where customers
+/// pay; all printed on letters), interest_rate (late interest per day:
 /// 0.0005 or 0.05%), grace_days (days past due not charged interest),
 /// escalate_amount (an overdue balance this large goes one level further),
 /// repeat_days (a step is repeated after this many days). The collection
@@ -66,6 +67,9 @@ struct LevelJson {
 #[derive(Serialize)]
 struct SettingsJson {
     company: String,
+    company_email: Option<String>,
+    company_phone: Option<String>,
+    bank: Option<String>,
     currency: String,
     interest_rate: String,
     grace_days: i64,
@@ -83,6 +87,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             let ladder = dunning::ladder(&tx)?;
             let j = SettingsJson {
                 company: s.company,
+                company_email: s.company_email,
+                company_phone: s.company_phone,
+                bank: s.bank,
                 currency: s.currency,
                 interest_rate: s.interest_rate.normalize().to_string(),
                 grace_days: s.grace_days,
@@ -105,6 +112,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             }
             let mut t = Table::new(ctx.lang, &[("setting", "设置"), ("value", "值")]);
             t.push(vec![Cell::text("company"), Cell::text(j.company)]);
+            t.push(vec![Cell::text("company_email"), Cell::opt_text(j.company_email.as_deref())]);
+            t.push(vec![Cell::text("company_phone"), Cell::opt_text(j.company_phone.as_deref())]);
+            t.push(vec![Cell::text("bank"), Cell::opt_text(j.bank.as_deref())]);
             t.push(vec![Cell::text("currency"), Cell::text(j.currency)]);
             t.push(vec![Cell::text("interest_rate"), Cell::text(j.interest_rate)]);
             t.push(vec![Cell::text("grace_days"), Cell::Int(j.grace_days)]);
@@ -183,7 +193,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 return Ok(());
             }
             let stored = match key.as_str() {
-                "company" => value.trim().to_string(),
+                "company" | "company_email" | "company_phone" | "bank" => value.trim().to_string(),
                 "interest_rate" => parse_rate(&value)?.to_string(),
                 "grace_days" => value
                     .trim()
@@ -198,9 +208,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 _ => {
                     return Err(Error::usage(
                         format!(
-                            "unknown setting '{key}' (company, interest_rate, grace_days, escalate_amount, repeat_days)"
+                            "unknown setting '{key}' (company, company_email, company_phone, bank, interest_rate, grace_days, \
+                             escalate_amount, repeat_days)"
                         ),
-                        format!("未知设置“{key}”（company、interest_rate、grace_days、escalate_amount、repeat_days）"),
+                        format!(
+                            "未知设置“{key}”（company、company_email、company_phone、bank、interest_rate、grace_days、\
+                             escalate_amount、repeat_days）"
+                        ),
                     ));
                 }
             };

@@ -5,6 +5,8 @@
 
 use std::io::Write;
 
+pub mod letters;
+
 use chrono::NaiveDate;
 use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};
 
@@ -33,12 +35,31 @@ impl Lang {
     }
 }
 
-/// How data is printed.
+/// How data is printed. Lists and reports take table, csv and json; letters
+/// take txt, md, html and eml.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Csv,
     Json,
+    Txt,
+    Md,
+    Html,
+    Eml,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Txt => "txt",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Eml => "eml",
+        }
+    }
 }
 
 /// One value in a table or CSV row. Typed, so money is right-aligned and
@@ -121,7 +142,8 @@ impl Table {
     pub fn write(&self, out: &mut dyn Write, format: Format) -> Result<()> {
         match format {
             Format::Csv => self.write_csv(out),
-            _ => self.write_table(out),
+            Format::Table | Format::Json => self.write_table(out),
+            other => Err(not_a_list_format(other)),
         }
     }
 
@@ -160,6 +182,14 @@ impl Table {
         w.flush()?;
         Ok(())
     }
+}
+
+/// The error for a letter format given to a list or report.
+pub fn not_a_list_format(f: Format) -> crate::error::Error {
+    crate::error::Error::usage(
+        format!("--format {} is for letters; this command prints table, csv or json", f.name()),
+        format!("--format {} 仅用于函件；此命令可输出 table、csv 或 json", f.name()),
+    )
 }
 
 /// Write a value as pretty JSON followed by a newline.

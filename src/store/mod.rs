@@ -252,6 +252,10 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookSettings {
     pub company: String,
+    pub company_email: Option<String>,
+    pub company_phone: Option<String>,
+    /// Where customers pay: bank name and account, printed on letters.
+    pub bank: Option<String>,
     pub currency: String,
     /// Late interest per day, as a fraction (0.0005 = 0.05 %).
     pub interest_rate: rust_decimal::Decimal,
@@ -274,8 +278,12 @@ pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
         })?,
         None => 0,
     };
+    let opt = |k: &str| -> Result<Option<String>> { Ok(get(k)?.filter(|v| !v.trim().is_empty())) };
     Ok(BookSettings {
         company: get("company")?.unwrap_or_default(),
+        company_email: opt("company_email")?,
+        company_phone: opt("company_phone")?,
+        bank: opt("bank")?,
         currency: get("currency")?.unwrap_or_else(|| "CNY".into()),
         interest_rate,
         grace_days,

@@ -10,6 +10,7 @@ mod customers;
 mod dunning;
 mod errors;
 mod invoices;
+mod letters;
 mod payments;
 mod pipe;
 mod reconcile;

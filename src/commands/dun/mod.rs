@@ -1,6 +1,7 @@
 //! `huikuan dun …`: collection — the worklist, the action log, promises, interest.
 
 pub mod interest;
+pub mod letter;
 pub mod list;
 pub mod log;
 pub mod promise;
@@ -18,6 +19,8 @@ pub enum Command {
     History(log::HistoryArgs),
     /// Record a promise to pay
     Promise(promise::Args),
+    /// Write a collection letter (txt, md, html or eml)
+    Letter(letter::Args),
     /// Late interest accrued as of a date, per customer and invoice
     Interest(interest::Args),
 }
@@ -28,6 +31,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Log(a) => log::run(ctx, a),
         Command::History(a) => log::run_history(ctx, a),
         Command::Promise(a) => promise::run(ctx, a),
+        Command::Letter(a) => letter::run(ctx, a),
         Command::Interest(a) => interest::run(ctx, a),
     }
 }

@@ -94,6 +94,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             writeln!(ctx.out, "{}", tie_out_line(ctx.lang, &report.tie))?;
             Ok(())
         }
+        other => Err(crate::render::not_a_list_format(other)),
     }
 }
 

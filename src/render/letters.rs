@@ -1,0 +1,442 @@
+//! Collection letters: reminder, formal dunning letter (催款函), final notice
+//! before stop of supply, lawyer's letter (律师函) — as plain text, Markdown,
+//! HTML or an RFC 5322 e-mail, in English or Chinese.
+//!
+//! The body comes from a template with `{{placeholders}}`: the built-in one
+//! per language, or `letter.<en|zh>.txt` in the `templates` folder of the
+//! configuration directory. Placeholders: company, company_contact, date,
+//! customer, contact, title, opening, table, overdue, interest, total,
+//! currency, formula, pay_by, bank, consequence.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use chrono::NaiveDate;
+
+use super::Lang;
+use crate::ledger::Money;
+
+/// Which letter a ladder level sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Reminder,
+    Formal,
+    FinalNotice,
+    Lawyer,
+}
+
+impl Kind {
+    /// Levels 0–2 remind, 3 is the formal dunning letter, 4 the final notice
+    /// before stop of supply, 5 and above the lawyer's letter.
+    pub fn for_level(level: u8) -> Kind {
+        match level {
+            0..=2 => Kind::Reminder,
+            3 => Kind::Formal,
+            4 => Kind::FinalNotice,
+            _ => Kind::Lawyer,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::Reminder => "reminder",
+            Kind::Formal => "dunning-letter",
+            Kind::FinalNotice => "final-notice",
+            Kind::Lawyer => "lawyers-letter",
+        }
+    }
+
+    fn title(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Kind::Reminder, Lang::En) => "Payment reminder",
+            (Kind::Reminder, Lang::Zh) => "付款提醒函",
+            (Kind::Formal, Lang::En) => "Formal notice of overdue payment",
+            (Kind::Formal, Lang::Zh) => "催款函",
+            (Kind::FinalNotice, Lang::En) => "Final notice before stop of supply",
+            (Kind::FinalNotice, Lang::Zh) => "停止供货前最后通知",
+            (Kind::Lawyer, Lang::En) => "Lawyer's letter: demand for payment",
+            (Kind::Lawyer, Lang::Zh) => "律师函",
+        }
+    }
+
+    fn opening(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Kind::Reminder, Lang::En) => "This is a friendly reminder that the following amounts are due or overdue.",
+            (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期。",
+            (Kind::Formal, Lang::En) => {
+                "Despite our earlier reminders, the following amounts remain unpaid. Late interest accrues as agreed."
+            }
+            (Kind::Formal, Lang::Zh) => "尽管我司此前已多次提醒，以下款项仍未支付。按约定，逾期款项计收违约金。",
+            (Kind::FinalNotice, Lang::En) => {
+                "This is our final notice: the following amounts are seriously overdue and supply to you is stopped."
+            }
+            (Kind::FinalNotice, Lang::Zh) => "特此最后通知：以下款项已严重逾期，我司已停止向贵司供货。",
+            (Kind::Lawyer, Lang::En) => {
+                "On behalf of our client we demand payment of the following overdue amounts with late interest."
+            }
+            (Kind::Lawyer, Lang::Zh) => "受委托人委托，现正式要求贵司支付以下逾期款项及违约金。",
+        }
+    }
+
+    /// What happens at the next level if this letter goes unanswered.
+    fn consequence(self, lang: Lang, pay_by: NaiveDate) -> String {
+        match (self, lang) {
+            (Kind::Reminder, Lang::En) => {
+                format!(
+                    "If the amount is not paid by {pay_by}, a formal dunning letter with late interest will follow."
+                )
+            }
+            (Kind::Reminder, Lang::Zh) => format!("如未能于 {pay_by} 前付款，我司将发出正式催款函并计收违约金。"),
+            (Kind::Formal, Lang::En) => {
+                format!(
+                    "If payment is not received by {pay_by}, we will stop all further supply and hold your account."
+                )
+            }
+            (Kind::Formal, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将停止供货。"),
+            (Kind::FinalNotice, Lang::En) => {
+                format!("If payment is not received by {pay_by}, we will refer the matter to our lawyers.")
+            }
+            (Kind::FinalNotice, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将委托律师处理。"),
+            (Kind::Lawyer, Lang::En) => format!(
+                "If payment is not received by {pay_by}, we will take legal action or instruct a collection agency, \
+                 at your cost."
+            ),
+            (Kind::Lawyer, Lang::Zh) => {
+                format!("如贵司未能于 {pay_by} 前付清，将提起诉讼或委托催收机构，由此产生的费用由贵司承担。")
+            }
+        }
+    }
+}
+
+/// One installment on a letter.
+#[derive(Clone, Debug)]
+pub struct LetterLine {
+    pub invoice: String,
+    pub due_date: NaiveDate,
+    pub days_late: i64,
+    pub balance: Money,
+    pub interest: Money,
+}
+
+/// Everything a letter says.
+#[derive(Clone, Debug)]
+pub struct Letter {
+    pub kind: Kind,
+    pub level: u8,
+    pub lang: Lang,
+    pub date: NaiveDate,
+    pub pay_by: NaiveDate,
+    pub company: String,
+    pub company_email: Option<String>,
+    pub company_phone: Option<String>,
+    pub bank: String,
+    pub currency: String,
+    pub customer_code: String,
+    pub customer: String,
+    pub contact: Option<String>,
+    pub contact_email: Option<String>,
+    pub lines: Vec<LetterLine>,
+    /// Daily rate as a percentage text, e.g. "0.05%".
+    pub rate: String,
+    pub grace_days: i64,
+}
+
+impl Letter {
+    pub fn overdue(&self) -> Money {
+        self.lines.iter().filter(|l| l.days_late > 0).map(|l| l.balance).sum()
+    }
+
+    pub fn interest(&self) -> Money {
+        self.lines.iter().map(|l| l.interest).sum()
+    }
+
+    pub fn total(&self) -> Money {
+        self.lines.iter().map(|l| l.balance).sum::<Money>() + self.interest()
+    }
+
+    fn formula(&self) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "Late interest = each overdue amount × {} per day × days late{}, from the day after the due date.",
+                self.rate,
+                if self.grace_days > 0 { format!(" (less {} days' grace)", self.grace_days) } else { String::new() }
+            ),
+            Lang::Zh => format!(
+                "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{}，自到期日次日起计。",
+                self.rate,
+                if self.grace_days > 0 { format!("（扣除宽限 {} 天）", self.grace_days) } else { String::new() }
+            ),
+        }
+    }
+
+    fn headers(&self) -> [&'static str; 5] {
+        match self.lang {
+            Lang::En => ["Invoice", "Due date", "Days late", "Amount due", "Interest"],
+            Lang::Zh => ["发票号", "到期日", "逾期天数", "应付金额", "违约金"],
+        }
+    }
+
+    fn cells(&self) -> Vec<[String; 5]> {
+        self.lines
+            .iter()
+            .map(|l| {
+                [
+                    l.invoice.clone(),
+                    l.due_date.to_string(),
+                    l.days_late.max(0).to_string(),
+                    l.balance.grouped(),
+                    l.interest.grouped(),
+                ]
+            })
+            .collect()
+    }
+
+    fn values(&self, table: String, esc: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+        let contact = self.contact.clone().unwrap_or_else(|| self.lang.pick("Sir or Madam", "财务负责人").to_string());
+        let company_contact: Vec<&str> =
+            [self.company_email.as_deref(), self.company_phone.as_deref()].into_iter().flatten().collect();
+        vec![
+            ("company", esc(&self.company)),
+            ("company_contact", esc(&company_contact.join(" · "))),
+            ("date", self.date.to_string()),
+            ("customer", esc(&self.customer)),
+            ("contact", esc(&contact)),
+            ("title", esc(self.kind.title(self.lang))),
+            ("opening", esc(self.kind.opening(self.lang))),
+            ("table", table),
+            ("overdue", self.overdue().grouped()),
+            ("interest", self.interest().grouped()),
+            ("total", self.total().grouped()),
+            ("currency", esc(&self.currency)),
+            ("formula", esc(&self.formula())),
+            ("pay_by", self.pay_by.to_string()),
+            ("bank", esc(&self.bank)),
+            ("consequence", esc(&self.kind.consequence(self.lang, self.pay_by))),
+        ]
+    }
+
+    /// The subject line of the e-mail and the title of the page.
+    pub fn subject(&self) -> String {
+        format!("{} — {} ({})", self.kind.title(self.lang), self.company, self.customer_code)
+    }
+}
+
+/// The built-in body template for a language.
+pub fn default_template(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => include_str!("templates/letter.en.txt"),
+        Lang::Zh => include_str!("templates/letter.zh.txt"),
+    }
+}
+
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{{{k}}}}}"), v);
+    }
+    out
+}
+
+fn plain(s: &str) -> String {
+    s.to_string()
+}
+
+/// Escape text for HTML.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The letter as plain text.
+pub fn text(l: &Letter, template: &str) -> String {
+    let mut t = String::new();
+    let h = l.headers();
+    let rows = l.cells();
+    let widths: Vec<usize> = (0..5)
+        .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(h[i])]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: [&str; 5], t: &mut String| {
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - display_width(c);
+            if i >= 2 {
+                let _ = write!(t, "{}{}  ", " ".repeat(pad), c);
+            } else {
+                let _ = write!(t, "{}{}  ", c, " ".repeat(pad));
+            }
+        }
+        t.truncate(t.trim_end().len());
+        t.push('\n');
+    };
+    line(h, &mut t);
+    for r in &rows {
+        line([&r[0], &r[1], &r[2], &r[3], &r[4]], &mut t);
+    }
+    fill(template, &l.values(t.trim_end().to_string(), &plain))
+}
+
+/// Display width: CJK characters take two columns.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if ('\u{1100}'..='\u{FFEF}').contains(&c) && !c.is_ascii() { 2 } else { 1 }).sum()
+}
+
+/// The letter as Markdown.
+pub fn markdown(l: &Letter, template: &str) -> String {
+    let h = l.headers();
+    let mut t = format!("| {} |\n|---|---|---:|---:|---:|\n", h.join(" | "));
+    for r in l.cells() {
+        let _ = writeln!(t, "| {} |", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
+    }
+    let body = fill(template, &l.values(t.trim_end().to_string(), &plain));
+    body.replacen(l.kind.title(l.lang), &format!("## {}", l.kind.title(l.lang)), 1)
+}
+
+/// The letter as one self-contained HTML page. Every value from the book is escaped.
+pub fn html(l: &Letter, template: &str) -> String {
+    let h = l.headers();
+    let mut t = String::from("<table>\n<thead><tr>");
+    for x in h {
+        let _ = write!(t, "<th>{}</th>", html_escape(x));
+    }
+    t.push_str("</tr></thead>\n<tbody>\n");
+    for r in l.cells() {
+        let _ = writeln!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            html_escape(&r[0]),
+            html_escape(&r[1]),
+            html_escape(&r[2]),
+            html_escape(&r[3]),
+            html_escape(&r[4])
+        );
+    }
+    t.push_str("</tbody>\n</table>");
+    const TABLE_MARK: &str = "\u{1}TABLE\u{1}";
+    // Escape the template's own text too (a user's template is plain text).
+    let body = fill(&html_escape(template), &l.values(TABLE_MARK.into(), &html_escape));
+    let mut out = String::new();
+    for para in body.split("\n\n") {
+        let para = para.trim_matches('\n');
+        if para.is_empty() {
+            continue;
+        }
+        if para == TABLE_MARK {
+            out.push_str(&t);
+        } else if para == html_escape(l.kind.title(l.lang)) {
+            let _ = write!(out, "<h1>{para}</h1>");
+        } else {
+            let _ = write!(out, "<p>{}</p>", para.replace('\n', "<br>\n"));
+        }
+        out.push('\n');
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\
+         body {{ font-family: sans-serif; max-width: 44em; margin: 2em auto; line-height: 1.5; }}\n\
+         table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #999; padding: .3em .6em; }}\n\
+         td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}\n\
+         @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{out}</body>\n</html>\n",
+        if l.lang == Lang::Zh { "zh-CN" } else { "en" },
+        html_escape(&l.subject())
+    )
+}
+
+/// RFC 2047 encoded-word for a header value with non-ASCII text.
+fn encode_header(s: &str) -> String {
+    if s.is_ascii() && !s.contains(['\r', '\n']) {
+        return s.to_string();
+    }
+    format!("=?UTF-8?B?{}?=", base64::engine::general_purpose::STANDARD.encode(s.as_bytes()))
+}
+
+/// A mailbox header: `"Name" <address>`, the name encoded when needed.
+fn mailbox(name: &str, address: &str) -> String {
+    let clean: String = address.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect();
+    if name.is_empty() { format!("<{clean}>") } else { format!("{} <{clean}>", encode_header(name)) }
+}
+
+/// The letter as an RFC 5322 message: UTF-8 text body in base64, encoded
+/// headers, addressed to the customer's payer contact.
+pub fn eml(l: &Letter, template: &str) -> String {
+    let body = text(l, template).replace('\n', "\r\n");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
+    let mut wrapped = String::new();
+    for chunk in encoded.as_bytes().chunks(76) {
+        wrapped.push_str(std::str::from_utf8(chunk).unwrap_or(""));
+        wrapped.push_str("\r\n");
+    }
+    let from = mailbox(&l.company, l.company_email.as_deref().unwrap_or("accounts@invalid"));
+    let to = mailbox(
+        l.contact.as_deref().unwrap_or(&l.customer),
+        l.contact_email.as_deref().unwrap_or("undisclosed-recipients@invalid"),
+    );
+    let date = l.date.and_hms_opt(9, 0, 0).map(|d| d.and_utc().to_rfc2822()).unwrap_or_default();
+    let id = format!("{}.{}.L{}@huikuan", l.date.format("%Y%m%d"), sanitize(&l.customer_code), l.level);
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{wrapped}",
+        encode_header(&l.subject())
+    )
+}
+
+/// A file-name-safe version of a customer code: letters, digits, `-` and `_`
+/// only, so a letter can never be written outside its folder.
+pub fn sanitize(s: &str) -> String {
+    let out: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if out.is_empty() { "_".into() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(lang: Lang) -> Letter {
+        Letter {
+            kind: Kind::Formal,
+            level: 3,
+            lang,
+            date: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            pay_by: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            company: "示例 & Co".into(),
+            company_email: Some("ar@example.com".into()),
+            company_phone: None,
+            bank: "Bank X 123".into(),
+            currency: "CNY".into(),
+            customer_code: "../HY".into(),
+            customer: "<script>华远</script>".into(),
+            contact: Some("王芳".into()),
+            contact_email: Some("wang@example.com".into()),
+            lines: vec![LetterLine {
+                invoice: "INV-1".into(),
+                due_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                days_late: 52,
+                balance: Money::from_cents(1_000_000),
+                interest: Money::from_cents(26_000),
+            }],
+            rate: "0.05%".into(),
+            grace_days: 0,
+        }
+    }
+
+    #[test]
+    fn html_escapes_customer_data() {
+        let h = html(&letter(Lang::En), default_template(Lang::En));
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(h.contains("&lt;script&gt;") && h.contains("示例 &amp; Co"));
+        assert!(h.contains("<table>") && h.contains("260.00"));
+    }
+
+    #[test]
+    fn file_names_cannot_escape_the_folder() {
+        assert_eq!(sanitize("../HY"), "___HY");
+        assert_eq!(sanitize("a/b\\c"), "a_b_c");
+    }
+
+    #[test]
+    fn the_totals_add_up_in_both_languages() {
+        for lang in [Lang::En, Lang::Zh] {
+            let l = letter(lang);
+            let t = text(&l, default_template(lang));
+            assert!(t.contains("10,000.00") && t.contains("260.00") && t.contains("10,260.00"), "{t}");
+            assert!(!t.contains("{{"), "every placeholder filled: {t}");
+        }
+    }
+}

@@ -55,6 +55,15 @@ pub struct DetailLine {
     pub terms: InterestTerms,
     /// `None` when no interest is charged: not yet due, disputed, or itself interest.
     pub interest: Option<InstallmentInterest>,
+    /// Interest on this installment already posted as an interest invoice.
+    pub posted: Money,
+}
+
+impl DetailLine {
+    /// Interest accrued and not yet posted (never below zero).
+    pub fn interest_due(&self) -> Money {
+        self.interest.as_ref().map_or(Money::ZERO, |i| (i.interest - self.posted).max(Money::ZERO))
+    }
 }
 
 /// Whether late interest is charged on an installment: disputed invoices and
@@ -71,12 +80,14 @@ pub fn detail(
     mut f: impl FnMut(DetailLine) -> Result<()>,
 ) -> Result<()> {
     let terms = Terms::load(conn)?;
+    let posted = store::dunning::interest_posted(conn, as_of)?;
     aging::open_installments(conn, as_of, only, |item| {
         let t = terms.for_customer(item.customer_id);
         let dpd = days_past_due(item.due_date, as_of);
         let interest = (bears_interest(&item) && dpd > 0)
             .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, t));
-        f(DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, item })
+        let posted = posted.get(&item.installment_id).copied().unwrap_or_default();
+        f(DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, posted, item })
     })
 }
 
@@ -119,9 +130,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     let mut acc: HashMap<i64, Acc> = HashMap::new();
     detail(conn, as_of, only, |d| {
         let a = acc.entry(d.item.customer_id).or_default();
-        if let Some(i) = &d.interest {
-            a.interest += i.interest;
-        }
+        a.interest += d.interest_due();
         if d.item.disputed {
             a.disputed_overdue |= d.days_past_due > 0;
         } else {
@@ -201,7 +210,7 @@ pub fn letter(
                 due_date: d.item.due_date,
                 days_late: d.days_past_due,
                 balance: d.balance,
-                interest: d.interest.as_ref().map_or(Money::ZERO, |i| i.interest),
+                interest: d.interest_due(),
             });
         }
         Ok(())

@@ -170,3 +170,26 @@ pub fn holds(conn: &Connection) -> Result<HashMap<i64, Option<NaiveDate>>> {
     }
     Ok(out)
 }
+
+/// Interest posted per installment by interest invoices issued on or before `as_of`.
+pub fn interest_posted(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<i64, Money>> {
+    let mut out = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT c.installment_id, SUM(c.amount) FROM interest_charges c JOIN invoices v ON v.id = c.invoice_id
+         WHERE v.voided = 0 AND v.issue_date <= ?1 GROUP BY c.installment_id",
+    )?;
+    let mut rows = stmt.query([date_sql(as_of)])?;
+    while let Some(r) = rows.next()? {
+        out.insert(r.get(0)?, money_col(r, 1)?);
+    }
+    Ok(out)
+}
+
+/// Record that an interest invoice charged `amount` on an installment.
+pub fn record_interest_charge(conn: &Connection, installment_id: i64, invoice_id: i64, amount: Money) -> Result<()> {
+    conn.execute(
+        "INSERT INTO interest_charges (installment_id, invoice_id, amount) VALUES (?1, ?2, ?3)",
+        params![installment_id, invoice_id, amount.cents()],
+    )?;
+    Ok(())
+}

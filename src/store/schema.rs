@@ -224,6 +224,17 @@ CREATE INDEX promises_customer ON promises (customer_id, made);
 
 ALTER TABLE customers ADD COLUMN hold_since TEXT;
 "#,
+    // 4: late interest posted as receivables — what each installment has been
+    //    charged, and by which interest invoice.
+    r#"
+CREATE TABLE interest_charges (
+    id             INTEGER PRIMARY KEY,
+    installment_id INTEGER NOT NULL REFERENCES installments(id),
+    invoice_id     INTEGER NOT NULL REFERENCES invoices(id),
+    amount         INTEGER NOT NULL CHECK (amount > 0)
+) STRICT;
+CREATE INDEX interest_charges_installment ON interest_charges (installment_id);
+"#,
 ];
 
 /// The schema version this build writes.

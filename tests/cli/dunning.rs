@@ -112,3 +112,38 @@ fn large_balances_and_grade_d_escalate_and_disputes_ask_for_resolution() {
     assert_eq!(d["step"], "resolve dispute");
     assert_eq!(d["overdue"], "0.00", "disputed amounts are not chased");
 }
+
+#[test]
+fn interest_is_posted_once_a_month_and_never_twice() {
+    let env = TestEnv::new();
+    ok(&env, -60, &["-q", "customer", "add", "A", "Alpha Ltd"]);
+    ok(&env, -60, &["-q", "invoice", "add", "I-1", "A", "10000", "--date", "2026-01-01", "--due", "2026-01-31"]);
+    ok(&env, -60, &["-q", "pay", "add", "A", "4000", "--date", "2026-02-10"]);
+    let posted = |day: i64| -> serde_json::Value {
+        let out = on(&env, day, &["dun", "charge-interest", "--format", "json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // As of 2026-03-02: the DESIGN's worked example, 110.00.
+    let first = posted(-29);
+    assert_eq!(first, serde_json::json!([{"customer": "A", "invoice": "INT-A-202603", "amount": "110.00"}]));
+    let book = env.book_fingerprint();
+    assert_eq!(posted(-29), serde_json::json!([]), "twice the same day adds nothing");
+    assert_eq!(posted(0), serde_json::json!([]), "nor later the same month");
+    assert_eq!(book, env.book_fingerprint());
+    // What was posted is no longer shown as accrued interest.
+    let shown: serde_json::Value =
+        serde_json::from_slice(&on(&env, -29, &["dun", "interest", "--format", "json"]).stdout).unwrap();
+    assert_eq!(shown["total"], "0.00");
+    // 2026-04-30: 20.00 + 6,000 × 0.05 % × 89 = 287.00 accrued, 110.00 posted → 177.00.
+    let april = posted(30);
+    assert_eq!(april[0]["invoice"], "INT-A-202604");
+    assert_eq!(april[0]["amount"], "177.00");
+    // The interest invoices are receivables, and bear no interest themselves.
+    let inv: serde_json::Value =
+        serde_json::from_slice(&on(&env, 30, &["invoice", "show", "INT-A-202603", "--format", "json"]).stdout).unwrap();
+    assert_eq!(inv["balance"], "110.00");
+    let aging: serde_json::Value =
+        serde_json::from_slice(&on(&env, 30, &["report", "aging", "--format", "json"]).stdout).unwrap();
+    assert_eq!(aging["total"], "6287.00", "6,000 + 110 + 177");
+}

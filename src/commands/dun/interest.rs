@@ -19,7 +19,8 @@ use crate::store::customers;
 /// as-of date, from the day after its due date until each part of it was
 /// paid, or until the as-of date; grace days are not charged; rounded once per
 /// installment. Disputed invoices and interest invoices bear no interest.
-/// Shown only: it becomes a receivable when posted. Examples:
+/// Shown only: it becomes a receivable when posted with `dun charge-interest`,
+/// and what was posted is not shown again. Examples:
 ///   huikuan dun interest --as-of 2026-10-31
 ///   huikuan dun interest HW --detail
 #[derive(Debug, clap::Args)]
@@ -83,12 +84,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             ("days", "天数"),
             ("rate/day", "日利率"),
             ("exact", "精确值"),
-            ("interest", "违约金"),
+            ("accrued", "累计违约金"),
+            ("posted", "已入账"),
+            ("interest due", "未入账违约金"),
         ],
     );
     reports::detail(&tx, ctx.as_of, only, |d| {
         let Some(i) = d.interest.as_ref() else { return Ok(()) };
-        if i.interest.is_zero() && i.accruals.iter().all(|a| a.days == 0) {
+        let due = d.interest_due();
+        if due.is_zero() {
             return Ok(());
         }
         if summary.customers.last().is_none_or(|c| c.code != d.item.customer) {
@@ -100,11 +104,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             });
         }
         let c = summary.customers.last_mut().expect("just pushed");
-        c.total += i.interest;
-        summary.total += i.interest;
+        c.total += due;
+        summary.total += due;
         match c.invoices.iter_mut().find(|v| v.number == d.item.invoice) {
-            Some(v) => v.interest += i.interest,
-            None => c.invoices.push(InvoiceJson { number: d.item.invoice.clone(), interest: i.interest }),
+            Some(v) => v.interest += due,
+            None => c.invoices.push(InvoiceJson { number: d.item.invoice.clone(), interest: due }),
         }
         for (k, acc) in i.accruals.iter().enumerate() {
             let last = k + 1 == i.accruals.len();
@@ -118,6 +122,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 Cell::text(percent(d.terms.rate_per_day)),
                 Cell::text(acc.exact.normalize().to_string()),
                 if last { Cell::Money(i.interest) } else { Cell::Empty },
+                if last { Cell::Money(d.posted) } else { Cell::Empty },
+                if last { Cell::Money(due) } else { Cell::Empty },
             ]);
         }
         Ok(())

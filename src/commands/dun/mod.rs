@@ -1,5 +1,6 @@
 //! `huikuan dun …`: collection — the worklist, the action log, promises, interest.
 
+pub mod charge;
 pub mod interest;
 pub mod letter;
 pub mod list;
@@ -23,6 +24,8 @@ pub enum Command {
     Letter(letter::Args),
     /// Late interest accrued as of a date, per customer and invoice
     Interest(interest::Args),
+    /// Post accrued late interest as interest invoices (once a month)
+    ChargeInterest(charge::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -33,5 +36,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Promise(a) => promise::run(ctx, a),
         Command::Letter(a) => letter::run(ctx, a),
         Command::Interest(a) => interest::run(ctx, a),
+        Command::ChargeInterest(a) => charge::run(ctx, a),
     }
 }

@@ -270,7 +270,7 @@ fn write_detail(
     let mut json = Vec::new();
     reports::detail(conn, as_of, only, |d| {
         let b = rule.index(d.item.due_date, d.item.issue_date, as_of);
-        let interest = d.interest.as_ref().map_or(Money::ZERO, |i| i.interest);
+        let interest = d.interest_due();
         if ctx.format == Format::Json {
             json.push(DetailJson {
                 invoice: d.item.invoice.clone(),

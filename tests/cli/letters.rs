@@ -103,3 +103,18 @@ fn customer_data_cannot_escape_the_folder_or_the_html() {
     let html = std::fs::read_to_string(path).unwrap();
     assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "{html}");
 }
+
+#[test]
+fn a_template_in_the_config_directory_replaces_the_built_in_wording() {
+    let env = TestEnv::new();
+    scene(&env);
+    let dir = env.path().join("home/config/huikuan/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("letter.en.txt"), "Hello {{customer}}, please pay {{total}} {{currency}} by {{pay_by}}.\n")
+        .unwrap();
+    let txt = env.ok(&["dun", "letter", "HY", "--level", "3"]);
+    // 6,000.00 left on INV-1 + 6,000.00 on INV-2 + 242.00 interest.
+    assert_eq!(txt, "Hello 深圳华远电子有限公司, please pay 12,242.00 CNY by 2026-11-29.\n");
+    // Chinese still uses the built-in template.
+    assert!(env.ok(&["dun", "letter", "HY", "--level", "3", "--lang", "zh"]).contains("催款函"));
+}

@@ -70,6 +70,8 @@ pub enum Command {
     Report(commands::report::Command),
     /// Build a demo book from sample data; print its aging report and worklist
     Demo(commands::demo::Args),
+    /// Close a month: lock every date in it (also --list, --reopen)
+    Close(commands::close::Args),
     /// Show or change the book's settings
     Config(commands::config::Args),
     /// Show the audit trail of changes to the book
@@ -120,6 +122,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
         Command::Demo(a) => commands::demo::run(&mut ctx, a),
+        Command::Close(a) => commands::close::run(&mut ctx, a),
         Command::Config(a) => commands::config::run(&mut ctx, a),
         Command::Log(a) => commands::log::run(&mut ctx, a),
         Command::Completions(_) => unreachable!("handled above"),

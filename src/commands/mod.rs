@@ -1,6 +1,7 @@
 //! One module per subcommand: clap `Args` beside its `run`. A command parses
 //! its input, calls the store and the ledger in one transaction, and renders.
 
+pub mod close;
 pub mod completions;
 pub mod config;
 pub mod customer;

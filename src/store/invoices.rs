@@ -105,6 +105,7 @@ pub fn id_of(conn: &Connection, number: &str) -> Result<Option<i64>> {
 /// Insert an invoice and its installments; returns the invoice id.
 pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
     validate_number(inv.number)?;
+    super::ensure_open(conn, inv.issue_date)?;
     if id_of(conn, inv.number)?.is_some() {
         return Err(StoreError::DuplicateInvoice(inv.number.to_string()));
     }
@@ -382,4 +383,35 @@ pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result
     let applied =
         if apply_credit { super::payments::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))
+}
+
+/// Write off `amount` of an invoice on `date`, oldest due installment first.
+/// Refused beyond the balance, before the issue date, or in a closed period.
+pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Money, reason: &str) -> Result<()> {
+    let inv = get_by_id(conn, invoice_id)?;
+    if inv.voided {
+        return Err(StoreError::InvoiceVoid(inv.number));
+    }
+    super::ensure_open(conn, date)?;
+    if date < inv.issue_date {
+        return Err(StoreError::invalid(
+            format!("a write-off on {date} is before invoice {} was issued ({})", inv.number, inv.issue_date),
+            format!("核销日 {date} 早于发票 {} 的开票日 {}", inv.number, inv.issue_date),
+        ));
+    }
+    let balance = inv.balance();
+    if amount > balance {
+        return Err(StoreError::invalid(
+            format!("cannot write off {amount} of invoice {}: its balance is {balance}", inv.number),
+            format!("无法核销发票 {} 的 {amount}：余额仅 {balance}", inv.number),
+        ));
+    }
+    let targets = invoice_targets(conn, invoice_id)?;
+    let a = crate::ledger::allocation::allocate(amount, &targets);
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO write_offs (installment_id, date, amount, reason) VALUES (?1, ?2, ?3, ?4)")?;
+    for p in &a.parts {
+        stmt.execute(params![p.target, date_sql(date), p.amount.cents(), reason])?;
+    }
+    Ok(())
 }

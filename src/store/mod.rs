@@ -30,7 +30,7 @@ pub enum StoreError {
     #[error("{0}")]
     Ledger(#[from] LedgerError),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error(
         "the book was written by a newer huikuan (schema {found}; this build knows up to {known}); upgrade huikuan"
     )]
@@ -75,6 +75,8 @@ pub enum StoreError {
     UnknownAccount { code: String, account: String },
     #[error("{en}")]
     Invalid { en: String, zh: String },
+    #[error("{en}")]
+    ClosedPeriod { en: String, zh: String },
 }
 
 impl StoreError {
@@ -131,6 +133,7 @@ impl StoreError {
                 format!("客户 {code} 没有银行账号“{account}”")
             }
             StoreError::Invalid { zh, .. } => zh.clone(),
+            StoreError::ClosedPeriod { zh, .. } => zh.clone(),
         }
     }
 
@@ -223,6 +226,49 @@ impl Book {
     /// Begin a read transaction: every query in it sees one snapshot.
     pub fn read(&mut self) -> Result<Transaction<'_>> {
         self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| map_busy(e.into()))
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A period-lock trigger's refusal becomes [`StoreError::ClosedPeriod`].
+    /// Commands check their dates first with [`ensure_open`] for a precise
+    /// message; the triggers are the safety net for every other path.
+    fn from(e: rusqlite::Error) -> StoreError {
+        match &e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("huikuan: closed period") => {
+                StoreError::ClosedPeriod {
+                    en: "this change touches a closed period; see huikuan close --list".into(),
+                    zh: "此操作涉及已结账期间；见 huikuan close --list".into(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// The last locked day, if any period is closed.
+pub fn locked_through(conn: &Connection) -> Result<Option<chrono::NaiveDate>> {
+    let d: Option<String> =
+        conn.query_row("SELECT MAX(through) FROM closes WHERE reopened_at IS NULL", [], |r| r.get(0))?;
+    Ok(d.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+}
+
+/// Refuse a change dated `date` when it falls in a closed period.
+pub fn ensure_open(conn: &Connection, date: chrono::NaiveDate) -> Result<()> {
+    match locked_through(conn)? {
+        Some(through) if date <= through => {
+            let period = through.format("%Y-%m");
+            Err(StoreError::ClosedPeriod {
+                en: format!(
+                    "{date} is in a closed period (the book is closed through {through}); \
+                     to change it, reopen with huikuan close --reopen {period}"
+                ),
+                zh: format!(
+                    "{date} 属于已结账期间（账本已结账至 {through}）；如需修改，请先 huikuan close --reopen {period}"
+                ),
+            })
+        }
+        _ => Ok(()),
     }
 }
 

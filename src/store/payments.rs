@@ -86,6 +86,7 @@ pub enum AllocateTo {
 
 /// Record a payment and allocate it. Returns the payment id.
 pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<i64> {
+    super::ensure_open(conn, p.date)?;
     conn.prepare_cached(
         "INSERT INTO payments (customer_id, date, amount, method, reference, source, auto_apply)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -235,6 +235,47 @@ CREATE TABLE interest_charges (
 ) STRICT;
 CREATE INDEX interest_charges_installment ON interest_charges (installment_id);
 "#,
+    // 5: period close. Every date on or before the latest closed period's
+    //    last day is locked: the triggers refuse any change dated in it,
+    //    whichever command (or hand-written SQL) tries.
+    r#"
+CREATE TABLE closes (
+    period      TEXT PRIMARY KEY CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+    through     TEXT NOT NULL CHECK (through GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    closed_at   TEXT NOT NULL,
+    aging_json  TEXT NOT NULL,
+    reopened_at TEXT,
+    reason      TEXT
+) STRICT;
+
+CREATE TRIGGER lock_invoices_insert BEFORE INSERT ON invoices
+WHEN NEW.issue_date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_invoices_void BEFORE UPDATE OF voided, amount, issue_date ON invoices
+WHEN OLD.issue_date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_payments_insert BEFORE INSERT ON payments
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_payments_void BEFORE UPDATE OF voided, amount, date ON payments
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_payments_delete BEFORE DELETE ON payments
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_allocations_insert BEFORE INSERT ON allocations
+WHEN NEW.effective_date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_allocations_delete BEFORE DELETE ON allocations
+WHEN OLD.effective_date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_write_offs_insert BEFORE INSERT ON write_offs
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_write_offs_delete BEFORE DELETE ON write_offs
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@
 
 mod aging;
 mod book;
+mod close;
 mod common;
 mod concurrency;
 mod customers;

@@ -6,6 +6,7 @@ pub mod import;
 pub mod list;
 pub mod show;
 pub mod void;
+pub mod write_off;
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
@@ -25,6 +26,8 @@ pub enum Command {
     Dispute(dispute::DisputeArgs),
     /// Clear a dispute
     Undispute(dispute::UndisputeArgs),
+    /// Write off what will not be paid (a dated transaction)
+    WriteOff(write_off::Args),
     /// Import invoices from a CSV file
     Import(import::Args),
 }
@@ -37,6 +40,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Void(a) => void::run(ctx, a),
         Command::Dispute(a) => dispute::run_dispute(ctx, a),
         Command::Undispute(a) => dispute::run_undispute(ctx, a),
+        Command::WriteOff(a) => write_off::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
 }

@@ -67,7 +67,16 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-    let report = reports::aging_report(&tx, &rule, ctx.as_of, only)?;
+    // A closed month-end is reprinted from the aging stored at close.
+    let stored = if basis == Basis::Due && a.buckets.is_none() && only.is_none() && !a.detail {
+        crate::commands::close::snapshot(&tx, ctx.as_of)?.and_then(|j| from_snapshot(&j))
+    } else {
+        None
+    };
+    let report = match stored {
+        Some(r) => r,
+        None => reports::aging_report(&tx, &rule, ctx.as_of, only)?,
+    };
     if a.detail {
         return write_detail(ctx, &tx, &rule, &report, only);
     }
@@ -166,6 +175,44 @@ pub fn tie_out_line(lang: Lang, t: &TieOut) -> String {
     }
 }
 
+/// Rebuild a report from its JSON (the snapshot stored at close).
+fn from_snapshot(json: &str) -> Option<AgingReport> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    let m = |x: &Value| Money::parse(x.as_str()?).ok();
+    let labels: Vec<String> =
+        v["buckets"].as_array()?.iter().map(|l| l.as_str().map(String::from)).collect::<Option<_>>()?;
+    let cells = |t: &Value| labels.iter().map(|l| m(&t[l])).collect::<Option<Vec<Money>>>();
+    let lines = v["customers"]
+        .as_array()?
+        .iter()
+        .map(|c| {
+            Some(crate::ledger::aging::AgingLine {
+                code: c["code"].as_str()?.to_string(),
+                name: c["name"].as_str()?.to_string(),
+                cells: cells(&c["totals"])?,
+                total: m(&c["total"])?,
+                unapplied: m(&c["unapplied"])?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let t = &v["tie_out"];
+    Some(AgingReport {
+        as_of: chrono::NaiveDate::parse_from_str(v["as_of"].as_str()?, "%Y-%m-%d").ok()?,
+        basis: Basis::Due,
+        totals: cells(&v["totals"])?,
+        labels,
+        lines,
+        total: m(&v["total"])?,
+        unapplied: m(&v["unapplied"])?,
+        tie: TieOut {
+            buckets: m(&t["buckets"])?,
+            invoiced: m(&t["invoiced"])?,
+            collected: m(&t["collected"])?,
+            written_off: m(&t["written_off"])?,
+        },
+    })
+}
+
 fn labelled(labels: &[String], cells: &[Money]) -> Map<String, Value> {
     labels.iter().zip(cells).map(|(l, m)| (l.clone(), Value::String(m.plain()))).collect()
 }
@@ -190,7 +237,7 @@ struct CustomerJson {
 }
 
 #[derive(Serialize)]
-struct AgingJson {
+pub struct AgingJson {
     as_of: chrono::NaiveDate,
     by: &'static str,
     buckets: Vec<String>,
@@ -201,7 +248,7 @@ struct AgingJson {
     tie_out: TieJson,
 }
 
-fn to_json(r: &AgingReport) -> AgingJson {
+pub fn to_json(r: &AgingReport) -> AgingJson {
     AgingJson {
         as_of: r.as_of,
         by: r.basis.as_str(),

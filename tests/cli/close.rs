@@ -1,0 +1,95 @@
+//! Month-end close: a locked period, a stored closing aging, write-offs.
+
+use crate::common::TestEnv;
+
+fn october(env: &TestEnv) {
+    env.ok(&["-q", "customer", "add", "A", "Alpha Ltd"]);
+    env.ok(&["-q", "customer", "add", "B", "Beta Ltd"]);
+    env.ok(&["-q", "invoice", "add", "I-1", "A", "1000", "--date", "2026-09-10", "--due", "2026-10-10"]);
+    env.ok(&["-q", "invoice", "add", "I-2", "B", "2500", "--date", "2026-10-05", "--due", "2026-11-04"]);
+    env.ok(&["-q", "pay", "add", "A", "400", "--date", "2026-10-20"]);
+}
+
+#[test]
+fn a_closed_month_refuses_every_change_and_reprints_its_aging_exactly() {
+    let env = TestEnv::new();
+    october(&env);
+    let before: Vec<String> = ["table", "csv", "json"]
+        .iter()
+        .map(|f| env.ok(&["report", "aging", "--as-of", "2026-10-31", "--format", f]))
+        .collect();
+    let (code, err) = env.fail(&["close", "2026-11"]);
+    assert_eq!(code, 1, "November has not ended: {err}");
+    env.ok(&["-q", "close", "2026-10"]);
+
+    // Dated in October: refused, one clear line naming the closed period; nothing written.
+    let book = env.book_fingerprint();
+    for args in [
+        vec!["pay", "add", "A", "100", "--date", "2026-10-15"],
+        vec!["invoice", "add", "I-3", "A", "100", "--date", "2026-10-31"],
+        vec!["pay", "void", "1", "--yes"],
+        vec!["invoice", "void", "I-2", "--yes"],
+        vec!["invoice", "write-off", "I-1", "--date", "2026-10-31", "--reason", "x", "--yes"],
+    ] {
+        let (code, err) = env.fail(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("closed"), "{args:?}: {err}");
+        assert_eq!(book, env.book_fingerprint(), "{args:?} changed the book");
+    }
+    // Even SQL typed by hand cannot change a locked date.
+    let conn = env.connect();
+    assert!(conn.execute("UPDATE payments SET voided = 1 WHERE id = 1", []).is_err());
+    assert!(conn.execute("DELETE FROM allocations", []).is_err());
+    drop(conn);
+
+    // Dated in November: accepted.
+    env.ok(&["-q", "pay", "add", "A", "600", "--date", "2026-11-02"]);
+    env.ok(&["-q", "invoice", "add", "I-4", "B", "300", "--date", "2026-11-03"]);
+    // A renamed customer does not change the closed month's report.
+    env.ok(&["-q", "customer", "edit", "B", "--name", "Beta Holdings"]);
+    let after: Vec<String> = ["table", "csv", "json"]
+        .iter()
+        .map(|f| env.ok(&["report", "aging", "--as-of", "2026-10-31", "--format", f]))
+        .collect();
+    assert_eq!(before, after, "the closing aging reprints byte for byte");
+
+    let list = env.json(&["close", "--list"]);
+    assert_eq!(list[0]["period"], "2026-10");
+    assert_eq!(list[0]["through"], "2026-10-31");
+    // Reopening needs a reason and a confirmation, and unlocks October again.
+    let (code, _) = env.fail(&["close", "--reopen", "2026-10", "--reason", "late credit note"]);
+    assert_eq!(code, 1, "no terminal and no --yes: refused");
+    env.ok(&["-q", "close", "--reopen", "2026-10", "--reason", "late credit note", "--yes"]);
+    env.ok(&["-q", "pay", "add", "A", "1", "--date", "2026-10-15"]);
+}
+
+#[test]
+fn a_write_off_is_dated_and_ties_out() {
+    let env = TestEnv::new();
+    october(&env);
+    env.ok(&[
+        "-q",
+        "invoice",
+        "write-off",
+        "I-2",
+        "--amount",
+        "500",
+        "--date",
+        "2026-11-10",
+        "--reason",
+        "damaged goods",
+        "--yes",
+    ]);
+    let before = env.json(&["report", "aging", "--as-of", "2026-11-09"]);
+    assert_eq!(before["tie_out"]["written_off"], "0.00");
+    let after = env.json(&["report", "aging", "--as-of", "2026-11-10"]);
+    assert_eq!(after["tie_out"]["written_off"], "500.00");
+    assert_eq!(after["tie_out"]["balanced"], true);
+    assert_eq!(after["total"], "2600.00", "600 of I-1 + 2,000 of I-2");
+    env.ok(&["-q", "invoice", "write-off", "I-2", "--date", "2026-11-12", "--reason", "insolvent", "--yes"]);
+    assert_eq!(env.json(&["invoice", "show", "I-2"])["status"], "written off");
+    let (code, err) =
+        env.fail(&["invoice", "write-off", "I-1", "--amount", "700", "--date", "2026-11-12", "--reason", "x", "--yes"]);
+    assert_eq!(code, 1, "{err}");
+}

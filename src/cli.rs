@@ -70,6 +70,10 @@ pub enum Command {
     Report(commands::report::Command),
     /// Build a demo book from sample data; print its aging report and worklist
     Demo(commands::demo::Args),
+    /// Verify the book: integrity and every ledger invariant
+    Check(commands::check::Args),
+    /// Copy the book with SQLite's online backup
+    Backup(commands::backup::Args),
     /// Close a month: lock every date in it (also --list, --reopen)
     Close(commands::close::Args),
     /// Show or change the book's settings
@@ -122,6 +126,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
         Command::Demo(a) => commands::demo::run(&mut ctx, a),
+        Command::Check(a) => commands::check::run(&mut ctx, a),
+        Command::Backup(a) => commands::backup::run(&mut ctx, a),
         Command::Close(a) => commands::close::run(&mut ctx, a),
         Command::Config(a) => commands::config::run(&mut ctx, a),
         Command::Log(a) => commands::log::run(&mut ctx, a),

@@ -1,6 +1,8 @@
 //! One module per subcommand: clap `Args` beside its `run`. A command parses
 //! its input, calls the store and the ledger in one transaction, and renders.
 
+pub mod backup;
+pub mod check;
 pub mod close;
 pub mod completions;
 pub mod config;

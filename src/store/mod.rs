@@ -3,6 +3,7 @@
 
 pub mod aging;
 pub mod bank;
+pub mod check;
 pub mod customers;
 pub mod dunning;
 pub mod events;

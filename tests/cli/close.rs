@@ -93,3 +93,54 @@ fn a_write_off_is_dated_and_ties_out() {
         env.fail(&["invoice", "write-off", "I-1", "--amount", "700", "--date", "2026-11-12", "--reason", "x", "--yes"]);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn check_passes_a_sound_book_and_names_the_row_of_a_damaged_one() {
+    let env = TestEnv::new();
+    october(&env);
+    let note = env.ok_note(&["check"]);
+    assert!(note.starts_with("ok: "), "{note}");
+    // Damage on purpose: an allocation larger than its payment, slipped in by SQL
+    // with the constraints switched off.
+    let conn = env.connect();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 2, 500000, '2026-10-20');",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, err) = env.fail(&["check"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("payment 1: amount 400.00"), "{err}");
+    assert!(err.contains("installment 2"), "{err}");
+    assert!(err.lines().last().unwrap().contains("problem(s) found"), "{err}");
+}
+
+#[test]
+fn a_backup_taken_while_another_process_imports_passes_check() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "A", "Alpha Ltd"]);
+    let mut csv = String::from("number,customer,issue_date,due_date,amount,description\n");
+    for n in 0..20_000 {
+        csv.push_str(&format!("N{n:05},A,2026-01-{:02},,{}.00,x\n", 1 + n % 28, 100 + n % 900));
+    }
+    env.write_file("big.csv", csv);
+    let mut import = env.spawnable(&["-q", "invoice", "import", "big.csv"]).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let backup = env.path().join("copy.sqlite");
+    let b = backup.to_str().unwrap();
+    env.ok(&["-q", "backup", b]);
+    assert!(import.wait().unwrap().success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let note = env.ok_note(&["--db", b, "check"]);
+    assert!(note.starts_with("ok: "), "{note}");
+    // The copy holds the import whole or not at all.
+    let n = env.json(&["--db", b, "invoice", "list"]).as_array().unwrap().len();
+    assert!(n == 0 || n == 20_000, "{n} invoices in the backup");
+    let (code, _) = env.fail(&["backup", b]);
+    assert_eq!(code, 1, "a backup never overwrites");
+}

@@ -1,0 +1,38 @@
+//! `huikuan check`.
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::store::check;
+
+/// Verify the book: SQLite's integrity check and every ledger invariant.
+///
+/// Allocations and write-offs match the running totals they feed, no
+/// balance is negative, no payment is over-allocated, allocations take
+/// effect on the right day and pay their own customer, invoices add up to
+/// their installments, void records carry no money, matched bank lines
+/// have their payments, closed months still give the aging stored at
+/// close, and the audit trail exists. Exits 1 and lists every problem
+/// (naming the row) when anything is wrong. Example:
+///   huikuan check
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    let (mut problems, mut checks) = check::run(&tx)?;
+    checks += 1;
+    for (period, through, stored, now) in check::closed_periods(&tx)? {
+        problems.push(format!("closed period {period}: aging as of {through} was {stored} at close, is {now} now"));
+    }
+    if problems.is_empty() {
+        ctx.note(&format!("ok: {checks} checks passed"), &format!("正常：{checks} 项检查全部通过"));
+        return Ok(());
+    }
+    let n = problems.len();
+    let mut en = problems.clone();
+    en.push(format!("{n} problem(s) found"));
+    let mut zh = problems;
+    zh.push(format!("发现 {n} 个问题"));
+    Err(Error::user(en.join("\n"), zh.join("\n")))
+}

@@ -1,0 +1,199 @@
+//! `check`: SQLite's own integrity check and every invariant of the ledger.
+//! Each problem names the row at fault.
+
+use rusqlite::Connection;
+
+use super::{Result, date_col, money_col};
+use crate::ledger::Money;
+
+/// One SQL probe: rows it returns are problems, described by `describe`.
+struct Probe {
+    sql: &'static str,
+    describe: fn(&rusqlite::Row) -> rusqlite::Result<String>,
+}
+
+const PROBES: &[Probe] = &[
+    Probe {
+        sql: "SELECT i.id, i.paid, COALESCE(SUM(a.amount), 0) FROM installments i
+              LEFT JOIN allocations a ON a.installment_id = i.id GROUP BY i.id HAVING i.paid != COALESCE(SUM(a.amount), 0)",
+        describe: |r| {
+            Ok(format!(
+                "installment {}: paid {} but its allocations add up to {}",
+                r.get::<_, i64>(0)?,
+                money_col(r, 1)?,
+                money_col(r, 2)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT i.id, i.written_off, COALESCE(SUM(w.amount), 0) FROM installments i
+              LEFT JOIN write_offs w ON w.installment_id = i.id GROUP BY i.id
+              HAVING i.written_off != COALESCE(SUM(w.amount), 0)",
+        describe: |r| {
+            Ok(format!(
+                "installment {}: written off {} but its write-offs add up to {}",
+                r.get::<_, i64>(0)?,
+                money_col(r, 1)?,
+                money_col(r, 2)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT id, amount, paid, written_off FROM installments WHERE paid + written_off > amount OR paid < 0
+              OR written_off < 0 OR settled != paid + written_off",
+        describe: |r| {
+            Ok(format!(
+                "installment {}: paid {} and written off {} against an amount of {} (negative balance)",
+                r.get::<_, i64>(0)?,
+                money_col(r, 2)?,
+                money_col(r, 3)?,
+                money_col(r, 1)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT p.id, p.amount, p.allocated, COALESCE(SUM(a.amount), 0) FROM payments p
+              LEFT JOIN allocations a ON a.payment_id = p.id GROUP BY p.id
+              HAVING p.allocated != COALESCE(SUM(a.amount), 0) OR COALESCE(SUM(a.amount), 0) > p.amount",
+        describe: |r| {
+            Ok(format!(
+                "payment {}: amount {}, allocated {} recorded, {} in its allocations",
+                r.get::<_, i64>(0)?,
+                money_col(r, 1)?,
+                money_col(r, 2)?,
+                money_col(r, 3)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT a.id, a.payment_id FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE p.voided = 1",
+        describe: |r| Ok(format!("allocation {}: belongs to void payment {}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    },
+    Probe {
+        sql: "SELECT a.id, a.payment_id, a.installment_id FROM allocations a JOIN payments p ON p.id = a.payment_id
+              JOIN installments i ON i.id = a.installment_id WHERE p.customer_id != i.customer_id",
+        describe: |r| {
+            Ok(format!(
+                "allocation {}: payment {} pays installment {} of another customer",
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT a.id, a.effective_date FROM allocations a JOIN payments p ON p.id = a.payment_id
+              JOIN installments i ON i.id = a.installment_id JOIN invoices v ON v.id = i.invoice_id
+              WHERE a.effective_date != MAX(p.date, v.issue_date)",
+        describe: |r| {
+            Ok(format!(
+                "allocation {}: takes effect on {} instead of the later of payment and issue dates",
+                r.get::<_, i64>(0)?,
+                date_col(r, 1)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT v.number, v.amount, SUM(i.amount) FROM invoices v JOIN installments i ON i.invoice_id = v.id
+              GROUP BY v.id HAVING SUM(i.amount) != v.amount",
+        describe: |r| {
+            Ok(format!(
+                "invoice {}: installments add up to {}, not {}",
+                r.get::<_, String>(0)?,
+                money_col(r, 2)?,
+                money_col(r, 1)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT v.number FROM invoices v WHERE NOT EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id)",
+        describe: |r| Ok(format!("invoice {}: has no installments", r.get::<_, String>(0)?)),
+    },
+    Probe {
+        sql: "SELECT v.number, i.id FROM invoices v JOIN installments i ON i.invoice_id = v.id
+              WHERE v.voided = 1 AND (i.paid > 0 OR i.written_off > 0)",
+        describe: |r| {
+            Ok(format!("invoice {}: void, yet installment {} has money on it", r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        },
+    },
+    Probe {
+        sql: "SELECT l.id, l.payment_id FROM bank_lines l LEFT JOIN payments p ON p.id = l.payment_id
+              WHERE l.status = 'matched' AND (p.id IS NULL OR p.voided = 1)",
+        describe: |r| {
+            Ok(format!(
+                "bank line {}: matched to payment {}, which is void or missing",
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0)
+            ))
+        },
+    },
+];
+
+/// Every problem found, one line each; empty when the book is sound.
+/// Also returns how many checks ran.
+pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
+    let mut problems = Vec::new();
+    let mut checks = 0;
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    checks += 1;
+    if integrity != ["ok"] {
+        problems.extend(integrity.into_iter().map(|m| format!("SQLite integrity: {m}")));
+    }
+    let fk: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| {
+            Ok(format!(
+                "{} row {} points to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    checks += 1;
+    problems.extend(fk.into_iter().map(|m| format!("foreign key: {m}")));
+    for p in PROBES {
+        checks += 1;
+        let mut stmt = conn.prepare(p.sql)?;
+        let found: Vec<String> = stmt.query_map([], p.describe)?.collect::<rusqlite::Result<_>>()?;
+        problems.extend(found);
+    }
+    // Every customer, invoice and payment came with an event.
+    checks += 1;
+    let content: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM invoices) + (SELECT count(*) FROM payments)",
+        [],
+        |r| r.get(0),
+    )?;
+    let events: i64 = conn.query_row("SELECT count(*) FROM events WHERE command != 'init'", [], |r| r.get(0))?;
+    if content > 0 && events == 0 {
+        problems.push(format!("events: the book holds {content} customers, invoices and payments but no audit events"));
+    }
+    Ok((problems, checks))
+}
+
+/// The closing snapshot of each closed period against a fresh computation:
+/// (period, the amount stored, the amount now) where they differ.
+pub fn closed_periods(conn: &Connection) -> Result<Vec<(String, String, Money, Money)>> {
+    let mut stmt = conn.prepare("SELECT period, through, aging_json FROM closes WHERE reopened_at IS NULL")?;
+    let rows: Vec<(String, chrono::NaiveDate, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, date_col(r, 1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (period, through, json) in rows {
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        let stored = v["total"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
+        let rule = crate::ledger::aging::AgingRule {
+            basis: crate::ledger::aging::Basis::Due,
+            buckets: crate::ledger::aging::Buckets::default(),
+        };
+        let now = super::aging::aging(conn, &rule, through, None)?;
+        let total: Money = now.grid.totals().into_iter().sum();
+        let stored_credit = v["unapplied"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
+        let credit: Money = now.unapplied.iter().copied().sum();
+        if total != stored || credit != stored_credit {
+            out.push((period, through.to_string(), stored, total));
+        }
+    }
+    Ok(out)
+}

@@ -65,7 +65,7 @@ pub enum Command {
     /// Collection: the worklist, actions, promises, late interest
     #[command(subcommand)]
     Dun(commands::dun::Command),
-    /// Reports: aging, as of any date
+    /// Reports: aging, collection metrics, provision
     #[command(subcommand)]
     Report(commands::report::Command),
     /// Build a demo book from sample data; print its aging report and worklist

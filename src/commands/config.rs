@@ -194,6 +194,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             }
             let stored = match key.as_str() {
                 "company" | "company_email" | "company_phone" | "bank" => value.trim().to_string(),
+                "provision_rates" => {
+                    crate::ledger::metrics::parse_provision_rates(&value)?;
+                    value.trim().to_string()
+                }
                 "interest_rate" => parse_rate(&value)?.to_string(),
                 "grace_days" => value
                     .trim()

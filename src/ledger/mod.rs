@@ -29,6 +29,7 @@ pub mod date;
 pub mod interest;
 pub mod ladder;
 pub mod matching;
+pub mod metrics;
 pub mod money;
 pub mod schedule;
 
@@ -64,6 +65,8 @@ pub enum LedgerError {
     BadRate(String),
     #[error("invalid collection ladder: {0}")]
     BadLadder(String),
+    #[error("'{0}' is not six provision rates in percent, non-decreasing (e.g. 5,10,30,50,80,100)")]
+    BadRates(String),
 }
 
 impl LedgerError {
@@ -90,6 +93,7 @@ impl LedgerError {
             }
             LedgerError::BadRate(s) => format!("“{s}”不是日利率（例如 0.0005 或 0.05%）"),
             LedgerError::BadLadder(s) => format!("催收阶梯无效：{s}"),
+            LedgerError::BadRates(s) => format!("“{s}”不是六个递增的计提比例（例如 5,10,30,50,80,100）"),
         }
     }
 }

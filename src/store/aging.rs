@@ -251,3 +251,57 @@ pub fn set_score(conn: &Connection, id: i64, score: u8) -> Result<()> {
     conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", rusqlite::params![score, id])?;
     Ok(())
 }
+
+/// Per-customer sums over a date range [from, to], by customer id.
+fn sums(conn: &Connection, sql: &str, from: NaiveDate, to: NaiveDate) -> Result<std::collections::HashMap<i64, Money>> {
+    let mut out = std::collections::HashMap::new();
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(from), date_sql(to)])?;
+    while let Some(r) = rows.next()? {
+        out.insert(r.get(0)?, money_col(r, 1)?);
+    }
+    Ok(out)
+}
+
+/// Credit sales, collections, what fell due and what of it was collected by
+/// the end, per customer, for the period [from, to].
+pub struct PeriodSums {
+    pub sales: std::collections::HashMap<i64, Money>,
+    pub collected: std::collections::HashMap<i64, Money>,
+    pub fell_due: std::collections::HashMap<i64, Money>,
+    pub collected_on_due: std::collections::HashMap<i64, Money>,
+}
+
+pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<PeriodSums> {
+    Ok(PeriodSums {
+        sales: sums(
+            conn,
+            "SELECT customer_id, SUM(amount) FROM invoices
+             WHERE voided = 0 AND kind = 'sale' AND issue_date BETWEEN ?1 AND ?2 GROUP BY customer_id",
+            from,
+            to,
+        )?,
+        collected: sums(
+            conn,
+            "SELECT customer_id, SUM(amount) FROM payments WHERE voided = 0 AND date BETWEEN ?1 AND ?2
+             GROUP BY customer_id",
+            from,
+            to,
+        )?,
+        fell_due: sums(
+            conn,
+            "SELECT i.customer_id, SUM(i.amount) FROM installments i JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
+            from,
+            to,
+        )?,
+        collected_on_due: sums(
+            conn,
+            "SELECT i.customer_id, SUM(a.amount) FROM allocations a JOIN installments i ON i.id = a.installment_id
+             JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 AND a.effective_date <= ?2 GROUP BY i.customer_id",
+            from,
+            to,
+        )?,
+    })
+}

@@ -12,6 +12,7 @@ mod dunning;
 mod errors;
 mod invoices;
 mod letters;
+mod metrics;
 mod payments;
 mod pipe;
 mod reconcile;

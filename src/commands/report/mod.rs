@@ -1,6 +1,8 @@
 //! `huikuan report …`: month-end and daily reports.
 
 pub mod aging;
+pub mod collection;
+pub mod provision;
 
 use crate::context::Ctx;
 use crate::error::Result;
@@ -9,10 +11,16 @@ use crate::error::Result;
 pub enum Command {
     /// The aging report: who owes what, and how late, as of a date
     Aging(aging::Args),
+    /// Collection metrics for a period: 回款率, DSO, CEI
+    Collection(collection::Args),
+    /// The bad-debt provision (坏账准备) by invoice-date aging
+    Provision(provision::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
     match c {
         Command::Aging(a) => aging::run(ctx, a),
+        Command::Collection(a) => collection::run(ctx, a),
+        Command::Provision(a) => provision::run(ctx, a),
     }
 }

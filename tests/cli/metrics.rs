@@ -1,0 +1,64 @@
+//! Month-end metrics and provision, against figures worked out by hand.
+
+use crate::common::TestEnv;
+
+fn book(env: &TestEnv) {
+    env.ok(&["-q", "customer", "add", "A", "Alpha Ltd"]);
+    env.ok(&["-q", "customer", "add", "B", "Beta Ltd"]);
+    env.ok(&["-q", "invoice", "add", "A1", "A", "1000", "--date", "2026-09-01", "--due", "2026-09-30"]);
+    env.ok(&["-q", "invoice", "add", "A2", "A", "2000", "--date", "2026-10-05", "--due", "2026-10-20"]);
+    env.ok(&["-q", "invoice", "add", "A3", "A", "500", "--date", "2026-10-15", "--due", "2026-11-14"]);
+    env.ok(&["-q", "pay", "add", "A", "600", "--date", "2026-10-10"]); // A1: 600
+    env.ok(&["-q", "pay", "add", "A", "1500", "--date", "2026-10-25"]); // A1: 400, A2: 1,100
+    env.ok(&["-q", "invoice", "add", "B1", "B", "10000", "--date", "2024-06-30", "--force"]);
+    env.ok(&["-q", "invoice", "add", "B2", "B", "333.33", "--date", "2026-10-01"]); // due 10-31 (30 days)
+}
+
+#[test]
+fn collection_metrics_equal_the_hand_computed_values() {
+    let env = TestEnv::new();
+    book(&env);
+    let r = env.json(&["report", "collection", "--period", "2026-10"]);
+    assert_eq!(r["days"], 31);
+    let a = r["customers"].as_array().unwrap().iter().find(|c| c["code"] == "A").unwrap().clone();
+    // A: beginning 1,000; sales 2,500; collected 2,100; fell due 2,000 (A2); collected on it 1,100;
+    // ending 1,400 (A2 900 + A3 500), of which current 500 (A3).
+    assert_eq!(a["beginning_ar"], "1000.00");
+    assert_eq!(a["invoiced"], "2500.00");
+    assert_eq!(a["collected"], "2100.00");
+    assert_eq!(a["fell_due"], "2000.00");
+    assert_eq!(a["collected_on_due"], "1100.00");
+    assert_eq!(a["ending_ar"], "1400.00");
+    assert_eq!(a["collection_rate"], "55.0", "1,100 / 2,000");
+    assert_eq!(a["dso"], "17.4", "1,400 / 2,500 × 31 = 17.36");
+    assert_eq!(a["cei"], "70.0", "(1,000 + 2,500 − 1,400) / (1,000 + 2,500 − 500) = 2,100 / 3,000");
+    // Whole book: beginning 11,000; sales 2,833.33; fell due 2,333.33; ending 11,733.33; current 833.33.
+    let t = &r["total"];
+    assert_eq!(t["collection_rate"], "47.1", "1,100 / 2,333.33 = 47.14");
+    assert_eq!(t["dso"], "128.4", "11,733.33 / 2,833.33 × 31 = 128.38");
+    assert_eq!(t["cei"], "16.2", "2,100 / 13,000 = 16.15");
+    let table = env.ok(&["report", "collection", "--period", "2026-10"]);
+    assert!(table.contains("DSO = ending AR ÷ credit sales × days"), "the formulas are printed: {table}");
+}
+
+#[test]
+fn provision_equals_the_hand_computed_value() {
+    let env = TestEnv::new();
+    book(&env);
+    let p = env.json(&["report", "provision", "--as-of", "2026-10-31"]);
+    // B1 10,000 is 2–3 years old × 30 % = 3,000.00; B2 333.33 × 5 % = 16.67 (16.6665);
+    // A2 900 + A3 500 ≤ 1 year × 5 % = 45.00 + 25.00.
+    assert_eq!(p["buckets"][0]["balance"], "1733.33");
+    assert_eq!(p["buckets"][0]["provision"], "86.67");
+    assert_eq!(p["buckets"][2]["balance"], "10000.00");
+    assert_eq!(p["buckets"][2]["provision"], "3000.00");
+    assert_eq!(p["provision"], "3086.67");
+    let b = p["customers"].as_array().unwrap().iter().find(|c| c["code"] == "B").unwrap().clone();
+    assert_eq!(b["provision"], "3016.67");
+    // Other rates from the book's settings.
+    env.ok(&["-q", "config", "set", "provision_rates", "1,10,50,50,80,100"]);
+    let p = env.json(&["report", "provision", "--as-of", "2026-10-31"]);
+    assert_eq!(p["provision"], "5017.33", "17.33 + 5,000.00");
+    let (code, _) = env.fail(&["config", "set", "provision_rates", "50,10"]);
+    assert_eq!(code, 1);
+}

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+pub mod html;
 pub mod letters;
 
 use chrono::NaiveDate;

@@ -62,3 +62,52 @@ fn provision_equals_the_hand_computed_value() {
     let (code, _) = env.fail(&["config", "set", "provision_rates", "50,10"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn the_month_end_pack_is_one_page_whose_bars_are_proportional_to_the_buckets() {
+    let env = TestEnv::new();
+    book(&env);
+    env.ok(&["-q", "customer", "add", "X", "<script>alert(1)</script>"]);
+    env.ok(&["-q", "invoice", "add", "X1", "X", "700", "--date", "2026-07-01", "--due", "2026-07-31"]);
+    let path = env.ok(&["report", "pack", "--period", "2026-10", "--out", "packs"]);
+    let html = std::fs::read_to_string(env.path().join(path.trim())).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "customer data is escaped");
+    assert!(!html.contains("src=") && !html.contains("href="), "self-contained: nothing loaded from elsewhere");
+    for part in [
+        "<svg",
+        "class=\"aging\"",
+        "class=\"provision\"",
+        "class=\"metrics\"",
+        "tie-out: buckets",
+        "Bank lines not yet matched",
+    ] {
+        assert!(html.contains(part), "missing {part}");
+    }
+    let aging = env.json(&["report", "aging", "--as-of", "2026-10-31"]);
+    // Every bar: its amount is the bucket's total, its height proportional (max = 200 px).
+    let bars: Vec<(String, i64, i64)> = html
+        .split("<rect class=\"bar\" ")
+        .skip(1)
+        .map(|r| {
+            let attr =
+                |name: &str| r.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().to_string();
+            (
+                attr("data-bucket"),
+                attr("data-amount").replace('.', "").parse().unwrap(),
+                attr("height").parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(bars.len(), 5);
+    let max = bars.iter().map(|b| b.1).max().unwrap();
+    for (label, cents, height) in &bars {
+        let want = aging["totals"][label].as_str().unwrap().replace('.', "").parse::<i64>().unwrap();
+        assert_eq!(*cents, want, "{label}");
+        assert_eq!(*height, cents * 200 / max, "{label}: height proportional to the amount");
+    }
+    assert!(bars.iter().any(|b| b.2 == 200), "the largest bucket is full height");
+    // The same page from report aging --format html.
+    let direct = env.ok(&["report", "aging", "--format", "html", "--as-of", "2026-10-31"]);
+    assert_eq!(direct, html);
+}

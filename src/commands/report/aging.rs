@@ -103,6 +103,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             writeln!(ctx.out, "{}", tie_out_line(ctx.lang, &report.tie))?;
             Ok(())
         }
+        Format::Html if !a.detail && a.customer.is_none() && a.buckets.is_none() && basis == Basis::Due => {
+            let page = super::pack::html(ctx, &tx, ctx.as_of)?;
+            ctx.out.write_all(page.as_bytes())?;
+            Ok(())
+        }
         other => Err(crate::render::not_a_list_format(other)),
     }
 }

@@ -82,6 +82,42 @@ fn line(code: String, name: String, f: &PeriodFigures) -> Line {
     }
 }
 
+/// A customer's code, name and figures for the period.
+pub type CustomerFigures = (String, String, PeriodFigures);
+
+/// The figures of the period per customer (those with any) and in total.
+pub fn figures(
+    conn: &rusqlite::Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<CustomerFigures>, PeriodFigures)> {
+    let days = (to - from).num_days() + 1;
+    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
+    let begin = aging::aging(conn, &rule, from.pred_opt().unwrap_or(from), None)?;
+    let end = aging::aging(conn, &rule, to, None)?;
+    let sums = aging::period_sums(conn, from, to)?;
+    let get = |m: &HashMap<i64, Money>, id: i64| m.get(&id).copied().unwrap_or_default();
+    let mut total = PeriodFigures { days, ..PeriodFigures::default() };
+    let mut lines = Vec::new();
+    for (i, c) in end.customers.iter().enumerate() {
+        let f = PeriodFigures {
+            beginning_ar: begin.grid.row_total(i),
+            ending_ar: end.grid.row_total(i),
+            ending_current: end.grid.cells[i][0],
+            credit_sales: get(&sums.sales, c.id),
+            collected: get(&sums.collected, c.id),
+            fell_due: get(&sums.fell_due, c.id),
+            collected_on_due: get(&sums.collected_on_due, c.id),
+            days,
+        };
+        total.add(&f);
+        if f != (PeriodFigures { days, ..PeriodFigures::default() }) {
+            lines.push((c.code.clone(), c.name.clone(), f));
+        }
+    }
+    Ok((lines, total))
+}
+
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let (from, to) = match (&a.period, &a.from, &a.to) {
         (Some(p), _, _) => {
@@ -100,29 +136,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let days = (to - from).num_days() + 1;
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
-    let begin = aging::aging(&tx, &rule, from.pred_opt().unwrap_or(from), None)?;
-    let end = aging::aging(&tx, &rule, to, None)?;
-    let sums = aging::period_sums(&tx, from, to)?;
-    let get = |m: &HashMap<i64, Money>, id: i64| m.get(&id).copied().unwrap_or_default();
-    let mut total = PeriodFigures { days, ..PeriodFigures::default() };
-    let mut lines = Vec::new();
-    for (i, c) in end.customers.iter().enumerate() {
-        let f = PeriodFigures {
-            beginning_ar: begin.grid.row_total(i),
-            ending_ar: end.grid.row_total(i),
-            ending_current: end.grid.cells[i][0],
-            credit_sales: get(&sums.sales, c.id),
-            collected: get(&sums.collected, c.id),
-            fell_due: get(&sums.fell_due, c.id),
-            collected_on_due: get(&sums.collected_on_due, c.id),
-            days,
-        };
-        total.add(&f);
-        if f != (PeriodFigures { days, ..PeriodFigures::default() }) {
-            lines.push(line(c.code.clone(), c.name.clone(), &f));
-        }
-    }
+    let (per_customer, total) = figures(&tx, from, to)?;
+    let lines: Vec<Line> = per_customer.into_iter().map(|(code, name, f)| line(code, name, &f)).collect();
     let out = CollectionJson { from, to, days, total: line("TOTAL".into(), String::new(), &total), customers: lines };
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &out);

@@ -2,6 +2,7 @@
 
 pub mod aging;
 pub mod collection;
+pub mod pack;
 pub mod provision;
 
 use crate::context::Ctx;
@@ -15,6 +16,8 @@ pub enum Command {
     Collection(collection::Args),
     /// The bad-debt provision (坏账准备) by invoice-date aging
     Provision(provision::Args),
+    /// The month-end pack: one printable HTML page
+    Pack(pack::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -22,5 +25,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Aging(a) => aging::run(ctx, a),
         Command::Collection(a) => collection::run(ctx, a),
         Command::Provision(a) => provision::run(ctx, a),
+        Command::Pack(a) => pack::run(ctx, a),
     }
 }

@@ -55,12 +55,11 @@ pub fn rates(conn: &rusqlite::Connection) -> Result<[Decimal; 6]> {
     })
 }
 
-pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
-    let tx = book.read()?;
-    let rates = rates(&tx)?;
+/// The provision schedule (by age) and customer lines as of a date.
+fn compute(conn: &rusqlite::Connection, as_of: chrono::NaiveDate) -> Result<ProvisionJson> {
+    let rates = rates(conn)?;
     let rule = AgingRule { basis: Basis::Invoice, buckets: Buckets::default() };
-    let r = reports::aging_report(&tx, &rule, ctx.as_of, None)?;
+    let r = reports::aging_report(conn, &rule, as_of, None)?;
     let mut buckets: Vec<BucketJson> = INVOICE_AGE_LABELS
         .iter()
         .zip(rates)
@@ -85,13 +84,36 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
         }
     }
     customers.sort_by(|a, b| b.provision.cmp(&a.provision).then_with(|| a.code.cmp(&b.code)));
-    let out = ProvisionJson {
-        as_of: ctx.as_of,
+    Ok(ProvisionJson {
+        as_of,
         balance: buckets.iter().map(|b| b.balance).sum(),
         provision: buckets.iter().map(|b| b.provision).sum(),
         buckets,
         customers,
-    };
+    })
+}
+
+/// The schedule by age: (label, balance, rate %, provision), labels in the user's language.
+pub fn schedule(
+    conn: &rusqlite::Connection,
+    as_of: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<Vec<(String, Money, String, Money)>> {
+    Ok(compute(conn, as_of)?
+        .buckets
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let label = if lang == Lang::Zh { INVOICE_AGE_LABELS_ZH[i] } else { b.label };
+            (label.to_string(), b.balance, b.rate, b.provision)
+        })
+        .collect())
+}
+
+pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
+    let mut book = ctx.open_book()?;
+    let tx = book.read()?;
+    let out = compute(&tx, ctx.as_of)?;
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &out);
     }

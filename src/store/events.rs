@@ -22,12 +22,36 @@ pub struct Event {
     pub summary: String,
 }
 
-/// The most recent `limit` events, oldest first.
-pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Event>> {
-    let mut stmt = conn
-        .prepare("SELECT id, at, command, summary FROM (SELECT * FROM events ORDER BY id DESC LIMIT ?1) ORDER BY id")?;
-    let rows = stmt
-        .query_map([limit], |r| Ok(Event { id: r.get(0)?, at: r.get(1)?, command: r.get(2)?, summary: r.get(3)? }))?;
+/// Filters for the audit trail.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Commands equal to this or starting with it and a space, e.g. "pay".
+    pub command: Option<String>,
+    /// Summaries containing this text.
+    pub text: Option<String>,
+    /// Events on or after this UTC day.
+    pub since: Option<chrono::NaiveDate>,
+    /// Events on or before this UTC day.
+    pub until: Option<chrono::NaiveDate>,
+    pub limit: i64,
+}
+
+/// The most recent `limit` events that pass the filter, oldest first.
+pub fn query(conn: &Connection, f: &Filter) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, command, summary FROM (
+            SELECT * FROM events
+            WHERE (?1 IS NULL OR command = ?1 OR substr(command, 1, length(?1) + 1) = ?1 || ' ')
+              AND (?2 IS NULL OR instr(lower(summary), lower(?2)) > 0)
+              AND (?3 IS NULL OR substr(at, 1, 10) >= ?3)
+              AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)
+            ORDER BY id DESC LIMIT ?5)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(
+        params![f.command, f.text, f.since.map(super::date_sql), f.until.map(super::date_sql), f.limit],
+        |r| Ok(Event { id: r.get(0)?, at: r.get(1)?, command: r.get(2)?, summary: r.get(3)? }),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

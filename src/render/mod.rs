@@ -7,6 +7,7 @@ use std::io::Write;
 
 pub mod html;
 pub mod letters;
+pub mod statement;
 
 use chrono::NaiveDate;
 use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};

@@ -305,3 +305,52 @@ pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
         )?,
     })
 }
+
+/// One line of a customer statement.
+#[derive(Clone, Debug)]
+pub struct StatementLine {
+    pub date: NaiveDate,
+    /// invoice, interest, payment or write-off
+    pub kind: &'static str,
+    pub reference: String,
+    /// Positive for what the customer owes more, negative for what reduces it.
+    pub amount: Money,
+}
+
+const TRANSACTIONS: &str = "
+    SELECT issue_date, CASE kind WHEN 'interest' THEN 1 ELSE 0 END, number, amount, id FROM invoices
+     WHERE customer_id = ?1 AND voided = 0 AND issue_date BETWEEN ?2 AND ?3
+    UNION ALL
+    SELECT date, 2, COALESCE(reference, '#' || id), -amount, id FROM payments
+     WHERE customer_id = ?1 AND voided = 0 AND date BETWEEN ?2 AND ?3
+    UNION ALL
+    SELECT w.date, 3, v.number, -w.amount, w.id FROM write_offs w
+      JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
+     WHERE i.customer_id = ?1 AND v.voided = 0 AND w.date BETWEEN ?2 AND ?3";
+
+/// The customer's balance (invoiced − received − written off) before `from`,
+/// and every transaction dated in [from, to], in date order.
+pub fn statement(
+    conn: &Connection,
+    customer_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Money, Vec<StatementLine>)> {
+    let before = from.pred_opt().unwrap_or(from);
+    let opening: Money = conn.query_row(
+        &format!("SELECT COALESCE(SUM(amount), 0) FROM ({TRANSACTIONS})"),
+        rusqlite::params![customer_id, "0000-01-01", date_sql(before)],
+        |r| money_col(r, 0),
+    )?;
+    let mut stmt = conn.prepare(&format!("SELECT * FROM ({TRANSACTIONS}) ORDER BY 1, 2, 5"))?;
+    let rows = stmt.query_map(rusqlite::params![customer_id, date_sql(from), date_sql(to)], |r| {
+        let kind = match r.get::<_, i64>(1)? {
+            0 => "invoice",
+            1 => "interest",
+            2 => "payment",
+            _ => "write-off",
+        };
+        Ok(StatementLine { date: date_col(r, 0)?, kind, reference: r.get(2)?, amount: money_col(r, 3)? })
+    })?;
+    Ok((opening, rows.collect::<rusqlite::Result<_>>()?))
+}

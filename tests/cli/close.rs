@@ -144,3 +144,50 @@ fn a_backup_taken_while_another_process_imports_passes_check() {
     let (code, _) = env.fail(&["backup", b]);
     assert_eq!(code, 1, "a backup never overwrites");
 }
+
+#[test]
+fn a_statement_runs_from_the_opening_to_the_closing_balance_with_a_confirmation_slip() {
+    let env = TestEnv::new();
+    october(&env);
+    let s = env.ok(&["report", "statement", "A", "--from", "2026-10-01", "--to", "2026-10-31"]);
+    // Opening 1,000.00 (I-1 of September), payment 400.00 on 10-20, closing 600.00 — all 1–30 days late.
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("2026-10-01  Opening balance") && l.ends_with("1,000.00")), "{s}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("2026-10-20  Payment") && l.contains("400.00") && l.ends_with("600.00")),
+        "{s}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("2026-10-31  Closing balance") && l.ends_with("600.00")), "{s}");
+    assert!(s.contains("1-30 600.00") && s.contains("Balance confirmation") && s.contains("you owed"), "{s}");
+    let zh = env.ok(&[
+        "report",
+        "statement",
+        "A",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+    ]);
+    assert!(zh.contains("询证函") && zh.contains("期末余额") && zh.contains("<table>"), "{zh}");
+    let out = env.ok(&[
+        "report",
+        "statement",
+        "--all",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--out",
+        "st",
+        "--format",
+        "md",
+    ]);
+    let files: Vec<&str> = out.lines().collect();
+    assert_eq!(files.len(), 2, "{out}");
+    let b = std::fs::read_to_string(env.path().join(files.iter().find(|f| f.contains("-B-")).unwrap())).unwrap();
+    assert!(b.contains("| 2026-10-05 | Invoice | I-2 | 2,500.00 |  | 2,500.00 |"), "{b}");
+}

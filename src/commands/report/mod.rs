@@ -4,6 +4,7 @@ pub mod aging;
 pub mod collection;
 pub mod pack;
 pub mod provision;
+pub mod statement;
 
 use crate::context::Ctx;
 use crate::error::Result;
@@ -18,6 +19,8 @@ pub enum Command {
     Provision(provision::Args),
     /// The month-end pack: one printable HTML page
     Pack(pack::Args),
+    /// A customer statement with a balance-confirmation slip
+    Statement(statement::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -26,5 +29,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Collection(a) => collection::run(ctx, a),
         Command::Provision(a) => provision::run(ctx, a),
         Command::Pack(a) => pack::run(ctx, a),
+        Command::Statement(a) => statement::run(ctx, a),
     }
 }

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use chrono::NaiveDate;
 
-use super::Lang;
+use super::{Lang, display_width};
 use crate::ledger::Money;
 
 /// Which letter a ladder level sends.
@@ -271,11 +271,6 @@ pub fn text(l: &Letter, template: &str) -> String {
         line([&r[0], &r[1], &r[2], &r[3], &r[4]], &mut t);
     }
     fill(template, &l.values(t.trim_end().to_string(), &plain))
-}
-
-/// Display width: CJK characters take two columns.
-fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if ('\u{1100}'..='\u{FFEF}').contains(&c) && !c.is_ascii() { 2 } else { 1 }).sum()
 }
 
 /// The letter as Markdown.

@@ -186,6 +186,29 @@ impl Table {
     }
 }
 
+/// Columns a text takes on a terminal: CJK and full-width characters take two.
+/// (Never pad with `format!("{:<8}")`: it counts characters, not columns.)
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// Pad on the right to `width` display columns.
+pub fn pad_right(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
 /// The error for a letter format given to a list or report.
 pub fn not_a_list_format(f: Format) -> crate::error::Error {
     crate::error::Error::usage(

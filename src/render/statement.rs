@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::Lang;
 use super::letters::html_escape as esc;
+use super::{Lang, display_width};
 use crate::ledger::Money;
 use crate::store::aging::StatementLine;
 
@@ -117,20 +117,17 @@ impl Statement {
     }
 }
 
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if ('\u{1100}'..='\u{FFEF}').contains(&c) && !c.is_ascii() { 2 } else { 1 }).sum()
-}
-
 pub fn text(s: &Statement) -> String {
     let mut out = format!("{}\n{}\n\n{} ({})\n\n", s.company, s.title(), s.customer, s.customer_code);
     let rows = s.rows();
     let h = s.headers();
-    let w: Vec<usize> =
-        (0..6).map(|i| rows.iter().map(|r| width(&r[i])).chain([width(h[i])]).max().unwrap_or(0)).collect();
+    let w: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(h[i])]).max().unwrap_or(0))
+        .collect();
     let mut line = |cells: [&str; 6]| {
         let mut l = String::new();
         for (i, c) in cells.iter().enumerate() {
-            let pad = " ".repeat(w[i] - width(c));
+            let pad = " ".repeat(w[i] - display_width(c));
             if i >= 3 {
                 let _ = write!(l, "{pad}{c}  ");
             } else {

@@ -111,3 +111,19 @@ fn the_month_end_pack_is_one_page_whose_bars_are_proportional_to_the_buckets() {
     let direct = env.ok(&["report", "aging", "--format", "html", "--as-of", "2026-10-31"]);
     assert_eq!(direct, html);
 }
+
+#[test]
+fn the_summary_fits_on_one_screen_with_the_buckets_as_bars() {
+    let env = TestEnv::new();
+    book(&env);
+    let s = env.json(&["report", "summary", "--as-of", "2026-10-31"]);
+    assert_eq!(s["total"], "11733.33");
+    assert_eq!(s["overdue"], "10900.00", "B1 10,000 + A2 900");
+    assert_eq!(s["overdue_share"], "92.9");
+    assert_eq!(s["top_debtors"][0]["code"], "B");
+    let text = env.ok(&["report", "summary", "--as-of", "2026-10-31"]);
+    assert!(text.lines().count() < 30, "one screen:\n{text}");
+    let bars: Vec<usize> =
+        text.lines().filter(|l| l.contains('█') || l.ends_with("  ")).map(|l| l.matches('█').count()).collect();
+    assert!(bars.contains(&40), "the largest bucket is the longest bar:\n{text}");
+}

@@ -83,7 +83,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 current: c.credit_score,
                 suggested: s.score,
                 grade: Grade::from_score(s.score).letter(),
-                on_time_share: format!("{:.2}", s.on_time_share),
+                on_time_share: format!(
+                    "{:.2}",
+                    s.on_time_share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                ),
                 avg_days_late: format!("{:.1}", s.avg_days_late),
                 worst_days_late: s.worst_days_late,
                 records: s.records,

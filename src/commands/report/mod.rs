@@ -5,6 +5,7 @@ pub mod collection;
 pub mod pack;
 pub mod provision;
 pub mod statement;
+pub mod summary;
 
 use crate::context::Ctx;
 use crate::error::Result;
@@ -21,6 +22,8 @@ pub enum Command {
     Pack(pack::Args),
     /// A customer statement with a balance-confirmation slip
     Statement(statement::Args),
+    /// Receivables on one screen
+    Summary(summary::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -30,5 +33,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Provision(a) => provision::run(ctx, a),
         Command::Pack(a) => pack::run(ctx, a),
         Command::Statement(a) => statement::run(ctx, a),
+        Command::Summary(a) => summary::run(ctx, a),
     }
 }

@@ -127,3 +127,27 @@ fn the_summary_fits_on_one_screen_with_the_buckets_as_bars() {
         text.lines().filter(|l| l.contains('█') || l.ends_with("  ")).map(|l| l.matches('█').count()).collect();
     assert!(bars.contains(&40), "the largest bucket is the longest bar:\n{text}");
 }
+
+#[test]
+fn the_forecast_applies_each_customers_average_lateness_and_open_promises() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "A", "Alpha Ltd"]);
+    env.ok(&["-q", "customer", "add", "B", "Beta Ltd"]);
+    // A paid its only earlier invoice 10 days late: average 10 days.
+    env.ok(&["-q", "invoice", "add", "H1", "A", "1000", "--date", "2026-09-01", "--due", "2026-09-30"]);
+    env.ok(&["-q", "pay", "add", "A", "1000", "--date", "2026-10-10"]);
+    // Due 11-25 + 10 days = 12-05: 13 days after 11-22, in the second week.
+    env.ok(&["-q", "invoice", "add", "F1", "A", "500", "--date", "2026-11-01", "--due", "2026-11-25"]);
+    // B is 12 days overdue on 800 and promised 700 for 11-30 (second week).
+    env.ok(&["-q", "invoice", "add", "B1", "B", "800", "--date", "2026-10-11", "--due", "2026-11-10"]);
+    env.ok(&["-q", "dun", "promise", "B", "--date", "2026-11-30", "--amount", "700"]);
+    let f = env.json(&["report", "forecast", "--weeks", "3"]);
+    assert_eq!(f["week_starts"], serde_json::json!(["2026-11-22", "2026-11-29", "2026-12-06"]));
+    let get = |c: &str| f["customers"].as_array().unwrap().iter().find(|x| x["code"] == c).unwrap().clone();
+    assert_eq!(get("A")["avg_days_late"], "10");
+    assert_eq!(get("A")["weeks"], serde_json::json!(["0.00", "500.00", "0.00"]));
+    assert_eq!(get("B")["overdue"], "100.00");
+    assert_eq!(get("B")["weeks"], serde_json::json!(["0.00", "700.00", "0.00"]));
+    assert_eq!(f["weeks"][1], "1200.00");
+    assert_eq!(f["overdue"], "100.00");
+}

@@ -2,6 +2,7 @@
 
 pub mod aging;
 pub mod collection;
+pub mod forecast;
 pub mod pack;
 pub mod provision;
 pub mod statement;
@@ -24,6 +25,8 @@ pub enum Command {
     Statement(statement::Args),
     /// Receivables on one screen
     Summary(summary::Args),
+    /// Expected receipts per week
+    Forecast(forecast::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -34,5 +37,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Pack(a) => pack::run(ctx, a),
         Command::Statement(a) => statement::run(ctx, a),
         Command::Summary(a) => summary::run(ctx, a),
+        Command::Forecast(a) => forecast::run(ctx, a),
     }
 }

@@ -151,3 +151,16 @@ fn the_forecast_applies_each_customers_average_lateness_and_open_promises() {
     assert_eq!(f["weeks"][1], "1200.00");
     assert_eq!(f["overdue"], "100.00");
 }
+
+#[test]
+fn the_formulas_printed_are_the_ones_in_the_readme() {
+    let env = TestEnv::new();
+    book(&env);
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = env.ok(&["report", "collection", "--period", "2026-10"]);
+    let formulas: Vec<&str> = table.lines().filter(|l| l.contains(" = ")).collect();
+    assert_eq!(formulas.len(), 3, "{table}");
+    for f in formulas {
+        assert!(readme.lines().any(|l| l == f), "README lacks the printed formula: {f}");
+    }
+}

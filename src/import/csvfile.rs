@@ -35,6 +35,31 @@ fn normalise_header(h: &str) -> String {
         .replace([' ', '-'], "_")
 }
 
+/// True when `record` (the text of the last record to the end of the file)
+/// opens a quoted field that is still open at the end.
+fn quote_left_open(record: &str) -> bool {
+    let mut chars = record.chars().peekable();
+    let mut field_start = true;
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && c == '"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = c == ',' || c == '\n' || c == '\r';
+        }
+    }
+    quoted
+}
+
 impl CsvFile {
     /// Read and parse `path`; every row is kept with its line number. Fails on
     /// an unreadable file, bad encoding, malformed CSV, or a missing column.
@@ -73,16 +98,29 @@ impl CsvFile {
             }
         }
         let mut rows = Vec::new();
+        let mut last = None;
         for rec in reader.records() {
             let rec = rec.map_err(|e| {
                 let line = e.position().map_or(0, |p| p.line());
                 Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
             })?;
+            last = rec.position().map(|p| (p.byte(), p.line()));
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
             let line = rec.position().map_or(0, |p| p.line());
             rows.push(Row { line, fields: rec.iter().map(str::to_string).collect() });
+        }
+        // The csv reader lets a quote that is never closed swallow the rest of
+        // the file into one field; refuse that instead of importing garble.
+        if let Some((byte, line)) = last
+            && quote_left_open(text.get(byte as usize..).unwrap_or(""))
+        {
+            return Err(Error::user(
+                "malformed CSV: a quoted field is never closed (a '\"' is missing)",
+                "CSV 格式错误：引号未闭合（缺少一个“\"”）",
+            )
+            .at(&file, line));
         }
         Ok(CsvFile { file, encoding, index, rows })
     }

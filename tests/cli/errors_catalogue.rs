@@ -1,0 +1,975 @@
+//! The error catalogue (docs/errors.md), one test per entry: each error is
+//! produced through the binary with the exit code, the one `error: ` line and
+//! the text the catalogue shows, and the book is left as it was. Then the
+//! hostile input corpus (tests/fixtures/bad/) fed to every importer.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use crate::common::{TestEnv, assert_no_panic, assert_one_error_line};
+
+/// A book with two customers (XM has a known account), an open and a paid
+/// invoice, payment 1 with 500.00 unapplied and payment 2 fully allocated.
+fn book() -> TestEnv {
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "BYD", "比亚迪股份有限公司", "--limit", "100000", "--score", "70"]);
+    env.ok(&["customer", "add", "XM", "小米科技有限责任公司"]);
+    env.ok(&["customer", "account", "add", "XM", "6222000011112222"]);
+    env.ok(&["invoice", "add", "BYD-2026-01", "BYD", "1000", "--date", "2026-09-01"]);
+    env.ok(&["invoice", "add", "BYD-2026-02", "BYD", "8000", "--date", "2026-10-15"]);
+    env.ok(&["pay", "add", "BYD", "1500", "--date", "2026-11-01", "--invoice", "BYD-2026-01", "--hold-credit"]);
+    env.ok(&["pay", "add", "BYD", "500", "--date", "2026-11-03", "--invoice", "BYD-2026-02"]);
+    env
+}
+
+/// Refused with `code`, one `error: ` line containing `expected`, book unchanged.
+fn refused(env: &TestEnv, args: &[&str], code: i32, expected: &str) {
+    let before = env.book_fingerprint();
+    let (got, err) = env.fail(args);
+    assert_eq!(got, code, "huikuan {}: {err}", args.join(" "));
+    assert_one_error_line(&err, expected);
+    assert_eq!(env.book_fingerprint(), before, "huikuan {} changed the book", args.join(" "));
+}
+
+fn user(env: &TestEnv, args: &[&str], expected: &str) {
+    refused(env, args, 1, expected);
+}
+
+fn usage(env: &TestEnv, args: &[&str], expected: &str) {
+    refused(env, args, 2, expected);
+}
+
+/// An import with bad rows: one `error: file:line: …` line per bad row (in
+/// order, each containing its text), then the summary line; book unchanged.
+fn refused_rows(env: &TestEnv, args: &[&str], file: &str, bad: &[(u64, &str)]) {
+    let before = env.book_fingerprint();
+    let (code, err) = env.fail(args);
+    assert_eq!(code, 1, "huikuan {}: {err}", args.join(" "));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), bad.len() + 1, "one line per bad row and a summary:\n{err}");
+    for (l, (line, text)) in lines.iter().zip(bad) {
+        assert!(l.starts_with(&format!("error: {file}:{line}: ")), "{l}");
+        assert!(l.contains(text), "expected {text:?} in {l}");
+    }
+    assert_eq!(lines[bad.len()], format!("error: {file}: {} bad row(s); nothing was imported", bad.len()));
+    assert_eq!(env.book_fingerprint(), before, "huikuan {} changed the book", args.join(" "));
+}
+
+const STATEMENT_HEADER: &str = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n";
+
+// ---- dates and amounts ----
+
+#[test]
+fn bad_amount() {
+    user(&book(), &["invoice", "add", "N-1", "BYD", "abc"], "AMOUNT: 'abc' is not an amount (expected e.g. 1234.50)");
+}
+
+#[test]
+fn too_many_decimals() {
+    user(&book(), &["invoice", "add", "N-1", "BYD", "1.234"], "amount '1.234' has more than 2 decimals");
+}
+
+#[test]
+fn amount_too_large() {
+    user(
+        &book(),
+        &["pay", "add", "BYD", "1000000000000.01"],
+        "amount '1000000000000.01' is too large (at most 1,000,000,000,000.00)",
+    );
+}
+
+#[test]
+fn amount_not_positive() {
+    user(&book(), &["invoice", "add", "N-1", "BYD", "0"], "amount '0' must be greater than zero");
+}
+
+#[test]
+fn amount_negative() {
+    user(&book(), &["customer", "add", "ZZ", "Foo", "--limit", "-5"], "--limit: '-5' cannot be negative");
+}
+
+#[test]
+fn bad_date() {
+    user(
+        &book(),
+        &["pay", "add", "BYD", "100", "--date", "2026-02-30"],
+        "--date: '2026-02-30' is not a valid date (expected 2026-11-22, 2026/11/22, 20261122 or today)",
+    );
+}
+
+#[test]
+fn bad_month() {
+    user(&book(), &["close", "2026-13"], "'2026-13' is not a valid month (expected 2026-10)");
+}
+
+#[test]
+fn due_before_issue() {
+    user(
+        &book(),
+        &["invoice", "add", "N-1", "BYD", "100", "--date", "2026-11-10", "--due", "2026-11-09"],
+        "due date 2026-11-09 is before the issue date 2026-11-10",
+    );
+}
+
+#[test]
+fn installments_mismatch() {
+    user(
+        &book(),
+        &["invoice", "add", "N-1", "BYD", "100", "--installment", "2026-12-31:40", "--installment", "2027-01-31:50"],
+        "installments add up to 90.00, not to the invoice amount 100.00",
+    );
+}
+
+#[test]
+fn bad_split() {
+    user(&book(), &["invoice", "add", "N-1", "BYD", "100", "--split", "0"], "cannot split into 0 parts (1 to 120");
+}
+
+#[test]
+fn bad_buckets() {
+    user(
+        &book(),
+        &["report", "aging", "--buckets", "60,30"],
+        "--buckets: '60,30' is not a list of bucket edges (increasing days",
+    );
+}
+
+#[test]
+fn buckets_need_by_due() {
+    usage(&book(), &["report", "aging", "--by", "invoice", "--buckets", "30,60"], "--buckets applies to --by due only");
+}
+
+#[test]
+fn bad_rate() {
+    user(
+        &book(),
+        &["customer", "edit", "BYD", "--interest-rate", "abc"],
+        "'abc' is not a daily interest rate (e.g. 0.0005 or 0.05%)",
+    );
+}
+
+#[test]
+fn to_before_from() {
+    user(
+        &book(),
+        &["report", "collection", "--from", "2026-11-01", "--to", "2026-10-01"],
+        "--to 2026-10-01 is before --from 2026-11-01",
+    );
+}
+
+#[test]
+fn bad_score() {
+    user(&book(), &["customer", "add", "ZZ", "Foo", "--score", "150"], "--score: 150 is not a score from 0 to 100");
+}
+
+// ---- customers ----
+
+#[test]
+fn unknown_customer() {
+    user(
+        &book(),
+        &["invoice", "add", "N-1", "NOPE", "100"],
+        "no customer with code 'NOPE' (see: huikuan customer list)",
+    );
+}
+
+#[test]
+fn duplicate_customer() {
+    user(&book(), &["customer", "add", "BYD", "Foo"], "customer code 'BYD' is already taken");
+}
+
+#[test]
+fn bad_customer_code() {
+    user(
+        &book(),
+        &["customer", "add", "A B", "Foo"],
+        "customer code 'A B' must be 1 to 32 characters without spaces, commas or semicolons",
+    );
+}
+
+#[test]
+fn customer_needs_name() {
+    user(&book(), &["customer", "add", "ZZ", " "], "customer ZZ needs a name");
+}
+
+#[test]
+fn terms_too_long() {
+    user(
+        &book(),
+        &["customer", "add", "ZZ", "Foo", "--terms", "4000"],
+        "payment terms of 4000 days are longer than 3650 days (ten years)",
+    );
+}
+
+#[test]
+fn bad_contact() {
+    user(
+        &book(),
+        &["customer", "edit", "BYD", "--contact", "boss:x"],
+        "--contact: 'boss:x' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer",
+    );
+}
+
+#[test]
+fn unknown_alias() {
+    user(&book(), &["customer", "alias", "rm", "BYD", "nope"], "alias 'nope' is not on customer BYD");
+}
+
+#[test]
+fn empty_alias() {
+    user(&book(), &["customer", "alias", "add", "BYD", " "], "an alias cannot be empty");
+}
+
+#[test]
+fn account_taken() {
+    user(
+        &book(),
+        &["customer", "account", "add", "BYD", "6222000011112222"],
+        "bank account '6222000011112222' already belongs to customer XM",
+    );
+}
+
+#[test]
+fn unknown_account() {
+    user(&book(), &["customer", "account", "rm", "BYD", "999"], "bank account '999' is not on customer BYD");
+}
+
+#[test]
+fn nothing_to_change() {
+    usage(&book(), &["customer", "edit", "BYD"], "nothing to change: give at least one option");
+}
+
+#[test]
+fn customer_add_needs_code_and_name() {
+    usage(&book(), &["customer", "add"], "customer add needs CODE and NAME");
+}
+
+// ---- invoices ----
+
+#[test]
+fn unknown_invoice() {
+    user(&book(), &["invoice", "show", "NOPE"], "no invoice numbered 'NOPE' (see: huikuan invoice list)");
+}
+
+#[test]
+fn duplicate_invoice() {
+    user(&book(), &["invoice", "add", "BYD-2026-01", "BYD", "100"], "invoice number 'BYD-2026-01' already exists");
+}
+
+#[test]
+fn bad_invoice_number() {
+    let long = "X".repeat(65);
+    user(
+        &book(),
+        &["invoice", "add", &long, "BYD", "100"],
+        &format!("invoice number '{long}' must be 1 to 64 printable characters"),
+    );
+}
+
+#[test]
+fn invoice_void() {
+    let env = book();
+    env.ok(&["invoice", "add", "V-1", "XM", "10"]);
+    env.ok(&["invoice", "void", "V-1", "--reason", "wrong", "--yes"]);
+    user(&env, &["pay", "add", "XM", "10", "--invoice", "V-1"], "invoice V-1 is void");
+}
+
+#[test]
+fn invoice_has_allocations() {
+    user(
+        &book(),
+        &["invoice", "void", "BYD-2026-01", "--reason", "x", "--yes"],
+        "invoice BYD-2026-01 has 1,000.00 of payments allocated; void those payments first",
+    );
+}
+
+#[test]
+fn invoice_of_other_customer() {
+    user(
+        &book(),
+        &["pay", "add", "XM", "100", "--invoice", "BYD-2026-02"],
+        "invoice BYD-2026-02 belongs to customer BYD, not XM",
+    );
+}
+
+#[test]
+fn invoice_paid() {
+    user(
+        &book(),
+        &["pay", "add", "BYD", "100", "--invoice", "BYD-2026-01"],
+        "invoice BYD-2026-01 is already paid in full",
+    );
+}
+
+#[test]
+fn credit_control() {
+    user(
+        &book(),
+        &["invoice", "add", "N-9", "BYD", "200000"],
+        "credit control refuses invoice N-9 for BYD: balance would be 207,000.00, over the credit limit 100,000.00 \
+         (use --force to issue anyway)",
+    );
+}
+
+#[test]
+fn bad_installment() {
+    user(
+        &book(),
+        &["invoice", "add", "N-1", "BYD", "100", "--installment", "foo"],
+        "--installment: 'foo' should be DATE:AMOUNT, e.g. 2026-12-31:5000",
+    );
+}
+
+#[test]
+fn installment_conflict() {
+    usage(
+        &book(),
+        &["invoice", "add", "N-1", "BYD", "100", "--installment", "2026-12-31:100", "--split", "2"],
+        "--installment cannot be combined with --split, --due or --terms",
+    );
+}
+
+#[test]
+fn bad_discount() {
+    user(
+        &book(),
+        &["invoice", "add", "N-1", "BYD", "100", "--discount", "foo"],
+        "--discount: 'foo' should be PERCENT/DAYS, e.g. 2/10",
+    );
+}
+
+#[test]
+fn write_off_too_much() {
+    user(
+        &book(),
+        &["invoice", "write-off", "BYD-2026-02", "--date", "2026-11-20", "--reason", "x", "--amount", "99999", "--yes"],
+        "cannot write off 99,999.00 of invoice BYD-2026-02: its balance is 7,500.00",
+    );
+}
+
+#[test]
+fn write_off_before_issue() {
+    user(
+        &book(),
+        &["invoice", "write-off", "BYD-2026-02", "--date", "2026-10-01", "--reason", "x", "--yes"],
+        "a write-off on 2026-10-01 is before invoice BYD-2026-02 was issued (2026-10-15)",
+    );
+}
+
+#[test]
+fn needs_confirmation() {
+    user(
+        &book(),
+        &["invoice", "write-off", "BYD-2026-02", "--date", "2026-11-20", "--reason", "x"],
+        "— needs confirmation: run it on a terminal, or pass --yes",
+    );
+}
+
+// ---- payments ----
+
+#[test]
+fn unknown_payment() {
+    user(&book(), &["pay", "show", "99"], "no payment with id 99 (see: huikuan pay list)");
+}
+
+#[test]
+fn payment_void() {
+    let env = book();
+    env.ok(&["pay", "void", "1", "--reason", "bounced", "--yes"]);
+    user(&env, &["pay", "void", "1", "--reason", "again", "--yes"], "payment 1 is void");
+}
+
+#[test]
+fn no_credit() {
+    user(&book(), &["pay", "apply", "2", "--invoice", "BYD-2026-02"], "payment 2 has no unapplied credit left");
+}
+
+#[test]
+fn over_apply() {
+    user(
+        &book(),
+        &["pay", "apply", "1", "--invoice", "BYD-2026-02", "--amount", "600"],
+        "cannot apply 600.00 of payment 1: only 500.00 is unapplied",
+    );
+}
+
+#[test]
+fn bad_method() {
+    user(
+        &book(),
+        &["pay", "add", "BYD", "100", "--method", "card"],
+        "--method: 'card' is not a method (bank, cash, cheque, alipay, wechat, other)",
+    );
+}
+
+// ---- imports (customer, invoice, pay import) ----
+
+#[test]
+fn import_unreadable() {
+    user(&book(), &["customer", "import", "missing.csv"], "missing.csv: cannot read: ");
+}
+
+#[test]
+fn import_empty() {
+    let env = book();
+    env.write_file("empty.csv", "");
+    user(&env, &["invoice", "import", "empty.csv"], "empty.csv: the file is empty");
+}
+
+#[test]
+fn import_binary() {
+    let env = book();
+    env.write_file("bin.csv", b"code,name\n\0\0");
+    user(&env, &["customer", "import", "bin.csv"], "bin.csv: the file is binary, not text (NUL byte at offset 10)");
+}
+
+#[test]
+fn import_bad_encoding() {
+    let env = book();
+    env.write_file("enc.csv", b"code,name\nA,\xff\xfe\xff\n");
+    user(&env, &["customer", "import", "enc.csv"], "enc.csv: the file is neither UTF-8 nor GBK text");
+}
+
+#[test]
+fn import_missing_column() {
+    let env = book();
+    env.write_file("nocol.csv", "code\nA\n");
+    user(&env, &["customer", "import", "nocol.csv"], "nocol.csv:1: missing column 'name' in the header row");
+}
+
+#[test]
+fn import_quote_left_open() {
+    let env = book();
+    env.write_file("q.csv", "code,name\nQ1,\"Never closed\nQ2,Second\n");
+    user(
+        &env,
+        &["customer", "import", "q.csv"],
+        "q.csv:2: malformed CSV: a quoted field is never closed (a '\"' is missing)",
+    );
+}
+
+#[test]
+fn import_bad_rows() {
+    let env = book();
+    env.write_file("p.csv", "date,customer,amount\n2026-11-01,NOPE,10\n2026-11-01,BYD,abc\n");
+    refused_rows(
+        &env,
+        &["pay", "import", "p.csv"],
+        "p.csv",
+        &[(2, "no customer with code 'NOPE'"), (3, "amount: 'abc' is not an amount")],
+    );
+}
+
+#[test]
+fn import_duplicate_code() {
+    let env = book();
+    env.write_file("dup.csv", "code,name\nA,x\nA,y\n");
+    refused_rows(
+        &env,
+        &["customer", "import", "dup.csv"],
+        "dup.csv",
+        &[(3, "customer code 'A' appears twice in the file")],
+    );
+}
+
+#[test]
+fn import_empty_cell() {
+    let env = book();
+    env.write_file("cell.csv", "code,name\n,x\n");
+    refused_rows(&env, &["customer", "import", "cell.csv"], "cell.csv", &[(2, "'code' is empty")]);
+}
+
+#[test]
+fn import_bad_days() {
+    let env = book();
+    env.write_file("t.csv", "code,name,terms_days\nA,x,zz\n");
+    refused_rows(&env, &["customer", "import", "t.csv"], "t.csv", &[(2, "terms_days: 'zz' is not a number of days")]);
+}
+
+// ---- bank statements ----
+
+#[test]
+fn statement_empty() {
+    let env = book();
+    env.write_file("s.csv", "");
+    user(&env, &["reconcile", "import", "s.csv"], "s.csv: the file is empty");
+}
+
+#[test]
+fn statement_binary() {
+    let env = book();
+    env.write_file("s.csv", b"\x00\x01\x02\x03binary\x00");
+    user(
+        &env,
+        &["reconcile", "import", "s.csv"],
+        "s.csv: the file is binary data, not a statement (not text, XLS or XLSX)",
+    );
+}
+
+#[test]
+fn statement_workbook() {
+    let env = book();
+    bad_fixture(&env, "truncated.xlsx");
+    user(&env, &["reconcile", "import", "truncated.xlsx"], "truncated.xlsx: cannot read the XLSX workbook: ");
+}
+
+#[test]
+fn statement_unknown_encoding() {
+    let env = book();
+    env.write_file("s.csv", STATEMENT_HEADER);
+    user(
+        &env,
+        &["reconcile", "import", "s.csv", "--encoding", "foo"],
+        "s.csv: unknown encoding 'foo' (use utf-8, gbk, gb18030 or latin-1)",
+    );
+}
+
+#[test]
+fn statement_no_header() {
+    let env = book();
+    env.write_file("s.csv", "hello,world\n1,2\n");
+    user(&env, &["reconcile", "import", "s.csv"], "s.csv: no known header; pass --profile");
+}
+
+#[test]
+fn statement_header_not_found() {
+    let env = book();
+    env.write_file("s.csv", "hello,world\n1,2\n");
+    user(
+        &env,
+        &["reconcile", "import", "s.csv", "--profile", "cmb"],
+        "s.csv: the header of profile 'cmb' was not found in the first 30 lines",
+    );
+}
+
+#[test]
+fn statement_no_transactions() {
+    let env = book();
+    env.write_file("s.csv", STATEMENT_HEADER);
+    user(&env, &["reconcile", "import", "s.csv"], "s.csv: no transactions found");
+}
+
+#[test]
+fn statement_bad_date() {
+    let env = book();
+    env.write_file("s.csv", format!("{STATEMENT_HEADER}2026-13-45,CNY,+100.00,1.00,x,y,z\n"));
+    user(&env, &["reconcile", "import", "s.csv"], "s.csv:2: '2026-13-45' is not a date");
+}
+
+#[test]
+fn statement_bad_amount() {
+    let env = book();
+    env.write_file("s.csv", format!("{STATEMENT_HEADER}2026-11-01,CNY,abc,1.00,x,y,z\n"));
+    user(&env, &["reconcile", "import", "s.csv"], "s.csv:2: 'abc' is not an amount");
+}
+
+#[test]
+fn statement_masked_amount() {
+    let env = book();
+    env.write_file("s.csv", format!("{STATEMENT_HEADER}2026-11-01,CNY,***,1.00,x,y,z\n"));
+    user(
+        &env,
+        &["reconcile", "import", "s.csv"],
+        "s.csv:2: the amount '***' is masked; export the statement again with full amounts",
+    );
+}
+
+#[test]
+fn bad_profile() {
+    let env = book();
+    env.write_file("s.csv", STATEMENT_HEADER);
+    env.write_file("mine.toml", "name = \"mine\"\n");
+    user(&env, &["reconcile", "import", "s.csv", "--profile", "mine.toml"], "profile 'mine.toml': ");
+}
+
+#[test]
+fn unknown_profile() {
+    let env = book();
+    env.write_file("s.csv", STATEMENT_HEADER);
+    user(
+        &env,
+        &["reconcile", "import", "s.csv", "--profile", "nope"],
+        "--profile: no profile or file named 'nope' (see huikuan reconcile profiles)",
+    );
+}
+
+#[test]
+fn unknown_bank_line() {
+    user(
+        &book(),
+        &["reconcile", "match", "999", "--customer", "BYD"],
+        "no bank line 999 (see: huikuan reconcile list)",
+    );
+}
+
+#[test]
+fn unknown_bank_batch() {
+    user(&book(), &["reconcile", "undo", "99", "--yes"], "no bank import batch 99");
+}
+
+#[test]
+fn match_needs_line() {
+    usage(&book(), &["reconcile", "match"], "reconcile match needs a LINE (see reconcile list), or a terminal");
+}
+
+// ---- collection ----
+
+#[test]
+fn promise_in_past() {
+    user(
+        &book(),
+        &["dun", "promise", "BYD", "--date", "2026-11-01"],
+        "--date: 2026-11-01 has passed; a promise is for a day to come",
+    );
+}
+
+#[test]
+fn nothing_overdue() {
+    user(&book(), &["dun", "promise", "XM", "--date", "2026-12-01"], "XM has nothing overdue; give --amount");
+}
+
+#[test]
+fn log_in_future() {
+    user(
+        &book(),
+        &["dun", "log", "BYD", "--step", "1", "--channel", "phone", "--date", "2026-12-01"],
+        "--date: 2026-12-01 is in the future; log what was done",
+    );
+}
+
+#[test]
+fn step_not_on_ladder() {
+    user(
+        &book(),
+        &["dun", "log", "BYD", "--step", "99", "--channel", "phone"],
+        "--step: level 99 is not on the ladder (0 to ",
+    );
+}
+
+#[test]
+fn level_not_on_ladder() {
+    user(&book(), &["dun", "letter", "BYD", "--level", "99"], "--level: 99 is not on the ladder (0 to ");
+}
+
+#[test]
+fn letter_format() {
+    usage(
+        &book(),
+        &["dun", "letter", "BYD", "--format", "csv"],
+        "letters are written as --format txt, md, html or eml",
+    );
+}
+
+#[test]
+fn statement_format() {
+    usage(
+        &book(),
+        &["report", "statement", "BYD", "--from", "2026-01-01", "--to", "2026-11-01", "--format", "csv"],
+        "statements are written as --format txt, md or html",
+    );
+}
+
+#[test]
+fn unknown_setting() {
+    usage(&book(), &["config", "set", "nope", "1"], "unknown setting 'nope' (company, ");
+}
+
+#[test]
+fn bad_setting_days() {
+    user(&book(), &["config", "set", "grace_days", "abc"], "grace_days: 'abc' is not a number of days");
+}
+
+// ---- month-end ----
+
+#[test]
+fn period_not_ended() {
+    user(
+        &book(),
+        &["close", "2026-11"],
+        "2026-11 has not ended yet (it runs to 2026-11-30); close it from 2026-12-01 on",
+    );
+}
+
+#[test]
+fn period_already_closed() {
+    let env = book();
+    env.ok(&["close", "2026-10"]);
+    user(&env, &["close", "2026-10"], "2026-10 is already closed (the book is closed through 2026-10-31)");
+}
+
+#[test]
+fn closed_period() {
+    let env = book();
+    env.ok(&["close", "2026-10"]);
+    user(
+        &env,
+        &["invoice", "add", "C-1", "BYD", "10", "--date", "2026-10-05"],
+        "2026-10-05 is in a closed period (the book is closed through 2026-10-31); \
+         to change it, reopen with huikuan close --reopen 2026-10",
+    );
+}
+
+#[test]
+fn reopen_not_latest() {
+    let env = book();
+    env.ok(&["close", "2026-09"]);
+    env.ok(&["close", "2026-10"]);
+    user(
+        &env,
+        &["close", "--reopen", "2026-09", "--reason", "x"],
+        "only the latest closed month can be reopened (2026-10)",
+    );
+}
+
+// ---- the book itself ----
+
+#[test]
+fn not_a_book() {
+    let env = TestEnv::new();
+    env.write_file("junk.sqlite", "this is not a database, just text\n".repeat(200));
+    let (code, err) = env.fail(&["--db", "junk.sqlite", "customer", "list"]);
+    assert_eq!(code, 1);
+    assert_one_error_line(&err, "junk.sqlite is not a huikuan book (not an SQLite database)");
+    let after = std::fs::read_to_string(env.path().join("junk.sqlite")).expect("still there");
+    assert_eq!(after, "this is not a database, just text\n".repeat(200), "the file was changed");
+}
+
+#[test]
+fn newer_schema() {
+    let env = book();
+    env.connect().pragma_update(None, "user_version", 999).expect("set user_version");
+    user(&env, &["customer", "list"], "the book was written by a newer huikuan (schema 999; this build knows up to ");
+}
+
+#[test]
+fn cannot_create() {
+    let env = TestEnv::new();
+    env.write_file("plain-file", "x");
+    let (code, err) = env.fail(&["--db", "plain-file/book.sqlite", "customer", "list"]);
+    assert_eq!(code, 1);
+    assert_one_error_line(&err, "cannot create the book at plain-file/book.sqlite: ");
+}
+
+#[test]
+fn book_exists() {
+    let env = book();
+    let shown = env.db.display().to_string();
+    user(&env, &["init", "--company", "X"], &format!("a book already exists at {shown}"));
+}
+
+#[test]
+fn bad_currency() {
+    let env = TestEnv::new();
+    let (code, err) = env.fail(&["init", "--currency", "yuan"]);
+    assert_eq!(code, 1);
+    assert_one_error_line(&err, "--currency: 'yuan' is not a three-letter currency code such as CNY");
+    assert!(!env.db.exists(), "a refused init leaves no book behind");
+}
+
+#[test]
+fn backup_exists() {
+    let env = book();
+    env.write_file("copy.sqlite", "mine");
+    user(&env, &["backup", "copy.sqlite"], "copy.sqlite exists; a backup never overwrites a file");
+    assert_eq!(std::fs::read_to_string(env.path().join("copy.sqlite")).unwrap(), "mine");
+}
+
+// ---- the catalogue and the tests cannot drift ----
+
+#[test]
+fn every_catalogue_entry_has_its_test() {
+    let doc = include_str!("../../docs/errors.md");
+    let src = include_str!("errors_catalogue.rs");
+    let entries: Vec<String> =
+        doc.lines().filter_map(|l| l.strip_prefix("### ")).map(|h| h.trim().replace('-', "_")).collect();
+    assert!(entries.len() >= 40, "the catalogue has only {} entries", entries.len());
+    let unique: BTreeSet<&String> = entries.iter().collect();
+    assert_eq!(unique.len(), entries.len(), "an entry heading appears twice");
+    let tests: BTreeSet<String> = src
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("fn "))
+        .filter_map(|l| l.split('(').next())
+        .map(str::to_string)
+        .collect();
+    let missing: Vec<&String> = entries.iter().filter(|e| !tests.contains(*e)).collect();
+    assert!(missing.is_empty(), "catalogue entries without a test: {missing:?}");
+    // And every entry shows its message as printed.
+    for block in doc.split("\n### ").skip(1) {
+        assert!(block.contains("`error: "), "entry without its message: {}", block.lines().next().unwrap_or(""));
+    }
+}
+
+// ---- the hostile input corpus: tests/fixtures/bad/ ----
+
+/// Copy `tests/fixtures/bad/<name>` into the temp dir as plain `<name>`.
+fn bad_fixture(env: &TestEnv, name: &str) -> String {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name);
+    env.write_file(name, std::fs::read(&src).expect("fixture"));
+    name.to_string()
+}
+
+const IMPORTERS: [&str; 4] = ["customer", "invoice", "pay", "reconcile"];
+
+/// Feed `file` (already in the temp dir) to `<what> import`: it must fail with
+/// exit 1, only `error: ` lines (the first containing `expected`), no panic,
+/// and leave the book exactly as it was.
+fn import_refused(env: &TestEnv, what: &str, file: &str, expected: &str) {
+    let before = env.book_fingerprint();
+    let (code, err) = env.fail(&[what, "import", file]);
+    assert_eq!(code, 1, "{what} import {file}: {err}");
+    assert!(!err.is_empty() && err.lines().all(|l| l.starts_with("error: ")), "{what} import {file}:\n{err}");
+    assert!(err.lines().next().unwrap().contains(expected), "{what} import {file}: expected {expected:?} in\n{err}");
+    assert_eq!(env.book_fingerprint(), before, "{what} import {file} changed the book");
+}
+
+/// A bad fixture refused by each importer with the text given for it.
+fn corpus(name: &str, expect: [&str; 4]) {
+    let env = book();
+    let file = bad_fixture(&env, name);
+    for (what, expected) in IMPORTERS.iter().zip(expect) {
+        import_refused(&env, what, &file, expected);
+    }
+}
+
+#[test]
+fn binary_junk_is_refused_by_every_importer() {
+    let t = "the file is binary, not text (NUL byte at offset";
+    corpus("junk.bin", [t, t, t, "the file is binary data, not a statement"]);
+}
+
+#[test]
+fn truncated_xlsx_is_refused_by_every_importer() {
+    let t = "the file is binary, not text";
+    corpus("truncated.xlsx", [t, t, t, "cannot read the XLSX workbook"]);
+}
+
+#[test]
+fn utf16_text_is_refused_by_every_importer() {
+    let t = "the file is binary, not text";
+    corpus("utf16-customers.csv", [t, t, t, "no known header; pass --profile"]);
+}
+
+#[test]
+fn latin1_where_gbk_is_expected_is_refused() {
+    let t = "the file is neither UTF-8 nor GBK text";
+    corpus("latin1-customers.csv", [t, t, t, "no known header; pass --profile"]);
+}
+
+#[test]
+fn a_nul_in_a_csv_is_refused() {
+    let t = "nul-invoices.csv: the file is binary, not text (NUL byte at offset 55)";
+    corpus("nul-invoices.csv", [t, t, t, "the file is binary data, not a statement"]);
+}
+
+#[test]
+fn an_empty_file_is_refused_by_every_importer() {
+    let t = "empty.csv: the file is empty";
+    corpus("empty.csv", [t, t, t, t]);
+}
+
+#[test]
+fn a_quote_left_open_is_refused_not_glued_into_one_name() {
+    let env = book();
+    let file = bad_fixture(&env, "open-quote-customers.csv");
+    import_refused(
+        &env,
+        "customer",
+        &file,
+        "open-quote-customers.csv:2: malformed CSV: a quoted field is never closed",
+    );
+    assert_eq!(env.fail(&["customer", "show", "Q2"]).0, 1, "no customer Q2");
+}
+
+#[test]
+fn huge_and_negative_amounts_are_refused_row_by_row() {
+    let env = book();
+    let file = bad_fixture(&env, "amounts-invoices.csv");
+    refused_rows(
+        &env,
+        &["invoice", "import", &file],
+        &file,
+        &[(2, "amount '99999999999999999999999' is too large"), (3, "amount '-100.00' must be greater than zero")],
+    );
+    let file = bad_fixture(&env, "amounts-payments.csv");
+    refused_rows(
+        &env,
+        &["pay", "import", &file],
+        &file,
+        &[(2, "amount: '1e308' is not an amount"), (3, "amount '-5' must be greater than zero")],
+    );
+    let file = bad_fixture(&env, "amounts-statement.csv");
+    import_refused(&env, "reconcile", &file, "amounts-statement.csv:2: '+99999999999999999999.00' is not an amount");
+}
+
+#[test]
+fn impossible_dates_are_refused_by_every_importer() {
+    let env = book();
+    let file = bad_fixture(&env, "dates-invoices.csv");
+    refused_rows(&env, &["invoice", "import", &file], &file, &[(2, "issue_date: '2026-02-30' is not a valid date")]);
+    let file = bad_fixture(&env, "dates-payments.csv");
+    refused_rows(&env, &["pay", "import", &file], &file, &[(2, "date: '2026-02-30' is not a valid date")]);
+    let file = bad_fixture(&env, "dates-statement.csv");
+    import_refused(&env, "reconcile", &file, "dates-statement.csv:2: '2026-02-30' is not a date");
+}
+
+#[test]
+fn a_header_only_file_imports_nothing_or_says_so() {
+    let env = book();
+    let before = env.book_fingerprint();
+    let file = bad_fixture(&env, "header-only-customers.csv");
+    let note = env.ok_note(&["customer", "import", &file]);
+    assert!(note.contains("imported 0 customers"), "{note}");
+    assert_eq!(env.book_fingerprint(), before, "nothing to import, nothing written");
+    let file = bad_fixture(&env, "header-only-statement.csv");
+    import_refused(&env, "reconcile", &file, "header-only-statement.csv: no transactions found");
+}
+
+#[test]
+fn sql_looking_names_are_stored_verbatim() {
+    let env = book();
+    let file = bad_fixture(&env, "sql-customers.csv");
+    env.ok(&["customer", "import", &file]);
+    let shown = env.json(&["customer", "show", "SQL"]);
+    assert_eq!(shown["name"], "'; DROP TABLE customers; --", "{shown}");
+    let n: i64 = env.connect().query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).expect("customers table");
+    assert_eq!(n, 3, "BYD, XM and SQL");
+    for what in ["invoice", "pay", "reconcile"] {
+        import_refused(&env, what, &file, if what == "reconcile" { "no known header" } else { "missing column" });
+    }
+}
+
+#[test]
+fn formula_names_are_stored_as_is_and_neutralised_in_csv() {
+    let env = book();
+    let file = bad_fixture(&env, "formula-customers.csv");
+    env.ok(&["customer", "import", &file]);
+    let formula = r#"=HYPERLINK("http://evil.example/x","click me")"#;
+    assert_eq!(env.json(&["customer", "show", "FX"])["name"], formula);
+    let csv = env.ok(&["customer", "list", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.expect("csv row")[1].to_string()).collect();
+    assert!(names.contains(&format!("'{formula}")), "the formula gets a leading apostrophe: {csv}");
+    assert!(!names.iter().any(|n| n.starts_with('=')), "no cell starts with '=': {csv}");
+}
+
+#[test]
+fn a_ten_megabyte_single_line_is_refused_quickly() {
+    let env = book();
+    let mut line = String::from("date,amount,");
+    line.push_str(&"A".repeat(10 * 1024 * 1024));
+    env.write_file("huge.csv", &line);
+    let started = Instant::now();
+    for what in ["invoice", "reconcile"] {
+        let before = env.book_fingerprint();
+        let out = env.run(&[what, "import", "huge.csv"]);
+        assert_no_panic(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what} import huge.csv");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).expect("UTF-8");
+        assert!(!err.is_empty() && err.lines().all(|l| l.starts_with("error: huge.csv")), "{what}: {err}");
+        assert!(err.len() < 2000, "the message does not echo the 10 MB line: {} bytes", err.len());
+        assert_eq!(env.book_fingerprint(), before, "{what} import huge.csv changed the book");
+    }
+    // Debug builds take ~10 s in reconcile import (header search); release ~1 s.
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+}

@@ -65,7 +65,7 @@ pub enum Command {
     /// Collection: the worklist, actions, promises, late interest
     #[command(subcommand)]
     Dun(commands::dun::Command),
-    /// Reports: aging, collection metrics, provision
+    /// Reports: aging, statements, collection, forecast, provision, summary, the month-end pack
     #[command(subcommand)]
     Report(commands::report::Command),
     /// Build a demo book from sample data; print its aging report and worklist

@@ -385,9 +385,9 @@ pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result
     Ok((id, applied))
 }
 
-/// Write off `amount` of an invoice on `date`, oldest due installment first.
-/// Refused beyond the balance, before the issue date, or in a closed period.
-pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Money, reason: &str) -> Result<()> {
+/// Whether `amount` of an invoice may be written off on `date`: not void,
+/// not before the issue date, not in a closed period, not beyond the balance.
+pub fn check_write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Money) -> Result<Invoice> {
     let inv = get_by_id(conn, invoice_id)?;
     if inv.voided {
         return Err(StoreError::InvoiceVoid(inv.number));
@@ -406,6 +406,13 @@ pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Mo
             format!("无法核销发票 {} 的 {amount}：余额仅 {balance}", inv.number),
         ));
     }
+    Ok(inv)
+}
+
+/// Write off `amount` of an invoice on `date`, oldest due installment first
+/// (checked by [`check_write_off`] first).
+pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Money, reason: &str) -> Result<()> {
+    check_write_off(conn, invoice_id, date, amount)?;
     let targets = invoice_targets(conn, invoice_id)?;
     let a = crate::ledger::allocation::allocate(amount, &targets);
     let mut stmt =

@@ -191,3 +191,19 @@ fn a_statement_runs_from_the_opening_to_the_closing_balance_with_a_confirmation_
     let b = std::fs::read_to_string(env.path().join(files.iter().find(|f| f.contains("-B-")).unwrap())).unwrap();
     assert!(b.contains("| 2026-10-05 | Invoice | I-2 | 2,500.00 |  | 2,500.00 |"), "{b}");
 }
+
+#[test]
+fn a_write_off_that_would_be_refused_says_why_before_asking() {
+    let env = TestEnv::new();
+    october(&env);
+    // No --yes and no terminal: a valid write-off would need confirmation, but
+    // one beyond the balance (or before the issue date) is refused for that first.
+    let (code, err) =
+        env.fail(&["invoice", "write-off", "I-1", "--amount", "700", "--date", "2026-11-12", "--reason", "x"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("its balance is 600.00") && !err.contains("confirmation"), "{err}");
+    let (_, err) = env.fail(&["invoice", "write-off", "I-2", "--date", "2026-09-01", "--reason", "x"]);
+    assert!(err.contains("before invoice I-2 was issued"), "{err}");
+    let (_, err) = env.fail(&["invoice", "write-off", "I-2", "--date", "2026-11-12", "--reason", "x"]);
+    assert!(err.contains("needs confirmation"), "{err}");
+}

@@ -31,11 +31,14 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let date = ctx.date("--date", &a.date)?;
     let amount = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
     let mut book = ctx.open_book()?;
-    let inv = {
+    // Check everything before asking: a write-off that would be refused
+    // should not ask for confirmation first. Checked again when written.
+    let (inv, amount) = {
         let tx = book.read()?;
-        invoices::get(&tx, &a.number)?
+        let inv = invoices::get(&tx, &a.number)?;
+        let amount = amount.unwrap_or(inv.balance());
+        (invoices::check_write_off(&tx, inv.id, date, amount)?, amount)
     };
-    let amount = amount.unwrap_or(inv.balance());
     ctx.confirm(
         &format!("write off {amount} of invoice {} ({}) on {date}?", inv.number, inv.customer),
         &format!("核销发票 {}（{}）坏账 {amount}，日期 {date}？", inv.number, inv.customer),

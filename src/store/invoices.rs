@@ -321,8 +321,8 @@ pub struct ListFilter {
     pub overdue_at: Option<NaiveDate>,
 }
 
-/// One line of the invoice list.
-#[derive(Clone, Debug)]
+/// One line of the invoice list (also its JSON shape).
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ListRow {
     pub number: String,
     pub customer: String,

@@ -1,10 +1,7 @@
 //! `huikuan invoice list`.
 
-use serde::Serialize;
-
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::ledger::Money;
 use crate::render::{Cell, Format, Table, write_json};
 use crate::store::customers;
 use crate::store::invoices::{self, ListFilter, Status};
@@ -35,17 +32,6 @@ pub enum StatusArg {
     Disputed,
 }
 
-#[derive(Serialize)]
-struct Row {
-    number: String,
-    customer: String,
-    issue_date: chrono::NaiveDate,
-    next_due: Option<chrono::NaiveDate>,
-    amount: Money,
-    balance: Money,
-    status: Status,
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
@@ -59,18 +45,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         }),
         overdue_at: a.overdue.then_some(ctx.as_of),
     };
-    let rows: Vec<Row> = invoices::list(&tx, &filter)?
-        .into_iter()
-        .map(|r| Row {
-            number: r.number,
-            customer: r.customer,
-            issue_date: r.issue_date,
-            next_due: r.next_due,
-            amount: r.amount,
-            balance: r.balance,
-            status: r.status,
-        })
-        .collect();
+    let rows = invoices::list(&tx, &filter)?;
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &rows);
     }

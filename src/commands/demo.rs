@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let path = demo_path(ctx)?;
     let anchor = NaiveDate::from_ymd_opt(ANCHOR.0, ANCHOR.1, ANCHOR.2).expect("valid anchor");
     let shift = (ctx.today - anchor).num_days();
-    let move_date = |d: &str| -> String {
+    let move_date = move |d: &str| -> String {
         match NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
             Ok(d) if shift >= 0 => d.checked_add_days(Days::new(shift as u64)).unwrap_or(d).to_string(),
             Ok(d) => d.checked_sub_days(Days::new(shift.unsigned_abs())).unwrap_or(d).to_string(),

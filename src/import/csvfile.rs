@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::text::{Encoding, decode};
+use super::text::{Encoding, decode, decode_owned};
 use crate::error::{Error, Result};
 
 /// A column the importer understands: its key and the header names that mean it.
@@ -17,16 +17,28 @@ pub struct Column {
 /// One data row and the line it starts on (1-based, the header is line 1).
 pub struct Row {
     pub line: u64,
-    fields: Vec<String>,
+    fields: csv::StringRecord,
 }
 
-/// A parsed import file.
+/// A rewrite of one column's values (see [`CsvFile::map_column`]).
+type ColumnMap = (usize, Box<dyn Fn(&str) -> String>);
+
+/// A checked import file. Only the decoded text is kept: rows are parsed again,
+/// one at a time, when they are visited, so a file of a million rows costs
+/// its own size in memory and no more.
 pub struct CsvFile {
     /// The file name as given, for `file:line:` messages.
     pub file: String,
     pub encoding: Encoding,
     index: HashMap<&'static str, usize>,
-    pub rows: Vec<Row>,
+    text: String,
+    /// Data rows that are not blank.
+    len: usize,
+    maps: Vec<ColumnMap>,
+}
+
+fn is_blank(rec: &csv::StringRecord) -> bool {
+    rec.iter().all(|f| f.trim().is_empty())
 }
 
 fn normalise_header(h: &str) -> String {
@@ -67,15 +79,26 @@ impl CsvFile {
         let file = path.display().to_string();
         let bytes = std::fs::read(path)
             .map_err(|e| Error::user(format!("{file}: cannot read: {e}"), format!("{file}：无法读取：{e}")))?;
-        CsvFile::parse(&file, &bytes, columns)
+        let (text, encoding) =
+            decode_owned(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
+        CsvFile::check(file, text, encoding, columns)
     }
 
     /// Parse file content already in memory; `file` names it in messages.
     pub fn parse(file: &str, bytes: &[u8], columns: &[Column]) -> Result<CsvFile> {
-        let file = file.to_string();
         let (text, encoding) =
             decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+        CsvFile::check(file.to_string(), text, encoding, columns)
+    }
+
+    fn reader(text: &str) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes())
+    }
+
+    /// Find the columns in the header and check every record once: malformed
+    /// CSV and an unclosed quote are refused before anything is imported.
+    fn check(file: String, text: String, encoding: Encoding, columns: &[Column]) -> Result<CsvFile> {
+        let mut reader = CsvFile::reader(&text);
         let headers = reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?.clone();
         let mut index = HashMap::new();
         for col in columns {
@@ -97,19 +120,24 @@ impl CsvFile {
                 None => {}
             }
         }
-        let mut rows = Vec::new();
+        let mut len = 0;
         let mut last = None;
-        for rec in reader.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
-            })?;
-            last = rec.position().map(|p| (p.byte(), p.line()));
-            if rec.iter().all(|f| f.trim().is_empty()) {
-                continue;
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(
+                        Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
+                    );
+                }
             }
-            let line = rec.position().map_or(0, |p| p.line());
-            rows.push(Row { line, fields: rec.iter().map(str::to_string).collect() });
+            last = rec.position().map(|p| (p.byte(), p.line()));
+            if !is_blank(&rec) {
+                len += 1;
+            }
         }
         // The csv reader lets a quote that is never closed swallow the rest of
         // the file into one field; refuse that instead of importing garble.
@@ -122,7 +150,43 @@ impl CsvFile {
             )
             .at(&file, line));
         }
-        Ok(CsvFile { file, encoding, index, rows })
+        Ok(CsvFile { file, encoding, index, text, len, maps: Vec::new() })
+    }
+
+    /// How many data rows (blank ones not counted).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The data rows, parsed one by one (the file was checked already).
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        let mut reader = CsvFile::reader(&self.text);
+        std::iter::from_fn(move || {
+            loop {
+                let mut fields = csv::StringRecord::new();
+                if !reader.read_record(&mut fields).ok()? {
+                    return None;
+                }
+                if is_blank(&fields) {
+                    continue;
+                }
+                let line = fields.position().map_or(0, |p| p.line());
+                if !self.maps.is_empty() {
+                    let mut cells: Vec<String> = fields.iter().map(str::to_string).collect();
+                    for (i, f) in &self.maps {
+                        if let Some(v) = cells.get_mut(*i).filter(|v| !v.trim().is_empty()) {
+                            *v = f(v);
+                        }
+                    }
+                    fields = csv::StringRecord::from(cells);
+                }
+                return Some(Row { line, fields });
+            }
+        })
     }
 
     /// The trimmed value of a column in a row; `None` when absent or empty.
@@ -144,22 +208,19 @@ impl CsvFile {
     /// transaction is then dropped, so nothing is written).
     pub fn each_row(&self, mut f: impl FnMut(&Row) -> Result<()>) -> Result<usize> {
         let mut errors = Vec::new();
-        for row in &self.rows {
-            if let Err(e) = f(row) {
+        for row in self.rows() {
+            if let Err(e) = f(&row) {
                 errors.push(e.at(&self.file, row.line));
             }
         }
-        if errors.is_empty() { Ok(self.rows.len()) } else { Err(Error::rows(errors, &self.file)) }
+        if errors.is_empty() { Ok(self.len) } else { Err(Error::rows(errors, &self.file)) }
     }
 
-    /// Rewrite every non-empty value of a column (used to move demo dates).
-    pub fn map_column(&mut self, key: &str, f: impl Fn(&str) -> String) {
+    /// Rewrite every non-empty value of a column as rows are read (used to
+    /// move the demo's dates).
+    pub fn map_column(&mut self, key: &str, f: impl Fn(&str) -> String + 'static) {
         if let Some(&i) = self.index.get(key) {
-            for row in &mut self.rows {
-                if let Some(v) = row.fields.get_mut(i).filter(|v| !v.trim().is_empty()) {
-                    *v = f(v);
-                }
-            }
+            self.maps.push((i, Box::new(f)));
         }
     }
 

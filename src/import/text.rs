@@ -67,6 +67,17 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), TextError> {
     Ok((text.into_owned(), Encoding::Gb18030))
 }
 
+/// [`decode`] taking the bytes: valid UTF-8 becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, Encoding), TextError> {
+    if !bytes.starts_with(b"\xEF\xBB\xBF") && bytes.iter().any(|b| !b.is_ascii_whitespace()) && !bytes.contains(&0) {
+        match String::from_utf8(bytes) {
+            Ok(text) => return Ok((text, Encoding::Utf8)),
+            Err(e) => return decode(e.as_bytes()),
+        }
+    }
+    decode(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

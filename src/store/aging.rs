@@ -44,30 +44,159 @@ fn customers(conn: &Connection, only: Option<i64>) -> Result<Vec<CustomerRef>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The SQL expression giving a row's bucket number: how many of the rule's
+/// thresholds (parameters `?3`, `?4`, …) its date falls before.
+fn bucket_sql(rule: &AgingRule, thresholds: &[NaiveDate]) -> String {
+    let column = match rule.basis {
+        crate::ledger::aging::Basis::Due => "i.due_date",
+        crate::ledger::aging::Basis::Invoice => "v.issue_date",
+    };
+    let parts: Vec<String> = (0..thresholds.len()).map(|k| format!("({column} < ?{})", k + 3)).collect();
+    if parts.is_empty() { "0".to_string() } else { parts.join(" + ") }
+}
+
+/// The as-of date, the customer filter, then the thresholds: `?1`, `?2`, `?3`….
+fn aging_args(as_of: NaiveDate, only: Option<i64>, thresholds: &[NaiveDate]) -> Vec<Value> {
+    let mut args: Vec<Value> = vec![Value::Text(date_sql(as_of)), only.map_or(Value::Null, Value::Integer)];
+    args.extend(thresholds.iter().map(|t| Value::Text(date_sql(*t))));
+    args
+}
+
+/// Money per customer from a query returning `(customer_id, amount)` rows.
+fn per_customer(
+    conn: &Connection,
+    sql: &str,
+    args: &[Value],
+    pos: &std::collections::HashMap<i64, usize>,
+    out: &mut [Money],
+) -> Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    while let Some(r) = rows.next()? {
+        if let Some(&c) = pos.get(&r.get::<_, i64>(0)?) {
+            out[c] += money_col(r, 1)?;
+        }
+    }
+    Ok(())
+}
+
+fn total(conn: &Connection, sql: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
+    Ok(conn.query_row(sql, rusqlite::params![date_sql(as_of), only], |r| money_col(r, 0))?)
+}
+
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
-/// Buckets are decided inside SQLite by comparing each row's date with the
-/// rule's thresholds (see [`AgingRule::thresholds`]).
+///
+/// What was open at the as-of date is what is open now plus what was settled
+/// after it, so only the open installments (a partial index) and the
+/// settlements dated after the as-of date are read, never the whole history:
+///
+/// ```text
+/// balance(as_of) = (amount − settled now) + Σ settlements dated after as_of
+/// unapplied(as_of) = Σ (amount − allocated) of payments dated ≤ as_of
+///                  + Σ allocations of those payments taking effect after as_of
+/// ```
+///
+/// (Void invoices and void payments carry no allocations; `huikuan check`
+/// verifies it.) The tie-out sums are read independently of the grid, so a
+/// disagreement still shows. [`aging_by_scan`] computes the same from the
+/// whole history and is kept as the reference the tests compare against.
 pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingData> {
     let customers = customers(conn, only)?;
     let pos: std::collections::HashMap<i64, usize> = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut grid = Grid::new(customers.len(), rule.len());
     let thresholds = rule.thresholds(as_of);
-    let column = match rule.basis {
-        crate::ledger::aging::Basis::Due => "i.due_date",
-        crate::ledger::aging::Basis::Invoice => "v.issue_date",
+    let bucket = bucket_sql(rule, &thresholds);
+    let args = aging_args(as_of, only, &thresholds);
+    let sql = format!(
+        "SELECT customer_id, bucket, SUM(amount) FROM (
+            SELECT i.customer_id, {bucket} AS bucket, i.amount - i.settled AS amount
+            FROM installments i INDEXED BY installments_open
+            JOIN invoices v ON v.id = i.invoice_id
+            WHERE i.settled < i.amount AND v.voided = 0 AND v.issue_date <= ?1
+              AND (?2 IS NULL OR i.customer_id = ?2)
+            UNION ALL
+            SELECT i.customer_id, {bucket}, s.amount
+            FROM (SELECT installment_id, amount FROM allocations WHERE effective_date > ?1
+                  UNION ALL
+                  SELECT installment_id, amount FROM write_offs WHERE date > ?1) s
+            JOIN installments i ON i.id = s.installment_id
+            JOIN invoices v ON v.id = i.invoice_id
+            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2))
+         GROUP BY customer_id, bucket"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    while let Some(r) = rows.next()? {
+        if let Some(&c) = pos.get(&r.get::<_, i64>(0)?) {
+            grid.add(c, r.get::<_, i64>(1)? as usize, money_col(r, 2)?);
+        }
+    }
+
+    let mut unapplied = vec![Money::ZERO; customers.len()];
+    per_customer(
+        conn,
+        "SELECT customer_id, SUM(amount - allocated) FROM payments INDEXED BY payments_credit
+         WHERE allocated < amount AND voided = 0 AND date <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+         GROUP BY customer_id",
+        &args[..2],
+        &pos,
+        &mut unapplied,
+    )?;
+    per_customer(
+        conn,
+        "SELECT p.customer_id, SUM(a.amount) FROM allocations a JOIN payments p ON p.id = a.payment_id
+         WHERE a.effective_date > ?1 AND p.date <= ?1 AND (?2 IS NULL OR p.customer_id = ?2)
+         GROUP BY p.customer_id",
+        &args[..2],
+        &pos,
+        &mut unapplied,
+    )?;
+    let tie = TieOut {
+        buckets: grid.totals().into_iter().sum(),
+        invoiced: total(
+            conn,
+            "SELECT COALESCE(SUM(amount), 0) FROM invoices
+             WHERE voided = 0 AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2)",
+            as_of,
+            only,
+        )?,
+        collected: total(
+            conn,
+            "SELECT COALESCE(SUM(a.amount), 0) FROM allocations a
+             WHERE a.effective_date <= ?1
+               AND (?2 IS NULL OR a.installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))",
+            as_of,
+            only,
+        )?,
+        written_off: total(
+            conn,
+            "SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
+             WHERE w.date <= ?1
+               AND (?2 IS NULL OR w.installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))",
+            as_of,
+            only,
+        )?,
     };
-    let bucket_expr: Vec<String> = (0..thresholds.len()).map(|k| format!("({column} < ?{})", k + 3)).collect();
+    Ok(AgingData { customers, grid, unapplied, tie })
+}
+
+/// [`aging`] computed from the whole history: every installment with every
+/// settlement up to the as-of date. Slower; the reference for tests.
+pub fn aging_by_scan(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingData> {
+    let customers = customers(conn, only)?;
+    let pos: std::collections::HashMap<i64, usize> = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut grid = Grid::new(customers.len(), rule.len());
+    let thresholds = rule.thresholds(as_of);
+    let bucket = bucket_sql(rule, &thresholds);
     let sql = format!(
         "SELECT i.customer_id, {bucket} AS bucket, SUM(i.amount - COALESCE(s.settled, 0))
          FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
          LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
          WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
-         GROUP BY i.customer_id, bucket",
-        bucket = if bucket_expr.is_empty() { "0".to_string() } else { bucket_expr.join(" + ") },
+         GROUP BY i.customer_id, bucket"
     );
-    let mut args: Vec<Value> = vec![Value::Text(date_sql(as_of)), only.map_or(Value::Null, Value::Integer)];
-    args.extend(thresholds.iter().map(|t| Value::Text(date_sql(*t))));
+    let args = aging_args(as_of, only, &thresholds);
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
     while let Some(r) = rows.next()? {
@@ -146,22 +275,59 @@ impl OpenInstallment {
 
 /// Every installment with a balance as of `as_of` (optionally of one customer),
 /// by customer code, due date, invoice, streamed to `f` with its settlements.
+///
+/// The installments open at the as-of date are those open now and those
+/// settled after it (see [`aging`]), so the whole history is never read.
 pub fn open_installments(
     conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    let open = "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
+        FROM (SELECT id FROM installments INDEXED BY installments_open
+               WHERE settled < amount AND (?2 IS NULL OR customer_id = ?2)
+              UNION
+              SELECT installment_id FROM allocations WHERE effective_date > ?1
+              UNION
+              SELECT installment_id FROM write_offs WHERE date > ?1) k
+        JOIN installments i ON i.id = k.id
+        JOIN invoices v ON v.id = i.invoice_id
+        JOIN customers c ON c.id = i.customer_id
+        WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)";
+    stream_open(conn, open, as_of, only, f)
+}
+
+/// [`open_installments`] from the whole history; the reference for tests.
+pub fn open_installments_by_scan(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    let open = format!(
+        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
+         FROM installments i
+         JOIN invoices v ON v.id = i.invoice_id
+         JOIN customers c ON c.id = i.customer_id
+         LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
+         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+           AND i.amount > COALESCE(s.settled, 0)"
+    );
+    stream_open(conn, &open, as_of, only, f)
+}
+
+/// Run `open` (installment rows, parameters `?1` as-of and `?2` customer) with
+/// each row's settlements up to the as-of date, and stream them to `f`.
+fn stream_open(
+    conn: &Connection,
+    open: &str,
     as_of: NaiveDate,
     only: Option<i64>,
     mut f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
     let sql = format!(
-        "WITH settled AS ({SETTLED}),
-         open AS (
-            SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
-            FROM installments i
-            JOIN invoices v ON v.id = i.invoice_id
-            JOIN customers c ON c.id = i.customer_id
-            LEFT JOIN settled s ON s.installment_id = i.id
-            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
-              AND i.amount > COALESCE(s.settled, 0))
+        "WITH open AS ({open})
          SELECT o.*, x.date, x.amount FROM open o
          LEFT JOIN (SELECT installment_id, effective_date AS date, amount FROM allocations WHERE effective_date <= ?1
                     UNION ALL

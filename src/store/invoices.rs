@@ -106,9 +106,6 @@ pub fn id_of(conn: &Connection, number: &str) -> Result<Option<i64>> {
 pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
     validate_number(inv.number)?;
     super::ensure_open(conn, inv.issue_date)?;
-    if id_of(conn, inv.number)?.is_some() {
-        return Err(StoreError::DuplicateInvoice(inv.number.to_string()));
-    }
     let (pct, days) = match &inv.discount {
         Some((p, d)) => (Some(p.as_str()), Some(*d)),
         None => (None, None),
@@ -129,7 +126,14 @@ pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
         },
         pct,
         days,
-    ])?;
+    ])
+    .map_err(|e| match e.sqlite_error_code() {
+        // The UNIQUE index answers "is this number taken?" on the insert itself.
+        Some(rusqlite::ErrorCode::ConstraintViolation) if e.to_string().contains("invoices.number") => {
+            StoreError::DuplicateInvoice(inv.number.to_string())
+        }
+        _ => e.into(),
+    })?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (?1, ?2, ?3, ?4, ?5)",

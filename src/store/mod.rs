@@ -214,6 +214,13 @@ impl Book {
         // A bigger page cache keeps a long import's changes in memory
         // instead of spilling them to the WAL page by page (64 MiB at most).
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Bulk commands run a handful of statements per row: keep them all
+        // prepared, and keep their plans (the query-planner stability
+        // guarantee): otherwise binding a new customer id makes SQLite
+        // re-prepare a statement that compares a parameter with a partial
+        // index's condition, on every row.
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         schema::migrate(&mut conn).map_err(map_busy)?;
         Ok(Book { conn, path: path.to_path_buf() })
     }
@@ -249,8 +256,9 @@ impl From<rusqlite::Error> for StoreError {
 
 /// The last locked day, if any period is closed.
 pub fn locked_through(conn: &Connection) -> Result<Option<chrono::NaiveDate>> {
-    let d: Option<String> =
-        conn.query_row("SELECT MAX(through) FROM closes WHERE reopened_at IS NULL", [], |r| r.get(0))?;
+    let d: Option<String> = conn
+        .prepare_cached("SELECT MAX(through) FROM closes WHERE reopened_at IS NULL")?
+        .query_row([], |r| r.get(0))?;
     Ok(d.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 

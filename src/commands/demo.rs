@@ -1,4 +1,7 @@
-//! `huikuan demo`: a demo book from the sample files in `examples/`.
+//! `huikuan demo`: a demo book from the sample files in `examples/`; with
+//! `--generate DIR`, the import files of a large made-up book instead.
+
+mod generate;
 
 use std::path::PathBuf;
 
@@ -21,11 +24,34 @@ use crate::store::{Book, NewBook, customers, events, invoices};
 /// of the source tree, built into the program) are dated around 2026-11-22;
 /// the demo moves every date so that day is today. Writes a fresh
 /// demo.sqlite in the data directory, or the new file given with --db; never
-/// your own book. Example:
+/// your own book.
+///
+/// With --generate DIR it writes no book: it writes the import files of a
+/// large made-up book (customers.csv, invoices.csv, payments.csv, a bank
+/// statement bank.csv and actions.sh with disputes and holds) for the
+/// benchmark, dated up to --as-of (default today); the same seed gives the
+/// same files. Examples:
 ///   huikuan demo
 ///   huikuan --db /tmp/demo.sqlite demo --lang zh
+///   huikuan demo --generate big/ --customers 10000 --invoices 1000000 --seed 1
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Write the import files of a large made-up book into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub generate: Option<PathBuf>,
+    /// With --generate: how many customers
+    #[arg(long, requires = "generate", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub customers: u32,
+    /// With --generate: how many invoices
+    #[arg(long, requires = "generate", default_value_t = 1_000_000)]
+    pub invoices: u32,
+    /// With --generate: how many bank statement lines
+    #[arg(long, requires = "generate", default_value_t = 100_000)]
+    pub bank_lines: u32,
+    /// With --generate: the random seed (the same seed gives the same files)
+    #[arg(long, requires = "generate", default_value_t = 1)]
+    pub seed: u64,
+}
 
 /// The date the sample files are written around.
 pub const ANCHOR: (i32, u32, u32) = (2026, 11, 22);
@@ -38,7 +64,10 @@ const PAYMENTS: &[u8] = include_bytes!("../../examples/payments.csv");
 const DISPUTED: &str = "INV-2026081";
 const ON_HOLD: (&str, &str) = ("MH", "逾期超过 90 天，停止供货 / over 90 days overdue, supply stopped");
 
-pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    if let Some(dir) = &a.generate {
+        return run_generate(ctx, dir, &a);
+    }
     let path = demo_path(ctx)?;
     let anchor = NaiveDate::from_ymd_opt(ANCHOR.0, ANCHOR.1, ANCHOR.2).expect("valid anchor");
     let shift = (ctx.today - anchor).num_days();
@@ -111,4 +140,29 @@ fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
         }
     }
     Ok(path)
+}
+
+fn run_generate(ctx: &mut Ctx, dir: &std::path::Path, a: &Args) -> Result<()> {
+    let spec = generate::Spec {
+        customers: a.customers,
+        invoices: a.invoices,
+        bank_lines: a.bank_lines,
+        seed: a.seed,
+        as_of: ctx.as_of,
+    };
+    let generate::Summary { customers, invoices, payments, after_as_of, open, bank_lines, disputes, holds } =
+        generate::generate(dir, &spec)?;
+    let (d, as_of, seed) = (dir.display(), ctx.as_of, a.seed);
+    ctx.note(
+        &format!(
+            "wrote to {d}: {customers} customers, {invoices} invoices, {payments} payments ({after_as_of} after \
+             {as_of}), {bank_lines} bank lines; {open} invoices left open; actions.sh: {disputes} disputes, \
+             {holds} holds (seed {seed})"
+        ),
+        &format!(
+            "已写入 {d}：{customers} 个客户、{invoices} 张发票、{payments} 笔收款（{after_as_of} 笔在 {as_of} 之后）、\
+             {bank_lines} 条银行流水；{open} 张发票未结清；actions.sh：{disputes} 张争议发票、{holds} 个停止供货（种子 {seed}）"
+        ),
+    );
+    Ok(())
 }

@@ -36,6 +36,10 @@ pub enum StoreError {
         "the book was written by a newer huikuan (schema {found}; this build knows up to {known}); upgrade huikuan"
     )]
     NewerSchema { found: i64, known: i64 },
+    #[error(
+        "cannot upgrade the book from schema {from} to {to}: step {step} failed ({reason}); the book was left as it was"
+    )]
+    UpgradeFailed { from: i64, to: i64, step: i64, reason: String },
     #[error("{path} is not a huikuan book (not an SQLite database)")]
     NotABook { path: String },
     #[error("cannot create the book at {path}: {reason}")]
@@ -94,6 +98,9 @@ impl StoreError {
             StoreError::NewerSchema { found, known } => {
                 format!("账本由更新版本的 huikuan 写入（结构版本 {found}，本程序最高支持 {known}）；请升级 huikuan")
             }
+            StoreError::UpgradeFailed { from, to, step, reason } => {
+                format!("无法将账本从结构版本 {from} 升级到 {to}：第 {step} 步失败（{reason}）；账本保持原样")
+            }
             StoreError::NotABook { path } => {
                 format!("{path} 不是 huikuan 账本（不是 SQLite 数据库）")
             }
@@ -141,7 +148,7 @@ impl StoreError {
     /// True when the error comes from the user's input or the book's rules,
     /// false for a fault of the machine or the program.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Sqlite(_))
+        !matches!(self, StoreError::Sqlite(_) | StoreError::UpgradeFailed { .. })
     }
 }
 
@@ -208,6 +215,12 @@ impl Book {
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook { path: shown.clone() },
             _ => map_busy(e.into()),
         };
+        // Refuse a newer book before anything writes to it: even the switch
+        // to WAL below rewrites the file's header.
+        schema::refuse_newer(&conn, schema::current_version()).map_err(|e| match e {
+            StoreError::Sqlite(s) => not_a_book(s),
+            e => e,
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(not_a_book)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -1,12 +1,23 @@
 //! The schema as an ordered list of upgrades. The book's `PRAGMA user_version`
-//! is the number of upgrades applied. Each upgrade runs in its own transaction
-//! and is never edited once released: a change is a new entry at the end.
+//! is the number of upgrades applied. An upgrade is never edited once
+//! released: a change is a new entry at the end.
+//!
+//! Opening a book applies the upgrades it lacks, all of them in one
+//! transaction: an upgrade that fails half-way (or a process killed during
+//! it) leaves the book exactly as it was, at its old version.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::StoreError;
 
 /// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
+///
+/// Adding upgrade N + 1? Books written at version N must keep opening: run
+/// `HUIKUAN_WRITE_BOOK_FIXTURES=1 cargo test --test cli upgrade::write_book_fixtures -- --ignored`
+/// to write `tests/fixtures/books/vN.sqlite` (a book made by these very
+/// upgrades and filled with version-N data by `tests/cli/upgrade.rs`), and
+/// commit it. The test `upgrade::every_earlier_version_has_a_fixture` fails
+/// until you do.
 pub const MIGRATIONS: &[&str] = &[
     // 1: the foundation — settings, customers, invoices, installments, payments,
     //    allocations, write-offs and the audit trail. Money is INTEGER minor
@@ -283,31 +294,128 @@ pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// Bring the book up to [`current_version`], one transaction per step.
-/// A book from a newer build is refused and left untouched.
+/// Bring the book up to [`current_version`]. A book from a newer build is
+/// refused and left untouched; a failed upgrade leaves the book as it was.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = current_version();
+    upgrade(conn, MIGRATIONS)
+}
+
+/// Bring the book up to `version` exactly as [`migrate`] does, with the
+/// first `version` upgrades only: how the test fixtures of older books are
+/// made.
+#[doc(hidden)]
+pub fn migrate_to(conn: &mut Connection, version: usize) -> Result<(), StoreError> {
+    upgrade(conn, &MIGRATIONS[..version.min(MIGRATIONS.len())])
+}
+
+/// The book's schema version.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuse a book written by a build that knows more upgrades than `known`.
+pub fn refuse_newer(conn: &Connection, known: i64) -> Result<i64, StoreError> {
+    let found = version(conn)?;
     if found > known {
         return Err(StoreError::NewerSchema { found, known });
     }
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Another process may have migrated while we waited for the lock.
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now > i as i64 {
-            continue;
-        }
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    Ok(found)
+}
+
+/// Apply the upgrades of `steps` that the book lacks, in one transaction.
+fn upgrade(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
+    let known = steps.len() as i64;
+    if refuse_newer(conn, known)? == known {
+        return Ok(());
     }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have upgraded the book while we waited for the lock.
+    let from = refuse_newer(&tx, known)?;
+    for (i, step) in steps.iter().enumerate().skip(from as usize) {
+        let step_no = i as i64 + 1;
+        tx.execute_batch(step).map_err(|e| StoreError::UpgradeFailed {
+            from,
+            to: known,
+            step: step_no,
+            reason: sqlite_message(&e),
+        })?;
+        tx.pragma_update(None, "user_version", step_no)?;
+    }
+    // Dropping the transaction on an error above rolls every step back.
+    tx.commit()?;
     Ok(())
+}
+
+/// Everything a book is, as text: its version, its schema and every row of
+/// every table. Equal snapshots before and after a failed upgrade prove it
+/// changed nothing.
+#[doc(hidden)]
+pub fn snapshot(conn: &Connection) -> rusqlite::Result<String> {
+    let mut out = format!("user_version {}\n", version(conn)?);
+    let objects: Vec<(String, String, Option<String>)> = conn
+        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (kind, name, sql) in objects {
+        out.push_str(&format!("{kind} {name}: {sql:?}\n"));
+        if kind == "table" {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let cells: Vec<String> =
+                    (0..n).map(|i| row.get_ref(i).map(|v| format!("{v:?}"))).collect::<rusqlite::Result<_>>()?;
+                out.push_str(&format!("  {}\n", cells.join(" | ")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// SQLite's own words for a failed statement, on one line (without the
+/// statement, which may be a whole upgrade long).
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    let text = match e {
+        rusqlite::Error::SqlInputError { msg, .. } | rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        e => e.to_string(),
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A little of everything upgrade 1 knows: two customers of the same
+    /// name, an invoice in two parts, a payment allocated to it.
+    fn fill_v1(c: &Connection) {
+        c.execute_batch(
+            "INSERT INTO settings (key, value) VALUES ('company', 'Upgrade Test Co.');
+             INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'Same Name Ltd', '2026-01-01');
+             INSERT INTO customers (id, code, name, created) VALUES (2, 'B', 'Same Name Ltd', '2026-01-02');
+             INSERT INTO invoices (id, number, customer_id, issue_date, amount) VALUES (1, 'I1', 1, '2026-01-01', 300);
+             INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (1, 1, 1, '2026-01-31', 100);
+             INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (1, 1, 2, '2026-02-28', 200);
+             INSERT INTO payments (id, customer_id, date, amount, method) VALUES (1, 1, '2026-01-05', 150, 'bank');
+             INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 1, 100, '2026-01-05');
+             INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (1, 2, 50, '2026-01-05');
+             INSERT INTO events (at, command, summary) VALUES ('2026-01-05T00:00:00Z', 'test', 'filled');",
+        )
+        .unwrap();
+    }
+
+    /// An upgrade that does real work — a new column filled in, a new table
+    /// with rows, allocations deleted (the triggers move the running totals)
+    /// — and then fails: the two customers share a name.
+    const FAILS_HALF_WAY: &str = "
+        ALTER TABLE customers ADD COLUMN region TEXT;
+        UPDATE customers SET region = 'south';
+        CREATE TABLE regions (name TEXT PRIMARY KEY) STRICT;
+        INSERT INTO regions VALUES ('south');
+        DELETE FROM allocations;
+        CREATE UNIQUE INDEX customers_name ON customers (name);
+        INSERT INTO regions VALUES ('never reached');
+    ";
 
     #[test]
     fn every_step_applies_on_an_empty_book() {
@@ -327,6 +435,46 @@ mod tests {
         assert!(matches!(err, StoreError::NewerSchema { .. }));
         let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn migrate_to_stops_at_the_version_asked_and_migrate_finishes() {
+        for k in 0..=MIGRATIONS.len() {
+            let mut c = Connection::open_in_memory().unwrap();
+            migrate_to(&mut c, k).unwrap();
+            assert_eq!(version(&c).unwrap(), k as i64);
+            if k >= 1 {
+                fill_v1(&c);
+            }
+            migrate(&mut c).unwrap();
+            assert_eq!(version(&c).unwrap(), current_version());
+        }
+    }
+
+    #[test]
+    fn a_migration_that_fails_half_way_leaves_the_book_as_it_was() {
+        let failing = [MIGRATIONS, &[FAILS_HALF_WAY]].concat();
+        // From the first version every real upgrade runs before the failing
+        // one; from the current one only the failing one does.
+        for from in [1, MIGRATIONS.len()] {
+            let mut c = Connection::open_in_memory().unwrap();
+            migrate_to(&mut c, from).unwrap();
+            fill_v1(&c);
+            let before = snapshot(&c).unwrap();
+            let err = upgrade(&mut c, &failing).unwrap_err();
+            match &err {
+                StoreError::UpgradeFailed { from: f, to, step, reason } => {
+                    assert_eq!((*f, *to, *step), (from as i64, failing.len() as i64, failing.len() as i64));
+                    assert!(reason.contains("UNIQUE"), "{reason}");
+                }
+                other => panic!("expected UpgradeFailed, got {other:?}"),
+            }
+            assert!(c.is_autocommit(), "the failed upgrade's transaction is closed");
+            assert_eq!(snapshot(&c).unwrap(), before, "a failed upgrade from version {from} changed the book");
+            // The book is still good for the real upgrades.
+            migrate(&mut c).unwrap();
+            assert_eq!(version(&c).unwrap(), current_version());
+        }
     }
 
     #[test]

@@ -742,6 +742,15 @@ fn newer_schema() {
 }
 
 #[test]
+fn upgrade_failed() {
+    // A book of schema 1 with a table of its own where upgrade 5 puts `closes`.
+    let env = TestEnv::new();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/books/v1.sqlite"), &env.db).expect("copy");
+    env.connect().execute_batch("CREATE TABLE closes (month TEXT)").expect("a table in the way");
+    user(&env, &["customer", "list"], "cannot upgrade the book from schema 1 to ");
+}
+
+#[test]
 fn cannot_create() {
     let env = TestEnv::new();
     env.write_file("plain-file", "x");

@@ -20,3 +20,4 @@ mod pipe;
 mod reconcile;
 mod robust;
 mod session;
+mod upgrade;

@@ -90,13 +90,14 @@ impl Money {
         if d.normalize().scale() > 2 {
             return Err(LedgerError::TooManyDecimals(text.trim().to_string()));
         }
+        // Bounded before rescaling: a figure near Decimal's limit has no room
+        // for two more places, and multiplying it to cents would overflow.
+        if d.abs() > Decimal::new(MAX_AMOUNT_CENTS, 2) {
+            return Err(LedgerError::AmountTooLarge(text.trim().to_string()));
+        }
         let mut d = d;
         d.rescale(2);
-        let cents = (d * Decimal::ONE_HUNDRED).to_i64();
-        match cents {
-            Some(c) if c.abs() <= MAX_AMOUNT_CENTS => Ok(Money(d)),
-            _ => Err(LedgerError::AmountTooLarge(text.trim().to_string())),
-        }
+        Ok(Money(d))
     }
 
     /// Like [`Money::parse`], but the amount must be greater than zero.
@@ -200,6 +201,9 @@ mod tests {
         assert!(matches!(Money::parse("1.234"), Err(LedgerError::TooManyDecimals(_))));
         assert!(matches!(Money::parse("1000000000001"), Err(LedgerError::AmountTooLarge(_))));
         assert!(matches!(Money::parse("99999999999999999999999999999999999"), Err(LedgerError::AmountTooLarge(_))));
+        // Found by fuzzing (tests/fixtures/fuzz/date_money/money-28-digits): it panicked.
+        assert!(matches!(Money::parse("1000001000000000000000000000"), Err(LedgerError::AmountTooLarge(_))));
+        assert!(matches!(Money::parse("-79228162514264337593543950335"), Err(LedgerError::AmountTooLarge(_))));
         assert!(matches!(Money::parse_positive("0"), Err(LedgerError::NotPositive(_))));
         assert!(matches!(Money::parse_positive("-5"), Err(LedgerError::NotPositive(_))));
     }

@@ -81,7 +81,7 @@ fn per_customer(
 }
 
 fn total(conn: &Connection, sql: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
-    Ok(conn.query_row(sql, rusqlite::params![date_sql(as_of), only], |r| money_col(r, 0))?)
+    Ok(super::one(conn, sql, rusqlite::params![date_sql(as_of), only], |r| money_col(r, 0))?)
 }
 
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
@@ -326,14 +326,16 @@ fn stream_open(
     only: Option<i64>,
     mut f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
+    // Each open installment's settlements are looked up by installment (an
+    // index search per item), never by joining the whole history.
     let sql = format!(
-        "WITH open AS ({open})
-         SELECT o.*, x.date, x.amount FROM open o
-         LEFT JOIN (SELECT installment_id, effective_date AS date, amount FROM allocations WHERE effective_date <= ?1
-                    UNION ALL
-                    SELECT installment_id, date, amount FROM write_offs WHERE date <= ?1) x
-           ON x.installment_id = o.id
-         ORDER BY o.code, o.due_date, o.number, o.id, x.date"
+        "WITH open AS MATERIALIZED ({open})
+         SELECT o.*, a.effective_date AS date, a.amount FROM open o
+           LEFT JOIN allocations a ON a.installment_id = o.id AND a.effective_date <= ?1
+         UNION ALL
+         SELECT o.*, w.date, w.amount FROM open o
+           JOIN write_offs w ON w.installment_id = o.id AND w.date <= ?1
+         ORDER BY 3, 6, 4, 1, 10"
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
@@ -414,7 +416,7 @@ pub fn payment_history(
 
 /// Set a customer's credit score.
 pub fn set_score(conn: &Connection, id: i64, score: u8) -> Result<()> {
-    conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", rusqlite::params![score, id])?;
+    super::exec(conn, "UPDATE customers SET credit_score = ?1 WHERE id = ?2", rusqlite::params![score, id])?;
     Ok(())
 }
 
@@ -503,7 +505,8 @@ pub fn statement(
     to: NaiveDate,
 ) -> Result<(Money, Vec<StatementLine>)> {
     let before = from.pred_opt().unwrap_or(from);
-    let opening: Money = conn.query_row(
+    let opening: Money = super::one(
+        conn,
         &format!("SELECT COALESCE(SUM(amount), 0) FROM ({TRANSACTIONS})"),
         rusqlite::params![customer_id, "0000-01-01", date_sql(before)],
         |r| money_col(r, 0),

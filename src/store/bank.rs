@@ -75,7 +75,8 @@ pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> 
 
 pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -> Result<i64> {
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    conn.execute(
+    super::exec(
+        conn,
         "INSERT INTO bank_batches (file, profile, encoding, at) VALUES (?1, ?2, ?3, ?4)",
         params![file, profile, encoding, at],
     )?;
@@ -163,7 +164,7 @@ fn line_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
 }
 
 pub fn get_line(conn: &Connection, id: i64) -> Result<Line> {
-    conn.query_row(&format!("SELECT {LINE_COLUMNS} FROM bank_lines WHERE id = ?1"), [id], line_row)
+    super::one(conn, &format!("SELECT {LINE_COLUMNS} FROM bank_lines WHERE id = ?1"), [id], line_row)
         .optional()?
         .ok_or_else(|| {
             StoreError::invalid(
@@ -214,12 +215,12 @@ pub fn apply_match(
         source: payments::Source::Bank,
         auto_apply: true,
     };
-    let id = payments::record(conn, &p, &to)?;
-    conn.execute(
+    let (id, unapplied) = payments::record(conn, &p, &to)?;
+    super::exec(
+        conn,
         "UPDATE bank_lines SET status = 'matched', payment_id = ?1, rule = ?2, confidence = ?3 WHERE id = ?4",
         params![id, rule, confidence, line.id],
     )?;
-    let unapplied = payments::get(conn, id)?.unapplied;
     Ok((id, unapplied))
 }
 
@@ -251,13 +252,14 @@ pub fn ignore(conn: &Connection, id: i64) -> Result<Line> {
             format!("银行流水 {id} 状态为 {}，不在待匹配队列中", line.status),
         ));
     }
-    conn.execute("UPDATE bank_lines SET status = 'ignored' WHERE id = ?1", [id])?;
+    super::exec(conn, "UPDATE bank_lines SET status = 'ignored' WHERE id = ?1", [id])?;
     Ok(line)
 }
 
 /// A voided bank payment sends its line back to the queue.
 pub fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
-    conn.execute(
+    super::exec(
+        conn,
         "UPDATE bank_lines SET status = 'queued', payment_id = NULL, rule = NULL, confidence = NULL
          WHERE payment_id = ?1",
         [payment_id],
@@ -269,7 +271,7 @@ pub fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
 /// Returns (lines removed, payments removed).
 pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
     let undone: Option<bool> =
-        conn.query_row("SELECT undone FROM bank_batches WHERE id = ?1", [batch], |r| r.get(0)).optional()?;
+        super::one(conn, "SELECT undone FROM bank_batches WHERE id = ?1", [batch], |r| r.get(0)).optional()?;
     match undone {
         None => {
             return Err(StoreError::invalid(
@@ -289,11 +291,11 @@ pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
         .prepare("SELECT payment_id FROM bank_lines WHERE batch_id = ?1 AND payment_id IS NOT NULL")?
         .query_map([batch], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let lines = conn.execute("DELETE FROM bank_lines WHERE batch_id = ?1", [batch])?;
+    let lines = super::exec(conn, "DELETE FROM bank_lines WHERE batch_id = ?1", [batch])?;
     for p in &pays {
-        conn.execute("DELETE FROM allocations WHERE payment_id = ?1", [p])?;
-        conn.execute("DELETE FROM payments WHERE id = ?1", [p])?;
+        super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [p])?;
+        super::exec(conn, "DELETE FROM payments WHERE id = ?1", [p])?;
     }
-    conn.execute("UPDATE bank_batches SET undone = 1 WHERE id = ?1", [batch])?;
+    super::exec(conn, "UPDATE bank_batches SET undone = 1 WHERE id = ?1", [batch])?;
     Ok((lines, pays.len()))
 }

@@ -174,7 +174,8 @@ pub fn get(conn: &Connection, code: &str) -> Result<Customer> {
 }
 
 pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
-    let mut c = conn.query_row(
+    let mut c = super::one(
+        conn,
         "SELECT id, code, name, terms_days, credit_limit, credit_score, on_hold, hold_reason, email, phone, notes
          FROM customers WHERE id = ?1",
         [id],
@@ -256,20 +257,21 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
         if name.trim().is_empty() {
             return Err(StoreError::invalid("a customer needs a name", "客户需要名称"));
         }
-        conn.execute("UPDATE customers SET name = ?1 WHERE id = ?2", params![name.trim(), id])?;
+        super::exec(conn, "UPDATE customers SET name = ?1 WHERE id = ?2", params![name.trim(), id])?;
     }
     if let Some(t) = e.terms_days {
         validate_terms(t)?;
-        conn.execute("UPDATE customers SET terms_days = ?1 WHERE id = ?2", params![t, id])?;
+        super::exec(conn, "UPDATE customers SET terms_days = ?1 WHERE id = ?2", params![t, id])?;
     }
     if let Some(l) = e.credit_limit {
-        conn.execute("UPDATE customers SET credit_limit = ?1 WHERE id = ?2", params![l.map(Money::cents), id])?;
+        super::exec(conn, "UPDATE customers SET credit_limit = ?1 WHERE id = ?2", params![l.map(Money::cents), id])?;
     }
     if let Some(s) = e.credit_score {
-        conn.execute("UPDATE customers SET credit_score = ?1 WHERE id = ?2", params![s, id])?;
+        super::exec(conn, "UPDATE customers SET credit_score = ?1 WHERE id = ?2", params![s, id])?;
     }
     if let Some(r) = e.interest_rate {
-        conn.execute(
+        super::exec(
+            conn,
             "UPDATE customers SET interest_rate = ?1 WHERE id = ?2",
             params![r.map(|r| r.normalize().to_string()), id],
         )?;
@@ -277,7 +279,7 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
     for (col, v) in [("email", &e.email), ("phone", &e.phone), ("notes", &e.notes)] {
         if let Some(v) = v {
             let v = Some(v.trim()).filter(|s| !s.is_empty());
-            conn.execute(&format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"), params![v, id])?;
+            super::exec(conn, &format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"), params![v, id])?;
         }
     }
     for ct in &e.contacts {
@@ -287,7 +289,7 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
 }
 
 pub fn set_contact(conn: &Connection, id: i64, c: &Contact) -> Result<()> {
-    conn.execute(
+    super::exec(conn,
         "INSERT INTO contacts (customer_id, role, name, phone, email) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (customer_id, role) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email",
         params![id, c.role.as_str(), c.name, c.phone, c.email],
@@ -308,8 +310,11 @@ pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
 }
 
 pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Result<()> {
-    let n =
-        conn.execute("DELETE FROM customer_aliases WHERE customer_id = ?1 AND alias = ?2", params![id, alias.trim()])?;
+    let n = super::exec(
+        conn,
+        "DELETE FROM customer_aliases WHERE customer_id = ?1 AND alias = ?2",
+        params![id, alias.trim()],
+    )?;
     if n == 0 {
         return Err(StoreError::UnknownAlias { code: code.to_string(), alias: alias.trim().to_string() });
     }
@@ -322,18 +327,22 @@ pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
     if account.is_empty() {
         return Err(StoreError::invalid("a bank account cannot be empty", "银行账号不能为空"));
     }
-    let owner: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT c.id, c.code FROM customer_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account = ?1",
-            [&account],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let owner: Option<(i64, String)> = super::one(
+        conn,
+        "SELECT c.id, c.code FROM customer_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account = ?1",
+        [&account],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
     match owner {
         Some((owner_id, _)) if owner_id == id => Ok(false),
         Some((_, owner)) => Err(StoreError::AccountTaken { account, owner }),
         None => {
-            conn.execute("INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)", params![id, account])?;
+            super::exec(
+                conn,
+                "INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)",
+                params![id, account],
+            )?;
             Ok(true)
         }
     }
@@ -341,8 +350,11 @@ pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
 
 pub fn remove_account(conn: &Connection, id: i64, code: &str, account: &str) -> Result<()> {
     let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
-    let n =
-        conn.execute("DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2", params![id, account])?;
+    let n = super::exec(
+        conn,
+        "DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2",
+        params![id, account],
+    )?;
     if n == 0 {
         return Err(StoreError::UnknownAccount { code: code.to_string(), account });
     }
@@ -357,7 +369,8 @@ pub fn set_hold(
     reason: Option<&str>,
     since: chrono::NaiveDate,
 ) -> Result<()> {
-    conn.execute(
+    super::exec(
+        conn,
         "UPDATE customers SET on_hold = ?1, hold_reason = ?2, hold_since = ?3 WHERE id = ?4",
         params![on_hold, if on_hold { reason } else { None }, on_hold.then(|| super::date_sql(since)), id],
     )?;

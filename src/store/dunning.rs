@@ -81,7 +81,8 @@ pub struct NewAction<'a> {
 }
 
 pub fn log_action(conn: &Connection, a: &NewAction) -> Result<()> {
-    conn.execute(
+    super::exec(
+        conn,
         "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![a.customer_id, date_sql(a.date), a.level, a.channel, a.note, a.outcome, a.source],
@@ -129,7 +130,8 @@ pub fn add_promise(
     amount: Money,
     note: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    super::exec(
+        conn,
         "INSERT INTO promises (customer_id, made, date, amount, note) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![customer_id, date_sql(made), date_sql(date), amount.cents(), note],
     )?;
@@ -187,7 +189,8 @@ pub fn interest_posted(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<i6
 
 /// Record that an interest invoice charged `amount` on an installment.
 pub fn record_interest_charge(conn: &Connection, installment_id: i64, invoice_id: i64, amount: Money) -> Result<()> {
-    conn.execute(
+    super::exec(
+        conn,
         "INSERT INTO interest_charges (installment_id, invoice_id, amount) VALUES (?1, ?2, ?3)",
         params![installment_id, invoice_id, amount.cents()],
     )?;

@@ -56,5 +56,5 @@ pub fn query(conn: &Connection, f: &Filter) -> Result<Vec<Event>> {
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+    Ok(super::one(conn, "SELECT count(*) FROM events", [], |r| r.get(0))?)
 }

@@ -197,13 +197,21 @@ impl Invoice {
     }
 }
 
+/// An invoice's number by id.
+pub fn number_of(conn: &Connection, id: i64) -> Result<String> {
+    super::one(conn, "SELECT number FROM invoices WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownInvoice(format!("#{id}")))
+}
+
 pub fn get(conn: &Connection, number: &str) -> Result<Invoice> {
     let id = id_of(conn, number)?.ok_or_else(|| StoreError::UnknownInvoice(number.trim().to_string()))?;
     get_by_id(conn, id)
 }
 
 pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
-    let mut inv = conn.query_row(
+    let mut inv = super::one(
+        conn,
         "SELECT v.id, v.number, v.customer_id, c.code, v.issue_date, v.amount, v.description, v.kind, v.voided,
                 v.disputed, v.discount_pct, v.discount_days
          FROM invoices v JOIN customers c ON c.id = v.customer_id WHERE v.id = ?1",
@@ -246,12 +254,12 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
 }
 
 pub fn set_void(conn: &Connection, id: i64) -> Result<()> {
-    conn.execute("UPDATE invoices SET voided = 1 WHERE id = ?1", [id])?;
+    super::exec(conn, "UPDATE invoices SET voided = 1 WHERE id = ?1", [id])?;
     Ok(())
 }
 
 pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
-    conn.execute("UPDATE invoices SET disputed = ?1 WHERE id = ?2", params![disputed, id])?;
+    super::exec(conn, "UPDATE invoices SET disputed = ?1 WHERE id = ?2", params![disputed, id])?;
     Ok(())
 }
 

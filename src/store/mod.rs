@@ -374,3 +374,19 @@ pub fn date_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<chrono::Nai
 pub fn money_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<Money> {
     Ok(Money::from_cents(row.get(idx)?))
 }
+
+/// [`Connection::execute`] through the statement cache: commands that run
+/// once per bank line or per imported row must not parse their SQL again.
+pub fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// [`Connection::query_row`] through the statement cache.
+pub fn one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}

@@ -84,8 +84,9 @@ pub enum AllocateTo {
     Installments(Vec<i64>),
 }
 
-/// Record a payment and allocate it. Returns the payment id.
-pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<i64> {
+/// Record a payment and allocate it. Returns the payment id and what of it
+/// stays unapplied.
+pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64, Money)> {
     super::ensure_open(conn, p.date)?;
     conn.prepare_cached(
         "INSERT INTO payments (customer_id, date, amount, method, reference, source, auto_apply)
@@ -101,8 +102,8 @@ pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<i64>
         p.auto_apply,
     ])?;
     let id = conn.last_insert_rowid();
-    allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
-    Ok(id)
+    let unapplied = allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
+    Ok((id, unapplied))
 }
 
 /// Allocate `amount` of payment `id` (dated `date`) as asked.
@@ -210,8 +211,8 @@ pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     if p.voided {
         return Err(StoreError::PaymentVoid(id));
     }
-    conn.execute("DELETE FROM allocations WHERE payment_id = ?1", [id])?;
-    conn.execute("UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
+    super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [id])?;
+    super::exec(conn, "UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
     // A payment made from a bank line sends the line back to the queue.
     super::bank::requeue_payment(conn, id)?;
     Ok(p)
@@ -244,32 +245,32 @@ pub struct Payment {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Payment> {
-    let mut p = conn
-        .query_row(
-            "SELECT p.id, p.customer_id, c.code, p.date, p.amount, p.method, p.reference, p.source, p.voided,
+    let mut p = super::one(
+        conn,
+        "SELECT p.id, p.customer_id, c.code, p.date, p.amount, p.method, p.reference, p.source, p.voided,
                     p.amount - p.allocated
              FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.id = ?1",
-            [id],
-            |r| {
-                Ok(Payment {
-                    id: r.get(0)?,
-                    customer_id: r.get(1)?,
-                    customer: r.get(2)?,
-                    date: date_col(r, 3)?,
-                    amount: money_col(r, 4)?,
-                    method: r.get(5)?,
-                    reference: r.get(6)?,
-                    source: r.get(7)?,
-                    voided: r.get(8)?,
-                    unapplied: money_col(r, 9)?,
-                    allocations: Vec::new(),
-                })
-            },
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => StoreError::UnknownPayment(id),
-            e => e.into(),
-        })?;
+        [id],
+        |r| {
+            Ok(Payment {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                customer: r.get(2)?,
+                date: date_col(r, 3)?,
+                amount: money_col(r, 4)?,
+                method: r.get(5)?,
+                reference: r.get(6)?,
+                source: r.get(7)?,
+                voided: r.get(8)?,
+                unapplied: money_col(r, 9)?,
+                allocations: Vec::new(),
+            })
+        },
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::QueryReturnedNoRows => StoreError::UnknownPayment(id),
+        e => e.into(),
+    })?;
     if p.voided {
         p.unapplied = Money::ZERO;
     }

@@ -58,7 +58,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         source: Source::Manual,
         auto_apply: !a.hold_credit,
     };
-    let id = payments::record(&tx, &p, &to)?;
+    let (id, _) = payments::record(&tx, &p, &to)?;
     let unapplied = payments::get(&tx, id)?.unapplied;
     events::record(&tx, "pay add", &format!("payment {id} from {} of {amount} on {date}", customer.code), None)?;
     tx.commit()?;

@@ -202,7 +202,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         match id {
             None => out.duplicates += 1,
             Some(id) if l.direction == Direction::Credit => {
-                let stored = store_bank::get_line(&tx, id)?;
+                // The line as just stored, without reading it back.
+                let stored = store_bank::Line {
+                    id,
+                    batch,
+                    line: l.line,
+                    date: l.date,
+                    amount: l.amount,
+                    counterparty: l.counterparty.clone(),
+                    account: l.account.clone(),
+                    memo: l.memo.clone(),
+                    reference: l.reference.clone(),
+                    status: "queued".to_string(),
+                };
                 let best = candidates(&index, l.counterparty.as_deref(), l.account.as_deref(), &stored.text())
                     .into_iter()
                     .next();

@@ -101,7 +101,7 @@ pub fn plan_for(conn: &Connection, amount: crate::ledger::Money, c: &Candidate) 
         Plan::Invoices(ids) => {
             let mut v = Vec::new();
             for id in ids {
-                v.push(crate::store::invoices::get_by_id(conn, *id)?.number);
+                v.push(crate::store::invoices::number_of(conn, *id)?);
             }
             v
         }

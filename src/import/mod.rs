@@ -2,4 +2,6 @@
 
 pub mod bank;
 pub mod csvfile;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod text;

@@ -17,8 +17,8 @@
 //!
 //! Nothing here panics on any input, and money never goes through `f64`.
 
-mod amount;
-mod date;
+pub(crate) mod amount;
+pub(crate) mod date;
 mod decode;
 mod error;
 mod extract;

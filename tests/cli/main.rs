@@ -11,6 +11,7 @@ mod customers;
 mod dunning;
 mod errors;
 mod errors_catalogue;
+mod fuzz_regressions;
 mod generate;
 mod invoices;
 mod letters;

@@ -3,7 +3,10 @@
 //! shortest decimal text (`2176.91`, never `2176.9100000000003`), and the
 //! amount parser rounds them to cents — no float is ever added up.
 
+use std::cell::Cell;
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
+use std::sync::Once;
 
 use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
 
@@ -31,7 +34,7 @@ impl Book {
 pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(String, Grid)>, BankError> {
     let fail = |reason: String| BankError::Workbook { file: file.to_string(), format: book.label(), reason };
     // calamine parses untrusted bytes; a panic in it must not take the program down.
-    let result = std::panic::catch_unwind(|| -> Result<Vec<(String, Grid)>, String> {
+    let result = quietly(|| -> Result<Vec<(String, Grid)>, String> {
         let mut sheets = Vec::new();
         match book {
             Book::Xls => {
@@ -61,6 +64,31 @@ pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(S
         Ok(Err(reason)) => Err(fail(reason)),
         Err(_) => Err(fail("the file is damaged".into())),
     }
+}
+
+thread_local! {
+    /// Set while [`quietly`] runs on this thread.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f`, catching a panic without the panic message: a damaged workbook is
+/// reported as an error, not as a crash followed by an error. The panic hook
+/// in place (the default one, a test harness's, a fuzzer's) still hears every
+/// other panic.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result
 }
 
 /// A sheet's used range as rows numbered like the sheet (row 1 is the top),

@@ -1,0 +1,34 @@
+//! What the fuzz targets found (docs/fuzzing.md), through the binary: each
+//! input is refused with one clear error line and no panic reaches the user.
+//! The inputs are `tests/fixtures/fuzz/<target>/<name>`; the library replays
+//! every one of them through its target as well (`import::fuzz`).
+
+use std::path::Path;
+
+use crate::common::{TestEnv, assert_one_error_line};
+
+/// The bytes of a finding.
+fn finding(target: &str, name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz").join(target).join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn an_amount_of_28_digits_is_too_large_not_a_panic() {
+    let env = TestEnv::new();
+    let amount = String::from_utf8(finding("date_money", "money-28-digits")).expect("text");
+    let (code, err) = env.fail(&["pay", "add", "HY", &amount]);
+    assert_eq!(code, 1, "{err}");
+    assert_one_error_line(&err, &format!("amount '{amount}' is too large"));
+}
+
+#[test]
+fn a_damaged_xls_statement_is_an_error_not_a_panic() {
+    let env = TestEnv::new();
+    // A bank_reader input is a selector byte, then the file.
+    let bytes = finding("bank_reader", "xls-sector-past-end");
+    env.write_file("statement.xls", &bytes[1..]);
+    let (code, err) = env.fail(&["reconcile", "import", "statement.xls", "--dry-run"]);
+    assert_eq!(code, 1, "{err}");
+    assert_one_error_line(&err, "statement.xls: cannot read the XLS workbook: the file is damaged");
+}

@@ -287,6 +287,17 @@ CREATE TRIGGER lock_write_offs_delete BEFORE DELETE ON write_offs
 WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
 "#,
+    // 6: reading a large book from what is open now. The open-installment
+    //    index carries every column the aging and FIFO read, so they never
+    //    touch the installments table; settlements are found by date, so
+    //    "what was settled after the as-of date" is a range, not a scan.
+    r#"
+DROP INDEX installments_open;
+CREATE INDEX installments_open ON installments (customer_id, due_date, invoice_id, amount, settled)
+    WHERE settled < amount;
+CREATE INDEX allocations_effective ON allocations (effective_date, amount);
+CREATE INDEX write_offs_date ON write_offs (date);
+"#,
 ];
 
 /// The schema version this build writes.

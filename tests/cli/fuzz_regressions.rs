@@ -22,13 +22,23 @@ fn an_amount_of_28_digits_is_too_large_not_a_panic() {
     assert_one_error_line(&err, &format!("amount '{amount}' is too large"));
 }
 
-#[test]
-fn a_damaged_xls_statement_is_an_error_not_a_panic() {
+/// `reconcile import` of a bank_reader finding (a selector byte, then the
+/// file) is refused with `expected` on one line.
+fn statement_refused(name: &str, expected: &str) {
     let env = TestEnv::new();
-    // A bank_reader input is a selector byte, then the file.
-    let bytes = finding("bank_reader", "xls-sector-past-end");
+    let bytes = finding("bank_reader", name);
     env.write_file("statement.xls", &bytes[1..]);
     let (code, err) = env.fail(&["reconcile", "import", "statement.xls", "--dry-run"]);
     assert_eq!(code, 1, "{err}");
-    assert_one_error_line(&err, "statement.xls: cannot read the XLS workbook: the file is damaged");
+    assert_one_error_line(&err, expected);
+}
+
+#[test]
+fn a_damaged_xls_statement_is_an_error_not_a_panic() {
+    statement_refused("xls-sector-past-end", "statement.xls: cannot read the XLS workbook: the file is damaged");
+}
+
+#[test]
+fn an_xls_whose_sectors_loop_is_refused_before_memory_runs_out() {
+    statement_refused("xls-sector-loop", "statement.xls: cannot read the XLS workbook: the file is damaged (a chain");
 }

@@ -23,6 +23,7 @@ mod decode;
 mod error;
 mod extract;
 mod grid;
+mod ole;
 mod profile;
 mod xlsx;
 

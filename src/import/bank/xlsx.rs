@@ -10,8 +10,8 @@ use std::sync::Once;
 
 use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
 
-use super::BankError;
 use super::grid::{Grid, Row, clean_cell};
+use super::{BankError, ole};
 
 /// Which workbook format the bytes are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,9 @@ impl Book {
 /// be read are left out; a workbook with no readable sheet is an error.
 pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(String, Grid)>, BankError> {
     let fail = |reason: String| BankError::Workbook { file: file.to_string(), format: book.label(), reason };
+    if book == Book::Xls && !ole::chains_end(bytes) {
+        return Err(fail("the file is damaged (a chain of sectors loops)".into()));
+    }
     // calamine parses untrusted bytes; a panic in it must not take the program down.
     let result = quietly(|| -> Result<Vec<(String, Grid)>, String> {
         let mut sheets = Vec::new();

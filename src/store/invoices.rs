@@ -274,24 +274,32 @@ pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> 
 /// partial index of open installments, so a payment reads only the few
 /// installments it will pay, not the customer's whole history.
 pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option<Money>) -> Result<Vec<Target>> {
+    // Read in the index's order (due date) and sort the ties in Rust: an
+    // ORDER BY on the invoice's issue date too would make SQLite read and
+    // sort every open installment of the customer before the first row.
     let mut stmt = conn.prepare_cached(
         "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i INDEXED BY installments_open
          JOIN invoices v ON v.id = i.invoice_id
          WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
-         ORDER BY i.due_date, v.issue_date, i.id",
+         ORDER BY i.due_date",
     )?;
     let mut rows = stmt.query([customer_id])?;
     let mut targets = Vec::new();
     let mut covered = Money::ZERO;
+    // Once the amount is covered, the rest of that due date still comes in:
+    // one of them may sort before the covering one.
+    let mut covered_on: Option<NaiveDate> = None;
     while let Some(r) = rows.next()? {
         let t = target_row(r)?;
-        covered += t.balance;
-        targets.push(t);
-        if amount.is_some_and(|a| covered >= a) {
+        if covered_on.is_some_and(|d| t.due_date > d) {
             break;
         }
+        covered += t.balance;
+        if covered_on.is_none() && amount.is_some_and(|a| covered >= a) {
+            covered_on = Some(t.due_date);
+        }
+        targets.push(t);
     }
-    // Already in order; sorting again keeps the ledger's rule the single source of it.
     sort_fifo(&mut targets);
     Ok(targets)
 }

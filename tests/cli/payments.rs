@@ -83,6 +83,27 @@ fn fifo_passes_over_disputed_invoices_but_a_named_payment_pays_them() {
     assert_money_adds_up(&env);
 }
 
+/// FIFO is by due date, then issue date: of two invoices due the same day,
+/// the one issued first is paid first, even when it was entered later and a
+/// payment is covered before it is reached in the index's order.
+#[test]
+fn fifo_breaks_a_due_date_tie_by_issue_date_not_by_entry_order() {
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "HW", "华为技术有限公司"]);
+    env.ok(&["invoice", "add", "LATE-ISSUE", "HW", "100", "--date", "2026-01-10", "--due", "2026-02-28"]);
+    env.ok(&["invoice", "add", "EARLY-ISSUE", "HW", "100", "--date", "2026-01-01", "--due", "2026-02-28"]);
+    env.ok(&["invoice", "add", "FIRST-DUE", "HW", "50", "--date", "2026-01-05", "--due", "2026-01-31"]);
+    let pay = env.json(&["pay", "add", "HW", "150", "--date", "2026-03-01"]);
+    assert_eq!(
+        pay["allocations"],
+        json!([
+            {"invoice": "FIRST-DUE", "due_date": "2026-01-31", "amount": "50.00"},
+            {"invoice": "EARLY-ISSUE", "due_date": "2026-02-28", "amount": "100.00"}
+        ])
+    );
+    assert_money_adds_up(&env);
+}
+
 #[test]
 fn pay_import_allocates_rows_in_file_order_by_name_or_fifo() {
     let env = TestEnv::new();

@@ -42,3 +42,19 @@ fn a_damaged_xls_statement_is_an_error_not_a_panic() {
 fn an_xls_whose_sectors_loop_is_refused_before_memory_runs_out() {
     statement_refused("xls-sector-loop", "statement.xls: cannot read the XLS workbook: the file is damaged (a chain");
 }
+
+#[test]
+fn a_zero_credit_on_a_statement_is_neutral_not_a_failed_import() {
+    // The bank_reader finding `zero-credit` is a direction column saying
+    // 收入 over an amount of zero; here in a whole WeChat export, its payer a
+    // customer, so that --auto would have made a payment of 0.00 of it.
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "QH", "青禾贸易"]);
+    env.ok(&["invoice", "add", "INV-2024-051", "QH", "1280", "--date", "2024-05-01"]);
+    let wechat = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank/wechat.csv"))
+        .expect("fixture");
+    env.write_file("wechat.csv", wechat.replace("收入,¥1280.00", "收入,¥0.00"));
+    let out = env.ok(&["reconcile", "import", "wechat.csv", "--auto"]);
+    assert!(out.contains("1 credits (2,000.00), 2 debits (47.50), 4 neutral"), "{out}");
+    assert_eq!(env.ok(&["pay", "list", "--format", "csv"]).lines().count(), 1, "no payment, only the header");
+}

@@ -232,6 +232,9 @@ impl Reader<'_> {
                 None if v.is_negative() => Direction::Debit,
                 None => Direction::Neutral,
             };
+            // A zero amount moves no money, whatever the direction column says
+            // (a zero credit cannot become a payment).
+            let direction = if amount.is_zero() { Direction::Neutral } else { direction };
             let signed = match direction {
                 Direction::Credit => amount,
                 Direction::Debit => -amount,

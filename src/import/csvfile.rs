@@ -47,6 +47,40 @@ fn normalise_header(h: &str) -> String {
         .replace([' ', '-'], "_")
 }
 
+/// Line numbers of records from their byte offsets. The csv reader splits
+/// records on LF, CRLF and a lone CR, but its own line count sees only LF and
+/// leaves out the blank lines it skips; messages name the line an editor shows.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn new(text: &str) -> Lines<'_> {
+        Lines { text: text.as_bytes(), at: 0, line: 1 }
+    }
+
+    /// The 1-based line of the record at `pos` (asked in file order). A
+    /// record's position is where the reader began looking for it: before
+    /// the blank lines it then skipped.
+    fn of(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let from = pos.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(self.text.len());
+        let blank = self.text[from..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let to = from + blank;
+        for i in self.at..to {
+            let ends = match self.text[i] {
+                b'\n' => true,
+                b'\r' => self.text.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += u64::from(ends);
+        }
+        self.at = self.at.max(to);
+        self.line
+    }
+}
+
 /// True when `record` (the text of the last record to the end of the file)
 /// opens a quoted field that is still open at the end.
 fn quote_left_open(record: &str) -> bool {
@@ -99,6 +133,7 @@ impl CsvFile {
     /// CSV and an unclosed quote are refused before anything is imported.
     fn check(file: String, text: String, encoding: Encoding, columns: &[Column]) -> Result<CsvFile> {
         let mut reader = CsvFile::reader(&text);
+        let mut lines = Lines::new(&text);
         let headers = reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?.clone();
         let mut index = HashMap::new();
         for col in columns {
@@ -128,13 +163,13 @@ impl CsvFile {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = lines.of(e.position());
                     return Err(
                         Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
                     );
                 }
             }
-            last = rec.position().map(|p| (p.byte(), p.line()));
+            last = rec.position().map(|p| (p.byte(), lines.of(Some(p))));
             if !is_blank(&rec) {
                 len += 1;
             }
@@ -165,6 +200,7 @@ impl CsvFile {
     /// The data rows, parsed one by one (the file was checked already).
     pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
         let mut reader = CsvFile::reader(&self.text);
+        let mut lines = Lines::new(&self.text);
         std::iter::from_fn(move || {
             loop {
                 let mut fields = csv::StringRecord::new();
@@ -174,7 +210,7 @@ impl CsvFile {
                 if is_blank(&fields) {
                     continue;
                 }
-                let line = fields.position().map_or(0, |p| p.line());
+                let line = lines.of(fields.position());
                 if !self.maps.is_empty() {
                     let mut cells: Vec<String> = fields.iter().map(str::to_string).collect();
                     for (i, f) in &self.maps {
@@ -226,5 +262,26 @@ impl CsvFile {
 
     pub fn has(&self, key: &str) -> bool {
         self.index.contains_key(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: &[Column] = &[Column { key: "a", names: &["a"], required: true }];
+
+    fn lines(bytes: &[u8]) -> Vec<u64> {
+        CsvFile::parse("f.csv", bytes, COLUMNS).unwrap().rows().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn rows_are_numbered_by_line_whatever_ends_the_lines() {
+        assert_eq!(lines(b"a\nx\n\ny\n"), [2, 4], "LF");
+        assert_eq!(lines(b"a\r\nx\r\n\r\ny\r\n"), [2, 4], "CRLF");
+        // Found by fuzzing (tests/fixtures/fuzz/csv_import/cr-line-ends):
+        // with lone CRs every row was line 1.
+        assert_eq!(lines(b"a\rx\r\ry\r"), [2, 4]);
+        assert_eq!(lines(b"a\r\nx\ry\n\"q\rq\"\rz"), [2, 3, 4, 6]);
     }
 }

@@ -149,8 +149,10 @@ fn import_as(
         Ok(csv) => csv,
         Err(e) => return user_error(&e),
     };
+    let mut previous = 1;
     let rows = csv.each_row(|row| {
-        assert!(row.line >= 2, "a data row comes after the header (line {})", row.line);
+        assert!(row.line > previous, "rows come after the header, in file order: {} after {previous}", row.line);
+        previous = row.line;
         for key in columns.iter().map(|c| c.key) {
             let Some(value) = csv.get(row, key) else { continue };
             assert_eq!(value, value.trim(), "cells are trimmed");

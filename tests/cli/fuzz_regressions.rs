@@ -58,3 +58,18 @@ fn a_zero_credit_on_a_statement_is_neutral_not_a_failed_import() {
     assert!(out.contains("1 credits (2,000.00), 2 debits (47.50), 4 neutral"), "{out}");
     assert_eq!(env.ok(&["pay", "list", "--format", "csv"]).lines().count(), 1, "no payment, only the header");
 }
+
+#[test]
+fn a_bad_row_is_named_by_its_line_whatever_ends_the_lines() {
+    // The csv_import finding `cr-line-ends` is a file whose lines end with a
+    // lone CR: its rows were all "line 1". Blank lines were not counted either.
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "QH", "青禾贸易"]);
+    for end in ["\r", "\n", "\r\n"] {
+        let text = ["customer,date,amount", "QH,2026-11-01,100", "", "QH,2026-11-02,abc", ""].join(end);
+        env.write_file("payments.csv", text);
+        let (code, err) = env.fail(&["pay", "import", "payments.csv"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.starts_with("error: payments.csv:4: amount: 'abc' is not an amount"), "{end:?}: {err}");
+    }
+}

@@ -73,3 +73,16 @@ fn a_bad_row_is_named_by_its_line_whatever_ends_the_lines() {
         assert!(err.starts_with("error: payments.csv:4: amount: 'abc' is not an amount"), "{end:?}: {err}");
     }
 }
+
+#[test]
+fn a_bad_statement_line_is_named_by_its_line_with_lone_cr_line_ends() {
+    // The bank reader's counterpart of `cr-line-ends`
+    // (tests/fixtures/fuzz/bank_reader/cr-line-ends): every row was line 1.
+    let env = TestEnv::new();
+    let bytes = finding("bank_reader", "cr-line-ends");
+    let text = String::from_utf8(bytes[1..].to_vec()).expect("text").replace("20240105", "20241305");
+    env.write_file("statement.csv", text);
+    let (code, err) = env.fail(&["reconcile", "import", "statement.csv", "--dry-run"]);
+    assert_eq!(code, 1, "{err}");
+    assert_one_error_line(&err, "statement.csv:4: '20241305' is not a date");
+}

@@ -111,7 +111,6 @@ pub(crate) fn parse_text(text: &str, delim: u8, limit: Option<usize>) -> Grid {
         .from_reader(bytes);
     let mut grid = Grid::default();
     let mut record = csv::ByteRecord::new();
-    let newlines = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count();
     let (mut prev_end, mut line_at, mut spanned) = (0usize, 1u64, 0usize);
     loop {
         if limit.is_some_and(|n| grid.rows.len() >= n) {
@@ -126,18 +125,31 @@ pub(crate) fn parse_text(text: &str, delim: u8, limit: Option<usize>) -> Grid {
         let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).clamp(prev_end, bytes.len());
         let seg = bytes.get(prev_end..end).unwrap_or(&[]);
         let start = seg.iter().position(|b| *b != b'\n' && *b != b'\r').unwrap_or(seg.len());
-        let line = line_at + newlines(seg.get(..start).unwrap_or(&[])) as u64;
+        let line = line_at + line_ends(bytes, prev_end..prev_end + start) as u64;
         let content = seg.get(start..).unwrap_or(&[]);
         let body_len = content.len() - content.iter().rev().take_while(|b| **b == b'\n' || **b == b'\r').count();
-        spanned += 1 + newlines(content.get(..body_len).unwrap_or(&[]));
-        line_at += newlines(seg) as u64;
+        spanned += 1 + line_ends(bytes, prev_end + start..prev_end + start + body_len);
+        line_at += line_ends(bytes, prev_end..end) as u64;
         prev_end = end;
         let cells = record.iter().map(|f| clean_cell(&String::from_utf8_lossy(f))).collect();
         grid.rows.push(Row { line, cells });
     }
-    let total_lines = newlines(bytes) + usize::from(bytes.last().is_some_and(|b| *b != b'\n'));
+    let total_lines =
+        line_ends(bytes, 0..bytes.len()) + usize::from(bytes.last().is_some_and(|b| !b"\r\n".contains(b)));
     grid.blank_lines = total_lines.saturating_sub(spanned);
     grid
+}
+
+/// Line ends in `bytes[range]`: LF, CRLF (counted at its LF) and a lone CR
+/// (classic Mac files), the three the `csv` reader ends records on.
+fn line_ends(bytes: &[u8], range: std::ops::Range<usize>) -> usize {
+    range
+        .filter(|&i| match bytes.get(i) {
+            Some(b'\n') => true,
+            Some(b'\r') => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count()
 }
 
 /// For files without a header: the delimiter whose rows most often have the
@@ -198,6 +210,13 @@ mod tests {
         assert_eq!(g.blank_lines, 3);
         let g = parse_text("a\n\nb", b',', None);
         assert_eq!(g.blank_lines, 1);
+        // Lone CRs end lines too (tests/fixtures/fuzz/bank_reader/cr-line-ends);
+        // every row was line 1.
+        let g = parse_text("a\r\rb,c\r\"multi\rline\",d\r\re\r", b',', None);
+        assert_eq!(cells(&g), [(1, vec!["a"]), (3, vec!["b", "c"]), (4, vec!["multi\rline", "d"]), (7, vec!["e"])]);
+        assert_eq!(g.blank_lines, 2);
+        let g = parse_text("a\r\nb\rc\n", b',', None);
+        assert_eq!(cells(&g), [(1, vec!["a"]), (2, vec!["b"]), (3, vec!["c"])]);
     }
 
     #[test]

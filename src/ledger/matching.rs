@@ -93,10 +93,22 @@ pub struct OpenInst {
 #[derive(Clone, Debug, Default)]
 pub struct MatchIndex {
     customers: Vec<CustomerKey>,
+    by_id: HashMap<i64, usize>,
     by_account: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
     /// Upper-cased invoice number → (invoice id, customer id).
     invoices: HashMap<String, (i64, i64)>,
+    /// Every (customer, name) pair, for the similar-name search…
+    names: Vec<(usize, String)>,
+    /// … found through the character bigrams they contain,
+    by_bigram: HashMap<(char, char), Vec<usize>>,
+    /// … or, for names under two characters (no bigram), always looked at.
+    short_names: Vec<usize>,
+}
+
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let c: Vec<char> = s.chars().collect();
+    c.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 impl MatchIndex {
@@ -112,11 +124,56 @@ impl MatchIndex {
             }
         }
         let invoices = open_invoices.into_iter().map(|(n, inv, cust)| (n.to_uppercase(), (inv, cust))).collect();
-        MatchIndex { customers, by_account, by_name, invoices }
+        let by_id = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let names: Vec<(usize, String)> =
+            customers.iter().enumerate().flat_map(|(i, c)| c.names.iter().map(move |n| (i, n.clone()))).collect();
+        let mut by_bigram: HashMap<(char, char), Vec<usize>> = HashMap::new();
+        let mut short_names = Vec::new();
+        for (k, (_, n)) in names.iter().enumerate() {
+            let mut grams = bigrams(n);
+            if grams.is_empty() {
+                short_names.push(k);
+            }
+            grams.sort_unstable();
+            grams.dedup();
+            for g in grams {
+                by_bigram.entry(g).or_default().push(k);
+            }
+        }
+        MatchIndex { customers, by_id, by_account, by_name, invoices, names, by_bigram, short_names }
     }
 
     pub fn customer(&self, id: i64) -> Option<&CustomerKey> {
-        self.customers.iter().find(|c| c.id == id)
+        self.by_id.get(&id).map(|&i| &self.customers[i])
+    }
+
+    /// Each customer's best name similarity to `name`, where it is 60 % or
+    /// more. Only names sharing a bigram with `name` (or too short to have
+    /// one) can reach that, so only they are compared; a `name` without a
+    /// bigram is compared with every name.
+    fn similar(&self, name: &str) -> Vec<(u32, usize)> {
+        let mut grams = bigrams(name);
+        grams.sort_unstable();
+        grams.dedup();
+        let look: Vec<usize> = if grams.is_empty() {
+            (0..self.names.len()).collect()
+        } else {
+            let mut v: Vec<usize> = grams.iter().filter_map(|g| self.by_bigram.get(g)).flatten().copied().collect();
+            v.extend(&self.short_names);
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let mut best: HashMap<usize, u32> = HashMap::new();
+        for k in look {
+            let (c, n) = &self.names[k];
+            let s = similarity(name, n);
+            if s >= 60 {
+                let e = best.entry(*c).or_insert(0);
+                *e = (*e).max(s);
+            }
+        }
+        best.into_iter().map(|(c, s)| (s, c)).collect()
     }
 }
 
@@ -216,12 +273,9 @@ pub fn candidates(
         } else {
             // Similarity 60 % → confidence 50, rising to 75 at 100 %.
             let mut fuzzy: Vec<(u8, i64)> = index
-                .customers
-                .iter()
-                .filter_map(|c| {
-                    let best = c.names.iter().map(|n| similarity(&name, n)).max().unwrap_or(0);
-                    (best >= 60).then(|| ((50 + (best - 60) * 25 / 40).min(75) as u8, c.id))
-                })
+                .similar(&name)
+                .into_iter()
+                .map(|(best, c)| ((50 + (best - 60) * 25 / 40).min(75) as u8, index.customers[c].id))
                 .collect();
             fuzzy.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             for (conf, id) in fuzzy.into_iter().take(3) {
@@ -237,10 +291,6 @@ pub fn candidates(
 /// character bigrams, raised when one name contains the other (a short
 /// bank-statement name inside the legal name).
 fn similarity(a: &str, b: &str) -> u32 {
-    let bigrams = |s: &str| -> Vec<(char, char)> {
-        let c: Vec<char> = s.chars().collect();
-        c.windows(2).map(|w| (w[0], w[1])).collect()
-    };
     let (ga, mut gb) = (bigrams(a), bigrams(b));
     if ga.is_empty() || gb.is_empty() {
         return u32::from(a == b && !a.is_empty()) * 100;
@@ -419,5 +469,44 @@ mod tests {
         assert_eq!(plan(Money::from_cents(201), &[], &o), Plan::Fifo);
         // With a solution it is found, preferring the oldest: 2 + 4 + 6 + 8 + 10 + 16 = 46.
         assert_eq!(plan(Money::from_cents(46), &[], &o), Plan::Installments(vec![1, 2, 3, 4, 5, 8]));
+    }
+
+    /// The similar-name search through the bigram index finds exactly what
+    /// comparing with every name finds.
+    mod similar_names {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn brute_force(index: &MatchIndex, name: &str) -> Vec<(u32, usize)> {
+            let mut v: Vec<(u32, usize)> = index
+                .customers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let best = c.names.iter().map(|n| similarity(name, n)).max().unwrap_or(0);
+                    (best >= 60).then_some((best, i))
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        }
+
+        proptest! {
+            #[test]
+            fn the_bigram_index_finds_what_a_full_scan_finds(
+                names in prop::collection::vec(prop::collection::vec("[华远电子东方ab]{0,5}", 1..3), 1..30),
+                query in "[华远电子东方abc]{0,6}",
+            ) {
+                let customers: Vec<CustomerKey> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| CustomerKey { id: i as i64 + 1, code: format!("C{i}"), names: n.clone(), accounts: Vec::new() })
+                    .collect();
+                let index = MatchIndex::new(customers, Vec::new());
+                let mut fast = index.similar(&query);
+                fast.sort_unstable();
+                prop_assert_eq!(fast, brute_force(&index, &query));
+            }
+        }
     }
 }

@@ -284,17 +284,20 @@ pub fn open_installments(
     only: Option<i64>,
     f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
-    let open = "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
-        FROM (SELECT id FROM installments INDEXED BY installments_open
+    // The open installments come straight from the covering partial index;
+    // only those settled after the as-of date are read from the table.
+    let open = "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind
+        FROM (SELECT id, customer_id, due_date, invoice_id, amount FROM installments INDEXED BY installments_open
                WHERE settled < amount AND (?2 IS NULL OR customer_id = ?2)
               UNION
-              SELECT installment_id FROM allocations WHERE effective_date > ?1
-              UNION
-              SELECT installment_id FROM write_offs WHERE date > ?1) k
-        JOIN installments i ON i.id = k.id
-        JOIN invoices v ON v.id = i.invoice_id
-        JOIN customers c ON c.id = i.customer_id
-        WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)";
+              SELECT id, customer_id, due_date, invoice_id, amount FROM installments
+               WHERE id IN (SELECT installment_id FROM allocations WHERE effective_date > ?1
+                            UNION
+                            SELECT installment_id FROM write_offs WHERE date > ?1)
+                 AND (?2 IS NULL OR customer_id = ?2)) k
+        JOIN invoices v ON v.id = k.invoice_id
+        JOIN customers c ON c.id = k.customer_id
+        WHERE v.voided = 0 AND v.issue_date <= ?1";
     stream_open(conn, open, as_of, only, f)
 }
 

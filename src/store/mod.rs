@@ -233,6 +233,10 @@ impl Book {
         // re-prepare a statement that compares a parameter with a partial
         // index's condition, on every row.
         conn.set_prepared_statement_cache_capacity(64);
+        // Statement journals (kept for every statement a trigger or
+        // constraint could abort) and sorts stay in memory instead of
+        // temporary files written and read back on every bank line.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         schema::migrate(&mut conn).map_err(map_busy)?;
         Ok(Book { conn, path: path.to_path_buf() })

@@ -290,13 +290,17 @@ BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
     // 6: reading a large book from what is open now. The open-installment
     //    index carries every column the aging and FIFO read, so they never
     //    touch the installments table; settlements are found by date, so
-    //    "what was settled after the as-of date" is a range, not a scan.
+    //    "what was settled after the as-of date" is a range, not a scan, and
+    //    an installment's settlements are read from the index alone.
     r#"
 DROP INDEX installments_open;
 CREATE INDEX installments_open ON installments (customer_id, due_date, invoice_id, amount, settled)
     WHERE settled < amount;
 CREATE INDEX allocations_effective ON allocations (effective_date, amount);
 CREATE INDEX write_offs_date ON write_offs (date);
+DROP INDEX allocations_installment;
+CREATE INDEX allocations_installment ON allocations (installment_id, effective_date, amount);
+CREATE INDEX invoices_voided ON invoices (id) WHERE voided = 1;
 "#,
 ];
 

@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let user = super::user_profiles()?;
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user };
-    let st = bank::read_statement(&a.file, &opts)?;
+    let mut st = bank::read_statement(&a.file, &opts)?;
     let method = super::method_for(&st.profile);
 
     let mut book = ctx.open_book()?;
@@ -153,7 +153,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         balance_breaks: st.balance_breaks.clone(),
         lines: Vec::with_capacity(st.lines.len()),
     };
-    for l in &st.lines {
+    // Each line's text moves into its output row: a large statement is held once.
+    let lines = std::mem::take(&mut st.lines);
+    for mut l in lines {
         if let Some(p) = &progress {
             p.inc(1);
         }
@@ -168,7 +170,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             }
             Direction::Neutral => out.neutral += 1,
         }
-        let base = canonical(l);
+        let base = canonical(&l);
         let n = seen.entry(base.clone()).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base}\u{1e}{n}");
@@ -190,10 +192,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             date: l.date,
             amount: l.amount,
             direction: l.direction,
-            counterparty: l.counterparty.clone(),
-            account: l.account.clone(),
-            memo: l.memo.clone(),
-            reference: l.reference.clone(),
+            counterparty: l.counterparty.take(),
+            account: l.account.take(),
+            memo: l.memo.take(),
+            reference: l.reference.take(),
             fee: l.fee,
             duplicate: id.is_none(),
             applied: false,
@@ -209,13 +211,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                     line: l.line,
                     date: l.date,
                     amount: l.amount,
-                    counterparty: l.counterparty.clone(),
-                    account: l.account.clone(),
-                    memo: l.memo.clone(),
-                    reference: l.reference.clone(),
+                    counterparty: row.counterparty.clone(),
+                    account: row.account.clone(),
+                    memo: row.memo.clone(),
+                    reference: row.reference.clone(),
                     status: "queued".to_string(),
                 };
-                let best = candidates(&index, l.counterparty.as_deref(), l.account.as_deref(), &stored.text())
+                let best = candidates(&index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())
                     .into_iter()
                     .next();
                 if let Some(c) = best {

@@ -155,8 +155,12 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
         buckets: grid.totals().into_iter().sum(),
         invoiced: total(
             conn,
-            "SELECT COALESCE(SUM(amount), 0) FROM invoices
-             WHERE voided = 0 AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2)",
+            // Two plans in one statement: all customers from the issued-invoice
+            // index, one customer from its own index.
+            "SELECT (SELECT COALESCE(SUM(amount), 0) FROM invoices
+                     WHERE ?2 IS NULL AND voided = 0 AND issue_date <= ?1)
+                  + (SELECT COALESCE(SUM(amount), 0) FROM invoices
+                     WHERE voided = 0 AND issue_date <= ?1 AND customer_id = ?2)",
             as_of,
             only,
         )?,

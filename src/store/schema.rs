@@ -291,7 +291,8 @@ BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
     //    index carries every column the aging and FIFO read, so they never
     //    touch the installments table; settlements are found by date, so
     //    "what was settled after the as-of date" is a range, not a scan, and
-    //    an installment's settlements are read from the index alone.
+    //    an installment's settlements are read from the index alone. The
+    //    tie-out's "invoiced by the as-of date" is a range of a small index.
     r#"
 DROP INDEX installments_open;
 CREATE INDEX installments_open ON installments (customer_id, due_date, invoice_id, amount, settled)
@@ -301,6 +302,7 @@ CREATE INDEX write_offs_date ON write_offs (date);
 DROP INDEX allocations_installment;
 CREATE INDEX allocations_installment ON allocations (installment_id, effective_date, amount);
 CREATE INDEX invoices_voided ON invoices (id) WHERE voided = 1;
+CREATE INDEX invoices_issued ON invoices (issue_date, amount) WHERE voided = 0;
 "#,
 ];
 

@@ -84,6 +84,20 @@ fn total(conn: &Connection, sql: &str, as_of: NaiveDate, only: Option<i64>) -> R
     Ok(super::one(conn, sql, rusqlite::params![date_sql(as_of), only], |r| money_col(r, 0))?)
 }
 
+/// What `table` (allocations or write-offs) settled by the as-of date, by its
+/// `date` column: a range of its date index (of one customer's installments).
+fn settled_total(conn: &Connection, table: &str, date: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
+    total(
+        conn,
+        &format!(
+            "SELECT COALESCE(SUM(amount), 0) FROM {table} WHERE {date} <= ?1
+               AND (?2 IS NULL OR installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))"
+        ),
+        as_of,
+        only,
+    )
+}
+
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
 ///
 /// What was open at the as-of date is what is open now plus what was settled
@@ -164,22 +178,8 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
             as_of,
             only,
         )?,
-        collected: total(
-            conn,
-            "SELECT COALESCE(SUM(a.amount), 0) FROM allocations a
-             WHERE a.effective_date <= ?1
-               AND (?2 IS NULL OR a.installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))",
-            as_of,
-            only,
-        )?,
-        written_off: total(
-            conn,
-            "SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
-             WHERE w.date <= ?1
-               AND (?2 IS NULL OR w.installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))",
-            as_of,
-            only,
-        )?,
+        collected: settled_total(conn, "allocations", "effective_date", as_of, only)?,
+        written_off: settled_total(conn, "write_offs", "date", as_of, only)?,
     };
     Ok(AgingData { customers, grid, unapplied, tie })
 }

@@ -9,7 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::commands;
 use crate::context::{Ctx, Globals, language};
 use crate::error::{Kind, Result};
-use crate::render::{Format, Lang};
+use crate::output::{Format, Lang};
 
 /// Accounts receivable for the one accountant who owns them.
 ///

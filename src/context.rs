@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::ledger::date::parse_date;
-use crate::render::{Format, Lang};
+use crate::output::{Format, Lang};
 use crate::store::{Book, NewBook};
 
 /// Global options as the command line gave them.
@@ -151,7 +151,7 @@ impl Ctx {
 
     /// Parse a date option, naming the option in the error.
     pub fn date(&self, option: &str, text: &str) -> Result<NaiveDate> {
-        crate::commands::date(option, text, self.today)
+        crate::parse::date(option, text, self.today)
     }
 
     /// Ask to go ahead with a destructive or doubtful step. `--yes` answers

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::ledger::LedgerError;
-use crate::render::Lang;
+use crate::output::Lang;
 use crate::store::StoreError;
 
 /// What kind of failure, which decides the exit code.

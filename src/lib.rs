@@ -12,6 +12,8 @@ pub mod context;
 pub mod error;
 pub mod import;
 pub mod ledger;
+pub mod output;
+pub mod parse;
 pub mod render;
 pub mod reports;
 pub mod store;

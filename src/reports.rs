@@ -193,7 +193,7 @@ pub fn letter(
     customer_id: i64,
     as_of: NaiveDate,
     level: u8,
-    lang: crate::render::Lang,
+    lang: crate::output::Lang,
 ) -> Result<crate::render::letters::Letter> {
     use crate::render::letters::{Kind, Letter, LetterLine};
     use crate::store::customers::{self, Role};

@@ -7,7 +7,8 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::date::{month_end, parse_month};
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::reports;
 use crate::store::{self, events};
 

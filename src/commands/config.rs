@@ -5,7 +5,8 @@ use serde::Serialize;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::interest::parse_rate;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::{self, dunning, events};
 
 use std::io::Write;
@@ -177,7 +178,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 let tx = book.write()?;
                 let mut ladder = dunning::ladder(&tx)?;
                 if key == "escalate_amount" {
-                    ladder.escalate_amount = crate::commands::amount_at_least_zero("escalate_amount", &value)?;
+                    ladder.escalate_amount = crate::parse::amount_at_least_zero("escalate_amount", &value)?;
                 } else {
                     ladder.repeat_days = value.trim().parse().map_err(|_| {
                         Error::user(

@@ -111,7 +111,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     );
     ctx.db = path;
     report::aging::run(ctx, report::aging::Args::default())?;
-    if ctx.format == crate::render::Format::Table {
+    if ctx.format == crate::output::Format::Table {
         writeln!(ctx.out)?;
     }
     dun::list::run(ctx, dun::list::Args { customer: None, level: None })

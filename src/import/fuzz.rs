@@ -11,7 +11,7 @@ use rusqlite::Connection;
 
 use super::bank::{self, DateOrder, Direction, ReadOptions, Statement, amount, date as bank_date};
 use super::csvfile::{Column, CsvFile};
-use crate::commands::{self, customer, invoice, pay};
+use crate::commands::{customer, invoice, pay};
 use crate::error::{Error, Kind};
 use crate::ledger::date::{parse_date, parse_month};
 use crate::ledger::money::{MAX_AMOUNT_CENTS, Money};
@@ -157,10 +157,10 @@ fn import_as(
             let Some(value) = csv.get(row, key) else { continue };
             assert_eq!(value, value.trim(), "cells are trimmed");
             let checked = match key {
-                "date" | "issue_date" | "due_date" => commands::date(key, value, TODAY).map(drop),
-                "amount" => commands::positive_amount(key, value).map(|m| assert!(m.is_positive())),
-                "credit_limit" => commands::amount_at_least_zero(key, value).map(|m| assert!(!m.is_negative())),
-                "method" => pay::parse_method(key, value).map(drop),
+                "date" | "issue_date" | "due_date" => crate::parse::date(key, value, TODAY).map(drop),
+                "amount" => crate::parse::positive_amount(key, value).map(|m| assert!(m.is_positive())),
+                "credit_limit" => crate::parse::amount_at_least_zero(key, value).map(|m| assert!(!m.is_negative())),
+                "method" => crate::parse::parse_method(key, value).map(drop),
                 _ => Ok(()),
             };
             if let Err(e) = checked {

@@ -5,11 +5,11 @@
 
 use std::fmt::Write as _;
 
-use super::Lang;
 use super::letters::html_escape as esc;
 use crate::ledger::Money;
 use crate::ledger::aging::AgingReport;
 use crate::ledger::metrics::PeriodFigures;
+use crate::output::Lang;
 
 /// A bank line still waiting in the queue.
 pub struct Unmatched {

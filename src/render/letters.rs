@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use chrono::NaiveDate;
 
-use super::{Lang, display_width};
 use crate::ledger::Money;
+use crate::output::Lang;
+use crate::render::display_width;
 
 /// Which letter a ladder level sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

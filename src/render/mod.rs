@@ -14,55 +14,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UT
 
 use crate::error::Result;
 use crate::ledger::Money;
-
-/// The language of headers, messages and letters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    /// Pick the text for this language.
-    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
-
-    /// From a locale such as `zh_CN.UTF-8`: Chinese for `zh*`, else English.
-    pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
-    }
-}
-
-/// How data is printed. Lists and reports take table, csv and json; letters
-/// take txt, md, html and eml.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-    Txt,
-    Md,
-    Html,
-    Eml,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Txt => "txt",
-            Format::Md => "md",
-            Format::Html => "html",
-            Format::Eml => "eml",
-        }
-    }
-}
+use crate::output::{Format, Lang};
 
 /// One value in a table or CSV row. Typed, so money is right-aligned and
 /// grouped in tables, plain in CSV, and never mistaken for text.

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::letters::html_escape as esc;
-use super::{Lang, display_width};
 use crate::ledger::Money;
+use crate::output::Lang;
+use crate::render::display_width;
 use crate::store::aging::StatementLine;
 
 pub struct Statement {

@@ -1,8 +1,8 @@
 //! `huikuan customer add`.
 
-use crate::commands::{amount_at_least_zero, score};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::parse::{amount_at_least_zero, score};
 use crate::store::customers::{self, NewCustomer};
 use crate::store::events;
 

@@ -1,8 +1,8 @@
 //! `huikuan customer edit`.
 
-use crate::commands::{amount_at_least_zero, score};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::parse::{amount_at_least_zero, score};
 use crate::store::customers::{self, CustomerEdit};
 use crate::store::events;
 

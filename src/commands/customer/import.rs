@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use crate::commands::{amount_at_least_zero, score};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::import::csvfile::{Column, CsvFile};
+use crate::parse::{amount_at_least_zero, score};
 use crate::store::customers::{self, NewCustomer};
 use crate::store::events;
 

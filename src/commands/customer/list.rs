@@ -6,7 +6,8 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::credit::Grade;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::customers;
 
 /// List customers with grade, credit limit and balance.

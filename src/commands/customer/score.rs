@@ -2,11 +2,12 @@
 
 use serde::Serialize;
 
-use crate::commands::score;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::credit::{Grade, suggest_score};
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::parse::score;
+use crate::render::{Cell, Table, write_json};
 use crate::store::{aging, customers, events};
 
 /// Set a credit score, or suggest scores from payment history.

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
-use crate::render::{Cell, Format, Lang, Table, write_json};
+use crate::output::{Format, Lang};
+use crate::render::{Cell, Table, write_json};
 use crate::reports;
 use crate::store::customers;
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use crate::context::{Ctx, config_dir};
 use crate::error::{Error, Result};
 use crate::ledger::ladder::Next;
+use crate::output::{Format, Lang};
 use crate::render::letters::{self, Letter};
-use crate::render::{Format, Lang};
 use crate::reports;
 use crate::store::{customers, dunning, events};
 

@@ -8,7 +8,8 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::ladder::{Ladder, Next};
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::reports::{self, WorkItem};
 use crate::store::{customers, dunning, events};
 
@@ -119,7 +120,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         }
         tx.commit()?;
     }
-    let zh = ctx.lang == crate::render::Lang::Zh;
+    let zh = ctx.lang == crate::output::Lang::Zh;
     let rows: Vec<ItemJson> =
         items.iter().filter(|w| a.level.is_none_or(|l| w.level >= l)).map(|w| to_json(w, &ladder, zh)).collect();
     if ctx.format == Format::Json {

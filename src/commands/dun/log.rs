@@ -2,7 +2,8 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::{customers, dunning, events};
 
 /// Record a collection action: a call, an email, a visit, a letter.

@@ -1,8 +1,8 @@
 //! `huikuan dun promise`.
 
-use crate::commands::positive_amount;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::parse::positive_amount;
 use crate::reports;
 use crate::store::{customers, dunning, events};
 

@@ -1,10 +1,10 @@
 //! `huikuan invoice add`.
 
-use crate::commands::positive_amount;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::credit::{CreditRefusal, credit_check};
 use crate::ledger::schedule::build_schedule;
+use crate::parse::positive_amount;
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{customers, events};
 

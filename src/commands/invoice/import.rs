@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::commands::{date, positive_amount};
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
 use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
+use crate::parse::{date, positive_amount};
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{customers, events};
 

@@ -2,7 +2,8 @@
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::customers;
 use crate::store::invoices::{self, ListFilter, Status};
 

@@ -53,7 +53,10 @@ pub fn parse_installment(ctx: &Ctx, text: &str) -> Result<Installment> {
             format!("--installment：“{text}”应为 日期:金额，例如 2026-12-31:5000"),
         )
     })?;
-    Ok(Installment { due_date: ctx.date("--installment", d)?, amount: super::positive_amount("--installment", a)? })
+    Ok(Installment {
+        due_date: ctx.date("--installment", d)?,
+        amount: crate::parse::positive_amount("--installment", a)?,
+    })
 }
 
 /// Parse an early-payment discount `2/10` (2 % within 10 days).

@@ -6,7 +6,8 @@ use serde::Serialize;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::invoices::{self, Invoice, Status};
 
 /// Show an invoice with its installments and what is left on each.

@@ -1,8 +1,8 @@
 //! `huikuan invoice write-off`.
 
-use crate::commands::positive_amount;
 use crate::context::Ctx;
 use crate::error::Result;
+use crate::parse::positive_amount;
 use crate::store::{events, invoices};
 
 /// Write off what a customer will not pay (坏账核销): a dated transaction.

@@ -1,8 +1,8 @@
 //! `huikuan pay add`.
 
-use crate::commands::positive_amount;
 use crate::context::Ctx;
 use crate::error::Result;
+use crate::parse::positive_amount;
 use crate::store::payments::{self, NewPayment, Source};
 use crate::store::{customers, events};
 
@@ -44,7 +44,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Some(d) => ctx.date("--date", d)?,
         None => ctx.today,
     };
-    let method = super::parse_method("--method", &a.method)?;
+    let method = crate::parse::parse_method("--method", &a.method)?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;

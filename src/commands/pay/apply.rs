@@ -1,8 +1,8 @@
 //! `huikuan pay apply`.
 
-use crate::commands::positive_amount;
 use crate::context::Ctx;
 use crate::error::Result;
+use crate::parse::positive_amount;
 use crate::store::{events, payments};
 
 /// Apply a payment's unapplied credit: to the invoices named, else oldest due first.

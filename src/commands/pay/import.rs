@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::commands::{date, positive_amount};
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
 use crate::ledger::Money;
+use crate::parse::{date, positive_amount};
 use crate::store::payments::{self, Method, NewPayment, Source};
 use crate::store::{customers, events};
 
@@ -68,7 +68,7 @@ pub fn load(tx: &rusqlite::Connection, csv: &CsvFile, today: NaiveDate) -> Resul
         let date = date("date", csv.require(row, "date")?, today)?;
         let amount = positive_amount("amount", csv.require(row, "amount")?)?;
         let method = match csv.get(row, "method") {
-            Some(m) => super::parse_method("method", m)?,
+            Some(m) => crate::parse::parse_method("method", m)?,
             None => Method::Bank,
         };
         let invoices: Vec<String> = csv.get(row, "invoice").map(|s| vec![s.to_string()]).unwrap_or_default();

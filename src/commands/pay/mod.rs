@@ -10,8 +10,8 @@ pub mod void;
 use rusqlite::Connection;
 
 use crate::context::Ctx;
-use crate::error::{Error, Result};
-use crate::store::payments::{AllocateTo, Method};
+use crate::error::Result;
+use crate::store::payments::AllocateTo;
 use crate::store::{StoreError, invoices};
 
 #[derive(Debug, clap::Subcommand)]
@@ -39,16 +39,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Apply(a) => apply::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
-}
-
-/// Parse a payment method (English or Chinese).
-pub fn parse_method(what: &str, text: &str) -> Result<Method> {
-    Method::parse(text).ok_or_else(|| {
-        Error::user(
-            format!("{what}: '{text}' is not a method (bank, cash, cheque, alipay, wechat, other)"),
-            format!("{what}：“{text}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
-        )
-    })
 }
 
 /// Where to allocate: the invoices named (each must be the customer's and not

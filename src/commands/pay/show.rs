@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::payments::{self, AllocationRow};
 
 /// Show a payment and where its money went.

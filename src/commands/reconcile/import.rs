@@ -11,7 +11,8 @@ use crate::error::Result;
 use crate::import::bank::{self, BankLine, Direction, ReadOptions};
 use crate::ledger::Money;
 use crate::ledger::matching::{CONFIDENT, candidates};
-use crate::render::{Cell, Format, Lang, Table, write_json};
+use crate::output::{Format, Lang};
+use crate::render::{Cell, Table, write_json};
 use crate::store::{bank as store_bank, events};
 
 /// Import a bank statement and match its credits to customers and invoices.

@@ -7,7 +7,8 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::matching::candidates;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::bank as store_bank;
 
 /// List the credit lines waiting to be matched, with candidate customers.

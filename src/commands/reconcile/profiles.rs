@@ -5,7 +5,8 @@ use serde::Serialize;
 use crate::context::{Ctx, config_dir};
 use crate::error::Result;
 use crate::import::bank;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 
 /// List the bank profiles: your own (in <config dir>/profiles/*.toml) first,
 /// then the built-in ones. See docs/bank-profiles.md to write one. Example:

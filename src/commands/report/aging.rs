@@ -9,7 +9,8 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, AgingRule, Basis, Buckets, INVOICE_AGE_LABELS_ZH, TieOut};
-use crate::render::{Cell, Format, Lang, Table, write_json};
+use crate::output::{Format, Lang};
+use crate::render::{Cell, Table, write_json};
 use crate::reports;
 use crate::store::customers;
 

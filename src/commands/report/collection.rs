@@ -13,7 +13,8 @@ use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::date::{month_end, parse_month};
 use crate::ledger::metrics::PeriodFigures;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::store::aging;
 
 /// Collection metrics for a period: invoiced, collected, what fell due,

@@ -11,7 +11,8 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::credit::suggest_score;
 use crate::ledger::ladder::PromiseStatus;
-use crate::render::{Cell, Format, Table, write_json};
+use crate::output::Format;
+use crate::render::{Cell, Table, write_json};
 use crate::{reports, store};
 
 /// Expected receipts per week, from due dates and open promises.

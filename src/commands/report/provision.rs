@@ -10,7 +10,8 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Basis, Buckets, INVOICE_AGE_LABELS, INVOICE_AGE_LABELS_ZH};
 use crate::ledger::metrics::{DEFAULT_PROVISION_RATES, parse_provision_rates, provision};
-use crate::render::{Cell, Format, Lang, Table, write_json};
+use crate::output::{Format, Lang};
+use crate::render::{Cell, Table, write_json};
 use crate::{reports, store};
 
 /// The bad-debt provision (坏账准备): invoice-date aging × the book's rates.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
-use crate::render::Format;
+use crate::output::Format;
 use crate::render::letters::sanitize;
 use crate::render::statement::{self, Statement};
 use crate::{reports, store};

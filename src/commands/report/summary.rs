@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::ladder::Next;
-use crate::render::{Format, display_width, pad_right, write_json};
+use crate::output::Format;
+use crate::render::{display_width, pad_right, write_json};
 use crate::{reports, store};
 
 /// The state of receivables on one screen: total, overdue share, the

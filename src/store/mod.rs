@@ -15,7 +15,12 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+
+/// The open book as the layers above the store see it: a handle they pass
+/// back to store functions and never query themselves. (Only `src/store/`
+/// names rusqlite or writes SQL; `tests/cli/architecture.rs` checks it.)
+pub use rusqlite::Connection;
 
 use crate::ledger::{LedgerError, Money};
 

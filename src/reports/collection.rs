@@ -1,0 +1,1 @@
+//! Collection metrics for a period: received, collected, 回款率, DSO, CEI.

@@ -1,0 +1,1 @@
+//! Expected receipts per week.

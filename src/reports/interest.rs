@@ -1,0 +1,1 @@
+//! Late interest per installment and per customer, as of a date.

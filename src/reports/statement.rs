@@ -1,0 +1,1 @@
+//! The customer statement (对账单) and its confirmation slip.

@@ -1,0 +1,1 @@
+//! The one-screen summary of the book as of a date.

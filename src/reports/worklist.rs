@@ -1,0 +1,103 @@
+//! The morning worklist: every customer with a collection step due.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::detail::detail;
+use crate::ledger::Money;
+use crate::store::{Connection, Result};
+
+/// One customer on the morning worklist.
+#[derive(Clone, Debug)]
+pub struct WorkItem {
+    pub customer_id: i64,
+    pub code: String,
+    pub name: String,
+    pub decision: crate::ledger::ladder::Decision,
+    /// The ladder level of the step (for "resolve dispute", the level the
+    /// days alone would give).
+    pub level: u8,
+    pub overdue: Money,
+    pub days_overdue: i64,
+    pub interest: Money,
+    pub last_action: Option<(NaiveDate, u8)>,
+    pub promise: Option<(crate::ledger::ladder::Promise, crate::ledger::ladder::PromiseStatus)>,
+    pub on_hold: bool,
+}
+
+/// The collection worklist as of a date: every customer with a step due.
+///
+/// Decisions are drawn as of the start of the day: actions logged and holds
+/// placed on the as-of date itself show as done (last action) but do not
+/// change the list, so running it again the same day gives the same rows.
+pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<WorkItem>> {
+    use crate::ledger::credit::Grade;
+    use crate::ledger::ladder::{Next, Situation, next_step};
+    use crate::store::{customers, dunning};
+
+    let ladder = dunning::ladder(conn)?;
+    #[derive(Default)]
+    struct Acc {
+        oldest_due: Option<NaiveDate>,
+        overdue: Money,
+        disputed_overdue: bool,
+        interest: Money,
+    }
+    let mut acc: HashMap<i64, Acc> = HashMap::new();
+    detail(conn, as_of, only, |d| {
+        let a = acc.entry(d.item.customer_id).or_default();
+        a.interest += d.interest_due();
+        if d.item.disputed {
+            a.disputed_overdue |= d.days_past_due > 0;
+        } else {
+            a.oldest_due = Some(a.oldest_due.map_or(d.item.due_date, |o| o.min(d.item.due_date)));
+            if d.days_past_due > 0 {
+                a.overdue += d.balance;
+            }
+        }
+        Ok(())
+    })?;
+    let actions = dunning::actions_by_customer(conn, as_of)?;
+    let holds = dunning::holds(conn)?;
+    let mut out = Vec::new();
+    for c in customers::list(conn)? {
+        let Some(a) = acc.get(&c.id) else { continue };
+        let logged = actions.get(&c.id).cloned().unwrap_or_default();
+        let promise = dunning::latest_promise(conn, c.id, as_of)?;
+        let hold_since = holds.get(&c.id).copied();
+        let s = Situation {
+            oldest_due: a.oldest_due,
+            overdue: a.overdue,
+            disputed_overdue: a.disputed_overdue,
+            grade_d: c.credit_score.is_some_and(|s| Grade::from_score(s) == Grade::D),
+            on_hold: matches!(hold_since, Some(since) if since.is_none_or(|d| d < as_of)),
+            actions: logged.iter().copied().filter(|(d, _)| *d < as_of).collect(),
+            promise: promise.clone(),
+        };
+        let decision = next_step(&s, &ladder, as_of);
+        let level = match &decision.next {
+            Next::Act { level, .. } => *level,
+            Next::ResolveDispute => 2,
+            Next::Nothing | Next::Wait { .. } => continue,
+        };
+        out.push(WorkItem {
+            customer_id: c.id,
+            code: c.code,
+            name: c.name,
+            level,
+            overdue: a.overdue,
+            days_overdue: decision.days.unwrap_or(0).max(0),
+            interest: a.interest,
+            last_action: logged.last().copied(),
+            promise: promise.map(|p| {
+                let st = p.status(as_of);
+                (p, st)
+            }),
+            on_hold: hold_since.is_some(),
+            decision,
+        });
+    }
+    out.sort_by(|x, y| y.level.cmp(&x.level).then(y.overdue.cmp(&x.overdue)).then(x.code.cmp(&y.code)));
+    Ok(out)
+}

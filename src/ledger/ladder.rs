@@ -49,6 +49,10 @@ pub struct Ladder {
     pub levels: Vec<Level>,
     pub escalate_amount: Money,
     pub repeat_days: i64,
+    /// The level at which supply is stopped and the customer put on hold
+    /// (default 4). A number, not found from the step's wording, so that
+    /// rewording a step in `config ladder` never moves the hold.
+    pub hold_level: u8,
 }
 
 impl Default for Ladder {
@@ -72,11 +76,17 @@ impl Default for Ladder {
             ],
             escalate_amount: Money::from_cents(10_000_000),
             repeat_days: 7,
+            hold_level: 4,
         }
     }
 }
 
 impl Ladder {
+    /// The level at which supply is stopped (停止供货).
+    pub fn hold_level(&self) -> u8 {
+        self.hold_level
+    }
+
     /// Levels numbered 0, 1, 2 … in order, days strictly increasing, at
     /// least one level before and one after the due date, repeat ≥ 1 day.
     pub fn validate(&self) -> Result<(), LedgerError> {
@@ -91,6 +101,9 @@ impl Ladder {
             if l.step.trim().is_empty() || l.channel.trim().is_empty() {
                 return bad("every level needs a step and a channel");
             }
+        }
+        if usize::from(self.hold_level) >= self.levels.len() {
+            return bad("the hold level must be one of the ladder's levels");
         }
         if !self.levels.windows(2).all(|w| w[0].days < w[1].days) {
             return bad("the days of the levels must increase");
@@ -226,7 +239,7 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
     let mut done = episode.iter().map(|a| a.1).max();
     if s.on_hold && overdue {
         // A customer on hold has had supply stopped: level 4 is done.
-        done = done.max(ladder.levels.iter().find(|l| l.step.contains("hold")).map(|l| l.level).or(Some(4)));
+        done = done.max(Some(ladder.hold_level()));
     }
     let last_at = |level: u8| episode.iter().filter(|a| a.1 == level).map(|a| a.0).max();
 
@@ -332,6 +345,19 @@ mod tests {
         assert!(l.validate().is_err(), "levels in order");
         let l = Ladder { repeat_days: 0, ..Ladder::default() };
         assert!(l.validate().is_err());
+        let l = Ladder { hold_level: 7, ..Ladder::default() };
+        assert!(l.validate().is_err(), "the hold is one of the levels");
+    }
+
+    #[test]
+    fn rewording_a_step_never_moves_the_hold() {
+        let mut l = Ladder::default();
+        for level in &mut l.levels {
+            level.step = level.step.replace("hold", "pause");
+        }
+        l.levels[2].step = "hold the line".into();
+        assert_eq!(l.hold_level(), 4);
+        assert!(l.validate().is_ok());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::ledger::Money;
 use crate::ledger::ladder::{Ladder, Level, Promise};
 
 /// The book's ladder: settings `ladder` (JSON levels), `escalate_amount`,
-/// `repeat_days`, each falling back to the default.
+/// `repeat_days` and `hold_level`, each falling back to the default.
 pub fn ladder(conn: &Connection) -> Result<Ladder> {
     let mut l = Ladder::default();
     if let Some(json) = setting(conn, "ladder")? {
@@ -38,6 +38,14 @@ pub fn ladder(conn: &Connection) -> Result<Ladder> {
             StoreError::invalid(
                 format!("setting repeat_days '{r}' is not a number"),
                 format!("设置 repeat_days“{r}”不是数字"),
+            )
+        })?;
+    }
+    if let Some(h) = setting(conn, "hold_level")? {
+        l.hold_level = h.parse().map_err(|_| {
+            StoreError::invalid(
+                format!("setting hold_level '{h}' is not a ladder level"),
+                format!("设置 hold_level“{h}”不是催收级别"),
             )
         })?;
     }

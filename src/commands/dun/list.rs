@@ -61,11 +61,6 @@ pub struct ItemJson {
     pub reason: String,
 }
 
-/// The level at which supply is stopped: the step that mentions a hold, else 4.
-pub fn hold_level(ladder: &Ladder) -> u8 {
-    ladder.levels.iter().find(|l| l.step.contains("hold")).map_or(4, |l| l.level)
-}
-
 pub fn to_json(w: &WorkItem, ladder: &Ladder, zh: bool) -> ItemJson {
     let (step, channel) = match &w.decision.next {
         Next::ResolveDispute => {
@@ -102,7 +97,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         (reports::worklist(&tx, ctx.as_of, only)?, dunning::ladder(&tx)?)
     };
     // Stop supply: the first time a customer reaches the hold level (today).
-    let stop = hold_level(&ladder);
+    let stop = ladder.hold_level();
     let to_hold: Vec<&WorkItem> = items
         .iter()
         .filter(|w| matches!(w.decision.next, Next::Act { level, repeat: false } if level >= stop) && !w.on_hold)

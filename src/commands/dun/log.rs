@@ -74,7 +74,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             source: "manual",
         },
     )?;
-    if a.step >= super::list::hold_level(&ladder) && !c.on_hold {
+    if a.step >= ladder.hold_level() && !c.on_hold {
         customers::set_hold(&tx, c.id, true, Some(&format!("collection level {} on {date}", a.step)), date)?;
         ctx.note(&format!("{} is now on hold (stop supply)", c.code), &format!("{} 已停止供货", c.code));
     }

@@ -247,6 +247,19 @@ impl Book {
         Ok(Book { conn, path: path.to_path_buf() })
     }
 
+    /// A fresh book in memory for the store's unit tests: migrated to the
+    /// current schema, foreign keys on, the company and currency set as
+    /// `init` sets them.
+    #[cfg(test)]
+    pub fn in_memory() -> Book {
+        let mut conn = Connection::open_in_memory().expect("in-memory book");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("foreign keys");
+        schema::migrate(&mut conn).expect("migrate");
+        set_setting(&conn, "company", "Test Co.").expect("company");
+        set_setting(&conn, "currency", "CNY").expect("currency");
+        Book { conn, path: PathBuf::from(":memory:") }
+    }
+
     /// Begin a write transaction: takes the write lock at once (waiting for
     /// another writer), so a command never fails half-way on a busy book.
     pub fn write(&mut self) -> Result<Transaction<'_>> {
@@ -256,6 +269,27 @@ impl Book {
     /// Begin a read transaction: every query in it sees one snapshot.
     pub fn read(&mut self) -> Result<Transaction<'_>> {
         self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| map_busy(e.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_test_book_is_at_the_current_schema_with_the_defaults() {
+        let book = Book::in_memory();
+        let s = book_settings(&book.conn).unwrap();
+        assert_eq!((s.company.as_str(), s.currency.as_str(), s.grace_days), ("Test Co.", "CNY", 0));
+        assert_eq!(s.interest_rate, crate::ledger::interest::default_rate());
+        assert_eq!(setting(&book.conn, "no such key").unwrap(), None);
+    }
+
+    #[test]
+    fn a_closed_period_refuses_dates_inside_it() {
+        let book = Book::in_memory();
+        assert_eq!(locked_through(&book.conn).unwrap(), None);
+        ensure_open(&book.conn, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).unwrap();
     }
 }
 

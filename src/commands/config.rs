@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::interest::parse_rate;
 use crate::output::Format;
 use crate::render::{Cell, Table, write_json};
-use crate::store::{self, dunning, events};
+use crate::store::settings::{self, Shown};
+use crate::store::{dunning, events};
 
 use std::io::Write;
 
@@ -65,18 +65,22 @@ struct LevelJson {
     channel: String,
 }
 
-#[derive(Serialize)]
+/// `config` as JSON: the listed settings in the table's order, then the ladder.
 struct SettingsJson {
-    company: String,
-    company_email: Option<String>,
-    company_phone: Option<String>,
-    bank: Option<String>,
-    currency: String,
-    interest_rate: String,
-    grace_days: i64,
-    escalate_amount: crate::ledger::Money,
-    repeat_days: i64,
+    settings: Vec<(&'static str, Shown)>,
     ladder: Vec<LevelJson>,
+}
+
+impl Serialize for SettingsJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.settings.len() + 1))?;
+        for (key, value) in &self.settings {
+            m.serialize_entry(key, value)?;
+        }
+        m.serialize_entry("ladder", &self.ladder)?;
+        m.end()
+    }
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -84,43 +88,36 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     match a.action {
         None => {
             let tx = book.read()?;
-            let s = store::book_settings(&tx)?;
-            let ladder = dunning::ladder(&tx)?;
-            let j = SettingsJson {
-                company: s.company,
-                company_email: s.company_email,
-                company_phone: s.company_phone,
-                bank: s.bank,
-                currency: s.currency,
-                interest_rate: s.interest_rate.normalize().to_string(),
-                grace_days: s.grace_days,
-                escalate_amount: ladder.escalate_amount,
-                repeat_days: ladder.repeat_days,
-                ladder: ladder
-                    .levels
-                    .iter()
-                    .map(|l| LevelJson {
-                        level: l.level,
-                        days: l.days,
-                        step: l.step.clone(),
-                        step_zh: l.step_zh.clone(),
-                        channel: l.channel.clone(),
-                    })
-                    .collect(),
-            };
+            let s = settings::load(&tx)?;
+            let shown = settings::shown(&s);
             if ctx.format == Format::Json {
+                let j = SettingsJson {
+                    settings: shown,
+                    ladder: s
+                        .ladder
+                        .levels
+                        .into_iter()
+                        .map(|l| LevelJson {
+                            level: l.level,
+                            days: l.days,
+                            step: l.step,
+                            step_zh: l.step_zh,
+                            channel: l.channel,
+                        })
+                        .collect(),
+                };
                 return write_json(&mut ctx.out, &j);
             }
             let mut t = Table::new(ctx.lang, &[("setting", "设置"), ("value", "值")]);
-            t.push(vec![Cell::text("company"), Cell::text(j.company)]);
-            t.push(vec![Cell::text("company_email"), Cell::opt_text(j.company_email.as_deref())]);
-            t.push(vec![Cell::text("company_phone"), Cell::opt_text(j.company_phone.as_deref())]);
-            t.push(vec![Cell::text("bank"), Cell::opt_text(j.bank.as_deref())]);
-            t.push(vec![Cell::text("currency"), Cell::text(j.currency)]);
-            t.push(vec![Cell::text("interest_rate"), Cell::text(j.interest_rate)]);
-            t.push(vec![Cell::text("grace_days"), Cell::Int(j.grace_days)]);
-            t.push(vec![Cell::text("escalate_amount"), Cell::Money(j.escalate_amount)]);
-            t.push(vec![Cell::text("repeat_days"), Cell::Int(j.repeat_days)]);
+            for (key, value) in shown {
+                let cell = match value {
+                    Shown::Text(v) => Cell::text(v),
+                    Shown::Missing => Cell::Empty,
+                    Shown::Int(n) => Cell::Int(n),
+                    Shown::Money(m) => Cell::Money(m),
+                };
+                t.push(vec![Cell::text(key), cell]);
+            }
             t.write(&mut ctx.out, ctx.format)?;
             if ctx.format == Format::Table {
                 writeln!(ctx.out)?;
@@ -135,7 +132,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                     ("channel", "方式"),
                 ],
             );
-            for x in j.ladder {
+            for x in s.ladder.levels {
                 l.push(vec![
                     Cell::Int(i64::from(x.level)),
                     Cell::Int(x.days),
@@ -174,57 +171,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Ok(())
         }
         Some(Action::Set { key, value }) => {
-            if key == "escalate_amount" || key == "repeat_days" {
-                let tx = book.write()?;
-                let mut ladder = dunning::ladder(&tx)?;
-                if key == "escalate_amount" {
-                    ladder.escalate_amount = crate::parse::amount_at_least_zero("escalate_amount", &value)?;
-                } else {
-                    ladder.repeat_days = value.trim().parse().map_err(|_| {
-                        Error::user(
-                            format!("repeat_days: '{value}' is not a number of days"),
-                            format!("repeat_days：“{value}”不是天数"),
-                        )
-                    })?;
-                }
-                dunning::set_ladder(&tx, &ladder)?;
-                events::record(&tx, "config set", &format!("{key} = {}", value.trim()), None)?;
-                tx.commit()?;
-                ctx.note(&format!("{key} = {}", value.trim()), &format!("{key} = {}", value.trim()));
-                return Ok(());
-            }
-            let stored = match key.as_str() {
-                "company" | "company_email" | "company_phone" | "bank" => value.trim().to_string(),
-                "provision_rates" => {
-                    crate::ledger::metrics::parse_provision_rates(&value)?;
-                    value.trim().to_string()
-                }
-                "interest_rate" => parse_rate(&value)?.to_string(),
-                "grace_days" => value
-                    .trim()
-                    .parse::<u16>()
-                    .map_err(|_| {
-                        Error::user(
-                            format!("grace_days: '{value}' is not a number of days"),
-                            format!("grace_days：“{value}”不是天数"),
-                        )
-                    })?
-                    .to_string(),
-                _ => {
-                    return Err(Error::usage(
-                        format!(
-                            "unknown setting '{key}' (company, company_email, company_phone, bank, interest_rate, grace_days, \
-                             escalate_amount, repeat_days)"
-                        ),
-                        format!(
-                            "未知设置“{key}”（company、company_email、company_phone、bank、interest_rate、grace_days、\
-                             escalate_amount、repeat_days）"
-                        ),
-                    ));
-                }
+            let Some(def) = settings::settable(&key) else {
+                let keys: Vec<&str> = settings::listed_settable_keys().collect();
+                return Err(Error::usage(
+                    format!("unknown setting '{key}' ({})", keys.join(", ")),
+                    format!("未知设置“{key}”（{}）", keys.join("、")),
+                ));
             };
             let tx = book.write()?;
-            store::set_setting(&tx, &key, &stored)?;
+            let stored = def.set(&tx, &value)?;
             events::record(&tx, "config set", &format!("{key} = {stored}"), None)?;
             tx.commit()?;
             ctx.note(&format!("{key} = {stored}"), &format!("{key} = {stored}"));

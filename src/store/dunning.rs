@@ -6,51 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, StoreError, date_col, date_sql, money_col, setting};
+use super::{Result, date_col, date_sql, money_col};
 use crate::ledger::Money;
-use crate::ledger::ladder::{Ladder, Level, Promise};
+use crate::ledger::ladder::{Ladder, Promise};
 
-/// The book's ladder: settings `ladder` (JSON levels), `escalate_amount`,
-/// `repeat_days` and `hold_level`, each falling back to the default.
+/// The book's ladder: see [`super::settings::ladder`].
 pub fn ladder(conn: &Connection) -> Result<Ladder> {
-    let mut l = Ladder::default();
-    if let Some(json) = setting(conn, "ladder")? {
-        let levels: Vec<serde_json::Value> = serde_json::from_str(&json).map_err(|e| {
-            StoreError::invalid(format!("setting ladder is not valid: {e}"), format!("设置 ladder 无效：{e}"))
-        })?;
-        l.levels = levels
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Level {
-                level: i as u8,
-                days: v["days"].as_i64().unwrap_or(0),
-                step: v["step"].as_str().unwrap_or("").to_string(),
-                step_zh: v["step_zh"].as_str().unwrap_or("").to_string(),
-                channel: v["channel"].as_str().unwrap_or("").to_string(),
-            })
-            .collect();
-    }
-    if let Some(a) = setting(conn, "escalate_amount")? {
-        l.escalate_amount = Money::parse(&a)?;
-    }
-    if let Some(r) = setting(conn, "repeat_days")? {
-        l.repeat_days = r.parse().map_err(|_| {
-            StoreError::invalid(
-                format!("setting repeat_days '{r}' is not a number"),
-                format!("设置 repeat_days“{r}”不是数字"),
-            )
-        })?;
-    }
-    if let Some(h) = setting(conn, "hold_level")? {
-        l.hold_level = h.parse().map_err(|_| {
-            StoreError::invalid(
-                format!("setting hold_level '{h}' is not a ladder level"),
-                format!("设置 hold_level“{h}”不是催收级别"),
-            )
-        })?;
-    }
-    l.validate()?;
-    Ok(l)
+    super::settings::ladder(conn)
 }
 
 /// Store the ladder's levels (validated first).

@@ -10,6 +10,7 @@ pub mod events;
 pub mod invoices;
 pub mod payments;
 pub mod schema;
+pub mod settings;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -359,46 +360,12 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// The book's settings with their defaults.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BookSettings {
-    pub company: String,
-    pub company_email: Option<String>,
-    pub company_phone: Option<String>,
-    /// Where customers pay: bank name and account, printed on letters.
-    pub bank: Option<String>,
-    pub currency: String,
-    /// Late interest per day, as a fraction (0.0005 = 0.05 %).
-    pub interest_rate: rust_decimal::Decimal,
-    /// Days past due not charged interest.
-    pub grace_days: i64,
-}
+/// The book's settings with their defaults (the name the layers above use).
+pub type BookSettings = settings::Settings;
 
+/// Read the book's settings once: see [`settings::load`].
 pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
-    let get = |k: &str| setting(conn, k);
-    let interest_rate = match get("interest_rate")? {
-        Some(r) => crate::ledger::interest::parse_rate(&r)?,
-        None => crate::ledger::interest::default_rate(),
-    };
-    let grace_days = match get("grace_days")? {
-        Some(g) => g.parse().map_err(|_| {
-            StoreError::invalid(
-                format!("setting grace_days '{g}' is not a number"),
-                format!("设置 grace_days“{g}”不是数字"),
-            )
-        })?,
-        None => 0,
-    };
-    let opt = |k: &str| -> Result<Option<String>> { Ok(get(k)?.filter(|v| !v.trim().is_empty())) };
-    Ok(BookSettings {
-        company: get("company")?.unwrap_or_default(),
-        company_email: opt("company_email")?,
-        company_phone: opt("company_phone")?,
-        bank: opt("bank")?,
-        currency: get("currency")?.unwrap_or_else(|| "CNY".into()),
-        interest_rate,
-        grace_days,
-    })
+    settings::load(conn)
 }
 
 /// Dates are stored as ISO text (`YYYY-MM-DD`), which sorts and compares correctly.

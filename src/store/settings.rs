@@ -1,0 +1,436 @@
+//! The book's settings: one table of every key with its parser, default and
+//! help, and the typed [`Settings`] read from it once per command.
+//!
+//! Every setting is text in the `settings` table. A key missing from the
+//! book reads as its default, so a new book needs no rows but `company` and
+//! `currency`. The same parser checks a value given to `config set` and a
+//! value read back, so what is stored always reads.
+
+use rust_decimal::Decimal;
+
+use super::{Connection, Result, StoreError, set_setting, setting};
+use crate::ledger::Money;
+use crate::ledger::interest::parse_rate;
+use crate::ledger::ladder::{Ladder, Level};
+use crate::ledger::metrics::parse_provision_rates;
+
+/// One book setting.
+pub struct SettingDef {
+    pub key: &'static str,
+    pub help: &'static str,
+    pub help_zh: &'static str,
+    /// The value a book without this key reads (empty: none, or for
+    /// `ladder` the levels of DESIGN §2).
+    pub default: &'static str,
+    /// Checks a value given to `config set` and returns the text stored
+    /// (and echoed). `None`: not changed with `config set` (the currency is
+    /// fixed when the book is created; the levels change with `config ladder`).
+    parse: Option<fn(&str) -> Result<String>>,
+    /// How `config` shows the value. `None`: not listed by `config` nor
+    /// named in its unknown-key message (the provision rates appear in
+    /// `report provision`, the hold level in the ladder's worklist).
+    show: Option<fn(&Settings) -> Shown>,
+}
+
+/// A setting's value as `config` lists it: as text, absent, a whole number
+/// or an amount (each aligned and serialised as such).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Shown {
+    Text(String),
+    Missing,
+    Int(i64),
+    Money(Money),
+}
+
+/// Every book setting, in the order `config` lists them.
+pub static SETTINGS: &[SettingDef] = &[
+    SettingDef {
+        key: "company",
+        help: "the company's name, printed on letters and statements",
+        help_zh: "公司名称，印在催款函和对账单上",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| Shown::Text(s.company.clone())),
+    },
+    SettingDef {
+        key: "company_email",
+        help: "the company's email, printed on letters",
+        help_zh: "公司邮箱，印在催款函上",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.company_email)),
+    },
+    SettingDef {
+        key: "company_phone",
+        help: "the company's phone, printed on letters",
+        help_zh: "公司电话，印在催款函上",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.company_phone)),
+    },
+    SettingDef {
+        key: "bank",
+        help: "where customers pay: bank name and account, printed on letters",
+        help_zh: "收款银行及账号，印在催款函上",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.bank)),
+    },
+    SettingDef {
+        key: "currency",
+        help: "the book's currency, fixed when the book is created",
+        help_zh: "账本币种，建账时确定",
+        default: "CNY",
+        parse: None,
+        show: Some(|s| Shown::Text(s.currency.clone())),
+    },
+    SettingDef {
+        key: "interest_rate",
+        help: "late interest per day: 0.0005 or 0.05%",
+        help_zh: "逾期日利率：0.0005 或 0.05%",
+        default: "0.0005",
+        parse: Some(|v| Ok(parse_rate(v)?.to_string())),
+        show: Some(|s| Shown::Text(s.interest_rate.normalize().to_string())),
+    },
+    SettingDef {
+        key: "grace_days",
+        help: "days past due not charged interest",
+        help_zh: "不计利息的逾期天数",
+        default: "0",
+        parse: Some(|v| Ok(grace_days(v)?.to_string())),
+        show: Some(|s| Shown::Int(s.grace_days)),
+    },
+    SettingDef {
+        key: "escalate_amount",
+        help: "an overdue balance this large goes one level further up the ladder",
+        help_zh: "逾期余额达到此金额时催收升一级",
+        default: "100000.00",
+        parse: Some(|v| escalate_amount(v).map(|_| v.trim().to_string())),
+        show: Some(|s| Shown::Money(s.ladder.escalate_amount)),
+    },
+    SettingDef {
+        key: "repeat_days",
+        help: "a step of the ladder is repeated after this many days",
+        help_zh: "同一催收措施间隔多少天后重复",
+        default: "7",
+        parse: Some(|v| repeat_days(v).map(|_| v.trim().to_string())),
+        show: Some(|s| Shown::Int(s.ladder.repeat_days)),
+    },
+    SettingDef {
+        key: "provision_rates",
+        help: "bad-debt provision in percent for ≤1y, 1–2y, 2–3y, 3–4y, 4–5y, >5y",
+        help_zh: "坏账准备计提比例（%）：1 年以内、1–2 年、2–3 年、3–4 年、4–5 年、5 年以上",
+        default: "5,10,30,50,80,100",
+        parse: Some(|v| parse_provision_rates(v).map(|_| v.trim().to_string()).map_err(StoreError::from)),
+        show: None,
+    },
+    SettingDef {
+        key: "hold_level",
+        help: "the ladder level at which supply stops and the customer is put on hold",
+        help_zh: "停止供货、暂停客户的催收级别",
+        default: "4",
+        parse: Some(|v| Ok(hold_level(v)?.to_string())),
+        show: None,
+    },
+    SettingDef {
+        key: "ladder",
+        help: "the collection ladder's levels (changed with config ladder)",
+        help_zh: "催收阶梯各级（用 config ladder 修改）",
+        default: "",
+        parse: None,
+        show: None,
+    },
+];
+
+/// The book's settings, typed, with the defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub company: String,
+    pub company_email: Option<String>,
+    pub company_phone: Option<String>,
+    /// Where customers pay: bank name and account, printed on letters.
+    pub bank: Option<String>,
+    pub currency: String,
+    /// Late interest per day, as a fraction (0.0005 = 0.05 %).
+    pub interest_rate: Decimal,
+    /// Days past due not charged interest.
+    pub grace_days: i64,
+    /// Bad-debt provision in percent by invoice age: ≤1y, 1–2y, 2–3y, 3–4y, 4–5y, >5y.
+    pub provision_rates: [Decimal; 6],
+    /// The collection ladder: its levels, `escalate_amount`, `repeat_days`
+    /// and `hold_level`.
+    pub ladder: Ladder,
+}
+
+/// Read every setting once.
+pub fn load(conn: &Connection) -> Result<Settings> {
+    let opt = |k: &str| -> Result<Option<String>> { Ok(setting(conn, k)?.filter(|v| !v.trim().is_empty())) };
+    Ok(Settings {
+        company: setting(conn, "company")?.unwrap_or_default(),
+        company_email: opt("company_email")?,
+        company_phone: opt("company_phone")?,
+        bank: opt("bank")?,
+        currency: value(conn, "currency")?,
+        interest_rate: parse_rate(&value(conn, "interest_rate")?)?,
+        grace_days: grace_days(&value(conn, "grace_days")?)?,
+        provision_rates: provision_rates(conn)?,
+        ladder: ladder(conn)?,
+    })
+}
+
+/// The bad-debt provision rates in percent (`provision_rates`).
+pub fn provision_rates(conn: &Connection) -> Result<[Decimal; 6]> {
+    Ok(parse_provision_rates(&value(conn, "provision_rates")?)?)
+}
+
+/// The collection ladder: setting `ladder` (JSON levels; the levels of
+/// DESIGN §2 when absent), `escalate_amount`, `repeat_days` and
+/// `hold_level`, validated as a whole.
+pub fn ladder(conn: &Connection) -> Result<Ladder> {
+    let mut l = Ladder::default();
+    if let Some(json) = setting(conn, "ladder")? {
+        l.levels = levels(&json)?;
+    }
+    l.escalate_amount = escalate_amount(&value(conn, "escalate_amount")?)?;
+    l.repeat_days = repeat_days(&value(conn, "repeat_days")?)?;
+    l.hold_level = hold_level(&value(conn, "hold_level")?)?;
+    l.validate()?;
+    Ok(l)
+}
+
+/// The definition of a key that `config set` may change.
+pub fn settable(key: &str) -> Option<&'static SettingDef> {
+    SETTINGS.iter().find(|d| d.key == key && d.parse.is_some())
+}
+
+/// The keys `config` lists and `config set` changes, in order: the ones
+/// its unknown-key message names.
+pub fn listed_settable_keys() -> impl Iterator<Item = &'static str> {
+    SETTINGS.iter().filter(|d| d.parse.is_some() && d.show.is_some()).map(|d| d.key)
+}
+
+/// What `config` lists: each shown key with its value.
+pub fn shown(s: &Settings) -> Vec<(&'static str, Shown)> {
+    SETTINGS.iter().filter_map(|d| d.show.map(|f| (d.key, f(s)))).collect()
+}
+
+impl SettingDef {
+    /// Check `value`, store it, and check the book's settings still read
+    /// as a whole (a hold level must be on the ladder). Returns the text
+    /// stored. Run it in a write transaction: a refused value is rolled
+    /// back with it.
+    pub fn set(&self, conn: &Connection, value: &str) -> Result<String> {
+        let parse = self.parse.ok_or_else(|| {
+            StoreError::invalid(
+                format!("setting {} cannot be changed with config set", self.key),
+                format!("设置 {} 不能用 config set 修改", self.key),
+            )
+        })?;
+        let stored = parse(value)?;
+        set_setting(conn, self.key, &stored)?;
+        load(conn)?;
+        Ok(stored)
+    }
+}
+
+/// The stored text of `key`, or its default.
+fn value(conn: &Connection, key: &str) -> Result<String> {
+    match setting(conn, key)? {
+        Some(v) => Ok(v),
+        None => Ok(SETTINGS.iter().find(|d| d.key == key).map_or("", |d| d.default).to_string()),
+    }
+}
+
+fn text(v: &str) -> Result<String> {
+    Ok(v.trim().to_string())
+}
+
+fn optional(v: &Option<String>) -> Shown {
+    v.clone().map_or(Shown::Missing, Shown::Text)
+}
+
+fn grace_days(v: &str) -> Result<i64> {
+    v.trim().parse::<u16>().map(i64::from).map_err(|_| {
+        StoreError::invalid(format!("grace_days: '{v}' is not a number of days"), format!("grace_days：“{v}”不是天数"))
+    })
+}
+
+fn repeat_days(v: &str) -> Result<i64> {
+    v.trim().parse().map_err(|_| {
+        StoreError::invalid(
+            format!("repeat_days: '{v}' is not a number of days"),
+            format!("repeat_days：“{v}”不是天数"),
+        )
+    })
+}
+
+fn hold_level(v: &str) -> Result<u8> {
+    v.trim().parse().map_err(|_| {
+        StoreError::invalid(
+            format!("hold_level: '{v}' is not a ladder level"),
+            format!("hold_level：“{v}”不是催收级别"),
+        )
+    })
+}
+
+/// A non-negative amount, as `escalate_amount`.
+fn escalate_amount(v: &str) -> Result<Money> {
+    let what = "escalate_amount";
+    let m = Money::parse(v).map_err(|e| StoreError::invalid(format!("{what}: {e}"), format!("{what}：{}", e.zh())))?;
+    if m.is_negative() {
+        return Err(StoreError::invalid(format!("{what}: '{v}' cannot be negative"), format!("{what}：“{v}”不能为负")));
+    }
+    Ok(m)
+}
+
+/// The ladder's levels from their JSON text, numbered in order.
+fn levels(json: &str) -> Result<Vec<Level>> {
+    let levels: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|e| {
+        StoreError::invalid(format!("setting ladder is not valid: {e}"), format!("设置 ladder 无效：{e}"))
+    })?;
+    Ok(levels
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Level {
+            level: i as u8,
+            days: v["days"].as_i64().unwrap_or(0),
+            step: v["step"].as_str().unwrap_or("").to_string(),
+            step_zh: v["step_zh"].as_str().unwrap_or("").to_string(),
+            channel: v["channel"].as_str().unwrap_or("").to_string(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+
+    fn def(key: &str) -> &'static SettingDef {
+        SETTINGS.iter().find(|d| d.key == key).expect("a key of the table")
+    }
+
+    #[test]
+    fn every_key_reads_its_default_in_a_new_book() {
+        let book = Book::in_memory();
+        let s = load(&book.conn).unwrap();
+        assert_eq!(s.company, "Test Co.");
+        assert_eq!(s.currency, "CNY");
+        assert_eq!((s.company_email, s.company_phone, s.bank), (None, None, None));
+        assert_eq!(s.interest_rate, crate::ledger::interest::default_rate());
+        assert_eq!(s.grace_days, 0);
+        assert_eq!(s.provision_rates, crate::ledger::metrics::DEFAULT_PROVISION_RATES.map(Decimal::from));
+        assert_eq!(s.ladder, Ladder::default());
+        assert_eq!(s.ladder.hold_level(), 4);
+    }
+
+    #[test]
+    fn the_table_defaults_parse_to_the_ledger_defaults() {
+        assert_eq!(parse_rate(def("interest_rate").default).unwrap(), crate::ledger::interest::default_rate());
+        let l = Ladder::default();
+        assert_eq!(escalate_amount(def("escalate_amount").default).unwrap(), l.escalate_amount);
+        assert_eq!(repeat_days(def("repeat_days").default).unwrap(), l.repeat_days);
+        assert_eq!(hold_level(def("hold_level").default).unwrap(), l.hold_level);
+        assert_eq!(def("currency").default, "CNY");
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_naming_its_key_and_nothing_is_stored() {
+        let book = Book::in_memory();
+        for (key, bad) in [
+            ("grace_days", "abc"),
+            ("repeat_days", "soon"),
+            ("hold_level", "x"),
+            ("escalate_amount", "-5"),
+            ("interest_rate", "lots"),
+            ("provision_rates", "50,10"),
+        ] {
+            let e = settable(key).unwrap().set(&book.conn, bad).unwrap_err();
+            assert!(e.to_string().contains(key) || e.to_string().contains(bad), "{key}: {e}");
+            assert_eq!(setting(&book.conn, key).unwrap(), None, "{key} stored");
+        }
+        let e = settable("grace_days").unwrap().set(&book.conn, "abc").unwrap_err();
+        assert_eq!(e.to_string(), "grace_days: 'abc' is not a number of days");
+    }
+
+    #[test]
+    fn a_set_value_reads_back_typed() {
+        let book = Book::in_memory();
+        assert_eq!(settable("interest_rate").unwrap().set(&book.conn, "0.03%").unwrap(), "0.0003");
+        assert_eq!(settable("grace_days").unwrap().set(&book.conn, " 5 ").unwrap(), "5");
+        settable("escalate_amount").unwrap().set(&book.conn, "200000").unwrap();
+        settable("repeat_days").unwrap().set(&book.conn, "3").unwrap();
+        settable("provision_rates").unwrap().set(&book.conn, "1,10,50,50,80,100").unwrap();
+        settable("bank").unwrap().set(&book.conn, "  ").unwrap();
+        let s = load(&book.conn).unwrap();
+        assert_eq!(s.interest_rate, Decimal::new(3, 4));
+        assert_eq!(s.grace_days, 5);
+        assert_eq!(s.ladder.escalate_amount, Money::from_cents(20_000_000));
+        assert_eq!(s.ladder.repeat_days, 3);
+        assert_eq!(s.provision_rates, [1, 10, 50, 50, 80, 100].map(Decimal::from));
+        assert_eq!(provision_rates(&book.conn).unwrap(), s.provision_rates);
+        assert_eq!(s.bank, None, "a blank bank reads as none");
+    }
+
+    #[test]
+    fn a_hold_level_set_to_5_is_the_ladders_hold() {
+        let book = Book::in_memory();
+        settable("hold_level").unwrap().set(&book.conn, "5").unwrap();
+        assert_eq!(crate::store::dunning::ladder(&book.conn).unwrap().hold_level(), 5);
+    }
+
+    #[test]
+    fn a_hold_level_off_the_ladder_is_refused() {
+        let book = Book::in_memory();
+        let e = settable("hold_level").unwrap().set(&book.conn, "7").unwrap_err();
+        assert!(e.to_string().contains("hold level"), "{e}");
+        settable("hold_level").unwrap().set(&book.conn, "6").unwrap();
+    }
+
+    #[test]
+    fn the_currency_and_the_levels_are_not_changed_with_config_set() {
+        assert!(settable("currency").is_none());
+        assert!(settable("ladder").is_none());
+        assert!(settable("nope").is_none());
+        let keys: Vec<&str> = listed_settable_keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "company",
+                "company_email",
+                "company_phone",
+                "bank",
+                "interest_rate",
+                "grace_days",
+                "escalate_amount",
+                "repeat_days"
+            ]
+        );
+    }
+
+    #[test]
+    fn config_lists_the_shown_keys_with_typed_values() {
+        let book = Book::in_memory();
+        let s = load(&book.conn).unwrap();
+        let shown = shown(&s);
+        let keys: Vec<&str> = shown.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                "company",
+                "company_email",
+                "company_phone",
+                "bank",
+                "currency",
+                "interest_rate",
+                "grace_days",
+                "escalate_amount",
+                "repeat_days"
+            ]
+        );
+        assert_eq!(shown[1].1, Shown::Missing);
+        assert_eq!(shown[5].1, Shown::Text("0.0005".into()));
+        assert_eq!(shown[7].1, Shown::Money(Money::from_cents(10_000_000)));
+    }
+}

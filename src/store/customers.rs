@@ -457,3 +457,116 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
 pub fn count_over_limit(conn: &Connection) -> Result<usize> {
     Ok(list(conn)?.iter().filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l)).count())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+
+    fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+    }
+
+    fn acme() -> NewCustomer {
+        NewCustomer {
+            code: "ACME".into(),
+            name: " Acme Trading ".into(),
+            credit_limit: Some(Money::from_cents(5_000_000)),
+            aliases: vec!["艾克美".into(), "Acme Ltd".into()],
+            accounts: vec!["6214 8300 0000 1234".into()],
+            contacts: vec![Contact {
+                role: Role::Payer,
+                name: "Li Na".into(),
+                phone: Some("13800000000".into()),
+                email: None,
+            }],
+            ..NewCustomer::default()
+        }
+    }
+
+    #[test]
+    fn a_customer_reads_back_with_its_aliases_accounts_and_contacts() {
+        let book = Book::in_memory();
+        let id = insert(&book.conn, &acme(), day()).unwrap();
+        let c = get(&book.conn, "acme").unwrap();
+        assert_eq!((c.id, c.code.as_str(), c.name.as_str()), (id, "ACME", "Acme Trading"));
+        assert_eq!(c.terms_days, DEFAULT_TERMS_DAYS);
+        assert_eq!(c.credit_limit, Some(Money::from_cents(5_000_000)));
+        let mut aliases = c.aliases.clone();
+        aliases.sort();
+        assert_eq!(aliases, ["Acme Ltd", "艾克美"]);
+        assert_eq!(c.accounts, ["6214830000001234"], "spaces are dropped from accounts");
+        assert_eq!(c.contacts.len(), 1);
+        assert_eq!((c.contacts[0].role, c.contacts[0].name.as_str()), (Role::Payer, "Li Na"));
+        assert!(!c.on_hold);
+    }
+
+    #[test]
+    fn a_taken_code_is_refused_whatever_its_case() {
+        let book = Book::in_memory();
+        insert(&book.conn, &acme(), day()).unwrap();
+        let again = NewCustomer { code: "acme".into(), name: "Other".into(), ..NewCustomer::default() };
+        assert!(matches!(insert(&book.conn, &again, day()), Err(StoreError::DuplicateCustomer(c)) if c == "acme"));
+    }
+
+    #[test]
+    fn a_bad_code_or_terms_or_a_missing_name_is_refused() {
+        let book = Book::in_memory();
+        let bad = |c: NewCustomer| insert(&book.conn, &c, day()).unwrap_err().to_string();
+        assert!(bad(NewCustomer { code: "A B".into(), name: "x".into(), ..NewCustomer::default() }).contains("'A B'"));
+        assert!(
+            bad(NewCustomer { code: "A".into(), name: "x".into(), terms_days: Some(4000), ..NewCustomer::default() })
+                .contains("4000 days")
+        );
+        assert_eq!(
+            bad(NewCustomer { code: "A".into(), name: " ".into(), ..NewCustomer::default() }),
+            "customer A needs a name"
+        );
+        assert_eq!(id_of(&book.conn, "A").unwrap(), None, "nothing was stored");
+    }
+
+    #[test]
+    fn an_account_belongs_to_one_customer_and_the_refusal_names_the_holder() {
+        let book = Book::in_memory();
+        let acme = insert(&book.conn, &acme(), day()).unwrap();
+        let beta = insert(
+            &book.conn,
+            &NewCustomer { code: "BETA".into(), name: "Beta".into(), ..NewCustomer::default() },
+            day(),
+        )
+        .unwrap();
+        assert!(!add_account(&book.conn, acme, "6214830000001234").unwrap(), "already the holder's: a no-op");
+        match add_account(&book.conn, beta, "6214 8300 0000 1234") {
+            Err(StoreError::AccountTaken { account, owner }) => {
+                assert_eq!((account.as_str(), owner.as_str()), ("6214830000001234", "ACME"))
+            }
+            other => panic!("expected AccountTaken, got {other:?}"),
+        }
+        assert!(add_account(&book.conn, beta, "9999").unwrap());
+        remove_account(&book.conn, beta, "BETA", "9999").unwrap();
+        assert!(matches!(remove_account(&book.conn, beta, "BETA", "9999"), Err(StoreError::UnknownAccount { .. })));
+    }
+
+    #[test]
+    fn an_alias_is_added_once_and_removing_an_unknown_one_is_refused() {
+        let book = Book::in_memory();
+        let id = insert(&book.conn, &acme(), day()).unwrap();
+        assert!(!add_alias(&book.conn, id, " 艾克美 ").unwrap(), "the same alias again is a no-op");
+        assert!(add_alias(&book.conn, id, "AC").unwrap());
+        assert!(add_alias(&book.conn, id, "  ").is_err());
+        remove_alias(&book.conn, id, "ACME", "AC").unwrap();
+        match remove_alias(&book.conn, id, "ACME", "AC") {
+            Err(StoreError::UnknownAlias { code, alias }) => {
+                assert_eq!((code.as_str(), alias.as_str()), ("ACME", "AC"))
+            }
+            other => panic!("expected UnknownAlias, got {other:?}"),
+        }
+        assert_eq!(get(&book.conn, "ACME").unwrap().aliases.len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_code_is_refused_by_name() {
+        let book = Book::in_memory();
+        assert!(matches!(get(&book.conn, " NOPE "), Err(StoreError::UnknownCustomer(c)) if c == "NOPE"));
+    }
+}

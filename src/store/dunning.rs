@@ -166,3 +166,91 @@ pub fn record_interest_charge(conn: &Connection, installment_id: i64, invoice_id
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+    use crate::store::customers::{self, NewCustomer};
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
+    }
+
+    fn customer(book: &Book, code: &str) -> i64 {
+        customers::insert(
+            &book.conn,
+            &NewCustomer { code: code.into(), name: code.into(), ..NewCustomer::default() },
+            d(1),
+        )
+        .unwrap()
+    }
+
+    fn action(customer_id: i64, date: NaiveDate, level: u8) -> NewAction<'static> {
+        NewAction { customer_id, date, level, channel: "phone", note: Some("called"), outcome: None, source: "manual" }
+    }
+
+    #[test]
+    fn a_changed_ladder_is_stored_and_read_back() {
+        let book = Book::in_memory();
+        let mut l = ladder(&book.conn).unwrap();
+        assert_eq!(l, Ladder::default());
+        l.levels[3].days = 20;
+        l.levels[3].step = "formal letter".into();
+        l.escalate_amount = Money::from_cents(123_456);
+        l.repeat_days = 10;
+        set_ladder(&book.conn, &l).unwrap();
+        assert_eq!(ladder(&book.conn).unwrap(), l);
+    }
+
+    #[test]
+    fn an_invalid_ladder_is_refused_and_the_stored_one_kept() {
+        let book = Book::in_memory();
+        let mut l = Ladder::default();
+        l.levels[3].days = 0;
+        assert!(set_ladder(&book.conn, &l).is_err());
+        assert_eq!(ladder(&book.conn).unwrap(), Ladder::default());
+    }
+
+    #[test]
+    fn actions_are_listed_oldest_first_and_by_customer_up_to_a_date() {
+        let book = Book::in_memory();
+        let a = customer(&book, "A");
+        let b = customer(&book, "B");
+        log_action(&book.conn, &action(a, d(10), 2)).unwrap();
+        log_action(&book.conn, &action(b, d(5), 3)).unwrap();
+        log_action(&book.conn, &action(a, d(20), 3)).unwrap();
+        let all = history(&book.conn, None).unwrap();
+        let seen: Vec<(&str, NaiveDate, u8)> = all.iter().map(|x| (x.customer.as_str(), x.date, x.level)).collect();
+        assert_eq!(seen, [("B", d(5), 3), ("A", d(10), 2), ("A", d(20), 3)]);
+        assert_eq!(all[0].note.as_deref(), Some("called"));
+        assert_eq!(history(&book.conn, Some(a)).unwrap().len(), 2);
+        let by = actions_by_customer(&book.conn, d(15)).unwrap();
+        assert_eq!(by[&a], [(d(10), 2)], "an action after the date is not counted");
+        assert_eq!(by[&b], [(d(5), 3)]);
+    }
+
+    #[test]
+    fn the_latest_promise_counts_what_was_paid_since_it_was_made() {
+        let book = Book::in_memory();
+        let a = customer(&book, "A");
+        assert_eq!(latest_promise(&book.conn, a, d(31)).unwrap(), None);
+        add_promise(&book.conn, a, d(2), d(10), Money::from_cents(50_000), None).unwrap();
+        add_promise(&book.conn, a, d(12), d(25), Money::from_cents(80_000), Some("by transfer")).unwrap();
+        book.conn
+            .execute_batch(
+                "INSERT INTO payments (customer_id, date, amount, method) VALUES (1, '2026-03-11', 10000, 'bank');
+                 INSERT INTO payments (customer_id, date, amount, method) VALUES (1, '2026-03-15', 30000, 'bank');",
+            )
+            .unwrap();
+        let p = latest_promise(&book.conn, a, d(20)).unwrap().unwrap();
+        assert_eq!((p.made, p.date, p.amount), (d(12), d(25), Money::from_cents(80_000)));
+        assert_eq!(p.paid_since, Money::from_cents(30_000), "the payment before the promise does not count");
+        let earlier = latest_promise(&book.conn, a, d(11)).unwrap().unwrap();
+        assert_eq!(
+            (earlier.made, earlier.paid_since),
+            (d(2), Money::from_cents(0)),
+            "a payment after the promised date does not keep the promise"
+        );
+    }
+}

@@ -58,3 +58,41 @@ pub fn query(conn: &Connection, f: &Filter) -> Result<Vec<Event>> {
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(super::one(conn, "SELECT count(*) FROM events", [], |r| r.get(0))?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+
+    fn all() -> Filter {
+        Filter { limit: 100, ..Filter::default() }
+    }
+
+    #[test]
+    fn events_are_listed_oldest_first_and_the_limit_keeps_the_latest() {
+        let book = Book::in_memory();
+        record(&book.conn, "pay add", "payment 1 of 100.00", None).unwrap();
+        record(&book.conn, "invoice add", "invoice I1", Some(&serde_json::json!({"number": "I1"}))).unwrap();
+        record(&book.conn, "pay void", "payment 1 voided", None).unwrap();
+        assert_eq!(count(&book.conn).unwrap(), 3);
+        let e = query(&book.conn, &all()).unwrap();
+        let commands: Vec<&str> = e.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(commands, ["pay add", "invoice add", "pay void"]);
+        assert!(e.windows(2).all(|w| w[0].id < w[1].id));
+        let last_two = query(&book.conn, &Filter { limit: 2, ..all() }).unwrap();
+        assert_eq!(last_two.iter().map(|e| e.summary.as_str()).collect::<Vec<_>>(), ["invoice I1", "payment 1 voided"]);
+    }
+
+    #[test]
+    fn the_command_filter_matches_whole_words_and_the_text_filter_ignores_case() {
+        let book = Book::in_memory();
+        record(&book.conn, "pay add", "payment 1", None).unwrap();
+        record(&book.conn, "payroll", "not a payment command", None).unwrap();
+        let pay = query(&book.conn, &Filter { command: Some("pay".into()), ..all() }).unwrap();
+        assert_eq!(pay.iter().map(|e| e.command.as_str()).collect::<Vec<_>>(), ["pay add"]);
+        let text = query(&book.conn, &Filter { text: Some("PAYMENT".into()), ..all() }).unwrap();
+        assert_eq!(text.len(), 2);
+        let later = chrono::NaiveDate::from_ymd_opt(9999, 1, 1).unwrap();
+        assert!(query(&book.conn, &Filter { since: Some(later), ..all() }).unwrap().is_empty());
+    }
+}

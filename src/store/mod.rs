@@ -291,6 +291,64 @@ mod tests {
         let book = Book::in_memory();
         assert_eq!(locked_through(&book.conn).unwrap(), None);
         ensure_open(&book.conn, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).unwrap();
+        book.conn
+            .execute_batch(
+                "INSERT INTO closes (period, through, closed_at, aging_json)
+                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}')",
+            )
+            .unwrap();
+        let through = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(locked_through(&book.conn).unwrap(), Some(through));
+        ensure_open(&book.conn, through.succ_opt().unwrap()).unwrap();
+        match ensure_open(&book.conn, through) {
+            Err(StoreError::ClosedPeriod { en, .. }) => {
+                assert!(en.contains("huikuan close --reopen 2026-01"), "{en}")
+            }
+            other => panic!("expected ClosedPeriod, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_lock_trigger_refusal_reads_as_a_closed_period() {
+        let book = Book::in_memory();
+        book.conn
+            .execute_batch(
+                "INSERT INTO closes (period, through, closed_at, aging_json)
+                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}');
+                 INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'A', '2026-01-01');",
+            )
+            .unwrap();
+        let e: StoreError = book
+            .conn
+            .execute(
+                "INSERT INTO invoices (number, customer_id, issue_date, amount) VALUES ('I1', 1, '2026-01-15', 100)",
+                [],
+            )
+            .unwrap_err()
+            .into();
+        assert!(matches!(e, StoreError::ClosedPeriod { .. }), "{e:?}");
+        assert!(e.is_user_error());
+    }
+
+    #[test]
+    fn a_setting_is_overwritten_not_duplicated() {
+        let book = Book::in_memory();
+        set_setting(&book.conn, "company", "First").unwrap();
+        set_setting(&book.conn, "company", "Second").unwrap();
+        assert_eq!(setting(&book.conn, "company").unwrap().as_deref(), Some("Second"));
+        assert_eq!(book_settings(&book.conn).unwrap().company, "Second");
+    }
+
+    #[test]
+    fn dates_are_stored_as_iso_text_and_read_back() {
+        let book = Book::in_memory();
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(date_sql(d), "2026-02-28");
+        let back = one(&book.conn, "SELECT ?1", [date_sql(d)], |r| date_col(r, 0)).unwrap();
+        assert_eq!(back, d);
+        assert!(one(&book.conn, "SELECT 'tomorrow'", [], |r| date_col(r, 0)).is_err());
+        let cents = one(&book.conn, "SELECT 12345", [], |r| money_col(r, 0)).unwrap();
+        assert_eq!(cents, Money::from_cents(12_345));
     }
 }
 

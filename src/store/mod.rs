@@ -263,13 +263,33 @@ impl Book {
 
     /// Begin a write transaction: takes the write lock at once (waiting for
     /// another writer), so a command never fails half-way on a busy book.
-    pub fn write(&mut self) -> Result<Transaction<'_>> {
-        self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| map_busy(e.into()))
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map(Tx).map_err(|e| map_busy(e.into()))
     }
 
     /// Begin a read transaction: every query in it sees one snapshot.
-    pub fn read(&mut self) -> Result<Transaction<'_>> {
-        self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| map_busy(e.into()))
+    pub fn read(&mut self) -> Result<Tx<'_>> {
+        self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map(Tx).map_err(|e| map_busy(e.into()))
+    }
+}
+
+/// A transaction on the book. It passes as a [`Connection`] to the store's
+/// functions, and its [`Tx::commit`] fails with a [`StoreError`], so the
+/// layers above never handle rusqlite's error type. Dropped uncommitted, it
+/// rolls back.
+pub struct Tx<'a>(Transaction<'a>);
+
+impl Tx<'_> {
+    pub fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.0
     }
 }
 

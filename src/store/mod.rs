@@ -293,85 +293,6 @@ impl std::ops::Deref for Tx<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_test_book_is_at_the_current_schema_with_the_defaults() {
-        let book = Book::in_memory();
-        let s = book_settings(&book.conn).unwrap();
-        assert_eq!((s.company.as_str(), s.currency.as_str(), s.grace_days), ("Test Co.", "CNY", 0));
-        assert_eq!(s.interest_rate, crate::ledger::interest::default_rate());
-        assert_eq!(setting(&book.conn, "no such key").unwrap(), None);
-    }
-
-    #[test]
-    fn a_closed_period_refuses_dates_inside_it() {
-        let book = Book::in_memory();
-        assert_eq!(locked_through(&book.conn).unwrap(), None);
-        ensure_open(&book.conn, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).unwrap();
-        book.conn
-            .execute_batch(
-                "INSERT INTO closes (period, through, closed_at, aging_json)
-                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}')",
-            )
-            .unwrap();
-        let through = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
-        assert_eq!(locked_through(&book.conn).unwrap(), Some(through));
-        ensure_open(&book.conn, through.succ_opt().unwrap()).unwrap();
-        match ensure_open(&book.conn, through) {
-            Err(StoreError::ClosedPeriod { en, .. }) => {
-                assert!(en.contains("huikuan close --reopen 2026-01"), "{en}")
-            }
-            other => panic!("expected ClosedPeriod, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn the_lock_trigger_refusal_reads_as_a_closed_period() {
-        let book = Book::in_memory();
-        book.conn
-            .execute_batch(
-                "INSERT INTO closes (period, through, closed_at, aging_json)
-                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}');
-                 INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'A', '2026-01-01');",
-            )
-            .unwrap();
-        let e: StoreError = book
-            .conn
-            .execute(
-                "INSERT INTO invoices (number, customer_id, issue_date, amount) VALUES ('I1', 1, '2026-01-15', 100)",
-                [],
-            )
-            .unwrap_err()
-            .into();
-        assert!(matches!(e, StoreError::ClosedPeriod { .. }), "{e:?}");
-        assert!(e.is_user_error());
-    }
-
-    #[test]
-    fn a_setting_is_overwritten_not_duplicated() {
-        let book = Book::in_memory();
-        set_setting(&book.conn, "company", "First").unwrap();
-        set_setting(&book.conn, "company", "Second").unwrap();
-        assert_eq!(setting(&book.conn, "company").unwrap().as_deref(), Some("Second"));
-        assert_eq!(book_settings(&book.conn).unwrap().company, "Second");
-    }
-
-    #[test]
-    fn dates_are_stored_as_iso_text_and_read_back() {
-        let book = Book::in_memory();
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
-        assert_eq!(date_sql(d), "2026-02-28");
-        let back = one(&book.conn, "SELECT ?1", [date_sql(d)], |r| date_col(r, 0)).unwrap();
-        assert_eq!(back, d);
-        assert!(one(&book.conn, "SELECT 'tomorrow'", [], |r| date_col(r, 0)).is_err());
-        let cents = one(&book.conn, "SELECT 12345", [], |r| money_col(r, 0)).unwrap();
-        assert_eq!(cents, Money::from_cents(12_345));
-    }
-}
-
 impl From<rusqlite::Error> for StoreError {
     /// A period-lock trigger's refusal becomes [`StoreError::ClosedPeriod`].
     /// Commands check their dates first with [`ensure_open`] for a precise
@@ -477,4 +398,83 @@ pub fn one<T>(
     f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
     conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_test_book_is_at_the_current_schema_with_the_defaults() {
+        let book = Book::in_memory();
+        let s = book_settings(&book.conn).unwrap();
+        assert_eq!((s.company.as_str(), s.currency.as_str(), s.grace_days), ("Test Co.", "CNY", 0));
+        assert_eq!(s.interest_rate, crate::ledger::interest::default_rate());
+        assert_eq!(setting(&book.conn, "no such key").unwrap(), None);
+    }
+
+    #[test]
+    fn a_closed_period_refuses_dates_inside_it() {
+        let book = Book::in_memory();
+        assert_eq!(locked_through(&book.conn).unwrap(), None);
+        ensure_open(&book.conn, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).unwrap();
+        book.conn
+            .execute_batch(
+                "INSERT INTO closes (period, through, closed_at, aging_json)
+                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}')",
+            )
+            .unwrap();
+        let through = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(locked_through(&book.conn).unwrap(), Some(through));
+        ensure_open(&book.conn, through.succ_opt().unwrap()).unwrap();
+        match ensure_open(&book.conn, through) {
+            Err(StoreError::ClosedPeriod { en, .. }) => {
+                assert!(en.contains("huikuan close --reopen 2026-01"), "{en}")
+            }
+            other => panic!("expected ClosedPeriod, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_lock_trigger_refusal_reads_as_a_closed_period() {
+        let book = Book::in_memory();
+        book.conn
+            .execute_batch(
+                "INSERT INTO closes (period, through, closed_at, aging_json)
+                 VALUES ('2026-01', '2026-01-31', '2026-02-01T00:00:00Z', '{}');
+                 INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'A', '2026-01-01');",
+            )
+            .unwrap();
+        let e: StoreError = book
+            .conn
+            .execute(
+                "INSERT INTO invoices (number, customer_id, issue_date, amount) VALUES ('I1', 1, '2026-01-15', 100)",
+                [],
+            )
+            .unwrap_err()
+            .into();
+        assert!(matches!(e, StoreError::ClosedPeriod { .. }), "{e:?}");
+        assert!(e.is_user_error());
+    }
+
+    #[test]
+    fn a_setting_is_overwritten_not_duplicated() {
+        let book = Book::in_memory();
+        set_setting(&book.conn, "company", "First").unwrap();
+        set_setting(&book.conn, "company", "Second").unwrap();
+        assert_eq!(setting(&book.conn, "company").unwrap().as_deref(), Some("Second"));
+        assert_eq!(book_settings(&book.conn).unwrap().company, "Second");
+    }
+
+    #[test]
+    fn dates_are_stored_as_iso_text_and_read_back() {
+        let book = Book::in_memory();
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(date_sql(d), "2026-02-28");
+        let back = one(&book.conn, "SELECT ?1", [date_sql(d)], |r| date_col(r, 0)).unwrap();
+        assert_eq!(back, d);
+        assert!(one(&book.conn, "SELECT 'tomorrow'", [], |r| date_col(r, 0)).is_err());
+        let cents = one(&book.conn, "SELECT 12345", [], |r| money_col(r, 0)).unwrap();
+        assert_eq!(cents, Money::from_cents(12_345));
+    }
 }

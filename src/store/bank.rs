@@ -1,11 +1,113 @@
 //! Bank statement batches and lines, and what matching needs from the book.
 
 use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, customers, date_col, date_sql, money_col, payments};
 use crate::ledger::Money;
 use crate::ledger::matching::{CustomerKey, MatchIndex, OpenInst, Plan, SUBSET_LIMIT, normalise_name};
+
+/// Which way money moved, seen from the account holder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Money in.
+    Credit,
+    /// Money out.
+    Debit,
+    /// Neither: transfers between one's own accounts, closed, failed or
+    /// refunded orders, zero amounts.
+    Neutral,
+}
+
+impl Direction {
+    /// The word stored in `bank_lines.direction` (and shown in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Credit => "credit",
+            Direction::Debit => "debit",
+            Direction::Neutral => "neutral",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Direction> {
+        [Direction::Credit, Direction::Debit, Direction::Neutral].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// Where a stored line stands. Only credits are ever queued; debits and
+/// neutral lines are kept as `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineStatus {
+    /// A credit waiting for a person (or `--auto`).
+    Queued,
+    /// Made into a payment.
+    Matched,
+    /// Set aside: not a customer payment.
+    Ignored,
+    /// A debit or neutral line: kept, never matched.
+    Other,
+}
+
+impl LineStatus {
+    /// The word stored in `bank_lines.status` (and shown in messages).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineStatus::Queued => "queued",
+            LineStatus::Matched => "matched",
+            LineStatus::Ignored => "ignored",
+            LineStatus::Other => "other",
+        }
+    }
+
+    fn parse(s: &str) -> Option<LineStatus> {
+        [LineStatus::Queued, LineStatus::Matched, LineStatus::Ignored, LineStatus::Other]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+    }
+
+    /// What a line of this direction starts as.
+    pub fn initial(direction: Direction) -> LineStatus {
+        if direction == Direction::Credit { LineStatus::Queued } else { LineStatus::Other }
+    }
+}
+
+impl std::fmt::Display for LineStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Text in SQLite, the enum in Rust: the stored words never change.
+fn text_enum<T>(v: ValueRef<'_>, parse: fn(&str) -> Option<T>) -> FromSqlResult<T> {
+    let s = v.as_str()?;
+    parse(s).ok_or_else(|| FromSqlError::Other(format!("unknown value '{s}'").into()))
+}
+
+impl ToSql for Direction {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Direction {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        text_enum(v, Direction::parse)
+    }
+}
+
+impl ToSql for LineStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for LineStatus {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        text_enum(v, LineStatus::parse)
+    }
+}
 
 /// Everything matching needs: customers (names, aliases, accounts) and the
 /// numbers of open invoices. Loaded once per command.
@@ -85,6 +187,11 @@ pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> 
     Ok(open)
 }
 
+/// The profile a batch was read with.
+pub fn batch_profile(conn: &Connection, batch: i64) -> Result<String> {
+    Ok(super::one(conn, "SELECT profile FROM bank_batches WHERE id = ?1", [batch], |r| r.get(0))?)
+}
+
 pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -> Result<i64> {
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     super::exec(
@@ -101,7 +208,7 @@ pub struct NewLine<'a> {
     pub line: u64,
     pub date: NaiveDate,
     pub amount: Money,
-    pub direction: &'a str,
+    pub direction: Direction,
     pub fee: Option<Money>,
     pub counterparty: Option<&'a str>,
     pub account: Option<&'a str>,
@@ -112,7 +219,7 @@ pub struct NewLine<'a> {
 /// Store a line unless one with the same fingerprint is already in the book.
 /// Returns the new line's id, or `None` for a duplicate.
 pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<i64>> {
-    let status = if l.direction == "credit" { "queued" } else { "other" };
+    let status = LineStatus::initial(l.direction);
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO bank_lines (batch_id, fingerprint, line, date, amount, direction, fee,
@@ -148,7 +255,7 @@ pub struct Line {
     pub account: Option<String>,
     pub memo: Option<String>,
     pub reference: Option<String>,
-    pub status: String,
+    pub status: LineStatus,
 }
 
 impl Line {
@@ -189,6 +296,7 @@ pub fn get_line(conn: &Connection, id: i64) -> Result<Line> {
 /// Credit lines waiting for a person, oldest first.
 pub fn queued(conn: &Connection) -> Result<Vec<Line>> {
     let mut stmt = conn.prepare(&format!(
+        // The literal (not a parameter) lets SQLite use the partial index.
         "SELECT {LINE_COLUMNS} FROM bank_lines INDEXED BY bank_lines_queued WHERE status = 'queued' ORDER BY date, id"
     ))?;
     let rows = stmt.query_map([], line_row)?;
@@ -206,7 +314,7 @@ pub fn apply_match(
     rule: &str,
     confidence: u8,
 ) -> Result<(i64, Money)> {
-    if line.status != "queued" {
+    if line.status != LineStatus::Queued {
         return Err(StoreError::invalid(
             format!("bank line {} is {}, not waiting to be matched", line.id, line.status),
             format!("银行流水 {} 状态为 {}，不在待匹配队列中", line.id, line.status),
@@ -214,9 +322,9 @@ pub fn apply_match(
     }
     let reference = line.reference.as_deref().or(line.memo.as_deref());
     let to = match plan {
-        Plan::Invoices(ids) => payments::AllocateTo::Invoices(ids.clone()),
-        Plan::Installments(ids) => payments::AllocateTo::Installments(ids.clone()),
-        Plan::Fifo => payments::AllocateTo::Fifo,
+        Plan::Invoices(ids) => super::money::AllocateTo::Invoices(ids.clone()),
+        Plan::Installments(ids) => super::money::AllocateTo::Installments(ids.clone()),
+        Plan::Fifo => super::money::AllocateTo::Fifo,
     };
     let p = payments::NewPayment {
         customer_id,
@@ -230,8 +338,8 @@ pub fn apply_match(
     let (id, unapplied) = payments::record(conn, &p, &to)?;
     super::exec(
         conn,
-        "UPDATE bank_lines SET status = 'matched', payment_id = ?1, rule = ?2, confidence = ?3 WHERE id = ?4",
-        params![id, rule, confidence, line.id],
+        "UPDATE bank_lines SET status = ?1, payment_id = ?2, rule = ?3, confidence = ?4 WHERE id = ?5",
+        params![LineStatus::Matched, id, rule, confidence, line.id],
     )?;
     Ok((id, unapplied))
 }
@@ -258,23 +366,32 @@ pub fn learn(conn: &Connection, customer_id: i64, line: &Line) -> Result<Vec<Str
 
 pub fn ignore(conn: &Connection, id: i64) -> Result<Line> {
     let line = get_line(conn, id)?;
-    if line.status != "queued" {
+    if line.status != LineStatus::Queued {
         return Err(StoreError::invalid(
             format!("bank line {id} is {}, not waiting to be matched", line.status),
             format!("银行流水 {id} 状态为 {}，不在待匹配队列中", line.status),
         ));
     }
-    super::exec(conn, "UPDATE bank_lines SET status = 'ignored' WHERE id = ?1", [id])?;
+    super::exec(conn, "UPDATE bank_lines SET status = ?1 WHERE id = ?2", params![LineStatus::Ignored, id])?;
     Ok(line)
 }
 
+/// Void a payment ([`payments::void`]); when it was made from a bank line,
+/// the line goes back to the queue. Bank lines know their payments, not the
+/// other way round, so this lives here.
+pub fn void_payment(conn: &Connection, payment_id: i64) -> Result<payments::Payment> {
+    let p = payments::void(conn, payment_id)?;
+    requeue_payment(conn, payment_id)?;
+    Ok(p)
+}
+
 /// A voided bank payment sends its line back to the queue.
-pub fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
+fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
     super::exec(
         conn,
-        "UPDATE bank_lines SET status = 'queued', payment_id = NULL, rule = NULL, confidence = NULL
-         WHERE payment_id = ?1",
-        [payment_id],
+        "UPDATE bank_lines SET status = ?1, payment_id = NULL, rule = NULL, confidence = NULL
+         WHERE payment_id = ?2",
+        params![LineStatus::Queued, payment_id],
     )?;
     Ok(())
 }

@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
-use super::{Result, StoreError, date_col, date_sql, invoices, money_col};
+use super::money::{self, AllocateTo};
+use super::{Result, StoreError, date_col, date_sql, money_col};
 use crate::ledger::Money;
-use crate::ledger::allocation::{Credit, Target, allocate, apply_credits, effective_date};
 
-/// How the money came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// How the money came in (also a bank profile's `method`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     Bank,
@@ -74,16 +74,6 @@ pub struct NewPayment<'a> {
     pub auto_apply: bool,
 }
 
-/// Where a payment's money goes.
-pub enum AllocateTo {
-    /// Oldest due installment first.
-    Fifo,
-    /// These invoices (ids), in this order; the rest stays unapplied.
-    Invoices(Vec<i64>),
-    /// These installments (ids), in this order; the rest stays unapplied.
-    Installments(Vec<i64>),
-}
-
 /// Record a payment and allocate it. Returns the payment id and what of it
 /// stays unapplied.
 pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64, Money)> {
@@ -102,86 +92,8 @@ pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64
         p.auto_apply,
     ])?;
     let id = conn.last_insert_rowid();
-    let unapplied = allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
+    let unapplied = money::allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
     Ok((id, unapplied))
-}
-
-/// Allocate `amount` of payment `id` (dated `date`) as asked.
-fn allocate_payment(
-    conn: &Connection,
-    id: i64,
-    date: NaiveDate,
-    amount: Money,
-    customer_id: i64,
-    to: &AllocateTo,
-) -> Result<Money> {
-    let targets = match to {
-        AllocateTo::Fifo => invoices::fifo_targets_covering(conn, customer_id, Some(amount))?,
-        AllocateTo::Invoices(ids) => {
-            let mut all = Vec::new();
-            for inv in ids {
-                all.extend(invoices::invoice_targets(conn, *inv)?);
-            }
-            all
-        }
-        AllocateTo::Installments(ids) => {
-            let mut all = Vec::new();
-            for id in ids {
-                all.extend(invoices::installment_target(conn, *id)?);
-            }
-            all
-        }
-    };
-    let a = allocate(amount, &targets);
-    for part in &a.parts {
-        let t = targets.iter().find(|t| t.id == part.target).expect("part of a known target");
-        insert_allocation(conn, id, t, part.amount, date)?;
-    }
-    Ok(a.unapplied)
-}
-
-fn insert_allocation(
-    conn: &Connection,
-    payment: i64,
-    t: &Target,
-    amount: Money,
-    payment_date: NaiveDate,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![payment, t.id, amount.cents(), date_sql(effective_date(payment_date, t.issue_date))])?;
-    Ok(())
-}
-
-/// Unapplied credit a customer has that applies itself to new invoices, oldest first.
-pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, NaiveDate)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, amount - allocated, date FROM payments
-         WHERE customer_id = ?1 AND voided = 0 AND auto_apply = 1 AND allocated < amount ORDER BY date, id",
-    )?;
-    let rows = stmt.query_map([customer_id], |r| {
-        Ok((Credit { payment: r.get(0)?, available: money_col(r, 1)? }, date_col(r, 2)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Apply the customer's automatic credit to a new invoice. Returns what was applied.
-pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: i64) -> Result<Money> {
-    let credits = auto_credits(conn, customer_id)?;
-    if credits.is_empty() {
-        return Ok(Money::ZERO);
-    }
-    let targets = invoices::invoice_targets(conn, invoice_id)?;
-    let plain: Vec<Credit> = credits.iter().map(|(c, _)| c.clone()).collect();
-    let mut applied = Money::ZERO;
-    for u in apply_credits(&plain, &targets) {
-        let t = targets.iter().find(|t| t.id == u.target).expect("use of a known target");
-        let date = credits.iter().find(|(c, _)| c.payment == u.payment).map(|(_, d)| *d).expect("known credit");
-        insert_allocation(conn, u.payment, t, u.amount, date)?;
-        applied += u.amount;
-    }
-    Ok(applied)
 }
 
 /// Apply what is unapplied of one payment (or `limit` of it), FIFO or to the
@@ -201,11 +113,13 @@ pub fn apply(conn: &Connection, id: i64, to: &AllocateTo, limit: Option<Money>) 
         Some(l) => l,
         None => p.unapplied,
     };
-    let left = allocate_payment(conn, id, p.date, amount, p.customer_id, to)?;
+    let left = money::allocate_payment(conn, id, p.date, amount, p.customer_id, to)?;
     Ok(amount - left)
 }
 
-/// Void a payment: its allocations are removed, so the invoices it paid are open again.
+/// Void a payment: its allocations are removed, so the invoices it paid are
+/// open again. A payment made from a bank line is voided with
+/// [`super::bank::void_payment`], which also sends the line back to the queue.
 pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     let p = get(conn, id)?;
     if p.voided {
@@ -213,8 +127,6 @@ pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     }
     super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [id])?;
     super::exec(conn, "UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
-    // A payment made from a bank line sends the line back to the queue.
-    super::bank::requeue_payment(conn, id)?;
     Ok(p)
 }
 

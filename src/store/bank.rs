@@ -428,3 +428,82 @@ pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
     super::exec(conn, "UPDATE bank_batches SET undone = 1 WHERE id = ?1", [batch])?;
     Ok((lines, pays.len()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::matching::Plan;
+    use crate::store::Book;
+    use crate::store::money::fixtures::{customer, day, invoice, yuan};
+    use crate::store::payments::Method;
+
+    fn credit<'a>(fingerprint: &'a str, memo: &'a str) -> NewLine<'a> {
+        NewLine {
+            fingerprint,
+            line: 3,
+            date: day("2026-03-02"),
+            amount: yuan(100),
+            direction: Direction::Credit,
+            fee: None,
+            counterparty: Some("华宇科技"),
+            account: Some("6222"),
+            memo: Some(memo),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn a_credit_is_stored_queued_and_its_second_import_is_skipped() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        let id = insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().expect("a new line");
+        let line = get_line(&book.conn, id).unwrap();
+        assert_eq!((line.amount, line.status, line.memo.as_deref()), (yuan(100), LineStatus::Queued, Some("INV-1")));
+        assert_eq!(batch_profile(&book.conn, batch).unwrap(), "icbc");
+        let again = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        assert_eq!(insert_line(&book.conn, again, &credit("fp-1", "INV-1")).unwrap(), None);
+        assert_eq!(queued(&book.conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn direction_and_status_are_stored_as_the_same_words() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        let debit = NewLine { direction: Direction::Debit, ..credit("fp-2", "rent") };
+        let id = insert_line(&book.conn, batch, &debit).unwrap().unwrap();
+        let (direction, status): (String, String) = book
+            .conn
+            .query_row("SELECT direction, status FROM bank_lines WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((direction.as_str(), status.as_str()), ("debit", "other"));
+        for d in [Direction::Credit, Direction::Debit, Direction::Neutral] {
+            let back: Direction = book.conn.query_row("SELECT ?1", [d], |r| r.get(0)).unwrap();
+            assert_eq!(back, d);
+        }
+        for s in [LineStatus::Queued, LineStatus::Matched, LineStatus::Ignored, LineStatus::Other] {
+            let back: LineStatus = book.conn.query_row("SELECT ?1", [s], |r| r.get(0)).unwrap();
+            assert_eq!(back, s);
+        }
+        assert!(book.conn.query_row("SELECT 'lost'", [], |r| r.get::<_, LineStatus>(0)).is_err());
+    }
+
+    #[test]
+    fn a_matched_line_becomes_a_payment_and_voiding_it_queues_the_line_again() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let inv = invoice(&book.conn, c, "INV-1", "2026-02-01", &[("2026-02-28", 60)]);
+        let batch = new_batch(&book.conn, "march.csv", "alipay", "UTF-8").unwrap();
+        let id = insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().unwrap();
+        let line = get_line(&book.conn, id).unwrap();
+        let (payment, unapplied) =
+            apply_match(&book.conn, &line, c, &Plan::Invoices(vec![inv]), Method::Alipay, "invoice-ref", 95).unwrap();
+        assert_eq!(unapplied, yuan(40));
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Matched);
+        assert!(ignore(&book.conn, id).is_err(), "a matched line is not in the queue");
+        let p = void_payment(&book.conn, payment).unwrap();
+        assert_eq!(p.amount, yuan(100));
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Queued);
+        assert_eq!(ignore(&book.conn, id).unwrap().id, id);
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Ignored);
+    }
+}

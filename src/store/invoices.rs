@@ -409,3 +409,55 @@ pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Mo
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+    use crate::store::money::fixtures::{customer, day, invoice, yuan};
+    use crate::store::payments::{self, Method, NewPayment, Source};
+
+    #[test]
+    fn an_invoice_keeps_its_schedule_and_its_balance_falls_with_allocation() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let id = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 400), ("2026-02-28", 600)]);
+        let inv = get_by_id(&book.conn, id).unwrap();
+        assert_eq!(inv.amount, yuan(1000));
+        let due: Vec<(NaiveDate, Money)> = inv.installments.iter().map(|i| (i.due_date, i.amount)).collect();
+        assert_eq!(due, [(day("2026-01-31"), yuan(400)), (day("2026-02-28"), yuan(600))]);
+        let p = NewPayment {
+            customer_id: c,
+            date: day("2026-02-10"),
+            amount: yuan(450),
+            method: Method::Bank,
+            reference: None,
+            source: Source::Manual,
+            auto_apply: false,
+        };
+        payments::record(&book.conn, &p, &AllocateTo::Invoices(vec![id])).unwrap();
+        let inv = get_by_id(&book.conn, id).unwrap();
+        assert_eq!((inv.paid(), inv.balance()), (yuan(450), yuan(550)));
+        assert_eq!(inv.status(), Status::Open);
+    }
+
+    #[test]
+    fn only_the_customers_own_open_invoices_are_allocation_targets() {
+        let book = Book::in_memory();
+        let hy = customer(&book.conn, "HY", "华宇");
+        let other = customer(&book.conn, "XT", "新天");
+        let a = invoice(&book.conn, hy, "INV-1", "2026-01-01", &[("2026-01-31", 100)]);
+        invoice(&book.conn, other, "INV-2", "2026-01-01", &[("2026-01-31", 100)]);
+        let named = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(matches!(allocation_targets_for(&book.conn, hy, "HY", &[]).unwrap(), AllocateTo::Fifo));
+        match allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-1", "INV-1"])).unwrap() {
+            AllocateTo::Invoices(ids) => assert_eq!(ids, [a]),
+            _ => panic!("the invoices named"),
+        }
+        let e = allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-2"])).unwrap_err();
+        assert!(matches!(e, StoreError::InvoiceOfOtherCustomer { ref owner, .. } if owner == "XT"), "{e}");
+        set_void(&book.conn, a).unwrap();
+        let e = allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-1"])).unwrap_err();
+        assert!(matches!(e, StoreError::InvoiceVoid(_)), "{e}");
+    }
+}

@@ -12,6 +12,7 @@ use crate::ledger::Money;
 use crate::ledger::allocation::{Credit, Target, allocate, apply_credits, effective_date, sort_fifo};
 
 /// Where a payment's money goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AllocateTo {
     /// Oldest due installment first.
     Fifo,
@@ -166,4 +167,108 @@ pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: 
         applied += u.amount;
     }
     Ok(applied)
+}
+
+/// Customers and invoices for the store's unit tests on an in-memory book.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use chrono::NaiveDate;
+
+    use crate::ledger::Money;
+    use crate::ledger::schedule::Installment;
+    use crate::store::Connection;
+    use crate::store::{customers, invoices};
+
+    pub fn day(d: &str) -> NaiveDate {
+        d.parse().expect("a date")
+    }
+
+    pub fn yuan(y: i64) -> Money {
+        Money::from_cents(y * 100)
+    }
+
+    pub fn customer(conn: &Connection, code: &str, name: &str) -> i64 {
+        let c = customers::NewCustomer { code: code.into(), name: name.into(), ..Default::default() };
+        customers::insert(conn, &c, day("2026-01-01")).expect("customer")
+    }
+
+    /// An invoice with one installment per `(due date, yuan)`.
+    pub fn invoice(conn: &Connection, customer_id: i64, number: &str, issued: &str, due: &[(&str, i64)]) -> i64 {
+        let schedule: Vec<Installment> =
+            due.iter().map(|(d, y)| Installment { due_date: day(d), amount: yuan(*y) }).collect();
+        let amount = schedule.iter().map(|i| i.amount).fold(Money::ZERO, |a, b| a + b);
+        let inv = invoices::NewInvoice {
+            number,
+            customer_id,
+            issue_date: day(issued),
+            amount,
+            description: None,
+            kind: invoices::Kind::Sale,
+            discount: None,
+            schedule: &schedule,
+        };
+        invoices::create(conn, &inv, false).expect("invoice").0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{customer, day, invoice, yuan};
+    use super::*;
+    use crate::store::payments::{self, Method, NewPayment, Source};
+    use crate::store::{Book, invoices};
+
+    fn pay(conn: &Connection, customer_id: i64, date: &str, y: i64, to: &AllocateTo) -> (i64, Money) {
+        let p = NewPayment {
+            customer_id,
+            date: day(date),
+            amount: yuan(y),
+            method: Method::Bank,
+            reference: None,
+            source: Source::Manual,
+            auto_apply: true,
+        };
+        payments::record(conn, &p, to).expect("payment")
+    }
+
+    #[test]
+    fn fifo_pays_the_oldest_due_installment_first() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let late = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-03-31", 300)]);
+        let early = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100), ("2026-02-28", 100)]);
+        let targets = fifo_targets(&book.conn, c).unwrap();
+        let due: Vec<NaiveDate> = targets.iter().map(|t| t.due_date).collect();
+        assert_eq!(due, [day("2026-01-31"), day("2026-02-28"), day("2026-03-31")]);
+        // 150 covers the first installment and half the second; only those are read.
+        assert_eq!(fifo_targets_covering(&book.conn, c, Some(yuan(150))).unwrap().len(), 2);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 150, &AllocateTo::Fifo);
+        assert_eq!(unapplied, Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, early).unwrap().balance(), yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, late).unwrap().balance(), yuan(300));
+    }
+
+    #[test]
+    fn named_invoices_are_paid_in_the_order_given_and_the_rest_stays_unapplied() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let a = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100)]);
+        let b = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-02-28", 200)]);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 250, &AllocateTo::Invoices(vec![b]));
+        assert_eq!(unapplied, yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, b).unwrap().balance(), Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, a).unwrap().balance(), yuan(100));
+    }
+
+    #[test]
+    fn unapplied_credit_applies_itself_to_a_new_invoice() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let (_, unapplied) = pay(&book.conn, c, "2026-01-10", 80, &AllocateTo::Fifo);
+        assert_eq!(unapplied, yuan(80));
+        let inv = invoice(&book.conn, c, "INV-1", "2026-02-01", &[("2026-02-28", 100)]);
+        assert_eq!(apply_credit_to_invoice(&book.conn, c, inv).unwrap(), yuan(80));
+        assert_eq!(invoices::get_by_id(&book.conn, inv).unwrap().balance(), yuan(20));
+        assert!(auto_credits(&book.conn, c).unwrap().is_empty());
+    }
 }

@@ -238,3 +238,38 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+    use crate::store::money::fixtures::{customer, day, invoice, yuan};
+
+    #[test]
+    fn allocations_and_the_unapplied_remainder_add_up_to_the_amount() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100), ("2026-02-28", 100)]);
+        let p = NewPayment {
+            customer_id: c,
+            date: day("2026-03-01"),
+            amount: yuan(260),
+            method: Method::Alipay,
+            reference: Some("ref 7"),
+            source: Source::Manual,
+            auto_apply: false,
+        };
+        let (id, unapplied) = record(&book.conn, &p, &AllocateTo::Fifo).unwrap();
+        assert_eq!(unapplied, yuan(60));
+        let got = get(&book.conn, id).unwrap();
+        let amounts: Vec<Money> = got.allocations.iter().map(|a| a.amount).collect();
+        assert_eq!(amounts, [yuan(100), yuan(100)]);
+        assert_eq!(got.unapplied, yuan(60));
+        assert_eq!(amounts.iter().fold(got.unapplied, |s, a| s + *a), got.amount);
+        assert_eq!((got.method.as_str(), got.customer.as_str()), ("alipay", "HY"));
+        // Voiding gives the invoices back and leaves nothing unapplied.
+        void(&book.conn, id).unwrap();
+        assert_eq!(get(&book.conn, id).unwrap().unapplied, Money::ZERO);
+        assert_eq!(crate::store::invoices::get(&book.conn, "INV-1").unwrap().balance(), yuan(200));
+    }
+}

@@ -434,7 +434,7 @@ mod tests {
     use super::*;
     use crate::ledger::matching::Plan;
     use crate::store::Book;
-    use crate::store::money::fixtures::{customer, day, invoice, yuan};
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
     use crate::store::payments::Method;
 
     fn credit<'a>(fingerprint: &'a str, memo: &'a str) -> NewLine<'a> {

@@ -410,12 +410,53 @@ pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Mo
     Ok(())
 }
 
+/// Customers and invoices for the store's unit tests on an in-memory book.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use chrono::NaiveDate;
+
+    use crate::ledger::Money;
+    use crate::ledger::schedule::Installment;
+    use crate::store::Connection;
+    use crate::store::{customers, invoices};
+
+    pub fn day(d: &str) -> NaiveDate {
+        d.parse().expect("a date")
+    }
+
+    pub fn yuan(y: i64) -> Money {
+        Money::from_cents(y * 100)
+    }
+
+    pub fn customer(conn: &Connection, code: &str, name: &str) -> i64 {
+        let c = customers::NewCustomer { code: code.into(), name: name.into(), ..Default::default() };
+        customers::insert(conn, &c, day("2026-01-01")).expect("customer")
+    }
+
+    /// An invoice with one installment per `(due date, yuan)`.
+    pub fn invoice(conn: &Connection, customer_id: i64, number: &str, issued: &str, due: &[(&str, i64)]) -> i64 {
+        let schedule: Vec<Installment> =
+            due.iter().map(|(d, y)| Installment { due_date: day(d), amount: yuan(*y) }).collect();
+        let amount = schedule.iter().map(|i| i.amount).fold(Money::ZERO, |a, b| a + b);
+        let inv = invoices::NewInvoice {
+            number,
+            customer_id,
+            issue_date: day(issued),
+            amount,
+            description: None,
+            kind: invoices::Kind::Sale,
+            discount: None,
+            schedule: &schedule,
+        };
+        invoices::create(conn, &inv, false).expect("invoice").0
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{customer, day, invoice, yuan};
     use super::*;
-    use crate::store::Book;
-    use crate::store::money::fixtures::{customer, day, invoice, yuan};
-    use crate::store::payments::{self, Method, NewPayment, Source};
+    use crate::store::{Book, money};
 
     #[test]
     fn an_invoice_keeps_its_schedule_and_its_balance_falls_with_allocation() {
@@ -426,16 +467,24 @@ mod tests {
         assert_eq!(inv.amount, yuan(1000));
         let due: Vec<(NaiveDate, Money)> = inv.installments.iter().map(|i| (i.due_date, i.amount)).collect();
         assert_eq!(due, [(day("2026-01-31"), yuan(400)), (day("2026-02-28"), yuan(600))]);
-        let p = NewPayment {
-            customer_id: c,
-            date: day("2026-02-10"),
-            amount: yuan(450),
-            method: Method::Bank,
-            reference: None,
-            source: Source::Manual,
-            auto_apply: false,
-        };
-        payments::record(&book.conn, &p, &AllocateTo::Invoices(vec![id])).unwrap();
+        // A payment row, placed by the money rule (payments::record does both).
+        book.conn
+            .execute(
+                "INSERT INTO payments (customer_id, date, amount, method, source) VALUES (?1, '2026-02-10', 45000, 'bank', 'manual')",
+                [c],
+            )
+            .unwrap();
+        let payment = book.conn.last_insert_rowid();
+        let left = money::allocate_payment(
+            &book.conn,
+            payment,
+            day("2026-02-10"),
+            yuan(450),
+            c,
+            &AllocateTo::Invoices(vec![id]),
+        )
+        .unwrap();
+        assert_eq!(left, Money::ZERO);
         let inv = get_by_id(&book.conn, id).unwrap();
         assert_eq!((inv.paid(), inv.balance()), (yuan(450), yuan(550)));
         assert_eq!(inv.status(), Status::Open);

@@ -243,7 +243,7 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
 mod tests {
     use super::*;
     use crate::store::Book;
-    use crate::store::money::fixtures::{customer, day, invoice, yuan};
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
 
     #[test]
     fn allocations_and_the_unapplied_remainder_add_up_to_the_amount() {
@@ -271,5 +271,72 @@ mod tests {
         void(&book.conn, id).unwrap();
         assert_eq!(get(&book.conn, id).unwrap().unapplied, Money::ZERO);
         assert_eq!(crate::store::invoices::get(&book.conn, "INV-1").unwrap().balance(), yuan(200));
+    }
+}
+
+/// The money rule ([`super::money`]) through the payments that use it.
+#[cfg(test)]
+mod placing_money {
+    use chrono::NaiveDate;
+    use rusqlite::Connection;
+
+    use super::{Method, NewPayment, Source};
+    use crate::ledger::Money;
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
+    use crate::store::money::{AllocateTo, apply_credit_to_invoice, auto_credits, fifo_targets, fifo_targets_covering};
+    use crate::store::{Book, invoices, payments};
+
+    fn pay(conn: &Connection, customer_id: i64, date: &str, y: i64, to: &AllocateTo) -> (i64, Money) {
+        let p = NewPayment {
+            customer_id,
+            date: day(date),
+            amount: yuan(y),
+            method: Method::Bank,
+            reference: None,
+            source: Source::Manual,
+            auto_apply: true,
+        };
+        payments::record(conn, &p, to).expect("payment")
+    }
+
+    #[test]
+    fn fifo_pays_the_oldest_due_installment_first() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let late = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-03-31", 300)]);
+        let early = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100), ("2026-02-28", 100)]);
+        let targets = fifo_targets(&book.conn, c).unwrap();
+        let due: Vec<NaiveDate> = targets.iter().map(|t| t.due_date).collect();
+        assert_eq!(due, [day("2026-01-31"), day("2026-02-28"), day("2026-03-31")]);
+        // 150 covers the first installment and half the second; only those are read.
+        assert_eq!(fifo_targets_covering(&book.conn, c, Some(yuan(150))).unwrap().len(), 2);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 150, &AllocateTo::Fifo);
+        assert_eq!(unapplied, Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, early).unwrap().balance(), yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, late).unwrap().balance(), yuan(300));
+    }
+
+    #[test]
+    fn named_invoices_are_paid_in_the_order_given_and_the_rest_stays_unapplied() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let a = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100)]);
+        let b = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-02-28", 200)]);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 250, &AllocateTo::Invoices(vec![b]));
+        assert_eq!(unapplied, yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, b).unwrap().balance(), Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, a).unwrap().balance(), yuan(100));
+    }
+
+    #[test]
+    fn unapplied_credit_applies_itself_to_a_new_invoice() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let (_, unapplied) = pay(&book.conn, c, "2026-01-10", 80, &AllocateTo::Fifo);
+        assert_eq!(unapplied, yuan(80));
+        let inv = invoice(&book.conn, c, "INV-1", "2026-02-01", &[("2026-02-28", 100)]);
+        assert_eq!(apply_credit_to_invoice(&book.conn, c, inv).unwrap(), yuan(80));
+        assert_eq!(invoices::get_by_id(&book.conn, inv).unwrap().balance(), yuan(20));
+        assert!(auto_credits(&book.conn, c).unwrap().is_empty());
     }
 }

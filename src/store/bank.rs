@@ -85,29 +85,24 @@ fn text_enum<T>(v: ValueRef<'_>, parse: fn(&str) -> Option<T>) -> FromSqlResult<
     parse(s).ok_or_else(|| FromSqlError::Other(format!("unknown value '{s}'").into()))
 }
 
-impl ToSql for Direction {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
+/// `ToSql`/`FromSql` for an enum stored as its `as_str` word.
+macro_rules! stored_as_text {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                text_enum(v, <$t>::parse)
+            }
+        }
+    )*};
 }
 
-impl FromSql for Direction {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        text_enum(v, Direction::parse)
-    }
-}
-
-impl ToSql for LineStatus {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for LineStatus {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        text_enum(v, LineStatus::parse)
-    }
-}
+stored_as_text!(Direction, LineStatus);
 
 /// Everything matching needs: customers (names, aliases, accounts) and the
 /// numbers of open invoices. Loaded once per command.

@@ -14,6 +14,7 @@ pub mod import;
 pub mod ledger;
 pub mod output;
 pub mod parse;
+pub mod reconcile;
 pub mod render;
 pub mod reports;
 pub mod store;

@@ -2,6 +2,7 @@
 
 pub mod bank;
 pub mod csvfile;
+pub mod fingerprint;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod text;

@@ -1,11 +1,108 @@
 //! Bank statement batches and lines, and what matching needs from the book.
 
 use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, customers, date_col, date_sql, money_col, payments};
 use crate::ledger::Money;
 use crate::ledger::matching::{CustomerKey, MatchIndex, OpenInst, Plan, SUBSET_LIMIT, normalise_name};
+
+/// Which way money moved, seen from the account holder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Money in.
+    Credit,
+    /// Money out.
+    Debit,
+    /// Neither: transfers between one's own accounts, closed, failed or
+    /// refunded orders, zero amounts.
+    Neutral,
+}
+
+impl Direction {
+    /// The word stored in `bank_lines.direction` (and shown in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Credit => "credit",
+            Direction::Debit => "debit",
+            Direction::Neutral => "neutral",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Direction> {
+        [Direction::Credit, Direction::Debit, Direction::Neutral].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// Where a stored line stands. Only credits are ever queued; debits and
+/// neutral lines are kept as `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineStatus {
+    /// A credit waiting for a person (or `--auto`).
+    Queued,
+    /// Made into a payment.
+    Matched,
+    /// Set aside: not a customer payment.
+    Ignored,
+    /// A debit or neutral line: kept, never matched.
+    Other,
+}
+
+impl LineStatus {
+    /// The word stored in `bank_lines.status` (and shown in messages).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineStatus::Queued => "queued",
+            LineStatus::Matched => "matched",
+            LineStatus::Ignored => "ignored",
+            LineStatus::Other => "other",
+        }
+    }
+
+    fn parse(s: &str) -> Option<LineStatus> {
+        [LineStatus::Queued, LineStatus::Matched, LineStatus::Ignored, LineStatus::Other]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+    }
+
+    /// What a line of this direction starts as.
+    pub fn initial(direction: Direction) -> LineStatus {
+        if direction == Direction::Credit { LineStatus::Queued } else { LineStatus::Other }
+    }
+}
+
+impl std::fmt::Display for LineStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Text in SQLite, the enum in Rust: the stored words never change.
+fn text_enum<T>(v: ValueRef<'_>, parse: fn(&str) -> Option<T>) -> FromSqlResult<T> {
+    let s = v.as_str()?;
+    parse(s).ok_or_else(|| FromSqlError::Other(format!("unknown value '{s}'").into()))
+}
+
+/// `ToSql`/`FromSql` for an enum stored as its `as_str` word.
+macro_rules! stored_as_text {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                text_enum(v, <$t>::parse)
+            }
+        }
+    )*};
+}
+
+stored_as_text!(Direction, LineStatus);
 
 /// Everything matching needs: customers (names, aliases, accounts) and the
 /// numbers of open invoices. Loaded once per command.
@@ -85,6 +182,11 @@ pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> 
     Ok(open)
 }
 
+/// The profile a batch was read with.
+pub fn batch_profile(conn: &Connection, batch: i64) -> Result<String> {
+    Ok(super::one(conn, "SELECT profile FROM bank_batches WHERE id = ?1", [batch], |r| r.get(0))?)
+}
+
 pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -> Result<i64> {
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     super::exec(
@@ -101,7 +203,7 @@ pub struct NewLine<'a> {
     pub line: u64,
     pub date: NaiveDate,
     pub amount: Money,
-    pub direction: &'a str,
+    pub direction: Direction,
     pub fee: Option<Money>,
     pub counterparty: Option<&'a str>,
     pub account: Option<&'a str>,
@@ -112,7 +214,7 @@ pub struct NewLine<'a> {
 /// Store a line unless one with the same fingerprint is already in the book.
 /// Returns the new line's id, or `None` for a duplicate.
 pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<i64>> {
-    let status = if l.direction == "credit" { "queued" } else { "other" };
+    let status = LineStatus::initial(l.direction);
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO bank_lines (batch_id, fingerprint, line, date, amount, direction, fee,
@@ -148,7 +250,7 @@ pub struct Line {
     pub account: Option<String>,
     pub memo: Option<String>,
     pub reference: Option<String>,
-    pub status: String,
+    pub status: LineStatus,
 }
 
 impl Line {
@@ -189,6 +291,7 @@ pub fn get_line(conn: &Connection, id: i64) -> Result<Line> {
 /// Credit lines waiting for a person, oldest first.
 pub fn queued(conn: &Connection) -> Result<Vec<Line>> {
     let mut stmt = conn.prepare(&format!(
+        // The literal (not a parameter) lets SQLite use the partial index.
         "SELECT {LINE_COLUMNS} FROM bank_lines INDEXED BY bank_lines_queued WHERE status = 'queued' ORDER BY date, id"
     ))?;
     let rows = stmt.query_map([], line_row)?;
@@ -206,7 +309,7 @@ pub fn apply_match(
     rule: &str,
     confidence: u8,
 ) -> Result<(i64, Money)> {
-    if line.status != "queued" {
+    if line.status != LineStatus::Queued {
         return Err(StoreError::invalid(
             format!("bank line {} is {}, not waiting to be matched", line.id, line.status),
             format!("银行流水 {} 状态为 {}，不在待匹配队列中", line.id, line.status),
@@ -214,9 +317,9 @@ pub fn apply_match(
     }
     let reference = line.reference.as_deref().or(line.memo.as_deref());
     let to = match plan {
-        Plan::Invoices(ids) => payments::AllocateTo::Invoices(ids.clone()),
-        Plan::Installments(ids) => payments::AllocateTo::Installments(ids.clone()),
-        Plan::Fifo => payments::AllocateTo::Fifo,
+        Plan::Invoices(ids) => super::money::AllocateTo::Invoices(ids.clone()),
+        Plan::Installments(ids) => super::money::AllocateTo::Installments(ids.clone()),
+        Plan::Fifo => super::money::AllocateTo::Fifo,
     };
     let p = payments::NewPayment {
         customer_id,
@@ -230,8 +333,8 @@ pub fn apply_match(
     let (id, unapplied) = payments::record(conn, &p, &to)?;
     super::exec(
         conn,
-        "UPDATE bank_lines SET status = 'matched', payment_id = ?1, rule = ?2, confidence = ?3 WHERE id = ?4",
-        params![id, rule, confidence, line.id],
+        "UPDATE bank_lines SET status = ?1, payment_id = ?2, rule = ?3, confidence = ?4 WHERE id = ?5",
+        params![LineStatus::Matched, id, rule, confidence, line.id],
     )?;
     Ok((id, unapplied))
 }
@@ -258,23 +361,32 @@ pub fn learn(conn: &Connection, customer_id: i64, line: &Line) -> Result<Vec<Str
 
 pub fn ignore(conn: &Connection, id: i64) -> Result<Line> {
     let line = get_line(conn, id)?;
-    if line.status != "queued" {
+    if line.status != LineStatus::Queued {
         return Err(StoreError::invalid(
             format!("bank line {id} is {}, not waiting to be matched", line.status),
             format!("银行流水 {id} 状态为 {}，不在待匹配队列中", line.status),
         ));
     }
-    super::exec(conn, "UPDATE bank_lines SET status = 'ignored' WHERE id = ?1", [id])?;
+    super::exec(conn, "UPDATE bank_lines SET status = ?1 WHERE id = ?2", params![LineStatus::Ignored, id])?;
     Ok(line)
 }
 
+/// Void a payment ([`payments::void`]); when it was made from a bank line,
+/// the line goes back to the queue. Bank lines know their payments, not the
+/// other way round, so this lives here.
+pub fn void_payment(conn: &Connection, payment_id: i64) -> Result<payments::Payment> {
+    let p = payments::void(conn, payment_id)?;
+    requeue_payment(conn, payment_id)?;
+    Ok(p)
+}
+
 /// A voided bank payment sends its line back to the queue.
-pub fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
+fn requeue_payment(conn: &Connection, payment_id: i64) -> Result<()> {
     super::exec(
         conn,
-        "UPDATE bank_lines SET status = 'queued', payment_id = NULL, rule = NULL, confidence = NULL
-         WHERE payment_id = ?1",
-        [payment_id],
+        "UPDATE bank_lines SET status = ?1, payment_id = NULL, rule = NULL, confidence = NULL
+         WHERE payment_id = ?2",
+        params![LineStatus::Queued, payment_id],
     )?;
     Ok(())
 }
@@ -310,4 +422,83 @@ pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
     }
     super::exec(conn, "UPDATE bank_batches SET undone = 1 WHERE id = ?1", [batch])?;
     Ok((lines, pays.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::matching::Plan;
+    use crate::store::Book;
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
+    use crate::store::payments::Method;
+
+    fn credit<'a>(fingerprint: &'a str, memo: &'a str) -> NewLine<'a> {
+        NewLine {
+            fingerprint,
+            line: 3,
+            date: day("2026-03-02"),
+            amount: yuan(100),
+            direction: Direction::Credit,
+            fee: None,
+            counterparty: Some("华宇科技"),
+            account: Some("6222"),
+            memo: Some(memo),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn a_credit_is_stored_queued_and_its_second_import_is_skipped() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        let id = insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().expect("a new line");
+        let line = get_line(&book.conn, id).unwrap();
+        assert_eq!((line.amount, line.status, line.memo.as_deref()), (yuan(100), LineStatus::Queued, Some("INV-1")));
+        assert_eq!(batch_profile(&book.conn, batch).unwrap(), "icbc");
+        let again = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        assert_eq!(insert_line(&book.conn, again, &credit("fp-1", "INV-1")).unwrap(), None);
+        assert_eq!(queued(&book.conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn direction_and_status_are_stored_as_the_same_words() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        let debit = NewLine { direction: Direction::Debit, ..credit("fp-2", "rent") };
+        let id = insert_line(&book.conn, batch, &debit).unwrap().unwrap();
+        let (direction, status): (String, String) = book
+            .conn
+            .query_row("SELECT direction, status FROM bank_lines WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((direction.as_str(), status.as_str()), ("debit", "other"));
+        for d in [Direction::Credit, Direction::Debit, Direction::Neutral] {
+            let back: Direction = book.conn.query_row("SELECT ?1", [d], |r| r.get(0)).unwrap();
+            assert_eq!(back, d);
+        }
+        for s in [LineStatus::Queued, LineStatus::Matched, LineStatus::Ignored, LineStatus::Other] {
+            let back: LineStatus = book.conn.query_row("SELECT ?1", [s], |r| r.get(0)).unwrap();
+            assert_eq!(back, s);
+        }
+        assert!(book.conn.query_row("SELECT 'lost'", [], |r| r.get::<_, LineStatus>(0)).is_err());
+    }
+
+    #[test]
+    fn a_matched_line_becomes_a_payment_and_voiding_it_queues_the_line_again() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let inv = invoice(&book.conn, c, "INV-1", "2026-02-01", &[("2026-02-28", 60)]);
+        let batch = new_batch(&book.conn, "march.csv", "alipay", "UTF-8").unwrap();
+        let id = insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().unwrap();
+        let line = get_line(&book.conn, id).unwrap();
+        let (payment, unapplied) =
+            apply_match(&book.conn, &line, c, &Plan::Invoices(vec![inv]), Method::Alipay, "invoice-ref", 95).unwrap();
+        assert_eq!(unapplied, yuan(40));
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Matched);
+        assert!(ignore(&book.conn, id).is_err(), "a matched line is not in the queue");
+        let p = void_payment(&book.conn, payment).unwrap();
+        assert_eq!(p.amount, yuan(100));
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Queued);
+        assert_eq!(ignore(&book.conn, id).unwrap().id, id);
+        assert_eq!(get_line(&book.conn, id).unwrap().status, LineStatus::Ignored);
+    }
 }

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::money::AllocateTo;
 use super::{Result, StoreError, date_col, date_sql, money_col};
 use crate::ledger::Money;
-use crate::ledger::allocation::{Target, sort_fifo};
 use crate::ledger::schedule::Installment;
 
 /// What an invoice is for.
@@ -263,73 +263,40 @@ pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
     Ok(())
 }
 
-/// Open installments of a customer that automatic allocation may pay:
-/// not void, not disputed, oldest due first.
-pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> {
-    fifo_targets_covering(conn, customer_id, None)
-}
-
-/// The first open installments in FIFO order whose balances cover `amount`
-/// (all of them when `None`). Rows arrive already in FIFO order from the
-/// partial index of open installments, so a payment reads only the few
-/// installments it will pay, not the customer's whole history.
-pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option<Money>) -> Result<Vec<Target>> {
-    // Read in the index's order (due date) and sort the ties in Rust: an
-    // ORDER BY on the invoice's issue date too would make SQLite read and
-    // sort every open installment of the customer before the first row.
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i INDEXED BY installments_open
-         JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
-         ORDER BY i.due_date",
-    )?;
-    let mut rows = stmt.query([customer_id])?;
-    let mut targets = Vec::new();
-    let mut covered = Money::ZERO;
-    // Once the amount is covered, the rest of that due date still comes in:
-    // one of them may sort before the covering one.
-    let mut covered_on: Option<NaiveDate> = None;
-    while let Some(r) = rows.next()? {
-        let t = target_row(r)?;
-        if covered_on.is_some_and(|d| t.due_date > d) {
-            break;
-        }
-        covered += t.balance;
-        if covered_on.is_none() && amount.is_some_and(|a| covered >= a) {
-            covered_on = Some(t.due_date);
-        }
-        targets.push(t);
+/// Where to allocate a customer's money: the invoices named (each must be
+/// the customer's, not void and not paid; `customer` is the code named in the
+/// error), or FIFO when none are named. The one check that an invoice belongs
+/// to the customer paying it, for `pay` and for `reconcile match`.
+pub fn allocation_targets_for(
+    conn: &Connection,
+    customer_id: i64,
+    customer: &str,
+    numbers: &[String],
+) -> Result<AllocateTo> {
+    if numbers.is_empty() {
+        return Ok(AllocateTo::Fifo);
     }
-    sort_fifo(&mut targets);
-    Ok(targets)
-}
-
-/// Open installments of one invoice, oldest due first (a named allocation may
-/// pay a disputed invoice: the customer said so).
-pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
-         JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.invoice_id = ?1 AND i.settled < i.amount AND v.voided = 0",
-    )?;
-    let mut targets: Vec<Target> = stmt.query_map([invoice_id], target_row)?.collect::<rusqlite::Result<_>>()?;
-    sort_fifo(&mut targets);
-    Ok(targets)
-}
-
-/// One open installment as an allocation target (none if settled or void).
-pub fn installment_target(conn: &Connection, id: i64) -> Result<Option<Target>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
-             JOIN invoices v ON v.id = i.invoice_id WHERE i.id = ?1 AND i.settled < i.amount AND v.voided = 0",
-        )?
-        .query_row([id], target_row)
-        .optional()?)
-}
-
-fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
-    Ok(Target { id: r.get(0)?, due_date: date_col(r, 1)?, issue_date: date_col(r, 2)?, balance: money_col(r, 3)? })
+    let mut ids = Vec::new();
+    for n in numbers {
+        let inv = get(conn, n)?;
+        if inv.customer_id != customer_id {
+            return Err(StoreError::InvoiceOfOtherCustomer {
+                number: inv.number,
+                owner: inv.customer,
+                customer: customer.to_string(),
+            });
+        }
+        if inv.voided {
+            return Err(StoreError::InvoiceVoid(inv.number));
+        }
+        if inv.balance().is_zero() {
+            return Err(StoreError::InvoicePaid(inv.number));
+        }
+        if !ids.contains(&inv.id) {
+            ids.push(inv.id);
+        }
+    }
+    Ok(AllocateTo::Invoices(ids))
 }
 
 /// Filters for the invoice list.
@@ -401,7 +368,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
 pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result<(i64, Money)> {
     let id = insert(conn, inv)?;
     let applied =
-        if apply_credit { super::payments::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
+        if apply_credit { super::money::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))
 }
 
@@ -433,7 +400,7 @@ pub fn check_write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amou
 /// (checked by [`check_write_off`] first).
 pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Money, reason: &str) -> Result<()> {
     check_write_off(conn, invoice_id, date, amount)?;
-    let targets = invoice_targets(conn, invoice_id)?;
+    let targets = super::money::invoice_targets(conn, invoice_id)?;
     let a = crate::ledger::allocation::allocate(amount, &targets);
     let mut stmt =
         conn.prepare_cached("INSERT INTO write_offs (installment_id, date, amount, reason) VALUES (?1, ?2, ?3, ?4)")?;
@@ -441,4 +408,105 @@ pub fn write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amount: Mo
         stmt.execute(params![p.target, date_sql(date), p.amount.cents(), reason])?;
     }
     Ok(())
+}
+
+/// Customers and invoices for the store's unit tests on an in-memory book.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use chrono::NaiveDate;
+
+    use crate::ledger::Money;
+    use crate::ledger::schedule::Installment;
+    use crate::store::Connection;
+    use crate::store::{customers, invoices};
+
+    pub fn day(d: &str) -> NaiveDate {
+        d.parse().expect("a date")
+    }
+
+    pub fn yuan(y: i64) -> Money {
+        Money::from_cents(y * 100)
+    }
+
+    pub fn customer(conn: &Connection, code: &str, name: &str) -> i64 {
+        let c = customers::NewCustomer { code: code.into(), name: name.into(), ..Default::default() };
+        customers::insert(conn, &c, day("2026-01-01")).expect("customer")
+    }
+
+    /// An invoice with one installment per `(due date, yuan)`.
+    pub fn invoice(conn: &Connection, customer_id: i64, number: &str, issued: &str, due: &[(&str, i64)]) -> i64 {
+        let schedule: Vec<Installment> =
+            due.iter().map(|(d, y)| Installment { due_date: day(d), amount: yuan(*y) }).collect();
+        let amount = schedule.iter().map(|i| i.amount).fold(Money::ZERO, |a, b| a + b);
+        let inv = invoices::NewInvoice {
+            number,
+            customer_id,
+            issue_date: day(issued),
+            amount,
+            description: None,
+            kind: invoices::Kind::Sale,
+            discount: None,
+            schedule: &schedule,
+        };
+        invoices::create(conn, &inv, false).expect("invoice").0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{customer, day, invoice, yuan};
+    use super::*;
+    use crate::store::{Book, money};
+
+    #[test]
+    fn an_invoice_keeps_its_schedule_and_its_balance_falls_with_allocation() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let id = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 400), ("2026-02-28", 600)]);
+        let inv = get_by_id(&book.conn, id).unwrap();
+        assert_eq!(inv.amount, yuan(1000));
+        let due: Vec<(NaiveDate, Money)> = inv.installments.iter().map(|i| (i.due_date, i.amount)).collect();
+        assert_eq!(due, [(day("2026-01-31"), yuan(400)), (day("2026-02-28"), yuan(600))]);
+        // A payment row, placed by the money rule (payments::record does both).
+        book.conn
+            .execute(
+                "INSERT INTO payments (customer_id, date, amount, method, source) VALUES (?1, '2026-02-10', 45000, 'bank', 'manual')",
+                [c],
+            )
+            .unwrap();
+        let payment = book.conn.last_insert_rowid();
+        let left = money::allocate_payment(
+            &book.conn,
+            payment,
+            day("2026-02-10"),
+            yuan(450),
+            c,
+            &AllocateTo::Invoices(vec![id]),
+        )
+        .unwrap();
+        assert_eq!(left, Money::ZERO);
+        let inv = get_by_id(&book.conn, id).unwrap();
+        assert_eq!((inv.paid(), inv.balance()), (yuan(450), yuan(550)));
+        assert_eq!(inv.status(), Status::Open);
+    }
+
+    #[test]
+    fn only_the_customers_own_open_invoices_are_allocation_targets() {
+        let book = Book::in_memory();
+        let hy = customer(&book.conn, "HY", "华宇");
+        let other = customer(&book.conn, "XT", "新天");
+        let a = invoice(&book.conn, hy, "INV-1", "2026-01-01", &[("2026-01-31", 100)]);
+        invoice(&book.conn, other, "INV-2", "2026-01-01", &[("2026-01-31", 100)]);
+        let named = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(matches!(allocation_targets_for(&book.conn, hy, "HY", &[]).unwrap(), AllocateTo::Fifo));
+        match allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-1", "INV-1"])).unwrap() {
+            AllocateTo::Invoices(ids) => assert_eq!(ids, [a]),
+            _ => panic!("the invoices named"),
+        }
+        let e = allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-2"])).unwrap_err();
+        assert!(matches!(e, StoreError::InvoiceOfOtherCustomer { ref owner, .. } if owner == "XT"), "{e}");
+        set_void(&book.conn, a).unwrap();
+        let e = allocation_targets_for(&book.conn, hy, "HY", &named(&["INV-1"])).unwrap_err();
+        assert!(matches!(e, StoreError::InvoiceVoid(_)), "{e}");
+    }
 }

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod dunning;
 pub mod events;
 pub mod invoices;
+pub mod money;
 pub mod payments;
 pub mod schema;
 pub mod settings;

@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
-use super::{Result, StoreError, date_col, date_sql, invoices, money_col};
+use super::money::{self, AllocateTo};
+use super::{Result, StoreError, date_col, date_sql, money_col};
 use crate::ledger::Money;
-use crate::ledger::allocation::{Credit, Target, allocate, apply_credits, effective_date};
 
-/// How the money came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// How the money came in (also a bank profile's `method`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     Bank,
@@ -74,16 +74,6 @@ pub struct NewPayment<'a> {
     pub auto_apply: bool,
 }
 
-/// Where a payment's money goes.
-pub enum AllocateTo {
-    /// Oldest due installment first.
-    Fifo,
-    /// These invoices (ids), in this order; the rest stays unapplied.
-    Invoices(Vec<i64>),
-    /// These installments (ids), in this order; the rest stays unapplied.
-    Installments(Vec<i64>),
-}
-
 /// Record a payment and allocate it. Returns the payment id and what of it
 /// stays unapplied.
 pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64, Money)> {
@@ -102,86 +92,8 @@ pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64
         p.auto_apply,
     ])?;
     let id = conn.last_insert_rowid();
-    let unapplied = allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
+    let unapplied = money::allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;
     Ok((id, unapplied))
-}
-
-/// Allocate `amount` of payment `id` (dated `date`) as asked.
-fn allocate_payment(
-    conn: &Connection,
-    id: i64,
-    date: NaiveDate,
-    amount: Money,
-    customer_id: i64,
-    to: &AllocateTo,
-) -> Result<Money> {
-    let targets = match to {
-        AllocateTo::Fifo => invoices::fifo_targets_covering(conn, customer_id, Some(amount))?,
-        AllocateTo::Invoices(ids) => {
-            let mut all = Vec::new();
-            for inv in ids {
-                all.extend(invoices::invoice_targets(conn, *inv)?);
-            }
-            all
-        }
-        AllocateTo::Installments(ids) => {
-            let mut all = Vec::new();
-            for id in ids {
-                all.extend(invoices::installment_target(conn, *id)?);
-            }
-            all
-        }
-    };
-    let a = allocate(amount, &targets);
-    for part in &a.parts {
-        let t = targets.iter().find(|t| t.id == part.target).expect("part of a known target");
-        insert_allocation(conn, id, t, part.amount, date)?;
-    }
-    Ok(a.unapplied)
-}
-
-fn insert_allocation(
-    conn: &Connection,
-    payment: i64,
-    t: &Target,
-    amount: Money,
-    payment_date: NaiveDate,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![payment, t.id, amount.cents(), date_sql(effective_date(payment_date, t.issue_date))])?;
-    Ok(())
-}
-
-/// Unapplied credit a customer has that applies itself to new invoices, oldest first.
-pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, NaiveDate)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, amount - allocated, date FROM payments
-         WHERE customer_id = ?1 AND voided = 0 AND auto_apply = 1 AND allocated < amount ORDER BY date, id",
-    )?;
-    let rows = stmt.query_map([customer_id], |r| {
-        Ok((Credit { payment: r.get(0)?, available: money_col(r, 1)? }, date_col(r, 2)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Apply the customer's automatic credit to a new invoice. Returns what was applied.
-pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: i64) -> Result<Money> {
-    let credits = auto_credits(conn, customer_id)?;
-    if credits.is_empty() {
-        return Ok(Money::ZERO);
-    }
-    let targets = invoices::invoice_targets(conn, invoice_id)?;
-    let plain: Vec<Credit> = credits.iter().map(|(c, _)| c.clone()).collect();
-    let mut applied = Money::ZERO;
-    for u in apply_credits(&plain, &targets) {
-        let t = targets.iter().find(|t| t.id == u.target).expect("use of a known target");
-        let date = credits.iter().find(|(c, _)| c.payment == u.payment).map(|(_, d)| *d).expect("known credit");
-        insert_allocation(conn, u.payment, t, u.amount, date)?;
-        applied += u.amount;
-    }
-    Ok(applied)
 }
 
 /// Apply what is unapplied of one payment (or `limit` of it), FIFO or to the
@@ -201,11 +113,13 @@ pub fn apply(conn: &Connection, id: i64, to: &AllocateTo, limit: Option<Money>) 
         Some(l) => l,
         None => p.unapplied,
     };
-    let left = allocate_payment(conn, id, p.date, amount, p.customer_id, to)?;
+    let left = money::allocate_payment(conn, id, p.date, amount, p.customer_id, to)?;
     Ok(amount - left)
 }
 
-/// Void a payment: its allocations are removed, so the invoices it paid are open again.
+/// Void a payment: its allocations are removed, so the invoices it paid are
+/// open again. A payment made from a bank line is voided with
+/// [`super::bank::void_payment`], which also sends the line back to the queue.
 pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     let p = get(conn, id)?;
     if p.voided {
@@ -213,8 +127,6 @@ pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     }
     super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [id])?;
     super::exec(conn, "UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
-    // A payment made from a bank line sends the line back to the queue.
-    super::bank::requeue_payment(conn, id)?;
     Ok(p)
 }
 
@@ -325,4 +237,106 @@ pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>>
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
+
+    #[test]
+    fn allocations_and_the_unapplied_remainder_add_up_to_the_amount() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100), ("2026-02-28", 100)]);
+        let p = NewPayment {
+            customer_id: c,
+            date: day("2026-03-01"),
+            amount: yuan(260),
+            method: Method::Alipay,
+            reference: Some("ref 7"),
+            source: Source::Manual,
+            auto_apply: false,
+        };
+        let (id, unapplied) = record(&book.conn, &p, &AllocateTo::Fifo).unwrap();
+        assert_eq!(unapplied, yuan(60));
+        let got = get(&book.conn, id).unwrap();
+        let amounts: Vec<Money> = got.allocations.iter().map(|a| a.amount).collect();
+        assert_eq!(amounts, [yuan(100), yuan(100)]);
+        assert_eq!(got.unapplied, yuan(60));
+        assert_eq!(amounts.iter().fold(got.unapplied, |s, a| s + *a), got.amount);
+        assert_eq!((got.method.as_str(), got.customer.as_str()), ("alipay", "HY"));
+        // Voiding gives the invoices back and leaves nothing unapplied.
+        void(&book.conn, id).unwrap();
+        assert_eq!(get(&book.conn, id).unwrap().unapplied, Money::ZERO);
+        assert_eq!(crate::store::invoices::get(&book.conn, "INV-1").unwrap().balance(), yuan(200));
+    }
+}
+
+/// The money rule ([`super::money`]) through the payments that use it.
+#[cfg(test)]
+mod placing_money {
+    use chrono::NaiveDate;
+    use rusqlite::Connection;
+
+    use super::{Method, NewPayment, Source};
+    use crate::ledger::Money;
+    use crate::store::invoices::fixtures::{customer, day, invoice, yuan};
+    use crate::store::money::{AllocateTo, apply_credit_to_invoice, auto_credits, fifo_targets, fifo_targets_covering};
+    use crate::store::{Book, invoices, payments};
+
+    fn pay(conn: &Connection, customer_id: i64, date: &str, y: i64, to: &AllocateTo) -> (i64, Money) {
+        let p = NewPayment {
+            customer_id,
+            date: day(date),
+            amount: yuan(y),
+            method: Method::Bank,
+            reference: None,
+            source: Source::Manual,
+            auto_apply: true,
+        };
+        payments::record(conn, &p, to).expect("payment")
+    }
+
+    #[test]
+    fn fifo_pays_the_oldest_due_installment_first() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let late = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-03-31", 300)]);
+        let early = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100), ("2026-02-28", 100)]);
+        let targets = fifo_targets(&book.conn, c).unwrap();
+        let due: Vec<NaiveDate> = targets.iter().map(|t| t.due_date).collect();
+        assert_eq!(due, [day("2026-01-31"), day("2026-02-28"), day("2026-03-31")]);
+        // 150 covers the first installment and half the second; only those are read.
+        assert_eq!(fifo_targets_covering(&book.conn, c, Some(yuan(150))).unwrap().len(), 2);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 150, &AllocateTo::Fifo);
+        assert_eq!(unapplied, Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, early).unwrap().balance(), yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, late).unwrap().balance(), yuan(300));
+    }
+
+    #[test]
+    fn named_invoices_are_paid_in_the_order_given_and_the_rest_stays_unapplied() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let a = invoice(&book.conn, c, "INV-1", "2026-01-01", &[("2026-01-31", 100)]);
+        let b = invoice(&book.conn, c, "INV-2", "2026-02-01", &[("2026-02-28", 200)]);
+        let (_, unapplied) = pay(&book.conn, c, "2026-03-01", 250, &AllocateTo::Invoices(vec![b]));
+        assert_eq!(unapplied, yuan(50));
+        assert_eq!(invoices::get_by_id(&book.conn, b).unwrap().balance(), Money::ZERO);
+        assert_eq!(invoices::get_by_id(&book.conn, a).unwrap().balance(), yuan(100));
+    }
+
+    #[test]
+    fn unapplied_credit_applies_itself_to_a_new_invoice() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华宇");
+        let (_, unapplied) = pay(&book.conn, c, "2026-01-10", 80, &AllocateTo::Fifo);
+        assert_eq!(unapplied, yuan(80));
+        let inv = invoice(&book.conn, c, "INV-1", "2026-02-01", &[("2026-02-28", 100)]);
+        assert_eq!(apply_credit_to_invoice(&book.conn, c, inv).unwrap(), yuan(80));
+        assert_eq!(invoices::get_by_id(&book.conn, inv).unwrap().balance(), yuan(20));
+        assert!(auto_credits(&book.conn, c).unwrap().is_empty());
+    }
 }

@@ -7,12 +7,10 @@ pub mod list;
 pub mod show;
 pub mod void;
 
-use rusqlite::Connection;
-
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::store::payments::AllocateTo;
-use crate::store::{StoreError, invoices};
+use crate::store::money::AllocateTo;
+use crate::store::{Connection, invoices};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -44,31 +42,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
 /// Where to allocate: the invoices named (each must be the customer's and not
 /// void), or FIFO when none are named.
 pub fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[String]) -> Result<AllocateTo> {
-    if numbers.is_empty() {
-        return Ok(AllocateTo::Fifo);
-    }
-    let mut ids = Vec::new();
-    for n in numbers {
-        let inv = invoices::get(conn, n)?;
-        if inv.customer_id != customer_id {
-            return Err(StoreError::InvoiceOfOtherCustomer {
-                number: inv.number,
-                owner: inv.customer,
-                customer: customer.to_string(),
-            }
-            .into());
-        }
-        if inv.voided {
-            return Err(StoreError::InvoiceVoid(inv.number).into());
-        }
-        if inv.balance().is_zero() {
-            return Err(StoreError::InvoicePaid(inv.number).into());
-        }
-        if !ids.contains(&inv.id) {
-            ids.push(inv.id);
-        }
-    }
-    Ok(AllocateTo::Invoices(ids))
+    Ok(invoices::allocation_targets_for(conn, customer_id, customer, numbers)?)
 }
 
 /// The note after money was placed: how much went where, what is left.

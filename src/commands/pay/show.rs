@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use rusqlite::Connection;
+use crate::store::Connection;
 use serde::Serialize;
 
 use crate::context::Ctx;

@@ -2,7 +2,7 @@
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::store::{events, payments};
+use crate::store::{bank, events, payments};
 
 /// Void a payment: its allocations are removed and the invoices it paid are
 /// open again. Asks for confirmation; --yes for scripts. Example:
@@ -19,7 +19,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     // Ask before taking the write lock (a prompt left open must not block
-    // other writers); `payments::void` checks again inside the transaction.
+    // other writers); `bank::void_payment` checks again inside the transaction.
     let p = {
         let tx = book.read()?;
         payments::get(&tx, a.id)?
@@ -33,7 +33,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         &format!("作废收款 {}（{}，客户 {}，已核销 {allocated}）？", p.id, p.amount, p.customer),
     )?;
     let tx = book.write()?;
-    let p = payments::void(&tx, a.id)?;
+    let p = bank::void_payment(&tx, a.id)?;
     let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     events::record(
         &tx,

@@ -1,19 +1,15 @@
 //! `huikuan reconcile import`.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::import::bank::{self, BankLine, Direction, ReadOptions};
-use crate::ledger::Money;
-use crate::ledger::matching::{CONFIDENT, candidates};
+use crate::import::bank::{self, Direction, ReadOptions};
 use crate::output::{Format, Lang};
+use crate::reconcile::{self, ImportOptions, ImportOutcome};
 use crate::render::{Cell, Table, write_json};
-use crate::store::{bank as store_bank, events};
+use crate::store::events;
 
 /// Import a bank statement and match its credits to customers and invoices.
 ///
@@ -46,212 +42,21 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-#[derive(Serialize)]
-struct MatchJson {
-    customer: String,
-    invoices: Vec<String>,
-    rule: &'static str,
-    confidence: u8,
-}
-
-#[derive(Serialize)]
-struct LineJson {
-    line: u64,
-    date: chrono::NaiveDate,
-    amount: Money,
-    direction: Direction,
-    counterparty: Option<String>,
-    account: Option<String>,
-    memo: Option<String>,
-    reference: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fee: Option<Money>,
-    duplicate: bool,
-    applied: bool,
-    #[serde(rename = "match")]
-    matched: Option<MatchJson>,
-}
-
-#[derive(Serialize)]
-struct ImportJson {
-    file: String,
-    profile: String,
-    encoding: String,
-    header_line: Option<u64>,
-    batch: Option<i64>,
-    dry_run: bool,
-    rows: usize,
-    credits: usize,
-    credit_total: Money,
-    debits: usize,
-    debit_total: Money,
-    neutral: usize,
-    skipped: usize,
-    duplicates: usize,
-    matched: usize,
-    queued: usize,
-    balance_breaks: Vec<u64>,
-    lines: Vec<LineJson>,
-}
-
-fn direction_str(d: Direction) -> &'static str {
-    match d {
-        Direction::Credit => "credit",
-        Direction::Debit => "debit",
-        Direction::Neutral => "neutral",
-    }
-}
-
-/// The line's own fields, canonically joined. With its occurrence number
-/// among identical lines of the same file, it identifies the line across
-/// re-imports and overlapping statements.
-fn canonical(l: &BankLine) -> String {
-    let o = |s: &Option<String>| s.as_deref().unwrap_or("").trim().to_string();
-    [
-        l.date.to_string(),
-        l.amount.plain(),
-        direction_str(l.direction).to_string(),
-        o(&l.counterparty),
-        o(&l.account),
-        o(&l.memo),
-        o(&l.reference),
-        l.balance.map(Money::plain).unwrap_or_default(),
-    ]
-    .join("\u{1f}")
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let user = super::user_profiles()?;
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user };
-    let mut st = bank::read_statement(&a.file, &opts)?;
-    let method = super::method_for(&st.profile);
-
+    let st = bank::read_statement(&a.file, &opts)?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
-    let batch = store_bank::new_batch(&tx, &st.file, &st.profile, &st.encoding)?;
-    let index = store_bank::match_index(&tx)?;
     let progress = (std::io::stderr().is_terminal() && st.lines.len() >= 2_000 && !ctx.quiet)
         .then(|| indicatif::ProgressBar::new(st.lines.len() as u64));
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = ImportJson {
-        file: st.file.clone(),
-        profile: st.profile.clone(),
-        encoding: st.encoding.clone(),
-        header_line: st.header_line,
-        batch: (!a.dry_run).then_some(batch),
-        dry_run: a.dry_run,
-        rows: st.lines.len(),
-        credits: 0,
-        credit_total: Money::ZERO,
-        debits: 0,
-        debit_total: Money::ZERO,
-        neutral: 0,
-        skipped: st.skipped,
-        duplicates: 0,
-        matched: 0,
-        queued: 0,
-        balance_breaks: st.balance_breaks.clone(),
-        lines: Vec::with_capacity(st.lines.len()),
-    };
-    // Each line's text moves into its output row: a large statement is held once.
-    let lines = std::mem::take(&mut st.lines);
-    for mut l in lines {
+    let opts = ImportOptions { auto: a.auto, dry_run: a.dry_run };
+    let out = reconcile::import_statement(&tx, st, opts, || {
         if let Some(p) = &progress {
             p.inc(1);
         }
-        match l.direction {
-            Direction::Credit => {
-                out.credits += 1;
-                out.credit_total += l.amount;
-            }
-            Direction::Debit => {
-                out.debits += 1;
-                out.debit_total += l.amount;
-            }
-            Direction::Neutral => out.neutral += 1,
-        }
-        let base = canonical(&l);
-        let n = seen.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let fingerprint = format!("{base}\u{1e}{n}");
-        let new = store_bank::NewLine {
-            fingerprint: &fingerprint,
-            line: l.line,
-            date: l.date,
-            amount: l.amount,
-            direction: direction_str(l.direction),
-            fee: l.fee,
-            counterparty: l.counterparty.as_deref(),
-            account: l.account.as_deref(),
-            memo: l.memo.as_deref(),
-            reference: l.reference.as_deref(),
-        };
-        let id = store_bank::insert_line(&tx, batch, &new)?;
-        let mut row = LineJson {
-            line: l.line,
-            date: l.date,
-            amount: l.amount,
-            direction: l.direction,
-            counterparty: l.counterparty.take(),
-            account: l.account.take(),
-            memo: l.memo.take(),
-            reference: l.reference.take(),
-            fee: l.fee,
-            duplicate: id.is_none(),
-            applied: false,
-            matched: None,
-        };
-        match id {
-            None => out.duplicates += 1,
-            Some(id) if l.direction == Direction::Credit => {
-                // The line as just stored, without reading it back.
-                let stored = store_bank::Line {
-                    id,
-                    batch,
-                    line: l.line,
-                    date: l.date,
-                    amount: l.amount,
-                    counterparty: row.counterparty.clone(),
-                    account: row.account.clone(),
-                    memo: row.memo.clone(),
-                    reference: row.reference.clone(),
-                    status: "queued".to_string(),
-                };
-                let best = candidates(&index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())
-                    .into_iter()
-                    .next();
-                if let Some(c) = best {
-                    let (plan, invoices) = super::plan_for(&tx, l.amount, &c)?;
-                    if a.auto && c.confidence >= CONFIDENT {
-                        store_bank::apply_match(
-                            &tx,
-                            &stored,
-                            c.customer,
-                            &plan,
-                            method,
-                            c.rule.as_str(),
-                            c.confidence,
-                        )?;
-                        row.applied = true;
-                        out.matched += 1;
-                    } else {
-                        out.queued += 1;
-                    }
-                    row.matched = Some(MatchJson {
-                        customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
-                        invoices,
-                        rule: c.rule.as_str(),
-                        confidence: c.confidence,
-                    });
-                } else {
-                    out.queued += 1;
-                }
-            }
-            Some(_) => {}
-        }
-        out.lines.push(row);
-    }
+    })?;
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -262,8 +67,14 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &tx,
             "reconcile import",
             &format!(
-                "batch {batch}: {} ({}), {} rows, {} new credits matched, {} queued, {} duplicates",
-                st.file, st.profile, out.rows, out.matched, out.queued, out.duplicates
+                "batch {}: {} ({}), {} rows, {} new credits matched, {} queued, {} duplicates",
+                out.batch.unwrap_or_default(),
+                out.file,
+                out.profile,
+                out.rows,
+                out.matched,
+                out.queued,
+                out.duplicates
             ),
             None,
         )?;
@@ -272,8 +83,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if !out.balance_breaks.is_empty() {
         let lines: Vec<String> = out.balance_breaks.iter().map(u64::to_string).collect();
         ctx.warn(
-            &format!("warning: {}: the running balance does not follow at line(s) {}", st.file, lines.join(", ")),
-            &format!("警告：{}：第 {} 行余额与上一行不衔接", st.file, lines.join("、")),
+            &format!("warning: {}: the running balance does not follow at line(s) {}", out.file, lines.join(", ")),
+            &format!("警告：{}：第 {} 行余额与上一行不衔接", out.file, lines.join("、")),
         );
     }
     if ctx.format == Format::Json {
@@ -282,7 +93,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     print_summary(ctx, &out)
 }
 
-fn print_summary(ctx: &mut Ctx, o: &ImportJson) -> Result<()> {
+fn print_summary(ctx: &mut Ctx, o: &ImportOutcome) -> Result<()> {
     let lang = ctx.lang;
     let mut t = Table::new(
         lang,

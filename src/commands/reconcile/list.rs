@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use super::CandidateJson;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::matching::candidates;
 use crate::output::Format;
+use crate::reconcile::{CandidateJson, describe};
 use crate::render::{Cell, Table, write_json};
-use crate::store::bank as store_bank;
+use crate::store::{Connection, bank as store_bank};
 
 /// List the credit lines waiting to be matched, with candidate customers.
 ///
@@ -33,13 +33,13 @@ pub struct QueuedJson {
 }
 
 /// The queue with candidates.
-pub fn queue(conn: &rusqlite::Connection) -> Result<Vec<QueuedJson>> {
+pub fn queue(conn: &Connection) -> Result<Vec<QueuedJson>> {
     let index = store_bank::match_index(conn)?;
     let mut out = Vec::new();
     for l in store_bank::queued(conn)? {
         let mut cands = Vec::new();
         for c in candidates(&index, l.counterparty.as_deref(), l.account.as_deref(), &l.text()) {
-            cands.push(super::describe(conn, &index, l.amount, &c)?);
+            cands.push(describe(conn, &index, l.amount, &c)?);
         }
         out.push(QueuedJson {
             id: l.id,

@@ -2,8 +2,8 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::matching::{Candidate, Rule, candidates};
-use crate::store::{bank as store_bank, customers, events, invoices};
+use crate::reconcile::{self, Confirmation};
+use crate::store::events;
 
 /// Confirm who paid a queued line, and what it pays.
 ///
@@ -37,87 +37,35 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 
 /// Apply one line for the customer and invoices given (or the best candidate).
 fn confirm_line(ctx: &mut Ctx, id: i64, customer: Option<&str>, numbers: &[String]) -> Result<()> {
+    let user = super::user_profiles()?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
-    let line = store_bank::get_line(&tx, id)?;
-    let index = store_bank::match_index(&tx)?;
-    let proposed = candidates(&index, line.counterparty.as_deref(), line.account.as_deref(), &line.text());
-    let chosen = if !numbers.is_empty() {
-        let mut ids = Vec::new();
-        let mut owner: Option<(i64, String)> = None;
-        for n in numbers {
-            let inv = invoices::get(&tx, n)?;
-            match &owner {
-                Some((o, code)) if *o != inv.customer_id => {
-                    return Err(Error::user(
-                        format!(
-                            "invoices {} and {} belong to different customers ({code}, {})",
-                            numbers[0], n, inv.customer
-                        ),
-                        format!("发票 {} 与 {} 属于不同客户（{code}、{}）", numbers[0], n, inv.customer),
-                    ));
-                }
-                _ => owner = Some((inv.customer_id, inv.customer.clone())),
-            }
-            ids.push(inv.id);
-        }
-        let (cid, code) = owner.expect("at least one invoice");
-        if let Some(c) = customer
-            && customers::require_id(&tx, c)? != cid
-        {
-            return Err(crate::store::StoreError::InvoiceOfOtherCustomer {
-                number: numbers[0].clone(),
-                owner: code,
-                customer: c.to_string(),
-            }
-            .into());
-        }
-        Candidate { customer: cid, rule: Rule::Manual, confidence: 100, invoices: ids }
-    } else if let Some(c) = customer {
-        let cid = customers::require_id(&tx, c)?;
-        let named = proposed.iter().find(|p| p.customer == cid).map(|p| p.invoices.clone()).unwrap_or_default();
-        Candidate { customer: cid, rule: Rule::Manual, confidence: 100, invoices: named }
-    } else {
-        proposed.into_iter().next().ok_or_else(|| {
-            Error::user(
-                format!("line {id} has no candidate; say who paid with --customer CODE or --invoice NUMBER"),
-                format!("第 {id} 笔没有候选客户；请用 --customer CODE 或 --invoice NUMBER 指明付款人"),
-            )
-        })?
-    };
-    let (plan, numbers_paid) = super::plan_for(&tx, line.amount, &chosen)?;
-    let profile: String = tx.query_row("SELECT profile FROM bank_batches WHERE id = ?1", [line.batch], |r| r.get(0))?;
-    let (payment, unapplied) = store_bank::apply_match(
-        &tx,
-        &line,
-        chosen.customer,
-        &plan,
-        super::method_for(&profile),
-        Rule::Manual.as_str(),
-        chosen.confidence,
-    )?;
-    let learned = store_bank::learn(&tx, chosen.customer, &line)?;
-    let code = customers::get_by_id(&tx, chosen.customer)?.code;
+    let m = reconcile::confirm(&tx, id, Confirmation { customer, invoices: numbers }, &user)?;
+    let (code, payment, amount) = (&m.customer, m.payment, m.line.amount);
     events::record(
         &tx,
         "reconcile match",
-        &format!("line {id} ({}) → {code}, payment {payment}; learned: {}", line.amount, learned.join(", ")),
+        &format!("line {id} ({amount}) → {code}, payment {payment}; learned: {}", m.learned.join(", ")),
         None,
     )?;
     tx.commit()?;
-    let inv = if numbers_paid.is_empty() { String::new() } else { format!(" ({})", numbers_paid.join(", ")) };
+    let inv = if m.invoices.is_empty() { String::new() } else { format!(" ({})", m.invoices.join(", ")) };
     ctx.note(
-        &format!("line {id}: {} from {code}{inv} recorded as payment {payment}", line.amount),
-        &format!("第 {id} 笔：{code} 付款 {}{inv}，记为收款 {payment}", line.amount),
+        &format!("line {id}: {amount} from {code}{inv} recorded as payment {payment}"),
+        &format!("第 {id} 笔：{code} 付款 {amount}{inv}，记为收款 {payment}"),
     );
-    if unapplied.is_positive() {
+    if m.unapplied.is_positive() {
+        let unapplied = m.unapplied;
         ctx.note(
             &format!("{unapplied} is unapplied credit on {code}"),
             &format!("{unapplied} 作为 {code} 的未核销预收"),
         );
     }
-    if !learned.is_empty() {
-        ctx.note(&format!("{code} learned {}", learned.join(", ")), &format!("{code} 已记住 {}", learned.join("、")));
+    if !m.learned.is_empty() {
+        ctx.note(
+            &format!("{code} learned {}", m.learned.join(", ")),
+            &format!("{code} 已记住 {}", m.learned.join("、")),
+        );
     }
     Ok(())
 }

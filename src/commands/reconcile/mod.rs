@@ -7,14 +7,9 @@ pub mod matching;
 pub mod profiles;
 pub mod undo;
 
-use rusqlite::Connection;
-use serde::Serialize;
-
 use crate::context::{Ctx, config_dir};
 use crate::error::{Error, Result};
 use crate::import::bank::{self, BankError, Profile};
-use crate::ledger::matching::{Candidate, MatchIndex, Plan, plan};
-use crate::store::{bank as store_bank, payments::Method};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -68,71 +63,5 @@ pub fn resolve_profile(text: &str, user: &[Profile]) -> Result<Profile> {
             format!("--profile: no profile or file named '{text}' (see huikuan reconcile profiles)"),
             format!("--profile：没有名为“{text}”的配置或文件（见 huikuan reconcile profiles）"),
         )
-    })
-}
-
-/// The payment method a statement's credits are recorded with.
-pub fn method_for(profile: &str) -> Method {
-    let p = profile.to_lowercase();
-    if p.contains("alipay") {
-        Method::Alipay
-    } else if p.contains("wechat") {
-        Method::Wechat
-    } else {
-        Method::Bank
-    }
-}
-
-/// A candidate as shown to the user and in JSON.
-#[derive(Clone, Debug, Serialize)]
-pub struct CandidateJson {
-    pub customer: String,
-    pub invoices: Vec<String>,
-    pub rule: &'static str,
-    pub confidence: u8,
-}
-
-/// The allocation plan for a candidate and the invoice numbers it pays.
-pub fn plan_for(conn: &Connection, amount: crate::ledger::Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
-    let open =
-        if c.invoices.is_empty() { store_bank::open_installments(conn, c.customer, amount)? } else { Vec::new() };
-    let p = plan(amount, &c.invoices, &open);
-    let numbers = match &p {
-        Plan::Invoices(ids) => {
-            let mut v = Vec::new();
-            for id in ids {
-                v.push(crate::store::invoices::number_of(conn, *id)?);
-            }
-            v
-        }
-        Plan::Installments(ids) => {
-            let mut v: Vec<String> = Vec::new();
-            for id in ids {
-                if let Some(o) = open.iter().find(|o| o.installment == *id)
-                    && !v.contains(&o.number)
-                {
-                    v.push(o.number.clone());
-                }
-            }
-            v
-        }
-        Plan::Fifo => Vec::new(),
-    };
-    Ok((p, numbers))
-}
-
-/// Describe a candidate for display.
-pub fn describe(
-    conn: &Connection,
-    index: &MatchIndex,
-    amount: crate::ledger::Money,
-    c: &Candidate,
-) -> Result<CandidateJson> {
-    let (_, invoices) = plan_for(conn, amount, c)?;
-    Ok(CandidateJson {
-        customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
-        invoices,
-        rule: c.rule.as_str(),
-        confidence: c.confidence,
     })
 }

@@ -9,8 +9,7 @@
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::BankError;
-use super::grid::{clean_cell, split_any};
-use super::profile::norm;
+use super::grid::{clean_cell, norm, split_any};
 
 /// The container the bytes are in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

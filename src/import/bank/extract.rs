@@ -8,7 +8,8 @@ use crate::ledger::money::Money;
 use super::amount::{AmountError, guess_decimal_comma, parse_amount};
 use super::date::{DateOrder, excel_serial, looks_like_date, parse_date, parse_time, resolve_order};
 use super::grid::Row;
-use super::profile::{ColumnMap, Field, Profile, norm};
+use super::grid::norm;
+use super::profile::{ColumnMap, Field, Profile};
 use super::{BankError, BankLine, Direction};
 
 /// Cells that mark a totals or balance row, whatever the profile (compared

@@ -173,6 +173,26 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     best.1
 }
 
+/// Normalise a header cell or a synonym for comparison: trimmed, full-width
+/// forms made half-width, lower case, no whitespace, no trailing colon.
+pub(crate) fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}' || c == '"' {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    while out.ends_with(':') {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,14 +35,15 @@ use std::path::Path;
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::ledger::money::Money;
+use crate::store::payments::Method;
 
 pub use date::DateOrder;
 pub use error::BankError;
 pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
 
 use decode::Sniffed;
-use grid::{DELIMITERS, Grid, Row};
-use profile::{ColumnMap, HeaderMatcher, norm};
+use grid::{DELIMITERS, Grid, Row, norm};
+use profile::{ColumnMap, HeaderMatcher};
 
 /// How many rows (after a profile's `skip_lines`) are searched for the header.
 pub const HEADER_WINDOW: usize = 30;
@@ -65,6 +66,8 @@ pub struct Statement {
     pub file: String,
     /// The profile's name.
     pub profile: String,
+    /// How the statement's credits are recorded as payments (the profile's `method`).
+    pub method: Method,
     /// "UTF-8", "UTF-8 (BOM)", "UTF-16", "GBK/GB18030", "Latin-1", "XLSX", "XLS".
     pub encoding: String,
     /// 1-based line (or sheet row) of the header; None for headerless profiles.
@@ -108,18 +111,8 @@ pub struct BankLine {
     pub cells: Vec<String>,
 }
 
-/// Which way money moved, seen from the account holder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Money in.
-    Credit,
-    /// Money out.
-    Debit,
-    /// Neither: transfers between one's own accounts, closed, failed or
-    /// refunded orders, zero amounts.
-    Neutral,
-}
+/// Which way money moved: defined with the stored bank lines, which keep it.
+pub use crate::store::bank::Direction;
 
 /// Read a statement file.
 pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
@@ -318,6 +311,7 @@ fn finish(
     Ok(Statement {
         file: name.into(),
         profile: profile.name.clone(),
+        method: profile.method(),
         encoding: encoding.into(),
         header_line,
         sheet: sheet.cloned(),

@@ -13,6 +13,8 @@ use std::path::Path;
 
 use super::BankError;
 use super::date::DateOrder;
+use super::grid::norm;
+use crate::store::payments::Method;
 
 /// One export layout. See `docs/bank-profiles.md` for every field.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -50,6 +52,16 @@ pub struct Profile {
     pub header: Fields<Names>,
     /// Column numbers (1-based) per field, for files without a header.
     pub columns: Option<Fields<Numbers>>,
+    /// How credits from this export are recorded as payments: `bank`
+    /// (default), `alipay`, `wechat`, `cash`, `cheque` or `other`.
+    pub method: Option<Method>,
+}
+
+impl Profile {
+    /// The payment method of this export's credits (bank unless the profile says).
+    pub fn method(&self) -> Method {
+        self.method.unwrap_or(Method::Bank)
+    }
 }
 
 /// The fields a profile can locate, header synonyms or column numbers each.
@@ -339,26 +351,6 @@ impl<'a> HeaderMatcher<'a> {
         }
         Some((score, map))
     }
-}
-
-/// Normalise a header cell or a synonym for comparison: trimmed, full-width
-/// forms made half-width, lower case, no whitespace, no trailing colon.
-pub(crate) fn norm(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        if c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}' || c == '"' {
-            continue;
-        }
-        out.extend(c.to_lowercase());
-    }
-    while out.ends_with(':') {
-        out.pop();
-    }
-    out
 }
 
 /// Parse a profile from TOML text. `name` is used when the text has no `name`.

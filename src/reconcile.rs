@@ -1,0 +1,355 @@
+//! Bank reconciliation as a service: a statement in, a named outcome out.
+//!
+//! The commands under `reconcile` read their arguments, call these functions
+//! inside their transaction and render what comes back; the rules live here
+//! and in `ledger::matching`, the SQL in `store::bank`.
+//!
+//! Import, line by line: count the line by direction; store it under its
+//! re-import fingerprint (a line already in the book is a duplicate and goes
+//! no further); for a new credit, find the best candidate and its allocation
+//! plan; with `auto` and a confident candidate, make the payment, else queue
+//! the line for a person.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::import::bank::{BankLine, Direction, Profile, Statement, builtin_profiles};
+use crate::import::fingerprint::Fingerprints;
+use crate::ledger::Money;
+use crate::ledger::matching::{CONFIDENT, Candidate, MatchIndex, Plan, Rule, candidates, plan};
+use crate::store::Connection;
+use crate::store::bank::{self as store_bank, LineStatus};
+use crate::store::money::AllocateTo;
+use crate::store::payments::Method;
+use crate::store::{customers, invoices};
+
+/// A candidate as shown to the user and in JSON: who, which invoices, why.
+#[derive(Clone, Debug, Serialize)]
+pub struct CandidateJson {
+    pub customer: String,
+    pub invoices: Vec<String>,
+    pub rule: &'static str,
+    pub confidence: u8,
+}
+
+/// The allocation plan for a candidate and the invoice numbers it pays.
+pub fn plan_for(conn: &Connection, amount: Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
+    let open =
+        if c.invoices.is_empty() { store_bank::open_installments(conn, c.customer, amount)? } else { Vec::new() };
+    let p = plan(amount, &c.invoices, &open);
+    let numbers = match &p {
+        Plan::Invoices(ids) => {
+            let mut v = Vec::new();
+            for id in ids {
+                v.push(invoices::number_of(conn, *id)?);
+            }
+            v
+        }
+        Plan::Installments(ids) => {
+            let mut v: Vec<String> = Vec::new();
+            for id in ids {
+                if let Some(o) = open.iter().find(|o| o.installment == *id)
+                    && !v.contains(&o.number)
+                {
+                    v.push(o.number.clone());
+                }
+            }
+            v
+        }
+        Plan::Fifo => Vec::new(),
+    };
+    Ok((p, numbers))
+}
+
+/// Describe a candidate for display.
+pub fn describe(conn: &Connection, index: &MatchIndex, amount: Money, c: &Candidate) -> Result<CandidateJson> {
+    let (_, invoices) = plan_for(conn, amount, c)?;
+    Ok(CandidateJson {
+        customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
+        invoices,
+        rule: c.rule.as_str(),
+        confidence: c.confidence,
+    })
+}
+
+/// The payment method of a stored batch's profile, found by name among the
+/// user's profiles and the built-in ones (bank when the profile is gone).
+pub fn method_of_profile(name: &str, user: &[Profile]) -> Method {
+    user.iter()
+        .cloned()
+        .chain(builtin_profiles())
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .map_or(Method::Bank, |p| p.method())
+}
+
+/// One statement line and what became of it (also its JSON shape).
+#[derive(Debug, Serialize)]
+pub struct LineOutcome {
+    pub line: u64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub direction: Direction,
+    pub counterparty: Option<String>,
+    pub account: Option<String>,
+    pub memo: Option<String>,
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Money>,
+    /// Already in the book from an earlier import.
+    pub duplicate: bool,
+    /// Made into a payment.
+    pub applied: bool,
+    /// The best candidate of a new credit, applied or not.
+    #[serde(rename = "match")]
+    pub matched: Option<CandidateJson>,
+}
+
+/// A statement imported (also its JSON shape).
+#[derive(Debug, Serialize)]
+pub struct ImportOutcome {
+    pub file: String,
+    pub profile: String,
+    pub encoding: String,
+    pub header_line: Option<u64>,
+    pub batch: Option<i64>,
+    pub dry_run: bool,
+    pub rows: usize,
+    pub credits: usize,
+    pub credit_total: Money,
+    pub debits: usize,
+    pub debit_total: Money,
+    pub neutral: usize,
+    pub skipped: usize,
+    pub duplicates: usize,
+    pub matched: usize,
+    pub queued: usize,
+    pub balance_breaks: Vec<u64>,
+    pub lines: Vec<LineOutcome>,
+}
+
+/// How to import.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportOptions {
+    /// Apply confident matches as payments.
+    pub auto: bool,
+    /// Nothing will be committed (the batch id is not reported).
+    pub dry_run: bool,
+}
+
+/// Import a statement into a new batch: store its lines, skip those already
+/// in the book, match the new credits. `tick` is called once per line (for a
+/// progress bar). The caller commits, or drops the transaction for a dry run.
+pub fn import_statement(
+    conn: &Connection,
+    st: Statement,
+    opts: ImportOptions,
+    mut tick: impl FnMut(),
+) -> Result<ImportOutcome> {
+    let batch = store_bank::new_batch(conn, &st.file, &st.profile, &st.encoding)?;
+    let index = store_bank::match_index(conn)?;
+    let mut fingerprints = Fingerprints::new();
+    let mut out = ImportOutcome {
+        file: st.file,
+        profile: st.profile,
+        encoding: st.encoding,
+        header_line: st.header_line,
+        batch: (!opts.dry_run).then_some(batch),
+        dry_run: opts.dry_run,
+        rows: st.lines.len(),
+        credits: 0,
+        credit_total: Money::ZERO,
+        debits: 0,
+        debit_total: Money::ZERO,
+        neutral: 0,
+        skipped: st.skipped,
+        duplicates: 0,
+        matched: 0,
+        queued: 0,
+        balance_breaks: st.balance_breaks,
+        lines: Vec::with_capacity(st.lines.len()),
+    };
+    // Each line's text moves into its outcome: a large statement is held once.
+    for l in st.lines {
+        tick();
+        match l.direction {
+            Direction::Credit => {
+                out.credits += 1;
+                out.credit_total += l.amount;
+            }
+            Direction::Debit => {
+                out.debits += 1;
+                out.debit_total += l.amount;
+            }
+            Direction::Neutral => out.neutral += 1,
+        }
+        let fingerprint = fingerprints.next(&l);
+        let id = store_bank::insert_line(conn, batch, &new_line(&fingerprint, &l))?;
+        let mut row = outcome_of(l, id.is_none());
+        match id {
+            None => out.duplicates += 1,
+            Some(id) if row.direction == Direction::Credit => {
+                // The line as just stored, without reading it back.
+                let stored = store_bank::Line {
+                    id,
+                    batch,
+                    line: row.line,
+                    date: row.date,
+                    amount: row.amount,
+                    counterparty: row.counterparty.clone(),
+                    account: row.account.clone(),
+                    memo: row.memo.clone(),
+                    reference: row.reference.clone(),
+                    status: LineStatus::Queued,
+                };
+                let best = candidates(&index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())
+                    .into_iter()
+                    .next();
+                if let Some(c) = best {
+                    let (plan, invoices) = plan_for(conn, row.amount, &c)?;
+                    if opts.auto && c.confidence >= CONFIDENT {
+                        store_bank::apply_match(
+                            conn,
+                            &stored,
+                            c.customer,
+                            &plan,
+                            st.method,
+                            c.rule.as_str(),
+                            c.confidence,
+                        )?;
+                        row.applied = true;
+                        out.matched += 1;
+                    } else {
+                        out.queued += 1;
+                    }
+                    row.matched = Some(CandidateJson {
+                        customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
+                        invoices,
+                        rule: c.rule.as_str(),
+                        confidence: c.confidence,
+                    });
+                } else {
+                    out.queued += 1;
+                }
+            }
+            Some(_) => {}
+        }
+        out.lines.push(row);
+    }
+    Ok(out)
+}
+
+fn new_line<'a>(fingerprint: &'a str, l: &'a BankLine) -> store_bank::NewLine<'a> {
+    store_bank::NewLine {
+        fingerprint,
+        line: l.line,
+        date: l.date,
+        amount: l.amount,
+        direction: l.direction,
+        fee: l.fee,
+        counterparty: l.counterparty.as_deref(),
+        account: l.account.as_deref(),
+        memo: l.memo.as_deref(),
+        reference: l.reference.as_deref(),
+    }
+}
+
+fn outcome_of(l: BankLine, duplicate: bool) -> LineOutcome {
+    LineOutcome {
+        line: l.line,
+        date: l.date,
+        amount: l.amount,
+        direction: l.direction,
+        counterparty: l.counterparty,
+        account: l.account,
+        memo: l.memo,
+        reference: l.reference,
+        fee: l.fee,
+        duplicate,
+        applied: false,
+        matched: None,
+    }
+}
+
+/// Who paid a queued line, as the user said (or not).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Confirmation<'a> {
+    /// The customer's code.
+    pub customer: Option<&'a str>,
+    /// Invoice numbers the line pays (of one customer).
+    pub invoices: &'a [String],
+}
+
+/// A queued line made into a payment.
+#[derive(Clone, Debug)]
+pub struct MatchOutcome {
+    pub line: store_bank::Line,
+    pub customer: String,
+    pub payment: i64,
+    pub unapplied: Money,
+    /// The invoice numbers the payment went to.
+    pub invoices: Vec<String>,
+    /// What the customer learned (an alias, an account).
+    pub learned: Vec<String>,
+}
+
+/// Confirm a queued line: with invoices, it pays those (one customer's);
+/// with a customer, that customer's open installments; with neither, the
+/// best candidate. The customer learns the line's name and account.
+pub fn confirm(conn: &Connection, id: i64, who: Confirmation, user_profiles: &[Profile]) -> Result<MatchOutcome> {
+    let line = store_bank::get_line(conn, id)?;
+    let index = store_bank::match_index(conn)?;
+    let proposed = candidates(&index, line.counterparty.as_deref(), line.account.as_deref(), &line.text());
+    let numbers = who.invoices;
+    let chosen = if !numbers.is_empty() {
+        let (owner, code) = owner_of(conn, numbers)?;
+        let asked = match who.customer {
+            Some(c) => customers::require_id(conn, c)?,
+            None => owner,
+        };
+        let ids = match invoices::allocation_targets_for(conn, asked, who.customer.unwrap_or(&code), numbers)? {
+            AllocateTo::Invoices(ids) => ids,
+            _ => Vec::new(),
+        };
+        Candidate { customer: owner, rule: Rule::Manual, confidence: 100, invoices: ids }
+    } else if let Some(c) = who.customer {
+        let cid = customers::require_id(conn, c)?;
+        let named = proposed.iter().find(|p| p.customer == cid).map(|p| p.invoices.clone()).unwrap_or_default();
+        Candidate { customer: cid, rule: Rule::Manual, confidence: 100, invoices: named }
+    } else {
+        proposed.into_iter().next().ok_or_else(|| {
+            Error::user(
+                format!("line {id} has no candidate; say who paid with --customer CODE or --invoice NUMBER"),
+                format!("第 {id} 笔没有候选客户；请用 --customer CODE 或 --invoice NUMBER 指明付款人"),
+            )
+        })?
+    };
+    let (plan, paid) = plan_for(conn, line.amount, &chosen)?;
+    let method = method_of_profile(&store_bank::batch_profile(conn, line.batch)?, user_profiles);
+    let (payment, unapplied) =
+        store_bank::apply_match(conn, &line, chosen.customer, &plan, method, Rule::Manual.as_str(), chosen.confidence)?;
+    let learned = store_bank::learn(conn, chosen.customer, &line)?;
+    let customer = customers::get_by_id(conn, chosen.customer)?.code;
+    Ok(MatchOutcome { line, customer, payment, unapplied, invoices: paid, learned })
+}
+
+/// The one customer the named invoices belong to (id and code).
+fn owner_of(conn: &Connection, numbers: &[String]) -> Result<(i64, String)> {
+    let mut owner: Option<(i64, String)> = None;
+    for n in numbers {
+        let inv = invoices::get(conn, n)?;
+        match &owner {
+            Some((o, code)) if *o != inv.customer_id => {
+                return Err(Error::user(
+                    format!(
+                        "invoices {} and {} belong to different customers ({code}, {})",
+                        numbers[0], n, inv.customer
+                    ),
+                    format!("发票 {} 与 {} 属于不同客户（{code}、{}）", numbers[0], n, inv.customer),
+                ));
+            }
+            _ => owner = Some((inv.customer_id, inv.customer.clone())),
+        }
+    }
+    Ok(owner.expect("at least one invoice"))
+}

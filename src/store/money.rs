@@ -1,0 +1,170 @@
+//! Placing money: which installments a payment may pay (the allocation
+//! targets), allocating a payment to them, and applying a customer's
+//! unapplied credit to a new invoice. The one store file that writes
+//! allocations; payments, invoices and bank lines call it, and it calls none
+//! of them, so money is placed by one rule and the store has no circle.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, date_col, date_sql, money_col};
+use crate::ledger::Money;
+use crate::ledger::allocation::{Credit, Target, allocate, apply_credits, effective_date, sort_fifo};
+
+/// Where a payment's money goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AllocateTo {
+    /// Oldest due installment first.
+    Fifo,
+    /// These invoices (ids), in this order; the rest stays unapplied.
+    Invoices(Vec<i64>),
+    /// These installments (ids), in this order; the rest stays unapplied.
+    Installments(Vec<i64>),
+}
+
+/// Open installments of a customer that automatic allocation may pay:
+/// not void, not disputed, oldest due first.
+pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> {
+    fifo_targets_covering(conn, customer_id, None)
+}
+
+/// The first open installments in FIFO order whose balances cover `amount`
+/// (all of them when `None`). Rows arrive already in FIFO order from the
+/// partial index of open installments, so a payment reads only the few
+/// installments it will pay, not the customer's whole history.
+pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option<Money>) -> Result<Vec<Target>> {
+    // Read in the index's order (due date) and sort the ties in Rust: an
+    // ORDER BY on the invoice's issue date too would make SQLite read and
+    // sort every open installment of the customer before the first row.
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i INDEXED BY installments_open
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
+         ORDER BY i.due_date",
+    )?;
+    let mut rows = stmt.query([customer_id])?;
+    let mut targets = Vec::new();
+    let mut covered = Money::ZERO;
+    // Once the amount is covered, the rest of that due date still comes in:
+    // one of them may sort before the covering one.
+    let mut covered_on: Option<NaiveDate> = None;
+    while let Some(r) = rows.next()? {
+        let t = target_row(r)?;
+        if covered_on.is_some_and(|d| t.due_date > d) {
+            break;
+        }
+        covered += t.balance;
+        if covered_on.is_none() && amount.is_some_and(|a| covered >= a) {
+            covered_on = Some(t.due_date);
+        }
+        targets.push(t);
+    }
+    sort_fifo(&mut targets);
+    Ok(targets)
+}
+
+/// Open installments of one invoice, oldest due first (a named allocation may
+/// pay a disputed invoice: the customer said so).
+pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.invoice_id = ?1 AND i.settled < i.amount AND v.voided = 0",
+    )?;
+    let mut targets: Vec<Target> = stmt.query_map([invoice_id], target_row)?.collect::<rusqlite::Result<_>>()?;
+    sort_fifo(&mut targets);
+    Ok(targets)
+}
+
+/// One open installment as an allocation target (none if settled or void).
+pub fn installment_target(conn: &Connection, id: i64) -> Result<Option<Target>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
+             JOIN invoices v ON v.id = i.invoice_id WHERE i.id = ?1 AND i.settled < i.amount AND v.voided = 0",
+        )?
+        .query_row([id], target_row)
+        .optional()?)
+}
+
+fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
+    Ok(Target { id: r.get(0)?, due_date: date_col(r, 1)?, issue_date: date_col(r, 2)?, balance: money_col(r, 3)? })
+}
+
+/// Allocate `amount` of payment `id` (dated `date`) as asked.
+pub fn allocate_payment(
+    conn: &Connection,
+    id: i64,
+    date: NaiveDate,
+    amount: Money,
+    customer_id: i64,
+    to: &AllocateTo,
+) -> Result<Money> {
+    let targets = match to {
+        AllocateTo::Fifo => fifo_targets_covering(conn, customer_id, Some(amount))?,
+        AllocateTo::Invoices(ids) => {
+            let mut all = Vec::new();
+            for inv in ids {
+                all.extend(invoice_targets(conn, *inv)?);
+            }
+            all
+        }
+        AllocateTo::Installments(ids) => {
+            let mut all = Vec::new();
+            for id in ids {
+                all.extend(installment_target(conn, *id)?);
+            }
+            all
+        }
+    };
+    let a = allocate(amount, &targets);
+    for part in &a.parts {
+        let t = targets.iter().find(|t| t.id == part.target).expect("part of a known target");
+        insert_allocation(conn, id, t, part.amount, date)?;
+    }
+    Ok(a.unapplied)
+}
+
+fn insert_allocation(
+    conn: &Connection,
+    payment: i64,
+    t: &Target,
+    amount: Money,
+    payment_date: NaiveDate,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO allocations (payment_id, installment_id, amount, effective_date) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![payment, t.id, amount.cents(), date_sql(effective_date(payment_date, t.issue_date))])?;
+    Ok(())
+}
+
+/// Unapplied credit a customer has that applies itself to new invoices, oldest first.
+pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, amount - allocated, date FROM payments
+         WHERE customer_id = ?1 AND voided = 0 AND auto_apply = 1 AND allocated < amount ORDER BY date, id",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        Ok((Credit { payment: r.get(0)?, available: money_col(r, 1)? }, date_col(r, 2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Apply the customer's automatic credit to a new invoice. Returns what was applied.
+pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: i64) -> Result<Money> {
+    let credits = auto_credits(conn, customer_id)?;
+    if credits.is_empty() {
+        return Ok(Money::ZERO);
+    }
+    let targets = invoice_targets(conn, invoice_id)?;
+    let plain: Vec<Credit> = credits.iter().map(|(c, _)| c.clone()).collect();
+    let mut applied = Money::ZERO;
+    for u in apply_credits(&plain, &targets) {
+        let t = targets.iter().find(|t| t.id == u.target).expect("use of a known target");
+        let date = credits.iter().find(|(c, _)| c.payment == u.payment).map(|(_, d)| *d).expect("known credit");
+        insert_allocation(conn, u.payment, t, u.amount, date)?;
+        applied += u.amount;
+    }
+    Ok(applied)
+}

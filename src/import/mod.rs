@@ -2,6 +2,9 @@
 
 pub mod bank;
 pub mod csvfile;
+pub mod customers;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod invoices;
+pub mod payments;
 pub mod text;

@@ -79,9 +79,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::test_book::TODAY;
     use crate::store::Book;
-
-    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
 
     fn file(text: &str) -> CsvFile {
         CsvFile::parse("customers.csv", text.as_bytes(), COLUMNS).unwrap()

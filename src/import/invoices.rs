@@ -82,19 +82,12 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::customers;
+    use crate::import::test_book::{TODAY, with};
     use crate::store::Book;
-
-    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
 
     /// A book with one customer on 30 days' terms.
     fn book() -> Book {
-        let mut book = Book::in_memory();
-        let tx = book.conn.transaction().unwrap();
-        let csv = CsvFile::parse("customers.csv", b"code,name,terms_days\nACME,Acme Ltd.,30\n", customers::COLUMNS);
-        customers::load(&tx, &csv.unwrap(), TODAY).unwrap();
-        tx.commit().unwrap();
-        book
+        with("code,name,terms_days\nACME,Acme Ltd.,30\n", "number,customer,issue_date,amount\n")
     }
 
     fn file(text: &str) -> CsvFile {

@@ -106,21 +106,15 @@ fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{customers as customer_file, invoices as invoice_file};
+    use crate::import::test_book::{TODAY, with};
     use crate::store::Book;
-
-    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
 
     /// Two customers, each with one invoice of 100.00.
     fn book() -> Book {
-        let mut book = Book::in_memory();
-        let tx = book.conn.transaction().unwrap();
-        let c = CsvFile::parse("c.csv", b"code,name\nACME,Acme Ltd.\nBETA,Beta GmbH\n", customer_file::COLUMNS);
-        customer_file::load(&tx, &c.unwrap(), TODAY).unwrap();
-        let i = b"number,customer,issue_date,amount\nA-1,ACME,2026-10-01,100\nB-1,BETA,2026-10-01,100\n";
-        invoice_file::load(&tx, &CsvFile::parse("i.csv", i, invoice_file::COLUMNS).unwrap(), TODAY).unwrap();
-        tx.commit().unwrap();
-        book
+        with(
+            "code,name\nACME,Acme Ltd.\nBETA,Beta GmbH\n",
+            "number,customer,issue_date,amount\nA-1,ACME,2026-10-01,100\nB-1,BETA,2026-10-01,100\n",
+        )
     }
 
     fn file(text: &str) -> CsvFile {

@@ -3,6 +3,8 @@
 //! its error, in English and Chinese. A leaf below the commands, the
 //! importers and the context, so every one of them parses the same way.
 
+use rust_decimal::Decimal;
+
 use crate::error::{Error, Result};
 use crate::ledger::Money;
 use crate::store::payments::Method;
@@ -42,4 +44,21 @@ pub fn parse_method(what: &str, text: &str) -> Result<Method> {
             format!("{what}：“{text}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
         )
     })
+}
+
+/// Parse an early-payment discount `2/10` (2 % within 10 days).
+pub fn discount(text: &str) -> Result<(String, u32)> {
+    let bad = || {
+        Error::user(
+            format!("--discount: '{text}' should be PERCENT/DAYS, e.g. 2/10"),
+            format!("--discount：“{text}”应为 百分比/天数，例如 2/10"),
+        )
+    };
+    let (p, d) = text.split_once('/').ok_or_else(bad)?;
+    let pct = Decimal::from_str_exact(p.trim()).map_err(|_| bad())?;
+    if pct <= Decimal::ZERO || pct >= Decimal::ONE_HUNDRED {
+        return Err(bad());
+    }
+    let days = d.trim().parse::<u32>().map_err(|_| bad())?;
+    Ok((pct.normalize().to_string(), days))
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::store::{Book, events};
+use crate::store::{backup, events};
 
 /// Copy the book to a new file with SQLite's online backup.
 ///
@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             format!("{shown} 已存在；备份不会覆盖文件"),
         ));
     }
-    let book = ctx.open_book()?;
+    let mut book = ctx.open_book()?;
     if let Some(dir) = a.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -38,29 +38,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         opts.mode(0o600);
     }
     opts.open(&a.path)?;
-    let result = (|| -> Result<()> {
-        let mut dest = rusqlite::Connection::open(&a.path)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&book.conn, &mut dest)?;
-            backup.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
-        }
-        drop(dest);
-        // The copy must open as a book and pass SQLite's integrity check.
-        let copy = Book::open(&a.path)?;
-        let ok: String = copy.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            return Err(Error::user(
-                format!("{shown}: the copy fails its integrity check"),
-                format!("{shown}：备份未通过完整性检查"),
-            ));
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
+    if let Err(e) = backup::backup_to(&book, &a.path) {
         let _ = std::fs::remove_file(&a.path);
-        return Err(e);
+        return Err(e.into());
     }
-    let mut book = book;
     let tx = book.write()?;
     events::record(&tx, "backup", &format!("backup written to {shown}"), None)?;
     tx.commit()?;

@@ -9,9 +9,10 @@ use chrono::{Days, NaiveDate};
 
 use std::io::Write;
 
-use crate::commands::{customer, dun, invoice, pay, report};
+use crate::commands::{dun, report};
 use crate::context::{Ctx, data_dir};
 use crate::error::{Error, Result};
+use crate::import;
 use crate::import::csvfile::CsvFile;
 use crate::store::{Book, NewBook, customers, events, invoices};
 
@@ -78,18 +79,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Err(_) => d.to_string(),
         }
     };
-    let customers_csv = CsvFile::parse("examples/customers.csv", CUSTOMERS, customer::import::COLUMNS)?;
-    let mut invoices_csv = CsvFile::parse("examples/invoices.csv", INVOICES, invoice::import::COLUMNS)?;
-    let mut payments_csv = CsvFile::parse("examples/payments.csv", PAYMENTS, pay::import::COLUMNS)?;
+    let customers_csv = CsvFile::parse("examples/customers.csv", CUSTOMERS, import::customers::COLUMNS)?;
+    let mut invoices_csv = CsvFile::parse("examples/invoices.csv", INVOICES, import::invoices::COLUMNS)?;
+    let mut payments_csv = CsvFile::parse("examples/payments.csv", PAYMENTS, import::payments::COLUMNS)?;
     invoices_csv.map_column("issue_date", move_date);
     invoices_csv.map_column("due_date", move_date);
     payments_csv.map_column("date", move_date);
 
     let mut book = Book::create(&path, &NewBook { company: "示例贸易有限公司 (Demo Trading Co.)", currency: "CNY" })?;
     let tx = book.write()?;
-    let nc = customer::import::load(&tx, &customers_csv, ctx.today)?;
-    let inv = invoice::import::load(&tx, &invoices_csv, ctx.today)?;
-    let (np, _) = pay::import::load(&tx, &payments_csv, ctx.today)?;
+    let nc = import::customers::load(&tx, &customers_csv, ctx.today)?;
+    let inv = import::invoices::load(&tx, &invoices_csv, ctx.today)?;
+    let np = import::payments::load(&tx, &payments_csv, ctx.today)?.count;
     let disputed = invoices::get(&tx, DISPUTED)?;
     invoices::set_disputed(&tx, disputed.id, true)?;
     let held = customers::require_id(&tx, ON_HOLD.0)?;

@@ -7,14 +7,14 @@
 use std::cell::RefCell;
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
 
 use super::bank::{self, DateOrder, Direction, ReadOptions, Statement, amount, date as bank_date};
 use super::csvfile::{Column, CsvFile};
-use crate::commands::{customer, invoice, pay};
+use super::{customers, invoices, payments};
 use crate::error::{Error, Kind};
 use crate::ledger::date::{parse_date, parse_month};
 use crate::ledger::money::{MAX_AMOUNT_CENTS, Money};
+use crate::store::Connection;
 
 /// The day the imports and parsers are told is today.
 const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
@@ -111,11 +111,9 @@ fn check_statement(s: &Statement) {
 pub fn csv_import(data: &[u8]) {
     BOOK.with(|book| {
         let mut conn = book.borrow_mut();
-        import_as(&mut conn, data, customer::import::COLUMNS, |tx, csv| customer::import::load(tx, csv, TODAY));
-        import_as(&mut conn, data, invoice::import::COLUMNS, |tx, csv| {
-            invoice::import::load(tx, csv, TODAY).map(|l| l.count)
-        });
-        import_as(&mut conn, data, pay::import::COLUMNS, |tx, csv| pay::import::load(tx, csv, TODAY).map(|l| l.0));
+        import_as(&mut conn, data, customers::COLUMNS, |tx, csv| customers::load(tx, csv, TODAY));
+        import_as(&mut conn, data, invoices::COLUMNS, |tx, csv| invoices::load(tx, csv, TODAY).map(|l| l.count));
+        import_as(&mut conn, data, payments::COLUMNS, |tx, csv| payments::load(tx, csv, TODAY).map(|l| l.count));
     });
 }
 
@@ -128,14 +126,13 @@ fn demo_book() -> Connection {
     let mut conn = Connection::open_in_memory().expect("an in-memory database");
     conn.pragma_update(None, "foreign_keys", "ON").expect("foreign keys");
     crate::store::schema::migrate(&mut conn).expect("the schema applies");
-    let customers =
-        CsvFile::parse("customers.csv", include_bytes!("../../examples/customers.csv"), customer::import::COLUMNS)
+    let customer_file =
+        CsvFile::parse("customers.csv", include_bytes!("../../examples/customers.csv"), customers::COLUMNS)
             .expect("the demo customers parse");
-    customer::import::load(&conn, &customers, TODAY).expect("the demo customers load");
-    let invoices =
-        CsvFile::parse("invoices.csv", include_bytes!("../../examples/invoices.csv"), invoice::import::COLUMNS)
-            .expect("the demo invoices parse");
-    invoice::import::load(&conn, &invoices, TODAY).expect("the demo invoices load");
+    customers::load(&conn, &customer_file, TODAY).expect("the demo customers load");
+    let invoice_file = CsvFile::parse("invoices.csv", include_bytes!("../../examples/invoices.csv"), invoices::COLUMNS)
+        .expect("the demo invoices parse");
+    invoices::load(&conn, &invoice_file, TODAY).expect("the demo invoices load");
     conn
 }
 

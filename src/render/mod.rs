@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+pub mod customer;
 pub mod html;
 pub mod letters;
 pub mod statement;

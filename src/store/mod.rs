@@ -2,6 +2,7 @@
 //! queries live in one file per table family.
 
 pub mod aging;
+pub mod backup;
 pub mod bank;
 pub mod check;
 pub mod customers;

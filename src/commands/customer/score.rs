@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ledger::credit::{Grade, suggest_score};
 use crate::output::Format;
 use crate::parse::score;
-use crate::render::{Cell, Table, write_json};
+use crate::render::{Cell, Table, customer, write_json};
 use crate::store::{aging, customers, events};
 
 /// Set a credit score, or suggest scores from payment history.
@@ -84,10 +84,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 current: c.credit_score,
                 suggested: s.score,
                 grade: Grade::from_score(s.score).letter(),
-                on_time_share: format!(
-                    "{:.2}",
-                    s.on_time_share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-                ),
+                on_time_share: customer::on_time_share(s.on_time_share),
                 avg_days_late: format!("{:.1}", s.avg_days_late),
                 worst_days_late: s.worst_days_late,
                 records: s.records,

@@ -20,7 +20,7 @@
 //!
 //! The payments are put through the book's own allocation rules on the way
 //! (a named invoice takes at most its balance and the rest stays credit;
-//! otherwise oldest due first, ties by issue date and entry order), so the
+//! otherwise the ledger's FIFO allocation, `ledger::allocation`), so the
 //! file never names an invoice already paid and the statement pays exactly
 //! what the book will show as open.
 //!
@@ -33,11 +33,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, TimeDelta};
 use fastrand::Rng;
 
 use crate::error::{Error, Result};
 use crate::ledger::Money;
+use crate::ledger::allocation::{Target, allocate, sort_fifo};
 
 /// What to generate.
 pub struct Spec {
@@ -266,7 +267,7 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Summary> {
     let as_of = ISSUE_SPAN as i32;
     let customers = make_customers(&mut rng, spec.customers);
     let mut invoices = make_invoices(&mut rng, &customers, spec.invoices);
-    let payments = settle(&mut rng, &customers, &mut invoices, as_of);
+    let payments = settle(&mut rng, &customers, &mut invoices, start, as_of);
     let made = Made {
         dir: dir.to_path_buf(),
         // Due dates reach 90 days past the last issue date, explicit ones a little more.
@@ -431,7 +432,13 @@ fn method(rng: &mut Rng) -> &'static str {
 
 /// Plan the payments, put them in date order and through the book's
 /// allocation rules; returns them as the file will hold them.
-fn settle(rng: &mut Rng, customers: &[Customer], invoices: &mut [Invoice], as_of: i32) -> Vec<Payment> {
+fn settle(
+    rng: &mut Rng,
+    customers: &[Customer],
+    invoices: &mut [Invoice],
+    start: NaiveDate,
+    as_of: i32,
+) -> Vec<Payment> {
     let last = as_of + AFTER_AS_OF;
     let mut planned = Vec::with_capacity(invoices.len() + invoices.len() / 10);
     for (k, inv) in invoices.iter().enumerate() {
@@ -476,14 +483,21 @@ fn settle(rng: &mut Rng, customers: &[Customer], invoices: &mut [Invoice], as_of
     }
     planned.sort_by_key(|p| p.day);
 
-    // Each customer's installments (one per invoice) in allocation order:
-    // due date, issue date, entry order; and where the open ones start.
-    let mut queue: Vec<Vec<u32>> = customers.iter().map(|_| Vec::new()).collect();
+    // Each customer's installments (one per invoice) in the ledger's FIFO
+    // order, as allocation targets named by invoice index; and where the
+    // open ones start.
+    let day = |d: i32| start + TimeDelta::days(i64::from(d));
+    let mut queue: Vec<Vec<Target>> = customers.iter().map(|_| Vec::new()).collect();
     for (k, inv) in invoices.iter().enumerate() {
-        queue[inv.customer as usize].push(k as u32);
+        queue[inv.customer as usize].push(Target {
+            id: k as i64,
+            due_date: day(inv.due),
+            issue_date: day(inv.issue),
+            balance: Money::ZERO,
+        });
     }
     for q in &mut queue {
-        q.sort_by_key(|&k| (invoices[k as usize].due, invoices[k as usize].issue, k));
+        sort_fifo(q);
     }
     let mut first_open = vec![0usize; customers.len()];
     for p in &mut planned {
@@ -497,19 +511,26 @@ fn settle(rng: &mut Rng, customers: &[Customer], invoices: &mut [Invoice], as_of
             }
             None => {
                 p.invoice = None;
-                let mut left = p.amount;
                 let q = &queue[c];
                 let mut at = first_open[c];
-                while at < q.len() && balance(&invoices[q[at] as usize]) == 0 {
+                while at < q.len() && balance(&invoices[q[at].id as usize]) == 0 {
                     at += 1;
                 }
                 first_open[c] = at;
-                while left > 0 && at < q.len() {
-                    let inv = &mut invoices[q[at] as usize];
-                    let take = left.min(balance(inv));
-                    inv.paid += take;
-                    left -= take;
-                    at += 1;
+                // The open installments the payment can reach, with their
+                // balances as they stand now.
+                let mut reach = Vec::new();
+                let mut covered = 0;
+                for t in &q[at..] {
+                    if covered >= p.amount {
+                        break;
+                    }
+                    let open = balance(&invoices[t.id as usize]);
+                    covered += open;
+                    reach.push(Target { balance: Money::from_cents(open), ..t.clone() });
+                }
+                for part in allocate(Money::from_cents(p.amount), &reach).parts {
+                    invoices[part.target as usize].paid += part.amount.cents();
                 }
             }
         }

@@ -64,7 +64,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     };
     let due = a.due.as_deref().map(|d| ctx.date("--due", d)).transpose()?;
     let installments = a.installment.iter().map(|i| super::parse_installment(ctx, i)).collect::<Result<Vec<_>>>()?;
-    let discount = a.discount.as_deref().map(super::parse_discount).transpose()?;
+    let discount = a.discount.as_deref().map(crate::parse::discount).transpose()?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;

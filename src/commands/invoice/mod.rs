@@ -59,23 +59,6 @@ pub fn parse_installment(ctx: &Ctx, text: &str) -> Result<Installment> {
     })
 }
 
-/// Parse an early-payment discount `2/10` (2 % within 10 days).
-pub fn parse_discount(text: &str) -> Result<(String, u32)> {
-    let bad = || {
-        Error::user(
-            format!("--discount: '{text}' should be PERCENT/DAYS, e.g. 2/10"),
-            format!("--discount：“{text}”应为 百分比/天数，例如 2/10"),
-        )
-    };
-    let (p, d) = text.split_once('/').ok_or_else(bad)?;
-    let pct = rust_decimal::Decimal::from_str_exact(p.trim()).map_err(|_| bad())?;
-    if pct <= rust_decimal::Decimal::ZERO || pct >= rust_decimal::Decimal::ONE_HUNDRED {
-        return Err(bad());
-    }
-    let days = d.trim().parse::<u32>().map_err(|_| bad())?;
-    Ok((pct.normalize().to_string(), days))
-}
-
 /// The due plan from the options, in order of precedence: explicit
 /// installments, a split, a due date, terms, the customer's terms.
 pub fn due_plan(

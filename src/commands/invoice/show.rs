@@ -1,6 +1,5 @@
 //! `huikuan invoice show`.
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::context::Ctx;
@@ -8,6 +7,7 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::output::Format;
 use crate::render::{Cell, Table, write_json};
+use crate::store::Connection;
 use crate::store::invoices::{self, Invoice, Status};
 
 /// Show an invoice with its installments and what is left on each.

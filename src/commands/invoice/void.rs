@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 }
 
 /// The invoice, if it may be voided: not void yet, nothing allocated or written off.
-fn voidable(conn: &rusqlite::Connection, number: &str) -> Result<invoices::Invoice> {
+fn voidable(conn: &crate::store::Connection, number: &str) -> Result<invoices::Invoice> {
     let inv = invoices::get(conn, number)?;
     if inv.voided {
         return Err(StoreError::InvoiceVoid(inv.number).into());

@@ -1,0 +1,146 @@
+//! The payment import format (`huikuan pay import`): CSV rows into the
+//! book in file order, each recorded and allocated, every bad row named as
+//! file:line, all or nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::error::Result;
+use crate::import::csvfile::{Column, CsvFile};
+use crate::ledger::Money;
+use crate::parse::{date, parse_method, positive_amount};
+use crate::store::payments::{self, AllocateTo, Method, NewPayment, Source};
+use crate::store::{Connection, StoreError, customers, invoices};
+
+/// The columns: date,customer,amount,method,reference,invoice (method
+/// defaults to bank; with an invoice the payment goes to it, else to the
+/// oldest due installments), each under its English or Chinese names.
+pub const COLUMNS: &[Column] = &[
+    Column { key: "date", names: &["date", "payment_date", "日期", "收款日期"], required: true },
+    Column { key: "customer", names: &["customer", "customer_code", "客户", "客户代码"], required: true },
+    Column { key: "amount", names: &["amount", "金额"], required: true },
+    Column { key: "method", names: &["method", "方式", "收款方式"], required: false },
+    Column { key: "reference", names: &["reference", "ref", "参考号", "备注"], required: false },
+    Column { key: "invoice", names: &["invoice", "invoice_number", "发票号", "发票号码"], required: false },
+];
+
+/// What an import loaded.
+#[derive(Debug)]
+pub struct Loaded {
+    pub count: usize,
+    pub total: Money,
+}
+
+/// Record and allocate every payment of the file, in file order; all or
+/// nothing (the caller commits).
+pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
+    let mut known: HashMap<String, i64> = HashMap::new();
+    let mut total = Money::ZERO;
+    let count = csv.each_row(|row| {
+        let code = csv.require(row, "customer")?;
+        let customer_id = match known.get(code) {
+            Some(id) => *id,
+            None => {
+                let id = customers::require_id(tx, code)?;
+                known.insert(code.to_string(), id);
+                id
+            }
+        };
+        let date = date("date", csv.require(row, "date")?, today)?;
+        let amount = positive_amount("amount", csv.require(row, "amount")?)?;
+        let method = match csv.get(row, "method") {
+            Some(m) => parse_method("method", m)?,
+            None => Method::Bank,
+        };
+        let invoices: Vec<String> = csv.get(row, "invoice").map(|s| vec![s.to_string()]).unwrap_or_default();
+        let to = allocate_to(tx, customer_id, code, &invoices)?;
+        let p = NewPayment {
+            customer_id,
+            date,
+            amount,
+            method,
+            reference: csv.get(row, "reference"),
+            source: Source::Import,
+            auto_apply: true,
+        };
+        payments::record(tx, &p, &to)?;
+        total += amount;
+        Ok(())
+    })?;
+    Ok(Loaded { count, total })
+}
+
+/// Where to allocate: the invoices named (each must be the customer's, not
+/// void and not paid), or FIFO when none are named.
+// The same checks as `commands::pay::allocate_to`; they belong in one store
+// function (named invoices that may receive this customer's money).
+fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[String]) -> Result<AllocateTo> {
+    if numbers.is_empty() {
+        return Ok(AllocateTo::Fifo);
+    }
+    let mut ids = Vec::new();
+    for n in numbers {
+        let inv = invoices::get(conn, n)?;
+        if inv.customer_id != customer_id {
+            return Err(StoreError::InvoiceOfOtherCustomer {
+                number: inv.number,
+                owner: inv.customer,
+                customer: customer.to_string(),
+            }
+            .into());
+        }
+        if inv.voided {
+            return Err(StoreError::InvoiceVoid(inv.number).into());
+        }
+        if inv.balance().is_zero() {
+            return Err(StoreError::InvoicePaid(inv.number).into());
+        }
+        if !ids.contains(&inv.id) {
+            ids.push(inv.id);
+        }
+    }
+    Ok(AllocateTo::Invoices(ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_book::{TODAY, with};
+    use crate::store::Book;
+
+    /// Two customers, each with one invoice of 100.00.
+    fn book() -> Book {
+        with(
+            "code,name\nACME,Acme Ltd.\nBETA,Beta GmbH\n",
+            "number,customer,issue_date,amount\nA-1,ACME,2026-10-01,100\nB-1,BETA,2026-10-01,100\n",
+        )
+    }
+
+    fn file(text: &str) -> CsvFile {
+        CsvFile::parse("payments.csv", text.as_bytes(), COLUMNS).unwrap()
+    }
+
+    #[test]
+    fn payments_go_to_the_invoice_named_or_oldest_due_first() {
+        let mut book = book();
+        let tx = book.conn.transaction().unwrap();
+        let csv = file("date,customer,amount,invoice\n2026-11-01,ACME,60,A-1\n2026-11-02,BETA,30,\n");
+        let l = load(&tx, &csv, TODAY).unwrap();
+        assert_eq!((l.count, l.total), (2, Money::from_cents(9_000)));
+        assert_eq!(invoices::get(&tx, "A-1").unwrap().balance(), Money::from_cents(4_000));
+        assert_eq!(invoices::get(&tx, "B-1").unwrap().balance(), Money::from_cents(7_000));
+    }
+
+    #[test]
+    fn a_bad_row_is_named_by_file_and_line_and_nothing_is_written() {
+        let mut book = book();
+        let csv = file("date,customer,amount,invoice\n2026-11-01,ACME,60,A-1\n2026-11-02,ACME,30,B-1\n");
+        let tx = book.conn.transaction().unwrap();
+        let e = load(&tx, &csv, TODAY).unwrap_err().to_string();
+        drop(tx);
+        assert!(e.contains("payments.csv:3: invoice B-1 belongs to customer BETA, not ACME"), "{e}");
+        let a1 = invoices::get(&book.conn, "A-1").unwrap();
+        assert_eq!(a1.balance(), Money::from_cents(10_000), "the good row is rolled back with the rest");
+    }
+}

@@ -101,3 +101,14 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     out.sort_by(|x, y| y.level.cmp(&x.level).then(y.overdue.cmp(&x.overdue)).then(x.code.cmp(&y.code)));
     Ok(out)
 }
+
+/// The customers the worklist puts on hold (stop supply): those whose step
+/// is a first action at the ladder's hold level or above, not on hold yet.
+pub fn newly_at_hold<'a>(items: &'a [WorkItem], ladder: &crate::ledger::ladder::Ladder) -> Vec<&'a WorkItem> {
+    use crate::ledger::ladder::Next;
+    let stop = ladder.hold_level();
+    items
+        .iter()
+        .filter(|w| matches!(w.decision.next, Next::Act { level, repeat: false } if level >= stop) && !w.on_hold)
+        .collect()
+}

@@ -112,3 +112,16 @@ pub fn newly_at_hold<'a>(items: &'a [WorkItem], ladder: &crate::ledger::ladder::
         .filter(|w| matches!(w.decision.next, Next::Act { level, repeat: false } if level >= stop) && !w.on_hold)
         .collect()
 }
+
+impl WorkItem {
+    /// Whether the step is an action on the ladder (not "resolve dispute").
+    pub fn acts(&self) -> bool {
+        matches!(self.decision.next, crate::ledger::ladder::Next::Act { .. })
+    }
+}
+
+/// The ladder level of a customer's step due on a date, if the step is an
+/// action on the ladder.
+pub fn due_level(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Option<u8>> {
+    Ok(worklist(conn, as_of, Some(customer_id))?.into_iter().find(WorkItem::acts).map(|w| w.level))
+}

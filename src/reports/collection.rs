@@ -65,3 +65,69 @@ pub fn figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Coll
     }
     Ok(Collection { from, to, days, customers, total })
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::reports::provision::test_book::{customer, d, invoice};
+    use crate::store::Book;
+    use crate::store::payments::{self, AllocateTo, Method, NewPayment, Source};
+
+    fn pay(conn: &Connection, customer_id: i64, date: NaiveDate, cents: i64, to: AllocateTo) {
+        let p = NewPayment {
+            customer_id,
+            date,
+            amount: Money::from_cents(cents),
+            method: Method::Bank,
+            reference: None,
+            source: Source::Manual,
+            auto_apply: false,
+        };
+        payments::record(conn, &p, &to).unwrap();
+    }
+
+    #[test]
+    fn received_collected_on_due_and_the_ratios_of_october() {
+        let book = Book::in_memory();
+        let conn = &book.conn;
+        let hy = customer(conn, "HY");
+        // A 10,000 due 09-19 (overdue before the period), B 6,000 due 10-15
+        // (falls due in it), C 4,000 issued 10-10 due 11-09 (the credit sale).
+        invoice(conn, "A", hy, d(2026, 8, 20), 1_000_000);
+        let b = invoice(conn, "B", hy, d(2026, 9, 15), 600_000);
+        invoice(conn, "C", hy, d(2026, 10, 10), 400_000);
+        // 6,000 on B on 10-20, then 3,000 oldest first (A) on 10-25.
+        pay(conn, hy, d(2026, 10, 20), 600_000, AllocateTo::Invoices(vec![b]));
+        pay(conn, hy, d(2026, 10, 25), 300_000, AllocateTo::Fifo);
+        let c = figures(conn, d(2026, 10, 1), d(2026, 10, 31)).unwrap();
+        assert_eq!(c.days, 31);
+        let f = c.total;
+        // beginning AR (09-30) = A 10,000 + B 6,000 = 16,000; received 9,000,
+        // of which 6,000 on what fell due (B); ending AR = A 7,000 + C 4,000,
+        // of it current C 4,000.
+        assert_eq!(f.beginning_ar, Money::from_cents(1_600_000));
+        assert_eq!(f.credit_sales, Money::from_cents(400_000));
+        assert_eq!(f.collected, Money::from_cents(900_000));
+        assert_eq!((f.fell_due, f.collected_on_due), (Money::from_cents(600_000), Money::from_cents(600_000)));
+        assert_eq!((f.ending_ar, f.ending_current), (Money::from_cents(1_100_000), Money::from_cents(400_000)));
+        // 回款率 = 6,000 ÷ 6,000 = 100.0 %
+        assert_eq!(f.collection_rate(), Some(Decimal::new(1000, 1)));
+        // DSO = 11,000 ÷ 4,000 × 31 = 85.25 → 85.3 days
+        assert_eq!(f.dso(), Some(Decimal::new(853, 1)));
+        // CEI = (16,000 + 4,000 − 11,000) ÷ (16,000 + 4,000 − 4,000) = 9,000 ÷ 16,000 = 56.25 → 56.3 %
+        assert_eq!(f.cei(), Some(Decimal::new(563, 1)));
+        assert_eq!(c.customers.len(), 1);
+        assert_eq!(c.customers[0].figures, f);
+    }
+
+    #[test]
+    fn a_customer_without_figures_in_the_period_is_left_out() {
+        let book = Book::in_memory();
+        customer(&book.conn, "HY");
+        let c = figures(&book.conn, d(2026, 10, 1), d(2026, 10, 31)).unwrap();
+        assert!(c.customers.is_empty());
+        assert_eq!(c.total, PeriodFigures { days: 31, ..PeriodFigures::default() });
+    }
+}

@@ -112,3 +112,48 @@ pub fn forecast(conn: &Connection, as_of: NaiveDate, weeks: usize) -> Result<For
         customers,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::provision::test_book::{customer, d, invoice};
+    use crate::store::Book;
+
+    #[test]
+    fn a_receipt_lands_in_the_week_of_its_expected_date() {
+        let as_of = d(2026, 11, 2);
+        assert_eq!(week_of(as_of, d(2026, 10, 20)), 0, "an earlier date counts in the first week");
+        assert_eq!(week_of(as_of, d(2026, 11, 8)), 0, "six days ahead");
+        assert_eq!(week_of(as_of, d(2026, 11, 9)), 1, "seven days ahead");
+        assert_eq!(week_of(as_of, d(2026, 11, 30)), 4);
+    }
+
+    #[test]
+    fn due_dates_and_an_open_promise_fill_the_weeks() {
+        let book = Book::in_memory();
+        let conn = &book.conn;
+        let hy = customer(conn, "HY");
+        // As of 2026-11-02, five weeks. The only history is W, 1,000 due
+        // 10-20 and still open: 13 days late, so every receipt is expected
+        // 13 days after its due date:
+        //   W 1,000 due 10-20 → overdue
+        //   X 2,000 due 11-05 → 11-18, 16 days → week 2
+        //   Y 3,000 due 11-12 → 11-25, 23 days → week 3
+        //   Z 4,000 due 12-01 → 12-14, 42 days → week 6: later
+        // and a promise of 500 for 11-09 (7 days → week 1) takes 500 of the overdue.
+        invoice(conn, "W", hy, d(2026, 9, 20), 100_000);
+        invoice(conn, "X", hy, d(2026, 10, 6), 200_000);
+        invoice(conn, "Y", hy, d(2026, 10, 13), 300_000);
+        invoice(conn, "Z", hy, d(2026, 11, 1), 400_000);
+        store::dunning::add_promise(conn, hy, d(2026, 11, 1), d(2026, 11, 9), Money::from_cents(50_000), None).unwrap();
+        let f = forecast(conn, d(2026, 11, 2), 5).unwrap();
+        assert_eq!(f.week_starts[1], d(2026, 11, 9));
+        let hy = &f.customers[0];
+        assert_eq!((hy.code.as_str(), hy.avg_days_late), ("HY", 13));
+        assert_eq!(hy.overdue, Money::from_cents(50_000));
+        let m = Money::from_cents;
+        assert_eq!(hy.weeks, vec![Money::ZERO, m(50_000), m(200_000), m(300_000), Money::ZERO]);
+        assert_eq!(hy.later, Money::from_cents(400_000));
+        assert_eq!((f.overdue, f.weeks.clone(), f.later), (hy.overdue, hy.weeks.clone(), hy.later));
+    }
+}

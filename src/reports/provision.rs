@@ -102,26 +102,30 @@ pub fn compute(conn: &Connection, as_of: NaiveDate) -> store::Result<Provision> 
     })
 }
 
+/// A small book for the reports' unit tests: customers on 30-day terms and
+/// sale invoices due in one installment.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_book {
     use chrono::NaiveDate;
 
-    use super::*;
+    use crate::ledger::Money;
     use crate::ledger::schedule::{DuePlan, build_schedule};
-    use crate::store::Book;
+    use crate::store::Connection;
     use crate::store::customers::{self, NewCustomer};
     use crate::store::invoices::{self, Kind, NewInvoice};
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn customer(conn: &Connection, code: &str) -> i64 {
+    /// A customer with this code, on the default terms.
+    pub fn customer(conn: &Connection, code: &str) -> i64 {
         let c = NewCustomer { code: code.into(), name: format!("{code} Ltd"), ..NewCustomer::default() };
         customers::insert(conn, &c, d(2020, 1, 1)).unwrap()
     }
 
-    fn invoice(conn: &Connection, number: &str, customer_id: i64, issued: NaiveDate, cents: i64) {
+    /// A sale invoice of `cents`, issued on a date and due 30 days later; its id.
+    pub fn invoice(conn: &Connection, number: &str, customer_id: i64, issued: NaiveDate, cents: i64) -> i64 {
         let amount = Money::from_cents(cents);
         let schedule = build_schedule(issued, amount, &DuePlan::Terms(30)).unwrap();
         let new = NewInvoice {
@@ -134,8 +138,15 @@ mod tests {
             discount: None,
             schedule: &schedule,
         };
-        invoices::create(conn, &new, false).unwrap();
+        invoices::create(conn, &new, false).unwrap().0
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_book::{customer, d, invoice};
+    use super::*;
+    use crate::store::Book;
 
     #[test]
     fn each_age_bucket_is_provided_at_its_rate() {
@@ -143,8 +154,8 @@ mod tests {
         let hy = customer(&book.conn, "HY");
         let dz = customer(&book.conn, "DZ");
         // As of 2026-10-31:
-        //   HY  10,000.00 issued 2025-06-30 → 1–2 y at 10 % = 1,000.00
-        //   HY     333.33 issued 2026-09-30 → ≤1 y at  5 % =    16.67 (16.6665 rounded)
+        //   HY  10,000.00 issued 2025-06-30 → 1–2 y at  10 % = 1,000.00
+        //   HY     333.33 issued 2026-09-30 → ≤1 y at   5 % =    16.67 (16.6665 rounded)
         //   DZ   2,000.00 issued 2021-01-15 → >5 y at 100 % = 2,000.00
         invoice(&book.conn, "A-1", hy, d(2025, 6, 30), 1_000_000);
         invoice(&book.conn, "A-2", hy, d(2026, 9, 30), 33_333);

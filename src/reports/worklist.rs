@@ -125,3 +125,16 @@ impl WorkItem {
 pub fn due_level(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Option<u8>> {
     Ok(worklist(conn, as_of, Some(customer_id))?.into_iter().find(WorkItem::acts).map(|w| w.level))
 }
+
+/// What a customer has overdue on a date, disputed invoices left out: the
+/// amount a promise to pay covers when none is given.
+pub fn undisputed_overdue(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Money> {
+    let mut overdue = Money::ZERO;
+    detail(conn, as_of, Some(customer_id), |d| {
+        if d.days_past_due > 0 && !d.item.disputed {
+            overdue += d.balance;
+        }
+        Ok(())
+    })?;
+    Ok(overdue)
+}

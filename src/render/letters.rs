@@ -13,213 +13,133 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use chrono::NaiveDate;
 
-use crate::ledger::Money;
-use crate::output::Lang;
+use crate::error::{Error, Result};
+use crate::output::{Format, Lang};
 use crate::render::display_width;
+use crate::render::interest::percent;
+use crate::reports::letter::{Kind, Letter};
 
-/// Which letter a ladder level sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Reminder,
-    Formal,
-    FinalNotice,
-    Lawyer,
+fn title(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Reminder, Lang::En) => "Payment reminder",
+        (Kind::Reminder, Lang::Zh) => "付款提醒函",
+        (Kind::Formal, Lang::En) => "Formal notice of overdue payment",
+        (Kind::Formal, Lang::Zh) => "催款函",
+        (Kind::FinalNotice, Lang::En) => "Final notice before stop of supply",
+        (Kind::FinalNotice, Lang::Zh) => "停止供货前最后通知",
+        (Kind::Lawyer, Lang::En) => "Lawyer's letter: demand for payment",
+        (Kind::Lawyer, Lang::Zh) => "律师函",
+    }
 }
 
-impl Kind {
-    /// Levels 0–2 remind, 3 is the formal dunning letter, 4 the final notice
-    /// before stop of supply, 5 and above the lawyer's letter.
-    pub fn for_level(level: u8) -> Kind {
-        match level {
-            0..=2 => Kind::Reminder,
-            3 => Kind::Formal,
-            4 => Kind::FinalNotice,
-            _ => Kind::Lawyer,
+fn opening(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Reminder, Lang::En) => "This is a friendly reminder that the following amounts are due or overdue.",
+        (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期。",
+        (Kind::Formal, Lang::En) => {
+            "Despite our earlier reminders, the following amounts remain unpaid. Late interest accrues as agreed."
         }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Kind::Reminder => "reminder",
-            Kind::Formal => "dunning-letter",
-            Kind::FinalNotice => "final-notice",
-            Kind::Lawyer => "lawyers-letter",
+        (Kind::Formal, Lang::Zh) => "尽管我司此前已多次提醒，以下款项仍未支付。按约定，逾期款项计收违约金。",
+        (Kind::FinalNotice, Lang::En) => {
+            "This is our final notice: the following amounts are seriously overdue and supply to you is stopped."
         }
-    }
-
-    fn title(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Kind::Reminder, Lang::En) => "Payment reminder",
-            (Kind::Reminder, Lang::Zh) => "付款提醒函",
-            (Kind::Formal, Lang::En) => "Formal notice of overdue payment",
-            (Kind::Formal, Lang::Zh) => "催款函",
-            (Kind::FinalNotice, Lang::En) => "Final notice before stop of supply",
-            (Kind::FinalNotice, Lang::Zh) => "停止供货前最后通知",
-            (Kind::Lawyer, Lang::En) => "Lawyer's letter: demand for payment",
-            (Kind::Lawyer, Lang::Zh) => "律师函",
+        (Kind::FinalNotice, Lang::Zh) => "特此最后通知：以下款项已严重逾期，我司已停止向贵司供货。",
+        (Kind::Lawyer, Lang::En) => {
+            "On behalf of our client we demand payment of the following overdue amounts with late interest."
         }
+        (Kind::Lawyer, Lang::Zh) => "受委托人委托，现正式要求贵司支付以下逾期款项及违约金。",
     }
+}
 
-    fn opening(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Kind::Reminder, Lang::En) => "This is a friendly reminder that the following amounts are due or overdue.",
-            (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期。",
-            (Kind::Formal, Lang::En) => {
-                "Despite our earlier reminders, the following amounts remain unpaid. Late interest accrues as agreed."
-            }
-            (Kind::Formal, Lang::Zh) => "尽管我司此前已多次提醒，以下款项仍未支付。按约定，逾期款项计收违约金。",
-            (Kind::FinalNotice, Lang::En) => {
-                "This is our final notice: the following amounts are seriously overdue and supply to you is stopped."
-            }
-            (Kind::FinalNotice, Lang::Zh) => "特此最后通知：以下款项已严重逾期，我司已停止向贵司供货。",
-            (Kind::Lawyer, Lang::En) => {
-                "On behalf of our client we demand payment of the following overdue amounts with late interest."
-            }
-            (Kind::Lawyer, Lang::Zh) => "受委托人委托，现正式要求贵司支付以下逾期款项及违约金。",
+/// What happens at the next level if this letter goes unanswered.
+fn consequence(kind: Kind, lang: Lang, pay_by: NaiveDate) -> String {
+    match (kind, lang) {
+        (Kind::Reminder, Lang::En) => {
+            format!("If the amount is not paid by {pay_by}, a formal dunning letter with late interest will follow.")
         }
-    }
-
-    /// What happens at the next level if this letter goes unanswered.
-    fn consequence(self, lang: Lang, pay_by: NaiveDate) -> String {
-        match (self, lang) {
-            (Kind::Reminder, Lang::En) => {
-                format!(
-                    "If the amount is not paid by {pay_by}, a formal dunning letter with late interest will follow."
-                )
-            }
-            (Kind::Reminder, Lang::Zh) => format!("如未能于 {pay_by} 前付款，我司将发出正式催款函并计收违约金。"),
-            (Kind::Formal, Lang::En) => {
-                format!(
-                    "If payment is not received by {pay_by}, we will stop all further supply and hold your account."
-                )
-            }
-            (Kind::Formal, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将停止供货。"),
-            (Kind::FinalNotice, Lang::En) => {
-                format!("If payment is not received by {pay_by}, we will refer the matter to our lawyers.")
-            }
-            (Kind::FinalNotice, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将委托律师处理。"),
-            (Kind::Lawyer, Lang::En) => format!(
-                "If payment is not received by {pay_by}, we will take legal action or instruct a collection agency, \
-                 at your cost."
-            ),
-            (Kind::Lawyer, Lang::Zh) => {
-                format!("如贵司未能于 {pay_by} 前付清，将提起诉讼或委托催收机构，由此产生的费用由贵司承担。")
-            }
+        (Kind::Reminder, Lang::Zh) => format!("如未能于 {pay_by} 前付款，我司将发出正式催款函并计收违约金。"),
+        (Kind::Formal, Lang::En) => {
+            format!("If payment is not received by {pay_by}, we will stop all further supply and hold your account.")
+        }
+        (Kind::Formal, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将停止供货。"),
+        (Kind::FinalNotice, Lang::En) => {
+            format!("If payment is not received by {pay_by}, we will refer the matter to our lawyers.")
+        }
+        (Kind::FinalNotice, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将委托律师处理。"),
+        (Kind::Lawyer, Lang::En) => format!(
+            "If payment is not received by {pay_by}, we will take legal action or instruct a collection agency, \
+             at your cost."
+        ),
+        (Kind::Lawyer, Lang::Zh) => {
+            format!("如贵司未能于 {pay_by} 前付清，将提起诉讼或委托催收机构，由此产生的费用由贵司承担。")
         }
     }
 }
 
-/// One installment on a letter.
-#[derive(Clone, Debug)]
-pub struct LetterLine {
-    pub invoice: String,
-    pub due_date: NaiveDate,
-    pub days_late: i64,
-    pub balance: Money,
-    pub interest: Money,
+fn formula(l: &Letter) -> String {
+    match l.lang {
+        Lang::En => format!(
+            "Late interest = each overdue amount × {} per day × days late{}, from the day after the due date.",
+            percent(l.rate_per_day),
+            if l.grace_days > 0 { format!(" (less {} days' grace)", l.grace_days) } else { String::new() }
+        ),
+        Lang::Zh => format!(
+            "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{}，自到期日次日起计。",
+            percent(l.rate_per_day),
+            if l.grace_days > 0 { format!("（扣除宽限 {} 天）", l.grace_days) } else { String::new() }
+        ),
+    }
 }
 
-/// Everything a letter says.
-#[derive(Clone, Debug)]
-pub struct Letter {
-    pub kind: Kind,
-    pub level: u8,
-    pub lang: Lang,
-    pub date: NaiveDate,
-    pub pay_by: NaiveDate,
-    pub company: String,
-    pub company_email: Option<String>,
-    pub company_phone: Option<String>,
-    pub bank: String,
-    pub currency: String,
-    pub customer_code: String,
-    pub customer: String,
-    pub contact: Option<String>,
-    pub contact_email: Option<String>,
-    pub lines: Vec<LetterLine>,
-    /// Daily rate as a percentage text, e.g. "0.05%".
-    pub rate: String,
-    pub grace_days: i64,
+fn headers(l: &Letter) -> [&'static str; 5] {
+    match l.lang {
+        Lang::En => ["Invoice", "Due date", "Days late", "Amount due", "Interest"],
+        Lang::Zh => ["发票号", "到期日", "逾期天数", "应付金额", "违约金"],
+    }
 }
 
-impl Letter {
-    pub fn overdue(&self) -> Money {
-        self.lines.iter().filter(|l| l.days_late > 0).map(|l| l.balance).sum()
-    }
+fn cells(l: &Letter) -> Vec<[String; 5]> {
+    l.lines
+        .iter()
+        .map(|l| {
+            [
+                l.invoice.clone(),
+                l.due_date.to_string(),
+                l.days_late.max(0).to_string(),
+                l.balance.grouped(),
+                l.interest.grouped(),
+            ]
+        })
+        .collect()
+}
 
-    pub fn interest(&self) -> Money {
-        self.lines.iter().map(|l| l.interest).sum()
-    }
+fn values(l: &Letter, table: String, esc: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    let contact = l.contact.clone().unwrap_or_else(|| l.lang.pick("Sir or Madam", "财务负责人").to_string());
+    let company_contact: Vec<&str> =
+        [l.company_email.as_deref(), l.company_phone.as_deref()].into_iter().flatten().collect();
+    vec![
+        ("company", esc(&l.company)),
+        ("company_contact", esc(&company_contact.join(" · "))),
+        ("date", l.date.to_string()),
+        ("customer", esc(&l.customer)),
+        ("contact", esc(&contact)),
+        ("title", esc(title(l.kind, l.lang))),
+        ("opening", esc(opening(l.kind, l.lang))),
+        ("table", table),
+        ("overdue", l.overdue().grouped()),
+        ("interest", l.interest().grouped()),
+        ("total", l.total().grouped()),
+        ("currency", esc(&l.currency)),
+        ("formula", esc(&formula(l))),
+        ("pay_by", l.pay_by.to_string()),
+        ("bank", esc(&l.bank)),
+        ("consequence", esc(&consequence(l.kind, l.lang, l.pay_by))),
+    ]
+}
 
-    pub fn total(&self) -> Money {
-        self.lines.iter().map(|l| l.balance).sum::<Money>() + self.interest()
-    }
-
-    fn formula(&self) -> String {
-        match self.lang {
-            Lang::En => format!(
-                "Late interest = each overdue amount × {} per day × days late{}, from the day after the due date.",
-                self.rate,
-                if self.grace_days > 0 { format!(" (less {} days' grace)", self.grace_days) } else { String::new() }
-            ),
-            Lang::Zh => format!(
-                "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{}，自到期日次日起计。",
-                self.rate,
-                if self.grace_days > 0 { format!("（扣除宽限 {} 天）", self.grace_days) } else { String::new() }
-            ),
-        }
-    }
-
-    fn headers(&self) -> [&'static str; 5] {
-        match self.lang {
-            Lang::En => ["Invoice", "Due date", "Days late", "Amount due", "Interest"],
-            Lang::Zh => ["发票号", "到期日", "逾期天数", "应付金额", "违约金"],
-        }
-    }
-
-    fn cells(&self) -> Vec<[String; 5]> {
-        self.lines
-            .iter()
-            .map(|l| {
-                [
-                    l.invoice.clone(),
-                    l.due_date.to_string(),
-                    l.days_late.max(0).to_string(),
-                    l.balance.grouped(),
-                    l.interest.grouped(),
-                ]
-            })
-            .collect()
-    }
-
-    fn values(&self, table: String, esc: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
-        let contact = self.contact.clone().unwrap_or_else(|| self.lang.pick("Sir or Madam", "财务负责人").to_string());
-        let company_contact: Vec<&str> =
-            [self.company_email.as_deref(), self.company_phone.as_deref()].into_iter().flatten().collect();
-        vec![
-            ("company", esc(&self.company)),
-            ("company_contact", esc(&company_contact.join(" · "))),
-            ("date", self.date.to_string()),
-            ("customer", esc(&self.customer)),
-            ("contact", esc(&contact)),
-            ("title", esc(self.kind.title(self.lang))),
-            ("opening", esc(self.kind.opening(self.lang))),
-            ("table", table),
-            ("overdue", self.overdue().grouped()),
-            ("interest", self.interest().grouped()),
-            ("total", self.total().grouped()),
-            ("currency", esc(&self.currency)),
-            ("formula", esc(&self.formula())),
-            ("pay_by", self.pay_by.to_string()),
-            ("bank", esc(&self.bank)),
-            ("consequence", esc(&self.kind.consequence(self.lang, self.pay_by))),
-        ]
-    }
-
-    /// The subject line of the e-mail and the title of the page.
-    pub fn subject(&self) -> String {
-        format!("{} — {} ({})", self.kind.title(self.lang), self.company, self.customer_code)
-    }
+/// The subject line of the e-mail and the title of the page.
+pub fn subject(l: &Letter) -> String {
+    format!("{} — {} ({})", title(l.kind, l.lang), l.company, l.customer_code)
 }
 
 /// The built-in body template for a language.
@@ -250,8 +170,8 @@ pub fn html_escape(s: &str) -> String {
 /// The letter as plain text.
 pub fn text(l: &Letter, template: &str) -> String {
     let mut t = String::new();
-    let h = l.headers();
-    let rows = l.cells();
+    let h = headers(l);
+    let rows = cells(l);
     let widths: Vec<usize> = (0..5)
         .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(h[i])]).max().unwrap_or(0))
         .collect();
@@ -271,29 +191,29 @@ pub fn text(l: &Letter, template: &str) -> String {
     for r in &rows {
         line([&r[0], &r[1], &r[2], &r[3], &r[4]], &mut t);
     }
-    fill(template, &l.values(t.trim_end().to_string(), &plain))
+    fill(template, &values(l, t.trim_end().to_string(), &plain))
 }
 
 /// The letter as Markdown.
 pub fn markdown(l: &Letter, template: &str) -> String {
-    let h = l.headers();
+    let h = headers(l);
     let mut t = format!("| {} |\n|---|---|---:|---:|---:|\n", h.join(" | "));
-    for r in l.cells() {
+    for r in cells(l) {
         let _ = writeln!(t, "| {} |", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
     }
-    let body = fill(template, &l.values(t.trim_end().to_string(), &plain));
-    body.replacen(l.kind.title(l.lang), &format!("## {}", l.kind.title(l.lang)), 1)
+    let body = fill(template, &values(l, t.trim_end().to_string(), &plain));
+    body.replacen(title(l.kind, l.lang), &format!("## {}", title(l.kind, l.lang)), 1)
 }
 
 /// The letter as one self-contained HTML page. Every value from the book is escaped.
 pub fn html(l: &Letter, template: &str) -> String {
-    let h = l.headers();
+    let h = headers(l);
     let mut t = String::from("<table>\n<thead><tr>");
     for x in h {
         let _ = write!(t, "<th>{}</th>", html_escape(x));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
-    for r in l.cells() {
+    for r in cells(l) {
         let _ = writeln!(
             t,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -307,7 +227,7 @@ pub fn html(l: &Letter, template: &str) -> String {
     t.push_str("</tbody>\n</table>");
     const TABLE_MARK: &str = "\u{1}TABLE\u{1}";
     // Escape the template's own text too (a user's template is plain text).
-    let body = fill(&html_escape(template), &l.values(TABLE_MARK.into(), &html_escape));
+    let body = fill(&html_escape(template), &values(l, TABLE_MARK.into(), &html_escape));
     let mut out = String::new();
     for para in body.split("\n\n") {
         let para = para.trim_matches('\n');
@@ -316,7 +236,7 @@ pub fn html(l: &Letter, template: &str) -> String {
         }
         if para == TABLE_MARK {
             out.push_str(&t);
-        } else if para == html_escape(l.kind.title(l.lang)) {
+        } else if para == html_escape(title(l.kind, l.lang)) {
             let _ = write!(out, "<h1>{para}</h1>");
         } else {
             let _ = write!(out, "<p>{}</p>", para.replace('\n', "<br>\n"));
@@ -330,7 +250,7 @@ pub fn html(l: &Letter, template: &str) -> String {
          td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}\n\
          @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{out}</body>\n</html>\n",
         if l.lang == Lang::Zh { "zh-CN" } else { "en" },
-        html_escape(&l.subject())
+        html_escape(&subject(l))
     )
 }
 
@@ -368,8 +288,30 @@ pub fn eml(l: &Letter, template: &str) -> String {
     format!(
         "From: {from}\r\nTo: {to}\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
          Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{wrapped}",
-        encode_header(&l.subject())
+        encode_header(&subject(l))
     )
+}
+
+/// The letter in a format, filled from a template: the text and the file
+/// extension. Letters are txt (also for `table`), md, html or eml.
+pub fn render(l: &Letter, template: &str, format: Format) -> Result<(String, &'static str)> {
+    Ok(match format {
+        Format::Table | Format::Txt => (text(l, template), "txt"),
+        Format::Md => (markdown(l, template), "md"),
+        Format::Html => (html(l, template), "html"),
+        Format::Eml => (eml(l, template), "eml"),
+        Format::Csv | Format::Json => {
+            return Err(Error::usage(
+                "letters are written as --format txt, md, html or eml",
+                "函件格式为 --format txt、md、html 或 eml",
+            ));
+        }
+    })
+}
+
+/// `<date>-<code>-L<level>-<kind>.<ext>`, safe whatever the customer code holds.
+pub fn file_name(l: &Letter, ext: &str) -> String {
+    format!("{}-{}-L{}-{}.{ext}", l.date, sanitize(&l.customer_code), l.level, l.kind.slug())
 }
 
 /// A file-name-safe version of a customer code: letters, digits, `-` and `_`
@@ -383,6 +325,8 @@ pub fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::Money;
+    use crate::reports::letter::LetterLine;
 
     fn letter(lang: Lang) -> Letter {
         Letter {
@@ -407,7 +351,7 @@ mod tests {
                 balance: Money::from_cents(1_000_000),
                 interest: Money::from_cents(26_000),
             }],
-            rate: "0.05%".into(),
+            rate_per_day: rust_decimal::Decimal::new(5, 4),
             grace_days: 0,
         }
     }

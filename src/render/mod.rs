@@ -5,10 +5,15 @@
 
 use std::io::Write;
 
+pub mod collection;
 pub mod customer;
+pub mod forecast;
 pub mod html;
+pub mod interest;
 pub mod letters;
+pub mod provision;
 pub mod statement;
+pub mod worklist;
 
 use chrono::NaiveDate;
 use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};

@@ -1,1 +1,152 @@
-//! Late interest per installment and per customer, as of a date.
+//! Late interest (违约金) accrued as of a date, per customer and invoice,
+//! and what of it is to be posted as interest invoices.
+//!
+//! Simple interest at the book's daily rate (default 0.05 %; a customer may
+//! have its own) on each overdue installment that is still open at the
+//! as-of date, from the day after its due date until each part of it was
+//! paid, or until the as-of date; grace days are not charged; rounded once per
+//! installment. Disputed invoices and interest invoices bear no interest.
+//! What was posted already is not due again.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::detail::{Terms, detail};
+use crate::ledger::Money;
+use crate::ledger::interest::{Accrual, InterestTerms};
+use crate::ledger::schedule::{DuePlan, Installment, build_schedule};
+use crate::store::invoices;
+use crate::store::{Connection, Result, customers};
+
+/// One installment with interest due, with the parts it was charged on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallmentLine {
+    pub customer: String,
+    pub invoice: String,
+    pub due_date: NaiveDate,
+    pub rate_per_day: rust_decimal::Decimal,
+    pub accruals: Vec<Accrual>,
+    /// Σ accruals, rounded once.
+    pub accrued: Money,
+    /// Posted already as an interest invoice.
+    pub posted: Money,
+    /// Accrued and not yet posted.
+    pub due: Money,
+}
+
+/// The interest due on one invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoiceInterest {
+    pub number: String,
+    pub interest: Money,
+}
+
+/// One customer's interest due, by invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerInterest {
+    pub code: String,
+    pub rate_per_day: rust_decimal::Decimal,
+    pub total: Money,
+    pub invoices: Vec<InvoiceInterest>,
+}
+
+/// The interest report as of a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interest {
+    pub as_of: NaiveDate,
+    /// The book's terms (a customer's own rate is on its line).
+    pub terms: InterestTerms,
+    pub total: Money,
+    /// Customers with interest due, largest first (then by code).
+    pub customers: Vec<CustomerInterest>,
+    /// Every installment with interest due, in the order of the book.
+    pub installments: Vec<InstallmentLine>,
+}
+
+/// The interest due as of a date, optionally for one customer.
+pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
+    let terms = Terms::load(conn)?.book();
+    let mut out = Interest { as_of, terms, total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
+    detail(conn, as_of, only, |d| {
+        let Some(i) = d.interest.as_ref() else { return Ok(()) };
+        let due = d.interest_due();
+        if due.is_zero() {
+            return Ok(());
+        }
+        if out.customers.last().is_none_or(|c| c.code != d.item.customer) {
+            out.customers.push(CustomerInterest {
+                code: d.item.customer.clone(),
+                rate_per_day: d.terms.rate_per_day,
+                total: Money::ZERO,
+                invoices: Vec::new(),
+            });
+        }
+        let c = out.customers.last_mut().expect("just pushed");
+        c.total += due;
+        out.total += due;
+        match c.invoices.iter_mut().find(|v| v.number == d.item.invoice) {
+            Some(v) => v.interest += due,
+            None => c.invoices.push(InvoiceInterest { number: d.item.invoice.clone(), interest: due }),
+        }
+        out.installments.push(InstallmentLine {
+            customer: d.item.customer.clone(),
+            invoice: d.item.invoice.clone(),
+            due_date: d.item.due_date,
+            rate_per_day: d.terms.rate_per_day,
+            accruals: i.accruals.clone(),
+            accrued: i.interest,
+            posted: d.posted,
+            due,
+        });
+        Ok(())
+    })?;
+    out.customers.retain(|c| !c.total.is_zero());
+    out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
+    Ok(out)
+}
+
+/// The interest invoice to post for one customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+    pub customer_id: i64,
+    pub code: String,
+    /// `INT-<CODE>-<YYYYMM>`.
+    pub number: String,
+    pub amount: Money,
+    /// Due a week after the as-of date.
+    pub schedule: Vec<Installment>,
+    /// (installment id, interest due on it): what the invoice charges.
+    pub parts: Vec<(i64, Money)>,
+}
+
+/// The interest invoices to post as of a date: one per customer with
+/// interest due, unless that customer's invoice for the month exists.
+pub fn charges(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<Charge>> {
+    let mut due: BTreeMap<i64, Vec<(i64, Money)>> = BTreeMap::new();
+    detail(conn, as_of, only, |d| {
+        let i = d.interest_due();
+        if i.is_positive() {
+            due.entry(d.item.customer_id).or_default().push((d.item.installment_id, i));
+        }
+        Ok(())
+    })?;
+    let mut out = Vec::new();
+    for (customer_id, parts) in due {
+        let c = customers::get_by_id(conn, customer_id)?;
+        let number = format!("INT-{}-{}", c.code, as_of.format("%Y%m"));
+        if invoices::id_of(conn, &number)?.is_some() {
+            continue; // posted already this month
+        }
+        let amount: Money = parts.iter().map(|p| p.1).sum();
+        let due_date = as_of.checked_add_days(chrono::Days::new(7)).unwrap_or(as_of);
+        let schedule = build_schedule(as_of, amount, &DuePlan::On(due_date))?;
+        out.push(Charge { customer_id, code: c.code, number, amount, schedule, parts });
+    }
+    Ok(out)
+}
+
+/// What the charges add up to.
+pub fn charged(charges: &[Charge]) -> Money {
+    charges.iter().map(|c| c.amount).sum()
+}

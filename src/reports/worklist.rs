@@ -101,3 +101,40 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     out.sort_by(|x, y| y.level.cmp(&x.level).then(y.overdue.cmp(&x.overdue)).then(x.code.cmp(&y.code)));
     Ok(out)
 }
+
+/// The customers the worklist puts on hold (stop supply): those whose step
+/// is a first action at the ladder's hold level or above, not on hold yet.
+pub fn newly_at_hold<'a>(items: &'a [WorkItem], ladder: &crate::ledger::ladder::Ladder) -> Vec<&'a WorkItem> {
+    use crate::ledger::ladder::Next;
+    let stop = ladder.hold_level();
+    items
+        .iter()
+        .filter(|w| matches!(w.decision.next, Next::Act { level, repeat: false } if level >= stop) && !w.on_hold)
+        .collect()
+}
+
+impl WorkItem {
+    /// Whether the step is an action on the ladder (not "resolve dispute").
+    pub fn acts(&self) -> bool {
+        matches!(self.decision.next, crate::ledger::ladder::Next::Act { .. })
+    }
+}
+
+/// The ladder level of a customer's step due on a date, if the step is an
+/// action on the ladder.
+pub fn due_level(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Option<u8>> {
+    Ok(worklist(conn, as_of, Some(customer_id))?.into_iter().find(WorkItem::acts).map(|w| w.level))
+}
+
+/// What a customer has overdue on a date, disputed invoices left out: the
+/// amount a promise to pay covers when none is given.
+pub fn undisputed_overdue(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Money> {
+    let mut overdue = Money::ZERO;
+    detail(conn, as_of, Some(customer_id), |d| {
+        if d.days_past_due > 0 && !d.item.disputed {
+            overdue += d.balance;
+        }
+        Ok(())
+    })?;
+    Ok(overdue)
+}

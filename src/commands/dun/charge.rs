@@ -1,16 +1,10 @@
 //! `huikuan dun charge-interest`.
 
-use std::collections::BTreeMap;
-
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::Money;
-use crate::ledger::schedule::{DuePlan, build_schedule};
-use crate::output::Format;
-use crate::render::{Cell, Table, write_json};
-use crate::reports;
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{customers, dunning, events};
+use crate::{render, reports};
 
 /// Post the late interest accrued so far as interest invoices.
 ///
@@ -27,13 +21,6 @@ pub struct Args {
     pub customer: Option<String>,
 }
 
-#[derive(serde::Serialize)]
-struct Posted {
-    customer: String,
-    invoice: String,
-    amount: Money,
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if ctx.as_of > ctx.today {
         return Err(Error::user(
@@ -45,44 +32,26 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-    // customer id → [(installment id, interest due)]
-    let mut due: BTreeMap<i64, Vec<(i64, Money)>> = BTreeMap::new();
-    reports::detail(&tx, as_of, only, |d| {
-        let i = d.interest_due();
-        if i.is_positive() {
-            due.entry(d.item.customer_id).or_default().push((d.item.installment_id, i));
-        }
-        Ok(())
-    })?;
-    let mut posted = Vec::new();
-    for (customer_id, parts) in due {
-        let c = customers::get_by_id(&tx, customer_id)?;
-        let number = format!("INT-{}-{}", c.code, as_of.format("%Y%m"));
-        if invoices::id_of(&tx, &number)?.is_some() {
-            continue; // posted already this month
-        }
-        let amount: Money = parts.iter().map(|p| p.1).sum();
-        let due_date = as_of.checked_add_days(chrono::Days::new(7)).unwrap_or(as_of);
-        let schedule = build_schedule(as_of, amount, &DuePlan::On(due_date))?;
-        let desc = format!("Late interest to {as_of} / 截至 {as_of} 违约金");
+    let posted = reports::interest::charges(&tx, as_of, only)?;
+    let desc = format!("Late interest to {as_of} / 截至 {as_of} 违约金");
+    for c in &posted {
         let new = NewInvoice {
-            number: &number,
-            customer_id,
+            number: &c.number,
+            customer_id: c.customer_id,
             issue_date: as_of,
-            amount,
+            amount: c.amount,
             description: Some(&desc),
             kind: Kind::Interest,
             discount: None,
-            schedule: &schedule,
+            schedule: &c.schedule,
         };
         let (invoice_id, _) = invoices::create(&tx, &new, true)?;
-        for (installment, amt) in parts {
-            dunning::record_interest_charge(&tx, installment, invoice_id, amt)?;
+        for &(installment, amount) in &c.parts {
+            dunning::record_interest_charge(&tx, installment, invoice_id, amount)?;
         }
-        posted.push(Posted { customer: c.code, invoice: number, amount });
     }
     if !posted.is_empty() {
-        let total: Money = posted.iter().map(|p| p.amount).sum();
+        let total = reports::interest::charged(&posted);
         events::record(
             &tx,
             "dun charge-interest",
@@ -97,12 +66,5 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &format!("截至 {as_of} 无需计收违约金（未产生，或本月已计收）"),
         );
     }
-    if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &posted);
-    }
-    let mut t = Table::new(ctx.lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")]);
-    for p in posted {
-        t.push(vec![Cell::text(p.customer), Cell::text(p.invoice), Cell::Money(p.amount)]);
-    }
-    t.write(&mut ctx.out, ctx.format)
+    render::interest::write_charges(&mut ctx.out, &posted, ctx.lang, ctx.format)
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use crate::context::{Ctx, config_dir};
 use crate::error::{Error, Result};
-use crate::ledger::ladder::Next;
 use crate::output::{Format, Lang};
-use crate::render::letters::{self, Letter};
+use crate::render::letters;
 use crate::reports;
+use crate::reports::letter::Letter;
 use crate::store::{customers, dunning, events};
 
 /// Write the collection letter for a customer's step, or every letter due today.
@@ -41,6 +41,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
+/// The letter in the format asked for, from the user's template for its
+/// language if there is one, else the built-in one; with the file extension.
 fn render(l: &Letter, format: Format) -> Result<(String, &'static str)> {
     let custom = config_dir().map(|d| d.join("templates").join(format!("letter.{}.txt", lang_code(l.lang))));
     let template = match custom.filter(|p| p.is_file()) {
@@ -48,18 +50,7 @@ fn render(l: &Letter, format: Format) -> Result<(String, &'static str)> {
             .map_err(|e| Error::user(format!("{}: {e}", p.display()), format!("{}：{e}", p.display())))?,
         None => letters::default_template(l.lang).to_string(),
     };
-    Ok(match format {
-        Format::Table | Format::Txt => (letters::text(l, &template), "txt"),
-        Format::Md => (letters::markdown(l, &template), "md"),
-        Format::Html => (letters::html(l, &template), "html"),
-        Format::Eml => (letters::eml(l, &template), "eml"),
-        Format::Csv | Format::Json => {
-            return Err(Error::usage(
-                "letters are written as --format txt, md, html or eml",
-                "函件格式为 --format txt、md、html 或 eml",
-            ));
-        }
-    })
+    letters::render(l, &template, format)
 }
 
 fn lang_code(l: Lang) -> &'static str {
@@ -67,11 +58,6 @@ fn lang_code(l: Lang) -> &'static str {
         Lang::En => "en",
         Lang::Zh => "zh",
     }
-}
-
-/// `<date>-<code>-L<level>-<kind>.<ext>`, safe whatever the customer code holds.
-fn file_name(l: &Letter, ext: &str) -> String {
-    format!("{}-{}-L{}-{}.{ext}", l.date, letters::sanitize(&l.customer_code), l.level, l.kind.slug())
 }
 
 fn write_file(dir: &std::path::Path, name: &str, content: &str) -> Result<PathBuf> {
@@ -100,22 +86,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             })?;
             l
         }
-        None => reports::worklist(&tx, ctx.as_of, Some(id))?
-            .into_iter()
-            .find(|w| matches!(w.decision.next, Next::Act { .. }))
-            .map(|w| w.level)
-            .ok_or_else(|| {
-                Error::user(
-                    format!("no collection step is due for {code} on {}; give --level", ctx.as_of),
-                    format!("{code} 在 {} 没有待办催收；请给出 --level", ctx.as_of),
-                )
-            })?,
+        None => reports::worklist::due_level(&tx, ctx.as_of, id)?.ok_or_else(|| {
+            Error::user(
+                format!("no collection step is due for {code} on {}; give --level", ctx.as_of),
+                format!("{code} 在 {} 没有待办催收；请给出 --level", ctx.as_of),
+            )
+        })?,
     };
     let letter = reports::letter(&tx, id, ctx.as_of, level, ctx.lang)?;
     let (content, ext) = render(&letter, ctx.format)?;
     match &a.out {
         Some(dir) => {
-            let path = write_file(dir, &file_name(&letter, ext), &content)?;
+            let path = write_file(dir, &letters::file_name(&letter, ext), &content)?;
             ctx.note(&format!("wrote {}", path.display()), &format!("已写入 {}", path.display()));
         }
         None => ctx.out.write_all(content.as_bytes())?,
@@ -137,10 +119,10 @@ fn run_all(ctx: &mut Ctx, dir: &std::path::Path) -> Result<()> {
     let logged_today = dunning::actions_by_customer(&tx, ctx.today)?;
     let mut written = Vec::new();
     let mut logged = 0;
-    for w in items.iter().filter(|w| matches!(w.decision.next, Next::Act { .. })) {
+    for w in items.iter().filter(|w| w.acts()) {
         let letter = reports::letter(&tx, w.customer_id, ctx.today, w.level, ctx.lang)?;
         let (content, ext) = render(&letter, ctx.format)?;
-        written.push(write_file(dir, &file_name(&letter, ext), &content)?);
+        written.push(write_file(dir, &letters::file_name(&letter, ext), &content)?);
         let already =
             logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level));
         if !already {

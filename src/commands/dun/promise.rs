@@ -42,13 +42,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let amount = match amount {
         Some(m) => m,
         None => {
-            let mut overdue = crate::ledger::Money::ZERO;
-            reports::detail(&tx, ctx.today, Some(c.id), |d| {
-                if d.days_past_due > 0 && !d.item.disputed {
-                    overdue += d.balance;
-                }
-                Ok(())
-            })?;
+            let overdue = reports::worklist::undisputed_overdue(&tx, ctx.today, c.id)?;
             if !overdue.is_positive() {
                 return Err(Error::user(
                     format!("{} has nothing overdue; give --amount", c.code),

@@ -1,0 +1,128 @@
+//! The collection report as a table, CSV or JSON.
+
+use std::io::Write;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Cell, Table, write_json};
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::ledger::metrics::PeriodFigures;
+use crate::output::{Format, Lang};
+use crate::reports::collection::Collection;
+
+#[derive(Serialize)]
+struct Line<'a> {
+    code: &'a str,
+    name: &'a str,
+    beginning_ar: Money,
+    invoiced: Money,
+    collected: Money,
+    fell_due: Money,
+    collected_on_due: Money,
+    ending_ar: Money,
+    ending_current: Money,
+    collection_rate: Option<String>,
+    dso: Option<String>,
+    cei: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CollectionJson<'a> {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    days: i64,
+    total: Line<'a>,
+    customers: Vec<Line<'a>>,
+}
+
+/// The total's code in JSON (the table shows TOTAL or 合计).
+const TOTAL: &str = "TOTAL";
+
+fn line<'a>(code: &'a str, name: &'a str, f: &PeriodFigures) -> Line<'a> {
+    let s = |d: Option<Decimal>| d.map(|d| format!("{d:.1}"));
+    Line {
+        code,
+        name,
+        beginning_ar: f.beginning_ar,
+        invoiced: f.credit_sales,
+        collected: f.collected,
+        fell_due: f.fell_due,
+        collected_on_due: f.collected_on_due,
+        ending_ar: f.ending_ar,
+        ending_current: f.ending_current,
+        collection_rate: s(f.collection_rate()),
+        dso: s(f.dso()),
+        cei: s(f.cei()),
+    }
+}
+
+/// Write the collection report: one line per customer and the total, with
+/// the title and the formulas in a table.
+pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) -> Result<()> {
+    let json = CollectionJson {
+        from: c.from,
+        to: c.to,
+        days: c.days,
+        total: line(TOTAL, "", &c.total),
+        customers: c.customers.iter().map(|x| line(&x.code, &x.name, &x.figures)).collect(),
+    };
+    if format == Format::Json {
+        return write_json(out, &json);
+    }
+    let mut t = Table::new(
+        lang,
+        &[
+            ("code", "代码"),
+            ("customer", "客户"),
+            ("beginning AR", "期初应收"),
+            ("invoiced", "本期开票"),
+            ("collected", "本期回款"),
+            ("fell due", "本期到期"),
+            ("collected on due", "到期已收"),
+            ("ending AR", "期末应收"),
+            ("回款率 %", "回款率 %"),
+            ("DSO", "DSO（天）"),
+            ("CEI %", "CEI %"),
+        ],
+    );
+    let dash = |s: &Option<String>| Cell::text(s.clone().unwrap_or_else(|| "—".into()));
+    for l in json.customers.iter().chain(std::iter::once(&json.total)) {
+        t.push(vec![
+            Cell::text(if l.code == TOTAL { lang.pick("TOTAL", "合计") } else { l.code }),
+            Cell::text(l.name),
+            Cell::Money(l.beginning_ar),
+            Cell::Money(l.invoiced),
+            Cell::Money(l.collected),
+            Cell::Money(l.fell_due),
+            Cell::Money(l.collected_on_due),
+            Cell::Money(l.ending_ar),
+            dash(&l.collection_rate),
+            dash(&l.dso),
+            dash(&l.cei),
+        ]);
+    }
+    let (from, to, days) = (c.from, c.to, c.days);
+    if format == Format::Table {
+        let title = match lang {
+            Lang::En => format!("Collection {from} to {to} ({days} days)"),
+            Lang::Zh => format!("回款统计 {from} 至 {to}（{days} 天）"),
+        };
+        writeln!(out, "{title}")?;
+    }
+    t.write(out, format)?;
+    if format == Format::Table {
+        for f in [
+            lang.pick("回款率 = collected on what fell due ÷ what fell due × 100", "回款率 = 到期已收 ÷ 本期到期 × 100"),
+            lang.pick("DSO = ending AR ÷ credit sales × days", "DSO = 期末应收 ÷ 本期赊销 × 天数"),
+            lang.pick(
+                "CEI = (beginning AR + credit sales − ending AR) ÷ (beginning AR + credit sales − ending current AR) × 100",
+                "CEI = (期初应收 + 本期赊销 − 期末应收) ÷ (期初应收 + 本期赊销 − 期末未到期应收) × 100",
+            ),
+        ] {
+            writeln!(out, "{f}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! Late interest: the report (table, CSV, JSON) and the interest invoices posted.
+
+use std::io::Write;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Cell, Table, write_json};
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::output::{Format, Lang};
+use crate::reports::interest::{Charge, Interest};
+
+#[derive(Serialize)]
+struct InvoiceJson<'a> {
+    number: &'a str,
+    interest: Money,
+}
+
+#[derive(Serialize)]
+struct CustomerJson<'a> {
+    code: &'a str,
+    rate_per_day: String,
+    total: Money,
+    invoices: Vec<InvoiceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct InterestJson<'a> {
+    as_of: chrono::NaiveDate,
+    rate_per_day: String,
+    grace_days: i64,
+    total: Money,
+    customers: Vec<CustomerJson<'a>>,
+}
+
+/// A rate as a percentage per day: 0.0005 → "0.05%".
+pub fn percent(rate: Decimal) -> String {
+    format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// Write the interest report: per customer and invoice, or with `detail`
+/// each part of each installment with its days, rate and amount. The
+/// formula follows the table; with another format it is returned for the
+/// caller to show as a notice.
+pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format: Format) -> Result<Option<String>> {
+    if format == Format::Json {
+        let json = InterestJson {
+            as_of: r.as_of,
+            rate_per_day: r.terms.rate_per_day.normalize().to_string(),
+            grace_days: r.terms.grace_days,
+            total: r.total,
+            customers: r
+                .customers
+                .iter()
+                .map(|c| CustomerJson {
+                    code: &c.code,
+                    rate_per_day: c.rate_per_day.normalize().to_string(),
+                    total: c.total,
+                    invoices: c
+                        .invoices
+                        .iter()
+                        .map(|v| InvoiceJson { number: &v.number, interest: v.interest })
+                        .collect(),
+                })
+                .collect(),
+        };
+        write_json(out, &json)?;
+        return Ok(None);
+    }
+    if detail {
+        detail_table(r, lang).write(out, format)?;
+    } else {
+        let mut t = Table::new(lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")]);
+        for c in &r.customers {
+            for v in &c.invoices {
+                t.push(vec![Cell::text(&c.code), Cell::text(&v.number), Cell::Money(v.interest)]);
+            }
+        }
+        t.push(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)]);
+        t.write(out, format)?;
+    }
+    let grace = r.terms.grace_days;
+    let formula = match lang {
+        Lang::En => format!(
+            "interest = Σ part × {} per day × (days late − {grace} grace), rounded once per installment; as of {}",
+            percent(r.terms.rate_per_day),
+            r.as_of
+        ),
+        Lang::Zh => format!(
+            "违约金 = Σ 逾期金额 × 日利率 {} × （逾期天数 − 宽限 {grace} 天），每期四舍五入一次；截至 {}",
+            percent(r.terms.rate_per_day),
+            r.as_of
+        ),
+    };
+    if format == Format::Table {
+        writeln!(out, "{formula}")?;
+        return Ok(None);
+    }
+    Ok(Some(formula))
+}
+
+/// Each part of each installment; the accrued, posted and due amounts on
+/// the installment's last part.
+fn detail_table(r: &Interest, lang: Lang) -> Table {
+    let mut t = Table::new(
+        lang,
+        &[
+            ("customer", "客户"),
+            ("invoice", "发票"),
+            ("due", "到期日"),
+            ("part", "金额"),
+            ("until", "计至"),
+            ("days", "天数"),
+            ("rate/day", "日利率"),
+            ("exact", "精确值"),
+            ("accrued", "累计违约金"),
+            ("posted", "已入账"),
+            ("interest due", "未入账违约金"),
+        ],
+    );
+    for i in &r.installments {
+        for (k, acc) in i.accruals.iter().enumerate() {
+            let last = k + 1 == i.accruals.len();
+            t.push(vec![
+                Cell::text(&i.customer),
+                Cell::text(&i.invoice),
+                Cell::Date(i.due_date),
+                Cell::Money(acc.amount),
+                Cell::Date(acc.until),
+                Cell::Int(acc.days),
+                Cell::text(percent(i.rate_per_day)),
+                Cell::text(acc.exact.normalize().to_string()),
+                if last { Cell::Money(i.accrued) } else { Cell::Empty },
+                if last { Cell::Money(i.posted) } else { Cell::Empty },
+                if last { Cell::Money(i.due) } else { Cell::Empty },
+            ]);
+        }
+    }
+    t
+}
+
+#[derive(Serialize)]
+struct Posted<'a> {
+    customer: &'a str,
+    invoice: &'a str,
+    amount: Money,
+}
+
+/// Write the interest invoices posted.
+pub fn write_charges(out: &mut dyn Write, posted: &[Charge], lang: Lang, format: Format) -> Result<()> {
+    let rows: Vec<Posted> =
+        posted.iter().map(|c| Posted { customer: &c.code, invoice: &c.number, amount: c.amount }).collect();
+    if format == Format::Json {
+        return write_json(out, &rows);
+    }
+    let mut t = Table::new(lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")]);
+    for p in rows {
+        t.push(vec![Cell::text(p.customer), Cell::text(p.invoice), Cell::Money(p.amount)]);
+    }
+    t.write(out, format)
+}

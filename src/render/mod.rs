@@ -5,9 +5,12 @@
 
 use std::io::Write;
 
-pub mod html;
+pub mod aging;
+pub mod close;
 pub mod letters;
+pub mod pack;
 pub mod statement;
+pub mod summary;
 
 use chrono::NaiveDate;
 use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};

@@ -22,9 +22,7 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let tx = book.read()?;
     let (mut problems, mut checks) = check::run(&tx)?;
     checks += 1;
-    for (period, through, stored, now) in check::closed_periods(&tx)? {
-        problems.push(format!("closed period {period}: aging as of {through} was {stored} at close, is {now} now"));
-    }
+    problems.extend(check::closed_periods(&tx)?.iter().map(ToString::to_string));
     if problems.is_empty() {
         ctx.note(&format!("ok: {checks} checks passed"), &format!("正常：{checks} 项检查全部通过"));
         return Ok(());

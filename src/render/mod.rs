@@ -5,14 +5,17 @@
 
 use std::io::Write;
 
+pub mod aging;
+pub mod close;
 pub mod collection;
 pub mod customer;
 pub mod forecast;
-pub mod html;
 pub mod interest;
 pub mod letters;
+pub mod pack;
 pub mod provision;
 pub mod statement;
+pub mod summary;
 pub mod worklist;
 
 use chrono::NaiveDate;

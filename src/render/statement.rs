@@ -3,74 +3,68 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
-
+use super::aging::bucket_headers;
 use super::letters::html_escape as esc;
-use crate::ledger::Money;
-use crate::output::Lang;
+use crate::error::{Error, Result};
+use crate::output::{Format, Lang};
 use crate::render::display_width;
-use crate::store::aging::StatementLine;
+use crate::reports::statement::Statement;
+use crate::store::statement::EntryKind;
 
-pub struct Statement {
-    pub lang: Lang,
-    pub company: String,
-    pub customer_code: String,
-    pub customer: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub opening: Money,
-    pub lines: Vec<StatementLine>,
-    /// The closing balance's aging: (bucket header, amount).
-    pub aging: Vec<(String, Money)>,
-    pub currency: String,
+/// A statement in the reader's language.
+struct Page<'a> {
+    s: &'a Statement,
+    lang: Lang,
 }
 
-impl Statement {
-    pub fn closing(&self) -> Money {
-        self.opening + self.lines.iter().map(|l| l.amount).sum::<Money>()
-    }
-
-    fn kind(&self, k: &str) -> &'static str {
+impl Page<'_> {
+    fn kind(&self, k: EntryKind) -> &'static str {
         match (k, self.lang) {
-            ("invoice", Lang::En) => "Invoice",
-            ("invoice", Lang::Zh) => "发票",
-            ("interest", Lang::En) => "Late interest",
-            ("interest", Lang::Zh) => "违约金",
-            ("payment", Lang::En) => "Payment",
-            ("payment", Lang::Zh) => "收款",
-            (_, Lang::En) => "Write-off",
-            (_, Lang::Zh) => "坏账核销",
+            (EntryKind::Invoice, Lang::En) => "Invoice",
+            (EntryKind::Invoice, Lang::Zh) => "发票",
+            (EntryKind::Interest, Lang::En) => "Late interest",
+            (EntryKind::Interest, Lang::Zh) => "违约金",
+            (EntryKind::Payment, Lang::En) => "Payment",
+            (EntryKind::Payment, Lang::Zh) => "收款",
+            (EntryKind::WriteOff, Lang::En) => "Write-off",
+            (EntryKind::WriteOff, Lang::Zh) => "坏账核销",
         }
     }
 
     /// Rows: date, what, reference, charges, credits, balance.
     fn rows(&self) -> Vec<[String; 6]> {
         let t = |en: &str, zh: &str| self.lang.pick(en, zh).to_string();
-        let mut bal = self.opening;
+        let s = self.s;
         let mut out = vec![[
-            self.from.to_string(),
+            s.from.to_string(),
             t("Opening balance", "期初余额"),
             String::new(),
             String::new(),
             String::new(),
-            bal.grouped(),
+            s.opening.grouped(),
         ]];
-        for l in &self.lines {
-            bal += l.amount;
-            let (dr, cr) = if l.amount.is_negative() {
-                (String::new(), (-l.amount).grouped())
+        for e in &s.entries {
+            let (dr, cr) = if e.amount.is_negative() {
+                (String::new(), (-e.amount).grouped())
             } else {
-                (l.amount.grouped(), String::new())
+                (e.amount.grouped(), String::new())
             };
-            out.push([l.date.to_string(), self.kind(l.kind).to_string(), l.reference.clone(), dr, cr, bal.grouped()]);
+            out.push([
+                e.date.to_string(),
+                self.kind(e.kind).to_string(),
+                e.reference.clone(),
+                dr,
+                cr,
+                e.balance.grouped(),
+            ]);
         }
         out.push([
-            self.to.to_string(),
+            s.to.to_string(),
             t("Closing balance", "期末余额"),
             String::new(),
             String::new(),
             String::new(),
-            bal.grouped(),
+            s.closing.grouped(),
         ]);
         out
     }
@@ -84,44 +78,46 @@ impl Statement {
 
     fn title(&self) -> String {
         match self.lang {
-            Lang::En => format!("Statement of account {} to {}", self.from, self.to),
-            Lang::Zh => format!("对账单 {} 至 {}", self.from, self.to),
+            Lang::En => format!("Statement of account {} to {}", self.s.from, self.s.to),
+            Lang::Zh => format!("对账单 {} 至 {}", self.s.from, self.s.to),
         }
     }
 
     fn slip(&self) -> Vec<String> {
-        let c = self.closing().grouped();
+        let s = self.s;
+        let c = s.closing.grouped();
         match self.lang {
             Lang::En => vec![
                 "Balance confirmation".into(),
-                format!(
-                    "To {}: please confirm that on {} you owed {} {c} {}.",
-                    self.company, self.to, self.company, self.currency
-                ),
+                format!("To {}: please confirm that on {} you owed {} {c} {}.", s.company, s.to, s.company, s.currency),
                 "[ ] The balance above is correct.".into(),
                 "[ ] The balance differs; our records show: ____________ (details attached).".into(),
-                format!("{} — signature and company seal: ______________   date: __________", self.customer),
+                format!("{} — signature and company seal: ______________   date: __________", s.customer),
             ],
             Lang::Zh => vec![
                 "询证函".into(),
-                format!("致 {}：截至 {}，我司欠贵司款项余额为 {c} {}。", self.company, self.to, self.currency),
+                format!("致 {}：截至 {}，我司欠贵司款项余额为 {c} {}。", s.company, s.to, s.currency),
                 "[ ] 上述余额正确。".into(),
                 "[ ] 上述余额不符，我司记录为：____________（附明细）。".into(),
-                format!("{}（盖章）  经办人签字：______________  日期：__________", self.customer),
+                format!("{}（盖章）  经办人签字：______________  日期：__________", s.customer),
             ],
         }
     }
 
     fn aging_line(&self) -> String {
-        let parts: Vec<String> = self.aging.iter().map(|(h, m)| format!("{h} {}", m.grouped())).collect();
+        let headers = bucket_headers(self.lang, &self.s.aging);
+        let parts: Vec<String> =
+            headers.iter().zip(self.s.closing_aging()).map(|(h, m)| format!("{h} {}", m.grouped())).collect();
         format!("{}: {}", self.lang.pick("Aging of the balance", "余额账龄"), parts.join(" · "))
     }
 }
 
-pub fn text(s: &Statement) -> String {
-    let mut out = format!("{}\n{}\n\n{} ({})\n\n", s.company, s.title(), s.customer, s.customer_code);
-    let rows = s.rows();
-    let h = s.headers();
+/// The statement as plain text, columns aligned by display width.
+pub fn text(lang: Lang, statement: &Statement) -> String {
+    let (s, page) = (statement, Page { s: statement, lang });
+    let mut out = format!("{}\n{}\n\n{} ({})\n\n", s.company, page.title(), s.customer, s.customer_code);
+    let rows = page.rows();
+    let h = page.headers();
     let w: Vec<usize> = (0..6)
         .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(h[i])]).max().unwrap_or(0))
         .collect();
@@ -142,27 +138,29 @@ pub fn text(s: &Statement) -> String {
     for r in &rows {
         line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
     }
-    let _ = write!(out, "\n{}\n\n{}\n", s.aging_line(), "-".repeat(60));
-    for l in s.slip() {
+    let _ = write!(out, "\n{}\n\n{}\n", page.aging_line(), "-".repeat(60));
+    for l in page.slip() {
         let _ = writeln!(out, "{l}");
     }
     out
 }
 
-pub fn markdown(s: &Statement) -> String {
+/// The statement as Markdown.
+pub fn markdown(lang: Lang, statement: &Statement) -> String {
+    let (s, page) = (statement, Page { s: statement, lang });
     let mut out = format!(
         "# {}\n\n**{}** ({}) — {}\n\n| {} |\n|---|---|---|---:|---:|---:|\n",
-        s.title(),
+        page.title(),
         s.customer,
         s.customer_code,
         s.company,
-        s.headers().join(" | ")
+        page.headers().join(" | ")
     );
-    for r in s.rows() {
+    for r in page.rows() {
         let _ = writeln!(out, "| {} |", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
     }
-    let _ = write!(out, "\n{}\n\n---\n\n", s.aging_line());
-    let slip = s.slip();
+    let _ = write!(out, "\n{}\n\n---\n\n", page.aging_line());
+    let slip = page.slip();
     let _ = writeln!(out, "## {}\n", slip[0]);
     for l in &slip[1..] {
         let _ = writeln!(out, "{l}\n");
@@ -170,19 +168,21 @@ pub fn markdown(s: &Statement) -> String {
     out
 }
 
-pub fn html(s: &Statement) -> String {
+/// The statement as a self-contained HTML page.
+pub fn html(lang: Lang, statement: &Statement) -> String {
+    let (s, page) = (statement, Page { s: statement, lang });
     let mut b = format!(
         "<h1>{}</h1>\n<p><strong>{}</strong> ({}) — {}</p>\n<table>\n<thead><tr>",
-        esc(&s.title()),
+        esc(&page.title()),
         esc(&s.customer),
         esc(&s.customer_code),
         esc(&s.company)
     );
-    for h in s.headers() {
+    for h in page.headers() {
         let _ = write!(b, "<th>{}</th>", esc(h));
     }
     b.push_str("</tr></thead>\n<tbody>\n");
-    for r in s.rows() {
+    for r in page.rows() {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -194,8 +194,8 @@ pub fn html(s: &Statement) -> String {
             esc(&r[5])
         );
     }
-    let _ = write!(b, "</tbody>\n</table>\n<p>{}</p>\n<hr>\n", esc(&s.aging_line()));
-    let slip = s.slip();
+    let _ = write!(b, "</tbody>\n</table>\n<p>{}</p>\n<hr>\n", esc(&page.aging_line()));
+    let slip = page.slip();
     let _ = writeln!(b, "<h2>{}</h2>", esc(&slip[0]));
     for l in &slip[1..] {
         let _ = writeln!(b, "<p>{}</p>", esc(l));
@@ -205,7 +205,27 @@ pub fn html(s: &Statement) -> String {
          body {{ font-family: sans-serif; max-width: 52em; margin: 2em auto; }}\n\
          table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #999; padding: .25em .5em; }}\n\
          td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}\n</style>\n</head>\n<body>\n{b}</body>\n</html>\n",
-        if s.lang == Lang::Zh { "zh-CN" } else { "en" },
-        esc(&format!("{} — {}", s.title(), s.customer))
+        if lang == Lang::Zh { "zh-CN" } else { "en" },
+        esc(&format!("{} — {}", page.title(), s.customer))
     )
+}
+
+/// The statement in a statement format, with the file extension it takes.
+pub fn render(lang: Lang, s: &Statement, f: Format) -> Result<(String, &'static str)> {
+    Ok(match f {
+        Format::Table | Format::Txt => (text(lang, s), "txt"),
+        Format::Md => (markdown(lang, s), "md"),
+        Format::Html => (html(lang, s), "html"),
+        _ => {
+            return Err(Error::usage(
+                "statements are written as --format txt, md or html",
+                "对账单格式为 --format txt、md 或 html",
+            ));
+        }
+    })
+}
+
+/// `statement-<code>-<from>-<to>.<ext>`, the code made safe for a file name.
+pub fn file_name(s: &Statement, ext: &str) -> String {
+    format!("statement-{}-{}-{}.{ext}", super::letters::sanitize(&s.customer_code), s.from, s.to)
 }

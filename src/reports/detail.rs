@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 use crate::ledger::Money;
 use crate::ledger::aging::days_past_due;
 use crate::ledger::interest::{InstallmentInterest, InterestTerms, installment_interest};
-use crate::store::{self, Connection, Result, aging};
+use crate::store::open_items::{OpenInstallment, open_installments};
+use crate::store::{self, Connection, Result, history};
 
 /// Interest terms per customer: the book's rate and grace, with overrides.
 pub struct Terms {
@@ -23,7 +24,7 @@ impl Terms {
         let s = store::book_settings(conn)?;
         Ok(Terms {
             book: InterestTerms { rate_per_day: s.interest_rate, grace_days: s.grace_days },
-            overrides: aging::customer_rates(conn)?,
+            overrides: history::customer_rates(conn)?,
         })
     }
 
@@ -42,7 +43,7 @@ impl Terms {
 /// One open installment as of the date, with its days past due and interest.
 #[derive(Clone, Debug)]
 pub struct DetailLine {
-    pub item: aging::OpenInstallment,
+    pub item: OpenInstallment,
     pub balance: Money,
     pub days_past_due: i64,
     pub terms: InterestTerms,
@@ -61,7 +62,7 @@ impl DetailLine {
 
 /// Whether late interest is charged on an installment: disputed invoices and
 /// interest invoices are not charged.
-pub fn bears_interest(item: &aging::OpenInstallment) -> bool {
+pub fn bears_interest(item: &OpenInstallment) -> bool {
     !item.disputed && !item.is_interest
 }
 
@@ -74,7 +75,7 @@ pub fn detail(
 ) -> Result<()> {
     let terms = Terms::load(conn)?;
     let posted = store::dunning::interest_posted(conn, as_of)?;
-    aging::open_installments(conn, as_of, only, |item| {
+    open_installments(conn, as_of, only, |item| {
         let t = terms.for_customer(item.customer_id);
         let dpd = days_past_due(item.due_date, as_of);
         let interest = (bears_interest(&item) && dpd > 0)

@@ -4,6 +4,7 @@
 //! only choose which report to build and which renderer to call.
 
 pub mod aging;
+pub mod close;
 pub mod collection;
 pub mod detail;
 pub mod forecast;

@@ -173,27 +173,86 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
     Ok((problems, checks))
 }
 
+/// A closed month whose aging, computed again now, is not what was stored
+/// when it was closed: something changed inside a locked period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosedPeriodDrift {
+    pub period: String,
+    pub through: chrono::NaiveDate,
+    /// The aging total stored at close.
+    pub stored: Money,
+    /// The aging total computed now.
+    pub now: Money,
+}
+
+impl std::fmt::Display for ClosedPeriodDrift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "closed period {}: aging as of {} was {} at close, is {} now",
+            self.period, self.through, self.stored, self.now
+        )
+    }
+}
+
 /// The closing snapshot of each closed period against a fresh computation:
-/// (period, the amount stored, the amount now) where they differ.
-pub fn closed_periods(conn: &Connection) -> Result<Vec<(String, String, Money, Money)>> {
-    let mut stmt = conn.prepare("SELECT period, through, aging_json FROM closes WHERE reopened_at IS NULL")?;
-    let rows: Vec<(String, chrono::NaiveDate, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, date_col(r, 1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+/// those whose total or unapplied credit differ.
+pub fn closed_periods(conn: &Connection) -> Result<Vec<ClosedPeriodDrift>> {
     let mut out = Vec::new();
-    for (period, through, json) in rows {
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    for closed in super::close::closing_agings(conn)? {
+        let v: serde_json::Value = serde_json::from_str(&closed.aging_json).unwrap_or_default();
         let stored = v["total"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
         let rule = crate::ledger::aging::AgingRule {
             basis: crate::ledger::aging::Basis::Due,
             buckets: crate::ledger::aging::Buckets::default(),
         };
-        let now = super::aging::aging(conn, &rule, through, None)?;
+        let now = super::aging::aging(conn, &rule, closed.through, None)?;
         let total: Money = now.grid.totals().into_iter().sum();
         let stored_credit = v["unapplied"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
         let credit: Money = now.unapplied.iter().copied().sum();
         if total != stored || credit != stored_credit {
-            out.push((period, through.to_string(), stored, total));
+            out.push(ClosedPeriodDrift { period: closed.period, through: closed.through, stored, now: total });
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::example::{self, d};
+    use crate::store::{close, events};
+
+    #[test]
+    fn a_book_without_audit_events_is_a_problem_and_with_them_is_sound() {
+        let ex = example::book();
+        let (problems, checks) = run(&ex.book.conn).unwrap();
+        assert_eq!(checks, PROBES.len() + 3);
+        assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
+        events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
+        assert_eq!(run(&ex.book.conn).unwrap().0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_closed_month_whose_aging_changed_since_the_close_is_reported() {
+        let ex = example::book();
+        // As of 04-30: 1,000.00 open (A1 600.00, A2 400.00) and 200.00 of credit (B).
+        close::record(&ex.book.conn, "2026-03", d("2026-03-31"), r#"{"total":"1100.00","unapplied":"200.00"}"#)
+            .unwrap();
+        close::record(&ex.book.conn, "2026-04", d("2026-04-30"), r#"{"total":"1000.00","unapplied":"0.00"}"#).unwrap();
+        let drift = closed_periods(&ex.book.conn).unwrap();
+        assert_eq!(
+            drift,
+            [ClosedPeriodDrift {
+                period: "2026-04".into(),
+                through: d("2026-04-30"),
+                stored: example::m("1000.00"),
+                now: example::m("1000.00"),
+            }]
+        );
+        assert_eq!(
+            drift[0].to_string(),
+            "closed period 2026-04: aging as of 2026-04-30 was 1,000.00 at close, is 1,000.00 now"
+        );
+    }
 }

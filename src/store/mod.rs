@@ -5,14 +5,20 @@ pub mod aging;
 pub mod backup;
 pub mod bank;
 pub mod check;
+pub mod close;
 pub mod customers;
 pub mod dunning;
 pub mod events;
+#[cfg(test)]
+pub(crate) mod example;
+pub mod history;
 pub mod invoices;
 pub mod money;
+pub mod open_items;
 pub mod payments;
 pub mod schema;
 pub mod settings;
+pub mod statement;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};

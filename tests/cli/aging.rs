@@ -354,7 +354,8 @@ fn interest_follows_the_design_worked_example() {
 #[test]
 fn the_fast_aging_path_equals_the_whole_history_scan_for_every_as_of_date() {
     use huikuan::ledger::aging::{AgingRule, Basis, Buckets};
-    use huikuan::store::aging::{aging, aging_by_scan, open_installments, open_installments_by_scan};
+    use huikuan::store::aging::{aging, aging_by_scan};
+    use huikuan::store::open_items::{open_installments, open_installments_by_scan};
 
     let env = TestEnv::new();
     let model = generate(&env, 40, 2_000, 7);

@@ -1,15 +1,16 @@
 //! `huikuan report pack` (and `report aging --format html`): the month-end pack.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::date::{month_end, parse_month};
-use crate::render::html::{Pack, Unmatched, render};
-use crate::{reports, store};
+use crate::reports::pack::ProvisionRow;
+use crate::store::Connection;
+use crate::{render, reports};
 
 /// Write the month-end pack: one printable HTML page with the aging and a
 /// chart of its buckets, the provision, the month's collection metrics, the
@@ -27,36 +28,13 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-/// The pack as of a date, with the metrics of the month it falls in.
-pub fn html(ctx: &Ctx, conn: &rusqlite::Connection, as_of: NaiveDate) -> Result<String> {
-    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
-    let aging = reports::aging_report(conn, &rule, as_of, None)?;
-    let first = parse_month(&as_of.format("%Y-%m").to_string())?;
-    let (_, metrics) = super::collection::figures(conn, first, as_of)?;
-    let unmatched = store::bank::queued(conn)?
-        .into_iter()
-        .filter(|l| l.date <= as_of)
-        .map(|l| Unmatched {
-            id: l.id,
-            date: l.date,
-            amount: l.amount,
-            counterparty: l.counterparty.unwrap_or_default(),
-            memo: l.memo.unwrap_or_default(),
-        })
-        .collect();
-    let company = store::book_settings(conn)?.company;
-    let pack = Pack {
-        lang: ctx.lang,
-        company: &company,
-        bucket_headers: super::aging::bucket_headers(ctx.lang, &aging),
-        tie_out: super::aging::tie_out_line(ctx.lang, &aging.tie),
-        provision: super::provision::schedule(conn, as_of, ctx.lang)?,
-        period: (first, as_of),
-        metrics,
-        unmatched,
-        aging: &aging,
-    };
-    Ok(render(&pack))
+/// The pack page as of a date, with the metrics of the month it falls in.
+pub fn html(ctx: &Ctx, conn: &Connection, as_of: NaiveDate) -> Result<String> {
+    let from = reports::pack::month_start(as_of);
+    let (_, metrics) = super::collection::figures(conn, from, as_of)?;
+    let provision = super::provision::schedule(conn, as_of, ctx.lang)?.into_iter().map(ProvisionRow::from).collect();
+    let pack = reports::pack::pack(conn, as_of, metrics, provision)?;
+    Ok(render::pack::html(ctx.lang, &pack))
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -70,5 +48,3 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     writeln!(ctx.out, "{}", path.display())?;
     Ok(())
 }
-
-use std::io::Write;

@@ -1,13 +1,11 @@
 //! `huikuan report statement`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::aging::{AgingRule, Basis, Buckets};
-use crate::output::Format;
-use crate::render::letters::sanitize;
-use crate::render::statement::{self, Statement};
+use crate::render::statement::{file_name, render};
 use crate::{reports, store};
 
 /// A customer statement (对账单) with a balance-confirmation slip (询证函).
@@ -40,48 +38,6 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-fn build(
-    ctx: &Ctx,
-    conn: &rusqlite::Connection,
-    id: i64,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> Result<Statement> {
-    let c = store::customers::get_by_id(conn, id)?;
-    let (opening, lines) = store::aging::statement(conn, id, from, to)?;
-    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
-    let report = reports::aging_report(conn, &rule, to, Some(id))?;
-    let headers = super::aging::bucket_headers(ctx.lang, &report);
-    let cells = report.lines.first().map(|l| l.cells.clone()).unwrap_or_else(|| report.totals.clone());
-    let settings = store::book_settings(conn)?;
-    Ok(Statement {
-        lang: ctx.lang,
-        company: if settings.company.is_empty() { "-".into() } else { settings.company },
-        customer_code: c.code,
-        customer: c.name,
-        from,
-        to,
-        opening,
-        lines,
-        aging: headers.into_iter().zip(cells).collect(),
-        currency: settings.currency,
-    })
-}
-
-fn render(s: &Statement, f: Format) -> Result<(String, &'static str)> {
-    Ok(match f {
-        Format::Table | Format::Txt => (statement::text(s), "txt"),
-        Format::Md => (statement::markdown(s), "md"),
-        Format::Html => (statement::html(s), "html"),
-        _ => {
-            return Err(Error::usage(
-                "statements are written as --format txt, md or html",
-                "对账单格式为 --format txt、md 或 html",
-            ));
-        }
-    })
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let from = ctx.date("--from", &a.from)?;
     let to = ctx.date("--to", &a.to)?;
@@ -95,15 +51,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => store::customers::list(&tx)?.into_iter().map(|c| c.id).collect(),
     };
     for id in ids {
-        let s = build(ctx, &tx, id, from, to)?;
-        if a.all && s.opening.is_zero() && s.lines.is_empty() {
+        let s = reports::statement::statement(&tx, id, from, to)?;
+        if a.all && s.is_quiet() {
             continue;
         }
-        let (content, ext) = render(&s, ctx.format)?;
+        let (content, ext) = render(ctx.lang, &s, ctx.format)?;
         match &a.out {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                let path = dir.join(format!("statement-{}-{}-{}.{ext}", sanitize(&s.customer_code), from, to));
+                let path = dir.join(file_name(&s, ext));
                 std::fs::write(&path, content)?;
                 writeln!(ctx.out, "{}", path.display())?;
             }
@@ -112,5 +68,3 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     Ok(())
 }
-
-use std::io::Write;

@@ -5,34 +5,11 @@
 
 use std::fmt::Write as _;
 
+use super::aging::{bucket_headers, tie_out_line};
 use super::letters::html_escape as esc;
 use crate::ledger::Money;
-use crate::ledger::aging::AgingReport;
-use crate::ledger::metrics::PeriodFigures;
 use crate::output::Lang;
-
-/// A bank line still waiting in the queue.
-pub struct Unmatched {
-    pub id: i64,
-    pub date: chrono::NaiveDate,
-    pub amount: Money,
-    pub counterparty: String,
-    pub memo: String,
-}
-
-/// Everything on the page.
-pub struct Pack<'a> {
-    pub lang: Lang,
-    pub company: &'a str,
-    pub aging: &'a AgingReport,
-    pub bucket_headers: Vec<String>,
-    pub tie_out: String,
-    /// (age label, balance, rate %, provision)
-    pub provision: Vec<(String, Money, String, Money)>,
-    pub period: (chrono::NaiveDate, chrono::NaiveDate),
-    pub metrics: PeriodFigures,
-    pub unmatched: Vec<Unmatched>,
-}
+use crate::reports::pack::Pack;
 
 /// Height in pixels of the tallest bar.
 pub const CHART_HEIGHT: i64 = 200;
@@ -68,17 +45,19 @@ pub fn bucket_chart(labels: &[String], amounts: &[Money]) -> String {
     s
 }
 
-pub fn render(p: &Pack) -> String {
-    let t = |en: &'static str, zh: &'static str| p.lang.pick(en, zh);
+/// The whole page, in the reader's language.
+pub fn html(lang: Lang, p: &Pack) -> String {
+    let t = |en: &'static str, zh: &'static str| lang.pick(en, zh);
     let mut b = String::new();
-    let a = p.aging;
+    let a = &p.aging;
+    let headers = bucket_headers(lang, a);
     let _ =
-        writeln!(b, "<h1>{} — {} {}</h1>", esc(p.company), t("Accounts receivable as of", "应收账款 截至"), a.as_of);
+        writeln!(b, "<h1>{} — {} {}</h1>", esc(&p.company), t("Accounts receivable as of", "应收账款 截至"), a.as_of);
     let _ = writeln!(b, "<h2>{}</h2>", t("Aging by due date", "账龄（按到期日）"));
-    b.push_str(&bucket_chart(&p.bucket_headers, &a.totals));
+    b.push_str(&bucket_chart(&headers, &a.totals));
     b.push_str("\n<table class=\"aging\">\n<thead><tr>");
     let mut heads = vec![t("Code", "代码").to_string(), t("Customer", "客户").to_string()];
-    heads.extend(p.bucket_headers.iter().cloned());
+    heads.extend(headers);
     heads.push(t("Total", "合计").into());
     heads.push(t("Unapplied credit", "未核销预收").into());
     for h in &heads {
@@ -106,7 +85,7 @@ pub fn render(p: &Pack) -> String {
         a.total.grouped(),
         a.unapplied.grouped()
     );
-    let _ = writeln!(b, "<p class=\"tie\">{}</p>", esc(&p.tie_out));
+    let _ = writeln!(b, "<p class=\"tie\">{}</p>", esc(&tie_out_line(lang, &a.tie)));
 
     let _ = writeln!(b, "<h2>{}</h2>\n<table class=\"provision\">", t("Bad-debt provision", "坏账准备"));
     let _ = writeln!(
@@ -117,34 +96,26 @@ pub fn render(p: &Pack) -> String {
         t("Rate %", "计提比例 %"),
         t("Provision", "坏账准备")
     );
-    let mut total = Money::ZERO;
-    for (label, bal, rate, prov) in &p.provision {
-        total += *prov;
+    for row in &p.provision {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(label),
-            bal.grouped(),
-            esc(rate),
-            prov.grouped()
+            esc(&row.label),
+            row.balance.grouped(),
+            esc(&row.rate),
+            row.provision.grouped()
         );
     }
     let _ = writeln!(
         b,
         "</tbody><tfoot><tr><th colspan=\"3\">{}</th><td class=\"n\">{}</td></tr></tfoot></table>",
         t("TOTAL", "合计"),
-        total.grouped()
+        p.provision_total.grouped()
     );
 
     let m = &p.metrics;
     let pct = |d: Option<rust_decimal::Decimal>| d.map_or("—".to_string(), |d| format!("{d:.1}"));
-    let _ = writeln!(
-        b,
-        "<h2>{} {} – {}</h2>\n<table class=\"metrics\"><tbody>",
-        t("Collection", "回款"),
-        p.period.0,
-        p.period.1
-    );
+    let _ = writeln!(b, "<h2>{} {} – {}</h2>\n<table class=\"metrics\"><tbody>", t("Collection", "回款"), p.from, p.to);
     for (k, v) in [
         (t("Invoiced", "本期开票"), m.credit_sales.grouped()),
         (t("Collected", "本期回款"), m.collected.grouped()),
@@ -183,8 +154,8 @@ pub fn render(p: &Pack) -> String {
          td.n {{ text-align: right; font-variant-numeric: tabular-nums; }} tfoot th, tfoot td {{ font-weight: bold; }}\n\
          .tie {{ font-family: monospace; }} @page {{ size: A4 landscape; margin: 12mm; }}\n\
          @media print {{ body {{ margin: 0; }} h2 {{ break-after: avoid; }} }}\n</style>\n</head>\n<body>\n{b}</body>\n</html>\n",
-        if p.lang == Lang::Zh { "zh-CN" } else { "en" },
-        esc(p.company),
+        if lang == Lang::Zh { "zh-CN" } else { "en" },
+        esc(&p.company),
         a.as_of
     )
 }

@@ -1,0 +1,201 @@
+//! The aging report as a table or CSV, its detail, and the words shared by
+//! every report that shows buckets: the bucket headers and the tie-out line.
+//! (Its JSON is `reports::aging::to_json`, the shape `close` stores.)
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{Cell, Table};
+use crate::error::Result;
+use crate::ledger::Money;
+use crate::ledger::aging::{AgingReport, Basis, INVOICE_AGE_LABELS_ZH, TieOut};
+use crate::output::Lang;
+use crate::reports::aging::AgingDetailLine;
+
+/// Bucket headers in the user's language.
+pub fn bucket_headers(lang: Lang, report: &AgingReport) -> Vec<String> {
+    match (lang, report.basis) {
+        (Lang::En, _) => report.labels.clone(),
+        (Lang::Zh, Basis::Invoice) => INVOICE_AGE_LABELS_ZH.iter().map(|s| s.to_string()).collect(),
+        (Lang::Zh, Basis::Due) => report
+            .labels
+            .iter()
+            .map(|l| {
+                if l == "current" {
+                    "未到期".to_string()
+                } else if let Some(n) = l.strip_suffix('+') {
+                    format!("{n}天以上")
+                } else {
+                    format!("{l}天")
+                }
+            })
+            .collect(),
+    }
+}
+
+/// `buckets 1,234.00 = outstanding 1,234.00 = invoiced … − collected … − written off … ✓`
+pub fn tie_out_line(lang: Lang, t: &TieOut) -> String {
+    let mark = if t.balanced() {
+        "✓"
+    } else {
+        lang.pick("✗ DOES NOT TIE OUT (run huikuan check)", "✗ 不平（请运行 huikuan check）")
+    };
+    match lang {
+        Lang::En => format!(
+            "tie-out: buckets {} = outstanding {} = invoiced {} − collected {} − written off {} {mark}",
+            t.buckets,
+            t.outstanding(),
+            t.invoiced,
+            t.collected,
+            t.written_off
+        ),
+        Lang::Zh => format!(
+            "核对：各账龄合计 {} = 应收余额 {} = 开票 {} − 回款 {} − 核销坏账 {} {mark}",
+            t.buckets,
+            t.outstanding(),
+            t.invoiced,
+            t.collected,
+            t.written_off
+        ),
+    }
+}
+
+/// One row per customer and a total row: buckets, total, unapplied credit.
+pub fn summary_table(lang: Lang, r: &AgingReport) -> Table {
+    let mut t = Table::new(lang, &[("code", "代码"), ("customer", "客户")]);
+    t.headers.extend(bucket_headers(lang, r));
+    t.headers.push(lang.pick("total", "合计").to_string());
+    t.headers.push(lang.pick("unapplied credit", "未核销预收").to_string());
+    for l in &r.lines {
+        let mut row = vec![Cell::text(&l.code), Cell::text(&l.name)];
+        row.extend(l.cells.iter().map(|m| Cell::Money(*m)));
+        row.push(Cell::Money(l.total));
+        row.push(Cell::Money(l.unapplied));
+        t.push(row);
+    }
+    let mut total = vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty];
+    total.extend(r.totals.iter().map(|m| Cell::Money(*m)));
+    total.push(Cell::Money(r.total));
+    total.push(Cell::Money(r.unapplied));
+    t.push(total);
+    t
+}
+
+/// The report on a terminal: a title, the table and the tie-out.
+pub fn write_table(out: &mut dyn Write, lang: Lang, report: &AgingReport) -> Result<()> {
+    let title = match lang {
+        Lang::En => format!("Aging by {} date as of {}", report.basis.as_str(), report.as_of),
+        Lang::Zh => format!(
+            "应收账款账龄（按{}）截至 {}",
+            if report.basis == Basis::Due { "到期日" } else { "开票日" },
+            report.as_of
+        ),
+    };
+    writeln!(out, "{title}")?;
+    summary_table(lang, report).write_table(out)?;
+    writeln!(out, "{}", tie_out_line(lang, &report.tie))?;
+    Ok(())
+}
+
+/// The detail as a table or CSV: one row per open installment.
+pub fn detail_table(lang: Lang, report: &AgingReport, lines: &[AgingDetailLine]) -> Table {
+    let mut t = Table::new(
+        lang,
+        &[
+            ("invoice", "发票"),
+            ("customer", "客户"),
+            ("issued", "开票日"),
+            ("due", "到期日"),
+            ("days past due", "逾期天数"),
+            ("bucket", "账龄"),
+            ("balance", "余额"),
+            ("interest", "违约金"),
+        ],
+    );
+    let headers = bucket_headers(lang, report);
+    for d in lines {
+        t.push(vec![
+            Cell::text(&d.invoice),
+            Cell::text(&d.customer),
+            Cell::Date(d.issue_date),
+            Cell::Date(d.due_date),
+            Cell::Int(d.days_past_due),
+            Cell::text(&headers[d.bucket]),
+            Cell::Money(d.balance),
+            Cell::Money(d.interest),
+        ]);
+    }
+    t
+}
+
+#[derive(Serialize)]
+pub struct DetailJson<'a> {
+    invoice: &'a str,
+    customer: &'a str,
+    issue_date: chrono::NaiveDate,
+    due_date: chrono::NaiveDate,
+    days_past_due: i64,
+    bucket: &'a str,
+    balance: Money,
+    interest: Money,
+}
+
+/// The detail as JSON: buckets by their machine labels.
+pub fn detail_json<'a>(report: &'a AgingReport, lines: &'a [AgingDetailLine]) -> Vec<DetailJson<'a>> {
+    lines
+        .iter()
+        .map(|d| DetailJson {
+            invoice: &d.invoice,
+            customer: &d.customer,
+            issue_date: d.issue_date,
+            due_date: d.due_date,
+            days_past_due: d.days_past_due,
+            bucket: &report.labels[d.bucket],
+            balance: d.balance,
+            interest: d.interest,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::aging::Buckets;
+
+    #[test]
+    fn chinese_bucket_headers_name_days_and_years() {
+        let report = |basis, labels: Vec<String>| AgingReport {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            basis,
+            labels,
+            lines: Vec::new(),
+            totals: Vec::new(),
+            total: Money::ZERO,
+            unapplied: Money::ZERO,
+            tie: TieOut {
+                buckets: Money::ZERO,
+                invoiced: Money::ZERO,
+                collected: Money::ZERO,
+                written_off: Money::ZERO,
+            },
+        };
+        let due = report(Basis::Due, Buckets::default().labels());
+        assert_eq!(bucket_headers(Lang::Zh, &due), ["未到期", "1-30天", "31-60天", "61-90天", "91天以上"]);
+        assert_eq!(bucket_headers(Lang::En, &due), ["current", "1-30", "31-60", "61-90", "91+"]);
+        let by_invoice = report(Basis::Invoice, Vec::new());
+        assert_eq!(bucket_headers(Lang::Zh, &by_invoice)[5], "5年以上");
+    }
+
+    #[test]
+    fn the_tie_out_line_says_when_the_figures_disagree() {
+        let m = |c| Money::from_cents(c);
+        let ok = TieOut { buckets: m(70_000), invoiced: m(100_000), collected: m(20_000), written_off: m(10_000) };
+        assert_eq!(
+            tie_out_line(Lang::En, &ok),
+            "tie-out: buckets 700.00 = outstanding 700.00 = invoiced 1,000.00 − collected 200.00 − written off 100.00 ✓"
+        );
+        let off = TieOut { buckets: m(1), ..ok };
+        assert!(tie_out_line(Lang::Zh, &off).ends_with("✗ 不平（请运行 huikuan check）"));
+    }
+}

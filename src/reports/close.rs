@@ -1,0 +1,121 @@
+//! Closing a month: which month may be closed or reopened, and the aging
+//! stored at close that reprints a closed month-end exactly.
+
+use chrono::NaiveDate;
+
+use super::aging::{aging_report, from_snapshot, to_json};
+use crate::error::{Error, Result};
+use crate::ledger::aging::{AgingReport, AgingRule, Basis, Buckets};
+use crate::ledger::date::month_end;
+use crate::store::{self, Connection};
+
+/// A calendar month as a closing period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Period {
+    /// `YYYY-MM`, the key of the close.
+    pub name: String,
+    /// Its last day: every date up to it is locked by the close.
+    pub through: NaiveDate,
+}
+
+impl Period {
+    /// The month a date falls in.
+    pub fn of(day: NaiveDate) -> Period {
+        Period { name: day.format("%Y-%m").to_string(), through: month_end(day) }
+    }
+
+    /// Only a month that has ended can be closed.
+    pub fn ensure_ended(&self, today: NaiveDate) -> Result<()> {
+        if self.through < today {
+            return Ok(());
+        }
+        let (period, through) = (&self.name, self.through);
+        let from = through.succ_opt().unwrap_or(through);
+        Err(Error::user(
+            format!("{period} has not ended yet (it runs to {through}); close it from {from} on"),
+            format!("{period} 尚未结束（至 {through}）；请于 {from} 起结账"),
+        ))
+    }
+}
+
+/// What a close stores: the aging as of the period's last day, by due date
+/// with the default buckets, and its JSON.
+pub struct Closing {
+    pub aging: AgingReport,
+    /// [`to_json`] of the aging, as stored in the book.
+    pub snapshot: String,
+}
+
+/// The closing aging of a period, refused when the period is already closed
+/// or when the aging does not tie out.
+pub fn closing(conn: &Connection, period: &Period) -> Result<Closing> {
+    let through = period.through;
+    if let Some(locked) = store::locked_through(conn)?
+        && locked >= through
+    {
+        let p = &period.name;
+        return Err(Error::user(
+            format!("{p} is already closed (the book is closed through {locked})"),
+            format!("{p} 已结账（账本已结账至 {locked}）"),
+        ));
+    }
+    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
+    let aging = aging_report(conn, &rule, through, None)?;
+    if !aging.tie.balanced() {
+        return Err(Error::user(
+            format!("the aging as of {through} does not tie out; run huikuan check before closing"),
+            format!("截至 {through} 的账龄不平；请先运行 huikuan check"),
+        ));
+    }
+    let snapshot = serde_json::to_string(&to_json(&aging))?;
+    Ok(Closing { aging, snapshot })
+}
+
+/// Only the latest closed month can be reopened.
+pub fn ensure_latest(conn: &Connection, period: &Period) -> Result<()> {
+    let latest = store::close::latest(conn)?;
+    if latest.as_deref() == Some(period.name.as_str()) {
+        return Ok(());
+    }
+    Err(Error::user(
+        format!("only the latest closed month can be reopened ({})", latest.as_deref().unwrap_or("none is closed")),
+        format!("只能重开最近结账的月份（{}）", latest.as_deref().unwrap_or("没有已结账月份")),
+    ))
+}
+
+/// The aging stored when the month ending on `as_of` was closed, if one
+/// still closed ends on it: a closed month-end reprints as it was closed.
+pub fn closed_aging(conn: &Connection, as_of: NaiveDate) -> Result<Option<AgingReport>> {
+    Ok(store::close::snapshot(conn, as_of)?.and_then(|json| from_snapshot(&json)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::example::{self, d, m};
+
+    #[test]
+    fn a_month_can_be_closed_only_once_it_has_ended() {
+        let p = Period::of(d("2026-02-14"));
+        assert_eq!(p, Period { name: "2026-02".into(), through: d("2026-02-28") });
+        assert!(p.ensure_ended(d("2026-02-28")).is_err());
+        p.ensure_ended(d("2026-03-01")).unwrap();
+    }
+
+    #[test]
+    fn a_closed_month_end_reprints_the_stored_aging_until_reopened() {
+        let ex = example::book();
+        let april = Period::of(d("2026-04-01"));
+        let c = closing(&ex.book.conn, &april).unwrap();
+        assert_eq!((c.aging.total, c.aging.unapplied), (m("1000.00"), m("200.00")));
+        store::close::record(&ex.book.conn, &april.name, april.through, &c.snapshot).unwrap();
+        assert_eq!(closed_aging(&ex.book.conn, april.through).unwrap(), Some(c.aging));
+        assert_eq!(closed_aging(&ex.book.conn, d("2026-04-29")).unwrap(), None);
+
+        assert!(closing(&ex.book.conn, &april).is_err(), "closed twice");
+        assert!(ensure_latest(&ex.book.conn, &Period::of(d("2026-03-01"))).is_err());
+        ensure_latest(&ex.book.conn, &april).unwrap();
+        store::close::reopen(&ex.book.conn, &april.name, "late credit note").unwrap();
+        assert_eq!(closed_aging(&ex.book.conn, april.through).unwrap(), None);
+    }
+}

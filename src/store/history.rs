@@ -1,0 +1,164 @@
+//! What customers did over time, and the terms they are judged by: the
+//! payment history behind the credit score suggestion, the per-period sums
+//! behind the collection metrics, the customer interest rates that override
+//! the book's, and the credit score itself.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::open_items::open_installments;
+use super::{Result, date_sql, money_col};
+use crate::ledger::Money;
+use crate::ledger::credit::PaymentRecord;
+
+/// Per-customer daily interest rates that override the book's.
+pub fn customer_rates(conn: &Connection) -> Result<HashMap<i64, rust_decimal::Decimal>> {
+    let mut stmt = conn.prepare("SELECT id, interest_rate FROM customers WHERE interest_rate IS NOT NULL")?;
+    let mut rows = stmt.query([])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(1)?;
+        out.insert(r.get(0)?, crate::ledger::interest::parse_rate(&text)?);
+    }
+    Ok(out)
+}
+
+/// Payment history per customer as of a date, for the credit score suggestion:
+/// every allocation and write-off by then with its days late, and every
+/// balance still overdue then with its days late so far.
+pub fn payment_history(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+) -> Result<HashMap<i64, Vec<PaymentRecord>>> {
+    let mut out: HashMap<i64, Vec<PaymentRecord>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT i.customer_id, x.amount, CAST(julianday(x.date) - julianday(i.due_date) AS INTEGER)
+         FROM (SELECT installment_id, amount, effective_date AS date FROM allocations WHERE effective_date <= ?1
+               UNION ALL
+               SELECT installment_id, amount, date FROM write_offs WHERE date <= ?1) x
+         JOIN installments i ON i.id = x.installment_id
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE v.voided = 0 AND v.kind = 'sale' AND (?2 IS NULL OR i.customer_id = ?2)",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(PaymentRecord { amount: money_col(r, 1)?, days_late: r.get(2)? });
+    }
+    open_installments(conn, as_of, only, |item| {
+        let late = (as_of - item.due_date).num_days();
+        if late > 0 && !item.is_interest {
+            out.entry(item.customer_id).or_default().push(PaymentRecord { amount: item.balance(), days_late: late });
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Set a customer's credit score.
+pub fn set_score(conn: &Connection, id: i64, score: u8) -> Result<()> {
+    super::exec(conn, "UPDATE customers SET credit_score = ?1 WHERE id = ?2", rusqlite::params![score, id])?;
+    Ok(())
+}
+
+/// Per-customer sums over a date range [from, to], by customer id.
+fn sums(conn: &Connection, sql: &str, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, Money>> {
+    let mut out = HashMap::new();
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(from), date_sql(to)])?;
+    while let Some(r) = rows.next()? {
+        out.insert(r.get(0)?, money_col(r, 1)?);
+    }
+    Ok(out)
+}
+
+/// Credit sales, collections, what fell due and what of it was collected by
+/// the end, per customer, for the period [from, to].
+pub struct PeriodSums {
+    pub sales: HashMap<i64, Money>,
+    pub collected: HashMap<i64, Money>,
+    pub fell_due: HashMap<i64, Money>,
+    pub collected_on_due: HashMap<i64, Money>,
+}
+
+pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<PeriodSums> {
+    Ok(PeriodSums {
+        sales: sums(
+            conn,
+            "SELECT customer_id, SUM(amount) FROM invoices
+             WHERE voided = 0 AND kind = 'sale' AND issue_date BETWEEN ?1 AND ?2 GROUP BY customer_id",
+            from,
+            to,
+        )?,
+        collected: sums(
+            conn,
+            "SELECT customer_id, SUM(amount) FROM payments WHERE voided = 0 AND date BETWEEN ?1 AND ?2
+             GROUP BY customer_id",
+            from,
+            to,
+        )?,
+        fell_due: sums(
+            conn,
+            "SELECT i.customer_id, SUM(i.amount) FROM installments i JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
+            from,
+            to,
+        )?,
+        collected_on_due: sums(
+            conn,
+            "SELECT i.customer_id, SUM(a.amount) FROM allocations a JOIN installments i ON i.id = a.installment_id
+             JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 AND a.effective_date <= ?2 GROUP BY i.customer_id",
+            from,
+            to,
+        )?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::customers;
+    use crate::store::example::{self, d, m};
+
+    #[test]
+    fn payment_history_counts_days_late_of_settlements_and_of_what_is_still_overdue() {
+        let ex = example::book();
+        let mut history = payment_history(&ex.book.conn, d("2026-04-15"), None).unwrap();
+        let mut a = history.remove(&ex.a).unwrap();
+        a.sort_by_key(|r| (r.days_late, r.amount));
+        let rec = |amount: &str, days_late| PaymentRecord { amount: m(amount), days_late };
+        // A1: 400.00 paid 10 days late, 600.00 open 74 days; A2: 100.00 written
+        // off 10 days late, 400.00 open 15 days.
+        assert_eq!(a, [rec("100.00", 10), rec("400.00", 10), rec("400.00", 15), rec("600.00", 74)]);
+        assert_eq!(history.remove(&ex.b).unwrap(), [rec("300.00", 18)]);
+        assert!(history.is_empty());
+    }
+
+    #[test]
+    fn period_sums_split_sales_receipts_and_what_fell_due_by_customer() {
+        let ex = example::book();
+        let s = period_sums(&ex.book.conn, d("2026-02-01"), d("2026-03-31")).unwrap();
+        let of = |map: &HashMap<i64, Money>, id| map.get(&id).copied().unwrap_or_default();
+        assert_eq!((of(&s.sales, ex.a), of(&s.sales, ex.b)), (m("500.00"), m("300.00")));
+        assert_eq!((of(&s.collected, ex.a), of(&s.collected, ex.b)), (m("400.00"), m("500.00")));
+        assert_eq!((of(&s.fell_due, ex.a), of(&s.fell_due, ex.b)), (m("500.00"), m("300.00")));
+        // B1 fell due on 02-15 and was paid on 03-05; nothing was paid on A2.
+        assert_eq!((of(&s.collected_on_due, ex.a), of(&s.collected_on_due, ex.b)), (Money::ZERO, m("300.00")));
+    }
+
+    #[test]
+    fn a_customer_rate_overrides_the_book_and_a_score_is_stored() {
+        let ex = example::book();
+        assert!(customer_rates(&ex.book.conn).unwrap().is_empty());
+        let rate = rust_decimal::Decimal::new(1, 3);
+        let edit = customers::CustomerEdit { interest_rate: Some(Some(rate)), ..Default::default() };
+        customers::update(&ex.book.conn, ex.b, &edit).unwrap();
+        assert_eq!(customer_rates(&ex.book.conn).unwrap(), HashMap::from([(ex.b, rate)]));
+
+        set_score(&ex.book.conn, ex.a, 72).unwrap();
+        assert_eq!(customers::get_by_id(&ex.book.conn, ex.a).unwrap().credit_score, Some(72));
+    }
+}

@@ -204,6 +204,13 @@ mod tests {
     }
 
     #[test]
+    fn a_hold_level_set_to_5_is_the_ladders_hold() {
+        let book = Book::in_memory();
+        crate::store::settings::settable("hold_level").unwrap().set(&book.conn, "5").unwrap();
+        assert_eq!(ladder(&book.conn).unwrap().hold_level(), 5);
+    }
+
+    #[test]
     fn an_invalid_ladder_is_refused_and_the_stored_one_kept() {
         let book = Book::in_memory();
         let mut l = Ladder::default();

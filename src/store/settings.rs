@@ -374,13 +374,6 @@ mod tests {
     }
 
     #[test]
-    fn a_hold_level_set_to_5_is_the_ladders_hold() {
-        let book = Book::in_memory();
-        settable("hold_level").unwrap().set(&book.conn, "5").unwrap();
-        assert_eq!(crate::store::dunning::ladder(&book.conn).unwrap().hold_level(), 5);
-    }
-
-    #[test]
     fn a_hold_level_off_the_ladder_is_refused() {
         let book = Book::in_memory();
         let e = settable("hold_level").unwrap().set(&book.conn, "7").unwrap_err();

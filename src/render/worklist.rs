@@ -81,7 +81,7 @@ pub fn write(
 ) -> Result<()> {
     let zh = lang == Lang::Zh;
     let rows: Vec<ItemJson> =
-        items.iter().filter(|w| level.is_none_or(|l| w.level >= l)).map(|w| to_json(w, &ladder, zh)).collect();
+        items.iter().filter(|w| level.is_none_or(|l| w.level >= l)).map(|w| to_json(w, ladder, zh)).collect();
     if format == Format::Json {
         return write_json(out, &rows);
     }

@@ -10,8 +10,8 @@ use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
 use crate::ledger::Money;
 use crate::parse::{date, parse_method, positive_amount};
-use crate::store::payments::{self, AllocateTo, Method, NewPayment, Source};
-use crate::store::{Connection, StoreError, customers, invoices};
+use crate::store::payments::{self, Method, NewPayment, Source};
+use crate::store::{Connection, customers, invoices};
 
 /// The columns: date,customer,amount,method,reference,invoice (method
 /// defaults to bank; with an invoice the payment goes to it, else to the
@@ -54,7 +54,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             None => Method::Bank,
         };
         let invoices: Vec<String> = csv.get(row, "invoice").map(|s| vec![s.to_string()]).unwrap_or_default();
-        let to = allocate_to(tx, customer_id, code, &invoices)?;
+        let to = invoices::allocation_targets_for(tx, customer_id, code, &invoices)?;
         let p = NewPayment {
             customer_id,
             date,
@@ -69,38 +69,6 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         Ok(())
     })?;
     Ok(Loaded { count, total })
-}
-
-/// Where to allocate: the invoices named (each must be the customer's, not
-/// void and not paid), or FIFO when none are named.
-// The same checks as `commands::pay::allocate_to`; they belong in one store
-// function (named invoices that may receive this customer's money).
-fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[String]) -> Result<AllocateTo> {
-    if numbers.is_empty() {
-        return Ok(AllocateTo::Fifo);
-    }
-    let mut ids = Vec::new();
-    for n in numbers {
-        let inv = invoices::get(conn, n)?;
-        if inv.customer_id != customer_id {
-            return Err(StoreError::InvoiceOfOtherCustomer {
-                number: inv.number,
-                owner: inv.customer,
-                customer: customer.to_string(),
-            }
-            .into());
-        }
-        if inv.voided {
-            return Err(StoreError::InvoiceVoid(inv.number).into());
-        }
-        if inv.balance().is_zero() {
-            return Err(StoreError::InvoicePaid(inv.number).into());
-        }
-        if !ids.contains(&inv.id) {
-            ids.push(inv.id);
-        }
-    }
-    Ok(AllocateTo::Invoices(ids))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod aging;
 pub mod collection;
+pub mod customer;
 pub mod detail;
 pub mod forecast;
 pub mod interest;

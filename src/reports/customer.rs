@@ -1,0 +1,118 @@
+//! The customer card: one customer's details, contacts, credit, balances
+//! and open invoices, as `huikuan customer show` reports them.
+
+use serde::Serialize;
+
+use crate::ledger::Money;
+use crate::ledger::credit::Grade;
+use crate::store::customers::{self, Contact};
+use crate::store::invoices::{self, ListFilter, Status};
+use crate::store::{Connection, Result};
+
+/// An open or disputed invoice of the customer.
+#[derive(Serialize)]
+pub struct OpenInvoice {
+    pub number: String,
+    pub issue_date: chrono::NaiveDate,
+    pub next_due: Option<chrono::NaiveDate>,
+    pub amount: Money,
+    pub balance: Money,
+    pub status: Status,
+}
+
+/// Everything the card shows (also its JSON shape).
+#[derive(Serialize)]
+pub struct Details {
+    pub code: String,
+    pub name: String,
+    pub terms_days: u32,
+    pub credit_limit: Option<Money>,
+    pub credit_score: Option<u8>,
+    pub grade: Option<&'static str>,
+    pub on_hold: bool,
+    pub hold_reason: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub aliases: Vec<String>,
+    pub accounts: Vec<String>,
+    pub contacts: Vec<Contact>,
+    pub open: Money,
+    pub unapplied: Money,
+    pub balance: Money,
+    pub invoices: Vec<OpenInvoice>,
+}
+
+/// The card of the customer with code `code`.
+pub fn details(conn: &Connection, code: &str) -> Result<Details> {
+    let c = customers::get(conn, code)?;
+    let b = customers::balances(conn, c.id)?;
+    let invoices: Vec<OpenInvoice> =
+        invoices::list(conn, &ListFilter { customer_id: Some(c.id), ..ListFilter::default() })?
+            .into_iter()
+            .filter(|r| matches!(r.status, Status::Open | Status::Disputed))
+            .map(|r| OpenInvoice {
+                number: r.number,
+                issue_date: r.issue_date,
+                next_due: r.next_due,
+                amount: r.amount,
+                balance: r.balance,
+                status: r.status,
+            })
+            .collect();
+    Ok(Details {
+        grade: c.credit_score.map(|s| Grade::from_score(s).letter()),
+        code: c.code,
+        name: c.name,
+        terms_days: c.terms_days,
+        credit_limit: c.credit_limit,
+        credit_score: c.credit_score,
+        on_hold: c.on_hold,
+        hold_reason: c.hold_reason,
+        email: c.email,
+        phone: c.phone,
+        notes: c.notes,
+        aliases: c.aliases,
+        accounts: c.accounts,
+        contacts: c.contacts,
+        open: b.open,
+        unapplied: b.credit,
+        balance: b.net(),
+        invoices,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::store::Book;
+    use crate::store::customers::NewCustomer;
+
+    #[test]
+    fn the_card_shows_the_customer_with_its_grade_and_no_open_invoices() {
+        let book = Book::in_memory();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let c = NewCustomer {
+            code: "ACME".into(),
+            name: "Acme Ltd.".into(),
+            terms_days: Some(45),
+            credit_limit: Some(Money::from_cents(5_000_000)),
+            credit_score: Some(85),
+            email: None,
+            phone: None,
+            notes: None,
+            aliases: vec!["ACME CO".into()],
+            accounts: Vec::new(),
+            contacts: Vec::new(),
+        };
+        customers::insert(&book.conn, &c, today).unwrap();
+        let d = details(&book.conn, "ACME").unwrap();
+        assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
+        assert_eq!(d.aliases, ["ACME CO"]);
+        assert_eq!((d.open, d.unapplied, d.balance), (Money::ZERO, Money::ZERO, Money::ZERO));
+        assert!(d.invoices.is_empty());
+        assert!(details(&book.conn, "NOBODY").is_err());
+    }
+}

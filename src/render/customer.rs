@@ -4,11 +4,13 @@ use std::io::Write;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Cell, Table};
+use serde::Serialize;
+
+use super::{Cell, Table, write_json};
 use crate::error::Result;
 use crate::ledger::credit::Grade;
 use crate::output::{Format, Lang};
-use crate::reports::customer::Details;
+use crate::reports::customer::{Details, ScoreRow};
 use crate::store::customers::Role;
 
 /// A suggested score's on-time share as shown: two decimals, half away from
@@ -85,6 +87,73 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
         inv.write(out, format)?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+/// A suggested score as JSON shows it: the figures as text, rounded.
+struct SuggestionJson {
+    code: String,
+    name: String,
+    current: Option<u8>,
+    suggested: u8,
+    grade: &'static str,
+    on_time_share: String,
+    avg_days_late: String,
+    worst_days_late: i64,
+    records: usize,
+}
+
+/// Suggested scores as JSON or a table; the share with two decimals
+/// ([`on_time_share`]), the average days late with one.
+pub fn score_suggestions(out: &mut dyn Write, lang: Lang, format: Format, rows: &[ScoreRow]) -> Result<()> {
+    let rows: Vec<SuggestionJson> = rows
+        .iter()
+        .map(|r| {
+            let s = &r.suggestion;
+            SuggestionJson {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                current: r.current,
+                suggested: s.score,
+                grade: Grade::from_score(s.score).letter(),
+                on_time_share: on_time_share(s.on_time_share),
+                avg_days_late: format!("{:.1}", s.avg_days_late),
+                worst_days_late: s.worst_days_late,
+                records: s.records,
+            }
+        })
+        .collect();
+    if format == Format::Json {
+        return write_json(out, &rows);
+    }
+    let mut t = Table::new(
+        lang,
+        &[
+            ("code", "代码"),
+            ("name", "名称"),
+            ("current", "当前评分"),
+            ("suggested", "建议评分"),
+            ("grade", "等级"),
+            ("on-time share", "按时比例"),
+            ("avg days late", "平均逾期天数"),
+            ("worst days late", "最长逾期天数"),
+            ("records", "记录数"),
+        ],
+    );
+    for r in rows {
+        t.push(vec![
+            Cell::text(r.code),
+            Cell::text(r.name),
+            r.current.map_or(Cell::Empty, |s| Cell::Int(i64::from(s))),
+            Cell::Int(i64::from(r.suggested)),
+            Cell::text(r.grade),
+            Cell::text(r.on_time_share),
+            Cell::text(r.avg_days_late),
+            Cell::Int(r.worst_days_late),
+            Cell::Int(r.records as i64),
+        ]);
+    }
+    t.write(out, format)
 }
 
 #[cfg(test)]

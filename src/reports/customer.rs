@@ -1,13 +1,14 @@
 //! The customer card: one customer's details, contacts, credit, balances
 //! and open invoices, as `huikuan customer show` reports them.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::ledger::Money;
-use crate::ledger::credit::Grade;
+use crate::ledger::credit::{Grade, ScoreSuggestion, suggest_score};
 use crate::store::customers::{self, Contact};
 use crate::store::invoices::{self, ListFilter, Status};
-use crate::store::{Connection, Result};
+use crate::store::{Connection, Result, aging};
 
 /// An open or disputed invoice of the customer.
 #[derive(Serialize)]
@@ -82,10 +83,34 @@ pub fn details(conn: &Connection, code: &str) -> Result<Details> {
     })
 }
 
+/// A customer's suggested credit score, from its payment history.
+pub struct ScoreRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// The score stored now, if any.
+    pub current: Option<u8>,
+    pub suggestion: ScoreSuggestion,
+}
+
+/// Suggested scores as of `as_of` (DESIGN's formula in
+/// [`suggest_score`]), for every customer with payment history or only for
+/// the customer `only`, in the customer list's order.
+pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<ScoreRow>> {
+    let history = aging::payment_history(conn, as_of, only)?;
+    let mut rows = Vec::new();
+    for c in customers::list(conn)? {
+        if only.is_some_and(|o| o != c.id) {
+            continue;
+        }
+        let Some(suggestion) = history.get(&c.id).and_then(|h| suggest_score(h)) else { continue };
+        rows.push(ScoreRow { id: c.id, code: c.code, name: c.name, current: c.credit_score, suggestion });
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
     use crate::store::Book;
     use crate::store::customers::NewCustomer;

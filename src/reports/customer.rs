@@ -112,27 +112,14 @@ pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Book;
-    use crate::store::customers::NewCustomer;
+    use crate::import::test_book::with;
 
     #[test]
     fn the_card_shows_the_customer_with_its_grade_and_no_open_invoices() {
-        let book = Book::in_memory();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let c = NewCustomer {
-            code: "ACME".into(),
-            name: "Acme Ltd.".into(),
-            terms_days: Some(45),
-            credit_limit: Some(Money::from_cents(5_000_000)),
-            credit_score: Some(85),
-            email: None,
-            phone: None,
-            notes: None,
-            aliases: vec!["ACME CO".into()],
-            accounts: Vec::new(),
-            contacts: Vec::new(),
-        };
-        customers::insert(&book.conn, &c, today).unwrap();
+        let book = with(
+            "code,name,terms_days,credit_limit,credit_score,aliases\nACME,Acme Ltd.,45,50000,85,ACME CO\n",
+            "number,customer,issue_date,amount\n",
+        );
         let d = details(&book.conn, "ACME").unwrap();
         assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
         assert_eq!(d.aliases, ["ACME CO"]);

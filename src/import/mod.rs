@@ -10,9 +10,9 @@ pub mod invoices;
 pub mod payments;
 pub mod text;
 
-/// The loaders' unit tests share one way to set up a book.
+/// Unit tests (the loaders', the reports') share one way to set up a book.
 #[cfg(test)]
-mod test_book {
+pub(crate) mod test_book {
     use chrono::NaiveDate;
 
     use super::csvfile::CsvFile;

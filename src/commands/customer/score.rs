@@ -1,13 +1,11 @@
 //! `huikuan customer score`.
 
-use serde::Serialize;
-
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::credit::{Grade, suggest_score};
-use crate::output::Format;
+use crate::ledger::credit::Grade;
 use crate::parse::score;
-use crate::render::{Cell, Table, customer, write_json};
+use crate::render::customer;
+use crate::reports;
 use crate::store::{aging, customers, events};
 
 /// Set a credit score, or suggest scores from payment history.
@@ -33,19 +31,6 @@ pub struct Args {
     pub apply: bool,
 }
 
-#[derive(Serialize)]
-struct SuggestionJson {
-    code: String,
-    name: String,
-    current: Option<u8>,
-    suggested: u8,
-    grade: &'static str,
-    on_time_share: String,
-    avg_days_late: String,
-    worst_days_late: i64,
-    records: usize,
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if !a.suggest {
         let (Some(code), Some(n)) = (&a.code, a.score) else {
@@ -68,29 +53,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.code.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-    let history = aging::payment_history(&tx, ctx.as_of, only)?;
-    let mut rows = Vec::new();
-    for c in customers::list(&tx)? {
-        let id = c.id;
-        if only.is_some_and(|o| o != id) {
-            continue;
-        }
-        let Some(s) = history.get(&id).and_then(|h| suggest_score(h)) else { continue };
-        rows.push((
-            id,
-            SuggestionJson {
-                code: c.code,
-                name: c.name,
-                current: c.credit_score,
-                suggested: s.score,
-                grade: Grade::from_score(s.score).letter(),
-                on_time_share: customer::on_time_share(s.on_time_share),
-                avg_days_late: format!("{:.1}", s.avg_days_late),
-                worst_days_late: s.worst_days_late,
-                records: s.records,
-            },
-        ));
-    }
+    let rows = reports::customer::score_suggestions(&tx, ctx.as_of, only)?;
     drop(tx);
     if a.apply && !rows.is_empty() {
         // Asked before taking the write lock; what is stored is what was shown.
@@ -99,42 +62,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &format!("保存 {} 个客户的建议评分？", rows.len()),
         )?;
         let tx = book.write()?;
-        for (id, r) in &rows {
-            aging::set_score(&tx, *id, r.suggested)?;
+        for r in &rows {
+            aging::set_score(&tx, r.id, r.suggestion.score)?;
         }
         events::record(&tx, "customer score", &format!("applied suggested scores to {} customers", rows.len()), None)?;
         tx.commit()?;
     }
-    let rows: Vec<SuggestionJson> = rows.into_iter().map(|(_, r)| r).collect();
-    if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &rows);
-    }
-    let mut t = Table::new(
-        ctx.lang,
-        &[
-            ("code", "代码"),
-            ("name", "名称"),
-            ("current", "当前评分"),
-            ("suggested", "建议评分"),
-            ("grade", "等级"),
-            ("on-time share", "按时比例"),
-            ("avg days late", "平均逾期天数"),
-            ("worst days late", "最长逾期天数"),
-            ("records", "记录数"),
-        ],
-    );
-    for r in rows {
-        t.push(vec![
-            Cell::text(r.code),
-            Cell::text(r.name),
-            r.current.map_or(Cell::Empty, |s| Cell::Int(i64::from(s))),
-            Cell::Int(i64::from(r.suggested)),
-            Cell::text(r.grade),
-            Cell::text(r.on_time_share),
-            Cell::text(r.avg_days_late),
-            Cell::Int(r.worst_days_late),
-            Cell::Int(r.records as i64),
-        ]);
-    }
-    t.write(&mut ctx.out, ctx.format)
+    customer::score_suggestions(&mut ctx.out, ctx.lang, ctx.format, &rows)
 }

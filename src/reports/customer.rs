@@ -1,0 +1,130 @@
+//! The customer card: one customer's details, contacts, credit, balances
+//! and open invoices, as `huikuan customer show` reports them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::ledger::Money;
+use crate::ledger::credit::{Grade, ScoreSuggestion, suggest_score};
+use crate::store::customers::{self, Contact};
+use crate::store::invoices::{self, ListFilter, Status};
+use crate::store::{Connection, Result, aging};
+
+/// An open or disputed invoice of the customer.
+#[derive(Serialize)]
+pub struct OpenInvoice {
+    pub number: String,
+    pub issue_date: chrono::NaiveDate,
+    pub next_due: Option<chrono::NaiveDate>,
+    pub amount: Money,
+    pub balance: Money,
+    pub status: Status,
+}
+
+/// Everything the card shows (also its JSON shape).
+#[derive(Serialize)]
+pub struct Details {
+    pub code: String,
+    pub name: String,
+    pub terms_days: u32,
+    pub credit_limit: Option<Money>,
+    pub credit_score: Option<u8>,
+    pub grade: Option<&'static str>,
+    pub on_hold: bool,
+    pub hold_reason: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub aliases: Vec<String>,
+    pub accounts: Vec<String>,
+    pub contacts: Vec<Contact>,
+    pub open: Money,
+    pub unapplied: Money,
+    pub balance: Money,
+    pub invoices: Vec<OpenInvoice>,
+}
+
+/// The card of the customer with code `code`.
+pub fn details(conn: &Connection, code: &str) -> Result<Details> {
+    let c = customers::get(conn, code)?;
+    let b = customers::balances(conn, c.id)?;
+    let invoices: Vec<OpenInvoice> =
+        invoices::list(conn, &ListFilter { customer_id: Some(c.id), ..ListFilter::default() })?
+            .into_iter()
+            .filter(|r| matches!(r.status, Status::Open | Status::Disputed))
+            .map(|r| OpenInvoice {
+                number: r.number,
+                issue_date: r.issue_date,
+                next_due: r.next_due,
+                amount: r.amount,
+                balance: r.balance,
+                status: r.status,
+            })
+            .collect();
+    Ok(Details {
+        grade: c.credit_score.map(|s| Grade::from_score(s).letter()),
+        code: c.code,
+        name: c.name,
+        terms_days: c.terms_days,
+        credit_limit: c.credit_limit,
+        credit_score: c.credit_score,
+        on_hold: c.on_hold,
+        hold_reason: c.hold_reason,
+        email: c.email,
+        phone: c.phone,
+        notes: c.notes,
+        aliases: c.aliases,
+        accounts: c.accounts,
+        contacts: c.contacts,
+        open: b.open,
+        unapplied: b.credit,
+        balance: b.net(),
+        invoices,
+    })
+}
+
+/// A customer's suggested credit score, from its payment history.
+pub struct ScoreRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// The score stored now, if any.
+    pub current: Option<u8>,
+    pub suggestion: ScoreSuggestion,
+}
+
+/// Suggested scores as of `as_of` (DESIGN's formula in
+/// [`suggest_score`]), for every customer with payment history or only for
+/// the customer `only`, in the customer list's order.
+pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<ScoreRow>> {
+    let history = aging::payment_history(conn, as_of, only)?;
+    let mut rows = Vec::new();
+    for c in customers::list(conn)? {
+        if only.is_some_and(|o| o != c.id) {
+            continue;
+        }
+        let Some(suggestion) = history.get(&c.id).and_then(|h| suggest_score(h)) else { continue };
+        rows.push(ScoreRow { id: c.id, code: c.code, name: c.name, current: c.credit_score, suggestion });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_book::with;
+
+    #[test]
+    fn the_card_shows_the_customer_with_its_grade_and_no_open_invoices() {
+        let book = with(
+            "code,name,terms_days,credit_limit,credit_score,aliases\nACME,Acme Ltd.,45,50000,85,ACME CO\n",
+            "number,customer,issue_date,amount\n",
+        );
+        let d = details(&book.conn, "ACME").unwrap();
+        assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
+        assert_eq!(d.aliases, ["ACME CO"]);
+        assert_eq!((d.open, d.unapplied, d.balance), (Money::ZERO, Money::ZERO, Money::ZERO));
+        assert!(d.invoices.is_empty());
+        assert!(details(&book.conn, "NOBODY").is_err());
+    }
+}

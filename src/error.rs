@@ -99,12 +99,6 @@ impl From<StoreError> for Error {
 /// Only for the commands that still open SQLite themselves (backup, close,
 /// reconcile matching); goes once they call the store, which returns
 /// [`StoreError`] (transactions commit through [`crate::store::Tx`]).
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Error {
-        StoreError::from(e).into()
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

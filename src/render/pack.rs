@@ -96,11 +96,11 @@ pub fn html(lang: Lang, p: &Pack) -> String {
         t("Rate %", "计提比例 %"),
         t("Provision", "坏账准备")
     );
-    for row in &p.provision {
+    for row in super::provision::schedule(&p.provision, lang) {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&row.label),
+            esc(row.label),
             row.balance.grouped(),
             esc(&row.rate),
             row.provision.grouped()
@@ -110,7 +110,7 @@ pub fn html(lang: Lang, p: &Pack) -> String {
         b,
         "</tbody><tfoot><tr><th colspan=\"3\">{}</th><td class=\"n\">{}</td></tr></tfoot></table>",
         t("TOTAL", "合计"),
-        p.provision_total.grouped()
+        p.provision.provision.grouped()
     );
 
     let m = &p.metrics;

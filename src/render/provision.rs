@@ -44,10 +44,23 @@ fn label(b: &ProvisionBucket, lang: Lang) -> &'static str {
     if lang == Lang::Zh { b.label_zh } else { b.label }
 }
 
-/// The schedule by age: (label, balance, rate %, provision), labels in the
-/// user's language — the rows of the month-end pack.
-pub fn schedule(p: &Provision, lang: Lang) -> Vec<(String, Money, String, Money)> {
-    p.buckets.iter().map(|b| (label(b, lang).to_string(), b.balance, rate(b), b.provision)).collect()
+/// One row of the schedule by age, as the month-end pack prints it.
+pub struct ScheduleRow {
+    /// The age, in the reader's language.
+    pub label: &'static str,
+    pub balance: Money,
+    /// The rate in percent, as configured (`30`, `12.5`).
+    pub rate: String,
+    pub provision: Money,
+}
+
+/// The schedule by age, labels in the user's language: the rows of the
+/// month-end pack.
+pub fn schedule(p: &Provision, lang: Lang) -> Vec<ScheduleRow> {
+    p.buckets
+        .iter()
+        .map(|b| ScheduleRow { label: label(b, lang), balance: b.balance, rate: rate(b), provision: b.provision })
+        .collect()
 }
 
 /// Write the provision: the schedule by age (table, CSV or JSON), and in a

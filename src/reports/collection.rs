@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::metrics::PeriodFigures;
-use crate::store::{Connection, Result, aging};
+use crate::store::{Connection, Result, aging, history};
 
 /// A customer's code, name and figures for the period.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub fn figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Coll
     let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
     let begin = aging::aging(conn, &rule, from.pred_opt().unwrap_or(from), None)?;
     let end = aging::aging(conn, &rule, to, None)?;
-    let sums = aging::period_sums(conn, from, to)?;
+    let sums = history::period_sums(conn, from, to)?;
     let get = |m: &HashMap<i64, Money>, id: i64| m.get(&id).copied().unwrap_or_default();
     let mut total = PeriodFigures { days, ..PeriodFigures::default() };
     let mut customers = Vec::new();

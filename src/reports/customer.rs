@@ -8,7 +8,7 @@ use crate::ledger::Money;
 use crate::ledger::credit::{Grade, ScoreSuggestion, suggest_score};
 use crate::store::customers::{self, Contact};
 use crate::store::invoices::{self, ListFilter, Status};
-use crate::store::{Connection, Result, aging};
+use crate::store::{Connection, Result, history};
 
 /// An open or disputed invoice of the customer.
 #[derive(Serialize)]
@@ -97,7 +97,7 @@ pub struct ScoreRow {
 /// [`suggest_score`]), for every customer with payment history or only for
 /// the customer `only`, in the customer list's order.
 pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<ScoreRow>> {
-    let history = aging::payment_history(conn, as_of, only)?;
+    let history = history::payment_history(conn, as_of, only)?;
     let mut rows = Vec::new();
     for c in customers::list(conn)? {
         if only.is_some_and(|o| o != c.id) {

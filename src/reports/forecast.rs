@@ -60,7 +60,7 @@ pub fn week_of(as_of: NaiveDate, on: NaiveDate) -> usize {
 
 /// The forecast for `weeks` weeks from `as_of`.
 pub fn forecast(conn: &Connection, as_of: NaiveDate, weeks: usize) -> Result<Forecast> {
-    let history = store::aging::payment_history(conn, as_of, None)?;
+    let history = store::history::payment_history(conn, as_of, None)?;
     let mut rows: HashMap<i64, CustomerForecast> = HashMap::new();
     let mut codes: HashMap<i64, String> = HashMap::new();
     for c in store::customers::list(conn)? {

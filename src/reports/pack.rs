@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::aging::aging_report;
+use super::provision::Provision;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, AgingRule, Basis, Buckets};
 use crate::ledger::metrics::PeriodFigures;
@@ -20,24 +21,6 @@ pub struct Unmatched {
     pub memo: String,
 }
 
-/// One age bucket of the provision schedule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProvisionRow {
-    /// The age, in the reader's language.
-    pub label: String,
-    pub balance: Money,
-    /// The rate in percent, as configured (`30`, `12.5`).
-    pub rate: String,
-    pub provision: Money,
-}
-
-impl From<(String, Money, String, Money)> for ProvisionRow {
-    /// A row of `report provision`'s schedule: (label, balance, rate %, provision).
-    fn from((label, balance, rate, provision): (String, Money, String, Money)) -> ProvisionRow {
-        ProvisionRow { label, balance, rate, provision }
-    }
-}
-
 /// Everything on the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pack {
@@ -48,8 +31,8 @@ pub struct Pack {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub metrics: PeriodFigures,
-    pub provision: Vec<ProvisionRow>,
-    pub provision_total: Money,
+    /// The bad-debt provision as of the pack date.
+    pub provision: Provision,
     /// Queued bank lines dated up to the pack date.
     pub unmatched: Vec<Unmatched>,
 }
@@ -59,9 +42,11 @@ pub fn month_start(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
 
-/// The pack as of a date, given the month's collection figures and the
-/// provision schedule (both computed by their own reports).
-pub fn pack(conn: &Connection, as_of: NaiveDate, metrics: PeriodFigures, provision: Vec<ProvisionRow>) -> Result<Pack> {
+/// The pack as of a date: the aging, the month's collection figures and the
+/// provision (each computed by its own report) and the unmatched bank lines.
+pub fn pack(conn: &Connection, as_of: NaiveDate) -> Result<Pack> {
+    let metrics = super::collection::figures(conn, month_start(as_of), as_of)?.total;
+    let provision = super::provision::compute(conn, as_of)?;
     let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
     let aging = aging_report(conn, &rule, as_of, None)?;
     let unmatched = store::bank::queued(conn)?
@@ -81,7 +66,6 @@ pub fn pack(conn: &Connection, as_of: NaiveDate, metrics: PeriodFigures, provisi
         from: month_start(as_of),
         to: as_of,
         metrics,
-        provision_total: provision.iter().map(|p| p.provision).sum(),
         provision,
         unmatched,
     })
@@ -95,14 +79,12 @@ mod tests {
     #[test]
     fn the_pack_totals_the_provision_and_ages_as_of_its_date() {
         let ex = example::book();
-        let row = |label: &str, balance: &str, rate: &str, provision: &str| {
-            ProvisionRow::from((label.to_string(), m(balance), rate.to_string(), m(provision)))
-        };
-        let provision = vec![row("<=1y", "1000.00", "5", "50.00"), row("1-2y", "0", "10", "0.00")];
-        let p = pack(&ex.book.conn, d("2026-04-30"), PeriodFigures::default(), provision).unwrap();
+        let p = pack(&ex.book.conn, d("2026-04-30")).unwrap();
         assert_eq!((p.company.as_str(), p.from, p.to), ("Test Co.", d("2026-04-01"), d("2026-04-30")));
-        assert_eq!(p.provision_total, m("50.00"));
         assert_eq!(p.aging.total, m("1000.00"));
+        // Everything is under a year old: 1,000.00 at 5 %.
+        assert_eq!(p.provision.balance, m("1000.00"));
+        assert_eq!(p.provision.provision, m("50.00"));
         assert!(p.unmatched.is_empty());
     }
 }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::aging::aging_report;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Basis, Buckets, INVOICE_AGE_LABELS, INVOICE_AGE_LABELS_ZH};
-use crate::ledger::metrics::{DEFAULT_PROVISION_RATES, parse_provision_rates, provision};
+use crate::ledger::metrics::provision;
 use crate::store::{self, Connection};
 
 /// One age bucket of the provision schedule.
@@ -47,19 +47,10 @@ pub struct Provision {
     pub customers: Vec<CustomerProvision>,
 }
 
-/// The book's provision rates in percent (setting `provision_rates`), or the
-/// defaults.
-pub fn rates(conn: &Connection) -> store::Result<[Decimal; 6]> {
-    Ok(match store::setting(conn, "provision_rates")? {
-        Some(t) => parse_provision_rates(&t)?,
-        None => DEFAULT_PROVISION_RATES.map(Decimal::from),
-    })
-}
-
 /// The provision as of a date: the invoice-date aging of every customer,
 /// each bucket × its rate rounded per customer.
 pub fn compute(conn: &Connection, as_of: NaiveDate) -> store::Result<Provision> {
-    let rates = rates(conn)?;
+    let rates = store::settings::provision_rates(conn)?;
     let rule = AgingRule { basis: Basis::Invoice, buckets: Buckets::default() };
     let r = aging_report(conn, &rule, as_of, None)?;
     let mut buckets: Vec<ProvisionBucket> = INVOICE_AGE_LABELS
@@ -146,6 +137,7 @@ pub(crate) mod test_book {
 mod tests {
     use super::test_book::{customer, d, invoice};
     use super::*;
+    use crate::ledger::metrics::DEFAULT_PROVISION_RATES;
     use crate::store::Book;
 
     #[test]
@@ -182,7 +174,7 @@ mod tests {
     #[test]
     fn the_book_rates_replace_the_defaults() {
         let book = Book::in_memory();
-        assert_eq!(rates(&book.conn).unwrap(), DEFAULT_PROVISION_RATES.map(Decimal::from));
+        assert_eq!(store::settings::provision_rates(&book.conn).unwrap(), DEFAULT_PROVISION_RATES.map(Decimal::from));
         store::set_setting(&book.conn, "provision_rates", "1,2,3,4,5,6").unwrap();
         let hy = customer(&book.conn, "HY");
         // 10,000.00 aged 1–2 y at 2 % = 200.00

@@ -14,11 +14,6 @@ use super::{Result, date_sql, money_col};
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingRule, Grid, TieOut};
 
-// The payment history, the period sums and the credit score moved to
-// `history`; these names stay here only for the callers outside the aging
-// reports until they name `store::history` themselves.
-pub use super::history::{payment_history, period_sums, set_score};
-
 /// A customer's place in a report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerRef {

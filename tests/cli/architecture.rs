@@ -324,7 +324,6 @@ fn show(m: &[String]) -> String {
 }
 
 #[test]
-#[ignore = "holds once the restructuring (#12) is complete"]
 fn modules_import_only_from_lower_layers() {
     let srcs = sources();
     let mut bad = Vec::new();
@@ -344,7 +343,6 @@ fn modules_import_only_from_lower_layers() {
 }
 
 #[test]
-#[ignore = "holds once the restructuring (#12) is complete"]
 fn sibling_modules_never_import_each_other_in_a_circle() {
     let srcs = sources();
     let mut graph: BTreeMap<Module, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
@@ -462,7 +460,6 @@ fn the_ledger_uses_no_clock_files_database_command_line_or_environment() {
 }
 
 #[test]
-#[ignore = "holds once the restructuring (#12) is complete"]
 fn only_the_store_speaks_sql() {
     let srcs = sources();
     let mut bad = Vec::new();
@@ -490,7 +487,6 @@ fn only_the_store_speaks_sql() {
 }
 
 #[test]
-#[ignore = "holds once the restructuring (#12) is complete"]
 fn commands_do_no_decimal_arithmetic() {
     let bad = offenders("commands", &["Decimal", "rust_decimal"]);
     assert!(bad.is_empty(), "money arithmetic belongs in the ledger or reports:\n{}", bad.join("\n"));

@@ -6,7 +6,7 @@ use crate::ledger::credit::Grade;
 use crate::parse::score;
 use crate::render::customer;
 use crate::reports;
-use crate::store::{aging, customers, events};
+use crate::store::{customers, events, history};
 
 /// Set a credit score, or suggest scores from payment history.
 ///
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let mut book = ctx.open_book()?;
         let tx = book.write()?;
         let id = customers::require_id(&tx, code)?;
-        aging::set_score(&tx, id, s)?;
+        history::set_score(&tx, id, s)?;
         events::record(&tx, "customer score", &format!("score of {code} set to {s}"), None)?;
         tx.commit()?;
         let g = Grade::from_score(s).letter();
@@ -63,7 +63,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         )?;
         let tx = book.write()?;
         for r in &rows {
-            aging::set_score(&tx, r.id, r.suggestion.score)?;
+            history::set_score(&tx, r.id, r.suggestion.score)?;
         }
         events::record(&tx, "customer score", &format!("applied suggested scores to {} customers", rows.len()), None)?;
         tx.commit()?;

@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;
-    let to = super::allocate_to(&tx, customer.id, &customer.code, &a.invoice)?;
+    let to = crate::store::invoices::allocation_targets_for(&tx, customer.id, &customer.code, &a.invoice)?;
     let p = NewPayment {
         customer_id: customer.id,
         date,

@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
     let p = payments::get(&tx, a.id)?;
-    let to = super::allocate_to(&tx, p.customer_id, &p.customer, &a.invoice)?;
+    let to = crate::store::invoices::allocation_targets_for(&tx, p.customer_id, &p.customer, &a.invoice)?;
     let applied = payments::apply(&tx, a.id, &to, limit)?;
     let left = payments::get(&tx, a.id)?.unapplied;
     events::record(&tx, "pay apply", &format!("applied {applied} of payment {}", a.id), None)?;

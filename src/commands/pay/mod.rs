@@ -9,8 +9,6 @@ pub mod void;
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::store::money::AllocateTo;
-use crate::store::{Connection, invoices};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -37,12 +35,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Apply(a) => apply::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
-}
-
-/// Where to allocate: the invoices named (each must be the customer's and not
-/// void), or FIFO when none are named.
-pub fn allocate_to(conn: &Connection, customer_id: i64, customer: &str, numbers: &[String]) -> Result<AllocateTo> {
-    Ok(invoices::allocation_targets_for(conn, customer_id, customer, numbers)?)
 }
 
 /// The note after money was placed: how much went where, what is left.

@@ -108,7 +108,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         }
         Format::Table => render::aging::write_table(&mut ctx.out, lang, &report),
         Format::Html if a.is_month_end(&rule) => {
-            let page = super::pack::html(ctx, &tx, ctx.as_of)?;
+            let page = render::pack::html(ctx.lang, &reports::pack::pack(&tx, ctx.as_of)?);
             ctx.out.write_all(page.as_bytes())?;
             Ok(())
         }

@@ -1,12 +1,8 @@
 //! `huikuan report collection`.
 
-use chrono::NaiveDate;
-
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::date::{month_end, parse_month};
-use crate::ledger::metrics::PeriodFigures;
-use crate::store::Connection;
 use crate::{render, reports};
 
 /// Collection metrics for a period: invoiced, collected, what fell due,
@@ -30,17 +26,6 @@ pub struct Args {
     /// Last day of the period
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
-}
-
-/// The figures of the period per customer (those with any) and in total
-/// (the month-end pack's metrics).
-pub fn figures(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(Vec<reports::collection::CustomerFigures>, PeriodFigures)> {
-    let c = reports::collection::figures(conn, from, to)?;
-    Ok((c.customers, c.total))
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {

@@ -3,13 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::date::{month_end, parse_month};
-use crate::reports::pack::ProvisionRow;
-use crate::store::Connection;
 use crate::{render, reports};
 
 /// Write the month-end pack: one printable HTML page with the aging and a
@@ -28,20 +24,11 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-/// The pack page as of a date, with the metrics of the month it falls in.
-pub fn html(ctx: &Ctx, conn: &Connection, as_of: NaiveDate) -> Result<String> {
-    let from = reports::pack::month_start(as_of);
-    let (_, metrics) = super::collection::figures(conn, from, as_of)?;
-    let provision = super::provision::schedule(conn, as_of, ctx.lang)?.into_iter().map(ProvisionRow::from).collect();
-    let pack = reports::pack::pack(conn, as_of, metrics, provision)?;
-    Ok(render::pack::html(ctx.lang, &pack))
-}
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let end = month_end(parse_month(&a.period)?);
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let page = html(ctx, &tx, end)?;
+    let page = render::pack::html(ctx.lang, &reports::pack::pack(&tx, end)?);
     std::fs::create_dir_all(&a.out)?;
     let path = a.out.join(format!("pack-{}.html", end.format("%Y-%m")));
     std::fs::write(&path, page)?;

@@ -2,9 +2,6 @@
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::ledger::Money;
-use crate::output::Lang;
-use crate::store::Connection;
 use crate::{render, reports};
 
 /// The bad-debt provision (坏账准备): invoice-date aging × the book's rates.
@@ -16,16 +13,6 @@ use crate::{render, reports};
 ///   huikuan report provision --as-of 2026-10-31
 #[derive(Debug, clap::Args)]
 pub struct Args {}
-
-/// The schedule by age: (label, balance, rate %, provision), labels in the
-/// user's language (the month-end pack's rows).
-pub fn schedule(
-    conn: &Connection,
-    as_of: chrono::NaiveDate,
-    lang: Lang,
-) -> Result<Vec<(String, Money, String, Money)>> {
-    Ok(render::provision::schedule(&reports::provision::compute(conn, as_of)?, lang))
-}
 
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;

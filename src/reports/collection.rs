@@ -73,7 +73,8 @@ mod tests {
     use super::*;
     use crate::reports::provision::test_book::{customer, d, invoice};
     use crate::store::Book;
-    use crate::store::payments::{self, AllocateTo, Method, NewPayment, Source};
+    use crate::store::money::AllocateTo;
+    use crate::store::payments::{self, Method, NewPayment, Source};
 
     fn pay(conn: &Connection, customer_id: i64, date: NaiveDate, cents: i64, to: AllocateTo) {
         let p = NewPayment {

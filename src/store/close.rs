@@ -155,7 +155,7 @@ mod tests {
             source: crate::store::payments::Source::Manual,
             auto_apply: false,
         };
-        let refused = crate::store::payments::record(&ex.book.conn, &p, &crate::store::payments::AllocateTo::Fifo);
+        let refused = crate::store::payments::record(&ex.book.conn, &p, &crate::store::money::AllocateTo::Fifo);
         assert!(matches!(refused, Err(crate::store::StoreError::ClosedPeriod { .. })));
     }
 }

@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 
 use crate::ledger::Money;
 use crate::ledger::schedule::Installment;
-use crate::store::payments::{AllocateTo, Method, NewPayment, Source};
+use crate::store::money::AllocateTo;
+use crate::store::payments::{Method, NewPayment, Source};
 use crate::store::{Book, customers, invoices, payments};
 
 /// The book and its two customers' ids.

@@ -168,3 +168,103 @@ pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: 
     }
     Ok(applied)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The rule on a book filled by hand (plain SQL, so that these tests use
+    //! nothing of the payments and invoices files that call this one).
+    use super::*;
+    use crate::store::Book;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Customer 1: invoice 1 (issued 01-01) in two parts due 02-01 (400.00)
+    /// and 03-01 (600.00); invoice 2 (issued 01-15) due 02-01 (500.00);
+    /// invoice 3 disputed, due 01-20 (300.00); invoice 4 void, due 01-10.
+    /// Customer 2: an unapplied payment of 1,000.00 dated 01-05 and an
+    /// invoice issued 04-01 of 300.00.
+    fn book() -> Book {
+        let book = Book::in_memory();
+        book.conn
+            .execute_batch(
+                "INSERT INTO customers (id, code, name, created) VALUES (1, 'A', 'A Ltd', '2026-01-01'), (2, 'B', 'B Ltd', '2026-01-01');
+                 INSERT INTO invoices (id, number, customer_id, issue_date, amount, disputed, voided) VALUES
+                    (1, 'I1', 1, '2026-01-01', 100000, 0, 0), (2, 'I2', 1, '2026-01-15', 50000, 0, 0),
+                    (3, 'I3', 1, '2025-12-20', 30000, 1, 0), (4, 'I4', 1, '2025-12-10', 20000, 0, 1),
+                    (5, 'I5', 2, '2026-04-01', 30000, 0, 0);
+                 INSERT INTO installments (id, invoice_id, customer_id, seq, due_date, amount) VALUES
+                    (11, 1, 1, 1, '2026-02-01', 40000), (12, 1, 1, 2, '2026-03-01', 60000),
+                    (21, 2, 1, 1, '2026-02-01', 50000), (31, 3, 1, 1, '2026-01-20', 30000),
+                    (41, 4, 1, 1, '2026-01-10', 20000), (51, 5, 2, 1, '2026-05-01', 30000);
+                 INSERT INTO payments (id, customer_id, date, amount, method) VALUES
+                    (1, 1, '2026-02-10', 70000, 'bank'), (2, 2, '2026-01-05', 100000, 'bank');",
+            )
+            .unwrap();
+        book
+    }
+
+    fn ids(t: &[Target]) -> Vec<i64> {
+        t.iter().map(|t| t.id).collect()
+    }
+
+    /// (installment, amount in cents, effective date) of a payment's allocations.
+    fn allocations(conn: &Connection, payment: i64) -> Vec<(i64, i64, String)> {
+        let mut s = conn
+            .prepare("SELECT installment_id, amount, effective_date FROM allocations WHERE payment_id = ?1 ORDER BY id")
+            .unwrap();
+        s.query_map([payment], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn fifo_skips_disputed_and_void_invoices_and_breaks_ties_by_issue_date() {
+        let b = book();
+        assert_eq!(ids(&fifo_targets(&b.conn, 1).unwrap()), vec![11, 21, 12]);
+    }
+
+    #[test]
+    fn fifo_reads_only_what_covers_the_amount_plus_the_rest_of_that_due_date() {
+        let b = book();
+        // 400.00 is covered by installment 11; 21 falls due the same day and
+        // may sort first, so it comes too; 12 (a later date) does not.
+        assert_eq!(ids(&fifo_targets_covering(&b.conn, 1, Some(Money::from_cents(40_000))).unwrap()), vec![11, 21]);
+    }
+
+    #[test]
+    fn a_payment_pays_oldest_first_and_keeps_what_is_left_unapplied() {
+        let b = book();
+        let left =
+            allocate_payment(&b.conn, 1, d("2026-02-10"), Money::from_cents(70_000), 1, &AllocateTo::Fifo).unwrap();
+        assert_eq!(left, Money::ZERO);
+        assert_eq!(
+            allocations(&b.conn, 1),
+            vec![(11, 40_000, "2026-02-10".to_string()), (21, 30_000, "2026-02-10".to_string())]
+        );
+        // Named invoices only: 1,000.00 to invoice 2 pays its 200.00 left; 800.00 stays unapplied.
+        b.conn.execute("INSERT INTO payments (id, customer_id, date, amount, method) VALUES (3, 1, '2026-02-11', 100000, 'bank')", []).unwrap();
+        let left = allocate_payment(
+            &b.conn,
+            3,
+            d("2026-02-11"),
+            Money::from_cents(100_000),
+            1,
+            &AllocateTo::Invoices(vec![2]),
+        )
+        .unwrap();
+        assert_eq!(left, Money::from_cents(80_000));
+        assert_eq!(allocations(&b.conn, 3), vec![(21, 20_000, "2026-02-11".to_string())]);
+    }
+
+    #[test]
+    fn credit_applied_to_a_later_invoice_takes_effect_on_its_issue_date() {
+        let b = book();
+        assert_eq!(auto_credits(&b.conn, 2).unwrap().len(), 1);
+        let applied = apply_credit_to_invoice(&b.conn, 2, 5).unwrap();
+        assert_eq!(applied, Money::from_cents(30_000));
+        assert_eq!(allocations(&b.conn, 2), vec![(51, 30_000, "2026-04-01".to_string())]);
+        // 700.00 of the credit is left for the next invoice.
+        let (c, _) = &auto_credits(&b.conn, 2).unwrap()[0];
+        assert_eq!(c.available, Money::from_cents(70_000));
+    }
+}

@@ -118,3 +118,50 @@ fn completions_for_every_shell_end_quietly_when_the_reader_goes_away() {
         assert!(err.is_empty(), "{shell}: nothing on stderr, got: {err}");
     }
 }
+
+// ---- typos refused: far months and dates, long terms, long inputs ----
+
+#[test]
+fn a_month_before_1900_cannot_be_closed() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HY", "Huayuan"]);
+    for bad in ["0000-01", "000001", "1899-12"] {
+        let (code, err) = env.fail(&["close", bad]);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(err, format!("error: '{bad}' is not a valid month (expected 2026-10)\n"));
+    }
+    assert_eq!(env.json(&["close", "--list"]).as_array().map(Vec::len), Some(0), "nothing closed");
+}
+
+#[test]
+fn invoice_terms_over_ten_years_are_refused() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HY", "Huayuan"]);
+    let (code, err) = env.fail(&["invoice", "add", "I-1", "HY", "100", "--terms", "3651"]);
+    assert_eq!((code, err.as_str()), (1, "error: payment terms of 3651 days are longer than 3650 days (ten years)\n"));
+    env.ok(&["-q", "invoice", "add", "I-1", "HY", "100", "--terms", "3650"]);
+    env.write_file("c.csv", "code,name,terms_days\nLT,Long Terms Ltd.,99999\n");
+    let (code, err) = env.fail(&["customer", "import", "c.csv"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: c.csv:2: payment terms of 99999 days are longer than 3650 days"), "{err}");
+}
+
+#[test]
+fn a_long_input_is_echoed_cut_short_with_its_length() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HY", "Huayuan"]);
+    let long = "9".repeat(5_000) + "x";
+    for (args, what) in [
+        (vec!["invoice", "add", "I-1", "HY", long.as_str()], "AMOUNT"),
+        (vec!["invoice", "add", "I-1", "HY", "100", "--date", long.as_str()], "--date"),
+        (vec!["pay", "add", "HY", "100", "--method", long.as_str()], "--method"),
+    ] {
+        let (code, err) = env.fail(&args);
+        assert_eq!(code, 1, "{err}");
+        let cut = format!("{what}: '{}… (5001 characters)'", "9".repeat(80));
+        assert!(err.starts_with(&format!("error: {cut}")), "{err}");
+        assert!(err.len() < 300, "{} bytes: {err}", err.len());
+    }
+    let (_, err) = env.fail(&["--lang", "zh", "invoice", "add", "I-1", "HY", &long]);
+    assert!(err.contains("…（共 5001 个字符）"), "{err}");
+}

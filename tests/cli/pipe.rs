@@ -43,7 +43,7 @@ fn a_closed_stdout_pipe_ends_the_command_quietly_with_success() {
 
 /// Run `args` with stdout closed before it writes a byte (`| true`): it must
 /// end with success and say nothing on stderr.
-fn quiet_when_stdout_is_closed(env: &TestEnv, args: &[&str]) {
+pub fn quiet_when_stdout_is_closed(env: &TestEnv, args: &[&str]) {
     let mut child = env.spawnable(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn huikuan");
     drop(child.stdout.take());
     let mut err = String::new();

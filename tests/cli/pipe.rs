@@ -111,3 +111,19 @@ fn every_list_and_report_ends_quietly_when_the_reader_is_gone() {
         }
     }
 }
+
+#[test]
+fn a_notice_to_a_closed_stderr_does_not_panic() {
+    let env = TestEnv::new();
+    // `huikuan customer add … 2>&1 | true`: both streams into a pipe whose reader is gone.
+    let mut child = env
+        .spawnable(&["customer", "add", "HY", "Huayuan"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn huikuan");
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "the customer is added and the notice dropped, got {status}");
+    assert_eq!(env.json(&["customer", "list"]).as_array().map(Vec::len), Some(1));
+}

@@ -152,3 +152,12 @@ fn a_long_input_is_echoed_cut_short_with_its_length() {
     let (_, err) = env.fail(&["--lang", "zh", "invoice", "add", "I-1", "HY", &long]);
     assert!(err.contains("…（共 5001 个字符）"), "{err}");
 }
+
+#[test]
+fn a_notice_naming_outside_text_shows_its_control_characters_escaped() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "init"]);
+    let note = env.ok_note(&["customer", "add", "EV", HOSTILE]);
+    assert_no_raw_controls("notice", &note);
+    assert!(note.contains(r"Evil\u{1b}[31m"), "{note}");
+}

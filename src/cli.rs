@@ -9,7 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::commands;
 use crate::context::{Ctx, Globals, language};
 use crate::error::{Kind, Result};
-use crate::output::{Format, Lang};
+use crate::output::{Format, Lang, visible};
 
 /// Accounts receivable for the one accountant who owns them.
 ///
@@ -101,8 +101,10 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let prefix = lang.pick("error: ", "错误：");
             let mut err = std::io::stderr().lock();
+            // An error may echo text from outside (a name, a cell): shown
+            // with its terminal controls escaped, like a table.
             for line in e.text(lang).lines() {
-                let _ = writeln!(err, "{prefix}{line}");
+                let _ = writeln!(err, "{prefix}{}", visible(line));
             }
             ExitCode::from(e.exit_code() as u8)
         }

@@ -127,13 +127,15 @@ impl Ctx {
     /// A notice on stderr (silenced by `--quiet`).
     pub fn note(&self, en: &str, zh: &str) {
         if !self.quiet {
-            eprintln!("{}", self.t(en, zh));
+            self.warn(en, zh);
         }
     }
 
     /// A warning on stderr (never silenced).
+    /// (Written, not `eprintln!`, which panics when stderr is a closed pipe;
+    /// names it echoes shown with their terminal controls escaped.)
     pub fn warn(&self, en: &str, zh: &str) {
-        eprintln!("{}", self.t(en, zh));
+        let _ = writeln!(std::io::stderr(), "{}", crate::output::visible_lines(self.t(en, zh)));
     }
 
     /// Open the book, creating it on first use with a one-line notice.

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::ledger::LedgerError;
-use crate::output::Lang;
+use crate::output::{Lang, escape_where, is_invisible, is_terminal_control};
 use crate::store::StoreError;
 
 /// What kind of failure, which decides the exit code.
@@ -85,7 +85,50 @@ impl std::error::Error for Error {}
 
 impl From<LedgerError> for Error {
     fn from(e: LedgerError) -> Error {
-        Error::user(e.to_string(), e.zh())
+        let (en, zh) = (echoed(&e, |s| echo(s).0), echoed(&e, |s| echo(s).1));
+        Error::user(en.to_string(), zh.zh())
+    }
+}
+
+/// A ledger error about the text given for `what` (an option or column),
+/// the text echoed as [`echo`] shows it: `--date: '…' is not a valid date`.
+pub fn about(what: &str, e: &LedgerError) -> Error {
+    let (en, zh) = (echoed(e, |s| echo(s).0), echoed(e, |s| echo(s).1));
+    Error::user(format!("{what}: {en}"), format!("{what}：{}", zh.zh()))
+}
+
+/// How many characters of an input an error echoes.
+pub const ECHOED: usize = 80;
+
+/// An input as an error echoes it (English, Chinese): terminal controls and
+/// invisible characters written as `\u{…}` escapes, and an input longer than
+/// [`ECHOED`] characters cut there with `…` and its full length noted, so a
+/// pasted page or a whole spreadsheet row does not flood the terminal.
+pub fn echo(text: &str) -> (String, String) {
+    let n = text.chars().count();
+    let kept: String = text.chars().take(ECHOED).collect();
+    let shown = escape_where(&kept, |c, _| is_terminal_control(c) || is_invisible(c)).into_owned();
+    if n > ECHOED {
+        (format!("{shown}… ({n} characters)"), format!("{shown}…（共 {n} 个字符）"))
+    } else {
+        (shown.clone(), shown)
+    }
+}
+
+/// The same error with the input it quotes echoed by `f`.
+fn echoed(e: &LedgerError, f: impl Fn(&str) -> String) -> LedgerError {
+    use LedgerError as L;
+    match e {
+        L::BadAmount(s) => L::BadAmount(f(s)),
+        L::TooManyDecimals(s) => L::TooManyDecimals(f(s)),
+        L::AmountTooLarge(s) => L::AmountTooLarge(f(s)),
+        L::NotPositive(s) => L::NotPositive(f(s)),
+        L::BadDate(s) => L::BadDate(f(s)),
+        L::BadMonth(s) => L::BadMonth(f(s)),
+        L::BadBuckets(s) => L::BadBuckets(f(s)),
+        L::BadRate(s) => L::BadRate(f(s)),
+        L::BadRates(s) => L::BadRates(f(s)),
+        other => other.clone(),
     }
 }
 

@@ -3,30 +3,32 @@
 //! its error, in English and Chinese. A leaf below the commands, the
 //! importers and the context, so every one of them parses the same way.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, about, echo};
 use crate::ledger::Money;
+use crate::output::{is_invisible, is_terminal_control};
 use crate::store::payments::Method;
 
 /// Parse a positive amount given for `what` (an option or argument name).
 pub fn positive_amount(what: &str, text: &str) -> Result<Money> {
-    Money::parse_positive(text).map_err(|e| Error::user(format!("{what}: {e}"), format!("{what}：{}", e.zh())))
+    Money::parse_positive(text).map_err(|e| about(what, &e))
 }
 
 /// Parse a non-negative amount (a credit limit may be zero).
 pub fn amount_at_least_zero(what: &str, text: &str) -> Result<Money> {
-    let m = Money::parse(text).map_err(|e| Error::user(format!("{what}: {e}"), format!("{what}：{}", e.zh())))?;
+    let m = Money::parse(text).map_err(|e| about(what, &e))?;
     if m.is_negative() {
-        return Err(Error::user(format!("{what}: '{text}' cannot be negative"), format!("{what}：“{text}”不能为负")));
+        let (en, zh) = echo(text);
+        return Err(Error::user(format!("{what}: '{en}' cannot be negative"), format!("{what}：“{zh}”不能为负")));
     }
     Ok(m)
 }
 
 /// Parse a date given for `what` (an option or column name).
-pub fn date(what: &str, text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
-    crate::ledger::date::parse_date(text, today)
-        .map_err(|e| Error::user(format!("{what}: {e}"), format!("{what}：{}", e.zh())))
+pub fn date(what: &str, text: &str, today: NaiveDate) -> Result<NaiveDate> {
+    crate::ledger::date::parse_date(text, today).map_err(|e| about(what, &e))
 }
 
 /// Check a credit score (0–100).
@@ -39,9 +41,10 @@ pub fn score(what: &str, n: u32) -> Result<u8> {
 /// Parse a payment method (English or Chinese).
 pub fn parse_method(what: &str, text: &str) -> Result<Method> {
     Method::parse(text).ok_or_else(|| {
+        let (en, zh) = echo(text);
         Error::user(
-            format!("{what}: '{text}' is not a method (bank, cash, cheque, alipay, wechat, other)"),
-            format!("{what}：“{text}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
+            format!("{what}: '{en}' is not a method (bank, cash, cheque, alipay, wechat, other)"),
+            format!("{what}：“{zh}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
         )
     })
 }
@@ -49,9 +52,10 @@ pub fn parse_method(what: &str, text: &str) -> Result<Method> {
 /// Parse an early-payment discount `2/10` (2 % within 10 days).
 pub fn discount(text: &str) -> Result<(String, u32)> {
     let bad = || {
+        let (en, zh) = echo(text);
         Error::user(
-            format!("--discount: '{text}' should be PERCENT/DAYS, e.g. 2/10"),
-            format!("--discount：“{text}”应为 百分比/天数，例如 2/10"),
+            format!("--discount: '{en}' should be PERCENT/DAYS, e.g. 2/10"),
+            format!("--discount：“{zh}”应为 百分比/天数，例如 2/10"),
         )
     };
     let (p, d) = text.split_once('/').ok_or_else(bad)?;
@@ -61,4 +65,41 @@ pub fn discount(text: &str) -> Result<(String, u32)> {
     }
     let days = d.trim().parse::<u32>().map_err(|_| bad())?;
     Ok((pct.normalize().to_string(), days))
+}
+
+/// A customer code as typed or imported: refused when it holds a character
+/// that cannot be seen (a byte-order mark, a zero-width space or joiner, a
+/// control character), which would make two codes look alike. The code is
+/// echoed with such characters escaped.
+pub fn customer_code(text: &str) -> Result<&str> {
+    match text.chars().find(|&c| is_invisible(c) || is_terminal_control(c)) {
+        None => Ok(text),
+        Some(c) => {
+            let (en, zh) = echo(text);
+            let u = format!("U+{:04X}", c as u32);
+            Err(Error::user(
+                format!("customer code '{en}' contains an invisible character ({u}); type the code again without it"),
+                format!("客户代码“{zh}”含有不可见字符（{u}）；请重新输入代码，去掉该字符"),
+            ))
+        }
+    }
+}
+
+/// An invoice date no further than `years` (the setting `horizon_years`)
+/// after today: 2062 for 2026 is a typo, not an invoice.
+pub fn within_horizon(what: &str, d: NaiveDate, today: NaiveDate, years: u32) -> Result<()> {
+    let last = today.checked_add_months(chrono::Months::new(years.saturating_mul(12))).unwrap_or(NaiveDate::MAX);
+    if d <= last {
+        return Ok(());
+    }
+    Err(Error::user(
+        format!(
+            "{what}: {d} is more than {years} years after today ({today}); check the date, or raise the setting \
+             horizon_years (huikuan config set horizon_years 10)"
+        ),
+        format!(
+            "{what}：{d} 晚于今天（{today}）{years} 年以上；请核对日期，或调大设置 horizon_years\
+             （huikuan config set horizon_years 10）"
+        ),
+    ))
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::import::csvfile::{Column, CsvFile};
-use crate::parse::{amount_at_least_zero, score};
+use crate::parse::{amount_at_least_zero, customer_code, score};
 use crate::store::Connection;
 use crate::store::customers::{self, NewCustomer};
 
@@ -29,7 +29,7 @@ pub const COLUMNS: &[Column] = &[
 pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
     let mut seen = HashSet::new();
     csv.each_row(|row| {
-        let code = csv.require(row, "code")?;
+        let code = customer_code(csv.require(row, "code")?)?;
         if !seen.insert(code.to_lowercase()) {
             return Err(Error::user(
                 format!("customer code '{code}' appears twice in the file"),

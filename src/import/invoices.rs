@@ -10,9 +10,9 @@ use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
 use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
-use crate::parse::{date, positive_amount};
+use crate::parse::{date, positive_amount, within_horizon};
 use crate::store::invoices::{self, Kind, NewInvoice};
-use crate::store::{Connection, customers};
+use crate::store::{Connection, customers, settings};
 
 /// The columns: number,customer,issue_date,due_date,amount,description
 /// (due_date optional: the customer's terms apply), each under its English
@@ -44,6 +44,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     let mut known: HashMap<String, (i64, u32)> = HashMap::new();
     let mut total = Money::ZERO;
     let mut credit = Money::ZERO;
+    let horizon = settings::horizon_years(tx)?;
     let count = csv.each_row(|row| {
         let code = csv.require(row, "customer")?;
         let (customer_id, terms) = match known.get(code) {
@@ -55,6 +56,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             }
         };
         let issue = date("issue_date", csv.require(row, "issue_date")?, today)?;
+        within_horizon("issue_date", issue, today, horizon)?;
         let plan = match csv.get(row, "due_date") {
             Some(d) => DuePlan::On(date("due_date", d, today)?),
             None => DuePlan::Terms(terms),

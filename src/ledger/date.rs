@@ -34,7 +34,10 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, LedgerError> {
     let (y, m) =
         if ok_shape { (digits[..4].parse::<i32>().ok(), digits[4..].parse::<u32>().ok()) } else { (None, None) };
     match (y, m) {
-        (Some(y), Some(m)) => NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| LedgerError::BadMonth(t.to_string())),
+        // The years a date may have (see `parse_date`): `0000-01` is a typo.
+        (Some(y @ 1900..=9999), Some(m)) => {
+            NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| LedgerError::BadMonth(t.to_string()))
+        }
         _ => Err(LedgerError::BadMonth(t.to_string())),
     }
 }
@@ -82,5 +85,13 @@ mod tests {
         assert_eq!(month_end(d(2024, 2, 10)), d(2024, 2, 29));
         assert_eq!(parse_month("2026-10").unwrap(), d(2026, 10, 1));
         assert!(parse_month("2026-13").is_err());
+    }
+
+    #[test]
+    fn a_month_before_1900_is_not_a_month() {
+        for bad in ["0000-01", "000001", "1899-12", "0001/01"] {
+            assert!(matches!(parse_month(bad), Err(LedgerError::BadMonth(_))), "{bad}");
+        }
+        assert_eq!(parse_month("1900-01").unwrap(), d(1900, 1, 1));
     }
 }

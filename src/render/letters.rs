@@ -14,7 +14,7 @@ use base64::Engine as _;
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang};
+use crate::output::{Format, Lang, visible_lines};
 use crate::render::display_width;
 use crate::render::interest::percent;
 use crate::reports::letter::{Kind, Letter};
@@ -293,11 +293,12 @@ pub fn eml(l: &Letter, template: &str) -> String {
 }
 
 /// The letter in a format, filled from a template: the text and the file
-/// extension. Letters are txt (also for `table`), md, html or eml.
+/// extension. Letters are txt (also for `table`), md, html or eml; txt and md
+/// show terminal controls from the book escaped (`\u{1b}`), like tables.
 pub fn render(l: &Letter, template: &str, format: Format) -> Result<(String, &'static str)> {
     Ok(match format {
-        Format::Table | Format::Txt => (text(l, template), "txt"),
-        Format::Md => (markdown(l, template), "md"),
+        Format::Table | Format::Txt => (visible_lines(&text(l, template)).into_owned(), "txt"),
+        Format::Md => (visible_lines(&markdown(l, template)).into_owned(), "md"),
         Format::Html => (html(l, template), "html"),
         Format::Eml => (eml(l, template), "eml"),
         Format::Csv | Format::Json => {

@@ -23,7 +23,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UT
 
 use crate::error::Result;
 use crate::ledger::Money;
-use crate::output::{Format, Lang};
+use crate::output::{Format, Lang, visible};
 
 /// One value in a table or CSV row. Typed, so money is right-aligned and
 /// grouped in tables, plain in CSV, and never mistaken for text.
@@ -49,9 +49,12 @@ impl Cell {
         m.map_or(Cell::Empty, Cell::Money)
     }
 
+    /// As a table shows it: text from outside with its terminal controls
+    /// escaped (`\u{1b}`), so no name or memo can colour, retitle or reorder
+    /// the screen; CSV and JSON keep the text exact.
     fn for_table(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => visible(s).into_owned(),
             Cell::Money(m) => m.grouped(),
             Cell::Int(i) => i.to_string(),
             Cell::Date(d) => d.to_string(),

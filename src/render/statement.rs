@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::aging::bucket_headers;
 use super::letters::html_escape as esc;
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang};
+use crate::output::{Format, Lang, visible_lines};
 use crate::render::display_width;
 use crate::reports::statement::Statement;
 use crate::store::statement::EntryKind;
@@ -210,11 +210,12 @@ pub fn html(lang: Lang, statement: &Statement) -> String {
     )
 }
 
-/// The statement in a statement format, with the file extension it takes.
+/// The statement in a statement format, with the file extension it takes;
+/// txt and md show terminal controls from the book escaped, like tables.
 pub fn render(lang: Lang, s: &Statement, f: Format) -> Result<(String, &'static str)> {
     Ok(match f {
-        Format::Table | Format::Txt => (text(lang, s), "txt"),
-        Format::Md => (markdown(lang, s), "md"),
+        Format::Table | Format::Txt => (visible_lines(&text(lang, s)).into_owned(), "txt"),
+        Format::Md => (visible_lines(&markdown(lang, s)).into_owned(), "md"),
         Format::Html => (html(lang, s), "html"),
         _ => {
             return Err(Error::usage(

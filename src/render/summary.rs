@@ -106,6 +106,6 @@ pub fn write(out: &mut dyn Write, lang: Lang, format: Format, s: &Summary) -> Re
         t("Bank lines to match:", "待匹配银行流水："),
         s.unmatched_bank_lines
     ));
-    out.write_all(o.as_bytes())?;
+    out.write_all(crate::output::visible_lines(&o).as_bytes())?;
     Ok(())
 }

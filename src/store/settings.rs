@@ -134,6 +134,14 @@ pub static SETTINGS: &[SettingDef] = &[
         show: None,
     },
     SettingDef {
+        key: "horizon_years",
+        help: "how many years after today an invoice may be dated (a later date is a typo)",
+        help_zh: "发票日期最多可晚于今天多少年（更晚的日期视为笔误）",
+        default: "5",
+        parse: Some(|v| Ok(horizon_years_of(v)?.to_string())),
+        show: None,
+    },
+    SettingDef {
         key: "ladder",
         help: "the collection ladder's levels (changed with config ladder)",
         help_zh: "催收阶梯各级（用 config ladder 修改）",
@@ -182,6 +190,20 @@ pub fn load(conn: &Connection) -> Result<Settings> {
 /// The bad-debt provision rates in percent (`provision_rates`).
 pub fn provision_rates(conn: &Connection) -> Result<[Decimal; 6]> {
     Ok(parse_provision_rates(&value(conn, "provision_rates")?)?)
+}
+
+/// How many years after today an invoice may be dated (`horizon_years`, 1–100).
+pub fn horizon_years(conn: &Connection) -> Result<u32> {
+    horizon_years_of(&value(conn, "horizon_years")?)
+}
+
+fn horizon_years_of(v: &str) -> Result<u32> {
+    v.trim().parse::<u32>().ok().filter(|y| (1..=100).contains(y)).ok_or_else(|| {
+        StoreError::invalid(
+            format!("horizon_years: '{v}' is not a number of years from 1 to 100"),
+            format!("horizon_years：“{v}”不是 1 至 100 的年数"),
+        )
+    })
 }
 
 /// The collection ladder: setting `ladder` (JSON levels; the levels of

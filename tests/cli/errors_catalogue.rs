@@ -982,3 +982,57 @@ fn a_ten_megabyte_single_line_is_refused_quickly() {
     // Debug builds take ~10 s in reconcile import (header search); release ~1 s.
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }
+
+// ---- terminal safety and typos ----
+
+#[test]
+fn invoice_beyond_horizon() {
+    let env = book();
+    user(
+        &env,
+        &["invoice", "add", "N-9", "BYD", "100", "--date", "2062-01-05"],
+        "--date: 2062-01-05 is more than 5 years after today (2026-11-22); check the date, or raise the setting \
+         horizon_years (huikuan config set horizon_years 10)",
+    );
+    env.write_file("far.csv", "number,customer,issue_date,amount\nF-1,BYD,2026-11-01,100\nF-2,BYD,2032-01-01,100\n");
+    refused_rows(
+        &env,
+        &["invoice", "import", "far.csv"],
+        "far.csv",
+        &[(3, "issue_date: 2032-01-01 is more than 5 years after today (2026-11-22)")],
+    );
+    env.ok(&["config", "set", "horizon_years", "10"]);
+    env.ok(&["invoice", "add", "N-9", "BYD", "100", "--date", "2032-01-01", "--force"]);
+}
+
+#[test]
+fn bad_horizon_years() {
+    let env = book();
+    for bad in ["0", "101", "five"] {
+        user(
+            &env,
+            &["config", "set", "horizon_years", bad],
+            &format!("horizon_years: '{bad}' is not a number of years from 1 to 100"),
+        );
+    }
+}
+
+#[test]
+fn invisible_in_code() {
+    let env = book();
+    for (code, shown) in [("\u{feff}HY", r"\u{feff}HY"), ("H\u{200b}Y", r"H\u{200b}Y"), ("HY\u{2060}", r"HY\u{2060}")] {
+        let u = format!("U+{:04X}", code.chars().find(|c| !c.is_ascii_alphanumeric()).unwrap() as u32);
+        user(
+            &env,
+            &["customer", "add", code, "Foo"],
+            &format!("customer code '{shown}' contains an invisible character ({u}); type the code again without it"),
+        );
+    }
+    env.write_file("bom.csv", "code,name\nOK,Fine Ltd.\n\u{200d}ZW,Joiner Ltd.\n");
+    refused_rows(
+        &env,
+        &["customer", "import", "bom.csv"],
+        "bom.csv",
+        &[(3, r"customer code '\u{200d}ZW' contains an invisible character (U+200D)")],
+    );
+}

@@ -22,4 +22,5 @@ mod pipe;
 mod reconcile;
 mod robust;
 mod session;
+mod terminal;
 mod upgrade;

@@ -54,7 +54,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         }
         ask_missing(ctx, &mut a)?;
     }
-    let code = a.code.unwrap_or_default().trim().to_string();
+    let code = crate::parse::customer_code(a.code.unwrap_or_default().trim())?.to_string();
     let name = a.name.unwrap_or_default().trim().to_string();
     let mut c = NewCustomer {
         code: code.clone(),

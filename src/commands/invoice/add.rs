@@ -4,9 +4,9 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::credit::{CreditRefusal, credit_check};
 use crate::ledger::schedule::build_schedule;
-use crate::parse::positive_amount;
+use crate::parse::{self, positive_amount};
 use crate::store::invoices::{self, Kind, NewInvoice};
-use crate::store::{customers, events};
+use crate::store::{customers, events, settings};
 
 /// Record an invoice.
 ///
@@ -67,6 +67,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let discount = a.discount.as_deref().map(crate::parse::discount).transpose()?;
     let mut book = ctx.open_book()?;
     let tx = book.write()?;
+    parse::within_horizon("--date", issue, ctx.today, settings::horizon_years(&tx)?)?;
+    if let Some(t) = a.terms {
+        customers::validate_terms(t)?;
+    }
     let customer = customers::get(&tx, &a.customer)?;
     let plan = super::due_plan(installments, a.split, due, a.terms, customer.terms_days, issue)?;
     let schedule = build_schedule(issue, amount, &plan)?;

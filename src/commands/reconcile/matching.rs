@@ -85,6 +85,7 @@ fn review(ctx: &mut Ctx) -> Result<()> {
         super::list::queue(&tx)?
     };
     for q in queue {
+        // The bank's counterparty and memo, shown with terminal controls escaped.
         let head = format!(
             "#{} {} {} {} {}",
             q.id,
@@ -104,7 +105,7 @@ fn review(ctx: &mut Ctx) -> Result<()> {
         items.push(ctx.t("skip", "跳过").to_string());
         items.push(ctx.t("stop", "结束").to_string());
         let pick = dialoguer::Select::new()
-            .with_prompt(&head)
+            .with_prompt(crate::output::visible(&head))
             .items(&items)
             .default(0)
             .interact()

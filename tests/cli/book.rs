@@ -325,3 +325,20 @@ fn a_dangling_link_and_a_read_only_folder_get_one_clear_line() {
     }
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn a_new_book_appears_complete_and_a_killed_creators_leftovers_go() {
+    let env = TestEnv::new();
+    // What a creator killed while building leaves: a temporary book beside
+    // the path, never a file at the path itself.
+    let leftover = env.write_file(".book.sqlite.new-999999", b"half a book");
+    env.write_file(".book.sqlite.new-999999-journal", b"");
+    env.ok(&["-q", "customer", "add", "HW", "华为技术有限公司"]);
+    assert!(!leftover.exists(), "the next creator removes it");
+    let names: Vec<String> =
+        std::fs::read_dir(env.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.starts_with(".book.sqlite") || n.ends_with(".lock")), "{names:?}");
+    // A file whose name only looks like a URI is a plain file when written as a path.
+    env.ok(&["--db", "./file:book.sqlite", "-q", "customer", "add", "HW", "华为技术有限公司"]);
+    assert!(env.path().join("file:book.sqlite").exists());
+}

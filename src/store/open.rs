@@ -186,6 +186,14 @@ impl Drop for SideLock {
 fn connect(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_open_error(path, e))?;
+    // SQLite opens a file it may not write read-only, without a word; every
+    // command would then fail at its first write (or its WAL index).
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(StoreError::CannotOpen {
+            path: shown(path),
+            reason: "the file is read-only; give yourself write access to it, or work on a copy".into(),
+        });
+    }
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }

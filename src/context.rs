@@ -138,8 +138,15 @@ impl Ctx {
         let _ = writeln!(std::io::stderr(), "{}", crate::output::visible_lines(self.t(en, zh)));
     }
 
-    /// Open the book, creating it on first use with a one-line notice.
+    /// Open the book for a command that only reads: a missing book is an
+    /// error naming the path and the fix, never a new empty book.
     pub fn open_book(&self) -> Result<Book> {
+        Ok(Book::open(&self.db)?)
+    }
+
+    /// Open the book for a command that records something, creating it on
+    /// first use with a one-line notice.
+    pub fn open_book_to_write(&self) -> Result<Book> {
         let (book, created) = Book::open_or_create(&self.db, &NewBook { company: "", currency: "CNY" })?;
         if created {
             let p = self.db.display();

@@ -41,7 +41,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     let period = Period::of(parse_month(a.period.as_deref().unwrap_or_default())?);
     period.ensure_ended(ctx.today)?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let closing = reports::close::closing(&tx, &period)?;
     let (name, through, total) = (&period.name, period.through, closing.aging.total);
@@ -65,7 +65,7 @@ fn list(ctx: &mut Ctx) -> Result<()> {
 fn reopen(ctx: &mut Ctx, text: &str, reason: &str) -> Result<()> {
     let period = Period::of(parse_month(text)?);
     let name = &period.name;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     {
         let tx = book.read()?;
         reports::close::ensure_latest(&tx, &period)?;

@@ -84,7 +84,7 @@ impl Serialize for SettingsJson {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = if a.action.is_none() { ctx.open_book()? } else { ctx.open_book_to_write()? };
     match a.action {
         None => {
             let tx = book.read()?;

@@ -14,14 +14,14 @@ pub(crate) mod example;
 pub mod history;
 pub mod invoices;
 pub mod money;
+mod open;
 pub mod open_items;
 pub mod payments;
 pub mod schema;
 pub mod settings;
 pub mod statement;
 
-use std::fs::OpenOptions;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
@@ -54,8 +54,37 @@ pub enum StoreError {
         "cannot upgrade the book from schema {from} to {to}: step {step} failed ({reason}); the book was left as it was"
     )]
     UpgradeFailed { from: i64, to: i64, step: i64, reason: String },
-    #[error("{path} is not a huikuan book (not an SQLite database)")]
+    #[error("{path} is not a huikuan book (not an SQLite database); give huikuan its own file with --db")]
     NotABook { path: String },
+    #[error(
+        "{path} is not a huikuan book: it is an SQLite database of another program{}; give huikuan its own file with --db",
+        foreign_detail(*.application_id)
+    )]
+    ForeignDatabase { path: String, application_id: i32 },
+    #[error(
+        "{0} is an empty SQLite database that huikuan did not make (no tables); remove it, or give huikuan another file with --db"
+    )]
+    EmptyDatabase(String),
+    #[error("{0} is an empty file that huikuan did not create; remove it, or give huikuan another file with --db")]
+    EmptyFile(String),
+    #[error("{path} is {what}, not a book file; give the book's file with --db")]
+    NotAFile { path: String, what: &'static str },
+    #[error(
+        "'{0}' names no file: huikuan keeps the book in a file, never in memory or at an SQLite URI; give a path such as --db ./book.sqlite"
+    )]
+    NotAFileName(String),
+    #[error(
+        "{path} is a symbolic link to {target}, which does not exist; fix the link, or give the book's own path with --db"
+    )]
+    DanglingLink { path: String, target: String },
+    #[error(
+        "the folder {0} is read-only: huikuan writes beside the book (its -wal, -shm and .lock files); make the folder writable, or copy the book elsewhere and use --db"
+    )]
+    ReadOnlyFolder(String),
+    #[error("no book at {0}; create one with huikuan init, or give your book with --db PATH (or HUIKUAN_DB)")]
+    NoBook(String),
+    #[error("cannot open the book at {path}: {reason}")]
+    CannotOpen { path: String, reason: String },
     #[error("cannot create the book at {path}: {reason}")]
     CannotCreate { path: String, reason: String },
     #[error("a book already exists at {0}")]
@@ -116,8 +145,43 @@ impl StoreError {
                 format!("无法将账本从结构版本 {from} 升级到 {to}：第 {step} 步失败（{reason}）；账本保持原样")
             }
             StoreError::NotABook { path } => {
-                format!("{path} 不是 huikuan 账本（不是 SQLite 数据库）")
+                format!("{path} 不是 huikuan 账本（不是 SQLite 数据库）；请用 --db 给 huikuan 一个单独的文件")
             }
+            StoreError::ForeignDatabase { path, application_id } => {
+                let detail = match application_id {
+                    0 => "（没有 huikuan 的表）".to_string(),
+                    id => format!("（application_id {id:#010x}）"),
+                };
+                format!(
+                    "{path} 不是 huikuan 账本：它是其他程序的 SQLite 数据库{detail}；请用 --db 给 huikuan 一个单独的文件"
+                )
+            }
+            StoreError::EmptyDatabase(p) => {
+                format!("{p} 是一个并非 huikuan 建立的空 SQLite 数据库（没有表）；请删除它，或用 --db 指定另一个文件")
+            }
+            StoreError::EmptyFile(p) => {
+                format!("{p} 是一个并非 huikuan 建立的空文件；请删除它，或用 --db 指定另一个文件")
+            }
+            StoreError::NotAFile { path, what } => {
+                let what = match *what {
+                    "a folder" => "文件夹",
+                    _ => "设备、管道或套接字",
+                };
+                format!("{path} 是{what}，不是账本文件；请用 --db 指定账本文件")
+            }
+            StoreError::NotAFileName(n) => format!(
+                "“{n}”不是文件名：huikuan 的账本总是一个文件，不在内存中，也不是 SQLite URI；请给出路径，如 --db ./book.sqlite"
+            ),
+            StoreError::DanglingLink { path, target } => {
+                format!("{path} 是指向 {target} 的符号链接，但目标不存在；请修正链接，或用 --db 给出账本的实际路径")
+            }
+            StoreError::ReadOnlyFolder(d) => format!(
+                "文件夹 {d} 只读：huikuan 需要在账本旁写入文件（-wal、-shm 和 .lock）；请让该文件夹可写，或把账本复制到别处并用 --db 指定"
+            ),
+            StoreError::NoBook(p) => {
+                format!("{p} 没有账本；请用 huikuan init 新建，或用 --db PATH（或 HUIKUAN_DB）指定你的账本")
+            }
+            StoreError::CannotOpen { path, reason } => format!("无法打开 {path} 的账本：{reason}"),
             StoreError::CannotCreate { path, reason } => {
                 format!("无法在 {path} 创建账本：{reason}")
             }
@@ -181,81 +245,6 @@ pub struct NewBook<'a> {
 }
 
 impl Book {
-    /// Open the book at `path`, creating it (mode 0600) when it does not exist.
-    /// Returns the book and whether it was created just now.
-    pub fn open_or_create(path: &Path, new: &NewBook) -> Result<(Book, bool)> {
-        if path.exists() { Ok((Book::open(path)?, false)) } else { Ok((Book::create(path, new)?, true)) }
-    }
-
-    /// Create a new book; refused when one exists at `path`.
-    pub fn create(path: &Path, new: &NewBook) -> Result<Book> {
-        let shown = path.display().to_string();
-        if path.exists() {
-            return Err(StoreError::BookExists(shown));
-        }
-        let cannot = |e: std::io::Error| StoreError::CannotCreate { path: shown.clone(), reason: e.to_string() };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(cannot)?;
-        }
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        opts.open(path).map_err(cannot)?;
-        let mut book = match Book::open(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = std::fs::remove_file(path);
-                return Err(e);
-            }
-        };
-        let tx = book.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        set_setting(&tx, "company", new.company)?;
-        set_setting(&tx, "currency", new.currency)?;
-        events::record(&tx, "init", &format!("created the book ({})", new.currency), None)?;
-        tx.commit()?;
-        Ok(book)
-    }
-
-    /// Open an existing book and bring its schema up to date.
-    pub fn open(path: &Path) -> Result<Book> {
-        let shown = path.display().to_string();
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let not_a_book = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook { path: shown.clone() },
-            _ => map_busy(e.into()),
-        };
-        // Refuse a newer book before anything writes to it: even the switch
-        // to WAL below rewrites the file's header.
-        schema::refuse_newer(&conn, schema::current_version()).map_err(|e| match e {
-            StoreError::Sqlite(s) => not_a_book(s),
-            e => e,
-        })?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(not_a_book)?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A bigger page cache keeps a long import's changes in memory
-        // instead of spilling them to the WAL page by page (64 MiB at most).
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        // Bulk commands run a handful of statements per row: keep them all
-        // prepared, and keep their plans (the query-planner stability
-        // guarantee): otherwise binding a new customer id makes SQLite
-        // re-prepare a statement that compares a parameter with a partial
-        // index's condition, on every row.
-        conn.set_prepared_statement_cache_capacity(64);
-        // Statement journals (kept for every statement a trigger or
-        // constraint could abort) and sorts stay in memory instead of
-        // temporary files written and read back on every bank line.
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        schema::migrate(&mut conn).map_err(map_busy)?;
-        Ok(Book { conn, path: path.to_path_buf() })
-    }
-
     /// A fresh book in memory for the store's unit tests: migrated to the
     /// current schema, foreign keys on, the company and currency set as
     /// `init` sets them.
@@ -342,6 +331,14 @@ pub fn ensure_open(conn: &Connection, date: chrono::NaiveDate) -> Result<()> {
             })
         }
         _ => Ok(()),
+    }
+}
+
+/// How [`StoreError::ForeignDatabase`] names the other program's file.
+fn foreign_detail(application_id: i32) -> String {
+    match application_id {
+        0 => " (no huikuan tables)".to_string(),
+        id => format!(" (application_id {id:#010x})"),
     }
 }
 

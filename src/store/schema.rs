@@ -5,6 +5,16 @@
 //! Opening a book applies the upgrades it lacks, all of them in one
 //! transaction: an upgrade that fails half-way (or a process killed during
 //! it) leaves the book exactly as it was, at its old version.
+//!
+//! # What makes a file a book
+//!
+//! Every book carries [`APPLICATION_ID`] in its header (`PRAGMA
+//! application_id`); the upgrade that brings a book up to date stamps it, in
+//! the same transaction as its steps. Books written before the stamp existed
+//! have application_id 0: such a file is taken for a book when its
+//! `user_version` is at least 1 and it holds every table of upgrade 1
+//! ([`FOUNDATION`]). Anything else is another program's file and is refused
+//! before a byte of it is written (see [`identify`]).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -306,6 +316,65 @@ CREATE INDEX invoices_issued ON invoices (issue_date, amount) WHERE voided = 0;
 "#,
 ];
 
+/// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts
+/// receivable) read as a big-endian i32, 0x484B4152, so that the header shows
+/// them as text at offset 68.
+pub const APPLICATION_ID: i32 = i32::from_be_bytes(*b"HKAR");
+
+/// The tables of upgrade 1: with application_id 0, a file holding all of them
+/// at a `user_version` of 1 or more is a book written before the stamp.
+pub const FOUNDATION: &[&str] =
+    &["settings", "customers", "invoices", "installments", "payments", "allocations", "events"];
+
+/// What an SQLite file is, read without writing to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// A book (stamped, or an older one with the foundation tables) at
+    /// `version`; `stamped` when it carries [`APPLICATION_ID`], `wal` when
+    /// it is in WAL mode.
+    Book { version: i64, stamped: bool, wal: bool },
+    /// Another program's database: its application_id, if it has one.
+    Foreign { application_id: i32 },
+    /// A database with no tables at all, application_id 0 and
+    /// user_version 0: not one huikuan made.
+    Empty,
+}
+
+impl Identity {
+    /// A book that opens as it is: stamped, current and in WAL mode.
+    pub fn is_ready(&self) -> bool {
+        matches!(self, Identity::Book { version, stamped: true, wal: true } if *version == current_version())
+    }
+}
+
+/// Read what the file behind `conn` is, in one read transaction, writing
+/// nothing.
+pub fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
+    let tx = conn.unchecked_transaction()?;
+    let application_id: i32 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version = version(&tx)?;
+    let tables: Vec<String> = tx
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mode: String = tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    tx.commit()?;
+    let wal = mode.eq_ignore_ascii_case("wal");
+    Ok(match application_id {
+        APPLICATION_ID => Identity::Book { version, stamped: true, wal },
+        0 if version >= 1 && FOUNDATION.iter().all(|t| tables.iter().any(|n| n == t)) => {
+            Identity::Book { version, stamped: false, wal }
+        }
+        0 if version == 0 && tables.is_empty() => Identity::Empty,
+        id => Identity::Foreign { application_id: id },
+    })
+}
+
+/// The book's application_id.
+fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0))
+}
+
 /// The schema version this build writes.
 pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -339,10 +408,11 @@ pub fn refuse_newer(conn: &Connection, known: i64) -> Result<i64, StoreError> {
     Ok(found)
 }
 
-/// Apply the upgrades of `steps` that the book lacks, in one transaction.
+/// Apply the upgrades of `steps` that the book lacks, and stamp
+/// [`APPLICATION_ID`] on a book without it, in one transaction.
 fn upgrade(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
     let known = steps.len() as i64;
-    if refuse_newer(conn, known)? == known {
+    if refuse_newer(conn, known)? == known && application_id(conn)? == APPLICATION_ID {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -357,6 +427,9 @@ fn upgrade(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
             reason: sqlite_message(&e),
         })?;
         tx.pragma_update(None, "user_version", step_no)?;
+    }
+    if application_id(&tx)? != APPLICATION_ID {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
     // Dropping the transaction on an error above rolls every step back.
     tx.commit()?;

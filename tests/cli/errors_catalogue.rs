@@ -1035,4 +1035,114 @@ fn invisible_in_code() {
         "bom.csv",
         &[(3, r"customer code '\u{200d}ZW' contains an invisible character (U+200D)")],
     );
+
+// ---- the book file: identity and first use ----
+
+#[test]
+fn no_book() {
+    let env = TestEnv::new();
+    let (code, err) = env.fail(&["--db", "nowhere/book.sqlite", "customer", "list"]);
+    assert_eq!(code, 1);
+    assert_one_error_line(&err, "no book at nowhere/book.sqlite; create one with huikuan init, or give your book with");
+    assert!(!env.path().join("nowhere").exists());
+}
+
+/// Refused with one line containing `expected`; the file keeps its bytes.
+fn refused_file(env: &TestEnv, name: &str, expected: &str) {
+    let before = std::fs::read(env.path().join(name)).ok();
+    let (code, err) = env.fail(&["--db", name, "customer", "add", "HW", "华为"]);
+    assert_eq!(code, 1);
+    assert_one_error_line(&err, expected);
+    assert_eq!(std::fs::read(env.path().join(name)).ok(), before, "{name} was changed");
+}
+
+#[test]
+fn foreign_database() {
+    let env = TestEnv::new();
+    let conn = rusqlite::Connection::open(env.path().join("other.db")).expect("create");
+    conn.execute_batch("PRAGMA application_id = 42; CREATE TABLE t (x);").expect("fill");
+    drop(conn);
+    refused_file(
+        &env,
+        "other.db",
+        "other.db is not a huikuan book: it is an SQLite database of another program (application_id 0x0000002a)",
+    );
+}
+
+#[test]
+fn empty_database() {
+    let env = TestEnv::new();
+    rusqlite::Connection::open(env.path().join("blank.db")).expect("create").execute_batch("VACUUM").expect("vacuum");
+    refused_file(&env, "blank.db", "blank.db is an empty SQLite database that huikuan did not make (no tables)");
+}
+
+#[test]
+fn empty_file() {
+    let env = TestEnv::new();
+    env.write_file("zero.sqlite", "");
+    refused_file(&env, "zero.sqlite", "zero.sqlite is an empty file that huikuan did not create");
+}
+
+#[test]
+fn not_a_file() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path().join("folder")).expect("mkdir");
+    refused_file(&env, "folder", "folder is a folder, not a book file; give the book's file with --db");
+}
+
+#[test]
+fn not_a_file_name() {
+    let env = TestEnv::new();
+    refused_file(&env, ":memory:", "':memory:' names no file: huikuan keeps the book in a file");
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_link() {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink("moved.sqlite", env.path().join("book-link.sqlite")).expect("link");
+    refused_file(&env, "book-link.sqlite", "book-link.sqlite is a symbolic link to moved.sqlite, which does not exist");
+    assert!(!env.path().join("moved.sqlite").exists());
+}
+
+/// Whether this process is refused writing where the permissions say so
+/// (root is not: the cases below then test nothing).
+#[cfg(unix)]
+fn permissions_bind(dir: &std::path::Path) -> bool {
+    let probe = dir.join("probe");
+    let bound = std::fs::write(&probe, "x").is_err();
+    let _ = std::fs::remove_file(&probe);
+    if !bound {
+        eprintln!("running as root: permissions are not enforced, the case is not exercised");
+    }
+    bound
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let ro = env.path().join("ro");
+    std::fs::create_dir(&ro).expect("mkdir");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    if permissions_bind(&ro) {
+        refused_file(&env, "ro/book.sqlite", "the folder ro is read-only: huikuan writes beside the book");
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[cfg(unix)]
+#[test]
+fn cannot_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = book();
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads it all the same: the case is then not exercised.
+    if std::fs::read(&env.db).is_err() {
+        let (code, err) = env.fail(&["customer", "list"]);
+        assert_eq!(code, 1);
+        assert_one_error_line(&err, &format!("cannot open the book at {}: ", env.db.display()));
+    }
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).expect("chmod");
 }

@@ -253,6 +253,8 @@ fn every_sample_export_imports_with_its_counts_and_totals() {
     // The reader's own tests check each fixture's figures (derived by hand);
     // this checks the whole command on them: detection, counts, totals.
     let env = TestEnv::new();
+    // A dry run only reads: it needs a book and never creates one.
+    env.ok(&["-q", "init"]);
     let fixtures = [
         ("alipay.csv", "alipay"),
         ("wechat.csv", "wechat"),

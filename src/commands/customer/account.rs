@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let (en, zh) = match &c {
         Command::Add(a) => {

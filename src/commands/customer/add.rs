@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     for ct in &a.contact {
         c.contacts.push(super::parse_contact(ct)?);
     }
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     customers::insert(&tx, &c, ctx.today)?;
     events::record(&tx, "customer add", &format!("added customer {code} {name}"), None)?;

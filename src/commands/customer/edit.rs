@@ -70,7 +70,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             "没有要修改的内容：请至少给出一个选项（见 huikuan customer edit --help）",
         ));
     }
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let id = customers::require_id(&tx, &a.code)?;
     customers::update(&tx, id, &e)?;

@@ -34,7 +34,7 @@ pub fn run_release(ctx: &mut Ctx, a: ReleaseArgs) -> Result<()> {
 }
 
 fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let id = customers::require_id(&tx, code)?;
     customers::set_hold(&tx, id, hold, reason, ctx.today)?;

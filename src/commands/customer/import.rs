@@ -23,7 +23,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let csv = CsvFile::read(&a.file, COLUMNS)?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let n = load(&tx, &csv, ctx.today)?;
     events::record(&tx, "customer import", &format!("imported {n} customers from {}", csv.file), None)?;

@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             ));
         };
         let s = score("SCORE", n)?;
-        let mut book = ctx.open_book()?;
+        let mut book = ctx.open_book_to_write()?;
         let tx = book.write()?;
         let id = customers::require_id(&tx, code)?;
         history::set_score(&tx, id, s)?;
@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ctx.note(&format!("{code}: score {s}, grade {g}"), &format!("{code}：评分 {s}，等级 {g}"));
         return Ok(());
     }
-    let mut book = ctx.open_book()?;
+    let mut book = if a.apply { ctx.open_book_to_write()? } else { ctx.open_book()? };
     let tx = book.read()?;
     let only = a.code.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let rows = reports::customer::score_suggestions(&tx, ctx.as_of, only)?;

@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ));
     }
     let as_of = ctx.as_of;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let posted = reports::interest::charges(&tx, as_of, only)?;

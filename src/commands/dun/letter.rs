@@ -112,7 +112,7 @@ fn run_all(ctx: &mut Ctx, dir: &std::path::Path) -> Result<()> {
             "dun letter --all 只生成今天的函件；请去掉 --as-of",
         ));
     }
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let ladder = dunning::ladder(&tx)?;
     let items = reports::worklist(&tx, ctx.today, None)?;

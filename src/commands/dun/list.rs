@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let (items, ladder) = {
         let tx = book.read()?;
         let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;

@@ -52,7 +52,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             format!("--date：{date} 是将来的日期；请记录已完成的催收"),
         ));
     }
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let ladder = dunning::ladder(&tx)?;
     if ladder.get(a.step).is_none() {

@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ));
     }
     let amount = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let c = customers::get(&tx, &a.customer)?;
     let amount = match amount {

@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let due = a.due.as_deref().map(|d| ctx.date("--due", d)).transpose()?;
     let installments = a.installment.iter().map(|i| super::parse_installment(ctx, i)).collect::<Result<Vec<_>>>()?;
     let discount = a.discount.as_deref().map(crate::parse::discount).transpose()?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     parse::within_horizon("--date", issue, ctx.today, settings::horizon_years(&tx)?)?;
     if let Some(t) = a.terms {

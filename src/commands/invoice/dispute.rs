@@ -35,7 +35,7 @@ pub fn run_undispute(ctx: &mut Ctx, a: UndisputeArgs) -> Result<()> {
 }
 
 fn set(ctx: &mut Ctx, number: &str, disputed: bool, reason: Option<&str>) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let inv = invoices::get(&tx, number)?;
     if inv.voided {

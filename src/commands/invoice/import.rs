@@ -25,7 +25,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let csv = CsvFile::read(&a.file, COLUMNS)?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let l = load(&tx, &csv, ctx.today)?;
     let over = customers::count_over_limit(&tx)?;

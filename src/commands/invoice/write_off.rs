@@ -30,7 +30,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let date = ctx.date("--date", &a.date)?;
     let amount = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     // Check everything before asking: a write-off that would be refused
     // should not ask for confirmation first. Checked again when written.
     let (inv, amount) = {

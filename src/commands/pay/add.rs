@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => ctx.today,
     };
     let method = crate::parse::parse_method("--method", &a.method)?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;
     let to = crate::store::invoices::allocation_targets_for(&tx, customer.id, &customer.code, &a.invoice)?;

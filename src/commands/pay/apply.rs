@@ -23,7 +23,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let limit = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let p = payments::get(&tx, a.id)?;
     let to = crate::store::invoices::allocation_targets_for(&tx, p.customer_id, &p.customer, &a.invoice)?;

@@ -24,7 +24,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let csv = CsvFile::read(&a.file, COLUMNS)?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let Loaded { count: n, total } = load(&tx, &csv, ctx.today)?;
     events::record(&tx, "pay import", &format!("imported {n} payments ({total}) from {}", csv.file), None)?;

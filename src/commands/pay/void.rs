@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     // Ask before taking the write lock (a prompt left open must not block
     // other writers); `bank::void_payment` checks again inside the transaction.
     let p = {

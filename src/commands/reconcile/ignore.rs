@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let l = store_bank::ignore(&tx, a.line)?;
     events::record(&tx, "reconcile ignore", &format!("ignored line {} ({} on {})", l.id, l.amount, l.date), None)?;

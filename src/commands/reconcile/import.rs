@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user };
     let st = bank::read_statement(&a.file, &opts)?;
-    let mut book = ctx.open_book()?;
+    let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
     let tx = book.write()?;
     let progress = (std::io::stderr().is_terminal() && st.lines.len() >= 2_000 && !ctx.quiet)
         .then(|| indicatif::ProgressBar::new(st.lines.len() as u64));

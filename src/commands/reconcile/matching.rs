@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 /// Apply one line for the customer and invoices given (or the best candidate).
 fn confirm_line(ctx: &mut Ctx, id: i64, customer: Option<&str>, numbers: &[String]) -> Result<()> {
     let user = super::user_profiles()?;
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let m = reconcile::confirm(&tx, id, Confirmation { customer, invoices: numbers }, &user)?;
     let (code, payment, amount) = (&m.customer, m.payment, m.line.amount);

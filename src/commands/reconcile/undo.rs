@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let mut book = ctx.open_book()?;
+    let mut book = ctx.open_book_to_write()?;
     ctx.confirm(
         &format!("remove import batch {} and every payment it made?", a.batch),
         &format!("撤销导入批次 {} 及其生成的全部收款？", a.batch),

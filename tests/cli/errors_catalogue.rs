@@ -982,3 +982,15 @@ fn a_ten_megabyte_single_line_is_refused_quickly() {
     // Debug builds take ~10 s in reconcile import (header search); release ~1 s.
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }
+
+// ---- backup ----
+
+#[test]
+fn backup_cannot_write() {
+    let env = book();
+    env.write_file("afile", "mine");
+    let before = env.book_fingerprint();
+    user(&env, &["backup", "afile/copy.sqlite"], "cannot write the backup afile/copy.sqlite: afile is not a folder");
+    assert_eq!(std::fs::read_to_string(env.path().join("afile")).unwrap(), "mine");
+    assert_eq!(env.book_fingerprint(), before);
+}

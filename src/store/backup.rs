@@ -6,18 +6,22 @@
 //! committing meanwhile and never make it start over. It is written to a
 //! hidden temporary file next to the target (`.NAME.partial-PID`, mode
 //! 0600), synced, opened as a book and checked (`integrity_check`), synced
-//! again, and only then linked to its name, and the
-//! folder synced. Killed at any moment, it leaves either no file at the
-//! target name or a complete, checked book there; a temporary file left by a
-//! killed run is removed by the next backup to that name.
+//! again, and only then linked to its name, and the folder synced. Killed
+//! at any moment, it leaves either no file at the target name or a complete,
+//! checked book there; a temporary file left by a killed run is removed by
+//! the next backup to that name.
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 
-use super::{Book, Connection, Result, StoreError};
+use super::{BUSY_TIMEOUT, Book, Connection, Result, StoreError};
+
+/// The pause before another try when the book could not be read at once.
+const PAUSE: Duration = Duration::from_millis(20);
 
 /// Refused: `dest` exists (a file, a folder or a link, even a dangling one).
 /// A backup never overwrites.
@@ -100,8 +104,18 @@ fn copy_and_check(book: &Book, partial: &Path, dest: &Path) -> Result<()> {
         // the book. Copied step by step, the backup starts over whenever
         // another process commits between two steps, and never ends under
         // continuous writers.
+        // A lock that cannot be had at once (SQLite's busy handler does not
+        // wait on the source) is waited for as long as any command waits.
         let backup = Backup::new(&book.conn, &mut copy)?;
-        backup.step(-1)?;
+        let waited = Instant::now();
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                _ if waited.elapsed() < BUSY_TIMEOUT => std::thread::sleep(PAUSE),
+                _ => return Err(StoreError::Busy(BUSY_TIMEOUT.as_secs())),
+            }
+        }
     }
     sync(partial).map_err(|e| cannot_write(dest, e))?;
     // `integrity_check` does all that `quick_check` does and more (index

@@ -14,10 +14,10 @@ use rusqlite::{Connection, OpenFlags};
 use crate::common::TestEnv;
 use crate::robust::one_at_a_time;
 
-/// Invoices in the test book: about 8 MB, so that a backup (copy, sync,
-/// checks) takes some 0.3-0.6 s with the debug build, long enough to be
+/// Invoices in the test book: about 5 MB, so that a backup (copy, sync,
+/// checks) takes some 0.3-0.4 s with the debug build, long enough to be
 /// killed at many moments.
-const INVOICES: &str = "20000";
+const INVOICES: &str = "12000";
 
 /// The test book's bytes, built once through the real import commands from
 /// generated files, with two more customers (HY, NW) for the writers.
@@ -123,14 +123,14 @@ fn timed_backup(env: &TestEnv, target: &str) -> Duration {
     started.elapsed()
 }
 
-/// Measured on the 2-core development machine (debug build, 8 MB book, load
-/// average about 7 from other builds): an uninterrupted backup takes 0.4-0.7
-/// s; of 30 kills spread over 0..1.1 × that, 29 landed while `backup` ran,
-/// 28 of them while its copy was being written or checked (with 24 kills
-/// over 0..1.2 ×: 13-18 mid-run); the target was absent after those and a
-/// complete book that passes `check` after the rest; never a partial file at
-/// the target name, and the next backup to that name swept the temporary
-/// files the kills left.
+/// Measured on the 2-core development machine (debug build, load average
+/// about 7 from other builds): on this 5 MB book an uninterrupted backup
+/// takes 0.28 s; of 30 kills spread over 0..1.1 × that, 28 landed while
+/// `backup` ran, 27 of them while its copy was being written or checked; the
+/// target was absent after those 28 and a complete book that passes `check`
+/// after the other 2. On an 8 MB book (0.4-0.7 s): 29 of 30 mid-run, 28
+/// mid-copy. Never a partial file at the target name, and the next backup to
+/// that name swept the temporary files the kills left.
 #[test]
 fn a_backup_killed_at_any_moment_leaves_no_file_or_a_complete_book() {
     let _turn = one_at_a_time();
@@ -221,12 +221,13 @@ fn a_backup_killed_at_any_moment_leaves_no_file_or_a_complete_book() {
     env.ok(&["check"]);
 }
 
-/// Measured on the 2-core development machine (debug build, 8 MB book, load
-/// average about 7): idle 0.49-0.80 s; with two processes adding payments and
-/// invoices without pause 0.64-1.16 s (limit max(2 × idle, 5 s)), 39-70
-/// writes committed meanwhile. On a 16 MB book by hand: idle 0.74-1.26 s,
-/// busy 1.5-2.6 s; the former step-by-step copy (256 pages a step) had not
-/// finished after 30 s under the same two writers.
+/// Measured on the 2-core development machine (debug build, load average
+/// about 7): on this 5 MB book idle 0.40 s, with two processes adding
+/// payments and invoices without pause 0.62 s (limit max(2 × idle, 5 s)), 36
+/// writes committed meanwhile; on an 8 MB book idle 0.49-0.80 s, busy
+/// 0.64-1.16 s. On a 16 MB book by hand: idle 0.74-1.26 s, busy 1.5-2.6 s;
+/// the former step-by-step copy (256 pages a step) had not finished after
+/// 30 s under the same two writers.
 #[test]
 fn a_backup_finishes_while_two_processes_keep_writing_and_holds_one_committed_state() {
     let _turn = one_at_a_time();

@@ -1145,4 +1145,15 @@ fn cannot_open() {
         assert_one_error_line(&err, &format!("cannot open the book at {}: ", env.db.display()));
     }
     std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+
+// ---- backup ----
+
+#[test]
+fn backup_cannot_write() {
+    let env = book();
+    env.write_file("afile", "mine");
+    let before = env.book_fingerprint();
+    user(&env, &["backup", "afile/copy.sqlite"], "cannot write the backup afile/copy.sqlite: afile is not a folder");
+    assert_eq!(std::fs::read_to_string(env.path().join("afile")).unwrap(), "mine");
+    assert_eq!(env.book_fingerprint(), before);
 }

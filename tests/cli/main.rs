@@ -4,6 +4,7 @@
 
 mod aging;
 mod architecture;
+mod backup;
 mod book;
 mod close;
 mod common;

@@ -30,10 +30,11 @@ const UNDO_KILLS: usize = 6;
 const CLOSE_KILLS: usize = 5;
 
 /// The two tests here are timing-sensitive and each loads both cores: they
-/// take turns rather than skew each other's measurements.
+/// take turns rather than skew each other's measurements (and with the
+/// timed tests of `backup`).
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn one_at_a_time() -> MutexGuard<'static, ()> {
+pub(crate) fn one_at_a_time() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

@@ -1035,6 +1035,7 @@ fn invisible_in_code() {
         "bom.csv",
         &[(3, r"customer code '\u{200d}ZW' contains an invisible character (U+200D)")],
     );
+}
 
 // ---- the book file: identity and first use ----
 
@@ -1145,6 +1146,7 @@ fn cannot_open() {
         assert_one_error_line(&err, &format!("cannot open the book at {}: ", env.db.display()));
     }
     std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}
 
 // ---- backup ----
 

@@ -14,6 +14,7 @@ mod errors;
 mod errors_catalogue;
 mod fuzz_regressions;
 mod generate;
+mod hostile;
 mod invoices;
 mod letters;
 mod metrics;

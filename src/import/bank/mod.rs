@@ -18,6 +18,7 @@
 //! Nothing here panics on any input, and money never goes through `f64`.
 
 pub(crate) mod amount;
+mod budget;
 pub(crate) mod date;
 mod decode;
 mod error;
@@ -34,6 +35,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 
+use super::input::{InputError, InputLimit, read_input};
 use crate::ledger::money::Money;
 use crate::store::payments::Method;
 
@@ -57,6 +59,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// Profiles from the user's config directory, tried before the built-in ones.
     pub user_profiles: Vec<Profile>,
+    /// The largest file read (the book's `max_input_mb`).
+    pub max_input: InputLimit,
 }
 
 /// A statement as read.
@@ -117,7 +121,10 @@ pub use crate::store::bank::Direction;
 /// Read a statement file.
 pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| BankError::Io { file: file.clone(), reason: e.to_string() })?;
+    let bytes = read_input(path, opts.max_input).map_err(|e| match e {
+        InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
+        e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
+    })?;
     read_statement_bytes(&file, &bytes, opts)
 }
 

@@ -468,6 +468,52 @@ mod tests {
         assert_eq!(local_name(b"x:sheetData a=\"1\""), b"sheetData");
     }
 
+    /// A workbook of `parts` (name, XML), deflated.
+    fn workbook(parts: &[(&str, String)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, xml) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn sheet(data: &str) -> (&'static str, String) {
+        ("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{data}</sheetData></worksheet>"))
+    }
+
+    #[test]
+    fn a_shared_string_is_charged_at_every_cell_that_names_it() {
+        // 512 KiB once, named by 100 cells: 50 MiB in calamine's cells.
+        let sst = ("xl/sharedStrings.xml", format!("<sst><si><t>{}</t></si></sst>", "A".repeat(512 << 10)));
+        let cells: String =
+            (1..=100).map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>")).collect();
+        let e = check_xlsx(&workbook(&[sheet(&cells), sst.clone()])).unwrap_err();
+        assert_eq!(e.en, "its cells hold more than 32 MiB of text");
+        let few: String =
+            (1..=10).map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>")).collect();
+        assert_eq!(check_xlsx(&workbook(&[sheet(&few), sst])), Ok(()));
+    }
+
+    #[test]
+    fn cells_without_addresses_are_placed_as_calamine_places_them() {
+        // Rows numbered far apart, cells counted along each row.
+        let data = "<row r=\"1\"><c><v>1</v></c></row><row r=\"1048576\"><c/><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>";
+        let e = check_xlsx(&workbook(&[sheet(data)])).unwrap_err();
+        // `<c/>` holds nothing and calamine skips it: columns A to C.
+        assert_eq!(e.en, "its sheets span 3145728 cells (at most 2097152)");
+        let near = "<row r=\"1\"><c><v>1</v></c></row><row r=\"9\"><c><v>1</v></c><c><v>2</v></c></row>";
+        assert_eq!(check_xlsx(&workbook(&[sheet(near)])), Ok(()));
+    }
+
+    #[test]
+    fn a_huge_shared_formula_number_is_refused() {
+        let data = "<row r=\"1\"><c r=\"A1\"><f t=\"shared\" si=\"4000000000\">A2</f><v>1</v></c></row>";
+        let e = check_xlsx(&workbook(&[sheet(data)])).unwrap_err();
+        assert_eq!(e.en, "a shared formula is numbered 4000000000 (at most 2097152)");
+    }
+
     #[test]
     fn real_workbooks_fit() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");

@@ -7,8 +7,9 @@
 //! tag and text run whole. So the workbook (a zip of XML parts) is first
 //! scanned here, streaming, in constant memory, and refused when it is
 //! beyond the budget below. The budget keeps what calamine and the grid
-//! built from it hold under about 200 MB (a cell costs 32 bytes in
-//! calamine's range and 24 in the grid), and is far beyond any statement a
+//! built from it hold to about 200 MB (a cell costs 32 bytes in calamine's
+//! range and 24 in the grid; a sheet of 65,536 rows of 32 numbers, the
+//! whole cell budget, peaks at 195 MiB), and is far beyond any statement a
 //! bank exports (65,536 rows of 32 columns, or a million rows of two).
 //!
 //! | what                                                         | at most       |

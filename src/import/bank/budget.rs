@@ -163,7 +163,10 @@ impl Scan {
             let n = chunk.len();
             read += n as u64;
             if read > declared {
-                return Err(part_too_large(name));
+                return Err(over(
+                    format!("part {name} holds more than the {declared} bytes it declares"),
+                    format!("部件 {name} 的内容超过其声明的 {declared} 字节"),
+                ));
             }
             let mut at = 0;
             while at < n {

@@ -50,6 +50,9 @@ use profile::{ColumnMap, HeaderMatcher};
 /// How many rows (after a profile's `skip_lines`) are searched for the header.
 pub const HEADER_WINDOW: usize = 30;
 
+/// The longest cell (in bytes) that can be a header name.
+const MAX_HEADER_CELL: usize = 256;
+
 /// How to read a statement.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
@@ -207,7 +210,11 @@ fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<
                 continue;
             }
             let Some(slot) = normed.get_mut(ri) else { continue };
-            let header = slot.get_or_insert_with(|| row.cells.iter().map(|c| norm(c)).collect());
+            // No header word is long: a long cell is not normalised (a
+            // 10 MB cell would be, once per row and delimiter tried).
+            let header = slot.get_or_insert_with(|| {
+                row.cells.iter().map(|c| if c.len() > MAX_HEADER_CELL { String::new() } else { norm(c) }).collect()
+            });
             if let Some((score, map)) = matcher.match_header(header) {
                 let rank = (*user, score, std::cmp::Reverse(ci), std::cmp::Reverse(ri));
                 if best.as_ref().is_none_or(|b| rank > b.rank) {

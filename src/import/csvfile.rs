@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::input::{InputLimit, read_input};
 use super::text::{Encoding, decode, decode_owned};
 use crate::error::{Error, Result};
 
@@ -107,12 +108,13 @@ fn quote_left_open(record: &str) -> bool {
 }
 
 impl CsvFile {
-    /// Read and parse `path`; every row is kept with its line number. Fails on
-    /// an unreadable file, bad encoding, malformed CSV, or a missing column.
-    pub fn read(path: &Path, columns: &[Column]) -> Result<CsvFile> {
+    /// Read and parse `path` (see [`read_input`]: a regular file, at most
+    /// `limit` bytes); every row is kept with its line number. Fails on an
+    /// unreadable file, bad encoding, malformed CSV, or a missing column.
+    pub fn read(path: &Path, columns: &[Column], limit: InputLimit) -> Result<CsvFile> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::user(format!("{file}: cannot read: {e}"), format!("{file}：无法读取：{e}")))?;
+        let bytes = read_input(path, limit)
+            .map_err(|e| Error::user(format!("{file}: {}", e.en()), format!("{file}：{}", e.zh())))?;
         let (text, encoding) =
             decode_owned(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
         CsvFile::check(file, text, encoding, columns)

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod fingerprint;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod input;
 pub mod invoices;
 pub mod payments;
 pub mod text;

@@ -149,6 +149,23 @@ pub static SETTINGS: &[SettingDef] = &[
         parse: None,
         show: None,
     },
+    SettingDef {
+        key: "max_input_mb",
+        help: "the largest input file an import reads, in MB (1 to 1048576)",
+        help_zh: "导入时读取的最大输入文件，单位 MB（1 至 1048576）",
+        default: "1024",
+        parse: Some(|v| {
+            v.trim().parse::<u32>().ok().filter(|mb| (1..=1_048_576).contains(mb)).map(|mb| mb.to_string()).ok_or_else(
+                || {
+                    StoreError::invalid(
+                        format!("max_input_mb: '{v}' is not a number of MB from 1 to 1048576"),
+                        format!("max_input_mb：“{v}”不是 1 至 1048576 之间的 MB 数"),
+                    )
+                },
+            )
+        }),
+        show: None,
+    },
 ];
 
 /// The book's settings, typed, with the defaults filled in.

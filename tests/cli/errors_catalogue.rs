@@ -1159,3 +1159,48 @@ fn backup_cannot_write() {
     assert_eq!(std::fs::read_to_string(env.path().join("afile")).unwrap(), "mine");
     assert_eq!(env.book_fingerprint(), before);
 }
+
+// ---- input files (every import) ----
+
+#[test]
+fn input_not_a_file() {
+    let env = book();
+    user(&env, &["invoice", "import", "/dev/zero"], "error: /dev/zero: is a device, not a regular file");
+    user(&env, &["reconcile", "import", "."], "error: .: is a directory, not a regular file; give the path of a file");
+}
+
+#[test]
+fn input_too_large() {
+    let env = book();
+    env.ok(&["config", "set", "max_input_mb", "1"]);
+    env.write_file("big.csv", "code,name\n".repeat(200_000));
+    user(
+        &env,
+        &["customer", "import", "big.csv"],
+        "error: big.csv: the file is larger than the input limit of 1 MB; split it, or raise the limit with `huikuan \
+         config set max_input_mb N`",
+    );
+}
+
+#[test]
+fn workbook_too_large() {
+    let env = book();
+    let file = bad_fixture(&env, "huge-dimension.xlsx");
+    user(
+        &env,
+        &["reconcile", "import", &file],
+        "error: huge-dimension.xlsx: the XLSX workbook is too large to read safely: a sheet declares 17179869184 cells",
+    );
+}
+
+#[test]
+fn bad_max_input_mb() {
+    let env = book();
+    for bad in ["0", "lots", "2000000"] {
+        user(
+            &env,
+            &["config", "set", "max_input_mb", bad],
+            &format!("error: max_input_mb: '{bad}' is not a number of MB from 1 to 1048576"),
+        );
+    }
+}

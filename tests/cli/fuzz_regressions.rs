@@ -86,3 +86,17 @@ fn a_bad_statement_line_is_named_by_its_line_with_lone_cr_line_ends() {
     assert_eq!(code, 1, "{err}");
     assert_one_error_line(&err, "statement.csv:4: '20241305' is not a date");
 }
+
+#[test]
+fn hostile_workbooks_of_the_corpus_are_refused_before_calamine_allocates() {
+    // tests/fixtures/fuzz/bank_reader/xlsx-*: the far cell aborted the
+    // program (an allocation of 512 GB), the string count reserved 24 GB.
+    for (name, reason) in [
+        ("xlsx-far-cell", "its sheets span 17179869184 cells"),
+        ("xlsx-huge-dimension", "a sheet declares 17179869184 cells"),
+        ("xlsx-string-count", "it declares 1000000000 shared strings"),
+        ("xlsx-deep-nesting", "part xl/worksheets/sheet1.xml nests elements more than 256 deep"),
+    ] {
+        statement_refused(name, &format!("statement.xls: the XLSX workbook is too large to read safely: {reason}"));
+    }
+}

@@ -15,6 +15,7 @@ mod errors;
 mod errors_catalogue;
 mod fuzz_regressions;
 mod generate;
+mod hostile;
 mod invoices;
 mod letters;
 mod metrics;

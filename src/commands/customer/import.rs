@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
 use crate::import::customers::{COLUMNS, load};
+use crate::import::input::InputLimit;
 use crate::store::events;
 
 /// Import customers from a CSV file (UTF-8 or GBK).
@@ -22,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read(&a.file, COLUMNS)?;
+    let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let n = load(&tx, &csv, ctx.today)?;

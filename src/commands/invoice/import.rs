@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
+use crate::import::input::InputLimit;
 use crate::import::invoices::{COLUMNS, load};
 use crate::store::{customers, events};
 
@@ -24,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read(&a.file, COLUMNS)?;
+    let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let l = load(&tx, &csv, ctx.today)?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::bank::{self, Direction, ReadOptions};
+use crate::import::input::InputLimit;
 use crate::output::{Format, Lang};
 use crate::reconcile::{self, ImportOptions, ImportOutcome};
 use crate::render::{Cell, Table, write_json};
@@ -45,7 +46,8 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let user = super::user_profiles()?;
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
-    let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user };
+    let max_input = InputLimit::for_book_at(&ctx.db)?;
+    let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user, max_input };
     let st = bank::read_statement(&a.file, &opts)?;
     let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
     let tx = book.write()?;

@@ -9,12 +9,18 @@
 pub enum BankError {
     #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
+    /// The file was not read (not a regular file, too large): see `import::input`.
+    #[error("{file}: {reason}")]
+    Input { file: String, reason: String, reason_zh: String },
     #[error("{file}: the file is empty")]
     Empty { file: String },
     #[error("{file}: the file is binary data, not a statement (not text, XLS or XLSX)")]
     Binary { file: String },
     #[error("{file}: cannot read the {format} workbook: {reason}")]
     Workbook { file: String, format: &'static str, reason: String },
+    /// Beyond the budget a workbook must fit (`budget.rs`).
+    #[error("{file}: the {format} workbook is too large to read safely: {reason}")]
+    OverBudget { file: String, format: &'static str, reason: String, reason_zh: String },
     #[error("{file}: unknown encoding '{name}' (use utf-8, gbk, gb18030 or latin-1)")]
     UnknownEncoding { file: String, name: String },
     #[error("{file}: no known header; pass --profile")]
@@ -40,9 +46,13 @@ impl BankError {
     pub fn zh(&self) -> String {
         match self {
             BankError::Io { file, reason } => format!("{file}：无法读取：{reason}"),
+            BankError::Input { file, reason_zh, .. } => format!("{file}：{reason_zh}"),
             BankError::Empty { file } => format!("{file}：文件为空"),
             BankError::Binary { file } => format!("{file}：文件是二进制数据，不是对账单（既非文本，也非 XLS/XLSX）"),
             BankError::Workbook { file, format, reason } => format!("{file}：无法读取 {format} 工作簿：{reason}"),
+            BankError::OverBudget { file, format, reason_zh, .. } => {
+                format!("{file}：{format} 工作簿过大，无法安全读取：{reason_zh}")
+            }
             BankError::UnknownEncoding { file, name } => {
                 format!("{file}：未知编码“{name}”（可用 utf-8、gbk、gb18030 或 latin-1）")
             }

@@ -18,6 +18,7 @@
 //! Nothing here panics on any input, and money never goes through `f64`.
 
 pub(crate) mod amount;
+mod budget;
 pub(crate) mod date;
 mod decode;
 mod error;
@@ -34,6 +35,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 
+use super::input::{InputError, InputLimit, read_input};
 use crate::ledger::money::Money;
 use crate::store::payments::Method;
 
@@ -48,6 +50,9 @@ use profile::{ColumnMap, HeaderMatcher};
 /// How many rows (after a profile's `skip_lines`) are searched for the header.
 pub const HEADER_WINDOW: usize = 30;
 
+/// The longest cell (in bytes) that can be a header name.
+const MAX_HEADER_CELL: usize = 256;
+
 /// How to read a statement.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
@@ -57,6 +62,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// Profiles from the user's config directory, tried before the built-in ones.
     pub user_profiles: Vec<Profile>,
+    /// The largest file read (the book's `max_input_mb`).
+    pub max_input: InputLimit,
 }
 
 /// A statement as read.
@@ -117,7 +124,10 @@ pub use crate::store::bank::Direction;
 /// Read a statement file.
 pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| BankError::Io { file: file.clone(), reason: e.to_string() })?;
+    let bytes = read_input(path, opts.max_input).map_err(|e| match e {
+        InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
+        e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
+    })?;
     read_statement_bytes(&file, &bytes, opts)
 }
 
@@ -200,7 +210,11 @@ fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<
                 continue;
             }
             let Some(slot) = normed.get_mut(ri) else { continue };
-            let header = slot.get_or_insert_with(|| row.cells.iter().map(|c| norm(c)).collect());
+            // No header word is long: a long cell is not normalised (a
+            // 10 MB cell would be, once per row and delimiter tried).
+            let header = slot.get_or_insert_with(|| {
+                row.cells.iter().map(|c| if c.len() > MAX_HEADER_CELL { String::new() } else { norm(c) }).collect()
+            });
             if let Some((score, map)) = matcher.match_header(header) {
                 let rank = (*user, score, std::cmp::Reverse(ci), std::cmp::Reverse(ri));
                 if best.as_ref().is_none_or(|b| rank > b.rank) {

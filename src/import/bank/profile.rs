@@ -14,6 +14,7 @@ use std::path::Path;
 use super::BankError;
 use super::date::DateOrder;
 use super::grid::norm;
+use crate::import::input::{InputLimit, read_input};
 use crate::store::payments::Method;
 
 /// One export layout. See `docs/bank-profiles.md` for every field.
@@ -374,10 +375,10 @@ pub fn parse_profile(name: &str, toml_text: &str) -> Result<Profile, BankError> 
 /// Read a profile file; its name defaults to the file's stem.
 pub fn load_profile(path: &Path) -> Result<Profile, BankError> {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| BankError::BadProfile {
+    let bytes = read_input(path, InputLimit::default()).map_err(|e| BankError::BadProfile {
         name: path.display().to_string(),
-        reason: format!("cannot read: {e}"),
-        reason_zh: format!("无法读取：{e}"),
+        reason: e.en(),
+        reason_zh: e.zh(),
     })?;
     // Profiles are UTF-8; one saved as GBK (Notepad's "ANSI" on a Chinese
     // Windows) is accepted too.

@@ -11,7 +11,7 @@ use std::sync::Once;
 use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use super::grid::{Grid, Row, clean_cell};
-use super::{BankError, ole};
+use super::{BankError, budget, ole};
 
 /// Which workbook format the bytes are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,16 @@ pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(S
     let fail = |reason: String| BankError::Workbook { file: file.to_string(), format: book.label(), reason };
     if book == Book::Xls && !ole::chains_end(bytes) {
         return Err(fail("the file is damaged (a chain of sectors loops)".into()));
+    }
+    if book == Book::Xlsx
+        && let Err(e) = budget::check_xlsx(bytes)
+    {
+        return Err(BankError::OverBudget {
+            file: file.to_string(),
+            format: book.label(),
+            reason: e.en,
+            reason_zh: e.zh,
+        });
     }
     // calamine parses untrusted bytes; a panic in it must not take the program down.
     let result = quietly(|| -> Result<Vec<(String, Grid)>, String> {

@@ -202,6 +202,13 @@ fn a_backup_killed_at_any_moment_leaves_no_file_or_a_complete_book() {
             remove_book(&target);
         } else {
             absent += 1;
+            // The next command on that name says there is no book there, and
+            // creates none.
+            let b = target.to_str().expect("a UTF-8 path");
+            let (code, err) = env.fail(&["--db", b, "customer", "list"]);
+            assert_eq!(code, 1, "killed after {delay:?}: {err}");
+            assert!(err.contains("no book at"), "killed after {delay:?}: the next command said: {err}");
+            assert!(!target.exists(), "killed after {delay:?}: a reading command created a book");
         }
     }
     eprintln!(

@@ -43,6 +43,8 @@ use chrono::NaiveDate;
 pub enum LedgerError {
     #[error("'{0}' is not an amount (expected e.g. 1234.50)")]
     BadAmount(String),
+    #[error("'{0}': use a point for decimals; a comma only separates thousands (1,234.50)")]
+    CommaAmount(String),
     #[error("amount '{0}' has more than 2 decimals")]
     TooManyDecimals(String),
     #[error("amount '{0}' is too large (at most 1,000,000,000,000.00)")]
@@ -74,6 +76,7 @@ impl LedgerError {
     pub fn zh(&self) -> String {
         match self {
             LedgerError::BadAmount(s) => format!("“{s}”不是有效金额（例如 1234.50）"),
+            LedgerError::CommaAmount(s) => format!("“{s}”：小数请用小数点；逗号只用作千位分隔（1,234.50）"),
             LedgerError::TooManyDecimals(s) => format!("金额“{s}”超过两位小数"),
             LedgerError::AmountTooLarge(s) => format!("金额“{s}”过大（最多 1,000,000,000,000.00）"),
             LedgerError::NotPositive(s) => format!("金额“{s}”必须大于零"),

@@ -71,21 +71,27 @@ impl Money {
     /// when `positive` is asked for; at most [`MAX_AMOUNT_CENTS`].
     pub fn parse(text: &str) -> Result<Money, LedgerError> {
         let bad = || LedgerError::BadAmount(text.trim().to_string());
-        let mut s: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+        let mut s: String = text.trim().chars().filter(|c| *c != '_').collect();
         for prefix in ["CNY", "RMB", "USD", "EUR", "¥", "￥", "$", "€"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 s = rest.trim_start().to_string();
             }
         }
+        // A comma is a thousands separator or nothing: `49,99` may be 49.99
+        // (a European decimal comma) or 4,999; never guess (DESIGN §2).
+        if s.contains(',') {
+            if !commas_group_thousands(&s) {
+                return Err(LedgerError::CommaAmount(text.trim().to_string()));
+            }
+            s.retain(|c| c != ',');
+        }
         if s.is_empty() || s.contains(['e', 'E']) {
             return Err(bad());
         }
         let d = Decimal::from_str(&s).map_err(|_| {
-            if s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
-                LedgerError::AmountTooLarge(text.trim().to_string())
-            } else {
-                bad()
-            }
+            // Only a well-formed number can be too large; `1.2.3`, `5-` or
+            // `--5` are simply not amounts.
+            if well_formed(&s) { LedgerError::AmountTooLarge(text.trim().to_string()) } else { bad() }
         })?;
         if d.normalize().scale() > 2 {
             return Err(LedgerError::TooManyDecimals(text.trim().to_string()));
@@ -179,9 +185,52 @@ impl Sum for Money {
     }
 }
 
+/// Whether every comma in an amount separates groups of three digits in its
+/// integer part: `1,234`, `12,000.50`, `-1,234,567.89`; not `49,99`,
+/// `1,2,3`, `1234,567` or `1.234,5`.
+fn commas_group_thousands(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if frac.contains(',') {
+        return false;
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| g.chars().all(|c| c.is_ascii_digit());
+    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+}
+
+/// A sign, digits and at most one decimal point: a number, whatever its size.
+fn well_formed(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comma_separates_thousands_or_the_amount_is_refused() {
+        for (text, cents) in
+            [("1,234", 123_400), ("12,000.50", 1_200_050), ("-1,234,567.89", -123_456_789), ("¥1,234.50", 123_450)]
+        {
+            assert_eq!(Money::parse(text), Ok(Money::from_cents(cents)), "{text}");
+        }
+        for text in ["49,99", "12,34", "1,2,3", "1234,567", "1.234,5", ",123", "1,", "12,3456.00"] {
+            assert_eq!(Money::parse(text), Err(LedgerError::CommaAmount(text.to_string())), "{text}");
+        }
+    }
+
+    #[test]
+    fn malformed_numbers_are_bad_amounts_not_too_large() {
+        for text in ["1.2.3", "5-", "--5", "5..0", "+-5", "5.-0"] {
+            assert_eq!(Money::parse(text), Err(LedgerError::BadAmount(text.to_string())), "{text}");
+        }
+        let big = "9".repeat(30);
+        assert_eq!(Money::parse(&big), Err(LedgerError::AmountTooLarge(big.clone())));
+    }
 
     #[test]
     fn parses_common_spellings_exactly() {

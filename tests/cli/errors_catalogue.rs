@@ -65,6 +65,22 @@ fn bad_amount() {
 }
 
 #[test]
+fn comma_amount() {
+    let env = book();
+    let before = env.json(&["invoice", "list"]).as_array().map(Vec::len);
+    user(
+        &env,
+        &["invoice", "add", "N-1", "BYD", "49,99"],
+        "AMOUNT: '49,99': use a point for decimals; a comma only separates thousands (1,234.50)",
+    );
+    user(&env, &["pay", "add", "BYD", "12,34"], "'12,34': use a point for decimals");
+    // Nothing was booked by the refusals; a thousands separator is fine.
+    assert_eq!(env.json(&["invoice", "list"]).as_array().map(Vec::len), before);
+    env.ok(&["invoice", "add", "N-2", "BYD", "1,234.50"]);
+    assert_eq!(env.json(&["invoice", "show", "N-2"])["amount"], "1234.50");
+}
+
+#[test]
 fn too_many_decimals() {
     user(&book(), &["invoice", "add", "N-1", "BYD", "1.234"], "amount '1.234' has more than 2 decimals");
 }

@@ -314,6 +314,30 @@ CREATE INDEX allocations_installment ON allocations (installment_id, effective_d
 CREATE INDEX invoices_voided ON invoices (id) WHERE voided = 1;
 CREATE INDEX invoices_issued ON invoices (issue_date, amount) WHERE voided = 0;
 "#,
+    // 7: money in, with its facts. An invoice keeps its VAT facts (net 金额,
+    //    tax 税额, rate 税率, the VAT invoice number), its contract and its
+    //    salesperson; a customer has a salesperson of its own. A statement line
+    //    knows whether the file marked it a refund and its currency when the
+    //    file states one. Each imported customer, invoice and payment row is
+    //    remembered by its fingerprint (its own fields and its occurrence among
+    //    identical rows), so importing a file again adds nothing twice.
+    r#"
+ALTER TABLE invoices ADD COLUMN net INTEGER CHECK (net IS NULL OR net >= 0);
+ALTER TABLE invoices ADD COLUMN tax INTEGER CHECK (tax IS NULL OR tax >= 0);
+ALTER TABLE invoices ADD COLUMN tax_rate TEXT CHECK (tax_rate IS NULL OR length(tax_rate) BETWEEN 1 AND 16);
+ALTER TABLE invoices ADD COLUMN vat_number TEXT CHECK (vat_number IS NULL OR length(vat_number) BETWEEN 1 AND 64);
+ALTER TABLE invoices ADD COLUMN contract TEXT CHECK (contract IS NULL OR length(contract) BETWEEN 1 AND 64);
+ALTER TABLE invoices ADD COLUMN salesperson TEXT CHECK (salesperson IS NULL OR length(salesperson) BETWEEN 1 AND 64);
+ALTER TABLE customers ADD COLUMN salesperson TEXT CHECK (salesperson IS NULL OR length(salesperson) BETWEEN 1 AND 64);
+ALTER TABLE bank_lines ADD COLUMN refund INTEGER NOT NULL DEFAULT 0 CHECK (refund IN (0, 1));
+ALTER TABLE bank_lines ADD COLUMN currency TEXT;
+CREATE TABLE imported_rows (
+    kind        TEXT NOT NULL CHECK (kind IN ('customer', 'invoice', 'payment')),
+    fingerprint TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    PRIMARY KEY (kind, fingerprint)
+) STRICT;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -31,6 +31,8 @@ pub struct CsvFile {
     /// The file name as given, for `file:line:` messages.
     pub file: String,
     pub encoding: Encoding,
+    /// Which of the formats given to [`CsvFile::read_one_of`] the header fits.
+    pub format: usize,
     index: HashMap<&'static str, usize>,
     text: String,
     /// Data rows that are not blank.
@@ -46,6 +48,31 @@ fn normalise_header(h: &str) -> String {
     h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{3000}')
         .to_lowercase()
         .replace([' ', '-'], "_")
+}
+
+/// Where each column of `columns` is in `headers`; a missing required
+/// column is an error naming it.
+fn find_columns(headers: &csv::StringRecord, columns: &[Column]) -> Result<HashMap<&'static str, usize>> {
+    let mut index = HashMap::new();
+    for col in columns {
+        let found = headers.iter().position(|h| {
+            let h = normalise_header(h);
+            col.names.iter().any(|n| normalise_header(n) == h)
+        });
+        match found {
+            Some(i) => {
+                index.insert(col.key, i);
+            }
+            None if col.required => {
+                return Err(Error::user(
+                    format!("missing column '{}' in the header row", col.key),
+                    format!("表头缺少“{}”列", col.key),
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(index)
 }
 
 /// Line numbers of records from their byte offsets. The csv reader splits
@@ -112,19 +139,32 @@ impl CsvFile {
     /// `limit` bytes); every row is kept with its line number. Fails on an
     /// unreadable file, bad encoding, malformed CSV, or a missing column.
     pub fn read(path: &Path, columns: &[Column], limit: InputLimit) -> Result<CsvFile> {
+        CsvFile::read_one_of(path, &[columns], limit)
+    }
+
+    /// Like [`CsvFile::read`] for a file that may come in several formats:
+    /// the first of `formats` whose required columns are all in the header
+    /// is used ([`CsvFile::format`] says which). When none fits, the missing
+    /// column is named for the last format, the one users write by hand.
+    pub fn read_one_of(path: &Path, formats: &[&[Column]], limit: InputLimit) -> Result<CsvFile> {
         let file = path.display().to_string();
         let bytes = read_input(path, limit)
             .map_err(|e| Error::user(format!("{file}: {}", e.en()), format!("{file}：{}", e.zh())))?;
         let (text, encoding) =
             decode_owned(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        CsvFile::check(file, text, encoding, columns)
+        CsvFile::check(file, text, encoding, formats)
     }
 
     /// Parse file content already in memory; `file` names it in messages.
     pub fn parse(file: &str, bytes: &[u8], columns: &[Column]) -> Result<CsvFile> {
+        CsvFile::parse_one_of(file, bytes, &[columns])
+    }
+
+    /// [`CsvFile::read_one_of`] for file content already in memory.
+    pub fn parse_one_of(file: &str, bytes: &[u8], formats: &[&[Column]]) -> Result<CsvFile> {
         let (text, encoding) =
             decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        CsvFile::check(file.to_string(), text, encoding, columns)
+        CsvFile::check(file.to_string(), text, encoding, formats)
     }
 
     fn reader(text: &str) -> csv::Reader<&[u8]> {
@@ -133,30 +173,18 @@ impl CsvFile {
 
     /// Find the columns in the header and check every record once: malformed
     /// CSV and an unclosed quote are refused before anything is imported.
-    fn check(file: String, text: String, encoding: Encoding, columns: &[Column]) -> Result<CsvFile> {
+    fn check(file: String, text: String, encoding: Encoding, formats: &[&[Column]]) -> Result<CsvFile> {
         let mut reader = CsvFile::reader(&text);
         let mut lines = Lines::new(&text);
         let headers = reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?.clone();
-        let mut index = HashMap::new();
-        for col in columns {
-            let found = headers.iter().position(|h| {
-                let h = normalise_header(h);
-                col.names.iter().any(|n| normalise_header(n) == h)
-            });
-            match found {
-                Some(i) => {
-                    index.insert(col.key, i);
-                }
-                None if col.required => {
-                    return Err(Error::user(
-                        format!("missing column '{}' in the header row", col.key),
-                        format!("表头缺少“{}”列", col.key),
-                    )
-                    .at(&file, 1));
-                }
-                None => {}
+        let mut chosen = Err(Error::user("no import format given", "未给出导入格式"));
+        for (format, columns) in formats.iter().enumerate() {
+            chosen = find_columns(&headers, columns).map(|index| (format, index)).map_err(|e| e.at(&file, 1));
+            if chosen.is_ok() {
+                break;
             }
         }
+        let (format, index) = chosen?;
         let mut len = 0;
         let mut last = None;
         let mut rec = csv::StringRecord::new();
@@ -187,7 +215,7 @@ impl CsvFile {
             )
             .at(&file, line));
         }
-        Ok(CsvFile { file, encoding, index, text, len, maps: Vec::new() })
+        Ok(CsvFile { file, encoding, format, index, text, len, maps: Vec::new() })
     }
 
     /// How many data rows (blank ones not counted).
@@ -275,6 +303,23 @@ mod tests {
 
     fn lines(bytes: &[u8]) -> Vec<u64> {
         CsvFile::parse("f.csv", bytes, COLUMNS).unwrap().rows().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn the_first_format_whose_required_columns_are_all_there_is_used() {
+        const VAT: &[Column] = &[
+            Column { key: "amount", names: &["价税合计"], required: true },
+            Column { key: "net", names: &["金额"], required: false },
+        ];
+        const PLAIN: &[Column] = &[Column { key: "amount", names: &["金额", "amount"], required: true }];
+        let vat = CsvFile::parse_one_of("v.csv", "金额,价税合计\n100,113\n".as_bytes(), &[VAT, PLAIN]).unwrap();
+        let row = vat.rows().next().unwrap();
+        assert_eq!((vat.format, vat.get(&row, "amount"), vat.get(&row, "net")), (0, Some("113"), Some("100")));
+        let plain = CsvFile::parse_one_of("p.csv", "金额\n100\n".as_bytes(), &[VAT, PLAIN]).unwrap();
+        let row = plain.rows().next().unwrap();
+        assert_eq!((plain.format, plain.get(&row, "amount")), (1, Some("100")));
+        let e = CsvFile::parse_one_of("x.csv", b"total\n1\n", &[VAT, PLAIN]).err().unwrap().to_string();
+        assert!(e.contains("x.csv:1: missing column 'amount'"), "{e}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod payments;
 pub mod schema;
 pub mod settings;
 pub mod statement;
+pub mod totals;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -95,6 +95,17 @@ fn amount_too_large() {
 }
 
 #[test]
+fn total_past_limit() {
+    let env = book();
+    env.ok(&["pay", "add", "BYD", "999999997999.99", "--hold-credit"]); // 2,000.00 is in the book
+    user(
+        &env,
+        &["pay", "add", "BYD", "0.02"],
+        "error: the book's payments would total 1,000,000,000,000.01, more than the limit of 1,000,000,000,000.00; nothing was written",
+    );
+}
+
+#[test]
 fn amount_not_positive() {
     user(&book(), &["invoice", "add", "N-1", "BYD", "0"], "amount '0' must be greater than zero");
 }

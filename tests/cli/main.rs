@@ -3,6 +3,7 @@
 //! protects; inputs live in `tests/fixtures/` or are written by the test.
 
 mod aging;
+mod amounts;
 mod architecture;
 mod backup;
 mod book;

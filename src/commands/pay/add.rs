@@ -4,6 +4,7 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::parse::positive_amount;
 use crate::store::payments::{self, NewPayment, Source};
+use crate::store::totals::Headroom;
 use crate::store::{customers, events};
 
 /// Record a payment and allocate it.
@@ -48,6 +49,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;
+    Headroom::read(&tx)?.payment(amount)?;
     let to = crate::store::invoices::allocation_targets_for(&tx, customer.id, &customer.code, &a.invoice)?;
     let p = NewPayment {
         customer_id: customer.id,

@@ -47,7 +47,7 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
     if format == Format::Json {
         let json = InterestJson {
             as_of: r.as_of,
-            rate_per_day: r.terms.rate_per_day.normalize().to_string(),
+            rate_per_day: r.terms.rates.at(r.as_of).normalize().to_string(),
             grace_days: r.terms.grace_days,
             total: r.total,
             customers: r
@@ -84,12 +84,12 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
     let formula = match lang {
         Lang::En => format!(
             "interest = Σ part × {} per day × (days late − {grace} grace), rounded once per installment; as of {}",
-            percent(r.terms.rate_per_day),
+            percent(r.terms.rates.at(r.as_of)),
             r.as_of
         ),
         Lang::Zh => format!(
             "违约金 = Σ 逾期金额 × 日利率 {} × （逾期天数 − 宽限 {grace} 天），每期四舍五入一次；截至 {}",
-            percent(r.terms.rate_per_day),
+            percent(r.terms.rates.at(r.as_of)),
             r.as_of
         ),
     };

@@ -23,19 +23,19 @@ impl Terms {
     pub fn load(conn: &Connection) -> Result<Terms> {
         let s = store::book_settings(conn)?;
         Ok(Terms {
-            book: InterestTerms { rate_per_day: s.interest_rate, grace_days: s.grace_days },
+            book: InterestTerms::flat(s.interest_rate, s.grace_days),
             overrides: history::customer_rates(conn)?,
         })
     }
 
     pub fn book(&self) -> InterestTerms {
-        self.book
+        self.book.clone()
     }
 
     pub fn for_customer(&self, id: i64) -> InterestTerms {
         match self.overrides.get(&id) {
-            Some(r) => InterestTerms { rate_per_day: *r, ..self.book },
-            None => self.book,
+            Some(r) => InterestTerms::flat(*r, self.book.grace_days),
+            None => self.book.clone(),
         }
     }
 }
@@ -79,7 +79,7 @@ pub fn detail(
         let t = terms.for_customer(item.customer_id);
         let dpd = days_past_due(item.due_date, as_of);
         let interest = (bears_interest(&item) && dpd > 0)
-            .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, t));
+            .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, &t, &[]));
         let posted = posted.get(&item.installment_id).copied().unwrap_or_default();
         f(DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, posted, item })
     })

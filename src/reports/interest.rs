@@ -77,7 +77,7 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         if out.customers.last().is_none_or(|c| c.code != d.item.customer) {
             out.customers.push(CustomerInterest {
                 code: d.item.customer.clone(),
-                rate_per_day: d.terms.rate_per_day,
+                rate_per_day: d.terms.rates.at(as_of),
                 total: Money::ZERO,
                 invoices: Vec::new(),
             });
@@ -93,7 +93,7 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
             customer: d.item.customer.clone(),
             invoice: d.item.invoice.clone(),
             due_date: d.item.due_date,
-            rate_per_day: d.terms.rate_per_day,
+            rate_per_day: d.terms.rates.at(as_of),
             accruals: i.accruals.clone(),
             accrued: i.interest,
             posted: d.posted,

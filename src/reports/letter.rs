@@ -125,7 +125,7 @@ pub fn letter(conn: &Connection, customer_id: i64, as_of: NaiveDate, level: u8, 
         contact: payer.map(|p| p.name.clone()),
         contact_email: payer.and_then(|p| p.email.clone()).or(c.email.clone()),
         lines,
-        rate_per_day: terms.rate_per_day,
+        rate_per_day: terms.rates.at(as_of),
         grace_days: terms.grace_days,
     })
 }

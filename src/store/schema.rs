@@ -338,6 +338,64 @@ CREATE TABLE imported_rows (
     PRIMARY KEY (kind, fingerprint)
 ) STRICT;
 "#,
+    // 8: figures an auditor signs. Interest rates have a history (the book's
+    //    and each customer's own, from a day on); waived interest is a dated
+    //    entry per installment; a dispute is a dated interval; an early-payment
+    //    discount is a settlement of its own kind, tied to the payment that
+    //    earned it; a close keeps the settings and figures it was made with
+    //    and a link to the close before it, so an edit or a removal shows.
+    r#"
+CREATE TABLE interest_rates (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER REFERENCES customers(id),
+    from_date   TEXT NOT NULL CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    -- A daily rate; NULL (a customer's step only): back to the book's rate.
+    rate        TEXT CHECK (rate IS NULL OR (rate GLOB '[0-9]*' AND CAST(rate AS REAL) < 1)),
+    CHECK (customer_id IS NOT NULL OR rate IS NOT NULL)
+) STRICT;
+CREATE UNIQUE INDEX interest_rates_step ON interest_rates (ifnull(customer_id, 0), from_date);
+INSERT INTO interest_rates (customer_id, from_date, rate)
+    SELECT NULL, '0001-01-01', value FROM settings WHERE key = 'interest_rate';
+INSERT INTO interest_rates (customer_id, from_date, rate)
+    SELECT id, '0001-01-01', interest_rate FROM customers WHERE interest_rate IS NOT NULL;
+
+CREATE TABLE interest_waivers (
+    id             INTEGER PRIMARY KEY,
+    installment_id INTEGER NOT NULL REFERENCES installments(id),
+    date           TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount         INTEGER NOT NULL CHECK (amount > 0),
+    reason         TEXT NOT NULL CHECK (length(reason) >= 1)
+) STRICT;
+CREATE INDEX interest_waivers_installment ON interest_waivers (installment_id);
+CREATE TRIGGER lock_interest_waivers_insert BEFORE INSERT ON interest_waivers
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_interest_waivers_delete BEFORE DELETE ON interest_waivers
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+
+-- A dispute is open from `opened` until the day before `resolved`.
+CREATE TABLE disputes (
+    id         INTEGER PRIMARY KEY,
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    opened     TEXT NOT NULL CHECK (opened GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    resolved   TEXT CHECK (resolved IS NULL OR resolved GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reason     TEXT,
+    CHECK (resolved IS NULL OR resolved >= opened)
+) STRICT;
+CREATE INDEX disputes_invoice ON disputes (invoice_id);
+-- A book's disputes from before this upgrade were undated flags: each is
+-- taken as open since its invoice's issue date, which is what they meant.
+INSERT INTO disputes (invoice_id, opened) SELECT id, issue_date FROM invoices WHERE disputed = 1;
+
+ALTER TABLE write_offs ADD COLUMN kind TEXT NOT NULL DEFAULT 'write_off' CHECK (kind IN ('write_off', 'discount'));
+ALTER TABLE write_offs ADD COLUMN payment_id INTEGER REFERENCES payments(id);
+CREATE INDEX write_offs_payment ON write_offs (payment_id) WHERE payment_id IS NOT NULL;
+
+ALTER TABLE closes ADD COLUMN settings_json TEXT;
+ALTER TABLE closes ADD COLUMN figures_json TEXT;
+ALTER TABLE closes ADD COLUMN chain TEXT;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -149,6 +149,23 @@ INSERT INTO events (at, command, summary, detail) VALUES
     ('2026-06-02T08:00:00Z', 'close', 'closed 2026-05 (through 2026-05-31); aging 0.00', NULL);
 "#,
     ),
+    (
+        7,
+        "
+-- VAT facts and a salesperson on INV-1001; the payment import remembered
+-- its row; a refund and a USD line on the statement, neither posted.
+UPDATE customers SET salesperson = '张伟' WHERE id = 1;
+UPDATE invoices SET net = 10619469, tax = 1380531, tax_rate = '13%', vat_number = '26442000000012345678',
+                    contract = 'HT-2026-018', salesperson = '张伟' WHERE id = 1;
+INSERT INTO imported_rows (kind, fingerprint, record_id) VALUES ('payment', 'fixture:payment:1', 2);
+INSERT INTO bank_lines (id, batch_id, fingerprint, line, date, amount, direction, fee, counterparty, account, memo,
+                        reference, status, payment_id, rule, confidence, refund, currency) VALUES
+    (5, 1, 'fixture:5', 8, '2026-11-04', 74200, 'credit', NULL, '财付通', NULL, '退款', 'B005', 'other', NULL,
+     NULL, NULL, 1, NULL),
+    (6, 1, 'fixture:6', 9, '2026-11-04', 100000, 'credit', NULL, 'Star Trading', NULL, 'USD wire', 'B006', 'other',
+     NULL, NULL, NULL, 0, 'USD');
+",
+    ),
 ];
 
 /// Write the data a book at `version` can hold.

@@ -103,3 +103,12 @@ pub fn within_horizon(what: &str, d: NaiveDate, today: NaiveDate, years: u32) ->
         ),
     ))
 }
+
+/// A text that must say something (a reason): trimmed, never empty.
+pub fn required_text<'a>(what: &str, text: &'a str) -> Result<&'a str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::user(format!("{what} cannot be empty"), format!("{what} 不能为空")));
+    }
+    Ok(t)
+}

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::render::{Cell, Table, write_json};
 use crate::store::settings::{self, Shown};
-use crate::store::{dunning, events};
+use crate::store::{dunning, events, interest};
 
 use std::io::Write;
 
@@ -20,7 +20,7 @@ use std::io::Write;
 /// repeat_days (a step is repeated after this many days). The collection
 /// ladder's levels are changed with `config ladder`. Examples:
 ///   huikuan config
-///   huikuan config set interest_rate 0.03%
+///   huikuan config set interest_rate 0.03% --from 2026-12-01
 ///   huikuan config set escalate_amount 200000
 ///   huikuan config ladder 3 --days 20 --channel "letter/email"
 #[derive(Debug, clap::Args)]
@@ -36,6 +36,10 @@ pub enum Action {
         /// company, interest_rate, grace_days, escalate_amount or repeat_days
         key: String,
         value: String,
+        /// interest_rate only: the day the new rate is in force from
+        /// [default: today]; the days before keep the rate they had
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
     },
     /// Change a level of the collection ladder (levels stay ordered, days increasing)
     Ladder {
@@ -170,7 +174,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             ctx.note(&format!("ladder level {level} changed"), &format!("催收阶梯第 {level} 级已修改"));
             Ok(())
         }
-        Some(Action::Set { key, value }) => {
+        Some(Action::Set { key, value, from }) => {
             let Some(def) = settings::settable(&key) else {
                 let keys: Vec<&str> = settings::listed_settable_keys().collect();
                 return Err(Error::usage(
@@ -178,7 +182,23 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                     format!("未知设置“{key}”（{}）", keys.join("、")),
                 ));
             };
+            let from = match (&from, def.key) {
+                (None, _) => None,
+                (Some(d), "interest_rate") => Some(ctx.date("--from", d)?),
+                (Some(_), _) => {
+                    return Err(Error::usage(
+                        format!("--from is for interest_rate only, not {key}"),
+                        format!("--from 仅用于 interest_rate，不用于 {key}"),
+                    ));
+                }
+            };
             let tx = book.write()?;
+            if def.key == "interest_rate" {
+                // Each day is charged at the rate in force that day: the
+                // new rate starts at --from and the days before keep theirs.
+                let from = from.unwrap_or(ctx.today);
+                interest::set_rate(&tx, None, from, Some(crate::ledger::interest::parse_rate(&value)?))?;
+            }
             let stored = def.set(&tx, &value)?;
             events::record(&tx, "config set", &format!("{key} = {stored}"), None)?;
             tx.commit()?;

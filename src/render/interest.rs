@@ -14,7 +14,12 @@ use crate::reports::interest::{Charge, Interest};
 #[derive(Serialize)]
 struct InvoiceJson<'a> {
     number: &'a str,
+    /// Owed, as before `accrued`, `posted` and `waived` were added.
     interest: Money,
+    accrued: Money,
+    posted: Money,
+    waived: Money,
+    owed: Money,
 }
 
 #[derive(Serialize)]
@@ -60,7 +65,14 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
                     invoices: c
                         .invoices
                         .iter()
-                        .map(|v| InvoiceJson { number: &v.number, interest: v.interest })
+                        .map(|v| InvoiceJson {
+                            number: &v.number,
+                            interest: v.interest,
+                            accrued: v.accrued,
+                            posted: v.posted,
+                            waived: v.waived,
+                            owed: v.interest,
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -116,6 +128,7 @@ fn detail_table(r: &Interest, lang: Lang) -> Table {
             ("exact", "精确值"),
             ("accrued", "累计违约金"),
             ("posted", "已入账"),
+            ("waived", "已减免"),
             ("interest due", "未入账违约金"),
         ],
     );
@@ -133,6 +146,7 @@ fn detail_table(r: &Interest, lang: Lang) -> Table {
                 Cell::text(acc.exact.normalize().to_string()),
                 if last { Cell::Money(i.accrued) } else { Cell::Empty },
                 if last { Cell::Money(i.posted) } else { Cell::Empty },
+                if last { Cell::Money(i.waived) } else { Cell::Empty },
                 if last { Cell::Money(i.due) } else { Cell::Empty },
             ]);
         }

@@ -9,22 +9,26 @@ use rust_decimal::Decimal;
 
 use crate::ledger::Money;
 use crate::ledger::aging::days_past_due;
-use crate::ledger::interest::{InstallmentInterest, InterestTerms, installment_interest};
-use crate::store::open_items::{OpenInstallment, open_installments};
-use crate::store::{self, Connection, Result, history};
+use crate::ledger::interest::{InstallmentInterest, InterestTerms, Span, installment_interest};
+use crate::store::open_items::{OpenInstallment, open_installments, settled_late_installments};
+use crate::store::{self, Connection, Result};
 
-/// Interest terms per customer: the book's rate and grace, with overrides.
+/// Interest terms per customer: the book's rates over time and grace, with
+/// each customer's own rate steps over them.
 pub struct Terms {
     book: InterestTerms,
-    overrides: HashMap<i64, Decimal>,
+    own: HashMap<i64, Vec<(NaiveDate, Option<Decimal>)>>,
+    merged: HashMap<i64, InterestTerms>,
 }
 
 impl Terms {
     pub fn load(conn: &Connection) -> Result<Terms> {
         let s = store::book_settings(conn)?;
+        let rates = store::interest::book_rates(conn, s.interest_rate)?;
         Ok(Terms {
-            book: InterestTerms::flat(s.interest_rate, s.grace_days),
-            overrides: history::customer_rates(conn)?,
+            book: InterestTerms { rates, grace_days: s.grace_days },
+            own: store::interest::customer_rate_steps(conn)?,
+            merged: HashMap::new(),
         })
     }
 
@@ -32,38 +36,78 @@ impl Terms {
         self.book.clone()
     }
 
-    pub fn for_customer(&self, id: i64) -> InterestTerms {
-        match self.overrides.get(&id) {
-            Some(r) => InterestTerms::flat(*r, self.book.grace_days),
-            None => self.book.clone(),
-        }
+    /// A customer's terms: its own rate where it has one, the book's elsewhere.
+    pub fn for_customer(&mut self, id: i64) -> InterestTerms {
+        let Some(own) = self.own.get(&id) else { return self.book.clone() };
+        let book = &self.book;
+        self.merged
+            .entry(id)
+            .or_insert_with(|| InterestTerms { rates: book.rates.with_overrides(own), grace_days: book.grace_days })
+            .clone()
     }
 }
 
-/// One open installment as of the date, with its days past due and interest.
+/// One installment as of the date, with its days past due and interest: an
+/// open one, or (from [`settled_late`]) one settled in full whose late parts
+/// earned interest.
 #[derive(Clone, Debug)]
 pub struct DetailLine {
     pub item: OpenInstallment,
     pub balance: Money,
     pub days_past_due: i64,
     pub terms: InterestTerms,
-    /// `None` when no interest is charged: not yet due, disputed, or itself interest.
+    /// `None` when no interest is charged: never late, or itself interest.
     pub interest: Option<InstallmentInterest>,
     /// Interest on this installment already posted as an interest invoice.
     pub posted: Money,
+    /// Interest on this installment waived (`dun waive`).
+    pub waived: Money,
 }
 
 impl DetailLine {
-    /// Interest accrued and not yet posted (never below zero).
+    /// Interest owed and not yet posted: accrued − posted − waived, never
+    /// below zero.
     pub fn interest_due(&self) -> Money {
-        self.interest.as_ref().map_or(Money::ZERO, |i| (i.interest - self.posted).max(Money::ZERO))
+        self.interest.as_ref().map_or(Money::ZERO, |i| (i.interest - self.posted - self.waived).max(Money::ZERO))
     }
 }
 
-/// Whether late interest is charged on an installment: disputed invoices and
-/// interest invoices are not charged.
+/// Whether late interest is charged on an installment: interest invoices
+/// are not charged. (Days in dispute bear none: see [`Inputs`].)
 pub fn bears_interest(item: &OpenInstallment) -> bool {
-    !item.disputed && !item.is_interest
+    !item.is_interest
+}
+
+/// What the interest of every installment is computed from, read once.
+struct Inputs {
+    terms: Terms,
+    posted: HashMap<i64, Money>,
+    waived: HashMap<i64, Money>,
+    disputes: HashMap<i64, Vec<Span>>,
+}
+
+impl Inputs {
+    fn load(conn: &Connection, as_of: NaiveDate) -> Result<Inputs> {
+        Ok(Inputs {
+            terms: Terms::load(conn)?,
+            posted: store::dunning::interest_posted(conn, as_of)?,
+            waived: store::interest::waived(conn, as_of)?,
+            disputes: store::interest::dispute_spans(conn, as_of)?,
+        })
+    }
+
+    fn line(&mut self, item: OpenInstallment, as_of: NaiveDate) -> DetailLine {
+        let t = self.terms.for_customer(item.customer_id);
+        let dpd = days_past_due(item.due_date, as_of);
+        let last_day = item.settlements.iter().map(|s| s.date).max().unwrap_or(as_of).max(as_of);
+        let spans = self.disputes.get(&item.invoice_id).map_or(&[][..], Vec::as_slice);
+        let interest = (bears_interest(&item) && last_day > item.due_date)
+            .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, &t, spans))
+            .filter(|i| !i.interest.is_zero() || dpd > 0);
+        let posted = self.posted.get(&item.installment_id).copied().unwrap_or_default();
+        let waived = self.waived.get(&item.installment_id).copied().unwrap_or_default();
+        DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, posted, waived, item }
+    }
 }
 
 /// Stream every open installment as of `as_of` with its interest.
@@ -73,14 +117,30 @@ pub fn detail(
     only: Option<i64>,
     mut f: impl FnMut(DetailLine) -> Result<()>,
 ) -> Result<()> {
-    let terms = Terms::load(conn)?;
-    let posted = store::dunning::interest_posted(conn, as_of)?;
-    open_installments(conn, as_of, only, |item| {
-        let t = terms.for_customer(item.customer_id);
-        let dpd = days_past_due(item.due_date, as_of);
-        let interest = (bears_interest(&item) && dpd > 0)
-            .then(|| installment_interest(item.due_date, item.amount, &item.settlements, as_of, &t, &[]));
-        let posted = posted.get(&item.installment_id).copied().unwrap_or_default();
-        f(DetailLine { balance: item.balance(), days_past_due: dpd, terms: t, interest, posted, item })
-    })
+    let mut inputs = Inputs::load(conn, as_of)?;
+    open_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))
+}
+
+/// Stream every installment settled in full by `as_of` whose late parts
+/// earned interest, with that interest (its balance is zero).
+pub fn settled_late(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    mut f: impl FnMut(DetailLine) -> Result<()>,
+) -> Result<()> {
+    let mut inputs = Inputs::load(conn, as_of)?;
+    settled_late_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))
+}
+
+/// Every installment with interest as of `as_of`: the open ones, then
+/// those settled late, each group in the order of the book.
+pub fn with_interest(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    mut f: impl FnMut(DetailLine) -> Result<()>,
+) -> Result<()> {
+    detail(conn, as_of, only, &mut f)?;
+    settled_late(conn, as_of, only, f)
 }

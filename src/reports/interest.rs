@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::detail::{Terms, detail};
+use super::detail::{Terms, with_interest};
 use crate::ledger::Money;
 use crate::ledger::interest::{Accrual, InterestTerms};
 use crate::ledger::schedule::{DuePlan, Installment, build_schedule};
 use crate::store::invoices;
-use crate::store::{Connection, Result, customers};
+use crate::store::{Connection, Result, StoreError, customers};
 
 /// One installment with interest due, with the parts it was charged on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +31,9 @@ pub struct InstallmentLine {
     pub accrued: Money,
     /// Posted already as an interest invoice.
     pub posted: Money,
-    /// Accrued and not yet posted.
+    /// Waived (`dun waive`).
+    pub waived: Money,
+    /// Owed: accrued − posted − waived.
     pub due: Money,
 }
 
@@ -39,7 +41,11 @@ pub struct InstallmentLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvoiceInterest {
     pub number: String,
+    /// Owed: accrued − posted − waived.
     pub interest: Money,
+    pub accrued: Money,
+    pub posted: Money,
+    pub waived: Money,
 }
 
 /// One customer's interest due, by invoice.
@@ -68,27 +74,44 @@ pub struct Interest {
 pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
     let terms = Terms::load(conn)?.book();
     let mut out = Interest { as_of, terms, total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
-    detail(conn, as_of, only, |d| {
+    // Open installments come first, then those settled late: a customer
+    // may have both.
+    let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    with_interest(conn, as_of, only, |d| {
         let Some(i) = d.interest.as_ref() else { return Ok(()) };
         let due = d.interest_due();
         if due.is_zero() {
             return Ok(());
         }
-        if out.customers.last().is_none_or(|c| c.code != d.item.customer) {
+        let at = *index.entry(d.item.customer_id).or_insert_with(|| {
             out.customers.push(CustomerInterest {
                 code: d.item.customer.clone(),
                 rate_per_day: d.terms.rates.at(as_of),
                 total: Money::ZERO,
                 invoices: Vec::new(),
             });
-        }
-        let c = out.customers.last_mut().expect("just pushed");
+            out.customers.len() - 1
+        });
+        let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
-        match c.invoices.iter_mut().find(|v| v.number == d.item.invoice) {
-            Some(v) => v.interest += due,
-            None => c.invoices.push(InvoiceInterest { number: d.item.invoice.clone(), interest: due }),
-        }
+        let v = match c.invoices.iter().position(|v| v.number == d.item.invoice) {
+            Some(at) => &mut c.invoices[at],
+            None => {
+                c.invoices.push(InvoiceInterest {
+                    number: d.item.invoice.clone(),
+                    interest: Money::ZERO,
+                    accrued: Money::ZERO,
+                    posted: Money::ZERO,
+                    waived: Money::ZERO,
+                });
+                c.invoices.last_mut().expect("just pushed")
+            }
+        };
+        v.interest += due;
+        v.accrued += i.interest;
+        v.posted += d.posted;
+        v.waived += d.waived;
         out.installments.push(InstallmentLine {
             customer: d.item.customer.clone(),
             invoice: d.item.invoice.clone(),
@@ -97,10 +120,12 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
             accruals: i.accruals.clone(),
             accrued: i.interest,
             posted: d.posted,
+            waived: d.waived,
             due,
         });
         Ok(())
     })?;
+    out.installments.sort_by(|a, b| (&a.customer, a.due_date, &a.invoice).cmp(&(&b.customer, b.due_date, &b.invoice)));
     out.customers.retain(|c| !c.total.is_zero());
     out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
     Ok(out)
@@ -124,7 +149,7 @@ pub struct Charge {
 /// interest due, unless that customer's invoice for the month exists.
 pub fn charges(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<Charge>> {
     let mut due: BTreeMap<i64, Vec<(i64, Money)>> = BTreeMap::new();
-    detail(conn, as_of, only, |d| {
+    with_interest(conn, as_of, only, |d| {
         let i = d.interest_due();
         if i.is_positive() {
             due.entry(d.item.customer_id).or_default().push((d.item.installment_id, i));
@@ -149,4 +174,60 @@ pub fn charges(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result
 /// What the charges add up to.
 pub fn charged(charges: &[Charge]) -> Money {
     charges.iter().map(|c| c.amount).sum()
+}
+
+/// One installment's share of a waiver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaiverPart {
+    pub installment_id: i64,
+    pub invoice: String,
+    pub amount: Money,
+}
+
+/// How a waiver of `amount` (all that is owed when `None`) of a customer's
+/// interest owed as of `date`, optionally on one invoice, falls on its
+/// installments: oldest due first. Refused when nothing is owed or when
+/// `amount` is more than is owed: a waiver never makes interest negative.
+pub fn waiver_plan(
+    conn: &Connection,
+    date: NaiveDate,
+    customer_id: i64,
+    invoice: Option<&str>,
+    amount: Option<Money>,
+) -> Result<Vec<WaiverPart>> {
+    let mut owed: Vec<(NaiveDate, String, i64, Money)> = Vec::new();
+    with_interest(conn, date, Some(customer_id), |d| {
+        let due = d.interest_due();
+        if due.is_positive() && invoice.is_none_or(|n| n == d.item.invoice) {
+            owed.push((d.item.due_date, d.item.invoice.clone(), d.item.installment_id, due));
+        }
+        Ok(())
+    })?;
+    owed.sort();
+    let total: Money = owed.iter().map(|o| o.3).sum();
+    let on = invoice.map_or_else(String::new, |n| format!(" on {n}"));
+    let on_zh = invoice.map_or_else(String::new, |n| format!("（{n}）"));
+    if !total.is_positive() {
+        return Err(StoreError::invalid(
+            format!("no interest is owed{on} as of {date}; nothing to waive"),
+            format!("截至 {date} 无应收违约金{on_zh}；无可减免"),
+        ));
+    }
+    let mut left = amount.unwrap_or(total);
+    if left > total {
+        return Err(StoreError::invalid(
+            format!("cannot waive {left}: only {total} of interest is owed{on} as of {date}"),
+            format!("不能减免 {left}：截至 {date} 应收违约金{on_zh}仅 {total}"),
+        ));
+    }
+    let mut parts = Vec::new();
+    for (_, number, installment_id, due) in owed {
+        if !left.is_positive() {
+            break;
+        }
+        let part = due.min(left);
+        parts.push(WaiverPart { installment_id, invoice: number, amount: part });
+        left -= part;
+    }
+    Ok(parts)
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::detail::{Terms, detail};
+use super::detail::{Terms, with_interest};
 use crate::ledger::Money;
 use crate::output::Lang;
 use crate::store::{Connection, Result};
@@ -97,8 +97,11 @@ pub fn letter(conn: &Connection, customer_id: i64, as_of: NaiveDate, level: u8, 
     let window = as_of.checked_add_days(chrono::Days::new(3)).unwrap_or(as_of);
     let terms = Terms::load(conn)?.for_customer(customer_id);
     let mut lines = Vec::new();
-    detail(conn, as_of, Some(customer_id), |d| {
-        if !d.item.disputed && d.item.due_date <= window {
+    // Open installments due by the window, and paid ones whose late parts
+    // still owe interest.
+    with_interest(conn, as_of, Some(customer_id), |d| {
+        if !d.item.disputed && d.item.due_date <= window && (d.balance.is_positive() || d.interest_due().is_positive())
+        {
             lines.push(LetterLine {
                 invoice: d.item.invoice.clone(),
                 due_date: d.item.due_date,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::detail::detail;
+use super::detail::{detail, settled_late};
 use crate::ledger::Money;
 use crate::store::{Connection, Result};
 
@@ -55,6 +55,13 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
             if d.days_past_due > 0 {
                 a.overdue += d.balance;
             }
+        }
+        Ok(())
+    })?;
+    // Interest earned by parts paid late stays owed after they are paid.
+    settled_late(conn, as_of, only, |d| {
+        if let Some(a) = acc.get_mut(&d.item.customer_id) {
+            a.interest += d.interest_due();
         }
         Ok(())
     })?;

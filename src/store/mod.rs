@@ -12,6 +12,7 @@ pub mod events;
 #[cfg(test)]
 pub(crate) mod example;
 pub mod history;
+pub mod interest;
 pub mod invoices;
 pub mod money;
 mod open;

@@ -26,6 +26,7 @@ pub struct OpenInstallment {
     pub installment_id: i64,
     pub customer_id: i64,
     pub customer: String,
+    pub invoice_id: i64,
     pub invoice: String,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
@@ -56,7 +57,8 @@ pub fn open_installments(
 ) -> Result<()> {
     // The open installments come straight from the covering partial index;
     // only those settled after the as-of date are read from the table.
-    let open = "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind
+    let open =
+        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
         FROM (SELECT id, customer_id, due_date, invoice_id, amount FROM installments INDEXED BY installments_open
                WHERE settled < amount AND (?2 IS NULL OR customer_id = ?2)
               UNION
@@ -79,7 +81,7 @@ pub fn open_installments_by_scan(
     f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
     let open = format!(
-        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind
+        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind, v.id
          FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
          JOIN customers c ON c.id = i.customer_id
@@ -88,6 +90,32 @@ pub fn open_installments_by_scan(
            AND i.amount > COALESCE(s.settled, 0)"
     );
     stream_open(conn, &open, as_of, only, f)
+}
+
+/// Every sale installment settled in full by `as_of` with some part settled
+/// after its due date (optionally of one customer), streamed like
+/// [`open_installments`]: the late interest such a part earned stays owed
+/// after it is paid (DESIGN §2), so the interest reports read these too.
+pub fn settled_late_installments(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    let late =
+        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
+        FROM (SELECT i.id, i.customer_id, i.due_date, i.invoice_id, i.amount FROM installments i
+               WHERE i.settled = i.amount AND (?2 IS NULL OR i.customer_id = ?2)
+                 AND (EXISTS (SELECT 1 FROM allocations a WHERE a.installment_id = i.id
+                               AND a.effective_date > i.due_date AND a.effective_date <= ?1)
+                      OR EXISTS (SELECT 1 FROM write_offs w WHERE w.installment_id = i.id
+                               AND w.date > i.due_date AND w.date <= ?1))
+                 AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.installment_id = i.id AND a.effective_date > ?1)
+                 AND NOT EXISTS (SELECT 1 FROM write_offs w WHERE w.installment_id = i.id AND w.date > ?1)) k
+        JOIN invoices v ON v.id = k.invoice_id
+        JOIN customers c ON c.id = k.customer_id
+        WHERE v.voided = 0 AND v.issue_date <= ?1 AND v.kind = 'sale'";
+    stream_open(conn, late, as_of, only, f)
 }
 
 /// Run `open` (installment rows, parameters `?1` as-of and `?2` customer) with
@@ -108,7 +136,7 @@ fn stream_open(
          UNION ALL
          SELECT o.*, w.date, w.amount FROM open o
            JOIN write_offs w ON w.installment_id = o.id AND w.date <= ?1
-         ORDER BY 3, 6, 4, 1, 10"
+         ORDER BY 3, 6, 4, 1, 11"
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
@@ -130,10 +158,11 @@ fn stream_open(
             amount: money_col(r, 6)?,
             disputed: r.get(7)?,
             is_interest: r.get::<_, String>(8)? == "interest",
+            invoice_id: r.get(9)?,
             settlements: Vec::new(),
         });
-        if r.get::<_, Option<String>>(9)?.is_some() {
-            item.settlements.push(Settlement { date: date_col(r, 9)?, amount: money_col(r, 10)? });
+        if r.get::<_, Option<String>>(10)?.is_some() {
+            item.settlements.push(Settlement { date: date_col(r, 10)?, amount: money_col(r, 11)? });
         }
     }
     if let Some(done) = current {

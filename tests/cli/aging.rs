@@ -101,11 +101,16 @@ impl Model {
     /// summed exactly and rounded once per invoice (one installment each).
     fn interest(&self, as_of: NaiveDate) -> i64 {
         let mut total = 0i64;
-        for inv in self.invoices.iter().filter(|i| i.issue <= as_of && Self::balance_as_of(i, as_of) > 0) {
+        // Every part accrues until it is paid (DESIGN §2: interest earned
+        // stays owed after the principal is paid), so paid invoices count too.
+        for inv in self.invoices.iter().filter(|i| i.issue <= as_of) {
             let mut units: i128 = 0; // cents × 5 / 10,000
             let mut day = inv.due + Days::new(1);
             while day <= as_of {
                 let paid_before: i64 = inv.allocs.iter().filter(|a| a.0 < day).map(|a| a.1).sum();
+                if paid_before >= inv.amount {
+                    break; // paid in full: nothing accrues from here on
+                }
                 units += i128::from(inv.amount - paid_before) * 5;
                 day = day + Days::new(1);
             }
@@ -337,11 +342,14 @@ fn interest_follows_the_design_worked_example() {
     assert_eq!(i["customers"][0]["invoices"][0]["interest"], "110.00");
     let detail = env.ok(&["dun", "interest", "--as-of", "2026-03-02", "--detail"]);
     assert!(detail.contains("4,000.00") && detail.contains("6,000.00"), "{detail}");
-    // A customer rate overrides the book's: 0.1 % doubles it.
+    // A customer rate overrides the book's from its day on: 0.1 % from the
+    // due date doubles it; from today it changes nothing of the past.
     env.ok(&["-q", "customer", "edit", "A", "--interest-rate", "0.1%"]);
+    assert_eq!(env.json(&["dun", "interest", "--as-of", "2026-03-02"])["total"], "110.00");
+    env.ok(&["-q", "customer", "edit", "A", "--interest-rate", "0.1%", "--from", "2026-01-01"]);
     assert_eq!(env.json(&["dun", "interest", "--as-of", "2026-03-02"])["total"], "220.00");
     // Grace days are not charged: 5 days off each part = 4,000 × 5 + 6,000 × 25 → 10 + 75 at 0.05 %.
-    env.ok(&["-q", "customer", "edit", "A", "--interest-rate", "none"]);
+    env.ok(&["-q", "customer", "edit", "A", "--interest-rate", "none", "--from", "2026-01-01"]);
     env.ok(&["-q", "config", "set", "grace_days", "5"]);
     assert_eq!(env.json(&["dun", "interest", "--as-of", "2026-03-02"])["total"], "85.00");
 }

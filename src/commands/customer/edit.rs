@@ -4,12 +4,15 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::parse::{amount_at_least_zero, score};
 use crate::store::customers::{self, CustomerEdit};
-use crate::store::events;
+use crate::store::{events, interest};
 
 /// Change a customer's details; only the options given change.
 ///
-/// Example:
+/// A new --interest-rate is in force from --from (default today): the days
+/// before keep the rate they had, so interest already accrued, posted or
+/// closed does not change. Examples:
 ///   huikuan customer edit HW --terms 45 --limit 800000 --contact decision:李总
+///   huikuan customer edit HW --interest-rate 0.03% --from 2026-12-01
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code
@@ -28,6 +31,10 @@ pub struct Args {
     /// The customer's own late-interest rate per day (0.0005 or 0.05%); `none` for the book's
     #[arg(long, value_name = "RATE")]
     pub interest_rate: Option<String>,
+    /// The day the new interest rate is in force from [default: today];
+    /// days before it keep the rate they had
+    #[arg(long, value_name = "DATE", requires = "interest_rate")]
+    pub from: Option<String>,
     /// Set a contact: ROLE:NAME[:PHONE[:EMAIL]] (repeatable)
     #[arg(long, value_name = "CONTACT")]
     pub contact: Vec<String>,
@@ -49,6 +56,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => None,
         Some(r) if r.trim().eq_ignore_ascii_case("none") => Some(None),
         Some(r) => Some(Some(crate::ledger::interest::parse_rate(r)?)),
+    };
+    let from = match &a.from {
+        Some(d) => ctx.date("--from", d)?,
+        None => ctx.today,
     };
     let mut e = CustomerEdit {
         interest_rate,
@@ -73,6 +84,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let id = customers::require_id(&tx, &a.code)?;
+    if let Some(rate) = e.interest_rate {
+        interest::set_rate(&tx, Some(id), from, rate)?;
+    }
     customers::update(&tx, id, &e)?;
     events::record(&tx, "customer edit", &format!("edited customer {}", a.code), None)?;
     tx.commit()?;

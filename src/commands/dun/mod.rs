@@ -6,6 +6,7 @@ pub mod letter;
 pub mod list;
 pub mod log;
 pub mod promise;
+pub mod waive;
 
 use crate::context::Ctx;
 use crate::error::Result;
@@ -26,6 +27,8 @@ pub enum Command {
     Interest(interest::Args),
     /// Post accrued late interest as interest invoices (once a month)
     ChargeInterest(charge::Args),
+    /// Waive late interest owed (dated, with a reason, logged)
+    Waive(waive::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -37,5 +40,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Letter(a) => letter::run(ctx, a),
         Command::Interest(a) => interest::run(ctx, a),
         Command::ChargeInterest(a) => charge::run(ctx, a),
+        Command::Waive(a) => waive::run(ctx, a),
     }
 }

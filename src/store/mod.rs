@@ -7,6 +7,7 @@ pub mod bank;
 pub mod check;
 pub mod close;
 pub mod customers;
+pub mod disputes;
 pub mod dunning;
 pub mod events;
 #[cfg(test)]

@@ -384,6 +384,33 @@ fn write_off_before_issue() {
 }
 
 #[test]
+fn already_disputed() {
+    let env = book();
+    env.ok(&["-q", "invoice", "dispute", "BYD-2026-02", "--date", "2026-11-02"]);
+    user(
+        &env,
+        &["invoice", "dispute", "BYD-2026-02"],
+        "error: invoice BYD-2026-02 is in dispute already (since 2026-11-02)",
+    );
+}
+
+#[test]
+fn not_disputed() {
+    user(&book(), &["invoice", "undispute", "BYD-2026-02"], "error: invoice BYD-2026-02 is not in dispute");
+}
+
+#[test]
+fn resolved_before_opened() {
+    let env = book();
+    env.ok(&["-q", "invoice", "dispute", "BYD-2026-02", "--date", "2026-11-02"]);
+    user(
+        &env,
+        &["invoice", "undispute", "BYD-2026-02", "--date", "2026-11-01"],
+        "error: invoice BYD-2026-02's dispute opened on 2026-11-02: it cannot be resolved on 2026-11-01",
+    );
+}
+
+#[test]
 fn needs_confirmation() {
     user(
         &book(),
@@ -693,6 +720,40 @@ fn statement_format() {
         &book(),
         &["report", "statement", "BYD", "--from", "2026-01-01", "--to", "2026-11-01", "--format", "csv"],
         "statements are written as --format txt, md or html",
+    );
+}
+
+#[test]
+fn nothing_to_waive() {
+    user(
+        &book(),
+        &["dun", "waive", "XM", "--reason", "x"],
+        "error: no interest is owed as of 2026-11-22; nothing to waive",
+    );
+}
+
+#[test]
+fn waive_too_much() {
+    // BYD-2026-01 (1,000.00, due 2026-10-01) was paid in full on
+    // 2026-11-01: 31 days late at 0.05 % earned 15.50, owed after payment.
+    user(
+        &book(),
+        &["dun", "waive", "BYD", "--invoice", "BYD-2026-01", "--amount", "100", "--reason", "x"],
+        "error: cannot waive 100.00: only 15.50 of interest is owed on BYD-2026-01 as of 2026-11-22",
+    );
+}
+
+#[test]
+fn empty_text() {
+    user(&book(), &["dun", "waive", "BYD", "--reason", "  "], "error: --reason cannot be empty");
+}
+
+#[test]
+fn from_for_interest_rate_only() {
+    usage(
+        &book(),
+        &["config", "set", "grace_days", "3", "--from", "2026-12-01"],
+        "error: --from is for interest_rate only, not grace_days",
     );
 }
 

@@ -2,12 +2,16 @@
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::store::{StoreError, events, invoices};
+use crate::store::{StoreError, disputes, events, invoices};
 
-/// Mark an invoice as disputed: it is left out of dunning and of automatic
-/// (FIFO) allocation, but still aged.
+/// Open a dispute on an invoice: from its date the invoice is left out of
+/// dunning and of automatic (FIFO) allocation and bears no late interest,
+/// but is still aged.
 ///
-/// Example: huikuan invoice dispute INV-1001 --reason "3 units damaged"
+/// A dispute is a dated interval: `invoice undispute` closes it, and the
+/// days between bear no interest for good. Dated in a closed period, it is
+/// refused. Example:
+///   huikuan invoice dispute INV-1001 --reason "3 units damaged" --date 2026-11-02
 #[derive(Debug, clap::Args)]
 pub struct DisputeArgs {
     /// Invoice number
@@ -15,42 +19,65 @@ pub struct DisputeArgs {
     /// What the customer disputes
     #[arg(long)]
     pub reason: Option<String>,
+    /// The day the dispute opened [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
-/// Clear a dispute.
+/// Resolve an invoice's dispute: from its date interest runs and dunning
+/// resumes.
 ///
-/// Example: huikuan invoice undispute INV-1001
+/// Example: huikuan invoice undispute INV-1001 --date 2026-11-20
 #[derive(Debug, clap::Args)]
 pub struct UndisputeArgs {
     /// Invoice number
     pub number: String,
+    /// The day the dispute was resolved [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 pub fn run_dispute(ctx: &mut Ctx, a: DisputeArgs) -> Result<()> {
-    set(ctx, &a.number, true, a.reason.as_deref())
+    let date = day(ctx, a.date.as_deref())?;
+    set(ctx, &a.number, date, true, a.reason.as_deref())
 }
 
 pub fn run_undispute(ctx: &mut Ctx, a: UndisputeArgs) -> Result<()> {
-    set(ctx, &a.number, false, None)
+    let date = day(ctx, a.date.as_deref())?;
+    set(ctx, &a.number, date, false, None)
 }
 
-fn set(ctx: &mut Ctx, number: &str, disputed: bool, reason: Option<&str>) -> Result<()> {
+fn day(ctx: &Ctx, date: Option<&str>) -> Result<chrono::NaiveDate> {
+    date.map_or(Ok(ctx.today), |d| ctx.date("--date", d))
+}
+
+fn set(ctx: &mut Ctx, number: &str, date: chrono::NaiveDate, disputed: bool, reason: Option<&str>) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let inv = invoices::get(&tx, number)?;
     if inv.voided {
         return Err(StoreError::InvoiceVoid(inv.number).into());
     }
-    invoices::set_disputed(&tx, inv.id, disputed)?;
+    if disputed {
+        disputes::open(&tx, inv.id, &inv.number, date, reason)?;
+    } else {
+        disputes::resolve(&tx, inv.id, &inv.number, date)?;
+    }
     let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
     let (cmd, what) =
-        if disputed { ("invoice dispute", "disputed") } else { ("invoice undispute", "dispute cleared on") };
-    events::record(&tx, cmd, &format!("{what} invoice {}{why}", inv.number), None)?;
+        if disputed { ("invoice dispute", "disputed") } else { ("invoice undispute", "resolved the dispute on") };
+    events::record(&tx, cmd, &format!("{what} invoice {} on {date}{why}", inv.number), None)?;
     tx.commit()?;
     if disputed {
-        ctx.note(&format!("invoice {} is disputed", inv.number), &format!("发票 {} 已标记为争议", inv.number));
+        ctx.note(
+            &format!("invoice {} is in dispute from {date}", inv.number),
+            &format!("发票 {} 自 {date} 起处于争议中", inv.number),
+        );
     } else {
-        ctx.note(&format!("invoice {} is no longer disputed", inv.number), &format!("发票 {} 已解除争议", inv.number));
+        ctx.note(
+            &format!("invoice {}'s dispute is resolved on {date}", inv.number),
+            &format!("发票 {} 的争议已于 {date} 解除", inv.number),
+        );
     }
     Ok(())
 }

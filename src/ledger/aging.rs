@@ -244,12 +244,15 @@ pub struct TieOut {
     pub buckets: Money,
     pub invoiced: Money,
     pub collected: Money,
+    /// Early-payment discounts allowed. `None` only in a report stored at a
+    /// close made before discounts were applied, reprinted as it was.
+    pub discounts: Option<Money>,
     pub written_off: Money,
 }
 
 impl TieOut {
     pub fn outstanding(&self) -> Money {
-        self.invoiced - self.collected - self.written_off
+        self.invoiced - self.collected - self.discounts.unwrap_or_default() - self.written_off
     }
 
     pub fn balanced(&self) -> bool {
@@ -382,10 +385,12 @@ mod tests {
         let t = TieOut {
             buckets: Money::from_cents(700),
             invoiced: Money::from_cents(1_000),
-            collected: Money::from_cents(200),
+            collected: Money::from_cents(150),
+            discounts: Some(Money::from_cents(50)),
             written_off: Money::from_cents(100),
         };
         assert!(t.balanced());
+        assert!(!TieOut { discounts: None, ..t }.balanced(), "the discounts are part of it");
         assert!(!TieOut { buckets: Money::from_cents(701), ..t }.balanced());
     }
 

@@ -41,21 +41,26 @@ pub fn tie_out_line(lang: Lang, t: &TieOut) -> String {
     } else {
         lang.pick("✗ DOES NOT TIE OUT (run huikuan check)", "✗ 不平（请运行 huikuan check）")
     };
+    // A report stored at a close made before discounts existed is
+    // reprinted as it was printed, without the term.
+    let discounts = |label: &str| t.discounts.map(|d| format!(" − {label} {d}")).unwrap_or_default();
     match lang {
         Lang::En => format!(
-            "tie-out: buckets {} = outstanding {} = invoiced {} − collected {} − written off {} {mark}",
+            "tie-out: buckets {} = outstanding {} = invoiced {} − collected {}{} − written off {} {mark}",
             t.buckets,
             t.outstanding(),
             t.invoiced,
             t.collected,
+            discounts("discounts"),
             t.written_off
         ),
         Lang::Zh => format!(
-            "核对：各账龄合计 {} = 应收余额 {} = 开票 {} − 回款 {} − 核销坏账 {} {mark}",
+            "核对：各账龄合计 {} = 应收余额 {} = 开票 {} − 回款 {}{} − 核销坏账 {} {mark}",
             t.buckets,
             t.outstanding(),
             t.invoiced,
             t.collected,
+            discounts("现金折扣"),
             t.written_off
         ),
     }
@@ -177,6 +182,7 @@ mod tests {
                 buckets: Money::ZERO,
                 invoiced: Money::ZERO,
                 collected: Money::ZERO,
+                discounts: Some(Money::ZERO),
                 written_off: Money::ZERO,
             },
         };
@@ -190,7 +196,13 @@ mod tests {
     #[test]
     fn the_tie_out_line_says_when_the_figures_disagree() {
         let m = |c| Money::from_cents(c);
-        let ok = TieOut { buckets: m(70_000), invoiced: m(100_000), collected: m(20_000), written_off: m(10_000) };
+        let ok = TieOut {
+            buckets: m(70_000),
+            invoiced: m(100_000),
+            collected: m(20_000),
+            discounts: Some(Money::ZERO),
+            written_off: m(10_000),
+        };
         assert_eq!(
             tie_out_line(Lang::En, &ok),
             "tie-out: buckets 700.00 = outstanding 700.00 = invoiced 1,000.00 − collected 200.00 − written off 100.00 ✓"

@@ -26,6 +26,8 @@ impl Page<'_> {
             (EntryKind::Interest, Lang::Zh) => "违约金",
             (EntryKind::Payment, Lang::En) => "Payment",
             (EntryKind::Payment, Lang::Zh) => "收款",
+            (EntryKind::Discount, Lang::En) => "Discount allowed",
+            (EntryKind::Discount, Lang::Zh) => "现金折扣",
             (EntryKind::WriteOff, Lang::En) => "Write-off",
             (EntryKind::WriteOff, Lang::Zh) => "坏账核销",
         }

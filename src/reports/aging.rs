@@ -25,6 +25,9 @@ pub struct TieJson {
     outstanding: Money,
     invoiced: Money,
     collected: Money,
+    /// Absent only in a report stored before discounts were applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discounts: Option<Money>,
     written_off: Money,
     balanced: bool,
 }
@@ -81,6 +84,7 @@ pub fn to_json(r: &AgingReport) -> AgingJson {
             outstanding: r.tie.outstanding(),
             invoiced: r.tie.invoiced,
             collected: r.tie.collected,
+            discounts: r.tie.discounts,
             written_off: r.tie.written_off,
             balanced: r.tie.balanced(),
         },
@@ -121,6 +125,7 @@ pub fn from_snapshot(json: &str) -> Option<AgingReport> {
             buckets: m(&t["buckets"])?,
             invoiced: m(&t["invoiced"])?,
             collected: m(&t["collected"])?,
+            discounts: if t["discounts"].is_null() { None } else { Some(m(&t["discounts"])?) },
             written_off: m(&t["written_off"])?,
         },
     })

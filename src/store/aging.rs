@@ -93,6 +93,19 @@ fn settled_total(conn: &Connection, table: &str, date: &str, as_of: NaiveDate, o
     )
 }
 
+/// Σ write-offs of one kind (`write_off` or `discount`) dated by `as_of`.
+fn reduced_total(conn: &Connection, kind: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
+    total(
+        conn,
+        &format!(
+            "SELECT COALESCE(SUM(amount), 0) FROM write_offs WHERE date <= ?1 AND kind = '{kind}'
+               AND (?2 IS NULL OR installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))"
+        ),
+        as_of,
+        only,
+    )
+}
+
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
 ///
 /// What was open at the as-of date is what is open now plus what was settled
@@ -174,7 +187,8 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
             only,
         )?,
         collected: settled_total(conn, "allocations", "effective_date", as_of, only)?,
-        written_off: settled_total(conn, "write_offs", "date", as_of, only)?,
+        discounts: Some(reduced_total(conn, "discount", as_of, only)?),
+        written_off: reduced_total(conn, "write_off", as_of, only)?,
     };
     Ok(AgingData { customers, grid, unapplied, tie })
 }
@@ -228,12 +242,16 @@ pub fn aging_by_scan(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only
          WHERE v.voided = 0 AND a.effective_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
          GROUP BY i.customer_id",
     )?;
-    let written_off = per_customer(
-        "SELECT i.customer_id, SUM(w.amount) FROM write_offs w
-         JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
-         WHERE v.voided = 0 AND w.date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
-         GROUP BY i.customer_id",
-    )?;
+    let reduced = |kind: &str| {
+        per_customer(&format!(
+            "SELECT i.customer_id, SUM(w.amount) FROM write_offs w
+             JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND w.date <= ?1 AND w.kind = '{kind}' AND (?2 IS NULL OR i.customer_id = ?2)
+             GROUP BY i.customer_id"
+        ))
+    };
+    let written_off = reduced("write_off")?;
+    let discounts = reduced("discount")?;
     let received = per_customer(
         "SELECT customer_id, SUM(amount) FROM payments
          WHERE voided = 0 AND date <= ?1 AND (?2 IS NULL OR customer_id = ?2) GROUP BY customer_id",
@@ -245,6 +263,7 @@ pub fn aging_by_scan(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only
         buckets: grid.totals().into_iter().sum(),
         invoiced: invoiced.into_iter().sum(),
         collected: collected.into_iter().sum(),
+        discounts: Some(discounts.into_iter().sum()),
         written_off: written_off.into_iter().sum(),
     };
     Ok(AgingData { customers, grid, unapplied, tie })
@@ -275,7 +294,13 @@ mod tests {
         assert_eq!(data.unapplied, cents(&["0", "200.00"]));
         assert_eq!(
             data.tie,
-            TieOut { buckets: m("1000.00"), invoiced: m("1800.00"), collected: m("700.00"), written_off: m("100.00") }
+            TieOut {
+                buckets: m("1000.00"),
+                invoiced: m("1800.00"),
+                collected: m("700.00"),
+                discounts: Some(Money::ZERO),
+                written_off: m("100.00")
+            }
         );
         assert!(data.tie.balanced());
     }
@@ -300,7 +325,13 @@ mod tests {
         assert_eq!(data.unapplied, cents(&["200.00"]));
         assert_eq!(
             data.tie,
-            TieOut { buckets: Money::ZERO, invoiced: m("300.00"), collected: m("300.00"), written_off: Money::ZERO }
+            TieOut {
+                buckets: Money::ZERO,
+                invoiced: m("300.00"),
+                collected: m("300.00"),
+                discounts: Some(Money::ZERO),
+                written_off: Money::ZERO
+            }
         );
     }
 

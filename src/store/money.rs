@@ -122,7 +122,87 @@ pub fn allocate_payment(
         let t = targets.iter().find(|t| t.id == part.target).expect("part of a known target");
         insert_allocation(conn, id, t, part.amount, date)?;
     }
+    let paid: Vec<i64> = a.parts.iter().map(|p| p.target).collect();
+    allow_discounts(conn, id, date, &paid)?;
     Ok(a.unapplied)
+}
+
+/// The early-payment discount (DESIGN §2): when the payments dated inside
+/// an invoice's window (its issue date + the discount's days) leave a
+/// remainder no larger than the discount (its percent of the invoice),
+/// the remainder is closed by a *discount allowed* entry dated on the last
+/// such payment's day (never before the issue date) and tied to that
+/// payment, so voiding the payment takes it back. Checked for the invoices
+/// of `installments` after payment `payment` (dated `date`) paid them.
+fn allow_discounts(conn: &Connection, payment: i64, date: NaiveDate, installments: &[i64]) -> Result<()> {
+    if installments.is_empty() {
+        return Ok(());
+    }
+    // The invoices paid that offer a discount whose window holds the
+    // payment, have none allowed yet and are not settled otherwise than by
+    // payments dated inside their window.
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id, v.number, v.issue_date, v.amount, v.discount_pct,
+                (SELECT COALESCE(SUM(i.amount - i.settled), 0) FROM installments i WHERE i.invoice_id = v.id),
+                (SELECT COALESCE(SUM(a.amount), 0) FROM allocations a
+                   JOIN installments i ON i.id = a.installment_id JOIN payments p ON p.id = a.payment_id
+                  WHERE i.invoice_id = v.id AND p.voided = 0
+                    AND p.date <= date(v.issue_date, '+' || v.discount_days || ' days'))
+         FROM invoices v
+         WHERE v.id = (SELECT invoice_id FROM installments WHERE id = ?1)
+           AND v.discount_pct IS NOT NULL AND v.voided = 0
+           AND ?2 <= date(v.issue_date, '+' || v.discount_days || ' days')
+           AND NOT EXISTS (SELECT 1 FROM write_offs w JOIN installments i ON i.id = w.installment_id
+                            WHERE i.invoice_id = v.id AND w.kind = 'discount')",
+    )?;
+    let mut done = Vec::new();
+    for &installment in installments {
+        let row = stmt
+            .query_row(params![installment, date_sql(date)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    date_col(r, 2)?,
+                    money_col(r, 3)?,
+                    r.get::<_, String>(4)?,
+                    money_col(r, 5)?,
+                    money_col(r, 6)?,
+                ))
+            })
+            .optional()?;
+        let Some((invoice, number, issued, amount, pct, balance, paid_in_window)) = row else { continue };
+        if done.contains(&invoice) {
+            continue;
+        }
+        done.push(invoice);
+        let pct: rust_decimal::Decimal = pct.parse().map_err(|_| {
+            super::StoreError::invalid(
+                format!("invoice {number} has a discount of '{pct}' %, which is not a number; run huikuan check"),
+                format!("发票 {number} 的现金折扣“{pct}”% 不是数字；请运行 huikuan check"),
+            )
+        })?;
+        let discount = Money::round(amount.as_decimal() * pct / rust_decimal::Decimal::ONE_HUNDRED);
+        // Only what the window's payments left: a write-off or a late
+        // payment in between means the terms were not met as written.
+        if !balance.is_positive() || balance > discount || amount - paid_in_window != balance {
+            continue;
+        }
+        let on = date.max(issued);
+        let mut open = conn.prepare_cached(
+            "SELECT id, amount - settled FROM installments WHERE invoice_id = ?1 AND settled < amount ORDER BY due_date, seq",
+        )?;
+        let parts: Vec<(i64, Money)> =
+            open.query_map([invoice], |r| Ok((r.get(0)?, money_col(r, 1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let reason = format!("early-payment discount {}% / 现金折扣", pct.normalize());
+        for (id, left) in parts {
+            conn.prepare_cached(
+                "INSERT INTO write_offs (installment_id, date, amount, reason, kind, payment_id)
+                 VALUES (?1, ?2, ?3, ?4, 'discount', ?5)",
+            )?
+            .execute(params![id, date_sql(on), left.cents(), reason, payment])?;
+        }
+    }
+    Ok(())
 }
 
 fn insert_allocation(
@@ -164,6 +244,7 @@ pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: 
         let t = targets.iter().find(|t| t.id == u.target).expect("use of a known target");
         let date = credits.iter().find(|(c, _)| c.payment == u.payment).map(|(_, d)| *d).expect("known credit");
         insert_allocation(conn, u.payment, t, u.amount, date)?;
+        allow_discounts(conn, u.payment, date, &[t.id])?;
         applied += u.amount;
     }
     Ok(applied)

@@ -125,6 +125,8 @@ pub fn void(conn: &Connection, id: i64) -> Result<Payment> {
     if p.voided {
         return Err(StoreError::PaymentVoid(id));
     }
+    // The discounts it earned go with it: the invoice is open again in full.
+    super::exec(conn, "DELETE FROM write_offs WHERE payment_id = ?1 AND kind = 'discount'", [id])?;
     super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [id])?;
     super::exec(conn, "UPDATE payments SET voided = 1 WHERE id = ?1", [id])?;
     Ok(p)

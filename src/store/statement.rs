@@ -14,6 +14,8 @@ pub enum EntryKind {
     /// A late-interest invoice.
     Interest,
     Payment,
+    /// An early-payment discount allowed (现金折扣).
+    Discount,
     WriteOff,
 }
 
@@ -36,7 +38,7 @@ pub struct Transactions {
 }
 
 /// Every transaction of a customer in `[?2, ?3]`: date, kind (0 invoice,
-/// 1 interest, 2 payment, 3 write-off), reference, signed amount, id.
+/// 1 interest, 2 payment, 3 write-off, 4 discount), reference, signed amount, id.
 const TRANSACTIONS: &str = "
     SELECT issue_date, CASE kind WHEN 'interest' THEN 1 ELSE 0 END, number, amount, id FROM invoices
      WHERE customer_id = ?1 AND voided = 0 AND issue_date BETWEEN ?2 AND ?3
@@ -44,7 +46,7 @@ const TRANSACTIONS: &str = "
     SELECT date, 2, COALESCE(reference, '#' || id), -amount, id FROM payments
      WHERE customer_id = ?1 AND voided = 0 AND date BETWEEN ?2 AND ?3
     UNION ALL
-    SELECT w.date, 3, v.number, -w.amount, w.id FROM write_offs w
+    SELECT w.date, CASE w.kind WHEN 'discount' THEN 4 ELSE 3 END, v.number, -w.amount, w.id FROM write_offs w
       JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
      WHERE i.customer_id = ?1 AND v.voided = 0 AND w.date BETWEEN ?2 AND ?3";
 
@@ -64,6 +66,7 @@ pub fn statement(conn: &Connection, customer_id: i64, from: NaiveDate, to: Naive
             0 => EntryKind::Invoice,
             1 => EntryKind::Interest,
             2 => EntryKind::Payment,
+            4 => EntryKind::Discount,
             _ => EntryKind::WriteOff,
         };
         Ok(StatementLine { date: date_col(r, 0)?, kind, reference: r.get(2)?, amount: money_col(r, 3)? })

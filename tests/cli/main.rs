@@ -17,6 +17,7 @@ mod errors_catalogue;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
+mod interest;
 mod invoices;
 mod letters;
 mod metrics;

@@ -1,0 +1,123 @@
+//! Late interest and the early-payment discount as an auditor checks them
+//! (DESIGN §2): interest a late part earned stays owed after it is paid
+//! until posted or waived; each day is charged at the rate in force that
+//! day; days in dispute bear none; a discount earned inside its window
+//! closes the invoice with its own dated entry.
+
+use crate::common::TestEnv;
+
+/// A book with customer ACME and invoice I-1 of 10,000.00 due 2026-01-31.
+fn book() -> TestEnv {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "ACME", "Acme Ltd"]);
+    env.ok(&["-q", "invoice", "add", "I-1", "ACME", "10000", "--date", "2026-01-01", "--due", "2026-01-31"]);
+    env
+}
+
+fn owed(env: &TestEnv, as_of: &str) -> String {
+    env.json(&["dun", "interest", "--as-of", as_of])["total"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn interest_a_late_payment_earned_stays_owed_until_posted_or_waived() {
+    let env = book();
+    env.ok(&["-q", "pay", "add", "ACME", "10000", "--date", "2026-03-02"]);
+    // 29 days as of 2026-03-01; 30 days (until the payment) from then on.
+    assert_eq!(owed(&env, "2026-03-01"), "145.00");
+    assert_eq!(owed(&env, "2026-03-31"), "150.00");
+    env.ok(&["-q", "dun", "waive", "ACME", "--amount", "50", "--reason", "goodwill", "--date", "2026-03-31"]);
+    let j = env.json(&["dun", "interest", "--as-of", "2026-03-31"]);
+    let inv = &j["customers"][0]["invoices"][0];
+    assert_eq!(
+        (&inv["accrued"], &inv["posted"], &inv["waived"], &inv["owed"], &inv["interest"]),
+        (&"150.00".into(), &"0.00".into(), &"50.00".into(), &"100.00".into(), &"100.00".into())
+    );
+    // The waiver is dated: before it, the whole 150.00 was owed.
+    assert_eq!(owed(&env, "2026-03-30"), "150.00");
+    let posted = env.json(&["--as-of", "2026-03-31", "dun", "charge-interest"]);
+    assert_eq!(posted[0]["amount"], "100.00", "{posted:#}");
+    assert_eq!(owed(&env, "2026-03-31"), "0.00");
+    assert_eq!(env.json(&["invoice", "show", "INT-ACME-202603"])["amount"], "100.00");
+    // Nothing is left to waive: what was owed is now an invoice.
+    let (code, err) = env.fail(&["dun", "waive", "ACME", "--reason", "again", "--date", "2026-03-31"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no interest is owed as of 2026-03-31"), "{err}");
+}
+
+#[test]
+fn the_design_worked_example_still_gives_110() {
+    let env = book();
+    env.ok(&["-q", "pay", "add", "ACME", "4000", "--date", "2026-02-10"]);
+    assert_eq!(owed(&env, "2026-03-02"), "110.00");
+}
+
+#[test]
+fn each_day_is_charged_at_the_rate_in_force_and_a_change_leaves_the_past_alone() {
+    let env = book();
+    env.ok(&["-q", "config", "set", "interest_rate", "0.03%", "--from", "2026-03-01"]);
+    // 28 × 5.00 + 31 × 3.00
+    assert_eq!(owed(&env, "2026-03-31"), "233.00");
+    assert_eq!(owed(&env, "2026-02-28"), "140.00");
+    // A customer's own rate from a day on, and back to the book's.
+    env.ok(&["-q", "customer", "edit", "ACME", "--interest-rate", "0.1%", "--from", "2026-03-21"]);
+    // 28 × 5.00 + 20 × 3.00 + 11 × 10.00
+    assert_eq!(owed(&env, "2026-03-31"), "310.00");
+    env.ok(&["-q", "customer", "edit", "ACME", "--interest-rate", "none", "--from", "2026-03-31"]);
+    // 28 × 5.00 + 20 × 3.00 + 10 × 10.00 + 1 × 3.00
+    assert_eq!(owed(&env, "2026-03-31"), "303.00");
+}
+
+#[test]
+fn a_rate_change_in_a_closed_month_is_refused_and_posted_interest_stays() {
+    let env = book();
+    env.ok(&["-q", "--as-of", "2026-02-28", "dun", "charge-interest"]);
+    env.ok(&["-q", "close", "2026-02"]);
+    let before = env.ok(&["dun", "interest", "--as-of", "2026-02-28", "--format", "csv"]);
+    let (code, err) = env.fail(&["config", "set", "interest_rate", "0.03%", "--from", "2026-02-01"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("2026-02-01 is in a closed period"), "{err}");
+    env.ok(&["-q", "config", "set", "interest_rate", "0.03%", "--from", "2026-03-01"]);
+    assert_eq!(env.ok(&["dun", "interest", "--as-of", "2026-02-28", "--format", "csv"]), before);
+    assert_eq!(env.json(&["invoice", "show", "INT-ACME-202602"])["amount"], "140.00");
+    // March: 31 days at 0.03 % on top of February's, which was posted.
+    assert_eq!(owed(&env, "2026-03-31"), "93.00");
+}
+
+#[test]
+fn days_in_dispute_bear_no_interest_even_after_it_is_resolved() {
+    let env = book();
+    env.ok(&["-q", "invoice", "dispute", "I-1", "--date", "2026-02-11", "--reason", "damaged"]);
+    assert_eq!(owed(&env, "2026-03-31"), "50.00", "10 days before the dispute");
+    env.ok(&["-q", "invoice", "undispute", "I-1", "--date", "2026-03-01"]);
+    // February 1–10 and March 1–31.
+    assert_eq!(owed(&env, "2026-03-31"), "205.00");
+}
+
+#[test]
+fn an_early_payment_discount_closes_the_invoice_with_its_own_entry() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "ACME", "Acme Ltd"]);
+    for n in ["D-1", "D-2"] {
+        env.ok(&["-q", "invoice", "add", n, "ACME", "50000", "--date", "2026-03-01", "--discount", "2/10"]);
+    }
+    // Day 8 of D-1: 49,000.00 closes it; day 11 of D-2 is outside the window.
+    env.ok(&["-q", "pay", "add", "ACME", "49000", "--date", "2026-03-09", "--invoice", "D-1"]);
+    env.ok(&["-q", "pay", "add", "ACME", "49000", "--date", "2026-03-12", "--invoice", "D-2"]);
+    assert_eq!(env.json(&["invoice", "show", "D-1"])["balance"], "0.00");
+    assert_eq!(env.json(&["invoice", "show", "D-2"])["balance"], "1000.00");
+    let aging = env.json(&["report", "aging", "--as-of", "2026-03-31"]);
+    let tie = &aging["tie_out"];
+    assert_eq!(
+        (&tie["invoiced"], &tie["collected"], &tie["discounts"], &tie["written_off"], &tie["outstanding"]),
+        (&"100000.00".into(), &"98000.00".into(), &"1000.00".into(), &"0.00".into(), &"1000.00".into())
+    );
+    let text = env.ok(&["report", "aging", "--as-of", "2026-03-31"]);
+    assert!(text.contains("− collected 98,000.00 − discounts 1,000.00 − written off 0.00 ✓"), "{text}");
+    let statement = env.ok(&["report", "statement", "ACME", "--from", "2026-03-01", "--to", "2026-03-31"]);
+    let line = statement.lines().find(|l| l.contains("Discount allowed")).unwrap_or_else(|| panic!("{statement}"));
+    assert!(line.contains("2026-03-09") && line.contains("D-1") && line.contains("1,000.00"), "{line}");
+    // Voiding the payment takes the discount back: 50,000.00 open again.
+    env.ok(&["-q", "pay", "void", "1", "--yes"]);
+    assert_eq!(env.json(&["invoice", "show", "D-1"])["balance"], "50000.00");
+    assert_eq!(env.json(&["report", "aging", "--as-of", "2026-03-31"])["tie_out"]["discounts"], "0.00");
+}

@@ -1,5 +1,13 @@
 //! Month-end metrics and the bad-debt provision.
 //!
+//! Each figure has one meaning (DESIGN §2 Metrics): *received* is cash
+//! dated in the period; *collected* is what was applied to invoices with
+//! effect in the period — the same figure as the aging tie-out's change
+//! over the period. Credit sales are the invoices issued in the period,
+//! late-interest invoices included; discounts and write-offs reduce AR as
+//! collections do, so beginning AR + credit sales − ending AR = collected +
+//! discounts + written off, and CEI stays within 0–100.
+//!
 //! - **回款率 (collection rate)** = collected on what fell due in the period
 //!   ÷ what fell due in the period × 100.
 //! - **DSO** (days sales outstanding) = ending AR ÷ credit sales of the
@@ -47,7 +55,14 @@ pub struct PeriodFigures {
     pub ending_ar: Money,
     pub ending_current: Money,
     pub credit_sales: Money,
+    /// Cash dated in the period.
+    pub received: Money,
+    /// Applied to invoices with effect in the period.
     pub collected: Money,
+    /// Early-payment discounts allowed in the period.
+    pub discounts: Money,
+    /// Written off in the period.
+    pub written_off: Money,
     pub fell_due: Money,
     pub collected_on_due: Money,
     pub days: i64,
@@ -75,7 +90,10 @@ impl PeriodFigures {
         self.ending_ar += o.ending_ar;
         self.ending_current += o.ending_current;
         self.credit_sales += o.credit_sales;
+        self.received += o.received;
         self.collected += o.collected;
+        self.discounts += o.discounts;
+        self.written_off += o.written_off;
         self.fell_due += o.fell_due;
         self.collected_on_due += o.collected_on_due;
     }
@@ -96,7 +114,10 @@ mod tests {
             ending_ar: m(12_000),
             ending_current: m(7_000),
             credit_sales: m(15_000),
-            collected: m(13_000),
+            received: m(14_000),
+            collected: m(12_000),
+            discounts: m(500),
+            written_off: m(500),
             fell_due: m(16_000),
             collected_on_due: m(12_000),
             days: 31,

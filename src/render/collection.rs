@@ -18,7 +18,10 @@ struct Line<'a> {
     name: &'a str,
     beginning_ar: Money,
     invoiced: Money,
+    received: Money,
     collected: Money,
+    discounts: Money,
+    written_off: Money,
     fell_due: Money,
     collected_on_due: Money,
     ending_ar: Money,
@@ -47,7 +50,10 @@ fn line<'a>(code: &'a str, name: &'a str, f: &PeriodFigures) -> Line<'a> {
         name,
         beginning_ar: f.beginning_ar,
         invoiced: f.credit_sales,
+        received: f.received,
         collected: f.collected,
+        discounts: f.discounts,
+        written_off: f.written_off,
         fell_due: f.fell_due,
         collected_on_due: f.collected_on_due,
         ending_ar: f.ending_ar,
@@ -78,7 +84,10 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
             ("customer", "客户"),
             ("beginning AR", "期初应收"),
             ("invoiced", "本期开票"),
+            ("received", "本期收款"),
             ("collected", "本期回款"),
+            ("discounts", "现金折扣"),
+            ("written off", "核销坏账"),
             ("fell due", "本期到期"),
             ("collected on due", "到期已收"),
             ("ending AR", "期末应收"),
@@ -94,7 +103,10 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
             Cell::text(l.name),
             Cell::Money(l.beginning_ar),
             Cell::Money(l.invoiced),
+            Cell::Money(l.received),
             Cell::Money(l.collected),
+            Cell::Money(l.discounts),
+            Cell::Money(l.written_off),
             Cell::Money(l.fell_due),
             Cell::Money(l.collected_on_due),
             Cell::Money(l.ending_ar),
@@ -114,6 +126,14 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
     t.write(out, format)?;
     if format == Format::Table {
         for f in [
+            lang.pick(
+                "received = cash dated in the period; collected = applied to invoices with effect in the period (as the aging tie-out)",
+                "本期收款 = 本期日期的收款；本期回款 = 本期生效、已核销到发票的金额（同账龄核对）",
+            ),
+            lang.pick(
+                "beginning AR + invoiced − ending AR = collected + discounts + written off",
+                "期初应收 + 本期开票 − 期末应收 = 本期回款 + 现金折扣 + 核销坏账",
+            ),
             lang.pick("回款率 = collected on what fell due ÷ what fell due × 100", "回款率 = 到期已收 ÷ 本期到期 × 100"),
             lang.pick("DSO = ending AR ÷ credit sales × days", "DSO = 期末应收 ÷ 本期赊销 × 天数"),
             lang.pick(

@@ -78,27 +78,55 @@ fn sums(conn: &Connection, sql: &str, from: NaiveDate, to: NaiveDate) -> Result<
 /// the end, per customer, for the period [from, to].
 pub struct PeriodSums {
     pub sales: HashMap<i64, Money>,
+    /// Cash dated in the period.
+    pub received: HashMap<i64, Money>,
+    /// Applied with effect in the period.
     pub collected: HashMap<i64, Money>,
+    pub discounts: HashMap<i64, Money>,
+    pub written_off: HashMap<i64, Money>,
     pub fell_due: HashMap<i64, Money>,
     pub collected_on_due: HashMap<i64, Money>,
 }
 
 pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<PeriodSums> {
+    let reduced = |kind: &str| {
+        sums(
+            conn,
+            &format!(
+                "SELECT i.customer_id, SUM(w.amount) FROM write_offs w JOIN installments i ON i.id = w.installment_id
+                 JOIN invoices v ON v.id = i.invoice_id
+                 WHERE v.voided = 0 AND w.kind = '{kind}' AND w.date BETWEEN ?1 AND ?2 GROUP BY i.customer_id"
+            ),
+            from,
+            to,
+        )
+    };
     Ok(PeriodSums {
+        // Late-interest invoices are credit sales of the month they are posted.
         sales: sums(
             conn,
             "SELECT customer_id, SUM(amount) FROM invoices
-             WHERE voided = 0 AND kind = 'sale' AND issue_date BETWEEN ?1 AND ?2 GROUP BY customer_id",
+             WHERE voided = 0 AND issue_date BETWEEN ?1 AND ?2 GROUP BY customer_id",
             from,
             to,
         )?,
-        collected: sums(
+        received: sums(
             conn,
             "SELECT customer_id, SUM(amount) FROM payments WHERE voided = 0 AND date BETWEEN ?1 AND ?2
              GROUP BY customer_id",
             from,
             to,
         )?,
+        collected: sums(
+            conn,
+            "SELECT i.customer_id, SUM(a.amount) FROM allocations a JOIN installments i ON i.id = a.installment_id
+             JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND a.effective_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
+            from,
+            to,
+        )?,
+        discounts: reduced("discount")?,
+        written_off: reduced("write_off")?,
         fell_due: sums(
             conn,
             "SELECT i.customer_id, SUM(i.amount) FROM installments i JOIN invoices v ON v.id = i.invoice_id
@@ -143,7 +171,9 @@ mod tests {
         let s = period_sums(&ex.book.conn, d("2026-02-01"), d("2026-03-31")).unwrap();
         let of = |map: &HashMap<i64, Money>, id| map.get(&id).copied().unwrap_or_default();
         assert_eq!((of(&s.sales, ex.a), of(&s.sales, ex.b)), (m("500.00"), m("300.00")));
-        assert_eq!((of(&s.collected, ex.a), of(&s.collected, ex.b)), (m("400.00"), m("500.00")));
+        // B paid 500.00 on 03-05 and 300.00 of it went to B1: received and collected differ.
+        assert_eq!((of(&s.received, ex.a), of(&s.received, ex.b)), (m("400.00"), m("500.00")));
+        assert_eq!((of(&s.collected, ex.a), of(&s.collected, ex.b)), (m("400.00"), m("300.00")));
         assert_eq!((of(&s.fell_due, ex.a), of(&s.fell_due, ex.b)), (m("500.00"), m("300.00")));
         // B1 fell due on 02-15 and was paid on 03-05; nothing was paid on A2.
         assert_eq!((of(&s.collected_on_due, ex.a), of(&s.collected_on_due, ex.b)), (Money::ZERO, m("300.00")));

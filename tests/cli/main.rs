@@ -26,3 +26,4 @@ mod robust;
 mod session;
 mod terminal;
 mod upgrade;
+mod vat;

@@ -42,7 +42,9 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "net", names: &["net", "net_amount", "不含税金额"], required: false },
     Column { key: "tax", names: &["tax", "tax_amount", "税额"], required: false },
     Column { key: "tax_rate", names: &["tax_rate", "税率"], required: false },
-    Column { key: "vat_number", names: &["vat_number", "vat_invoice", "增值税发票号码", "税票号码"], required: false },
+    Column {
+        key: "vat_number", names: &["vat_number", "vat_invoice", "增值税发票号码", "税票号码"], required: false
+    },
     Column { key: "contract", names: &["contract", "合同", "合同号", "合同编号"], required: false },
     Column { key: "salesperson", names: &["salesperson", "sales", "业务员", "销售员"], required: false },
 ];
@@ -63,9 +65,7 @@ pub const VAT_COLUMNS: &[Column] = &[
     Column { key: "status", names: &["发票状态"], required: false },
     Column { key: "positive", names: &["是否正数发票"], required: false },
     Column {
-        key: "item",
-        names: &["货物或应税劳务名称", "货物或应税劳务、服务名称", "项目名称"],
-        required: false,
+        key: "item", names: &["货物或应税劳务名称", "货物或应税劳务、服务名称", "项目名称"], required: false
     },
 ];
 

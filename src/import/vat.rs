@@ -218,7 +218,10 @@ fn buyer_customer(
         Some(many) if many.len() > 1 => {
             let codes: Vec<&str> = many.iter().map(|(_, c)| c.as_str()).collect();
             Err(Error::user(
-                format!("buyer '{en}' is the name or alias of several customers ({}); keep it on one", codes.join(", ")),
+                format!(
+                    "buyer '{en}' is the name or alias of several customers ({}); keep it on one",
+                    codes.join(", ")
+                ),
                 format!("购买方“{zh}”是多个客户的名称或别名（{}）；请只留给一个客户", codes.join("、")),
             ))
         }
@@ -227,7 +230,9 @@ fn buyer_customer(
                 "unknown buyer '{en}': no customer has this name or alias (add the customer, or the name as an \
                  alias: huikuan customer alias add CODE \"{en}\")"
             ),
-            format!("未知购买方“{zh}”：没有客户使用此名称或别名（请添加客户，或将其添加为别名：huikuan customer alias add 代码 \"{zh}\"）"),
+            format!(
+                "未知购买方“{zh}”：没有客户使用此名称或别名（请添加客户，或将其添加为别名：huikuan customer alias add 代码 \"{zh}\"）"
+            ),
         )),
     }
 }

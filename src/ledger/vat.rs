@@ -59,7 +59,9 @@ pub enum VatError {
     BadRate(String),
     #[error("tax rate '{text}' is ambiguous: write {fraction}% or {percent}%")]
     AmbiguousRate { text: String, fraction: String, percent: String },
-    #[error("net {net} + tax {tax} = {sum}, not the amount {amount} (价税合计, tax included); correct the figure that is wrong")]
+    #[error(
+        "net {net} + tax {tax} = {sum}, not the amount {amount} (价税合计, tax included); correct the figure that is wrong"
+    )]
     Mismatch { net: Money, tax: Money, sum: Money, amount: Money },
     #[error("{what} {part} is more than the amount {amount} (价税合计, tax included)")]
     OverAmount { what: &'static str, part: Money, amount: Money },
@@ -73,9 +75,9 @@ impl VatError {
             VatError::AmbiguousRate { text, fraction, percent } => {
                 format!("税率“{text}”有歧义：请写 {fraction}% 或 {percent}%")
             }
-            VatError::Mismatch { net, tax, sum, amount } => format!(
-                "不含税金额 {net} + 税额 {tax} = {sum}，与价税合计 {amount} 不符；请更正有误的数字"
-            ),
+            VatError::Mismatch { net, tax, sum, amount } => {
+                format!("不含税金额 {net} + 税额 {tax} = {sum}，与价税合计 {amount} 不符；请更正有误的数字")
+            }
             VatError::OverAmount { what, part, amount } => {
                 let what = if *what == "net" { "不含税金额" } else { "税额" };
                 format!("{what} {part} 大于价税合计 {amount}")
@@ -102,12 +104,8 @@ fn known(p: Decimal) -> bool {
 impl TaxRate {
     /// Read a rate as typed or exported (see the module doc).
     pub fn parse(text: &str) -> Result<TaxRate, VatError> {
-        let t: String = text
-            .trim()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| if c == '％' { '%' } else { c })
-            .collect();
+        let t: String =
+            text.trim().chars().filter(|c| !c.is_whitespace()).map(|c| if c == '％' { '%' } else { c }).collect();
         let bad = || VatError::BadRate(text.trim().to_string());
         match t.to_lowercase().as_str() {
             "免税" | "exempt" | "taxexempt" => return Ok(TaxRate::Exempt),
@@ -167,9 +165,7 @@ impl TaxRate {
 /// Check the net and the tax against the amount (tax included).
 pub fn check_split(amount: Money, net: Option<Money>, tax: Option<Money>) -> Result<(), VatError> {
     match (net, tax) {
-        (Some(net), Some(tax)) if net + tax != amount => {
-            Err(VatError::Mismatch { net, tax, sum: net + tax, amount })
-        }
+        (Some(net), Some(tax)) if net + tax != amount => Err(VatError::Mismatch { net, tax, sum: net + tax, amount }),
         (Some(part), None) if part > amount => Err(VatError::OverAmount { what: "net", part, amount }),
         (None, Some(part)) if part > amount => Err(VatError::OverAmount { what: "tax", part, amount }),
         _ => Ok(()),
@@ -241,7 +237,10 @@ mod tests {
             "net 10,000.00 + tax 1,200.00 = 11,200.00, not the amount 11,300.00 (价税合计, tax included); \
              correct the figure that is wrong"
         );
-        assert_eq!(e.zh(), "不含税金额 10,000.00 + 税额 1,200.00 = 11,200.00，与价税合计 11,300.00 不符；请更正有误的数字");
+        assert_eq!(
+            e.zh(),
+            "不含税金额 10,000.00 + 税额 1,200.00 = 11,200.00，与价税合计 11,300.00 不符；请更正有误的数字"
+        );
         let e = check_split(m("100"), Some(m("113")), None).unwrap_err();
         assert_eq!(e.to_string(), "net 113.00 is more than the amount 100.00 (价税合计, tax included)");
     }

@@ -2,9 +2,9 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::import::vat::{self, Given};
 use crate::ledger::credit::{CreditRefusal, credit_check};
 use crate::ledger::schedule::build_schedule;
-use crate::import::vat::{self, Given};
 use crate::parse::{self, positive_amount};
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{customers, events, settings};

@@ -67,7 +67,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ),
     }
     if !l.skipped.is_empty() {
-        let list: Vec<String> = l.skipped.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
+        let list: Vec<String> =
+            l.skipped.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
         ctx.note(
             &format!("left out {} voided invoice(s) (作废), never owed: {}", l.skipped.len(), list.join(", ")),
             &format!("未导入 {} 张已作废发票（不构成应收）：{}", l.skipped.len(), list.join("，")),

@@ -266,6 +266,40 @@ mod tests {
         assert_eq!(invoices::get(&tx, "I-2").unwrap().installments[0].due_date.to_string(), "2026-10-15");
     }
 
+    fn vat_list(text: &str) -> CsvFile {
+        CsvFile::parse_one_of("list.csv", text.as_bytes(), FORMATS).unwrap()
+    }
+
+    #[test]
+    fn a_vat_list_books_jia_shui_he_ji_and_sums_the_item_rows_of_one_number() {
+        let mut book =
+            with("code,name,terms_days,aliases\nACME,Acme Ltd.,30,艾克美\n", "number,customer,issue_date,amount\n");
+        let tx = book.conn.transaction().unwrap();
+        let csv = vat_list(
+            "发票号码,数电票号码,购买方名称,开票日期,货物或应税劳务名称,金额,税率,税额,价税合计,发票状态\n\
+             00000001,26440000000000000001,ACME LTD,2026-10-08 14:22:05,服务器,\"10,000.00\",13%,\"1,300.00\",\"11,300.00\",正常\n\
+             00000002,,艾克美,2026-10-09,运维,100.00,0.06,6.00,106.00,\n\
+             00000002,,艾克美,2026-10-09,耗材,200.00,免税,***,200.00,\n\
+             00000003,,艾克美,2026-10-09,服务器,100.00,13%,13.00,113.00,已作废\n",
+        );
+        assert_eq!(Format::of(&csv), Format::VatList);
+        let l = load(&tx, &csv, TODAY).unwrap();
+        assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(1_160_600), Money::from_cents(130_600)));
+        assert_eq!(l.skipped, [Skipped { line: 5, number: "00000003".into(), amount: "113.00".into() }]);
+        let one = invoices::get(&tx, "26440000000000000001").unwrap();
+        assert_eq!(one.amount, Money::from_cents(1_130_000), "价税合计, not 金额");
+        assert_eq!(one.installments[0].due_date.to_string(), "2026-11-07");
+        assert_eq!(one.facts.vat_number.as_deref(), Some("26440000000000000001"));
+        let two = invoices::get(&tx, "00000002").unwrap();
+        assert_eq!(
+            (two.amount, two.facts.net, two.facts.tax),
+            (Money::from_cents(30_600), Some(Money::from_cents(30_000)), Some(Money::from_cents(600)))
+        );
+        assert_eq!(two.facts.tax_rate.as_deref(), Some("6%,免税"));
+        assert_eq!(two.description.as_deref(), Some("运维、耗材"));
+        assert!(invoices::get(&tx, "00000003").is_err(), "a voided row is not booked");
+    }
+
     #[test]
     fn a_bad_row_is_named_by_file_and_line_and_nothing_is_written() {
         let mut book = book();

@@ -625,6 +625,34 @@ mod tests {
     }
 
     #[test]
+    fn names_and_aliases_find_their_customers_after_normalisation() {
+        let book = Book::in_memory();
+        let acme = insert(&book.conn, &acme(), day()).unwrap();
+        let other = NewCustomer { code: "AT".into(), name: "ACME TRADING Co., Ltd.".into(), ..NewCustomer::default() };
+        let at = insert(&book.conn, &other, day()).unwrap();
+        let names = by_name(&book.conn).unwrap();
+        assert_eq!(names[&normalise_name("艾克美有限公司")], [(acme, "ACME".to_string())]);
+        assert_eq!(
+            names[&normalise_name("Acme Trading")],
+            [(acme, "ACME".to_string()), (at, "AT".to_string())],
+            "one name, two customers: the caller refuses it"
+        );
+    }
+
+    #[test]
+    fn a_salesperson_is_kept_changed_and_removed() {
+        let book = Book::in_memory();
+        let id = insert(&book.conn, &NewCustomer { salesperson: Some(" 张伟 ".into()), ..acme() }, day()).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson.as_deref(), Some("张伟"));
+        let edit = |s: &str| CustomerEdit { salesperson: Some(s.into()), ..CustomerEdit::default() };
+        update(&book.conn, id, &edit("王芳")).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson.as_deref(), Some("王芳"));
+        assert!(update(&book.conn, id, &edit(&"x".repeat(65))).is_err());
+        update(&book.conn, id, &edit("")).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson, None);
+    }
+
+    #[test]
     fn an_unknown_code_is_refused_by_name() {
         let book = Book::in_memory();
         assert!(matches!(get(&book.conn, " NOPE "), Err(StoreError::UnknownCustomer(c)) if c == "NOPE"));

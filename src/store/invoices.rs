@@ -577,6 +577,51 @@ mod tests {
     }
 
     #[test]
+    fn an_invoice_keeps_its_facts_and_takes_the_customers_salesperson_when_it_has_none() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华远");
+        crate::store::customers::update(
+            &book.conn,
+            c,
+            &crate::store::customers::CustomerEdit { salesperson: Some("张伟".into()), ..Default::default() },
+        )
+        .unwrap();
+        let schedule = [Installment { due_date: day("2026-02-01"), amount: yuan(11_300) }];
+        let new = |number| NewInvoice {
+            number,
+            customer_id: c,
+            issue_date: day("2026-01-01"),
+            amount: yuan(11_300),
+            description: None,
+            kind: Kind::Sale,
+            discount: None,
+            schedule: &schedule,
+        };
+        let facts = Facts {
+            net: Some(yuan(10_000)),
+            tax: Some(yuan(1_300)),
+            tax_rate: Some("13%".into()),
+            vat_number: Some("26442000000012345678".into()),
+            contract: Some("HT-1".into()),
+            salesperson: None,
+        };
+        let id = create_with(&book.conn, &new("INV-1"), &facts, false).unwrap().0;
+        let got = get_by_id(&book.conn, id).unwrap().facts;
+        assert_eq!(got, Facts { salesperson: Some("张伟".into()), ..facts.clone() });
+        let own = Facts { salesperson: Some("王芳".into()), ..Facts::default() };
+        create_with(&book.conn, &new("INV-2"), &own, false).unwrap();
+        let rows = list(&book.conn, &ListFilter::default()).unwrap();
+        let sales: Vec<Option<&str>> = rows.iter().map(|r| r.facts.salesperson.as_deref()).collect();
+        assert_eq!(sales, [Some("张伟"), Some("王芳")]);
+        assert_eq!(rows[0].facts.net, Some(yuan(10_000)));
+
+        let wrong = Facts { tax: Some(yuan(1_200)), ..facts };
+        let e = create_with(&book.conn, &new("INV-3"), &wrong, false).unwrap_err().to_string();
+        assert!(e.starts_with("net 10,000.00 + tax 1,200.00 = 11,200.00, not the amount 11,300.00"), "{e}");
+        assert!(id_of(&book.conn, "INV-3").unwrap().is_none());
+    }
+
+    #[test]
     fn only_the_customers_own_open_invoices_are_allocation_targets() {
         let book = Book::in_memory();
         let hy = customer(&book.conn, "HY", "华宇");

@@ -301,6 +301,19 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_vat_list_imports_against_the_sample_customers() {
+        let mut book = with(include_str!("../../examples/customers.csv"), "number,customer,issue_date,amount\n");
+        let tx = book.conn.transaction().unwrap();
+        let csv = CsvFile::parse_one_of("vat-invoices.csv", include_bytes!("../../examples/vat-invoices.csv"), FORMATS)
+            .unwrap();
+        let l = load(&tx, &csv, TODAY).unwrap();
+        assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(2_020_000), Money::from_cents(220_000)));
+        assert_eq!(l.skipped.len(), 1, "the voided row");
+        assert!(l.warnings.is_empty());
+        assert_eq!(invoices::get(&tx, "26442000000088880002").unwrap().customer, "DF", "found by its alias");
+    }
+
+    #[test]
     fn a_bad_row_is_named_by_file_and_line_and_nothing_is_written() {
         let mut book = book();
         let csv = file(

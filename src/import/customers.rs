@@ -70,6 +70,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
                 .unwrap_or_default(),
             accounts: Vec::new(),
             contacts: Vec::new(),
+            salesperson: None,
         };
         customers::insert(tx, &c, today)?;
         Ok(())

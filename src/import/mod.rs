@@ -10,6 +10,7 @@ pub mod input;
 pub mod invoices;
 pub mod payments;
 pub mod text;
+pub mod vat;
 
 /// Unit tests (the loaders', the reports') share one way to set up a book.
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod matching;
 pub mod metrics;
 pub mod money;
 pub mod schedule;
+pub mod vat;
 
 pub use money::Money;
 

@@ -42,6 +42,7 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     }
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));
     kv("phone", "电话", Cell::opt_text(d.phone.as_deref()));
+    kv("salesperson", "业务员", Cell::opt_text(d.salesperson.as_deref()));
     kv("aliases", "别名", Cell::text(d.aliases.join("; ")));
     kv("bank accounts", "银行账号", Cell::text(d.accounts.join("; ")));
     for ct in &d.contacts {

@@ -210,6 +210,7 @@ mod tests {
             aliases: vec!["ACME CO".into()],
             accounts: Vec::new(),
             contacts: Vec::new(),
+            salesperson: None,
         };
         customers::insert(&book.conn, &c, today).unwrap();
         let dir = tempfile::tempdir().unwrap();

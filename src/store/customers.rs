@@ -1,10 +1,13 @@
 //! Customers, their aliases, bank accounts and contacts.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, money_col};
 use crate::ledger::Money;
 use crate::ledger::credit::CreditFacts;
+use crate::ledger::matching::normalise_name;
 
 /// The three people who matter at a customer (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -59,6 +62,8 @@ pub struct Customer {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
+    /// The salesperson (业务员) the customer's invoices are credited to.
+    pub salesperson: Option<String>,
     pub aliases: Vec<String>,
     pub accounts: Vec<String>,
     pub contacts: Vec<Contact>,
@@ -75,6 +80,8 @@ pub struct NewCustomer {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
+    /// The salesperson (业务员) the customer's invoices are credited to.
+    pub salesperson: Option<String>,
     pub aliases: Vec<String>,
     pub accounts: Vec<String>,
     pub contacts: Vec<Contact>,
@@ -96,6 +103,26 @@ pub fn validate_terms(days: u32) -> Result<()> {
             format!("账期 {days} 天超过 {MAX_TERMS_DAYS} 天（十年）"),
         ))
     }
+}
+
+/// Check a salesperson's name: 1 to 64 printable characters (the book's CHECK).
+pub fn validate_salesperson(name: &str) -> Result<()> {
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(StoreError::invalid(
+            format!("salesperson '{name}' must be 1 to 64 printable characters"),
+            format!("业务员“{name}”须为 1 至 64 个可打印字符"),
+        ));
+    }
+    Ok(())
+}
+
+/// A salesperson as given: trimmed, `None` when empty, checked.
+fn salesperson(name: Option<&str>) -> Result<Option<&str>> {
+    let name = name.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(n) = name {
+        validate_salesperson(n)?;
+    }
+    Ok(name)
 }
 
 /// Check a customer code: short, no spaces, printable.
@@ -124,12 +151,14 @@ pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> R
             format!("客户 {} 需要名称", c.code),
         ));
     }
+    let sales = salesperson(c.salesperson.as_deref())?;
     if id_of(conn, &c.code)?.is_some() {
         return Err(StoreError::DuplicateCustomer(c.code.clone()));
     }
     conn.prepare_cached(
-        "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created,
+                                salesperson)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         c.code,
@@ -141,6 +170,7 @@ pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> R
         c.phone,
         c.notes,
         super::date_sql(today),
+        sales,
     ])?;
     let id = conn.last_insert_rowid();
     for a in &c.aliases {
@@ -176,7 +206,8 @@ pub fn get(conn: &Connection, code: &str) -> Result<Customer> {
 pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
     let mut c = super::one(
         conn,
-        "SELECT id, code, name, terms_days, credit_limit, credit_score, on_hold, hold_reason, email, phone, notes
+        "SELECT id, code, name, terms_days, credit_limit, credit_score, on_hold, hold_reason, email, phone, notes,
+                salesperson
          FROM customers WHERE id = ?1",
         [id],
         |r| {
@@ -192,6 +223,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
                 email: r.get(8)?,
                 phone: r.get(9)?,
                 notes: r.get(10)?,
+                salesperson: r.get(11)?,
                 aliases: Vec::new(),
                 accounts: Vec::new(),
                 contacts: Vec::new(),
@@ -235,6 +267,8 @@ pub struct CustomerEdit {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
+    /// An empty name removes the salesperson.
+    pub salesperson: Option<String>,
     pub contacts: Vec<Contact>,
 }
 
@@ -248,6 +282,7 @@ impl CustomerEdit {
             && self.email.is_none()
             && self.phone.is_none()
             && self.notes.is_none()
+            && self.salesperson.is_none()
             && self.contacts.is_empty()
     }
 }
@@ -281,6 +316,10 @@ pub fn update(conn: &Connection, id: i64, e: &CustomerEdit) -> Result<()> {
             let v = Some(v.trim()).filter(|s| !s.is_empty());
             super::exec(conn, &format!("UPDATE customers SET {col} = ?1 WHERE id = ?2"), params![v, id])?;
         }
+    }
+    if let Some(name) = &e.salesperson {
+        let name = salesperson(Some(name))?;
+        super::exec(conn, "UPDATE customers SET salesperson = ?1 WHERE id = ?2", params![name, id])?;
     }
     for ct in &e.contacts {
         set_contact(conn, id, ct)?;
@@ -453,6 +492,27 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The customers that bear each name: every legal name and alias,
+/// normalised as the bank matcher compares names ([`normalise_name`]), with
+/// the ids and codes of the customers that bear it. Built once per import.
+pub fn by_name(conn: &Connection) -> Result<HashMap<String, Vec<(i64, String)>>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, code, name FROM customers
+         UNION ALL SELECT c.id, c.code, a.alias FROM customer_aliases a JOIN customers c ON c.id = a.customer_id
+         ORDER BY 2",
+    )?;
+    let mut names: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, code, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let bearers = names.entry(normalise_name(&name)).or_default();
+        if !bearers.iter().any(|(i, _)| *i == id) {
+            bearers.push((id, code));
+        }
+    }
+    Ok(names)
+}
+
 /// How many customers owe more than their credit limit (net of credit).
 pub fn count_over_limit(conn: &Connection) -> Result<usize> {
     Ok(list(conn)?.iter().filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l)).count())
@@ -562,6 +622,34 @@ mod tests {
             other => panic!("expected UnknownAlias, got {other:?}"),
         }
         assert_eq!(get(&book.conn, "ACME").unwrap().aliases.len(), 2);
+    }
+
+    #[test]
+    fn names_and_aliases_find_their_customers_after_normalisation() {
+        let book = Book::in_memory();
+        let acme = insert(&book.conn, &acme(), day()).unwrap();
+        let other = NewCustomer { code: "AT".into(), name: "ACME TRADING Co., Ltd.".into(), ..NewCustomer::default() };
+        let at = insert(&book.conn, &other, day()).unwrap();
+        let names = by_name(&book.conn).unwrap();
+        assert_eq!(names[&normalise_name("艾克美有限公司")], [(acme, "ACME".to_string())]);
+        assert_eq!(
+            names[&normalise_name("Acme Trading")],
+            [(acme, "ACME".to_string()), (at, "AT".to_string())],
+            "one name, two customers: the caller refuses it"
+        );
+    }
+
+    #[test]
+    fn a_salesperson_is_kept_changed_and_removed() {
+        let book = Book::in_memory();
+        let id = insert(&book.conn, &NewCustomer { salesperson: Some(" 张伟 ".into()), ..acme() }, day()).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson.as_deref(), Some("张伟"));
+        let edit = |s: &str| CustomerEdit { salesperson: Some(s.into()), ..CustomerEdit::default() };
+        update(&book.conn, id, &edit("王芳")).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson.as_deref(), Some("王芳"));
+        assert!(update(&book.conn, id, &edit(&"x".repeat(65))).is_err());
+        update(&book.conn, id, &edit("")).unwrap();
+        assert_eq!(get(&book.conn, "ACME").unwrap().salesperson, None);
     }
 
     #[test]

@@ -79,6 +79,49 @@ pub struct NewInvoice<'a> {
     pub schedule: &'a [Installment],
 }
 
+/// What an invoice states besides its amount (DESIGN §2 Invoice): its VAT
+/// facts, contract and salesperson, each `None` when not known. The amount
+/// stays what the customer owes, tax included; [`crate::ledger::vat`] holds
+/// the rules that tie these to it. Also the JSON shape of these facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Facts {
+    /// Net of tax (金额).
+    pub net: Option<Money>,
+    /// The tax (税额).
+    pub tax: Option<Money>,
+    /// The rate as one canonical text: `13%`, `免税`, `不征税`.
+    pub tax_rate: Option<String>,
+    /// The VAT invoice's own number (发票号码 / 数电票号码).
+    pub vat_number: Option<String>,
+    /// The contract number (合同号).
+    pub contract: Option<String>,
+    /// The salesperson (业务员); the customer's when not given.
+    pub salesperson: Option<String>,
+}
+
+/// Check a text fact of an invoice: 1 to `max` printable characters.
+fn validate_fact(value: &Option<String>, max: usize, en: &str, zh: &str) -> Result<()> {
+    match value {
+        Some(v) if v.is_empty() || v.chars().count() > max || v.trim() != v || v.chars().any(char::is_control) => {
+            Err(StoreError::invalid(
+                format!("{en} '{v}' must be 1 to {max} printable characters"),
+                format!("{zh}“{v}”须为 1 至 {max} 个可打印字符"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Facts {
+    /// Check the texts fit the book (its CHECKs), with a message naming the fact.
+    pub fn validate(&self) -> Result<()> {
+        validate_fact(&self.tax_rate, 16, "tax rate", "税率")?;
+        validate_fact(&self.vat_number, 64, "VAT invoice number", "增值税发票号码")?;
+        validate_fact(&self.contract, 64, "contract", "合同号")?;
+        validate_fact(&self.salesperson, 64, "salesperson", "业务员")
+    }
+}
+
 /// Check an invoice number: printable, no surrounding spaces.
 pub fn validate_number(number: &str) -> Result<()> {
     let ok = !number.is_empty()
@@ -104,15 +147,27 @@ pub fn id_of(conn: &Connection, number: &str) -> Result<Option<i64>> {
 
 /// Insert an invoice and its installments; returns the invoice id.
 pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
+    insert_with(conn, inv, &Facts::default())
+}
+
+/// Insert an invoice with its facts and its installments; returns the
+/// invoice id. Without a salesperson of its own, the invoice takes the
+/// customer's.
+pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result<i64> {
     validate_number(inv.number)?;
+    facts.validate()?;
+    crate::ledger::vat::check_split(inv.amount, facts.net, facts.tax)
+        .map_err(|e| StoreError::invalid(e.to_string(), e.zh()))?;
     super::ensure_open(conn, inv.issue_date)?;
     let (pct, days) = match &inv.discount {
         Some((p, d)) => (Some(p.as_str()), Some(*d)),
         None => (None, None),
     };
     conn.prepare_cached(
-        "INSERT INTO invoices (number, customer_id, issue_date, amount, description, kind, discount_pct, discount_days)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO invoices (number, customer_id, issue_date, amount, description, kind, discount_pct, discount_days,
+                              net, tax, tax_rate, vat_number, contract, salesperson)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                 COALESCE(?14, (SELECT salesperson FROM customers WHERE id = ?2)))",
     )?
     .execute(params![
         inv.number,
@@ -126,6 +181,12 @@ pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
         },
         pct,
         days,
+        facts.net.map(Money::cents),
+        facts.tax.map(Money::cents),
+        facts.tax_rate,
+        facts.vat_number,
+        facts.contract,
+        facts.salesperson,
     ])
     .map_err(|e| match e.sqlite_error_code() {
         // The UNIQUE index answers "is this number taken?" on the insert itself.
@@ -175,6 +236,7 @@ pub struct Invoice {
     pub voided: bool,
     pub disputed: bool,
     pub discount: Option<(String, u32)>,
+    pub facts: Facts,
     pub installments: Vec<InstallmentRow>,
 }
 
@@ -213,7 +275,8 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
     let mut inv = super::one(
         conn,
         "SELECT v.id, v.number, v.customer_id, c.code, v.issue_date, v.amount, v.description, v.kind, v.voided,
-                v.disputed, v.discount_pct, v.discount_days
+                v.disputed, v.discount_pct, v.discount_days,
+                v.net, v.tax, v.tax_rate, v.vat_number, v.contract, v.salesperson
          FROM invoices v JOIN customers c ON c.id = v.customer_id WHERE v.id = ?1",
         [id],
         |r| {
@@ -231,6 +294,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
                 voided: r.get(8)?,
                 disputed: r.get(9)?,
                 discount: pct.zip(days),
+                facts: facts_at(r, 12)?,
                 installments: Vec::new(),
             })
         },
@@ -251,6 +315,19 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(inv)
+}
+
+/// The six fact columns net, tax, tax_rate, vat_number, contract,
+/// salesperson, read from column `at` on.
+fn facts_at(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Facts> {
+    Ok(Facts {
+        net: r.get::<_, Option<i64>>(at)?.map(Money::from_cents),
+        tax: r.get::<_, Option<i64>>(at + 1)?.map(Money::from_cents),
+        tax_rate: r.get(at + 2)?,
+        vat_number: r.get(at + 3)?,
+        contract: r.get(at + 4)?,
+        salesperson: r.get(at + 5)?,
+    })
 }
 
 pub fn set_void(conn: &Connection, id: i64) -> Result<()> {
@@ -318,6 +395,8 @@ pub struct ListRow {
     pub amount: Money,
     pub balance: Money,
     pub status: Status,
+    #[serde(flatten)]
+    pub facts: Facts,
 }
 
 pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
@@ -325,7 +404,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
                 (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
                 (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id),
-                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount)
+                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount),
+                v.net, v.tax, v.tax_rate, v.vat_number, v.contract, v.salesperson
          FROM invoices v JOIN customers c ON c.id = v.customer_id
          WHERE (?1 IS NULL OR v.customer_id = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
@@ -351,6 +431,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
             amount,
             balance,
             status: Status::derive(voided, r.get(5)?, balance, written_off),
+            facts: facts_at(r, 9)?,
         })
     })?;
     let mut out = Vec::new();
@@ -366,7 +447,12 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
 /// Create an invoice and, when `apply_credit`, apply the customer's automatic
 /// unapplied credit to it. Returns the invoice id and the credit applied.
 pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result<(i64, Money)> {
-    let id = insert(conn, inv)?;
+    create_with(conn, inv, &Facts::default(), apply_credit)
+}
+
+/// [`create`] an invoice with its facts.
+pub fn create_with(conn: &Connection, inv: &NewInvoice, facts: &Facts, apply_credit: bool) -> Result<(i64, Money)> {
+    let id = insert_with(conn, inv, facts)?;
     let applied =
         if apply_credit { super::money::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))
@@ -488,6 +574,51 @@ mod tests {
         let inv = get_by_id(&book.conn, id).unwrap();
         assert_eq!((inv.paid(), inv.balance()), (yuan(450), yuan(550)));
         assert_eq!(inv.status(), Status::Open);
+    }
+
+    #[test]
+    fn an_invoice_keeps_its_facts_and_takes_the_customers_salesperson_when_it_has_none() {
+        let book = Book::in_memory();
+        let c = customer(&book.conn, "HY", "华远");
+        crate::store::customers::update(
+            &book.conn,
+            c,
+            &crate::store::customers::CustomerEdit { salesperson: Some("张伟".into()), ..Default::default() },
+        )
+        .unwrap();
+        let schedule = [Installment { due_date: day("2026-02-01"), amount: yuan(11_300) }];
+        let new = |number| NewInvoice {
+            number,
+            customer_id: c,
+            issue_date: day("2026-01-01"),
+            amount: yuan(11_300),
+            description: None,
+            kind: Kind::Sale,
+            discount: None,
+            schedule: &schedule,
+        };
+        let facts = Facts {
+            net: Some(yuan(10_000)),
+            tax: Some(yuan(1_300)),
+            tax_rate: Some("13%".into()),
+            vat_number: Some("26442000000012345678".into()),
+            contract: Some("HT-1".into()),
+            salesperson: None,
+        };
+        let id = create_with(&book.conn, &new("INV-1"), &facts, false).unwrap().0;
+        let got = get_by_id(&book.conn, id).unwrap().facts;
+        assert_eq!(got, Facts { salesperson: Some("张伟".into()), ..facts.clone() });
+        let own = Facts { salesperson: Some("王芳".into()), ..Facts::default() };
+        create_with(&book.conn, &new("INV-2"), &own, false).unwrap();
+        let rows = list(&book.conn, &ListFilter::default()).unwrap();
+        let sales: Vec<Option<&str>> = rows.iter().map(|r| r.facts.salesperson.as_deref()).collect();
+        assert_eq!(sales, [Some("张伟"), Some("王芳")]);
+        assert_eq!(rows[0].facts.net, Some(yuan(10_000)));
+
+        let wrong = Facts { tax: Some(yuan(1_200)), ..facts };
+        let e = create_with(&book.conn, &new("INV-3"), &wrong, false).unwrap_err().to_string();
+        assert!(e.starts_with("net 10,000.00 + tax 1,200.00 = 11,200.00, not the amount 11,300.00"), "{e}");
+        assert!(id_of(&book.conn, "INV-3").unwrap().is_none());
     }
 
     #[test]

@@ -1292,3 +1292,184 @@ fn bad_max_input_mb() {
         );
     }
 }
+
+// ---- VAT facts and the VAT e-invoice list ----
+
+const VAT_LIST_HEADER: &str = "发票号码,购买方名称,开票日期,金额,税率,税额,价税合计,发票状态,是否正数发票\n";
+
+/// A VAT list of the rows given (after the header) refused at the lines given.
+fn vat_list_refused(rows: &str, bad: &[(u64, &str)]) {
+    let env = book();
+    env.write_file("list.csv", format!("{VAT_LIST_HEADER}{rows}"));
+    refused_rows(&env, &["invoice", "import", "list.csv"], "list.csv", bad);
+}
+
+#[test]
+fn vat_net_tax_mismatch() {
+    let env = book();
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "11300", "--net", "10000", "--tax", "1200"],
+        "error: net 10,000.00 + tax 1,200.00 = 11,200.00, not the amount 11,300.00 (价税合计, tax included); correct \
+         the figure that is wrong",
+    );
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,100.00,13%,13.00,114.00,正常,是\n",
+        &[(2, "net 100.00 + tax 13.00 = 113.00, not the amount 114.00")],
+    );
+}
+
+#[test]
+fn vat_part_over_amount() {
+    let env = book();
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "100", "--net", "113"],
+        "error: net 113.00 is more than the amount 100.00 (价税合计, tax included)",
+    );
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "100", "--tax", "113"],
+        "error: tax 113.00 is more than the amount 100.00",
+    );
+}
+
+#[test]
+fn bad_tax_rate() {
+    let env = book();
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "100", "--tax-rate", "thirteen"],
+        "error: --tax-rate: 'thirteen' is not a tax rate (e.g. 13%, 0.13, 免税 or 不征税)",
+    );
+    user(&env, &["invoice", "add", "V-1", "XM", "100", "--tax-rate", "130%"], "'130%' is not a tax rate");
+}
+
+#[test]
+fn ambiguous_tax_rate() {
+    let env = book();
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "100", "--tax-rate", "0.2"],
+        "error: --tax-rate: tax rate '0.2' is ambiguous: write 20% or 0.2%",
+    );
+}
+
+#[test]
+fn invoice_fact_too_long() {
+    let env = book();
+    let long = "H".repeat(65);
+    user(
+        &env,
+        &["invoice", "add", "V-1", "XM", "100", "--contract", &long],
+        &format!("error: contract '{long}' must be 1 to 64 printable characters"),
+    );
+    user(
+        &env,
+        &["customer", "add", "LONG", "Long Ltd", "--salesperson", &long],
+        &format!("error: salesperson '{long}' must be 1 to 64 printable characters"),
+    );
+}
+
+#[test]
+fn vat_list_no_number_column() {
+    let env = book();
+    env.write_file("list.csv", "购买方名称,开票日期,价税合计\n小米科技有限责任公司,2026-10-08,113\n");
+    user(
+        &env,
+        &["invoice", "import", "list.csv"],
+        "error: list.csv:1: missing column '发票号码' (or '数电票号码') in the header row",
+    );
+}
+
+#[test]
+fn vat_list_no_number() {
+    vat_list_refused(
+        ",小米科技有限责任公司,2026-10-08,100.00,13%,13.00,113.00,正常,是\n",
+        &[(2, "neither 数电票号码 nor 发票号码 is given")],
+    );
+}
+
+#[test]
+fn vat_list_red_letter() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,-100.00,13%,-13.00,-113.00,正常,否\n\
+         V-2,小米科技有限责任公司,2026-10-08,100.00,13%,13.00,113.00,正常,否\n",
+        &[
+            (
+                2,
+                "invoice V-1 is a red-letter invoice (红冲, -113.00): it is not a receivable; remove the row and void \
+                 or correct the invoice it reverses (huikuan invoice void)",
+            ),
+            (3, "invoice V-2 is a red-letter invoice (红冲, 113.00)"),
+        ],
+    );
+}
+
+#[test]
+fn vat_list_reversed() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,100.00,13%,13.00,113.00,部分红冲,是\n",
+        &[(
+            2,
+            "invoice V-1 is marked '部分红冲': it was reversed (红冲) in part or in whole, so what is owed is not its \
+             价税合计; remove the row and record what is owed by hand",
+        )],
+    );
+}
+
+#[test]
+fn vat_list_unknown_status() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,100.00,13%,13.00,113.00,失控,是\n",
+        &[(2, "invoice V-1: unknown 发票状态 '失控' (expected 正常, 作废 or 红冲); check the invoice")],
+    );
+}
+
+#[test]
+fn vat_list_unknown_buyer() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,100.00,13%,13.00,113.00,正常,是\n\
+         V-2,大米科技有限公司,2026-10-08,100.00,13%,13.00,113.00,正常,是\n",
+        &[(
+            3,
+            "unknown buyer '大米科技有限公司': no customer has this name or alias (add the customer, or the name as \
+             an alias: huikuan customer alias add CODE \"大米科技有限公司\")",
+        )],
+    );
+}
+
+#[test]
+fn vat_list_ambiguous_buyer() {
+    let env = book();
+    env.ok(&["customer", "add", "BYD2", "比亚迪有限公司"]);
+    env.write_file("list.csv", format!("{VAT_LIST_HEADER}V-1,比亚迪,2026-10-08,100.00,13%,13.00,113.00,正常,是\n"));
+    refused_rows(
+        &env,
+        &["invoice", "import", "list.csv"],
+        "list.csv",
+        &[(2, "buyer '比亚迪' is the name or alias of several customers (BYD, BYD2); keep it on one")],
+    );
+}
+
+#[test]
+fn vat_list_rows_disagree() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08 10:00:00,100.00,13%,13.00,113.00,正常,是\n\
+         V-1,比亚迪股份有限公司,2026-10-08 10:00:00,100.00,13%,13.00,113.00,正常,是\n\
+         V-1,小米科技有限责任公司,2026-10-09 10:00:00,100.00,13%,13.00,113.00,正常,是\n",
+        &[
+            (3, "invoice V-1: the buyer (购买方名称) differs from line 2 (the rows of one invoice must agree)"),
+            (4, "invoice V-1: the date (开票日期) differs from line 2"),
+        ],
+    );
+}
+
+#[test]
+fn vat_list_invoice_too_large() {
+    vat_list_refused(
+        "V-1,小米科技有限责任公司,2026-10-08,,,,\"900,000,000,000.00\",正常,是\n\
+         V-1,小米科技有限责任公司,2026-10-08,,,,\"900,000,000,000.00\",正常,是\n",
+        &[(3, "invoice V-1 adds up to more than 1,000,000,000,000.00")],
+    );
+}

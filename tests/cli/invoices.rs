@@ -48,6 +48,12 @@ fn invoice_show_json_is_the_documented_contract() {
             "amount": "12000.50",
             "balance": "10000.25",
             "status": "open",
+            "net": null,
+            "tax": null,
+            "tax_rate": null,
+            "vat_number": null,
+            "contract": null,
+            "salesperson": null,
             "installments": [{"due_date": "2026-11-15", "amount": "12000.50", "balance": "10000.25"}],
         })
     );

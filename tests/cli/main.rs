@@ -28,3 +28,4 @@ mod robust;
 mod session;
 mod terminal;
 mod upgrade;
+mod vat;

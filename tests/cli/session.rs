@@ -64,6 +64,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
         json!({
             "number": "INV-1001", "customer": "HW", "issue_date": "2026-09-01",
             "amount": "120000.00", "balance": "120000.00", "status": "open",
+            "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null,
             "installments": [{"due_date": "2026-10-31", "amount": "120000.00", "balance": "120000.00"}],
         })
     );
@@ -128,6 +129,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
         json!({
             "number": "INV-1002", "customer": "HW", "issue_date": "2026-10-01",
             "amount": "1000.00", "balance": "500.00", "status": "open",
+            "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null,
             "installments": [
                 {"due_date": "2026-11-30", "amount": "333.33", "balance": "0.00"},
                 {"due_date": "2026-12-30", "amount": "333.33", "balance": "166.66"},
@@ -220,9 +222,11 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
         byd,
         json!([
             {"number": "BYD-2026-01", "customer": "BYD", "issue_date": "2026-09-15", "next_due": "2026-10-15",
-             "amount": "12000.00", "balance": "12000.00", "status": "open"},
+             "amount": "12000.00", "balance": "12000.00", "status": "open",
+             "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null},
             {"number": "BYD-2026-02", "customer": "BYD", "issue_date": "2026-10-15", "next_due": "2026-12-31",
-             "amount": "8000.00", "balance": "8000.00", "status": "open"},
+             "amount": "8000.00", "balance": "8000.00", "status": "open",
+             "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null},
         ])
     );
     assert_eq!(

@@ -11,7 +11,7 @@ use crate::store::events;
 /// CODE is the short name you type everywhere (unique, no spaces). When run on
 /// a terminal without CODE or NAME, asks for each field. Example:
 ///   huikuan customer add HW "华为技术有限公司" --terms 60 --limit 500000 --score 85 \
-///       --alias "华为" --account 6222020200001234567 --contact payer:王芳:13800000000
+///       --alias "华为" --account 6222020200001234567 --contact payer:王芳:13800000000 --salesperson 张伟
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Short unique code, e.g. HW
@@ -42,6 +42,9 @@ pub struct Args {
     pub phone: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// The salesperson (业务员) its invoices are credited to
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
@@ -65,6 +68,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         email: a.email,
         phone: a.phone,
         notes: a.notes,
+        salesperson: a.salesperson,
         aliases: a.alias,
         accounts: a.account,
         contacts: Vec::new(),

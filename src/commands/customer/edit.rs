@@ -44,6 +44,9 @@ pub struct Args {
     pub phone: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// The salesperson (业务员); "" removes it. Invoices already issued keep theirs
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -70,6 +73,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         email: a.email,
         phone: a.phone,
         notes: a.notes,
+        salesperson: a.salesperson,
         contacts: Vec::new(),
     };
     for ct in &a.contact {

@@ -2,6 +2,7 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::import::vat::{self, Given};
 use crate::ledger::credit::{CreditRefusal, credit_check};
 use crate::ledger::schedule::build_schedule;
 use crate::parse::{self, positive_amount};
@@ -14,17 +15,20 @@ use crate::store::{customers, events, settings};
 /// --split or --installment say otherwise. Credit control refuses an invoice
 /// for a customer on hold, graded D, or pushed over its credit limit, unless
 /// --force (recorded in the log). Unapplied credit of the customer is applied
-/// to the new invoice unless --no-credit. Examples:
+/// to the new invoice unless --no-credit. AMOUNT is what the customer owes,
+/// tax included (价税合计); --net and --tax, when both given, must add up to
+/// it. The salesperson is the customer's unless --salesperson. Examples:
 ///   huikuan invoice add INV-1001 HW 120000 --date 2026-11-01 --desc "服务器"
 ///   huikuan invoice add INV-1002 HW 30000 --split 3
 ///   huikuan invoice add INV-1003 HW 10000 --installment 2026-12-31:4000 --installment 2027-01-31:6000
+///   huikuan invoice add INV-1004 HW 11300 --net 10000 --tax 1300 --tax-rate 13% --vat-number 26442000000012345678
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Invoice number (unique)
     pub number: String,
     /// Customer code
     pub customer: String,
-    /// Amount, e.g. 12000 or 12,000.50
+    /// Amount owed, tax included (价税合计), e.g. 12000 or 12,000.50
     #[arg(allow_negative_numbers = true)]
     pub amount: String,
     /// Issue date [default: today]
@@ -48,6 +52,24 @@ pub struct Args {
     /// Description
     #[arg(long)]
     pub desc: Option<String>,
+    /// Net of tax (金额); with --tax it must add up to AMOUNT
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
+    pub net: Option<String>,
+    /// The tax (税额)
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
+    pub tax: Option<String>,
+    /// Tax rate (税率): 13%, 13, 0.13, 免税 (exempt) or 不征税 (not taxable)
+    #[arg(long, value_name = "RATE")]
+    pub tax_rate: Option<String>,
+    /// The VAT invoice's own number (发票号码 / 数电票号码)
+    #[arg(long, value_name = "NO")]
+    pub vat_number: Option<String>,
+    /// Contract number (合同号)
+    #[arg(long, value_name = "NO")]
+    pub contract: Option<String>,
+    /// Salesperson (业务员) [default: the customer's]
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
     /// Issue even if credit control refuses (recorded in the log)
     #[arg(long)]
     pub force: bool,
@@ -65,6 +87,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let due = a.due.as_deref().map(|d| ctx.date("--due", d)).transpose()?;
     let installments = a.installment.iter().map(|i| super::parse_installment(ctx, i)).collect::<Result<Vec<_>>>()?;
     let discount = a.discount.as_deref().map(crate::parse::discount).transpose()?;
+    let given = Given {
+        net: a.net.as_deref(),
+        tax: a.tax.as_deref(),
+        tax_rate: a.tax_rate.as_deref(),
+        vat_number: a.vat_number.as_deref(),
+        contract: a.contract.as_deref(),
+        salesperson: a.salesperson.as_deref(),
+    };
+    let (facts, tax_warning) = vat::read(amount, &given, &vat::OPTIONS)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     parse::within_horizon("--date", issue, ctx.today, settings::horizon_years(&tx)?)?;
@@ -104,7 +135,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         discount,
         schedule: &schedule,
     };
-    let (_, applied) = invoices::create(&tx, &new, !a.no_credit)?;
+    let (_, applied) = invoices::create_with(&tx, &new, &facts, !a.no_credit)?;
     let mut summary = format!("invoice {} for {} of {amount}", new.number, customer.code);
     if !refusals.is_empty() {
         let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
@@ -122,6 +153,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &format!("warning: issued past credit control (--force, logged): {}", en.join("; ")),
             &format!("警告：已越过信用控制开具（--force，已记录）：{}", zh.join("；")),
         );
+    }
+    if let Some(w) = tax_warning {
+        ctx.warn(&format!("warning: {}", w.en), &format!("警告：{}", w.zh));
     }
     if applied.is_positive() {
         ctx.note(

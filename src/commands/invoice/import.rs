@@ -6,18 +6,26 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
 use crate::import::input::InputLimit;
-use crate::import::invoices::{COLUMNS, load};
+use crate::import::invoices::{FORMATS, Format, load};
 use crate::store::{customers, events};
 
 /// Import invoices from a CSV file (UTF-8 or GBK), e.g. to load history.
 ///
 /// Header row required, columns in any order:
 /// number,customer,issue_date,due_date,amount,description
-/// (due_date optional: the customer's terms apply). Credit control does not
-/// refuse imported invoices; the import reports how many customers end up
-/// over their limit. Unapplied credit is applied to the new invoices. Any bad
-/// row stops the whole import and every bad row is named as file:line. Example:
+/// (due_date optional: the customer's terms apply), and optionally
+/// net,tax,tax_rate,vat_number,contract,salesperson (amount is tax included;
+/// net + tax must make it). The VAT e-invoice list exported from the tax
+/// platform (数电发票/全电发票: 价税合计, 购买方名称, 开票日期, 发票号码 or
+/// 数电票号码) imports as it is: the amount owed is 价税合计, the buyer is the
+/// customer with that name or alias, the rows of one number make one invoice,
+/// voided rows are left out and listed, red-letter (红冲) rows are refused.
+/// Credit control does not refuse imported invoices; the import reports how
+/// many customers end up over their limit. Unapplied credit is applied to the
+/// new invoices. Any bad row stops the whole import and every bad row is
+/// named as file:line. Examples:
 ///   huikuan invoice import invoices.csv
+///   huikuan invoice import 数电发票明细.csv
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The CSV file
@@ -25,18 +33,50 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
+    let csv = CsvFile::read_one_of(&a.file, FORMATS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let l = load(&tx, &csv, ctx.today)?;
     let over = customers::count_over_limit(&tx)?;
-    let (n, total) = (l.count, l.total);
-    events::record(&tx, "invoice import", &format!("imported {n} invoices ({total}) from {}", csv.file), None)?;
+    let (n, total, tax) = (l.count, l.total, l.tax);
+    let (fmt_en, fmt_zh) = l.format.name();
+    let logged = match l.format {
+        Format::Plain => format!("imported {n} invoices ({total}) from {}", csv.file),
+        Format::VatList => format!("imported {n} invoices ({total}, tax {tax}) from the {fmt_en} {}", csv.file),
+    };
+    events::record(&tx, "invoice import", &logged, None)?;
     tx.commit()?;
-    ctx.note(
-        &format!("imported {n} invoices totalling {total} from {} ({})", csv.file, csv.encoding.name()),
-        &format!("已从 {} 导入 {n} 张发票，合计 {total}（{}）", csv.file, csv.encoding.name()),
-    );
+    match l.format {
+        Format::Plain => ctx.note(
+            &format!("imported {n} invoices totalling {total} from {} ({})", csv.file, csv.encoding.name()),
+            &format!("已从 {} 导入 {n} 张发票，合计 {total}（{}）", csv.file, csv.encoding.name()),
+        ),
+        Format::VatList => ctx.note(
+            &format!(
+                "imported {n} invoices from {} rows of the {fmt_en} {} ({}): 价税合计 {total}, tax {tax}",
+                l.rows,
+                csv.file,
+                csv.encoding.name()
+            ),
+            &format!(
+                "已从{fmt_zh} {}（{}）的 {} 行导入 {n} 张发票：价税合计 {total}，税额 {tax}",
+                csv.file,
+                csv.encoding.name(),
+                l.rows
+            ),
+        ),
+    }
+    if !l.skipped.is_empty() {
+        let list: Vec<String> =
+            l.skipped.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
+        ctx.note(
+            &format!("left out {} voided invoice(s) (作废), never owed: {}", l.skipped.len(), list.join(", ")),
+            &format!("未导入 {} 张已作废发票（不构成应收）：{}", l.skipped.len(), list.join("，")),
+        );
+    }
+    for w in &l.warnings {
+        ctx.warn(&format!("warning: {}", w.en), &format!("警告：{}", w.zh));
+    }
     if l.credit_applied.is_positive() {
         let c = l.credit_applied;
         ctx.note(&format!("applied {c} of unapplied credit"), &format!("已核销未核销预收 {c}"));

@@ -15,7 +15,8 @@ use crate::ledger::schedule::{DuePlan, Installment};
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Record an invoice (credit control applies)
-    Add(add::Args),
+    // Boxed: its many options would make every other variant as large.
+    Add(Box<add::Args>),
     /// List invoices
     List(list::Args),
     /// Show an invoice with its installments
@@ -34,7 +35,7 @@ pub enum Command {
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
     match c {
-        Command::Add(a) => add::run(ctx, a),
+        Command::Add(a) => add::run(ctx, *a),
         Command::List(a) => list::run(ctx, a),
         Command::Show(a) => show::run(ctx, a),
         Command::Void(a) => void::run(ctx, a),

@@ -8,7 +8,7 @@ use crate::ledger::Money;
 use crate::output::Format;
 use crate::render::{Cell, Table, write_json};
 use crate::store::Connection;
-use crate::store::invoices::{self, Invoice, Status};
+use crate::store::invoices::{self, Facts, Invoice, Status};
 
 /// Show an invoice with its installments and what is left on each.
 ///
@@ -36,6 +36,8 @@ struct InvoiceJson {
     amount: Money,
     balance: Money,
     status: Status,
+    #[serde(flatten)]
+    facts: Facts,
     installments: Vec<InstallmentJson>,
 }
 
@@ -67,6 +69,23 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     if let Some((pct, days)) = &inv.discount {
         kv("discount", "现金折扣", Cell::text(format!("{pct}% / {days}")));
     }
+    let f = &inv.facts;
+    if let Some(net) = f.net {
+        kv("net", "不含税金额", Cell::Money(net));
+    }
+    if let Some(tax) = f.tax {
+        kv("tax", "税额", Cell::Money(tax));
+    }
+    for (en, zh, v) in [
+        ("tax rate", "税率", &f.tax_rate),
+        ("VAT invoice no.", "增值税发票号码", &f.vat_number),
+        ("contract", "合同号", &f.contract),
+        ("salesperson", "业务员", &f.salesperson),
+    ] {
+        if let Some(v) = v {
+            kv(en, zh, Cell::text(v));
+        }
+    }
     head.write(&mut ctx.out, ctx.format)?;
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;
@@ -93,6 +112,7 @@ fn to_json(inv: &Invoice) -> InvoiceJson {
         amount: inv.amount,
         balance: inv.balance(),
         status: inv.status(),
+        facts: inv.facts.clone(),
         installments: inv
             .installments
             .iter()

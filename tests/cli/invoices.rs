@@ -54,7 +54,7 @@ fn invoice_show_json_is_the_documented_contract() {
             "vat_number": null,
             "contract": null,
             "salesperson": null,
-            "installments": [{"due_date": "2026-11-15", "amount": "12000.50", "balance": "10000.25"}],
+            "installments": [{"due_date": "2026-11-15", "amount": "12000.50", "balance": "10000.25"}], "disputes": [],
         })
     );
 }

@@ -65,7 +65,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
             "number": "INV-1001", "customer": "HW", "issue_date": "2026-09-01",
             "amount": "120000.00", "balance": "120000.00", "status": "open",
             "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null,
-            "installments": [{"due_date": "2026-10-31", "amount": "120000.00", "balance": "120000.00"}],
+            "installments": [{"due_date": "2026-10-31", "amount": "120000.00", "balance": "120000.00"}], "disputes": [],
         })
     );
     let inv = env.json(&["invoice", "add", "INV-1002", "HW", "1000", "--date", "2026-10-01", "--split", "3"]);
@@ -134,7 +134,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
                 {"due_date": "2026-11-30", "amount": "333.33", "balance": "0.00"},
                 {"due_date": "2026-12-30", "amount": "333.33", "balance": "166.66"},
                 {"due_date": "2027-01-30", "amount": "333.34", "balance": "333.34"},
-            ],
+            ], "disputes": [],
         })
     );
     assert_eq!(env.json(&["invoice", "show", "INV-1001"])["status"], "paid");

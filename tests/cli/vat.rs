@@ -182,7 +182,7 @@ fn invoice_add_keeps_the_vat_facts_and_show_prints_them_in_table_and_json() {
             "vat_number": "26442000000012345678",
             "contract": "HT-2026-09",
             "salesperson": "张伟",
-            "installments": [{"due_date": "2026-12-07", "amount": "11300.00", "balance": "11300.00"}],
+            "installments": [{"due_date": "2026-12-07", "amount": "11300.00", "balance": "11300.00"}], "disputes": [],
         }),
         "the salesperson is the customer's; the amount stays 价税合计"
     );

@@ -8,6 +8,7 @@ use crate::ledger::Money;
 use crate::output::Format;
 use crate::render::{Cell, Table, write_json};
 use crate::store::Connection;
+use crate::store::disputes::{self, Dispute};
 use crate::store::invoices::{self, Facts, Invoice, Status};
 
 /// Show an invoice with its installments and what is left on each.
@@ -39,6 +40,15 @@ struct InvoiceJson {
     #[serde(flatten)]
     facts: Facts,
     installments: Vec<InstallmentJson>,
+    /// Every dispute, oldest first: `opened`, `resolved` (null while open), `reason`.
+    disputes: Vec<DisputeJson>,
+}
+
+#[derive(Serialize)]
+struct DisputeJson {
+    opened: chrono::NaiveDate,
+    resolved: Option<chrono::NaiveDate>,
+    reason: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -50,8 +60,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 /// Print one invoice in the context's format.
 pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     let inv = invoices::get(conn, number)?;
+    let disputes = disputes::of_invoice(conn, inv.id)?;
     if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &to_json(&inv));
+        return write_json(&mut ctx.out, &to_json(&inv, &disputes));
     }
     let lang = ctx.lang;
     let status = inv.status();
@@ -86,6 +97,11 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
             kv(en, zh, Cell::text(v));
         }
     }
+    for d in &disputes {
+        let until = d.resolved.map_or_else(|| lang.pick("open", "未解决").to_string(), |r| r.to_string());
+        let why = d.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        kv("dispute", "争议", Cell::text(format!("{} – {until}{why}", d.opened)));
+    }
     head.write(&mut ctx.out, ctx.format)?;
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;
@@ -104,7 +120,7 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     t.write(&mut ctx.out, ctx.format)
 }
 
-fn to_json(inv: &Invoice) -> InvoiceJson {
+fn to_json(inv: &Invoice, disputes: &[Dispute]) -> InvoiceJson {
     InvoiceJson {
         number: inv.number.clone(),
         customer: inv.customer.clone(),
@@ -121,6 +137,10 @@ fn to_json(inv: &Invoice) -> InvoiceJson {
                 amount: i.amount,
                 balance: if inv.voided { Money::ZERO } else { i.balance() },
             })
+            .collect(),
+        disputes: disputes
+            .iter()
+            .map(|d| DisputeJson { opened: d.opened, resolved: d.resolved, reason: d.reason.clone() })
             .collect(),
     }
 }

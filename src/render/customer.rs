@@ -43,6 +43,23 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));
     kv("phone", "电话", Cell::opt_text(d.phone.as_deref()));
     kv("salesperson", "业务员", Cell::opt_text(d.salesperson.as_deref()));
+    if !d.interest_rates.is_empty() {
+        let steps: Vec<String> = d
+            .interest_rates
+            .iter()
+            .map(|s| {
+                let rate = s.rate.as_deref().map_or_else(
+                    || lang.pick("the book's rate", "账本利率").to_string(),
+                    |r| r.parse().map_or_else(|_| r.to_string(), super::interest::percent) + lang.pick("/day", "/天"),
+                );
+                match s.from {
+                    Some(from) => format!("{rate} {} {from}", lang.pick("from", "自")),
+                    None => rate,
+                }
+            })
+            .collect();
+        kv("interest rate", "违约金利率", Cell::text(steps.join("; ")));
+    }
     kv("aliases", "别名", Cell::text(d.aliases.join("; ")));
     kv("bank accounts", "银行账号", Cell::text(d.accounts.join("; ")));
     for ct in &d.contacts {

@@ -36,6 +36,10 @@ pub struct Details {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub salesperson: Option<String>,
+    /// The customer's own late-interest rate steps, oldest first: `from`
+    /// (null: always) and the daily `rate` (null: back to the book's). Empty
+    /// when the book's rate applies throughout.
+    pub interest_rates: Vec<RateStepJson>,
     pub aliases: Vec<String>,
     pub accounts: Vec<String>,
     pub contacts: Vec<Contact>,
@@ -45,10 +49,27 @@ pub struct Details {
     pub invoices: Vec<OpenInvoice>,
 }
 
+/// One step of a customer's own rate history.
+#[derive(Serialize)]
+pub struct RateStepJson {
+    pub from: Option<NaiveDate>,
+    pub rate: Option<String>,
+}
+
 /// The card of the customer with code `code`.
 pub fn details(conn: &Connection, code: &str) -> Result<Details> {
     let c = customers::get(conn, code)?;
     let b = customers::balances(conn, c.id)?;
+    let mut rates: Vec<RateStepJson> = crate::store::interest::customer_rate_steps(conn)?
+        .remove(&c.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(from, rate)| RateStepJson {
+            from: (from != crate::store::interest::ALWAYS).then_some(from),
+            rate: rate.map(|r| r.normalize().to_string()),
+        })
+        .collect();
+    rates.retain(|r| r.from.is_some() || r.rate.is_some());
     let invoices: Vec<OpenInvoice> =
         invoices::list(conn, &ListFilter { customer_id: Some(c.id), ..ListFilter::default() })?
             .into_iter()
@@ -75,6 +96,7 @@ pub fn details(conn: &Connection, code: &str) -> Result<Details> {
         phone: c.phone,
         notes: c.notes,
         salesperson: c.salesperson,
+        interest_rates: rates,
         aliases: c.aliases,
         accounts: c.accounts,
         contacts: c.contacts,

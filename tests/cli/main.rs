@@ -19,6 +19,7 @@ mod hostile;
 mod invoices;
 mod letters;
 mod metrics;
+mod payers;
 mod payments;
 mod pipe;
 mod reconcile;

@@ -346,7 +346,9 @@ pub fn confirm(
     let taught = store_bank::learn(conn, chosen.customer, &line, learn).map_err(|e| {
         if e.is_user_error() && learn {
             Error::user(
-                format!("{e}; line {id} was not matched: one customer may pay for another, so match it without --learn"),
+                format!(
+                    "{e}; line {id} was not matched: one customer may pay for another, so match it without --learn"
+                ),
                 format!("{}；第 {id} 笔未匹配：可能是他人代付，请去掉 --learn 再匹配", e.zh()),
             )
         } else {

@@ -1226,7 +1226,11 @@ fn bad_max_input_mb() {
 #[test]
 fn alias_taken() {
     let env = book();
-    user(&env, &["customer", "alias", "add", "BYD", "小米科技"], "alias '小米科技' belongs to customer XM (小米科技有限责任公司)");
+    user(
+        &env,
+        &["customer", "alias", "add", "BYD", "小米科技"],
+        "alias '小米科技' belongs to customer XM (小米科技有限责任公司)",
+    );
     user(
         &env,
         &["customer", "add", "XM2", "小米通讯技术有限公司", "--alias", "小米科技　有限公司"],

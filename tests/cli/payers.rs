@@ -68,12 +68,10 @@ fn an_alias_another_customer_holds_is_refused_naming_it_however_it_is_typed() {
     let hy = "belongs to customer HY (深圳华远电子有限公司)";
     // The same name after normalisation: width, spaces, punctuation, company suffixes.
     env.ok(&["-q", "customer", "alias", "add", "HY", "Huayuan Co., Ltd."]);
-    for typed in ["华远电子", " 华远 电子 ", "华远电子有限公司", "华远电子（有限公司）", "ＨＵＡＹＵＡＮ", "huayuan ltd"] {
-        refused(
-            &env,
-            &["customer", "alias", "add", "NW", typed],
-            &format!("error: alias '{}' {hy}", typed.trim()),
-        );
+    for typed in
+        ["华远电子", " 华远 电子 ", "华远电子有限公司", "华远电子（有限公司）", "ＨＵＡＹＵＡＮ", "huayuan ltd"]
+    {
+        refused(&env, &["customer", "alias", "add", "NW", typed], &format!("error: alias '{}' {hy}", typed.trim()));
     }
     // Another customer's legal name is theirs too.
     refused(
@@ -178,20 +176,23 @@ fn check_finds_an_alias_and_an_account_two_customers_hold_in_an_existing_book() 
 #[test]
 fn a_match_without_learn_learns_nothing_and_the_payers_next_statement_stays_queued() {
     let env = scene();
-    env.write_file("nov.csv", statement(&["2026-11-08,8800.00,,100.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]));
+    env.write_file(
+        "nov.csv",
+        statement(&["2026-11-08,8800.00,,100.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]),
+    );
     env.ok(&["-q", "reconcile", "import", "nov.csv", "--auto"]);
     let q = queue(&env);
     assert_eq!(q.len(), 1, "a similar name is only a candidate");
     let note = env.ok_note(&["reconcile", "match", &q[0], "--customer", "DF"]);
     assert!(note.contains("8,800.00 from DF (D-1) recorded as payment"), "{note}");
-    assert!(
-        note.contains("not learned: the payer's name/account (add --learn to remember them for DF)"),
-        "{note}"
-    );
+    assert!(note.contains("not learned: the payer's name/account (add --learn to remember them for DF)"), "{note}");
     assert_eq!(env.json(&["invoice", "show", "D-1"])["balance"], "0.00");
     assert!(aliases(&env, "DF").is_empty() && accounts(&env, "DF").is_empty(), "nothing was learned");
     // Next month the same payer is still a stranger: it waits for a person.
-    env.write_file("dec.csv", statement(&["2026-12-02,1200.00,,1300.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]));
+    env.write_file(
+        "dec.csv",
+        statement(&["2026-12-02,1200.00,,1300.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]),
+    );
     let dec = env.json(&["reconcile", "import", "dec.csv", "--auto"]);
     assert_eq!((dec["matched"].as_u64(), dec["queued"].as_u64()), (Some(0), Some(1)), "{dec:#}");
     assert_eq!(env.json(&["invoice", "show", "D-2"])["balance"], "1200.00");
@@ -200,7 +201,10 @@ fn a_match_without_learn_learns_nothing_and_the_payers_next_statement_stays_queu
 #[test]
 fn a_match_with_learn_teaches_the_payer_and_the_next_statement_matches_by_itself() {
     let env = scene();
-    env.write_file("nov.csv", statement(&["2026-11-08,8800.00,,100.00,东方贸易（上海）有限责任公司,6228 4812 3456 7890,货款"]));
+    env.write_file(
+        "nov.csv",
+        statement(&["2026-11-08,8800.00,,100.00,东方贸易（上海）有限责任公司,6228 4812 3456 7890,货款"]),
+    );
     env.ok(&["-q", "reconcile", "import", "nov.csv", "--auto"]);
     let q = queue(&env);
     let note = env.ok_note(&["reconcile", "match", &q[0], "--customer", "DF", "--learn"]);
@@ -208,14 +212,20 @@ fn a_match_with_learn_teaches_the_payer_and_the_next_statement_matches_by_itself
     assert!(!note.contains("not learned"), "{note}");
     assert_eq!(aliases(&env, "DF"), ["东方贸易（上海）有限责任公司"]);
     assert_eq!(accounts(&env, "DF"), ["6228481234567890"]);
-    env.write_file("dec.csv", statement(&["2026-12-02,1200.00,,1300.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]));
+    env.write_file(
+        "dec.csv",
+        statement(&["2026-12-02,1200.00,,1300.00,东方贸易（上海）有限责任公司,6228481234567890,货款"]),
+    );
     let dec = env.json(&["reconcile", "import", "dec.csv", "--auto"]);
     assert_eq!((dec["matched"].as_u64(), dec["queued"].as_u64()), (Some(1), Some(0)), "{dec:#}");
     assert_eq!(dec["lines"][0]["match"]["customer"], "DF");
     assert_eq!(dec["lines"][0]["match"]["rule"], "account");
     assert_eq!(env.json(&["invoice", "show", "D-2"])["balance"], "0.00");
     // Learning what the customer already answers to says nothing more.
-    env.write_file("jan.csv", statement(&["2027-01-05,50.00,,1350.00,东方贸易（上海）有限责任公司,6228481234567890,x"]));
+    env.write_file(
+        "jan.csv",
+        statement(&["2027-01-05,50.00,,1350.00,东方贸易（上海）有限责任公司,6228481234567890,x"]),
+    );
     env.ok(&["-q", "reconcile", "import", "jan.csv"]);
     let note = env.ok_note(&["reconcile", "match", &queue(&env)[0], "--customer", "DF", "--learn"]);
     assert!(!note.contains("learned"), "{note}");

@@ -50,7 +50,12 @@ fn confirm_line(ctx: &mut Ctx, id: i64, customer: Option<&str>, numbers: &[Strin
     let m = reconcile::confirm(&tx, id, Confirmation { customer, invoices: numbers }, &user, learn)?;
     let (code, payment, amount) = (&m.customer, m.payment, m.line.amount);
     let learned = if m.learned.is_empty() { String::new() } else { format!("; learned: {}", m.learned.join(", ")) };
-    events::record(&tx, "reconcile match", &format!("line {id} ({amount}) → {code}, payment {payment}{learned}"), None)?;
+    events::record(
+        &tx,
+        "reconcile match",
+        &format!("line {id} ({amount}) → {code}, payment {payment}{learned}"),
+        None,
+    )?;
     tx.commit()?;
     drop(book);
     let inv = if m.invoices.is_empty() { String::new() } else { format!(" ({})", m.invoices.join(", ")) };
@@ -68,8 +73,9 @@ fn confirm_line(ctx: &mut Ctx, id: i64, customer: Option<&str>, numbers: &[Strin
     let mut learned = m.learned.clone();
     if !m.not_learned.is_empty() {
         if ctx.interactive && !ctx.yes {
-            // Asked after the match is committed: the book is not held while the user thinks.
-            let what = m.not_learned.join(", ");
+            // Asked after the match is committed: the book is not held while
+            // the user thinks. The bank's text is shown with controls escaped.
+            let what = crate::output::visible(&m.not_learned.join(", ")).into_owned();
             let asked = ctx.confirm(
                 &format!("Remember {what} for {code}, so its next statements match by themselves?"),
                 &format!("记住 {code} 的 {what}，以便下次自动匹配？"),

@@ -284,19 +284,34 @@ pub struct Confirmation<'a> {
 #[derive(Clone, Debug)]
 pub struct MatchOutcome {
     pub line: store_bank::Line,
+    /// The customer's id and code.
+    pub customer_id: i64,
     pub customer: String,
     pub payment: i64,
     pub unapplied: Money,
     /// The invoice numbers the payment went to.
     pub invoices: Vec<String>,
-    /// What the customer learned (an alias, an account).
+    /// What the customer learned (an alias, an account), when asked to.
     pub learned: Vec<String>,
+    /// What it could have learned but was not asked to (what another
+    /// customer holds left out).
+    pub not_learned: Vec<String>,
 }
 
 /// Confirm a queued line: with invoices, it pays those (one customer's);
 /// with a customer, that customer's open installments; with neither, the
-/// best candidate. The customer learns the line's name and account.
-pub fn confirm(conn: &Connection, id: i64, who: Confirmation, user_profiles: &[Profile]) -> Result<MatchOutcome> {
+/// best candidate. With `learn` the customer learns the line's name and
+/// account, and a name or account another customer holds refuses the whole
+/// match (nothing is written): a third party may pay for a customer (代付),
+/// so the user matches it without learning. Without `learn` nothing is
+/// learned, and the outcome says what could have been.
+pub fn confirm(
+    conn: &Connection,
+    id: i64,
+    who: Confirmation,
+    user_profiles: &[Profile],
+    learn: bool,
+) -> Result<MatchOutcome> {
     let line = store_bank::get_line(conn, id)?;
     let index = store_bank::match_index(conn)?;
     let proposed = candidates(&index, line.counterparty.as_deref(), line.account.as_deref(), &line.text());
@@ -328,9 +343,30 @@ pub fn confirm(conn: &Connection, id: i64, who: Confirmation, user_profiles: &[P
     let method = method_of_profile(&store_bank::batch_profile(conn, line.batch)?, user_profiles);
     let (payment, unapplied) =
         store_bank::apply_match(conn, &line, chosen.customer, &plan, method, Rule::Manual.as_str(), chosen.confidence)?;
-    let learned = store_bank::learn(conn, chosen.customer, &line)?;
+    let taught = store_bank::learn(conn, chosen.customer, &line, learn).map_err(|e| {
+        if e.is_user_error() && learn {
+            Error::user(
+                format!(
+                    "{e}; line {id} was not matched: one customer may pay for another, so match it without --learn"
+                ),
+                format!("{}；第 {id} 笔未匹配：可能是他人代付，请去掉 --learn 再匹配", e.zh()),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let (learned, not_learned) = if learn { (taught, Vec::new()) } else { (Vec::new(), taught) };
     let customer = customers::get_by_id(conn, chosen.customer)?.code;
-    Ok(MatchOutcome { line, customer, payment, unapplied, invoices: paid, learned })
+    Ok(MatchOutcome {
+        line,
+        customer_id: chosen.customer,
+        customer,
+        payment,
+        unapplied,
+        invoices: paid,
+        learned,
+        not_learned,
+    })
 }
 
 /// The one customer the named invoices belong to (id and code).

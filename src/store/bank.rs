@@ -339,21 +339,38 @@ pub fn apply_match(
     Ok((id, unapplied))
 }
 
-/// Teach a customer the name and account a confirmed line came from, so the
-/// next statement matches by itself. Returns what was learned.
-pub fn learn(conn: &Connection, customer_id: i64, line: &Line) -> Result<Vec<String>> {
+/// What a confirmed line can teach its customer, so the next statement
+/// matches by itself: the counterparty's name as an alias (unless the
+/// customer already answers to it after normalisation) and its account
+/// (unless already the customer's). Returns them as `alias '…'`,
+/// `account …`. With `write` they are added, and a name or account another
+/// customer holds is refused, naming that customer (it belongs to one
+/// customer). Without, nothing is written and what another customer holds
+/// is left out: a third party may pay for a customer (代付).
+pub fn learn(conn: &Connection, customer_id: i64, line: &Line, write: bool) -> Result<Vec<String>> {
+    let c = customers::get_by_id(conn, customer_id)?;
     let mut learned = Vec::new();
-    if let Some(name) = line.counterparty.as_deref().filter(|n| !n.trim().is_empty()) {
-        let c = customers::get_by_id(conn, customer_id)?;
-        let known = std::iter::once(&c.name).chain(&c.aliases).any(|n| normalise_name(n) == normalise_name(name));
-        if !known && customers::add_alias(conn, customer_id, name)? {
-            learned.push(format!("alias '{}'", name.trim()));
+    if let Some(name) = line.counterparty.as_deref().map(str::trim) {
+        let key = normalise_name(name);
+        let known = key.is_empty() || std::iter::once(&c.name).chain(&c.aliases).any(|n| normalise_name(n) == key);
+        let new = match (known, write) {
+            (true, _) => false,
+            (false, true) => customers::add_alias(conn, customer_id, name)?,
+            (false, false) => customers::alias_holder(conn, customer_id, name)?.is_none(),
+        };
+        if new {
+            learned.push(format!("alias '{name}'"));
         }
     }
-    if let Some(acct) = line.account.as_deref().filter(|a| !a.trim().is_empty()) {
-        // An account that belongs to another customer is left alone.
-        if let Ok(true) = customers::add_account(conn, customer_id, acct) {
-            learned.push(format!("account {}", acct.trim()));
+    if let Some(acct) = line.account.as_deref().map(customers::account_key) {
+        let known = acct.is_empty() || c.accounts.contains(&acct);
+        let new = match (known, write) {
+            (true, _) => false,
+            (false, true) => customers::add_account(conn, customer_id, &acct)?,
+            (false, false) => customers::account_holder(conn, customer_id, &acct)?.is_none(),
+        };
+        if new {
+            learned.push(format!("account {acct}"));
         }
     }
     Ok(learned)

@@ -159,6 +159,9 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
         let found: Vec<String> = stmt.query_map([], p.describe)?.collect::<rusqlite::Result<_>>()?;
         problems.extend(found);
     }
+    // An alias or bank account belongs to one customer.
+    checks += 2;
+    problems.extend(shared_payers(conn)?);
     // Every customer, invoice and payment came with an event.
     checks += 1;
     let content: i64 = conn.query_row(
@@ -171,6 +174,78 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
         problems.push(format!("events: the book holds {content} customers, invoices and payments but no audit events"));
     }
     Ok((problems, checks))
+}
+
+/// Aliases and bank accounts more than one customer answers to (a book
+/// written before they were refused, or edited by hand): a bank line from
+/// such a payer cannot tell the customers apart. Aliases are compared as the
+/// matcher compares names (normalised), also with the other customers'
+/// legal names; accounts without their spaces. One line each, naming every
+/// customer concerned as `CODE (name)`.
+fn shared_payers(conn: &Connection) -> Result<Vec<String>> {
+    use std::collections::BTreeMap;
+
+    use crate::ledger::matching::normalise_name;
+
+    /// Normalised name → the alias as first written, and (customer, as an alias) for each holder.
+    type Names = BTreeMap<String, (Option<String>, Vec<(i64, bool)>)>;
+    fn add(names: &mut Names, id: i64, text: String, alias: bool) {
+        let key = normalise_name(&text);
+        if key.is_empty() {
+            return;
+        }
+        let e = names.entry(key).or_default();
+        if alias && e.0.is_none() {
+            e.0 = Some(text);
+        }
+        e.1.push((id, alias));
+    }
+    let mut who: BTreeMap<i64, String> = BTreeMap::new();
+    let mut names = Names::new();
+    let mut stmt = conn.prepare("SELECT id, code, name FROM customers ORDER BY code")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, code, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        who.insert(id, format!("{code} ({name})"));
+        add(&mut names, id, name, false);
+    }
+    let mut stmt = conn.prepare("SELECT customer_id, alias FROM customer_aliases ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        add(&mut names, r.get(0)?, r.get(1)?, true);
+    }
+    let mut accounts: BTreeMap<String, Vec<(i64, bool)>> = BTreeMap::new();
+    let mut stmt = conn.prepare("SELECT customer_id, account FROM customer_accounts ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let account: String = r.get::<_, String>(1)?.chars().filter(|c| !c.is_whitespace()).collect();
+        accounts.entry(account).or_default().push((r.get(0)?, true));
+    }
+    // The customers holding one key, in code order, when more than one does
+    // and at least one holds it as an alias or account.
+    let holders = |held: &[(i64, bool)]| -> Option<String> {
+        let mut ids: Vec<i64> = held.iter().map(|h| h.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() < 2 || !held.iter().any(|h| h.1) {
+            return None;
+        }
+        let mut named: Vec<&str> = ids.iter().filter_map(|id| who.get(id).map(String::as_str)).collect();
+        named.sort_unstable();
+        Some(named.join(" and "))
+    };
+    let mut out = Vec::new();
+    for (alias, held) in names.values() {
+        if let (Some(alias), Some(h)) = (alias, holders(held)) {
+            out.push(format!("alias '{alias}': held by more than one customer, {h}"));
+        }
+    }
+    for (account, held) in &accounts {
+        if let Some(h) = holders(held) {
+            out.push(format!("bank account {account}: held by more than one customer, {h}"));
+        }
+    }
+    Ok(out)
 }
 
 /// A closed month whose aging, computed again now, is not what was stored
@@ -227,10 +302,35 @@ mod tests {
     fn a_book_without_audit_events_is_a_problem_and_with_them_is_sound() {
         let ex = example::book();
         let (problems, checks) = run(&ex.book.conn).unwrap();
-        assert_eq!(checks, PROBES.len() + 3);
+        assert_eq!(checks, PROBES.len() + 5);
         assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
         events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
         assert_eq!(run(&ex.book.conn).unwrap().0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_alias_or_account_held_by_two_customers_is_a_problem_naming_both() {
+        let ex = example::book();
+        events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
+        let conn = &ex.book.conn;
+        // Written behind the store's back, as an older book may hold them.
+        for sql in [
+            "INSERT INTO customer_aliases (customer_id, alias) VALUES (1, '华远电子'), (2, '华远 电子有限公司')",
+            "INSERT INTO customer_aliases (customer_id, alias) VALUES (1, 'customer b')",
+            "INSERT INTO customer_aliases (customer_id, alias) VALUES (1, 'Only A'), (1, 'only-a')",
+            "INSERT INTO customer_accounts (customer_id, account) VALUES (1, '6222 0000 1111'), (2, '622200001111')",
+        ] {
+            conn.execute(sql, []).unwrap();
+        }
+        assert_eq!((ex.a, ex.b), (1, 2));
+        assert_eq!(
+            run(conn).unwrap().0,
+            [
+                "alias 'customer b': held by more than one customer, A (Customer A) and B (Customer B)",
+                "alias '华远电子': held by more than one customer, A (Customer A) and B (Customer B)",
+                "bank account 622200001111: held by more than one customer, A (Customer A) and B (Customer B)",
+            ]
+        );
     }
 
     #[test]

@@ -336,11 +336,106 @@ pub fn set_contact(conn: &Connection, id: i64, c: &Contact) -> Result<()> {
     Ok(())
 }
 
-/// Add an alias; adding one the customer already has is a no-op.
+/// A customer who holds a name or an account, shown as its code and legal
+/// name: `HY (深圳华远电子有限公司)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.name)
+    }
+}
+
+/// Characters one of which every name normalising to `key` contains as it
+/// is, when `key` has a character that few others become: one without case
+/// outside ASCII (a Chinese character, say), which only itself becomes; else
+/// an ASCII letter or digit, which only its other case, their full-width
+/// forms and two signs (K KELVIN SIGN, İ) become.
+fn needles(key: &str) -> Vec<char> {
+    if let Some(c) = key.chars().find(|c| !c.is_ascii() && !c.is_lowercase() && !c.is_uppercase()) {
+        return vec![c];
+    }
+    let Some(c) = key.chars().find(char::is_ascii_alphanumeric) else {
+        return Vec::new();
+    };
+    let wide = |c: char| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c);
+    let upper = c.to_ascii_uppercase();
+    let mut n = vec![c, upper, wide(c), wide(upper)];
+    match c {
+        'k' => n.push('\u{212A}'),
+        'i' => n.push('\u{130}'),
+        _ => {}
+    }
+    n.dedup();
+    n
+}
+
+/// The customer other than `id` whose legal name or one of whose aliases
+/// equals `alias` once both are normalised as the matcher compares names
+/// (full-width to half-width, case, spaces, punctuation, company suffixes);
+/// the first by code when several do. A name that normalises to nothing
+/// (only punctuation) is never matched, so nobody holds it. SQLite first
+/// keeps the names containing one of the [`needles`] of the alias, so an
+/// alias is normalised and compared with few names, not every one.
+pub fn alias_holder(conn: &Connection, id: i64, alias: &str) -> Result<Option<Holder>> {
+    let key = normalise_name(alias);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let needles = needles(&key);
+    // Names containing one of the needles (all names when there is none).
+    let any = |col: &str| {
+        let found: Vec<String> = (0..needles.len()).map(|i| format!("instr({col}, ?{}) > 0", i + 2)).collect();
+        if found.is_empty() { "1".to_string() } else { found.join(" OR ") }
+    };
+    let sql = format!(
+        "SELECT c.id, c.code, c.name, c.name FROM customers c WHERE c.id != ?1 AND ({})
+         UNION ALL
+         SELECT c.id, c.code, c.name, a.alias FROM customer_aliases a JOIN customers c ON c.id = a.customer_id
+         WHERE a.customer_id != ?1 AND ({})",
+        any("c.name"),
+        any("a.alias")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(id)];
+    args.extend(needles.iter().map(|c| Box::new(c.to_string()) as Box<dyn rusqlite::ToSql>));
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut found: Option<Holder> = None;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(3)?;
+        if normalise_name(&text) == key {
+            let h = Holder { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? };
+            if found.as_ref().is_none_or(|f| h.code < f.code) {
+                found = Some(h);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The refusal of an alias another customer holds.
+pub fn alias_taken(alias: &str, holder: &Holder) -> StoreError {
+    StoreError::invalid(
+        format!("alias '{}' belongs to customer {holder}", alias.trim()),
+        format!("别名“{}”属于客户 {holder}", alias.trim()),
+    )
+}
+
+/// Add an alias; adding one the customer already has is a no-op. An alias
+/// belongs to one customer: one equal (normalised) to another customer's
+/// name or alias is refused, naming that customer.
 pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
     let alias = alias.trim();
     if alias.is_empty() {
         return Err(StoreError::invalid("an alias cannot be empty", "别名不能为空"));
+    }
+    if let Some(holder) = alias_holder(conn, id, alias)? {
+        return Err(alias_taken(alias, &holder));
     }
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)")?
@@ -360,35 +455,41 @@ pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Resu
     Ok(())
 }
 
-/// Add a known bank account. An account belongs to one customer only.
+/// A bank account as the book keeps it: without spaces.
+pub fn account_key(account: &str) -> String {
+    account.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The customer other than `id` who holds this bank account, if any.
+pub fn account_holder(conn: &Connection, id: i64, account: &str) -> Result<Option<Holder>> {
+    Ok(super::one(
+        conn,
+        "SELECT c.id, c.code, c.name FROM customer_accounts a JOIN customers c ON c.id = a.customer_id
+         WHERE a.account = ?1 AND c.id != ?2",
+        params![account_key(account), id],
+        |r| Ok(Holder { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }),
+    )
+    .optional()?)
+}
+
+/// Add a known bank account. An account belongs to one customer only: one
+/// another customer holds is refused, naming that customer.
 pub fn add_account(conn: &Connection, id: i64, account: &str) -> Result<bool> {
-    let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
+    let account = account_key(account);
     if account.is_empty() {
         return Err(StoreError::invalid("a bank account cannot be empty", "银行账号不能为空"));
     }
-    let owner: Option<(i64, String)> = super::one(
-        conn,
-        "SELECT c.id, c.code FROM customer_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account = ?1",
-        [&account],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()?;
-    match owner {
-        Some((owner_id, _)) if owner_id == id => Ok(false),
-        Some((_, owner)) => Err(StoreError::AccountTaken { account, owner }),
-        None => {
-            super::exec(
-                conn,
-                "INSERT INTO customer_accounts (customer_id, account) VALUES (?1, ?2)",
-                params![id, account],
-            )?;
-            Ok(true)
-        }
+    if let Some(holder) = account_holder(conn, id, &account)? {
+        return Err(StoreError::AccountTaken { account, owner: holder.to_string() });
     }
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO customer_accounts (customer_id, account) VALUES (?1, ?2)")?
+        .execute(params![id, account])?;
+    Ok(n > 0)
 }
 
 pub fn remove_account(conn: &Connection, id: i64, code: &str, account: &str) -> Result<()> {
-    let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
+    let account = account_key(account);
     let n = super::exec(
         conn,
         "DELETE FROM customer_accounts WHERE customer_id = ?1 AND account = ?2",
@@ -598,7 +699,7 @@ mod tests {
         assert!(!add_account(&book.conn, acme, "6214830000001234").unwrap(), "already the holder's: a no-op");
         match add_account(&book.conn, beta, "6214 8300 0000 1234") {
             Err(StoreError::AccountTaken { account, owner }) => {
-                assert_eq!((account.as_str(), owner.as_str()), ("6214830000001234", "ACME"))
+                assert_eq!((account.as_str(), owner.as_str()), ("6214830000001234", "ACME (Acme Trading)"))
             }
             other => panic!("expected AccountTaken, got {other:?}"),
         }
@@ -640,6 +741,43 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_belongs_to_one_customer_compared_as_the_matcher_compares_names() {
+        let book = Book::in_memory();
+        let acme = insert(&book.conn, &acme(), day()).unwrap();
+        let beta = insert(
+            &book.conn,
+            &NewCustomer { code: "BETA".into(), name: "Beta".into(), ..NewCustomer::default() },
+            day(),
+        )
+        .unwrap();
+        // Another customer's alias in another width, case, spacing or with a suffix.
+        for taken in ["艾克美", "艾克美有限公司", "ＡＣＭＥ  ltd.", "acme-ltd", "Acme Trading Co., Ltd."]
+        {
+            let e = add_alias(&book.conn, beta, taken).unwrap_err();
+            let holder = Holder { id: acme, code: "ACME".into(), name: "Acme Trading".into() };
+            assert_eq!(e.to_string(), format!("alias '{taken}' belongs to customer ACME (Acme Trading)"));
+            assert_eq!(e.zh(), format!("别名“{taken}”属于客户 ACME (Acme Trading)"));
+            assert_eq!(alias_holder(&book.conn, beta, taken).unwrap(), Some(holder));
+        }
+        // The holder itself may add the same name in another form; punctuation alone is nobody's.
+        assert!(add_alias(&book.conn, acme, "ACME LTD").unwrap());
+        assert_eq!(alias_holder(&book.conn, beta, "--").unwrap(), None);
+        assert!(add_alias(&book.conn, beta, "Beta Trading").unwrap());
+        assert_eq!(get(&book.conn, "BETA").unwrap().aliases, ["Beta Trading"]);
+        // A new customer's aliases are held to the same rule.
+        let gamma = NewCustomer {
+            code: "GAMMA".into(),
+            name: "Gamma".into(),
+            aliases: vec!["beta trading".into()],
+            ..NewCustomer::default()
+        };
+        assert_eq!(
+            insert(&book.conn, &gamma, day()).unwrap_err().to_string(),
+            "alias 'beta trading' belongs to customer BETA (Beta)"
+        );
+    }
+
+    #[test]
     fn a_salesperson_is_kept_changed_and_removed() {
         let book = Book::in_memory();
         let id = insert(&book.conn, &NewCustomer { salesperson: Some(" 张伟 ".into()), ..acme() }, day()).unwrap();
@@ -650,6 +788,28 @@ mod tests {
         assert!(update(&book.conn, id, &edit(&"x".repeat(65))).is_err());
         update(&book.conn, id, &edit("")).unwrap();
         assert_eq!(get(&book.conn, "ACME").unwrap().salesperson, None);
+    }
+
+    #[test]
+    fn every_character_a_name_normalises_to_comes_from_one_of_its_needles() {
+        // What the SQL filter of alias_holder relies on, for every character
+        // (normalising goes character by character, then cuts suffixes off).
+        for r in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for c in normalise_name(&r.to_string()).chars() {
+                let n = needles(&c.to_string());
+                assert!(
+                    n.is_empty() || n.contains(&r),
+                    "U+{:04X} becomes U+{:04X}, not among {n:?}",
+                    r as u32,
+                    c as u32
+                );
+            }
+        }
+        assert_eq!(needles("huayuan电子"), ['电']);
+        assert_eq!(needles("ab"), ['a', 'A', 'ａ', 'Ａ']);
+        assert_eq!(needles("ik"), ['i', 'I', 'ｉ', 'Ｉ', 'İ']);
+        assert_eq!(needles("7"), ['7', '７']);
+        assert!(needles("é").is_empty());
     }
 
     #[test]

@@ -1473,3 +1473,38 @@ fn vat_list_invoice_too_large() {
         &[(3, "invoice V-1 adds up to more than 1,000,000,000,000.00")],
     );
 }
+
+// ---- payers ----
+
+#[test]
+fn alias_taken() {
+    let env = book();
+    user(
+        &env,
+        &["customer", "alias", "add", "BYD", "小米科技"],
+        "alias '小米科技' belongs to customer XM (小米科技有限责任公司)",
+    );
+    user(
+        &env,
+        &["customer", "add", "XM2", "小米通讯技术有限公司", "--alias", "小米科技　有限公司"],
+        "alias '小米科技　有限公司' belongs to customer XM (小米科技有限责任公司)",
+    );
+}
+
+#[test]
+fn learn_taken() {
+    let env = book();
+    env.write_file(
+        "s.csv",
+        "交易日期,收入金额,支出金额,余额,对方户名,对方账号,摘要\n2026-11-05,800.00,,800.00,小米科技有限责任公司,,BYD 货款\n",
+    );
+    env.ok(&["-q", "reconcile", "import", "s.csv"]);
+    let id = env.json(&["reconcile", "list"])[0]["id"].as_i64().unwrap().to_string();
+    user(
+        &env,
+        &["reconcile", "match", &id, "--customer", "BYD", "--learn"],
+        &format!(
+            "alias '小米科技有限责任公司' belongs to customer XM (小米科技有限责任公司); line {id} was not matched: one customer may pay for another, so match it without --learn"
+        ),
+    );
+}

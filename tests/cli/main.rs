@@ -21,6 +21,7 @@ mod interest;
 mod invoices;
 mod letters;
 mod metrics;
+mod payers;
 mod payments;
 mod pipe;
 mod reconcile;

@@ -96,9 +96,9 @@ fn a_month_of_statements_matches_confidently_queues_the_rest_and_learns() {
     let stranger = q.iter().find(|l| l["amount"] == "250.00").unwrap();
     assert_eq!(stranger["candidates"].as_array().unwrap().len(), 0);
 
-    // Confirm DF by hand: it pays D-1 and DF learns the name and account.
+    // Confirm DF by hand with --learn: it pays D-1 and DF learns the name and account.
     let id = df["id"].as_i64().unwrap().to_string();
-    env.ok(&["-q", "reconcile", "match", &id, "--customer", "DF"]);
+    env.ok(&["-q", "reconcile", "match", &id, "--customer", "DF", "--learn"]);
     assert_eq!(env.json(&["invoice", "show", "D-1"])["balance"], "0.00");
     let shown = env.json(&["customer", "show", "DF"]);
     assert_eq!(shown["accounts"][0], "6228481234567890");

@@ -5,6 +5,7 @@
 mod aging;
 mod architecture;
 mod backup;
+mod bank_reader;
 mod book;
 mod close;
 mod common;

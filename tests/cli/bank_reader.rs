@@ -37,7 +37,7 @@ fn book_with_customer(env: &TestEnv) {
     env.ok(&["-q", "invoice", "add", "INV-1002", "HY", "1280", "--date", "2026-10-02"]);
 }
 
-fn line<'a>(r: &'a Value, n: u64) -> &'a Value {
+fn line(r: &Value, n: u64) -> &Value {
     r["lines"].as_array().unwrap().iter().find(|l| l["line"] == n).unwrap_or_else(|| panic!("no line {n}: {r:#}"))
 }
 

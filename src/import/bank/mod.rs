@@ -339,7 +339,8 @@ fn no_header<'r>(name: &str, candidates: &Candidates, grids: impl Iterator<Item 
         return BankError::HeaderNotFound { file: name.into(), profile: p.name.clone(), lines: HEADER_WINDOW };
     }
     // (columns found, fewer missing, earlier row): higher is closer.
-    let mut best: Option<((usize, std::cmp::Reverse<usize>, std::cmp::Reverse<u64>), Vec<profile::Field>)> = None;
+    type Closeness = (usize, std::cmp::Reverse<usize>, std::cmp::Reverse<u64>);
+    let mut best: Option<(Closeness, Vec<profile::Field>)> = None;
     for rows in grids {
         // A header names columns: a row holding a date is data, not a candidate.
         let names_only = |r: &&Row| !r.is_blank() && !r.cells.iter().any(|c| date::looks_like_date(c));

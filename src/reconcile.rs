@@ -269,6 +269,7 @@ pub fn import_statement(
         lines: Vec::with_capacity(st.lines.len()),
     };
     let mut refunds = st.refunds.iter().copied().peekable();
+    let mut closed_refunds = st.closed_refunds.iter().copied().peekable();
     // Each line's text moves into its outcome: a large statement is held once.
     for (i, l) in st.lines.into_iter().enumerate() {
         tick();
@@ -289,7 +290,12 @@ pub fn import_statement(
             }
             Direction::Neutral => out.neutral += 1,
         }
-        let fingerprint = fingerprints.next(&l);
+        // A closed refund keeps the fingerprint it had as a neutral line.
+        let fingerprint = if closed_refunds.next_if_eq(&i).is_some() {
+            fingerprints.next(&BankLine { direction: Direction::Neutral, ..l.clone() })
+        } else {
+            fingerprints.next(&l)
+        };
         let new = store_bank::NewLine {
             refund,
             currency: stated.is_some().then_some(&*currency),

@@ -93,6 +93,16 @@ fn a_wechat_refund_is_a_credit_in_the_totals_but_never_a_payment_even_with_auto(
         stored(&env, "SELECT line, direction, status, refund FROM bank_lines WHERE direction = 'credit' ORDER BY line"),
         [["11", "credit", "matched", "0"], ["13", "credit", "other", "1"]]
     );
+    // Its re-import fingerprint is the one it had when it was read as a
+    // closed (neutral) line, so a bill imported before is not doubled.
+    assert_eq!(
+        stored(&env, "SELECT fingerprint FROM bank_lines WHERE refund = 1"),
+        [[
+            "2026-11-05\u{1f}742.00\u{1f}neutral\u{1f}同程旅行\u{1f}\u{1f}INV-1001\u{1f}10000500012026110000000000000002\u{1f}\u{1e}1"
+        ]]
+    );
+    let again = env.json(&["reconcile", "import", "wx.csv", "--auto"]);
+    assert_eq!((again["duplicates"].as_u64(), again["refunds"].as_u64()), (Some(3), Some(1)));
     // Never in the queue, and reconcile match refuses it.
     assert!(env.json(&["reconcile", "list"]).as_array().unwrap().is_empty());
     let id = refund["id"].as_i64().unwrap().to_string();

@@ -61,6 +61,8 @@ pub(crate) struct Extracted {
     pub balance_breaks: Vec<u64>,
     /// Indexes (into `lines`) of the credits the file marks as refunds.
     pub refunds: Vec<usize>,
+    /// Those of them whose status also says closed (see `Statement`).
+    pub closed_refunds: Vec<usize>,
     /// The lines by the side the file gives them (before closed orders are
     /// set aside), to hold against the totals the file states.
     pub tally: Tally,
@@ -105,6 +107,7 @@ struct Read {
     delta: Money,
     side: Direction,
     refund: bool,
+    closed: bool,
 }
 
 enum Problem {
@@ -170,6 +173,7 @@ pub(crate) fn extract(
     let mut lines = Vec::new();
     let mut deltas = Vec::new();
     let mut refunds = Vec::new();
+    let mut closed_refunds = Vec::new();
     let mut tally = Tally::default();
     // Footer rows and the rows after the last transaction may state totals.
     let mut footers: Vec<usize> = Vec::new();
@@ -180,6 +184,9 @@ pub(crate) fn extract(
                 tally.add(r.side, r.line.amount);
                 if r.refund {
                     refunds.push(lines.len());
+                    if r.closed {
+                        closed_refunds.push(lines.len());
+                    }
                 }
                 lines.push(r.line);
                 deltas.push(r.delta);
@@ -197,7 +204,7 @@ pub(crate) fn extract(
         .chain(rows.get(after..).unwrap_or(&[]));
     let split = (map.first(Field::Credit), map.first(Field::Debit));
     let stated = declared::scan(notes, split, decimal_comma, round);
-    Ok(Extracted { lines, balance_breaks, refunds, tally, stated })
+    Ok(Extracted { lines, balance_breaks, refunds, closed_refunds, tally, stated })
 }
 
 impl Reader<'_> {
@@ -271,7 +278,7 @@ impl Reader<'_> {
             currency: self.text(row, Field::Currency),
             cells: row.cells.clone(),
         };
-        Ok(Some(Read { line, delta, side: flow.direction, refund }))
+        Ok(Some(Read { line, delta, side: flow.direction, refund, closed }))
     }
 
     /// Whether a cell holds one of the refund words.

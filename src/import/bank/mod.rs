@@ -100,6 +100,11 @@ pub struct Statement {
     /// Indexes into `lines` of the credits the file marks as refunds
     /// (ascending): money in, but never a customer's payment.
     pub refunds: Vec<usize>,
+    /// Those refunds whose status also says closed (WeChat's
+    /// `已退款￥742.00`): before refunds were told apart they were read as
+    /// neutral, and their re-import fingerprint keeps that direction, so a
+    /// statement imported then is not imported twice.
+    pub closed_refunds: Vec<usize>,
     /// The currency of lines without a currency cell: the profile's
     /// `currency`, else one named in the amount header (`Amount (USD)`);
     /// `None`: the book's.
@@ -429,6 +434,7 @@ fn finish(
         skipped,
         balance_breaks: got.balance_breaks,
         refunds: got.refunds,
+        closed_refunds: got.closed_refunds,
         currency: profile
             .currency
             .as_deref()

@@ -373,7 +373,10 @@ impl<'a> HeaderMatcher<'a> {
                 let find = |m: &dyn Fn(usize, &String) -> bool| {
                     names.iter().find_map(|n| (0..header.len()).find(|j| free(*j) && m(*j, n)))
                 };
-                find(&exact).or_else(|| find(&bare)).into_iter().collect()
+                // Only the money columns lose a unit bracket: another field
+                // found anew would change what an existing statement reads.
+                let money = matches!(f, Field::Amount | Field::Credit | Field::Debit);
+                find(&exact).or_else(|| if money { find(&bare) } else { None }).into_iter().collect()
             };
             if found.is_empty() {
                 if REQUIRED.contains(f) {

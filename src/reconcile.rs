@@ -8,13 +8,16 @@
 //! re-import fingerprint (a line already in the book is a duplicate and goes
 //! no further); for a new credit, find the best candidate and its allocation
 //! plan; with `auto` and a confident candidate, make the payment, else queue
-//! the line for a person.
+//! the line for a person. A refund, or a line in a currency other than the
+//! book's, is stored and listed but never queued, matched or posted.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::import::bank::{BankLine, Direction, Profile, Statement, builtin_profiles};
+use crate::import::bank::{BankLine, Declared, Direction, Profile, Statement, builtin_profiles, currency_code};
 use crate::import::fingerprint::Fingerprints;
 use crate::ledger::Money;
 use crate::ledger::matching::{CONFIDENT, Candidate, MatchIndex, Plan, Rule, candidates, plan};
@@ -22,7 +25,7 @@ use crate::store::Connection;
 use crate::store::bank::{self as store_bank, LineStatus};
 use crate::store::money::AllocateTo;
 use crate::store::payments::Method;
-use crate::store::{customers, invoices};
+use crate::store::{customers, invoices, settings};
 
 /// A candidate as shown to the user and in JSON: who, which invoices, why.
 #[derive(Clone, Debug, Serialize)]
@@ -73,6 +76,48 @@ pub fn describe(conn: &Connection, index: &MatchIndex, amount: Money, c: &Candid
     })
 }
 
+/// A credit waiting to be matched, with its candidates (also its JSON shape).
+#[derive(Debug, Serialize)]
+pub struct QueuedJson {
+    /// The stored line's id: what `reconcile match` and `ignore` take.
+    pub id: i64,
+    pub batch: i64,
+    /// The line of the statement file it came from.
+    pub line: u64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub counterparty: Option<String>,
+    pub account: Option<String>,
+    pub memo: Option<String>,
+    pub reference: Option<String>,
+    pub candidates: Vec<CandidateJson>,
+}
+
+/// The queue with candidates, worked out afresh from the book.
+pub fn queue(conn: &Connection) -> Result<Vec<QueuedJson>> {
+    let index = store_bank::match_index(conn)?;
+    let mut out = Vec::new();
+    for l in store_bank::queued(conn)? {
+        let mut cands = Vec::new();
+        for c in candidates(&index, l.counterparty.as_deref(), l.account.as_deref(), &l.text()) {
+            cands.push(describe(conn, &index, l.amount, &c)?);
+        }
+        out.push(QueuedJson {
+            id: l.id,
+            batch: l.batch,
+            line: l.line,
+            date: l.date,
+            amount: l.amount,
+            counterparty: l.counterparty,
+            account: l.account,
+            memo: l.memo,
+            reference: l.reference,
+            candidates: cands,
+        });
+    }
+    Ok(out)
+}
+
 /// The payment method of a stored batch's profile, found by name among the
 /// user's profiles and the built-in ones (bank when the profile is gone).
 pub fn method_of_profile(name: &str, user: &[Profile]) -> Method {
@@ -86,6 +131,10 @@ pub fn method_of_profile(name: &str, user: &[Profile]) -> Method {
 /// One statement line and what became of it (also its JSON shape).
 #[derive(Debug, Serialize)]
 pub struct LineOutcome {
+    /// The stored line's id (what `reconcile match` takes); `None` for a
+    /// duplicate and in a dry run.
+    pub id: Option<i64>,
+    /// The line of the file (the sheet row of a workbook).
     pub line: u64,
     pub date: NaiveDate,
     pub amount: Money,
@@ -96,6 +145,14 @@ pub struct LineOutcome {
     pub reference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fee: Option<Money>,
+    /// The file marks it a refund: money in, never a customer's payment.
+    pub refund: bool,
+    /// Its currency (one code), the book's when the file states none.
+    #[serde(serialize_with = "shared_str")]
+    pub currency: Arc<str>,
+    /// In a currency other than the book's: never matched or posted.
+    #[serde(skip)]
+    pub foreign: bool,
     /// Already in the book from an earlier import.
     pub duplicate: bool,
     /// Made into a payment.
@@ -114,18 +171,54 @@ pub struct ImportOutcome {
     pub header_line: Option<u64>,
     pub batch: Option<i64>,
     pub dry_run: bool,
+    /// The book's currency.
+    pub currency: String,
     pub rows: usize,
     pub credits: usize,
     pub credit_total: Money,
     pub debits: usize,
     pub debit_total: Money,
     pub neutral: usize,
+    /// Credits the file marks as refunds (in `credits`, never matched).
+    pub refunds: usize,
+    /// Lines in a currency other than the book's (never matched or posted).
+    pub foreign_currency: usize,
     pub skipped: usize,
     pub duplicates: usize,
     pub matched: usize,
     pub queued: usize,
     pub balance_breaks: Vec<u64>,
+    /// The totals the file states, held against its lines; `None` when it
+    /// states none.
+    pub declared: Option<Declared>,
     pub lines: Vec<LineOutcome>,
+}
+
+fn shared_str<S: Serializer>(v: &Arc<str>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(v)
+}
+
+/// Each currency spelling of a statement as one code, and whether it is the
+/// book's: worked out once per spelling, not once per line.
+struct Currencies {
+    book: Arc<str>,
+    last: Option<(String, Arc<str>, bool)>,
+}
+
+impl Currencies {
+    /// The line's currency code and whether it differs from the book's.
+    fn of(&mut self, stated: Option<&str>) -> (Arc<str>, bool) {
+        let Some(text) = stated else { return (self.book.clone(), false) };
+        match &self.last {
+            Some((t, code, foreign)) if t == text => (code.clone(), *foreign),
+            _ => {
+                let code: Arc<str> = currency_code(text).into();
+                let foreign = *code != *self.book;
+                self.last = Some((text.to_string(), code.clone(), foreign));
+                (code, foreign)
+            }
+        }
+    }
 }
 
 /// How to import.
@@ -149,6 +242,8 @@ pub fn import_statement(
     let batch = store_bank::new_batch(conn, &st.file, &st.profile, &st.encoding)?;
     let index = store_bank::match_index(conn)?;
     let mut fingerprints = Fingerprints::new();
+    let book_currency = currency_code(&settings::load(conn)?.currency);
+    let mut currencies = Currencies { book: book_currency.as_str().into(), last: None };
     let mut out = ImportOutcome {
         file: st.file,
         profile: st.profile,
@@ -156,22 +251,34 @@ pub fn import_statement(
         header_line: st.header_line,
         batch: (!opts.dry_run).then_some(batch),
         dry_run: opts.dry_run,
+        currency: book_currency,
         rows: st.lines.len(),
         credits: 0,
         credit_total: Money::ZERO,
         debits: 0,
         debit_total: Money::ZERO,
         neutral: 0,
+        refunds: st.refunds.len(),
+        foreign_currency: 0,
         skipped: st.skipped,
         duplicates: 0,
         matched: 0,
         queued: 0,
         balance_breaks: st.balance_breaks,
+        declared: st.declared,
         lines: Vec::with_capacity(st.lines.len()),
     };
+    let mut refunds = st.refunds.iter().copied().peekable();
+    let mut closed_refunds = st.closed_refunds.iter().copied().peekable();
     // Each line's text moves into its outcome: a large statement is held once.
-    for l in st.lines {
+    for (i, l) in st.lines.into_iter().enumerate() {
         tick();
+        let refund = refunds.next_if_eq(&i).is_some();
+        let stated = l.currency.as_deref().or(st.currency.as_deref());
+        let (currency, foreign) = currencies.of(stated);
+        if foreign {
+            out.foreign_currency += 1;
+        }
         match l.direction {
             Direction::Credit => {
                 out.credits += 1;
@@ -183,11 +290,25 @@ pub fn import_statement(
             }
             Direction::Neutral => out.neutral += 1,
         }
-        let fingerprint = fingerprints.next(&l);
-        let id = store_bank::insert_line(conn, batch, &new_line(&fingerprint, &l))?;
-        let mut row = outcome_of(l, id.is_none());
+        // A closed refund keeps the fingerprint it had as a neutral line.
+        let fingerprint = if closed_refunds.next_if_eq(&i).is_some() {
+            fingerprints.next(&BankLine { direction: Direction::Neutral, ..l.clone() })
+        } else {
+            fingerprints.next(&l)
+        };
+        let new = store_bank::NewLine {
+            refund,
+            currency: stated.is_some().then_some(&*currency),
+            foreign,
+            ..new_line(&fingerprint, &l)
+        };
+        let id = store_bank::insert_line(conn, batch, &new)?;
+        let mut row = outcome_of(l, id.is_none(), refund, currency, foreign);
+        row.id = id.filter(|_| !opts.dry_run);
         match id {
             None => out.duplicates += 1,
+            // Money in, but not a customer's: listed, never matched.
+            Some(_) if refund || foreign => {}
             Some(id) if row.direction == Direction::Credit => {
                 // The line as just stored, without reading it back.
                 let stored = store_bank::Line {
@@ -251,11 +372,15 @@ fn new_line<'a>(fingerprint: &'a str, l: &'a BankLine) -> store_bank::NewLine<'a
         account: l.account.as_deref(),
         memo: l.memo.as_deref(),
         reference: l.reference.as_deref(),
+        refund: false,
+        currency: None,
+        foreign: false,
     }
 }
 
-fn outcome_of(l: BankLine, duplicate: bool) -> LineOutcome {
+fn outcome_of(l: BankLine, duplicate: bool, refund: bool, currency: Arc<str>, foreign: bool) -> LineOutcome {
     LineOutcome {
+        id: None,
         line: l.line,
         date: l.date,
         amount: l.amount,
@@ -265,6 +390,9 @@ fn outcome_of(l: BankLine, duplicate: bool) -> LineOutcome {
         memo: l.memo,
         reference: l.reference,
         fee: l.fee,
+        refund,
+        currency,
+        foreign,
         duplicate,
         applied: false,
         matched: None,

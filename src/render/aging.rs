@@ -205,6 +205,11 @@ mod tests {
         };
         assert_eq!(
             tie_out_line(Lang::En, &ok),
+            "tie-out: buckets 700.00 = outstanding 700.00 = invoiced 1,000.00 − collected 200.00 − discounts 0.00 − written off 100.00 ✓"
+        );
+        // A report stored before discounts were applied reprints without them.
+        assert_eq!(
+            tie_out_line(Lang::En, &TieOut { discounts: None, ..ok }),
             "tie-out: buckets 700.00 = outstanding 700.00 = invoiced 1,000.00 − collected 200.00 − written off 100.00 ✓"
         );
         let off = TieOut { buckets: m(1), ..ok };

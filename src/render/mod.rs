@@ -14,6 +14,7 @@ pub mod interest;
 pub mod letters;
 pub mod pack;
 pub mod provision;
+pub mod reconcile;
 pub mod statement;
 pub mod summary;
 pub mod worklist;

@@ -197,6 +197,17 @@ pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -
     Ok(conn.last_insert_rowid())
 }
 
+/// A private copy of the book in memory, for a dry run: the import runs on
+/// it as it would on the book, and nothing it does reaches the disk (no
+/// write transaction, no journal, no lock on the book).
+pub fn scratch_copy(book: &super::Book) -> Result<super::Book> {
+    let mut conn = Connection::open_in_memory()?;
+    rusqlite::backup::Backup::new(&book.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(super::Book { conn, path: book.path.clone() })
+}
+
 /// A statement line to store.
 pub struct NewLine<'a> {
     pub fingerprint: &'a str,
@@ -209,17 +220,24 @@ pub struct NewLine<'a> {
     pub account: Option<&'a str>,
     pub memo: Option<&'a str>,
     pub reference: Option<&'a str>,
+    /// The file marks it a refund: money in, never a customer's payment.
+    pub refund: bool,
+    /// The currency the file states for it (as one code), if any.
+    pub currency: Option<&'a str>,
+    /// In a currency other than the book's: never matched or posted.
+    pub foreign: bool,
 }
 
 /// Store a line unless one with the same fingerprint is already in the book.
 /// Returns the new line's id, or `None` for a duplicate.
 pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<i64>> {
-    let status = LineStatus::initial(l.direction);
+    // A refund or a foreign-currency credit is kept, never queued.
+    let status = if l.refund || l.foreign { LineStatus::Other } else { LineStatus::initial(l.direction) };
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO bank_lines (batch_id, fingerprint, line, date, amount, direction, fee,
-                 counterparty, account, memo, reference, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 counterparty, account, memo, reference, status, refund, currency)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
         .execute(params![
             batch,
@@ -234,6 +252,8 @@ pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<
             l.memo,
             l.reference,
             status,
+            l.refund,
+            l.currency,
         ])?;
     Ok((n > 0).then(|| conn.last_insert_rowid()))
 }
@@ -461,6 +481,9 @@ mod tests {
             account: Some("6222"),
             memo: Some(memo),
             reference: None,
+            refund: false,
+            currency: None,
+            foreign: false,
         }
     }
 
@@ -497,6 +520,48 @@ mod tests {
             assert_eq!(back, s);
         }
         assert!(book.conn.query_row("SELECT 'lost'", [], |r| r.get::<_, LineStatus>(0)).is_err());
+    }
+
+    #[test]
+    fn a_refund_or_a_foreign_credit_is_kept_but_never_queued() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "wechat", "UTF-8").unwrap();
+        let refund = NewLine { refund: true, ..credit("fp-r", "退款") };
+        let usd = NewLine { currency: Some("USD"), foreign: true, ..credit("fp-u", "INV-9") };
+        let cny = NewLine { currency: Some("CNY"), ..credit("fp-c", "INV-8") };
+        for l in [&refund, &usd, &cny] {
+            insert_line(&book.conn, batch, l).unwrap().unwrap();
+        }
+        let stored: Vec<(String, bool, Option<String>)> = book
+            .conn
+            .prepare("SELECT status, refund, currency FROM bank_lines ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            stored,
+            [
+                ("other".to_string(), true, None),
+                ("other".to_string(), false, Some("USD".to_string())),
+                ("queued".to_string(), false, Some("CNY".to_string()))
+            ]
+        );
+        assert_eq!(queued(&book.conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_scratch_copy_takes_writes_the_book_never_sees() {
+        let book = Book::in_memory();
+        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
+        insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().unwrap();
+        let copy = scratch_copy(&book).unwrap();
+        assert_eq!(queued(&copy.conn).unwrap().len(), 1, "the copy holds the book");
+        let b2 = new_batch(&copy.conn, "april.csv", "icbc", "UTF-8").unwrap();
+        insert_line(&copy.conn, b2, &credit("fp-2", "INV-2")).unwrap().unwrap();
+        assert_eq!(queued(&copy.conn).unwrap().len(), 2);
+        assert_eq!(queued(&book.conn).unwrap().len(), 1, "the book is as it was");
     }
 
     #[test]

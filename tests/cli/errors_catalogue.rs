@@ -1508,3 +1508,30 @@ fn learn_taken() {
         ),
     );
 }
+
+// ---- bank statements: headers and directions ----
+
+#[test]
+fn statement_no_header_near() {
+    let env = book();
+    env.write_file("s.csv", "对账单\n日期,说明,对方户名\n2026-11-03,货款,甲\n");
+    user(
+        &env,
+        &["reconcile", "import", "s.csv"],
+        "error: s.csv: no known header; pass --profile (the closest is line 2, which has no amount column)",
+    );
+}
+
+#[test]
+fn statement_bad_direction() {
+    let env = book();
+    env.write_file(
+        "s.csv",
+        "交易日期,交易金额,借贷标志,摘要\n2026-11-03,100.00,贷,货款\n2026-11-04,5.00,冲正,手续费\n",
+    );
+    user(
+        &env,
+        &["reconcile", "import", "s.csv", "--auto"],
+        "error: s.csv:3: '冲正' is not a known direction (profile 'generic-direction' knows 贷 贷方",
+    );
+}

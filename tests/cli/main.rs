@@ -6,6 +6,7 @@ mod aging;
 mod amounts;
 mod architecture;
 mod backup;
+mod bank_reader;
 mod book;
 mod close;
 mod common;

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::import::bank::{self, Direction, ReadOptions};
+use crate::import::bank::{self, ReadOptions};
 use crate::import::input::InputLimit;
-use crate::output::{Format, Lang};
+use crate::output::Format;
 use crate::reconcile::{self, ImportOptions, ImportOutcome};
-use crate::render::{Cell, Table, write_json};
-use crate::store::events;
+use crate::render::{self, write_json};
+use crate::store::{bank as store_bank, events};
 
 /// Import a bank statement and match its credits to customers and invoices.
 ///
@@ -18,10 +18,13 @@ use crate::store::events;
 /// recognised from the header (see `reconcile profiles`, and
 /// docs/bank-profiles.md to write your own). Lines already in the book (the
 /// same or an overlapping statement) are skipped. Debits and neutral lines
-/// are kept but never matched. Credits are matched by invoice number in the
-/// memo, known account, customer name or alias; with --auto the confident
-/// ones become payments, the rest wait in `reconcile list`. One file is one
-/// transaction and one batch (`reconcile undo BATCH`). Examples:
+/// are kept but never matched, and so are refunds (money in that the file
+/// marks 退款 / Refund) and lines in a currency other than the book's.
+/// Credits are matched by invoice number in the memo, known account,
+/// customer name or alias; with --auto the confident ones become payments,
+/// the rest wait in `reconcile list`. When the file states its own totals
+/// they are checked against its lines. One file is one transaction and one
+/// batch, printed at the end (`reconcile undo BATCH`). Examples:
 ///   huikuan reconcile import statement.csv --dry-run
 ///   huikuan reconcile import 202611.xlsx --auto
 ///   huikuan reconcile import export.csv --profile my-bank.toml
@@ -49,7 +52,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let max_input = InputLimit::for_book_at(&ctx.db)?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user, max_input };
     let st = bank::read_statement(&a.file, &opts)?;
-    let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
+    // A dry run imports into a copy of the book in memory: the book itself
+    // is only read (and a missing book is an error, never a new one).
+    let mut book = if a.dry_run { store_bank::scratch_copy(&ctx.open_book()?)? } else { ctx.open_book_to_write()? };
     let tx = book.write()?;
     let progress = (std::io::stderr().is_terminal() && st.lines.len() >= 2_000 && !ctx.quiet)
         .then(|| indicatif::ProgressBar::new(st.lines.len() as u64));
@@ -89,74 +94,41 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &format!("警告：{}：第 {} 行余额与上一行不衔接", out.file, lines.join("、")),
         );
     }
+    if let Some(d) = out.declared.as_ref().filter(|d| !d.agrees) {
+        let (en, zh) = render::reconcile::declared_differs(&out.file, d);
+        ctx.warn(&en, &zh);
+    }
+    if out.foreign_currency > 0 {
+        let (en, zh) = render::reconcile::foreign_notice(&out);
+        ctx.note(&en, &zh);
+    }
+    if let Some(batch) = out.batch {
+        let (en, zh) = render::reconcile::batch_notice(batch);
+        ctx.note(&en, &zh);
+    }
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &out);
     }
     print_summary(ctx, &out)
 }
 
+/// The table of credits, then the summary and the stated totals' check: on
+/// stdout under a table, as notices under CSV (which stays a clean file).
 fn print_summary(ctx: &mut Ctx, o: &ImportOutcome) -> Result<()> {
     let lang = ctx.lang;
-    let mut t = Table::new(
-        lang,
-        &[
-            ("line", "行"),
-            ("date", "日期"),
-            ("amount", "金额"),
-            ("counterparty", "对方"),
-            ("memo", "摘要"),
-            ("customer", "客户"),
-            ("invoices", "发票"),
-            ("rule", "规则"),
-            ("conf.", "置信度"),
-            ("result", "结果"),
-        ],
-    );
-    for l in o.lines.iter().filter(|l| l.direction == Direction::Credit) {
-        let result = if l.duplicate {
-            lang.pick("already in book", "已导入")
-        } else if l.applied {
-            lang.pick("applied", "已核销")
-        } else {
-            lang.pick("queued", "待确认")
-        };
-        let m = l.matched.as_ref();
-        t.push(vec![
-            Cell::Int(l.line as i64),
-            Cell::Date(l.date),
-            Cell::Money(l.amount),
-            Cell::opt_text(l.counterparty.as_deref()),
-            Cell::opt_text(l.memo.as_deref()),
-            Cell::opt_text(m.map(|m| m.customer.as_str())),
-            Cell::text(m.map(|m| m.invoices.join(" ")).unwrap_or_default()),
-            Cell::opt_text(m.map(|m| m.rule)),
-            m.map_or(Cell::Empty, |m| Cell::Int(i64::from(m.confidence))),
-            Cell::text(result),
-        ]);
-    }
-    t.write(&mut ctx.out, ctx.format)?;
-    let (file, profile, encoding, rows) = (&o.file, &o.profile, &o.encoding, o.rows);
-    let header = o.header_line.map_or("-".into(), |h| h.to_string());
-    let (credits, credit_total, debits, debit_total) = (o.credits, o.credit_total, o.debits, o.debit_total);
-    let (neutral, skipped, duplicates, matched, queued) = (o.neutral, o.skipped, o.duplicates, o.matched, o.queued);
-    let summary = match lang {
-        Lang::En => format!(
-            "{}{file}: profile {profile}, {encoding}, header at line {header}; {rows} rows: {credits} credits \
-             ({credit_total}), {debits} debits ({debit_total}), {neutral} neutral; {skipped} skipped, {duplicates} \
-             already in the book; {matched} applied, {queued} queued",
-            if o.dry_run { "dry run — nothing written — " } else { "" },
-        ),
-        Lang::Zh => format!(
-            "{}{file}：配置 {profile}，{encoding}，表头在第 {header} 行；{rows} 笔交易：收入 {credits} 笔（{credit_total}），\
-             支出 {debits} 笔（{debit_total}），不计收支 {neutral} 笔；跳过 {skipped} 行，已导入过 {duplicates} 笔；\
-             已核销 {matched} 笔，待确认 {queued} 笔",
-            if o.dry_run { "试运行——未写入——" } else { "" },
-        ),
-    };
+    render::reconcile::import_table(lang, o).write(&mut ctx.out, ctx.format)?;
+    let summary = render::reconcile::import_summary(lang, o);
+    let agrees = o.declared.as_ref().filter(|d| d.agrees).map(render::reconcile::declared_agrees);
     if ctx.format == Format::Table {
         writeln!(ctx.out, "{summary}")?;
+        if let Some((en, zh)) = agrees {
+            writeln!(ctx.out, "{}", lang.pick(&en, &zh))?;
+        }
     } else {
         ctx.note(&summary, &summary);
+        if let Some((en, zh)) = agrees {
+            ctx.note(&en, &zh);
+        }
     }
     Ok(())
 }

@@ -25,6 +25,9 @@ pub enum BankError {
     UnknownEncoding { file: String, name: String },
     #[error("{file}: no known header; pass --profile")]
     NoHeader { file: String },
+    /// No header, but a row came close: it lacks the columns named.
+    #[error("{file}: no known header; pass --profile (the closest is line {line}, which has no {missing} column)")]
+    NoHeaderNear { file: String, line: u64, missing: String, missing_zh: String },
     #[error("{file}: the header of profile '{profile}' was not found in the first {lines} lines")]
     HeaderNotFound { file: String, profile: String, lines: usize },
     #[error("{file}: no transactions found")]
@@ -57,6 +60,11 @@ impl BankError {
                 format!("{file}：未知编码“{name}”（可用 utf-8、gbk、gb18030 或 latin-1）")
             }
             BankError::NoHeader { file } => format!("{file}：未找到可识别的表头；请用 --profile 指定格式"),
+            BankError::NoHeaderNear { file, line, missing_zh, .. } => {
+                format!(
+                    "{file}：未找到可识别的表头；请用 --profile 指定格式（最接近的是第 {line} 行，缺少{missing_zh}列）"
+                )
+            }
             BankError::HeaderNotFound { file, profile, lines } => {
                 format!("{file}：前 {lines} 行中未找到格式“{profile}”的表头")
             }

@@ -7,6 +7,7 @@ use crate::ledger::money::Money;
 
 use super::amount::{AmountError, guess_decimal_comma, parse_amount};
 use super::date::{DateOrder, excel_serial, looks_like_date, parse_date, parse_time, resolve_order};
+use super::declared::{self, Stated, Tally};
 use super::grid::Row;
 use super::grid::norm;
 use super::profile::{ColumnMap, Field, Profile};
@@ -47,6 +48,10 @@ const FOOTER_WORDS: [&str; 30] = [
     "eindsaldo",
 ];
 
+/// Words that mark money in as a refund when a type, status or direction
+/// cell contains them (ASCII compared without case).
+const REFUND_WORDS: [&str; 6] = ["退款", "refund", "rückerstattung", "erstattung", "terugbetaling", "remboursement"];
+
 /// Text cells that mean "nothing here".
 const EMPTY_TEXT: [&str; 5] = ["/", "-", "--", "—", "null"];
 
@@ -54,6 +59,15 @@ const EMPTY_TEXT: [&str; 5] = ["/", "-", "--", "—", "null"];
 pub(crate) struct Extracted {
     pub lines: Vec<BankLine>,
     pub balance_breaks: Vec<u64>,
+    /// Indexes (into `lines`) of the credits the file marks as refunds.
+    pub refunds: Vec<usize>,
+    /// Those of them whose status also says closed (see `Statement`).
+    pub closed_refunds: Vec<usize>,
+    /// The lines by the side the file gives them (before closed orders are
+    /// set aside), to hold against the totals the file states.
+    pub tally: Tally,
+    /// The totals the file states in its preamble or footer.
+    pub stated: Option<Stated>,
 }
 
 struct Reader<'a> {
@@ -73,6 +87,7 @@ struct Reader<'a> {
     debit: Vec<String>,
     neutral: Vec<String>,
     closed: Vec<String>,
+    refund: Vec<String>,
 }
 
 /// A row's money: direction, gross magnitude, and the signed change of the
@@ -81,6 +96,18 @@ struct Flow {
     direction: Direction,
     amount: Money,
     signed: Money,
+    /// The direction cell itself says refund (a credit).
+    refund: bool,
+}
+
+/// A transaction row read: the line, how it moves the balance, the side the
+/// file gives it, and whether the file marks it a refund.
+struct Read {
+    line: BankLine,
+    delta: Money,
+    side: Direction,
+    refund: bool,
+    closed: bool,
 }
 
 enum Problem {
@@ -88,10 +115,13 @@ enum Problem {
     Direction(String),
 }
 
-/// Read the data rows (after the header) with a profile and its column map.
-/// `round`: amounts come from a spreadsheet and may carry float noise.
+/// Read the data rows (after the header) with a profile and its column map;
+/// `preamble`: the rows above them, searched (with the footer) for the totals
+/// the file states. `round`: amounts come from a spreadsheet and may carry
+/// float noise.
 pub(crate) fn extract(
     file: &str,
+    preamble: &[Row],
     rows: &[Row],
     profile: &Profile,
     map: &ColumnMap,
@@ -133,22 +163,53 @@ pub(crate) fn extract(
         debit: norms(&profile.debit_values),
         neutral: norms(&profile.neutral_values),
         closed: norms(&profile.closed_status).into_iter().filter(|s| !s.is_empty()).collect(),
+        refund: REFUND_WORDS
+            .iter()
+            .map(|w| w.to_string())
+            .chain(norms(&profile.refund_values))
+            .filter(|s| !s.is_empty())
+            .collect(),
     };
     let mut lines = Vec::new();
     let mut deltas = Vec::new();
-    for row in rows {
-        if let Some((line, delta)) = reader.row(row)? {
-            lines.push(line);
-            deltas.push(delta);
+    let mut refunds = Vec::new();
+    let mut closed_refunds = Vec::new();
+    let mut tally = Tally::default();
+    // Footer rows and the rows after the last transaction may state totals.
+    let mut footers: Vec<usize> = Vec::new();
+    let mut last = None;
+    for (i, row) in rows.iter().enumerate() {
+        match reader.row(row)? {
+            Some(r) => {
+                tally.add(r.side, r.line.amount);
+                if r.refund {
+                    refunds.push(lines.len());
+                    if r.closed {
+                        closed_refunds.push(lines.len());
+                    }
+                }
+                lines.push(r.line);
+                deltas.push(r.delta);
+                last = Some(i);
+            }
+            None if !row.is_blank() && reader.is_footer(row) => footers.push(i),
+            None => {}
         }
     }
     let balance_breaks = if map.has(Field::Balance) { balance_breaks(&lines, &deltas) } else { Vec::new() };
-    Ok(Extracted { lines, balance_breaks })
+    let after = last.map_or(rows.len(), |l| l + 1);
+    let notes = preamble
+        .iter()
+        .chain(footers.iter().filter(|i| **i < after).filter_map(|i| rows.get(*i)))
+        .chain(rows.get(after..).unwrap_or(&[]));
+    let split = (map.first(Field::Credit), map.first(Field::Debit));
+    let stated = declared::scan(notes, split, decimal_comma, round);
+    Ok(Extracted { lines, balance_breaks, refunds, closed_refunds, tally, stated })
 }
 
 impl Reader<'_> {
     /// A transaction and its balance change, or `None` for a row to skip.
-    fn row(&self, row: &Row) -> Result<Option<(BankLine, Money)>, BankError> {
+    fn row(&self, row: &Row) -> Result<Option<Read>, BankError> {
         if row.is_blank() || self.is_footer(row) {
             return Ok(None);
         }
@@ -176,11 +237,20 @@ impl Reader<'_> {
             None => None,
         };
         let balance = self.map.first(Field::Balance).and_then(|c| self.money(row.cell(c)));
-        let closed = self.map.first(Field::Status).is_some_and(|c| {
-            let s = norm(row.cell(c));
+        let status = self.map.first(Field::Status).map(|c| row.cell(c));
+        let closed = status.is_some_and(|s| {
+            let s = norm(s);
             !s.is_empty() && self.closed.iter().any(|w| s.starts_with(w.as_str()))
         });
-        let direction = if closed { Direction::Neutral } else { flow.direction };
+        // Money in the file marks as a refund (by its direction or type, or
+        // by a status that does not say the order was closed) stays a credit:
+        // a refund's own status (已退款￥742.00) must not set it aside.
+        let refund = flow.direction == Direction::Credit
+            && (flow.refund
+                || self.map.first(Field::Kind).is_some_and(|c| self.is_refund(row.cell(c)))
+                || self.map.first(Field::Direction).is_some_and(|c| self.is_refund(row.cell(c)))
+                || (!closed && status.is_some_and(|s| self.is_refund(s))));
+        let direction = if closed && !refund { Direction::Neutral } else { flow.direction };
         // How the balance moves: the net column when there is one, else the
         // signed gross less the fee. A closed or refunded order still moved
         // the balance when it was booked (its reversal is a row of its own).
@@ -208,7 +278,12 @@ impl Reader<'_> {
             currency: self.text(row, Field::Currency),
             cells: row.cells.clone(),
         };
-        Ok(Some((line, delta)))
+        Ok(Some(Read { line, delta, side: flow.direction, refund, closed }))
+    }
+
+    /// Whether a cell holds one of the refund words.
+    fn is_refund(&self, cell: &str) -> bool {
+        !cell.is_empty() && self.refund.iter().any(|w| contains_ignoring_ascii_case(cell, w))
     }
 
     /// The money of a row by the profile's convention; `Ok(None)` when the
@@ -227,8 +302,17 @@ impl Reader<'_> {
                 v = -v;
             }
             let amount = if v.is_negative() { -v } else { v };
+            let mut refund = false;
             let direction = match self.map.first(Field::Direction) {
-                Some(c) => self.direction(row.cell(c)).ok_or_else(|| Problem::Direction(row.cell(c).to_string()))?,
+                Some(c) => match self.direction(row.cell(c)) {
+                    Some(d) => d,
+                    // "Refund" as the direction itself: money in, a refund.
+                    None if self.is_refund(row.cell(c)) => {
+                        refund = true;
+                        Direction::Credit
+                    }
+                    None => return Err(Problem::Direction(row.cell(c).to_string())),
+                },
                 None if v.is_positive() => Direction::Credit,
                 None if v.is_negative() => Direction::Debit,
                 None => Direction::Neutral,
@@ -241,7 +325,7 @@ impl Reader<'_> {
                 Direction::Debit => -amount,
                 Direction::Neutral => Money::ZERO,
             };
-            return Ok(Some(Flow { direction, amount, signed }));
+            return Ok(Some(Flow { direction, amount, signed, refund }));
         }
         let credit = read(Field::Credit)?;
         let debit = read(Field::Debit)?;
@@ -258,7 +342,7 @@ impl Reader<'_> {
             Direction::Neutral
         };
         let amount = if signed.is_negative() { -signed } else { signed };
-        Ok(Some(Flow { direction, amount, signed }))
+        Ok(Some(Flow { direction, amount, signed, refund: false }))
     }
 
     /// A direction cell: the whole value, else its first word (`借 Dr` → `借`).
@@ -329,6 +413,12 @@ impl Reader<'_> {
             plausible && !self.protected.contains(&i) && self.footer.contains(&norm(c))
         })
     }
+}
+
+/// `needle` (ASCII letters in lower case) in `hay`, ASCII case ignored.
+fn contains_ignoring_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    !n.is_empty() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn text_value(cell: &str) -> Option<String> {

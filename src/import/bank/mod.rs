@@ -13,13 +13,19 @@
 //! 4. **Extract**: a row is a transaction when it has a date and an amount the
 //!    profile can read; everything else (preamble, blank rows, markers,
 //!    totals, disclaimers) is skipped and counted. A row that is plainly a
-//!    transaction but cannot be read is an error naming file:line.
+//!    transaction but cannot be read is an error naming file:line. Money in
+//!    that the file marks as a refund (a 退款 / Refund type, direction or
+//!    status) stays a credit and is listed in [`Statement::refunds`].
+//! 5. **Check** the totals the file states about itself (a platform's
+//!    `收入：2笔 1412.00元`, a bank's `人民币合计` row) against the lines
+//!    (`declared.rs`).
 //!
 //! Nothing here panics on any input, and money never goes through `f64`.
 
 pub(crate) mod amount;
 mod budget;
 pub(crate) mod date;
+mod declared;
 mod decode;
 mod error;
 mod extract;
@@ -40,6 +46,7 @@ use crate::ledger::money::Money;
 use crate::store::payments::Method;
 
 pub use date::DateOrder;
+pub use declared::{Declared, Tally};
 pub use error::BankError;
 pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
 
@@ -90,6 +97,59 @@ pub struct Statement {
     /// newest-first: both readings are tried and the one with fewer breaks is
     /// reported (newest-first, the upper row of a broken pair is named).
     pub balance_breaks: Vec<u64>,
+    /// Indexes into `lines` of the credits the file marks as refunds
+    /// (ascending): money in, but never a customer's payment.
+    pub refunds: Vec<usize>,
+    /// Those refunds whose status also says closed (WeChat's
+    /// `已退款￥742.00`): before refunds were told apart they were read as
+    /// neutral, and their re-import fingerprint keeps that direction, so a
+    /// statement imported then is not imported twice.
+    pub closed_refunds: Vec<usize>,
+    /// The currency of lines without a currency cell: the profile's
+    /// `currency`, else one named in the amount header (`Amount (USD)`);
+    /// `None`: the book's.
+    pub currency: Option<String>,
+    /// The totals the file states about itself, checked against its lines;
+    /// `None` when it states none.
+    pub declared: Option<Declared>,
+}
+
+impl Statement {
+    /// The currency of a line: its own cell, else the statement's.
+    pub fn currency_of<'a>(&'a self, line: &'a BankLine) -> Option<&'a str> {
+        line.currency.as_deref().or(self.currency.as_deref())
+    }
+}
+
+/// A currency as one code: `人民币`, `RMB`, `CNY`, `¥` and `￥` are `CNY`,
+/// `美元` is `USD`, … and anything else its own text in capitals.
+pub fn currency_code(text: &str) -> String {
+    let t = text.trim();
+    const SAME: [(&str, &str); 14] = [
+        ("人民币", "CNY"),
+        ("人民币元", "CNY"),
+        ("RMB", "CNY"),
+        ("¥", "CNY"),
+        ("￥", "CNY"),
+        ("元", "CNY"),
+        ("美元", "USD"),
+        ("US$", "USD"),
+        ("欧元", "EUR"),
+        ("€", "EUR"),
+        ("港币", "HKD"),
+        ("港元", "HKD"),
+        ("日元", "JPY"),
+        ("英镑", "GBP"),
+    ];
+    match SAME.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)) {
+        Some((_, code)) => (*code).to_string(),
+        None => t.to_uppercase(),
+    }
+}
+
+/// Whether two currency spellings name the same currency.
+pub fn same_currency(a: &str, b: &str) -> bool {
+    currency_code(a) == currency_code(b)
 }
 
 /// One transaction of a statement.
@@ -249,7 +309,13 @@ fn read_text(name: &str, bytes: &[u8], opts: &ReadOptions, candidates: &Candidat
             best = Some((found, d));
         }
     }
-    let Some((found, delim)) = best else { return Err(no_header(name, candidates)) };
+    let Some((found, delim)) = best else {
+        let grids: Vec<Grid> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
+            Some(d) => vec![grid::parse_text(text, d, Some(head_rows))],
+            None => DELIMITERS.iter().map(|d| grid::parse_text(text, *d, Some(head_rows))).collect(),
+        };
+        return Err(no_header(name, candidates, grids.iter().map(|g| g.rows.as_slice())));
+    };
     let grid = grid::parse_text(text, delim, None);
     with_header(name, decoded.label, None, &grid, &found, false)
 }
@@ -267,12 +333,42 @@ fn read_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candid
             return with_header(name, book.label(), Some(sheet), grid, &found, true);
         }
     }
-    Err(no_header(name, candidates))
+    Err(no_header(name, candidates, sheets.iter().map(|(_, g)| g.rows.as_slice())))
 }
 
-fn no_header(name: &str, candidates: &Candidates) -> BankError {
-    match candidates.forced {
-        Some(p) => BankError::HeaderNotFound { file: name.into(), profile: p.name.clone(), lines: HEADER_WINDOW },
+/// No header found: with a forced profile, say so; else name the row that
+/// came closest (the most of a profile's date and money columns) and the
+/// columns it lacks.
+fn no_header<'r>(name: &str, candidates: &Candidates, grids: impl Iterator<Item = &'r [Row]>) -> BankError {
+    if let Some(p) = candidates.forced {
+        return BankError::HeaderNotFound { file: name.into(), profile: p.name.clone(), lines: HEADER_WINDOW };
+    }
+    // (columns found, fewer missing, earlier row): higher is closer.
+    type Closeness = (usize, std::cmp::Reverse<usize>, std::cmp::Reverse<u64>);
+    let mut best: Option<(Closeness, Vec<profile::Field>)> = None;
+    for rows in grids {
+        // A header names columns: a row holding a date is data, not a candidate.
+        let names_only = |r: &&Row| !r.is_blank() && !r.cells.iter().any(|c| date::looks_like_date(c));
+        for row in rows.iter().filter(names_only).take(HEADER_WINDOW) {
+            let header: Vec<String> =
+                row.cells.iter().map(|c| if c.len() > MAX_HEADER_CELL { String::new() } else { norm(c) }).collect();
+            for (profile, matcher) in candidates.list.iter().zip(&candidates.matchers) {
+                if profile.0.is_headerless() {
+                    continue;
+                }
+                let (found, missing) = matcher.required_missing(&header);
+                let rank = (found, std::cmp::Reverse(missing.len()), std::cmp::Reverse(row.line));
+                if found > 0 && !missing.is_empty() && best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                    best = Some((rank, missing));
+                }
+            }
+        }
+    }
+    match best {
+        Some(((_, _, std::cmp::Reverse(line)), missing)) => {
+            let (en, zh) = profile::describe_missing(&missing);
+            BankError::NoHeaderNear { file: name.into(), line, missing: en, missing_zh: zh }
+        }
         None => BankError::NoHeader { file: name.into() },
     }
 }
@@ -286,9 +382,11 @@ fn with_header(
     round: bool,
 ) -> Result<Statement, BankError> {
     let header = grid.rows.get(found.row);
+    let preamble = grid.rows.get(..found.row).unwrap_or(&[]);
     let data = grid.rows.get(found.row + 1..).unwrap_or(&[]);
-    let got = extract::extract(name, data, found.profile, &found.map, round)?;
-    finish(name, encoding, sheet, grid, found.profile, header.map(|h| h.line), got)
+    let got = extract::extract(name, preamble, data, found.profile, &found.map, round)?;
+    let hint = found.map.currency_hint.clone();
+    finish(name, encoding, sheet, grid, found.profile, header.map(|h| h.line), got, hint)
 }
 
 fn headerless(
@@ -301,13 +399,15 @@ fn headerless(
 ) -> Result<Statement, BankError> {
     let map = profile.numbered_columns().unwrap_or_default();
     let start = grid.rows.iter().position(|r| r.line > profile.skip_lines).unwrap_or(grid.rows.len());
+    let preamble = grid.rows.get(..start).unwrap_or(&[]);
     let data = grid.rows.get(start..).unwrap_or(&[]);
-    let got = extract::extract(name, data, profile, &map, round)?;
-    finish(name, encoding, sheet, grid, profile, None, got)
+    let got = extract::extract(name, preamble, data, profile, &map, round)?;
+    finish(name, encoding, sheet, grid, profile, None, got, None)
 }
 
 /// The statement, with every row that is neither the header nor a
 /// transaction (blank lines included) counted as skipped.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     name: &str,
     encoding: &str,
@@ -316,6 +416,7 @@ fn finish(
     profile: &Profile,
     header_line: Option<u64>,
     got: extract::Extracted,
+    currency_hint: Option<String>,
 ) -> Result<Statement, BankError> {
     if got.lines.is_empty() {
         return Err(BankError::NoTransactions { file: name.into() });
@@ -332,5 +433,15 @@ fn finish(
         lines: got.lines,
         skipped,
         balance_breaks: got.balance_breaks,
+        refunds: got.refunds,
+        closed_refunds: got.closed_refunds,
+        currency: profile
+            .currency
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .or(currency_hint),
+        declared: got.stated.map(|st| Declared::check(st, got.tally)),
     })
 }

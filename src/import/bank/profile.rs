@@ -47,6 +47,12 @@ pub struct Profile {
     /// Status values (equal to or the beginning of the status) meaning the
     /// transaction did not happen: closed, failed, refunded.
     pub closed_status: Vec<String>,
+    /// Words (beyond the built-in 退款 / refund …) that mark money in as a
+    /// refund when a type, status or direction cell contains them.
+    pub refund_values: Vec<String>,
+    /// The currency of every line when the file has no currency column
+    /// (`USD`, `EUR`, `人民币` …); none means the book's.
+    pub currency: Option<String>,
     /// A signed amount's sign is reversed (positive means money out).
     pub invert_sign: bool,
     /// Header synonyms per field.
@@ -84,6 +90,10 @@ pub struct Fields<T> {
     pub fee: Option<T>,
     pub net: Option<T>,
     pub currency: Option<T>,
+    /// The transaction type (交易类型, Type): read for refund marks, never
+    /// claimed from another field.
+    #[serde(rename = "type")]
+    pub kind: Option<T>,
 }
 
 /// One or more header names (`date = "Datum"` or `date = ["Datum", "Buchungstag"]`).
@@ -143,9 +153,12 @@ pub(crate) enum Field {
     Account,
     Counterparty,
     Memo,
+    /// Read only: it may share its column with another field (PayPal's Type
+    /// is also in the memo), and it does not count towards detection.
+    Kind,
 }
 
-pub(crate) const FIELDS: [Field; 15] = [
+pub(crate) const FIELDS: [Field; 16] = [
     Field::Date,
     Field::Amount,
     Field::Credit,
@@ -161,6 +174,7 @@ pub(crate) const FIELDS: [Field; 15] = [
     Field::Account,
     Field::Counterparty,
     Field::Memo,
+    Field::Kind,
 ];
 
 impl Field {
@@ -182,6 +196,7 @@ impl Field {
             Field::Account => "account",
             Field::Counterparty => "counterparty",
             Field::Memo => "memo",
+            Field::Kind => "type",
         }
     }
 }
@@ -204,6 +219,7 @@ impl<T> Fields<T> {
             Field::Fee => self.fee.as_ref(),
             Field::Net => self.net.as_ref(),
             Field::Currency => self.currency.as_ref(),
+            Field::Kind => self.kind.as_ref(),
         }
     }
 }
@@ -211,7 +227,9 @@ impl<T> Fields<T> {
 /// Where each field is in a row: column indexes (0-based), several for memo.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ColumnMap {
-    cols: [Vec<usize>; 15],
+    cols: [Vec<usize>; 16],
+    /// A currency named in the money column's header (`Amount (USD)`).
+    pub currency_hint: Option<String>,
 }
 
 impl ColumnMap {
@@ -317,41 +335,163 @@ impl<'a> HeaderMatcher<'a> {
     /// fields the profile names, `header_contains`) is in the row; the score
     /// counts the fields found. Columns are claimed money first, so a free
     /// text field never takes an amount's column; among synonyms the first
-    /// listed wins, among equal header names the leftmost.
+    /// listed wins, among equal header names the leftmost. A header whose
+    /// trailing bracket holds only a unit or currency (`金额（元）`,
+    /// `Amount ($)`, `Credit Amount (USD)`) matches its name without it.
     pub(crate) fn match_header(&self, header: &[String]) -> Option<(usize, ColumnMap)> {
         if self.profile.is_headerless() || !self.contains.iter().all(|w| header.contains(w)) {
             return None;
         }
+        let (score, map, missing) = self.locate(header, true);
+        missing.is_empty().then_some((score + self.contains.len(), map))
+    }
+
+    /// The required fields (date, amount, credit, debit, direction) this
+    /// profile names and the row lacks, for naming the closest row when no
+    /// header is found; with how many it has.
+    pub(crate) fn required_missing(&self, header: &[String]) -> (usize, Vec<Field>) {
+        let (_, map, missing) = self.locate(header, false);
+        let found = REQUIRED.iter().filter(|f| map.has(**f)).count();
+        (found, missing)
+    }
+
+    /// Claim the columns of every field found; `stop` at the first required
+    /// field missing. Returns (fields found, columns, required fields missing).
+    fn locate(&self, header: &[String], stop: bool) -> (usize, ColumnMap, Vec<Field>) {
         let mut used = vec![false; header.len()];
         let mut map = ColumnMap::default();
-        let mut score = self.contains.len();
+        let mut score = 0;
+        let mut missing = Vec::new();
+        let stripped: Vec<Option<(&str, Option<&'static str>)>> = header.iter().map(|h| strip_unit(h)).collect();
         for (f, names) in &self.names {
-            let free = |j: usize| !used.get(j).copied().unwrap_or(true);
+            let free = |j: usize| *f == Field::Kind || !used.get(j).copied().unwrap_or(true);
+            let exact = |j: usize, n: &String| header.get(j).is_some_and(|h| h == n);
+            let bare = |j: usize, n: &String| stripped.get(j).is_some_and(|s| s.is_some_and(|(b, _)| b == n));
             let found: Vec<usize> = if *f == Field::Memo {
-                (0..header.len()).filter(|j| free(*j) && header.get(*j).is_some_and(|h| names.contains(h))).collect()
+                (0..header.len()).filter(|j| free(*j) && names.iter().any(|n| exact(*j, n))).collect()
             } else {
-                names
-                    .iter()
-                    .find_map(|n| header.iter().enumerate().find(|(j, h)| *h == n && free(*j)).map(|(j, _)| j))
-                    .into_iter()
-                    .collect()
+                let find = |m: &dyn Fn(usize, &String) -> bool| {
+                    names.iter().find_map(|n| (0..header.len()).find(|j| free(*j) && m(*j, n)))
+                };
+                // Only the money columns lose a unit bracket: another field
+                // found anew would change what an existing statement reads.
+                let money = matches!(f, Field::Amount | Field::Credit | Field::Debit);
+                find(&exact).or_else(|| if money { find(&bare) } else { None }).into_iter().collect()
             };
             if found.is_empty() {
-                if matches!(f, Field::Date | Field::Amount | Field::Credit | Field::Debit | Field::Direction) {
-                    return None;
+                if REQUIRED.contains(f) {
+                    missing.push(*f);
+                    if stop {
+                        break;
+                    }
                 }
                 continue;
             }
-            for j in &found {
-                if let Some(u) = used.get_mut(*j) {
-                    *u = true;
+            if *f != Field::Kind {
+                for j in &found {
+                    if let Some(u) = used.get_mut(*j) {
+                        *u = true;
+                    }
                 }
+                score += 1;
             }
-            score += 1;
+            if matches!(f, Field::Amount | Field::Credit | Field::Debit) && map.currency_hint.is_none() {
+                map.currency_hint = found
+                    .first()
+                    .and_then(|j| stripped.get(*j).copied().flatten())
+                    .and_then(|(_, c)| c)
+                    .map(str::to_string);
+            }
             map.set(*f, found);
         }
-        Some((score, map))
+        (score, map, missing)
     }
+}
+
+/// The required columns a row lacks, in words (English, Chinese):
+/// "date, amount or direction" / "日期、金额或收支方向".
+pub(crate) fn describe_missing(missing: &[Field]) -> (String, String) {
+    let has = |f: Field| missing.contains(&f);
+    let mut en: Vec<&str> = Vec::new();
+    let mut zh: Vec<&str> = Vec::new();
+    if has(Field::Date) {
+        en.push("date");
+        zh.push("日期");
+    }
+    if has(Field::Amount) {
+        en.push("amount");
+        zh.push("金额");
+    }
+    match (has(Field::Credit), has(Field::Debit)) {
+        (true, true) => {
+            en.push("credit/debit");
+            zh.push("收入/支出");
+        }
+        (true, false) => {
+            en.push("credit");
+            zh.push("收入");
+        }
+        (false, true) => {
+            en.push("debit");
+            zh.push("支出");
+        }
+        (false, false) => {}
+    }
+    if has(Field::Direction) {
+        en.push("direction");
+        zh.push("收支方向");
+    }
+    let join = |v: &[&str], sep: &str, or: &str| match v {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{}{or}{last}", init.join(sep)),
+    };
+    (join(&en, ", ", " or "), join(&zh, "、", "或"))
+}
+
+/// The fields a header must have when the profile names them.
+const REQUIRED: [Field; 5] = [Field::Date, Field::Amount, Field::Credit, Field::Debit, Field::Direction];
+
+/// Bracket contents that are only a unit or a currency: the header means the
+/// same without them. Each with the currency it names when unambiguous.
+const UNITS: [(&str, Option<&str>); 24] = [
+    ("元", None),
+    ("人民币", Some("CNY")),
+    ("人民币元", Some("CNY")),
+    ("rmb", Some("CNY")),
+    ("cny", Some("CNY")),
+    ("¥", None),
+    ("$", None),
+    ("€", Some("EUR")),
+    ("£", Some("GBP")),
+    ("usd", Some("USD")),
+    ("eur", Some("EUR")),
+    ("gbp", Some("GBP")),
+    ("hkd", Some("HKD")),
+    ("jpy", Some("JPY")),
+    ("chf", Some("CHF")),
+    ("cad", Some("CAD")),
+    ("aud", Some("AUD")),
+    ("sgd", Some("SGD")),
+    ("美元", Some("USD")),
+    ("港币", Some("HKD")),
+    ("欧元", Some("EUR")),
+    ("total", None),
+    ("gross", None),
+    ("amount", None),
+];
+
+/// A normalised header cell without a trailing bracket holding only a unit
+/// (`金额(元)` → `金额`), and the currency the bracket names, if any.
+/// `(收入)`, `(-)` and the like are part of the name and stay.
+pub(crate) fn strip_unit(h: &str) -> Option<(&str, Option<&'static str>)> {
+    let inner = h.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (base, unit) = (inner.get(..open)?, inner.get(open + 1..)?);
+    if base.is_empty() {
+        return None;
+    }
+    UNITS.iter().find(|(u, _)| *u == unit).map(|(_, c)| (base, *c))
 }
 
 /// Parse a profile from TOML text. `name` is used when the text has no `name`.

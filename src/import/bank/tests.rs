@@ -83,6 +83,11 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(std::path::PathBuf::from(FIXTURES).join(name)).unwrap()
 }
 
+/// The file lines of the credits marked as refunds.
+fn refund_lines(s: &Statement) -> Vec<u64> {
+    s.refunds.iter().filter_map(|i| s.lines.get(*i)).map(|l| l.line).collect()
+}
+
 fn line(s: &Statement, n: u64) -> &BankLine {
     s.lines.iter().find(|l| l.line == n).unwrap_or_else(|| panic!("no transaction on line {n}"))
 }
@@ -110,6 +115,14 @@ fn sample_alipay_gbk() {
     // the 支出 of line 33 whose status is 交易关闭 (closed, not money paid).
     let Some(s) = sample("alipay-2023-gbk.csv") else { return };
     assert_eq!(figures(&s), expect("alipay", Some(25), 10, (1, "222228.50"), (4, "161.64"), 5, 24, &[]));
+    assert!(refund_lines(&s).is_empty(), "the 退款 rows are 不计收支");
+    // The preamble's 收入：1笔 28.50元 and 支出：63笔 16.54元 are the
+    // unanonymised file's: they disagree with these rows (支出 counts the
+    // closed 50.00 too).
+    let d = s.declared.expect("the preamble states totals");
+    assert_eq!((d.credits, d.credit_total, d.debits), (Some(1), Some(money("28.50")), Some(63)));
+    assert_eq!((d.read.credits, d.read.debits, d.read.debit_total), (1, 5, money("211.64")));
+    assert!(!d.agrees);
     assert_eq!(s.encoding, "GBK/GB18030");
     assert_eq!(line(&s, 33).direction, Direction::Neutral);
     assert_eq!(line(&s, 26).reference.as_deref(), Some("202302xxxxxx0011000103xxxxxx"), "TAB after the order number");
@@ -119,13 +132,21 @@ fn sample_alipay_gbk() {
 
 #[test]
 fn sample_wechat_csv() {
-    // BOM + CRLF; preamble lines 1–16, header 17, rows 18–24. 收入 670.00; the
-    // other 收入 (742.00, status 已退款￥742.00) is a refund, counted neutral;
-    // 支出 20.00 + 150.58 + 21.40 + 420.00 + 9.90 = 621.88.
+    // BOM + CRLF; preamble lines 1–16, header 17, rows 18–24. 收入 670.00 and
+    // the refund of line 24 (交易类型 同程旅行-退款, 742.00, status
+    // 已退款￥742.00): money in, a credit, but never a customer's payment;
+    // 支出 20.00 + 150.58 + 21.40 + 420.00 + 9.90 = 621.88. The preamble states
+    // 收入：2笔 1412.00元 (agrees) and 支出：19笔 3082.56元 (the sample was cut
+    // down to five).
     let Some(s) = sample("wechat-2020.csv") else { return };
-    assert_eq!(figures(&s), expect("wechat", Some(17), 7, (1, "670.00"), (5, "621.88"), 1, 16, &[]));
+    assert_eq!(figures(&s), expect("wechat", Some(17), 7, (2, "1412.00"), (5, "621.88"), 0, 16, &[]));
     assert_eq!(s.encoding, "UTF-8 (BOM)");
-    assert_eq!(line(&s, 24).direction, Direction::Neutral);
+    assert_eq!(line(&s, 24).direction, Direction::Credit);
+    assert_eq!(refund_lines(&s), [24]);
+    let d = s.declared.expect("the preamble states totals");
+    assert_eq!((d.credits, d.credit_total), (Some(2), Some(money("1412.00"))));
+    assert_eq!((d.debits, d.debit_total), (Some(19), Some(money("3082.56"))));
+    assert!(!d.agrees);
     assert_eq!(line(&s, 20).amount, money("670.00"));
     assert_eq!(line(&s, 20).reference.as_deref(), Some("10000499012020090500751007550211"));
 }
@@ -138,6 +159,10 @@ fn sample_icbc() {
     // The balance column is masked (xx,yyyy.zz): no balance, no breaks.
     let Some(s) = sample("icbc-debit-v2.csv") else { return };
     assert_eq!(figures(&s), expect("icbc", Some(7), 11, (5, "2841.74"), (6, "4241.08"), 0, 8, &[]));
+    // 人民币合计 states 1,234.56 in and 9,876.54 out (anonymised: no agreement).
+    let d = s.declared.expect("the 人民币合计 row");
+    assert_eq!((d.credits, d.credit_total, d.debit_total), (None, Some(money("1234.56")), Some(money("9876.54"))));
+    assert!(!d.agrees);
     assert!(s.lines.iter().all(|l| l.balance.is_none()));
     assert_eq!(line(&s, 10).counterparty.as_deref(), Some("李四"));
     assert_eq!(line(&s, 8).memo.as_deref(), Some("消费 | 广东三元麦当劳食品有"));
@@ -210,6 +235,13 @@ fn fixture_alipay_gbk() {
     // 收入 is 交易关闭 (neutral), as are the two 不计收支 rows.
     let s = fixture("alipay.csv");
     assert_eq!(figures(&s), expect("alipay", Some(18), 7, (2, "15500.00"), (2, "230.50"), 3, 17, &[]));
+    // 收入：3笔 15800.00元 counts the closed 300.00 on its side, as the file does.
+    let d = s.declared.expect("the preamble states totals");
+    assert_eq!(
+        (d.credits, d.credit_total, d.debits, d.debit_total),
+        (Some(3), Some(money("15800.00")), Some(2), Some(money("230.50")))
+    );
+    assert!(d.agrees);
     let first = line(&s, 19);
     assert_eq!(first.counterparty.as_deref(), Some("杭州青禾贸易有限公司"));
     assert_eq!(first.reference.as_deref(), Some("20240328200040011100560011223344"));
@@ -221,10 +253,15 @@ fn fixture_alipay_gbk() {
 #[test]
 fn fixture_wechat_csv() {
     // UTF-8 with BOM and CRLF; ¥ amounts; order numbers with a TAB inside the
-    // quotes; 已全额退款 and
-    // 已退款￥88.00 are neutral, like the "/" withdrawal.
+    // quotes; the 已全额退款 purchase is neutral, like the "/" withdrawal; the
+    // 示例电器-退款 of 88.00 is money in, a refund. The preamble's counts
+    // (收入 3 / 3,368.00, 支出 3 / 146.50 with the refunded purchase) agree.
     let s = fixture("wechat.csv");
-    assert_eq!(figures(&s), expect("wechat", Some(17), 7, (2, "3280.00"), (2, "47.50"), 3, 16, &[]));
+    assert_eq!(figures(&s), expect("wechat", Some(17), 7, (3, "3368.00"), (2, "47.50"), 2, 16, &[]));
+    assert_eq!(refund_lines(&s), [23]);
+    let d = s.declared.expect("the preamble states totals");
+    assert_eq!((d.credits, d.debits, d.debit_total), (Some(3), Some(3), Some(money("146.50"))));
+    assert!(d.agrees);
     assert_eq!(s.encoding, "UTF-8 (BOM)");
     assert_eq!(line(&s, 18).reference.as_deref(), Some("10000500012024053000000000000001"));
     assert_eq!(line(&s, 18).amount, money("1280.00"));
@@ -394,7 +431,7 @@ fn headerless_file_with_numbered_columns() {
     assert_eq!(l.account.as_deref(), Some("DE11222233334444555566"));
     assert_eq!(l.memo.as_deref(), Some("Überweisung | RE-2024-201"));
     assert_eq!(l.currency.as_deref(), Some("EUR"));
-    // Without the profile there is nothing to recognise.
+    // Without the profile there is nothing to recognise (no row but data).
     let e = read_statement_bytes("h.csv", &fixture_bytes("headerless-de.csv"), &ReadOptions::default()).unwrap_err();
     assert!(matches!(e, BankError::NoHeader { .. }), "{e}");
 }
@@ -488,6 +525,17 @@ fn no_known_header() {
     let e = read(b"hello,world\n1,2\n").unwrap_err();
     assert_eq!(e.to_string(), "bad.csv: no known header; pass --profile");
     assert!(e.zh().contains("--profile"));
+    // A row that has some of a profile's columns is named, with what it lacks.
+    let e = read("账户明细\n日期,摘要,对方户名\n2024-01-02,货款,甲\n".as_bytes()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad.csv: no known header; pass --profile (the closest is line 2, which has no amount column)"
+    );
+    assert!(e.zh().contains("第 2 行，缺少金额列"), "{}", e.zh());
+    let e = read(b"Date;Description;Betrag in Euro\n01.02.2024;Miete;-1200,00\n").unwrap_err();
+    assert!(e.to_string().ends_with("(the closest is line 1, which has no amount column)"), "{e}");
+    let e = read(b"Booking Date,Memo,Value,Dr/Cr\n2024-01-02,x,1.00,D\n").unwrap_err();
+    assert!(e.to_string().ends_with("(the closest is line 1, which has no amount column)"), "{e}");
 }
 
 #[test]
@@ -616,4 +664,114 @@ fn the_documented_examples_work() {
             assert_eq!(read_statement_bytes("doc.csv", file.as_bytes(), &detected).unwrap().profile, name);
         }
     }
+}
+
+// ---- Directions, refunds, stated totals, currencies (DESIGN §4) ---------------
+
+#[test]
+fn every_direction_spelling_decides_the_side() {
+    for (header, credit, debit) in [
+        ("借贷标志", "贷", "借"),
+        ("借贷标志", "贷 Cr", "借 Dr"),
+        ("收/支", "收入", "支出"),
+        ("C/D", "C", "D"),
+        ("Dr/Cr", "CR", "DR"),
+        ("Credit/Debit", "Credit", "Debit"),
+        ("Debit/Credit", "Cr", "Dr"),
+        ("CreditDebet", "Credit", "Debet"),
+        ("Af Bij", "Bij", "Af"),
+        ("Soll/Haben", "Haben", "Soll"),
+        ("S/H", "H", "S"),
+    ] {
+        let text = format!("Datum,Betrag,{header}\n2024-01-02,100.00,{credit}\n2024-01-03,40.00,{debit}\n");
+        let s = read(text.as_bytes()).unwrap_or_else(|e| panic!("{header}: {e}"));
+        assert_eq!(
+            figures(&s),
+            expect("generic-direction", Some(1), 2, (1, "100.00"), (1, "40.00"), 0, 0, &[]),
+            "{header} {credit}/{debit}"
+        );
+    }
+}
+
+#[test]
+fn a_direction_value_nobody_knows_is_an_error_never_a_credit() {
+    let e = read(b"Date,Amount,C/D,Description\n2024-01-02,100.00,C,INV 7\n2024-01-03,40.00,X,Fee\n").unwrap_err();
+    assert_eq!(e.line(), Some(3));
+    assert!(e.to_string().starts_with("bad.csv:3: 'X' is not a known direction (profile 'generic-direction'"), "{e}");
+    // An empty flag is not a credit either.
+    let e = read(b"Date,Amount,Credit/Debit\n2024-01-02,100.00,\n").unwrap_err();
+    assert!(matches!(e, BankError::BadDirection { line: 2, .. }), "{e}");
+}
+
+#[test]
+fn refunds_are_credits_marked_by_direction_type_or_status() {
+    // "Refund" as the direction: money in, a refund.
+    let s = read(b"Date,Amount,Credit/Debit\n2024-01-02,100.00,Credit\n2024-01-03,25.00,Refund\n").unwrap();
+    assert_eq!(figures(&s).credits, (2, "125.00".to_string()));
+    assert_eq!(refund_lines(&s), [3]);
+    // A type column: 退款 marks the credit, not the debit.
+    let s = read("交易日期,交易类型,交易金额,借贷标志\n2024-01-02,转账,100.00,贷\n2024-01-03,商户退款,25.00,贷\n2024-01-04,退款,5.00,借\n".as_bytes())
+        .unwrap();
+    assert_eq!(figures(&s).credits, (2, "125.00".to_string()));
+    assert_eq!(refund_lines(&s), [3]);
+    // PayPal: a Refunded payment is closed (neutral), not a refund to us.
+    let s = fixture("paypal.csv");
+    assert!(refund_lines(&s).is_empty());
+    assert_eq!(line(&s, 5).direction, Direction::Neutral);
+    let s = read(b"Date,Name,Type,Status,Currency,Gross,Fee,Net\n05/14/2024,Supplier,Payment Refund,Completed,USD,30.00,0.00,30.00\n")
+        .unwrap();
+    assert_eq!((s.profile.as_str(), refund_lines(&s)), ("paypal", vec![2]));
+}
+
+#[test]
+fn a_bank_totals_row_is_checked_against_the_lines() {
+    for (name, credit, debit) in [("icbc.csv", "6200.00", "445.33"), ("generic-cn.csv", "28012.34", "35000.00")] {
+        let d = fixture(name).declared.unwrap_or_else(|| panic!("{name}: a totals row"));
+        assert_eq!((d.credit_total, d.debit_total), (Some(money(credit)), Some(money(debit))), "{name}");
+        assert!(d.agrees, "{name}");
+    }
+    let d = fixture("schwab.csv").declared.expect("Total Posted");
+    assert_eq!((d.credit_total, d.debit_total, d.agrees), (Some(money("5000.10")), Some(money("1129.75")), true));
+    // A totals row that does not add up.
+    let s = read(
+        "交易日期,摘要,收入金额,支出金额\n20240103,货款,100.00,\n20240104,费,,5.00\n合计,,100.00,6.00\n".as_bytes(),
+    )
+    .unwrap();
+    let d = s.declared.unwrap();
+    assert_eq!((d.credit_total, d.debit_total, d.agrees), (Some(money("100.00")), Some(money("6.00")), false));
+    assert_eq!(d.read.debit_total, money("5.00"));
+    // Nothing stated: nothing to check.
+    assert_eq!(fixture("cmb.csv").declared, None);
+}
+
+#[test]
+fn a_bracketed_unit_in_an_amount_header_is_recognised() {
+    let s = read(b"Date,Description,Amount ($)\n2024-01-02,INV 7,100.00\n2024-01-03,Fee,-4.00\n").unwrap();
+    assert_eq!(figures(&s), expect("generic-signed", Some(1), 2, (1, "100.00"), (1, "4.00"), 0, 0, &[]));
+    assert_eq!(s.currency, None, "$ is not one currency");
+    let s = read("交易日期,摘要,金额（元）\n2024-01-02,货款,100.00\n".as_bytes()).unwrap();
+    assert_eq!(figures(&s).credits, (1, "100.00".to_string()));
+    let s = read(b"Date,Description,Credit Amount (USD),Debit Amount (USD)\n2024-01-02,INV 7,100.00,\n").unwrap();
+    assert_eq!((s.profile.as_str(), s.currency.as_deref()), ("generic-split", Some("USD")));
+    let s = read(b"Date,Memo,Amount (total)\n2024-01-02,x,-3.00\n").unwrap();
+    assert_eq!(figures(&s).debits, (1, "3.00".to_string()));
+    // A bracket that is part of the name is not a unit: (支出) is no amount.
+    let e = read("交易日期,交易金额(支出)\n2024-01-02,3.00\n".as_bytes()).unwrap_err();
+    assert!(matches!(e, BankError::NoHeader { .. } | BankError::NoHeaderNear { .. }), "{e}");
+}
+
+#[test]
+fn a_line_knows_its_currency_from_its_cell_or_the_profile() {
+    let s = fixture("ing-de.csv");
+    assert!(s.lines.iter().all(|l| s.currency_of(l) == Some("EUR")));
+    let mine = parse_profile("usd-bank", "currency = \"USD\"\n[header]\ndate = \"Day\"\namount = \"Sum\"\n").unwrap();
+    let opts = ReadOptions { user_profiles: vec![mine], ..Default::default() };
+    let s = read_statement_bytes("u.csv", b"Day,Sum\n2024-01-02,5.00\n", &opts).unwrap();
+    assert_eq!(s.currency_of(&s.lines[0]), Some("USD"));
+    for (a, b) in [("人民币", "CNY"), ("rmb", "CNY"), ("¥", "cny"), ("￥", "RMB"), ("usd", "USD"), ("美元", "USD")]
+    {
+        assert!(same_currency(a, b), "{a} = {b}");
+    }
+    assert!(!same_currency("USD", "CNY"));
+    assert!(!same_currency("HKD", "人民币"));
 }

@@ -11,6 +11,7 @@
 //! the line for a person. A refund, or a line in a currency other than the
 //! book's, is stored and listed but never queued, matched or posted.
 
+use crate::store::totals::Headroom;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -241,6 +242,7 @@ pub fn import_statement(
 ) -> Result<ImportOutcome> {
     let batch = store_bank::new_batch(conn, &st.file, &st.profile, &st.encoding)?;
     let index = store_bank::match_index(conn)?;
+    let mut headroom = Headroom::read(conn)?;
     let mut fingerprints = Fingerprints::new();
     let book_currency = currency_code(&settings::load(conn)?.currency);
     let mut currencies = Currencies { book: book_currency.as_str().into(), last: None };
@@ -329,6 +331,7 @@ pub fn import_statement(
                 if let Some(c) = best {
                     let (plan, invoices) = plan_for(conn, row.amount, &c)?;
                     if opts.auto && c.confidence >= CONFIDENT {
+                        headroom.payment(row.amount).map_err(|e| Error::from(e).at(&out.file, row.line))?;
                         store_bank::apply_match(
                             conn,
                             &stored,
@@ -468,6 +471,7 @@ pub fn confirm(
         })?
     };
     let (plan, paid) = plan_for(conn, line.amount, &chosen)?;
+    Headroom::read(conn)?.payment(line.amount)?;
     let method = method_of_profile(&store_bank::batch_profile(conn, line.batch)?, user_profiles);
     let (payment, unapplied) =
         store_bank::apply_match(conn, &line, chosen.customer, &plan, method, Rule::Manual.as_str(), chosen.confidence)?;

@@ -454,6 +454,8 @@ pub fn undo(conn: &Connection, batch: i64) -> Result<(usize, usize)> {
         .collect::<rusqlite::Result<_>>()?;
     let lines = super::exec(conn, "DELETE FROM bank_lines WHERE batch_id = ?1", [batch])?;
     for p in &pays {
+        // A discount the payment earned goes with it (see store::money).
+        super::exec(conn, "DELETE FROM write_offs WHERE payment_id = ?1 AND kind = 'discount'", [p])?;
         super::exec(conn, "DELETE FROM allocations WHERE payment_id = ?1", [p])?;
         super::exec(conn, "DELETE FROM payments WHERE id = ?1", [p])?;
     }

@@ -7,6 +7,7 @@ use crate::ledger::credit::{CreditRefusal, credit_check};
 use crate::ledger::schedule::build_schedule;
 use crate::parse::{self, positive_amount};
 use crate::store::invoices::{self, Kind, NewInvoice};
+use crate::store::totals::Headroom;
 use crate::store::{customers, events, settings};
 
 /// Record an invoice.
@@ -135,6 +136,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         discount,
         schedule: &schedule,
     };
+    Headroom::read(&tx)?.invoice(amount)?;
     let (_, applied) = invoices::create_with(&tx, &new, &facts, !a.no_credit)?;
     let mut summary = format!("invoice {} for {} of {amount}", new.number, customer.code);
     if !refusals.is_empty() {

@@ -9,10 +9,14 @@ use crate::store::check;
 /// Allocations and write-offs match the running totals they feed, no
 /// balance is negative, no payment is over-allocated, allocations take
 /// effect on the right day and pay their own customer, invoices add up to
-/// their installments, void records carry no money, matched bank lines
-/// have their payments, closed months still give the aging stored at
-/// close, and the audit trail exists. Exits 1 and lists every problem
-/// (naming the row) when anything is wrong. Example:
+/// their installments (and are their customer's), void records carry no
+/// money, matched bank lines have their payments, an alias or bank account
+/// belongs to one customer, and the audit trail exists. Every month still
+/// closed gives again the aging (per customer and bucket), provision and
+/// interest stored at close, its rows (due dates, amounts, customers,
+/// dates) are as they were, and the chain of close records shows no edit
+/// or removal. Exits 1 and lists every problem (naming the row) when
+/// anything is wrong. Example:
 ///   huikuan check
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -22,7 +26,7 @@ pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let tx = book.read()?;
     let (mut problems, mut checks) = check::run(&tx)?;
     checks += 1;
-    problems.extend(check::closed_periods(&tx)?.iter().map(ToString::to_string));
+    problems.extend(crate::reports::close::drift(&tx)?);
     if problems.is_empty() {
         ctx.note(&format!("ok: {checks} checks passed"), &format!("正常：{checks} 项检查全部通过"));
         return Ok(());

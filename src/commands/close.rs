@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let tx = book.write()?;
     let closing = reports::close::closing(&tx, &period)?;
     let (name, through, total) = (&period.name, period.through, closing.aging.total);
-    store::close::record(&tx, name, through, &closing.snapshot)?;
+    store::close::record(&tx, name, through, &closing.snapshot, &closing.kept)?;
     events::record(&tx, "close", &format!("closed {name} (through {through}); aging {total}"), None)?;
     tx.commit()?;
     ctx.note(

@@ -106,6 +106,21 @@ impl Money {
         Ok(Money(d))
     }
 
+    /// An amount the program wrote itself (JSON, a snapshot stored at close):
+    /// plain decimal text with at most two places, read back exactly however
+    /// large (within the `i64` minor units of the book), never refused for
+    /// the input limit, which is for what users type.
+    pub fn parse_stored(text: &str) -> Result<Money, LedgerError> {
+        let bad = || LedgerError::BadAmount(text.trim().to_string());
+        let d = Decimal::from_str(text.trim()).map_err(|_| bad())?;
+        if d.normalize().scale() > 2 || d.abs() > Decimal::new(i64::MAX, 2) {
+            return Err(bad());
+        }
+        let mut d = d;
+        d.rescale(2);
+        Ok(Money(d))
+    }
+
     /// Like [`Money::parse`], but the amount must be greater than zero.
     pub fn parse_positive(text: &str) -> Result<Money, LedgerError> {
         let m = Money::parse(text)?;

@@ -95,7 +95,7 @@ pub fn to_json(r: &AgingReport) -> AgingJson {
 /// when the text is not an aging by due date as [`to_json`] writes it.
 pub fn from_snapshot(json: &str) -> Option<AgingReport> {
     let v: Value = serde_json::from_str(json).ok()?;
-    let m = |x: &Value| Money::parse(x.as_str()?).ok();
+    let m = |x: &Value| Money::parse_stored(x.as_str()?).ok();
     let labels: Vec<String> =
         v["buckets"].as_array()?.iter().map(|l| l.as_str().map(String::from)).collect::<Option<_>>()?;
     let cells = |t: &Value| labels.iter().map(|l| m(&t[l])).collect::<Option<Vec<Money>>>();

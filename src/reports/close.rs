@@ -39,11 +39,96 @@ impl Period {
 }
 
 /// What a close stores: the aging as of the period's last day, by due date
-/// with the default buckets, and its JSON.
+/// with the default buckets, and its JSON; the settings it was closed with
+/// and the figures it printed (provision and interest per customer), with
+/// the digest of the period's rows.
 pub struct Closing {
     pub aging: AgingReport,
     /// [`to_json`] of the aging, as stored in the book.
     pub snapshot: String,
+    pub kept: store::close::Kept,
+}
+
+/// The figures a close keeps besides the aging, as JSON: provision and
+/// interest per customer as of the period's last day, and the digest of
+/// the rows the period holds.
+fn figures(conn: &Connection, through: NaiveDate) -> Result<serde_json::Value> {
+    let p = super::provision::compute(conn, through)?;
+    let i = super::interest::interest(conn, through, None)?;
+    let provision: serde_json::Map<String, serde_json::Value> =
+        p.customers.iter().map(|c| (c.code.clone(), c.provision.plain().into())).collect();
+    let interest: serde_json::Map<String, serde_json::Value> =
+        i.customers.iter().map(|c| (c.code.clone(), c.total.plain().into())).collect();
+    Ok(serde_json::json!({
+        "digest": store::close::rows_digest(conn, through)?,
+        "provision": { "total": p.provision.plain(), "customers": provision },
+        "interest": { "total": i.total.plain(), "customers": interest },
+    }))
+}
+
+/// What changed in the months still closed since they were closed, one
+/// line each: the aging per customer and bucket, the provision and the
+/// interest per customer, the rows of the period (due dates, amounts,
+/// customers, dates) and the chain of close records itself.
+pub fn drift(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = store::close::chain_problems(conn)?;
+    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
+    for c in store::close::closing_agings(conn)? {
+        let p = &c.period;
+        let Some(then) = from_snapshot(&c.aging_json) else {
+            out.push(format!("closed period {p}: the aging stored at close does not read"));
+            continue;
+        };
+        let now = aging_report(conn, &rule, c.through, None)?;
+        let line = |r: &AgingReport, code: &str| r.lines.iter().find(|l| l.code == code).cloned();
+        let mut codes: Vec<&str> = then.lines.iter().chain(&now.lines).map(|l| l.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let (a, b) = (line(&then, code), line(&now, code));
+            let cell = |l: &Option<crate::ledger::aging::AgingLine>, k: usize| {
+                l.as_ref().and_then(|l| l.cells.get(k).copied()).unwrap_or_default()
+            };
+            for (k, label) in then.labels.iter().enumerate() {
+                let (was, is) = (cell(&a, k), cell(&b, k));
+                if was != is {
+                    out.push(format!("closed period {p}: {code} {label} was {was} at close, is {is} now"));
+                }
+            }
+            let credit =
+                |l: &Option<crate::ledger::aging::AgingLine>| l.as_ref().map(|l| l.unapplied).unwrap_or_default();
+            if credit(&a) != credit(&b) {
+                out.push(format!(
+                    "closed period {p}: {code} unapplied credit was {} at close, is {} now",
+                    credit(&a),
+                    credit(&b)
+                ));
+            }
+        }
+    }
+    for k in store::close::kept(conn)? {
+        let Some(json) = &k.figures_json else { continue };
+        let p = &k.period;
+        let then: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let now = figures(conn, k.through)?;
+        if then["digest"] != now["digest"] {
+            out.push(format!(
+                "closed period {p}: rows dated in it were changed behind the program's back \
+                 (a due date, amount, customer or date of an invoice, installment, payment or settlement)"
+            ));
+        }
+        for what in ["provision", "interest"] {
+            let (a, b) = (&then[what], &now[what]);
+            if a["total"] != b["total"] {
+                out.push(format!(
+                    "closed period {p}: {what} was {} at close, is {} now",
+                    a["total"].as_str().unwrap_or("?"),
+                    b["total"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The closing aging of a period, refused when the period is already closed
@@ -68,7 +153,15 @@ pub fn closing(conn: &Connection, period: &Period) -> Result<Closing> {
         ));
     }
     let snapshot = serde_json::to_string(&to_json(&aging))?;
-    Ok(Closing { aging, snapshot })
+    // Rates the book never changed are written out first, so that a
+    // change after the close adds rows after it.
+    let settings = store::settings::load(conn)?;
+    store::close::settle_rate_histories(conn, &settings.interest_rate.normalize().to_string())?;
+    let kept = store::close::Kept {
+        settings_json: store::settings::snapshot_json(conn)?,
+        figures_json: serde_json::to_string(&figures(conn, through)?)?,
+    };
+    Ok(Closing { aging, snapshot, kept })
 }
 
 /// Only the latest closed month can be reopened.
@@ -108,7 +201,7 @@ mod tests {
         let april = Period::of(d("2026-04-01"));
         let c = closing(&ex.book.conn, &april).unwrap();
         assert_eq!((c.aging.total, c.aging.unapplied), (m("1000.00"), m("200.00")));
-        store::close::record(&ex.book.conn, &april.name, april.through, &c.snapshot).unwrap();
+        store::close::record(&ex.book.conn, &april.name, april.through, &c.snapshot, &c.kept).unwrap();
         assert_eq!(closed_aging(&ex.book.conn, april.through).unwrap(), Some(c.aging));
         assert_eq!(closed_aging(&ex.book.conn, d("2026-04-29")).unwrap(), None);
 

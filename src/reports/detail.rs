@@ -22,8 +22,10 @@ pub struct Terms {
 }
 
 impl Terms {
-    pub fn load(conn: &Connection) -> Result<Terms> {
-        let s = store::book_settings(conn)?;
+    /// The terms that shape interest as of `as_of`: grace as set then (a
+    /// closed month keeps the settings it was closed with), rates by day.
+    pub fn load(conn: &Connection, as_of: NaiveDate) -> Result<Terms> {
+        let s = store::settings::load_as_of(conn, as_of)?;
         let rates = store::interest::book_rates(conn, s.interest_rate)?;
         Ok(Terms {
             book: InterestTerms { rates, grace_days: s.grace_days },
@@ -89,7 +91,7 @@ struct Inputs {
 impl Inputs {
     fn load(conn: &Connection, as_of: NaiveDate) -> Result<Inputs> {
         Ok(Inputs {
-            terms: Terms::load(conn)?,
+            terms: Terms::load(conn, as_of)?,
             posted: store::dunning::interest_posted(conn, as_of)?,
             waived: store::interest::waived(conn, as_of)?,
             disputes: store::interest::dispute_spans(conn, as_of)?,

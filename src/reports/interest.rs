@@ -72,7 +72,7 @@ pub struct Interest {
 
 /// The interest due as of a date, optionally for one customer.
 pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
-    let terms = Terms::load(conn)?.book();
+    let terms = Terms::load(conn, as_of)?.book();
     let mut out = Interest { as_of, terms, total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
     // Open installments come first, then those settled late: a customer
     // may have both.

@@ -95,7 +95,7 @@ pub fn letter(conn: &Connection, customer_id: i64, as_of: NaiveDate, level: u8, 
     let c = customers::get_by_id(conn, customer_id)?;
     let payer = c.contacts.iter().find(|x| x.role == Role::Payer);
     let window = as_of.checked_add_days(chrono::Days::new(3)).unwrap_or(as_of);
-    let terms = Terms::load(conn)?.for_customer(customer_id);
+    let terms = Terms::load(conn, as_of)?.for_customer(customer_id);
     let mut lines = Vec::new();
     // Open installments due by the window, and paid ones whose late parts
     // still owe interest.

@@ -61,7 +61,7 @@ pub fn pack(conn: &Connection, as_of: NaiveDate) -> Result<Pack> {
         })
         .collect();
     Ok(Pack {
-        company: store::book_settings(conn)?.company,
+        company: store::settings::load_as_of(conn, as_of)?.company,
         aging,
         from: month_start(as_of),
         to: as_of,

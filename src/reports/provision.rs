@@ -50,7 +50,8 @@ pub struct Provision {
 /// The provision as of a date: the invoice-date aging of every customer,
 /// each bucket × its rate rounded per customer.
 pub fn compute(conn: &Connection, as_of: NaiveDate) -> store::Result<Provision> {
-    let rates = store::settings::provision_rates(conn)?;
+    // A closed month keeps the rates it was closed with.
+    let rates = store::settings::load_as_of(conn, as_of)?.provision_rates;
     let rule = AgingRule { basis: Basis::Invoice, buckets: Buckets::default() };
     let r = aging_report(conn, &rule, as_of, None)?;
     let mut buckets: Vec<ProvisionBucket> = INVOICE_AGE_LABELS

@@ -4,7 +4,6 @@
 use rusqlite::Connection;
 
 use super::{Result, date_col, money_col};
-use crate::ledger::Money;
 
 /// One SQL probe: rows it returns are problems, described by `describe`.
 struct Probe {
@@ -13,6 +12,20 @@ struct Probe {
 }
 
 const PROBES: &[Probe] = &[
+    Probe {
+        sql: "SELECT v.number, cv.code, i.seq, ci.code FROM installments i JOIN invoices v ON v.id = i.invoice_id
+              JOIN customers cv ON cv.id = v.customer_id JOIN customers ci ON ci.id = i.customer_id
+              WHERE i.customer_id != v.customer_id ORDER BY v.number, i.seq",
+        describe: |r| {
+            Ok(format!(
+                "invoice {} belongs to {} but its installment {} to {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?
+            ))
+        },
+    },
     Probe {
         sql: "SELECT i.id, i.paid, COALESCE(SUM(a.amount), 0) FROM installments i
               LEFT JOIN allocations a ON a.installment_id = i.id GROUP BY i.id HAVING i.paid != COALESCE(SUM(a.amount), 0)",
@@ -248,55 +261,11 @@ fn shared_payers(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// A closed month whose aging, computed again now, is not what was stored
-/// when it was closed: something changed inside a locked period.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClosedPeriodDrift {
-    pub period: String,
-    pub through: chrono::NaiveDate,
-    /// The aging total stored at close.
-    pub stored: Money,
-    /// The aging total computed now.
-    pub now: Money,
-}
-
-impl std::fmt::Display for ClosedPeriodDrift {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "closed period {}: aging as of {} was {} at close, is {} now",
-            self.period, self.through, self.stored, self.now
-        )
-    }
-}
-
-/// The closing snapshot of each closed period against a fresh computation:
-/// those whose total or unapplied credit differ.
-pub fn closed_periods(conn: &Connection) -> Result<Vec<ClosedPeriodDrift>> {
-    let mut out = Vec::new();
-    for closed in super::close::closing_agings(conn)? {
-        let v: serde_json::Value = serde_json::from_str(&closed.aging_json).unwrap_or_default();
-        let stored = v["total"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
-        let rule = crate::ledger::aging::AgingRule {
-            basis: crate::ledger::aging::Basis::Due,
-            buckets: crate::ledger::aging::Buckets::default(),
-        };
-        let now = super::aging::aging(conn, &rule, closed.through, None)?;
-        let total: Money = now.grid.totals().into_iter().sum();
-        let stored_credit = v["unapplied"].as_str().and_then(|s| Money::parse(s).ok()).unwrap_or_default();
-        let credit: Money = now.unapplied.iter().copied().sum();
-        if total != stored || credit != stored_credit {
-            out.push(ClosedPeriodDrift { period: closed.period, through: closed.through, stored, now: total });
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::example::{self, d};
-    use crate::store::{close, events};
+    use crate::store::events;
+    use crate::store::example;
 
     #[test]
     fn a_book_without_audit_events_is_a_problem_and_with_them_is_sound() {
@@ -330,29 +299,6 @@ mod tests {
                 "alias '华远电子': held by more than one customer, A (Customer A) and B (Customer B)",
                 "bank account 622200001111: held by more than one customer, A (Customer A) and B (Customer B)",
             ]
-        );
-    }
-
-    #[test]
-    fn a_closed_month_whose_aging_changed_since_the_close_is_reported() {
-        let ex = example::book();
-        // As of 04-30: 1,000.00 open (A1 600.00, A2 400.00) and 200.00 of credit (B).
-        close::record(&ex.book.conn, "2026-03", d("2026-03-31"), r#"{"total":"1100.00","unapplied":"200.00"}"#)
-            .unwrap();
-        close::record(&ex.book.conn, "2026-04", d("2026-04-30"), r#"{"total":"1000.00","unapplied":"0.00"}"#).unwrap();
-        let drift = closed_periods(&ex.book.conn).unwrap();
-        assert_eq!(
-            drift,
-            [ClosedPeriodDrift {
-                period: "2026-04".into(),
-                through: d("2026-04-30"),
-                stored: example::m("1000.00"),
-                now: example::m("1000.00"),
-            }]
-        );
-        assert_eq!(
-            drift[0].to_string(),
-            "closed period 2026-04: aging as of 2026-04-30 was 1,000.00 at close, is 1,000.00 now"
         );
     }
 }

@@ -34,17 +34,187 @@ fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Close `period` through `through`, storing its aging. A month closed
-/// before and reopened is closed again in place.
-pub fn record(conn: &Connection, period: &str, through: NaiveDate, aging_json: &str) -> Result<()> {
+/// What a close keeps besides its aging.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// The settings table as it was (key → value JSON).
+    pub settings_json: String,
+    /// The figures printed at close (the provision per customer and
+    /// bucket) and the digest of the period's rows, as JSON.
+    pub figures_json: String,
+}
+
+/// Close `period` through `through`, storing its aging, the settings and
+/// figures of the close, and its link in the chain of closes. A month
+/// closed before and reopened is closed again in place.
+pub fn record(conn: &Connection, period: &str, through: NaiveDate, aging_json: &str, kept: &Kept) -> Result<()> {
     super::exec(
         conn,
-        "INSERT INTO closes (period, through, closed_at, aging_json) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO closes (period, through, closed_at, aging_json, settings_json, figures_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (period) DO UPDATE SET through = excluded.through, closed_at = excluded.closed_at,
-             aging_json = excluded.aging_json, reopened_at = NULL, reason = NULL",
-        rusqlite::params![period, date_sql(through), now(), aging_json],
+             aging_json = excluded.aging_json, settings_json = excluded.settings_json,
+             figures_json = excluded.figures_json, reopened_at = NULL, reason = NULL",
+        rusqlite::params![period, date_sql(through), now(), aging_json, kept.settings_json, kept.figures_json],
+    )?;
+    link(conn, period)
+}
+
+/// One close as the chain covers it.
+struct Link {
+    period: String,
+    fields: String,
+    chain: Option<String>,
+}
+
+/// Every close in period order with the text its link covers.
+fn links(conn: &Connection) -> Result<Vec<Link>> {
+    let mut stmt = conn.prepare(
+        "SELECT period, through, closed_at, aging_json, settings_json, figures_json, reopened_at, reason, chain
+         FROM closes ORDER BY period",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let mut fields = String::new();
+        for i in 0..8 {
+            fields.push_str(&r.get::<_, Option<String>>(i)?.unwrap_or_else(|| "\u{0}".into()));
+            fields.push('\u{1f}');
+        }
+        Ok(Link { period: r.get(0)?, fields, chain: r.get(8)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// SHA-256 of the link before (empty for the first) and this close's fields.
+fn chain_of(prev: &str, fields: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update([0x1e]);
+    h.update(fields.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Write `period`'s link from the one before it as stored, and the head
+/// (the last link) into the settings: never recompute the others, so an
+/// edited or removed close stays visible to [`chain_problems`].
+fn link(conn: &Connection, period: &str) -> Result<()> {
+    let all = links(conn)?;
+    let Some(at) = all.iter().position(|l| l.period == period) else { return Ok(()) };
+    let prev = if at == 0 { String::new() } else { all[at - 1].chain.clone().unwrap_or_default() };
+    let chain = chain_of(&prev, &all[at].fields);
+    super::exec(conn, "UPDATE closes SET chain = ?1 WHERE period = ?2", rusqlite::params![chain, period])?;
+    if at + 1 == all.len() {
+        super::set_setting(conn, CHAIN_HEAD, &chain)?;
+    }
+    Ok(())
+}
+
+/// The settings key holding the last link of the chain of closes.
+pub const CHAIN_HEAD: &str = "close_chain";
+
+/// What is wrong with the chain of closes: a close edited, removed or
+/// unlinked behind the program's back. Closes made before closes were
+/// chained (no link) are not checked until the first linked one.
+pub fn chain_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut prev: Option<String> = None;
+    for l in links(conn)? {
+        match (&l.chain, &prev) {
+            (None, None) => continue,
+            (None, Some(_)) => out.push(format!("close {}: its link in the chain of closes is missing", l.period)),
+            (Some(c), p) => {
+                if *c != chain_of(p.as_deref().unwrap_or(""), &l.fields) {
+                    out.push(format!(
+                        "close {}: the record, or the one before it, was changed or removed after it was written",
+                        l.period
+                    ));
+                }
+            }
+        }
+        prev = l.chain.clone().or(prev);
+    }
+    let head = super::setting(conn, CHAIN_HEAD)?;
+    if head != prev {
+        out.push("closes: the latest close was changed or removed after it was written".to_string());
+    }
+    Ok(out)
+}
+
+/// What a closed period holds that nothing may change once it is closed,
+/// each query taking the period's last day: the rows dated in it, with the
+/// fields a later command never edits.
+const CLOSED_ROWS: &[&str] = &[
+    "SELECT id, number, customer_id, issue_date, amount, voided, kind FROM invoices WHERE issue_date <= ?1 ORDER BY id",
+    "SELECT i.id, i.invoice_id, i.customer_id, i.due_date, i.amount FROM installments i
+      JOIN invoices v ON v.id = i.invoice_id WHERE v.issue_date <= ?1 ORDER BY i.id",
+    "SELECT id, customer_id, date, amount, voided FROM payments WHERE date <= ?1 ORDER BY id",
+    "SELECT id, payment_id, installment_id, amount, effective_date FROM allocations WHERE effective_date <= ?1 ORDER BY id",
+    "SELECT id, installment_id, date, amount, kind FROM write_offs WHERE date <= ?1 ORDER BY id",
+    "SELECT id, installment_id, date, amount FROM interest_waivers WHERE date <= ?1 ORDER BY id",
+    "SELECT id, invoice_id, opened FROM disputes WHERE opened <= ?1 ORDER BY id",
+    "SELECT id, customer_id, from_date, rate FROM interest_rates WHERE from_date <= ?1 ORDER BY id",
+];
+
+/// SHA-256 of the rows a period closed through `through` holds (see
+/// [`CLOSED_ROWS`]): stored at close, compared by `check`.
+pub fn rows_digest(conn: &Connection, through: NaiveDate) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for sql in CLOSED_ROWS {
+        let mut stmt = conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([date_sql(through)])?;
+        while let Some(r) = rows.next()? {
+            for i in 0..n {
+                match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => h.update([0]),
+                    rusqlite::types::ValueRef::Integer(v) => h.update(v.to_string().as_bytes()),
+                    rusqlite::types::ValueRef::Real(v) => h.update(v.to_string().as_bytes()),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => h.update(t),
+                }
+                h.update([0x1f]);
+            }
+            h.update([0x1e]);
+        }
+        h.update([0x1d]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Before a close: rate histories that are implicit (a book or a customer
+/// that never changed its rate) are written out from the first day, so a
+/// later change of rate adds rows after the close, never inside it.
+pub fn settle_rate_histories(conn: &Connection, book_rate: &str) -> Result<()> {
+    super::exec(
+        conn,
+        "INSERT OR IGNORE INTO interest_rates (customer_id, from_date, rate) VALUES (NULL, '0001-01-01', ?1)",
+        [book_rate],
+    )?;
+    super::exec(
+        conn,
+        "INSERT INTO interest_rates (customer_id, from_date, rate)
+         SELECT id, '0001-01-01', interest_rate FROM customers c WHERE interest_rate IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM interest_rates r WHERE r.customer_id = c.id)",
+        [],
     )?;
     Ok(())
+}
+
+/// The settings and figures stored when a month still closed was closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptAt {
+    pub period: String,
+    pub through: NaiveDate,
+    pub figures_json: Option<String>,
+}
+
+/// The kept figures of every month still closed.
+pub fn kept(conn: &Connection) -> Result<Vec<KeptAt>> {
+    let mut stmt =
+        conn.prepare("SELECT period, through, figures_json FROM closes WHERE reopened_at IS NULL ORDER BY period")?;
+    let rows =
+        stmt.query_map([], |r| Ok(KeptAt { period: r.get(0)?, through: date_col(r, 1)?, figures_json: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every month ever closed, oldest first.
@@ -79,7 +249,7 @@ pub fn reopen(conn: &Connection, period: &str, reason: &str) -> Result<()> {
         "UPDATE closes SET reopened_at = ?1, reason = ?2 WHERE period = ?3",
         rusqlite::params![now(), reason, period],
     )?;
-    Ok(())
+    link(conn, period)
 }
 
 /// The stored closing aging for a date, if a closed period ends on it.
@@ -108,7 +278,7 @@ mod tests {
     #[test]
     fn a_close_is_written_and_read_back_with_its_snapshot() {
         let book = Book::in_memory();
-        record(&book.conn, "2026-10", d("2026-10-31"), r#"{"total":"0.00"}"#).unwrap();
+        record(&book.conn, "2026-10", d("2026-10-31"), r#"{"total":"0.00"}"#, &Kept::default()).unwrap();
         let closes = list(&book.conn).unwrap();
         assert_eq!(closes.len(), 1);
         let c = &closes[0];
@@ -121,10 +291,43 @@ mod tests {
     }
 
     #[test]
+    fn the_chain_of_closes_shows_an_edited_or_removed_close() {
+        let book = Book::in_memory();
+        let c = &book.conn;
+        for (p, through) in [("2026-08", "2026-08-31"), ("2026-09", "2026-09-30"), ("2026-10", "2026-10-31")] {
+            record(c, p, d(through), "{}", &Kept::default()).unwrap();
+        }
+        assert_eq!(chain_problems(c).unwrap(), Vec::<String>::new());
+        reopen(c, "2026-10", "late credit note").unwrap();
+        record(c, "2026-10", d("2026-10-31"), "{}", &Kept::default()).unwrap();
+        assert_eq!(chain_problems(c).unwrap(), Vec::<String>::new(), "reopening and closing again keep the chain");
+        c.execute("UPDATE closes SET aging_json = '{\"total\":\"1.00\"}' WHERE period = '2026-08'", []).unwrap();
+        assert_eq!(
+            chain_problems(c).unwrap(),
+            ["close 2026-08: the record, or the one before it, was changed or removed after it was written"]
+        );
+        let book = Book::in_memory();
+        let c = &book.conn;
+        for (p, through) in [("2026-08", "2026-08-31"), ("2026-09", "2026-09-30"), ("2026-10", "2026-10-31")] {
+            record(c, p, d(through), "{}", &Kept::default()).unwrap();
+        }
+        c.execute("DELETE FROM closes WHERE period = '2026-09'", []).unwrap();
+        assert_eq!(
+            chain_problems(c).unwrap(),
+            ["close 2026-10: the record, or the one before it, was changed or removed after it was written"]
+        );
+        c.execute("DELETE FROM closes WHERE period = '2026-10'", []).unwrap();
+        assert_eq!(
+            chain_problems(c).unwrap(),
+            ["closes: the latest close was changed or removed after it was written"]
+        );
+    }
+
+    #[test]
     fn a_reopened_month_keeps_its_row_but_no_longer_locks_or_reprints() {
         let book = Book::in_memory();
-        record(&book.conn, "2026-09", d("2026-09-30"), "{}").unwrap();
-        record(&book.conn, "2026-10", d("2026-10-31"), "{}").unwrap();
+        record(&book.conn, "2026-09", d("2026-09-30"), "{}", &Kept::default()).unwrap();
+        record(&book.conn, "2026-10", d("2026-10-31"), "{}", &Kept::default()).unwrap();
         reopen(&book.conn, "2026-10", "late credit note").unwrap();
         let closes = list(&book.conn).unwrap();
         assert_eq!(closes.iter().map(|c| c.period.as_str()).collect::<Vec<_>>(), ["2026-09", "2026-10"]);
@@ -137,7 +340,7 @@ mod tests {
         assert_eq!(kept, ["2026-09"]);
 
         // Closing it again clears the reopening.
-        record(&book.conn, "2026-10", d("2026-10-31"), "{}").unwrap();
+        record(&book.conn, "2026-10", d("2026-10-31"), "{}", &Kept::default()).unwrap();
         assert_eq!(list(&book.conn).unwrap()[1].reason, None);
         assert_eq!(latest(&book.conn).unwrap().as_deref(), Some("2026-10"));
     }
@@ -145,7 +348,7 @@ mod tests {
     #[test]
     fn a_closed_month_refuses_a_payment_dated_inside_it() {
         let ex = example::book();
-        record(&ex.book.conn, "2026-04", d("2026-04-30"), "{}").unwrap();
+        record(&ex.book.conn, "2026-04", d("2026-04-30"), "{}", &Kept::default()).unwrap();
         let p = crate::store::payments::NewPayment {
             customer_id: ex.a,
             date: d("2026-04-20"),

@@ -51,8 +51,11 @@ pub fn book_rates(conn: &Connection, fallback: rust_decimal::Decimal) -> Result<
     Ok(Rates::new(steps, fallback))
 }
 
+/// A customer's own rate from a day on (`None`: back to the book's rate).
+pub type OwnStep = (NaiveDate, Option<rust_decimal::Decimal>);
+
 /// Every customer's own rate steps, by customer id.
-pub fn customer_rate_steps(conn: &Connection) -> Result<HashMap<i64, Vec<(NaiveDate, Option<rust_decimal::Decimal>)>>> {
+pub fn customer_rate_steps(conn: &Connection) -> Result<HashMap<i64, Vec<OwnStep>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, from_date, rate FROM interest_rates WHERE customer_id IS NOT NULL
          UNION ALL

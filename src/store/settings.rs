@@ -188,19 +188,82 @@ pub struct Settings {
     pub ladder: Ladder,
 }
 
+/// Where settings are read from: the book's table as it is now, or the
+/// copy a close kept of it.
+trait Source {
+    fn get(&self, key: &str) -> Result<Option<String>>;
+}
+
+impl Source for Connection {
+    fn get(&self, key: &str) -> Result<Option<String>> {
+        setting(self, key)
+    }
+}
+
+/// The settings table as a close stored it (key → value).
+struct Snapshot(std::collections::BTreeMap<String, String>);
+
+impl Source for Snapshot {
+    fn get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.0.get(key).cloned())
+    }
+}
+
 /// Read every setting once.
 pub fn load(conn: &Connection) -> Result<Settings> {
-    let opt = |k: &str| -> Result<Option<String>> { Ok(setting(conn, k)?.filter(|v| !v.trim().is_empty())) };
+    load_from(conn)
+}
+
+/// The settings that shape the figures as of `as_of`: when a month still
+/// closed holds that day, the settings stored when it was closed (DESIGN §2:
+/// a later `config set` changes only what comes after a close); otherwise
+/// the book's settings now.
+pub fn load_as_of(conn: &Connection, as_of: chrono::NaiveDate) -> Result<Settings> {
+    match snapshot_as_of(conn, as_of)? {
+        Some(s) => load_from(&s),
+        None => load_from(conn),
+    }
+}
+
+/// The settings table as text (key → value), as a close stores it.
+pub fn snapshot_json(conn: &Connection) -> Result<String> {
+    let mut stmt = conn.prepare("SELECT key, value FROM settings WHERE key != ?1 ORDER BY key")?;
+    let map: std::collections::BTreeMap<String, String> =
+        stmt.query_map([super::close::CHAIN_HEAD], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    serde_json::to_string(&map)
+        .map_err(|e| StoreError::invalid(format!("settings snapshot: {e}"), format!("设置快照：{e}")))
+}
+
+fn snapshot_as_of(conn: &Connection, as_of: chrono::NaiveDate) -> Result<Option<Snapshot>> {
+    let json: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT settings_json FROM closes WHERE reopened_at IS NULL AND through >= ?1 AND settings_json IS NOT NULL
+         ORDER BY through LIMIT 1",
+        [super::date_sql(as_of)],
+        |r| r.get(0),
+    ))?;
+    json.map(|j| {
+        serde_json::from_str(&j).map(Snapshot).map_err(|e| {
+            StoreError::invalid(
+                format!("the settings stored at a close do not read ({e}); run huikuan check"),
+                format!("结账时保存的设置无法读取（{e}）；请运行 huikuan check"),
+            )
+        })
+    })
+    .transpose()
+}
+
+fn load_from(src: &dyn Source) -> Result<Settings> {
+    let opt = |k: &str| -> Result<Option<String>> { Ok(src.get(k)?.filter(|v| !v.trim().is_empty())) };
     Ok(Settings {
-        company: setting(conn, "company")?.unwrap_or_default(),
+        company: src.get("company")?.unwrap_or_default(),
         company_email: opt("company_email")?,
         company_phone: opt("company_phone")?,
         bank: opt("bank")?,
-        currency: value(conn, "currency")?,
-        interest_rate: parse_rate(&value(conn, "interest_rate")?)?,
-        grace_days: grace_days(&value(conn, "grace_days")?)?,
-        provision_rates: provision_rates(conn)?,
-        ladder: ladder(conn)?,
+        currency: value(src, "currency")?,
+        interest_rate: parse_rate(&value(src, "interest_rate")?)?,
+        grace_days: grace_days(&value(src, "grace_days")?)?,
+        provision_rates: parse_provision_rates(&value(src, "provision_rates")?)?,
+        ladder: ladder_from(src)?,
     })
 }
 
@@ -227,13 +290,17 @@ fn horizon_years_of(v: &str) -> Result<u32> {
 /// DESIGN §2 when absent), `escalate_amount`, `repeat_days` and
 /// `hold_level`, validated as a whole.
 pub fn ladder(conn: &Connection) -> Result<Ladder> {
+    ladder_from(conn)
+}
+
+fn ladder_from(src: &dyn Source) -> Result<Ladder> {
     let mut l = Ladder::default();
-    if let Some(json) = setting(conn, "ladder")? {
+    if let Some(json) = src.get("ladder")? {
         l.levels = levels(&json)?;
     }
-    l.escalate_amount = escalate_amount(&value(conn, "escalate_amount")?)?;
-    l.repeat_days = repeat_days(&value(conn, "repeat_days")?)?;
-    l.hold_level = hold_level(&value(conn, "hold_level")?)?;
+    l.escalate_amount = escalate_amount(&value(src, "escalate_amount")?)?;
+    l.repeat_days = repeat_days(&value(src, "repeat_days")?)?;
+    l.hold_level = hold_level(&value(src, "hold_level")?)?;
     l.validate()?;
     Ok(l)
 }
@@ -274,8 +341,8 @@ impl SettingDef {
 }
 
 /// The stored text of `key`, or its default.
-fn value(conn: &Connection, key: &str) -> Result<String> {
-    match setting(conn, key)? {
+fn value(src: &dyn Source, key: &str) -> Result<String> {
+    match src.get(key)? {
         Some(v) => Ok(v),
         None => Ok(SETTINGS.iter().find(|d| d.key == key).map_or("", |d| d.default).to_string()),
     }

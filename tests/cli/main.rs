@@ -5,6 +5,7 @@
 mod aging;
 mod amounts;
 mod architecture;
+mod audit;
 mod backup;
 mod bank_reader;
 mod book;

@@ -159,7 +159,7 @@ fn the_formulas_printed_are_the_ones_in_the_readme() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let table = env.ok(&["report", "collection", "--period", "2026-10"]);
     let formulas: Vec<&str> = table.lines().filter(|l| l.contains(" = ")).collect();
-    assert_eq!(formulas.len(), 3, "{table}");
+    assert_eq!(formulas.len(), 5, "{table}");
     for f in formulas {
         assert!(readme.lines().any(|l| l == f), "README lacks the printed formula: {f}");
     }

@@ -1,6 +1,6 @@
 //! Month-end metrics and provision, against figures worked out by hand.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, cents};
 
 fn book(env: &TestEnv) {
     env.ok(&["-q", "customer", "add", "A", "Alpha Ltd"]);
@@ -163,4 +163,46 @@ fn the_formulas_printed_are_the_ones_in_the_readme() {
     for f in formulas {
         assert!(readme.lines().any(|l| l == f), "README lacks the printed formula: {f}");
     }
+}
+
+/// DESIGN §2 Metrics on a generated book with interest posted each month:
+/// for every month and customer CEI stays within 0–100, and "collected" is
+/// the tie-out's change over the month.
+#[test]
+fn on_a_generated_book_cei_stays_within_0_to_100_and_collected_is_the_tie_outs_change() {
+    let env = TestEnv::new();
+    env.ok_note(&["demo", "--generate", "gen", "--customers", "40", "--invoices", "600", "--bank-lines", "10"]);
+    env.ok(&["-q", "customer", "import", "gen/customers.csv"]);
+    env.ok(&["-q", "invoice", "import", "gen/invoices.csv"]);
+    env.ok(&["-q", "pay", "import", "gen/payments.csv"]);
+    let months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"];
+    for m in months {
+        let end = env.json(&["report", "collection", "--period", m])["to"].as_str().unwrap().to_string();
+        env.ok(&["-q", "--as-of", &end, "dun", "charge-interest"]);
+    }
+    let collected_by = |date: &str| cents(&env.json(&["report", "aging", "--as-of", date])["tie_out"]["collected"]);
+    let mut cei_seen = 0;
+    for m in months {
+        let c = env.json(&["report", "collection", "--period", m]);
+        let (from, to) = (c["from"].as_str().unwrap(), c["to"].as_str().unwrap());
+        let day_before =
+            (chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap() - chrono::Days::new(1)).to_string();
+        assert_eq!(cents(&c["total"]["collected"]), collected_by(to) - collected_by(&day_before), "{m}");
+        for line in c["customers"].as_array().unwrap().iter().chain([&c["total"]]) {
+            // beginning + invoiced − ending = collected + discounts + written off
+            let f = |k: &str| cents(&line[k]);
+            assert_eq!(
+                f("beginning_ar") + f("invoiced") - f("ending_ar"),
+                f("collected") + f("discounts") + f("written_off"),
+                "{m} {}",
+                line["code"]
+            );
+            if let Some(cei) = line["cei"].as_str() {
+                let cei: f64 = cei.parse().unwrap();
+                assert!((0.0..=100.0).contains(&cei), "{m} {}: CEI {cei}", line["code"]);
+                cei_seen += 1;
+            }
+        }
+    }
+    assert!(cei_seen > 100, "the months have customers with a CEI ({cei_seen})");
 }

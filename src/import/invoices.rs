@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 
 use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
+use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
 use crate::parse::{date, positive_amount, within_horizon};
+use crate::store::imported;
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{Connection, customers, settings};
 
@@ -33,7 +35,10 @@ pub const COLUMNS: &[Column] = &[
 /// What an import loaded.
 #[derive(Debug)]
 pub struct Loaded {
+    /// Invoices added.
     pub count: usize,
+    /// Rows skipped because the book already holds them.
+    pub skipped: usize,
     pub total: Money,
     pub credit_applied: Money,
 }
@@ -45,7 +50,9 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     let mut total = Money::ZERO;
     let mut credit = Money::ZERO;
     let horizon = settings::horizon_years(tx)?;
-    let count = csv.each_row(|row| {
+    let mut prints = RowPrints::new(tx, imported::Kind::Invoice, today)?;
+    let rows = csv.each_row(|row| {
+        let Some(print) = prints.check(tx, csv, row)? else { return Ok(()) };
         let code = csv.require(row, "customer")?;
         let (customer_id, terms) = match known.get(code) {
             Some(k) => *k,
@@ -73,12 +80,13 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             discount: None,
             schedule: &schedule,
         };
-        let (_, applied) = invoices::create(tx, &new, true)?;
+        let (id, applied) = invoices::create(tx, &new, true).map_err(|e| prints.refused(tx, e))?;
+        prints.record(tx, &print, id)?;
         total += amount;
         credit += applied;
         Ok(())
     })?;
-    Ok(Loaded { count, total, credit_applied: credit })
+    Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped, total, credit_applied: credit })
 }
 
 #[cfg(test)]
@@ -107,6 +115,23 @@ mod tests {
         assert_eq!((l.count, l.total, l.credit_applied), (2, Money::from_cents(15_050), Money::ZERO));
         assert_eq!(invoices::get(&tx, "I-1").unwrap().installments[0].due_date.to_string(), "2026-10-31");
         assert_eq!(invoices::get(&tx, "I-2").unwrap().installments[0].due_date.to_string(), "2026-10-15");
+    }
+
+    #[test]
+    fn a_second_import_skips_what_the_book_holds_and_refuses_a_changed_number() {
+        let mut book = book();
+        let tx = book.conn.transaction().unwrap();
+        let first = load(&tx, &file("number,customer,issue_date,amount\nI-1,ACME,2026-10-01,100\n"), TODAY).unwrap();
+        assert_eq!((first.count, first.skipped), (1, 0));
+        let csv = file("number,customer,issue_date,amount\nI-1,ACME,2026/10/1,100.00\nI-2,ACME,2026-10-02,5\n");
+        let again = load(&tx, &csv, TODAY).unwrap();
+        assert_eq!((again.count, again.skipped, again.total), (1, 1, Money::from_cents(500)));
+        let csv = file("number,customer,issue_date,amount\nI-3,ACME,2026-10-01,1\nI-1,ACME,2026-10-01,101\n");
+        let e = load(&tx, &csv, TODAY).unwrap_err().to_string();
+        assert!(e.contains("invoices.csv:3: invoice 'I-1' is already in the book with other content"), "{e}");
+        let csv = file("number,customer,issue_date,amount\nI-4,ACME,2026-10-01,1\nI-4,ACME,2026-10-01,1\n");
+        let e = load(&tx, &csv, TODAY).unwrap_err().to_string();
+        assert!(e.contains("invoices.csv:3: invoice number 'I-4' already exists"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod events;
 #[cfg(test)]
 pub(crate) mod example;
 pub mod history;
+pub mod imported;
 pub mod invoices;
 pub mod money;
 mod open;

@@ -456,6 +456,38 @@ mod tests {
     }
 
     #[test]
+    fn a_header_after_blank_lines_is_found_on_its_line() {
+        let csv = CsvFile::parse("f.csv", b"\n\na,b\nx,y\n", COLUMNS).unwrap();
+        assert_eq!((csv.header_line, csv.rows().map(|r| r.line).collect::<Vec<_>>()), (3, vec![4]));
+        let e = CsvFile::parse("f.csv", b"\r\n\r\nb\nx\n", COLUMNS).err().unwrap().to_string();
+        assert!(e.starts_with("f.csv:3: missing column 'a'"), "{e}");
+    }
+
+    #[test]
+    fn header_names_of_no_column_are_kept_as_written() {
+        let csv = CsvFile::parse("f.csv", " A ,Extra, ,备注\n1,2,3,4\n".as_bytes(), COLUMNS).unwrap();
+        assert_eq!(csv.unknown_columns(), ["Extra", "备注"]);
+        assert_eq!(csv.keys(), ["a"]);
+        let (en, _) = csv.ignored_note().unwrap();
+        assert_eq!(en, "f.csv: ignored 2 column(s) the import does not use: 'Extra', '备注'");
+    }
+
+    #[test]
+    fn a_sheet_becomes_csv_text_with_row_n_on_line_n() {
+        let rows = vec![
+            (2, vec!["a".to_string(), "b".to_string()]),
+            (3, vec!["x, y".to_string(), "say \"hi\"\nthere".to_string()]),
+            (4, vec![]),
+            (5, vec!["z".to_string()]),
+        ];
+        let text = sheet_text(&rows);
+        assert_eq!(text, "\na,b\n\"x, y\",\"say \"\"hi\"\" there\"\n\nz\n");
+        let csv = CsvFile::parse("s.xlsx", text.as_bytes(), COLUMNS).unwrap();
+        let got: Vec<_> = csv.rows().map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect();
+        assert_eq!(got, [(3, Some("x, y".to_string())), (5, Some("z".to_string()))]);
+    }
+
+    #[test]
     fn rows_are_numbered_by_line_whatever_ends_the_lines() {
         assert_eq!(lines(b"a\nx\n\ny\n"), [2, 4], "LF");
         assert_eq!(lines(b"a\r\nx\r\n\r\ny\r\n"), [2, 4], "CRLF");

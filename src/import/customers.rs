@@ -51,17 +51,24 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
     import(tx, csv, today).map(|l| l.count)
 }
 
+/// Refuse a customer file with a column the format does not know (a column
+/// is never dropped silently), naming it and the columns there are.
+pub fn check_columns(csv: &CsvFile) -> Result<()> {
+    if csv.unknown_columns().is_empty() {
+        return Ok(());
+    }
+    let unknown = csv.unknown_columns().iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let known = COLUMNS.iter().map(|c| c.key).collect::<Vec<_>>().join(", ");
+    Err(Error::user(
+        format!("unknown column(s) {unknown} in a customer file; the columns are {known}"),
+        format!("客户文件中有未知列 {unknown}；可用的列为 {known}"),
+    )
+    .at(&csv.file, csv.header_line))
+}
+
 /// [`load`], saying how many rows were added and how many skipped.
 pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
-    if !csv.unknown_columns().is_empty() {
-        let unknown = csv.unknown_columns().iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
-        let known = COLUMNS.iter().map(|c| c.key).collect::<Vec<_>>().join(", ");
-        return Err(Error::user(
-            format!("unknown column(s) {unknown} in a customer file; the columns are {known}"),
-            format!("客户文件中有未知列 {unknown}；可用的列为 {known}"),
-        )
-        .at(&csv.file, csv.header_line));
-    }
+    check_columns(csv)?;
     let mut seen = HashSet::new();
     let mut prints = RowPrints::new(tx, Kind::Customer, today)?;
     let rows = csv.each_row(|row| {

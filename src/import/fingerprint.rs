@@ -179,7 +179,10 @@ const NUMBERS: &[&str] = &["terms_days", "credit_score"];
 fn row_text(csv: &CsvFile, row: &Row, today: NaiveDate) -> String {
     let mut out = String::with_capacity(96);
     for key in csv.keys() {
-        let Some(value) = csv.get(row, key) else { continue };
+        // A payment without a method is by bank: the same payment whether or
+        // not the file has the column (a second export with more columns
+        // must not add every payment again).
+        let Some(value) = csv.get(row, key).or((*key == "method").then_some("bank")) else { continue };
         if !out.is_empty() {
             out.push('\u{1f}');
         }
@@ -285,11 +288,17 @@ mod tests {
     #[test]
     fn a_row_print_is_its_columns_in_format_order_with_canonical_values() {
         let p = prints(Kind::Payment, "reference,amount,customer,date\n INV-1 ,\"1,000.00\",ACME,2026/3/5\n");
-        assert_eq!(p, ["date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}reference=INV-1\u{1e}1"]);
-        let same = prints(Kind::Payment, "date,customer,amount,method\n2026-03-05,ACME,1000,\n");
-        assert_eq!(same[0], "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1e}1");
-        let bank = prints(Kind::Payment, "date,customer,amount,method\n2026-03-05,ACME,1000,银行\n");
-        assert_eq!(bank[0], "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}method=bank\u{1e}1");
+        let want =
+            "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}method=bank\u{1f}reference=INV-1\u{1e}1";
+        assert_eq!(p, [want]);
+        // No method is by bank, whether the column is empty, absent or says so.
+        let bank = "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}method=bank\u{1e}1";
+        for text in
+            ["date,customer,amount,method\n2026-03-05,ACME,1000,\n", "date,customer,amount\n2026-03-05,ACME,1000\n"]
+        {
+            assert_eq!(prints(Kind::Payment, text)[0], bank, "{text}");
+        }
+        assert_eq!(prints(Kind::Payment, "date,customer,amount,method\n2026-03-05,ACME,1000,银行\n")[0], bank);
     }
 
     #[test]

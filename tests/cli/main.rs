@@ -16,6 +16,7 @@ mod errors_catalogue;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
+mod imports;
 mod invoices;
 mod letters;
 mod metrics;

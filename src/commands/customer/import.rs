@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
-use crate::import::customers::{COLUMNS, Loaded, import};
+use crate::import::customers::{COLUMNS, Loaded, check_columns, import};
 use crate::import::fingerprint::skipped_note;
 use crate::import::input::InputLimit;
 use crate::store::events;
@@ -30,6 +30,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
+    check_columns(&csv)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let Loaded { count: n, skipped } = import(&tx, &csv, ctx.today)?;

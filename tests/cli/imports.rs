@@ -138,7 +138,7 @@ fn a_reused_number_or_code_with_other_content_is_refused_at_its_line_and_nothing
 
 /// A minimal XLSX workbook: sheets of (name, rows), each cell a number
 /// (`n:`), a date (`d:` an Excel serial shown as a date) or inline text.
-fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+pub fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default();

@@ -35,12 +35,15 @@ pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(S
     read_sheets_with(file, bytes, book, cell_text)
 }
 
+/// A sheet's rows from the top of its used range: (sheet row number, cells).
+pub(crate) type SheetRows = Vec<(u64, Vec<String>)>;
+
 /// The sheets of an XLSX workbook for the customer, invoice and payment
 /// imports, within the same budget: (sheet name, rows as (sheet row number,
 /// cells)). Cells hold the text a CSV export would: numbers as Excel shows
 /// them (at most 15 significant digits, so `1000`, `0.1`, never `1000.0` or
 /// `0.30000000000000004`), dates as `YYYY-MM-DD`.
-pub(crate) fn import_sheets(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<(u64, Vec<String>)>)>, BankError> {
+pub(crate) fn import_sheets(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)>, BankError> {
     let sheets = read_sheets_with(file, bytes, Book::Xlsx, import_cell_text)?;
     Ok(sheets
         .into_iter()

@@ -11,16 +11,23 @@
 //! non-empty columns as `key=value` in the format's column order, amounts,
 //! dates, numbers and payment methods written canonically (`1,000.00` and
 //! `1000` agree; so do `2026/3/5` and `2026-03-05`), plus its occurrence
-//! number. It is stored in `imported_rows` with the record the row became; a
-//! row whose fingerprint is there is skipped. Invoice numbers and customer
-//! codes are unique in a file, so only payments count occurrences (two equal
-//! payments on one day are two payments). A column added to a format later
-//! changes no fingerprint of a row that leaves it empty.
+//! number. What is stored in `imported_rows`, with the record the row
+//! became, is the SHA-256 of that text (its first 128 bits, 22 characters
+//! of URL-safe base64): a million rows' texts would double the size of the
+//! book, and slow every import that writes them. A row whose fingerprint is
+//! there is skipped. Invoice numbers and customer codes are unique in a
+//! file, so only payments count occurrences (two equal payments on one day
+//! are two payments). A column added to a format later changes no
+//! fingerprint of a row that leaves it empty. The text and its digest are
+//! stored in every book: they must never change.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::import::bank::BankLine;
@@ -111,7 +118,7 @@ impl RowPrints {
             }
             None => 1,
         };
-        let print = format!("{base}\u{1e}{n}");
+        let print = digest(&format!("{base}\u{1e}{n}"));
         if self.lookup
             && let Some(id) = imported::find(conn, self.kind, &print)?
             && !self.made_here(id)
@@ -168,6 +175,13 @@ pub fn skipped_note(skipped: usize) -> (String, String) {
     }
 }
 
+/// The stored form of a row's fingerprint text: the first 128 bits of its
+/// SHA-256 in URL-safe base64.
+fn digest(text: &str) -> String {
+    let hash = Sha256::digest(text.as_bytes());
+    URL_SAFE_NO_PAD.encode(&hash[..16])
+}
+
 /// The keys whose values are amounts, dates, whole numbers.
 const AMOUNTS: &[&str] = &["amount", "credit_limit", "net", "tax"];
 const DATES: &[&str] = &["date", "issue_date", "due_date"];
@@ -197,6 +211,11 @@ fn row_text(csv: &CsvFile, row: &Row, today: NaiveDate) -> String {
 }
 
 fn canonical_value(key: &str, value: &str, today: NaiveDate) -> Option<String> {
+    // What is written canonically already (most rows of most files) is
+    // kept without parsing it again: the loader parses every row anyway.
+    if is_plain_amount(value) && AMOUNTS.contains(&key) || is_iso_date(value) && DATES.contains(&key) {
+        return None;
+    }
     if AMOUNTS.contains(&key) {
         Money::parse(value).ok().map(Money::plain)
     } else if DATES.contains(&key) {
@@ -208,6 +227,24 @@ fn canonical_value(key: &str, value: &str, today: NaiveDate) -> Option<String> {
     } else {
         None
     }
+}
+
+/// `123.45`: digits without a leading zero (but `0.50`), a point, two
+/// decimals — what [`Money::plain`] writes for an amount that is not negative.
+fn is_plain_amount(v: &str) -> bool {
+    let b = v.as_bytes();
+    let Some(point) = b.len().checked_sub(3) else { return false };
+    b[point] == b'.'
+        && b[point + 1..].iter().all(u8::is_ascii_digit)
+        && point > 0
+        && b[..point].iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || point == 1)
+}
+
+/// `2026-03-05`: what a date is written as, if it is a date.
+fn is_iso_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 #[cfg(test)]
@@ -277,12 +314,36 @@ mod tests {
         Column { key: "reference", names: &["reference"], required: false },
     ];
 
+    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+
+    /// The fingerprint texts of a file's rows (occurrences counted as for
+    /// payments), each checked against what [`RowPrints`] stores.
     fn prints(kind: Kind, text: &str) -> Vec<String> {
         let book = crate::store::Book::in_memory();
         let csv = CsvFile::parse("p.csv", text.as_bytes(), COLUMNS).unwrap();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut p = RowPrints::new(&book.conn, kind, today).unwrap();
-        csv.rows().map(|row| p.check(&book.conn, &csv, &row).unwrap().unwrap()).collect()
+        let mut p = RowPrints::new(&book.conn, kind, TODAY).unwrap();
+        let mut seen = HashMap::new();
+        csv.rows()
+            .map(|row| {
+                let base = row_text(&csv, &row, TODAY);
+                let n = if kind == Kind::Payment {
+                    *seen.entry(base.clone()).and_modify(|n| *n += 1).or_insert(1)
+                } else {
+                    1
+                };
+                let text = format!("{base}\u{1e}{n}");
+                assert_eq!(p.check(&book.conn, &csv, &row).unwrap(), Some(digest(&text)));
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_stored_row_print_is_stable() {
+        // Stored in every book: a change here makes re-imports add rows again.
+        assert_eq!(digest("abc"), "ungWv48Bz-pBQUDeXa4iIw");
+        let p = prints(Kind::Payment, "date,customer,amount\n2026-03-05,ACME,1000\n");
+        assert_eq!(digest(&p[0]), "9ULarJOzvJeSligLRlhu-w");
     }
 
     #[test]
@@ -302,6 +363,20 @@ mod tests {
     }
 
     #[test]
+    fn what_is_written_canonically_already_is_kept_as_written() {
+        for v in ["0.50", "1000.00", "12.34"] {
+            assert!(is_plain_amount(v), "{v}");
+            assert_eq!(Money::parse(v).unwrap().plain(), v);
+        }
+        for v in ["1000", "01.00", ".50", "1,000.00", "-1.00", "1.5", "1.500", "1e3.00"] {
+            assert!(!is_plain_amount(v), "{v}");
+        }
+        assert!(is_iso_date("2026-03-05") && !is_iso_date("2026/03/05") && !is_iso_date("2026-3-5"));
+        assert_eq!(canonical_value("date", "2026-13-45", TODAY), None, "not a date: the row is refused anyway");
+        assert_eq!(canonical_value("date", "2026/3/5", TODAY).as_deref(), Some("2026-03-05"));
+    }
+
+    #[test]
     fn identical_payments_are_occurrences_one_and_two_other_rows_always_one() {
         let text = "date,customer,amount\n2026-03-05,ACME,10\n2026-03-05,ACME,10.00\n2026-03-06,ACME,10\n";
         let ends =
@@ -313,7 +388,7 @@ mod tests {
     #[test]
     fn a_row_the_book_holds_is_skipped_and_counted() {
         let book = crate::store::Book::in_memory();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let today = TODAY;
         let csv = CsvFile::parse("p.csv", b"date,customer,amount\n2026-03-05,ACME,10\n", COLUMNS).unwrap();
         let row = csv.rows().next().unwrap();
         let mut first = RowPrints::new(&book.conn, Kind::Payment, today).unwrap();

@@ -1,10 +1,13 @@
 //! The CSV import formats for customers, invoices and payments: a header row,
-//! columns in any order (English or Chinese names), UTF-8 or GBK.
+//! columns in any order (English or Chinese names), UTF-8 or GBK — or an XLSX
+//! workbook, whose sheet is turned into the same CSV text (row N of the
+//! sheet is line N of the text), so everything after reading is one path.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::input::{InputLimit, read_input};
+use super::bank::import_sheets;
+use super::input::{InputLimit, input_name, read_input_or_stdin};
 use super::text::{Encoding, decode, decode_owned};
 use crate::error::{Error, Result};
 
@@ -33,7 +36,15 @@ pub struct CsvFile {
     pub encoding: Encoding,
     /// Which of the formats given to [`CsvFile::read_one_of`] the header fits.
     pub format: usize,
+    /// The line of the header row (1 unless blank lines come first).
+    pub header_line: u64,
+    /// The sheet read, when the file is a workbook.
+    pub sheet: Option<String>,
     index: HashMap<&'static str, usize>,
+    /// The keys of the format's columns, in the format's order.
+    keys: Vec<&'static str>,
+    /// Header names that are none of the format's columns.
+    unknown: Vec<String>,
     text: String,
     /// Data rows that are not blank.
     len: usize,
@@ -135,9 +146,10 @@ fn quote_left_open(record: &str) -> bool {
 }
 
 impl CsvFile {
-    /// Read and parse `path` (see [`read_input`]: a regular file, at most
-    /// `limit` bytes); every row is kept with its line number. Fails on an
-    /// unreadable file, bad encoding, malformed CSV, or a missing column.
+    /// Read and parse `path` (see [`read_input_or_stdin`]: a regular file or
+    /// `-` for standard input, at most `limit` bytes); every row is kept with
+    /// its line number. Fails on an unreadable file, bad encoding, malformed
+    /// CSV, or a missing column.
     pub fn read(path: &Path, columns: &[Column], limit: InputLimit) -> Result<CsvFile> {
         CsvFile::read_one_of(path, &[columns], limit)
     }
@@ -147,9 +159,12 @@ impl CsvFile {
     /// is used ([`CsvFile::format`] says which). When none fits, the missing
     /// column is named for the last format, the one users write by hand.
     pub fn read_one_of(path: &Path, formats: &[&[Column]], limit: InputLimit) -> Result<CsvFile> {
-        let file = path.display().to_string();
-        let bytes = read_input(path, limit)
+        let file = input_name(path);
+        let bytes = read_input_or_stdin(path, limit)
             .map_err(|e| Error::user(format!("{file}: {}", e.en()), format!("{file}：{}", e.zh())))?;
+        if is_workbook(&bytes) {
+            return CsvFile::workbook(file, &bytes, formats);
+        }
         let (text, encoding) =
             decode_owned(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
         CsvFile::check(file, text, encoding, formats)
@@ -162,9 +177,37 @@ impl CsvFile {
 
     /// [`CsvFile::read_one_of`] for file content already in memory.
     pub fn parse_one_of(file: &str, bytes: &[u8], formats: &[&[Column]]) -> Result<CsvFile> {
+        if is_workbook(bytes) {
+            return CsvFile::workbook(file.to_string(), bytes, formats);
+        }
         let (text, encoding) =
             decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
         CsvFile::check(file.to_string(), text, encoding, formats)
+    }
+
+    /// An XLSX workbook: the first sheet whose first non-empty row names a
+    /// column of one of the formats, as CSV text.
+    fn workbook(file: String, bytes: &[u8], formats: &[&[Column]]) -> Result<CsvFile> {
+        let sheets = import_sheets(&file, bytes).map_err(|e| Error::user(e.to_string(), e.zh()))?;
+        let known = |cell: &String| {
+            let h = normalise_header(cell);
+            !h.is_empty()
+                && formats.iter().flat_map(|f| f.iter()).flat_map(|c| c.names).any(|n| normalise_header(n) == h)
+        };
+        let header_row = |rows: &[(u64, Vec<String>)]| {
+            rows.iter().find(|(_, cells)| cells.iter().any(|c| !c.is_empty())).is_some_and(|(_, c)| c.iter().any(known))
+        };
+        let Some((sheet, rows)) = sheets.into_iter().find(|(_, rows)| header_row(rows)) else {
+            let columns = formats.last().map(|f| f.iter().map(|c| c.key).collect::<Vec<_>>().join(", "));
+            let columns = columns.unwrap_or_default();
+            return Err(Error::user(
+                format!("{file}: no sheet of the workbook starts with a header row naming its columns ({columns})"),
+                format!("{file}：工作簿中没有以列名表头开始的工作表（列：{columns}）"),
+            ));
+        };
+        let mut csv = CsvFile::check(file, sheet_text(&rows), Encoding::Utf8, formats)?;
+        csv.sheet = Some(sheet);
+        Ok(csv)
     }
 
     fn reader(text: &str) -> csv::Reader<&[u8]> {
@@ -176,15 +219,24 @@ impl CsvFile {
     fn check(file: String, text: String, encoding: Encoding, formats: &[&[Column]]) -> Result<CsvFile> {
         let mut reader = CsvFile::reader(&text);
         let mut lines = Lines::new(&text);
-        let headers = reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, 1))?.clone();
+        let header_line = lines.of(None);
+        let headers =
+            reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, header_line))?.clone();
         let mut chosen = Err(Error::user("no import format given", "未给出导入格式"));
         for (format, columns) in formats.iter().enumerate() {
-            chosen = find_columns(&headers, columns).map(|index| (format, index)).map_err(|e| e.at(&file, 1));
+            chosen = find_columns(&headers, columns).map(|index| (format, index)).map_err(|e| e.at(&file, header_line));
             if chosen.is_ok() {
                 break;
             }
         }
         let (format, index) = chosen?;
+        let keys = formats.get(format).map(|f| f.iter().map(|c| c.key).collect()).unwrap_or_default();
+        let unknown = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !normalise_header(h).is_empty() && !index.values().any(|at| at == i))
+            .map(|(_, h)| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{3000}').to_string())
+            .collect();
         let mut len = 0;
         let mut last = None;
         let mut rec = csv::StringRecord::new();
@@ -215,7 +267,19 @@ impl CsvFile {
             )
             .at(&file, line));
         }
-        Ok(CsvFile { file, encoding, format, index, text, len, maps: Vec::new() })
+        Ok(CsvFile {
+            file,
+            encoding,
+            format,
+            header_line,
+            sheet: None,
+            index,
+            keys,
+            unknown,
+            text,
+            len,
+            maps: Vec::new(),
+        })
     }
 
     /// How many data rows (blank ones not counted).
@@ -293,6 +357,75 @@ impl CsvFile {
     pub fn has(&self, key: &str) -> bool {
         self.index.contains_key(key)
     }
+
+    /// The keys of the format's columns, in the format's order (whether or
+    /// not the file has them).
+    pub fn keys(&self) -> &[&'static str] {
+        &self.keys
+    }
+
+    /// The header names that are none of the format's columns, as written.
+    pub fn unknown_columns(&self) -> &[String] {
+        &self.unknown
+    }
+
+    /// The notice of the columns an import leaves out (English, Chinese),
+    /// when the header has any the format does not know.
+    pub fn ignored_note(&self) -> Option<(String, String)> {
+        if self.unknown.is_empty() {
+            return None;
+        }
+        let (file, n) = (&self.file, self.unknown.len());
+        let list = self.unknown.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+        Some((
+            format!("{file}: ignored {n} column(s) the import does not use: {list}"),
+            format!("{file}：忽略了导入不使用的 {n} 列：{list}"),
+        ))
+    }
+
+    /// How the file was read, for the import's notice (English, Chinese):
+    /// its encoding, or the workbook's sheet.
+    pub fn read_as(&self) -> (String, String) {
+        match &self.sheet {
+            Some(sheet) => (format!("XLSX, sheet {sheet}"), format!("XLSX，工作表 {sheet}")),
+            None => (self.encoding.name().to_string(), self.encoding.name().to_string()),
+        }
+    }
+}
+
+/// An XLSX workbook (a zip) rather than text.
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// A sheet's rows as CSV text, each on the line of its row number (blank
+/// lines stand for the rows above the first and for empty rows; a line
+/// break inside a cell becomes a space, so no cell spans two lines).
+fn sheet_text(rows: &[(u64, Vec<String>)]) -> String {
+    let mut text = String::new();
+    let mut line = 1;
+    for (row, cells) in rows {
+        while line < *row {
+            text.push('\n');
+            line += 1;
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            let cell = cell.replace(['\r', '\n'], " ");
+            if cell.contains([',', '"']) || cell.starts_with(char::is_whitespace) {
+                text.push('"');
+                text.push_str(&cell.replace('"', "\"\""));
+                text.push('"');
+            } else {
+                text.push_str(&cell);
+            }
+        }
+        text.push('\n');
+        line += 1;
+    }
+    text
 }
 
 #[cfg(test)]
@@ -320,6 +453,38 @@ mod tests {
         assert_eq!((plain.format, plain.get(&row, "amount")), (1, Some("100")));
         let e = CsvFile::parse_one_of("x.csv", b"total\n1\n", &[VAT, PLAIN]).err().unwrap().to_string();
         assert!(e.contains("x.csv:1: missing column 'amount'"), "{e}");
+    }
+
+    #[test]
+    fn a_header_after_blank_lines_is_found_on_its_line() {
+        let csv = CsvFile::parse("f.csv", b"\n\na,b\nx,y\n", COLUMNS).unwrap();
+        assert_eq!((csv.header_line, csv.rows().map(|r| r.line).collect::<Vec<_>>()), (3, vec![4]));
+        let e = CsvFile::parse("f.csv", b"\r\n\r\nb\nx\n", COLUMNS).err().unwrap().to_string();
+        assert!(e.starts_with("f.csv:3: missing column 'a'"), "{e}");
+    }
+
+    #[test]
+    fn header_names_of_no_column_are_kept_as_written() {
+        let csv = CsvFile::parse("f.csv", " A ,Extra, ,备注\n1,2,3,4\n".as_bytes(), COLUMNS).unwrap();
+        assert_eq!(csv.unknown_columns(), ["Extra", "备注"]);
+        assert_eq!(csv.keys(), ["a"]);
+        let (en, _) = csv.ignored_note().unwrap();
+        assert_eq!(en, "f.csv: ignored 2 column(s) the import does not use: 'Extra', '备注'");
+    }
+
+    #[test]
+    fn a_sheet_becomes_csv_text_with_row_n_on_line_n() {
+        let rows = vec![
+            (2, vec!["a".to_string(), "b".to_string()]),
+            (3, vec!["x, y".to_string(), "say \"hi\"\nthere".to_string()]),
+            (4, vec![]),
+            (5, vec!["z".to_string()]),
+        ];
+        let text = sheet_text(&rows);
+        assert_eq!(text, "\na,b\n\"x, y\",\"say \"\"hi\"\" there\"\n\nz\n");
+        let csv = CsvFile::parse("s.xlsx", text.as_bytes(), COLUMNS).unwrap();
+        let got: Vec<_> = csv.rows().map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect();
+        assert_eq!(got, [(3, Some("x, y".to_string())), (5, Some("z".to_string()))]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The customer import format (`huikuan customer import`): CSV rows into
-//! the book, every bad row named as file:line, all or nothing.
+//! the book, every bad row named as file:line, all or nothing. A row the
+//! book already holds (imported before, same content) is skipped; a column
+//! the format does not know is refused, never dropped.
 
 use std::collections::HashSet;
 
@@ -7,13 +9,16 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::import::csvfile::{Column, CsvFile};
+use crate::import::fingerprint::RowPrints;
 use crate::parse::{amount_at_least_zero, customer_code, score};
 use crate::store::Connection;
-use crate::store::customers::{self, NewCustomer};
+use crate::store::customers::{self, Contact, NewCustomer, Role};
+use crate::store::imported::Kind;
 
-/// The columns: code,name,terms_days,credit_limit,credit_score,email,phone,aliases
-/// (aliases separated by `;`; only code and name are required), each under
-/// its English or Chinese names.
+/// The columns: code,name,terms_days,credit_limit,credit_score,email,phone,aliases,
+/// accounts,contacts (aliases and accounts separated by `;`, contacts
+/// `ROLE:NAME:PHONE:EMAIL` separated by `;`; only code and name are
+/// required), each under its English or Chinese names.
 pub const COLUMNS: &[Column] = &[
     Column { key: "code", names: &["code", "customer_code", "代码", "客户代码"], required: true },
     Column { key: "name", names: &["name", "legal_name", "名称", "客户名称", "公司名称"], required: true },
@@ -23,12 +28,51 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "email", names: &["email", "邮箱"], required: false },
     Column { key: "phone", names: &["phone", "电话"], required: false },
     Column { key: "aliases", names: &["aliases", "alias", "别名"], required: false },
+    Column {
+        key: "accounts",
+        names: &["accounts", "account", "bank_accounts", "账号", "银行账号", "银行账户"],
+        required: false,
+    },
+    Column { key: "contacts", names: &["contacts", "contact", "联系人"], required: false },
+    Column { key: "salesperson", names: &["salesperson", "sales", "业务员", "销售"], required: false },
 ];
 
-/// Insert every customer of the file; all or nothing (the caller commits).
+/// What an import loaded.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Customers added.
+    pub count: usize,
+    /// Rows skipped because the book already holds them.
+    pub skipped: usize,
+}
+
+/// Insert every customer of the file the book does not hold yet; returns
+/// how many were added. All or nothing (the caller commits).
 pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
+    import(tx, csv, today).map(|l| l.count)
+}
+
+/// Refuse a customer file with a column the format does not know (a column
+/// is never dropped silently), naming it and the columns there are.
+pub fn check_columns(csv: &CsvFile) -> Result<()> {
+    if csv.unknown_columns().is_empty() {
+        return Ok(());
+    }
+    let unknown = csv.unknown_columns().iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let known = COLUMNS.iter().map(|c| c.key).collect::<Vec<_>>().join(", ");
+    Err(Error::user(
+        format!("unknown column(s) {unknown} in a customer file; the columns are {known}"),
+        format!("客户文件中有未知列 {unknown}；可用的列为 {known}"),
+    )
+    .at(&csv.file, csv.header_line))
+}
+
+/// [`load`], saying how many rows were added and how many skipped.
+pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
+    check_columns(csv)?;
     let mut seen = HashSet::new();
-    csv.each_row(|row| {
+    let mut prints = RowPrints::new(tx, Kind::Customer, today)?;
+    let rows = csv.each_row(|row| {
         let code = customer_code(csv.require(row, "code")?)?;
         if !seen.insert(code.to_lowercase()) {
             return Err(Error::user(
@@ -36,6 +80,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
                 format!("客户代码“{code}”在文件中重复"),
             ));
         }
+        let Some(print) = prints.check(tx, csv, row)? else { return Ok(()) };
         let terms = csv
             .get(row, "terms_days")
             .map(|t| {
@@ -64,17 +109,42 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<usize> {
             email: csv.get(row, "email").map(str::to_string),
             phone: csv.get(row, "phone").map(str::to_string),
             notes: None,
-            aliases: csv
-                .get(row, "aliases")
-                .map(|s| s.split([';', '；']).map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect())
-                .unwrap_or_default(),
-            accounts: Vec::new(),
-            contacts: Vec::new(),
-            salesperson: None,
+            aliases: list(csv.get(row, "aliases")),
+            accounts: list(csv.get(row, "accounts")),
+            contacts: list(csv.get(row, "contacts")).iter().map(|c| contact(c)).collect::<Result<_>>()?,
+            salesperson: csv.get(row, "salesperson").map(str::to_string),
         };
-        customers::insert(tx, &c, today)?;
-        Ok(())
-    })
+        let id = customers::insert(tx, &c, today).map_err(|e| prints.refused(tx, e))?;
+        prints.record(tx, &print, id)
+    })?;
+    Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped })
+}
+
+/// A `;`-separated list (a full-width `；` too), blanks left out.
+fn list(cell: Option<&str>) -> Vec<String> {
+    cell.map(|s| s.split([';', '；']).map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// One contact of the `contacts` column: `ROLE:NAME[:PHONE[:EMAIL]]` (a
+/// full-width `：` too), ROLE decision, acceptance or payer (决策人, 验收人,
+/// 付款人).
+fn contact(text: &str) -> Result<Contact> {
+    let mut parts = text.splitn(4, [':', '：']).map(str::trim);
+    let role = parts.next().and_then(Role::parse);
+    let name = parts.next().filter(|n| !n.is_empty());
+    let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
+    match (role, name) {
+        (Some(role), Some(name)) => {
+            Ok(Contact { role, name: name.to_string(), phone: opt(parts.next()), email: opt(parts.next()) })
+        }
+        _ => Err(Error::user(
+            format!("contacts: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"),
+            format!(
+                "联系人：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision（决策人）、acceptance（验收人）或 payer（付款人）"
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +166,46 @@ mod tests {
         let acme = customers::get(&tx, "ACME").unwrap();
         assert_eq!((acme.name.as_str(), acme.terms_days), ("Acme Ltd.", 45));
         assert!(customers::get(&tx, "BETA").is_ok());
+    }
+
+    #[test]
+    fn accounts_and_contacts_are_read_from_their_columns() {
+        let mut book = Book::in_memory();
+        let tx = book.conn.transaction().unwrap();
+        let csv = file(
+            "code,name,accounts,联系人\nACME,Acme Ltd.,6222 0001; 6222-0002,payer:王芳:13800000000:wang@acme.example；决策人:李雷\n",
+        );
+        assert_eq!(import(&tx, &csv, TODAY).unwrap().count, 1);
+        let acme = customers::get(&tx, "ACME").unwrap();
+        assert_eq!(acme.accounts.len(), 2, "{:?}", acme.accounts);
+        let roles: Vec<_> = acme.contacts.iter().map(|c| (c.role, c.name.as_str())).collect();
+        assert!(roles.contains(&(Role::Payer, "王芳")) && roles.contains(&(Role::Decision, "李雷")), "{roles:?}");
+        let payer = acme.contacts.iter().find(|c| c.role == Role::Payer).unwrap();
+        assert_eq!((payer.phone.as_deref(), payer.email.as_deref()), (Some("13800000000"), Some("wang@acme.example")));
+    }
+
+    #[test]
+    fn an_unknown_column_is_refused_naming_it() {
+        let mut book = Book::in_memory();
+        let tx = book.conn.transaction().unwrap();
+        let csv = file("code,name,cutoff_day\nACME,Acme Ltd.,25\n");
+        let e = import(&tx, &csv, TODAY).unwrap_err().to_string();
+        assert!(
+            e.starts_with("customers.csv:1: unknown column(s) 'cutoff_day' in a customer file; the columns are code,"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_second_import_skips_the_rows_already_in_the_book() {
+        let mut book = Book::in_memory();
+        let tx = book.conn.transaction().unwrap();
+        let first = import(&tx, &file("code,name,terms_days\nACME,Acme Ltd.,45\n"), TODAY).unwrap();
+        assert_eq!((first.count, first.skipped), (1, 0));
+        let again = import(&tx, &file("name,code,terms_days\nAcme Ltd.,ACME,045\nBETA,BETA\n"), TODAY).unwrap();
+        assert_eq!((again.count, again.skipped), (1, 1));
+        let e = import(&tx, &file("code,name,terms_days\nACME,Acme Ltd.,60\n"), TODAY).unwrap_err().to_string();
+        assert!(e.contains("customers.csv:2: customer 'ACME' is already in the book with other content"), "{e}");
     }
 
     #[test]

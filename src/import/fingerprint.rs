@@ -1,15 +1,41 @@
-//! The re-import fingerprint of a statement line.
+//! The re-import fingerprints of statement lines and of customer, invoice
+//! and payment rows.
 //!
 //! A line is identified across re-imports and overlapping statements by its
 //! own fields, canonically joined, plus its occurrence number among identical
 //! lines of the same file: two equal transfers on one day are two lines, and
 //! importing the same file again finds both already in the book. The text is
 //! stored in `bank_lines.fingerprint` (unique), so it must never change.
+//!
+//! An import row's fingerprint ([`RowPrints`]) is made the same way: its
+//! non-empty columns as `key=value` in the format's column order, amounts,
+//! dates, numbers and payment methods written canonically (`1,000.00` and
+//! `1000` agree; so do `2026/3/5` and `2026-03-05`), plus its occurrence
+//! number. What is stored in `imported_rows`, with the record the row
+//! became, is the SHA-256 of that text (its first 128 bits, 22 characters
+//! of URL-safe base64): a million rows' texts would double the size of the
+//! book, and slow every import that writes them. A row whose fingerprint is
+//! there is skipped. Invoice numbers and customer codes are unique in a
+//! file, so only payments count occurrences (two equal payments on one day
+//! are two payments). A column added to a format later changes no
+//! fingerprint of a row that leaves it empty. The text and its digest are
+//! stored in every book: they must never change.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
 use crate::import::bank::BankLine;
+use crate::import::csvfile::{CsvFile, Row};
 use crate::ledger::Money;
+use crate::store::imported::{self, Kind};
+use crate::store::payments::Method;
+use crate::store::{Connection, StoreError, customers, invoices};
 
 /// Fingerprints of one file's lines, in file order.
 #[derive(Debug, Default)]
@@ -47,10 +73,191 @@ fn canonical(l: &BankLine) -> String {
     .join("\u{1f}")
 }
 
+/// The fingerprints of one import file's rows, and which of them the book
+/// already holds.
+pub struct RowPrints {
+    kind: Kind,
+    /// Whether the book holds any imported row of this kind; when it holds
+    /// none, no row can be there and the lookups are left out.
+    lookup: bool,
+    /// Occurrences of each row content so far (payments only), by two
+    /// independent 64-bit hashes of it: a file of a million payments costs
+    /// tens of MB here, not the text of every row.
+    occurrences: Option<Occurrences>,
+    /// The first record this import made: ids from it on are this file's.
+    first_id: Option<i64>,
+    today: NaiveDate,
+    /// Rows skipped because the book already holds them.
+    pub skipped: usize,
+}
+
+struct Occurrences {
+    hashers: (RandomState, RandomState),
+    seen: HashMap<(u64, u64), u32>,
+}
+
+impl RowPrints {
+    /// For a file of `kind` rows read on `today` (dates such as `today`
+    /// are written as the day they mean).
+    pub fn new(conn: &Connection, kind: Kind, today: NaiveDate) -> Result<RowPrints> {
+        let occurrences = (kind == Kind::Payment)
+            .then(|| Occurrences { hashers: (RandomState::new(), RandomState::new()), seen: HashMap::new() });
+        Ok(RowPrints { kind, lookup: imported::any(conn, kind)?, occurrences, first_id: None, today, skipped: 0 })
+    }
+
+    /// The fingerprint of the next row of the file, or `None` (and the row
+    /// counted as skipped) when the book already holds it.
+    pub fn check(&mut self, conn: &Connection, csv: &CsvFile, row: &Row) -> Result<Option<String>> {
+        let base = row_text(csv, row, self.today);
+        self.check_text(conn, &base)
+    }
+
+    /// [`RowPrints::check`] for a record whose canonical text the caller
+    /// wrote (an invoice of a VAT list, summed from its rows).
+    pub fn check_text(&mut self, conn: &Connection, base: &str) -> Result<Option<String>> {
+        let n = match &mut self.occurrences {
+            Some(o) => {
+                let key = (o.hashers.0.hash_one(&base), o.hashers.1.hash_one(&base));
+                let n = o.seen.entry(key).or_insert(0);
+                *n += 1;
+                *n
+            }
+            None => 1,
+        };
+        let print = digest(&format!("{base}\u{1e}{n}"));
+        if self.lookup
+            && let Some(id) = imported::find(conn, self.kind, &print)?
+            && !self.made_here(id)
+        {
+            self.skipped += 1;
+            return Ok(None);
+        }
+        Ok(Some(print))
+    }
+
+    /// Remember that the row with fingerprint `print` became record `id`.
+    pub fn record(&mut self, conn: &Connection, print: &str, id: i64) -> Result<()> {
+        self.first_id.get_or_insert(id);
+        Ok(imported::record(conn, self.kind, print, id)?)
+    }
+
+    fn made_here(&self, id: i64) -> bool {
+        self.first_id.is_some_and(|first| id >= first)
+    }
+
+    /// The error of a row the store refused: a number or code already in
+    /// the book (from another row, or entered by hand) is said to be there
+    /// with other content — the row's own content would have been skipped.
+    /// The same number twice in the file keeps the store's message.
+    pub fn refused(&self, conn: &Connection, e: StoreError) -> Error {
+        let held = |id: crate::store::Result<Option<i64>>| id.ok().flatten().is_some_and(|id| !self.made_here(id));
+        match &e {
+            StoreError::DuplicateInvoice(n) if held(invoices::id_of(conn, n)) => Error::user(
+                format!(
+                    "invoice '{n}' is already in the book with other content; remove the row, or give the invoice \
+                     another number"
+                ),
+                format!("发票“{n}”已在账本中，但内容不同；请删除该行，或改用其他发票号"),
+            ),
+            StoreError::DuplicateCustomer(c) if held(customers::id_of(conn, c)) => Error::user(
+                format!(
+                    "customer '{c}' is already in the book with other content; remove the row, or give the customer \
+                     another code"
+                ),
+                format!("客户“{c}”已在账本中，但内容不同；请删除该行，或改用其他客户代码"),
+            ),
+            _ => e.into(),
+        }
+    }
+}
+
+/// What an import's notice adds when rows were skipped (English, Chinese):
+/// `; skipped 12 rows already in the book`, or nothing.
+pub fn skipped_note(skipped: usize) -> (String, String) {
+    match skipped {
+        0 => (String::new(), String::new()),
+        1 => ("; skipped 1 row already in the book".into(), "；跳过 1 行已在账本中的记录".into()),
+        n => (format!("; skipped {n} rows already in the book"), format!("；跳过 {n} 行已在账本中的记录")),
+    }
+}
+
+/// The stored form of a row's fingerprint text: the first 128 bits of its
+/// SHA-256 in URL-safe base64.
+fn digest(text: &str) -> String {
+    let hash = Sha256::digest(text.as_bytes());
+    URL_SAFE_NO_PAD.encode(&hash[..16])
+}
+
+/// The keys whose values are amounts, dates, whole numbers.
+const AMOUNTS: &[&str] = &["amount", "credit_limit", "net", "tax"];
+const DATES: &[&str] = &["date", "issue_date", "due_date"];
+const NUMBERS: &[&str] = &["terms_days", "credit_score"];
+
+/// A row's non-empty columns as `key=value`, in the format's column order,
+/// values canonical where they parse (a value that does not parse is kept
+/// as written: the row is refused anyway).
+fn row_text(csv: &CsvFile, row: &Row, today: NaiveDate) -> String {
+    let mut out = String::with_capacity(96);
+    for key in csv.keys() {
+        // A payment without a method is by bank: the same payment whether or
+        // not the file has the column (a second export with more columns
+        // must not add every payment again).
+        let Some(value) = csv.get(row, key).or((*key == "method").then_some("bank")) else { continue };
+        if !out.is_empty() {
+            out.push('\u{1f}');
+        }
+        out.push_str(key);
+        out.push('=');
+        match canonical_value(key, value, today) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(value),
+        }
+    }
+    out
+}
+
+fn canonical_value(key: &str, value: &str, today: NaiveDate) -> Option<String> {
+    // What is written canonically already (most rows of most files) is
+    // kept without parsing it again: the loader parses every row anyway.
+    if is_plain_amount(value) && AMOUNTS.contains(&key) || is_iso_date(value) && DATES.contains(&key) {
+        return None;
+    }
+    if AMOUNTS.contains(&key) {
+        Money::parse(value).ok().map(Money::plain)
+    } else if DATES.contains(&key) {
+        crate::ledger::date::parse_date(value, today).ok().map(|d| d.to_string())
+    } else if NUMBERS.contains(&key) {
+        value.parse::<u32>().ok().map(|n| n.to_string())
+    } else if key == "method" {
+        Method::parse(value).map(|m| m.as_str().to_string())
+    } else {
+        None
+    }
+}
+
+/// `123.45`: digits without a leading zero (but `0.50`), a point, two
+/// decimals — what [`Money::plain`] writes for an amount that is not negative.
+fn is_plain_amount(v: &str) -> bool {
+    let b = v.as_bytes();
+    let Some(point) = b.len().checked_sub(3) else { return false };
+    b[point] == b'.'
+        && b[point + 1..].iter().all(u8::is_ascii_digit)
+        && point > 0
+        && b[..point].iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || point == 1)
+}
+
+/// `2026-03-05`: what a date is written as, if it is a date.
+fn is_iso_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::import::bank::Direction;
+    use crate::import::csvfile::Column;
 
     fn line() -> BankLine {
         BankLine {
@@ -103,5 +310,100 @@ mod tests {
             Fingerprints::new().next(&line()),
             "2026-11-03\u{1f}12500.00\u{1f}credit\u{1f}华宇科技\u{1f}6222020200001234\u{1f}INV-1001\u{1f}\u{1f}98765.43\u{1e}1"
         );
+    }
+
+    const COLUMNS: &[Column] = &[
+        Column { key: "date", names: &["date"], required: true },
+        Column { key: "customer", names: &["customer"], required: true },
+        Column { key: "amount", names: &["amount"], required: true },
+        Column { key: "method", names: &["method"], required: false },
+        Column { key: "reference", names: &["reference"], required: false },
+    ];
+
+    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+
+    /// The fingerprint texts of a file's rows (occurrences counted as for
+    /// payments), each checked against what [`RowPrints`] stores.
+    fn prints(kind: Kind, text: &str) -> Vec<String> {
+        let book = crate::store::Book::in_memory();
+        let csv = CsvFile::parse("p.csv", text.as_bytes(), COLUMNS).unwrap();
+        let mut p = RowPrints::new(&book.conn, kind, TODAY).unwrap();
+        let mut seen = HashMap::new();
+        csv.rows()
+            .map(|row| {
+                let base = row_text(&csv, &row, TODAY);
+                let n = if kind == Kind::Payment {
+                    *seen.entry(base.clone()).and_modify(|n| *n += 1).or_insert(1)
+                } else {
+                    1
+                };
+                let text = format!("{base}\u{1e}{n}");
+                assert_eq!(p.check(&book.conn, &csv, &row).unwrap(), Some(digest(&text)));
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_stored_row_print_is_stable() {
+        // Stored in every book: a change here makes re-imports add rows again.
+        assert_eq!(digest("abc"), "ungWv48Bz-pBQUDeXa4iIw");
+        let p = prints(Kind::Payment, "date,customer,amount\n2026-03-05,ACME,1000\n");
+        assert_eq!(digest(&p[0]), "9ULarJOzvJeSligLRlhu-w");
+    }
+
+    #[test]
+    fn a_row_print_is_its_columns_in_format_order_with_canonical_values() {
+        let p = prints(Kind::Payment, "reference,amount,customer,date\n INV-1 ,\"1,000.00\",ACME,2026/3/5\n");
+        let want =
+            "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}method=bank\u{1f}reference=INV-1\u{1e}1";
+        assert_eq!(p, [want]);
+        // No method is by bank, whether the column is empty, absent or says so.
+        let bank = "date=2026-03-05\u{1f}customer=ACME\u{1f}amount=1000.00\u{1f}method=bank\u{1e}1";
+        for text in
+            ["date,customer,amount,method\n2026-03-05,ACME,1000,\n", "date,customer,amount\n2026-03-05,ACME,1000\n"]
+        {
+            assert_eq!(prints(Kind::Payment, text)[0], bank, "{text}");
+        }
+        assert_eq!(prints(Kind::Payment, "date,customer,amount,method\n2026-03-05,ACME,1000,银行\n")[0], bank);
+    }
+
+    #[test]
+    fn what_is_written_canonically_already_is_kept_as_written() {
+        for v in ["0.50", "1000.00", "12.34"] {
+            assert!(is_plain_amount(v), "{v}");
+            assert_eq!(Money::parse(v).unwrap().plain(), v);
+        }
+        for v in ["1000", "01.00", ".50", "1,000.00", "-1.00", "1.5", "1.500", "1e3.00"] {
+            assert!(!is_plain_amount(v), "{v}");
+        }
+        assert!(is_iso_date("2026-03-05") && !is_iso_date("2026/03/05") && !is_iso_date("2026-3-5"));
+        assert_eq!(canonical_value("date", "2026-13-45", TODAY), None, "not a date: the row is refused anyway");
+        assert_eq!(canonical_value("date", "2026/3/5", TODAY).as_deref(), Some("2026-03-05"));
+    }
+
+    #[test]
+    fn identical_payments_are_occurrences_one_and_two_other_rows_always_one() {
+        let text = "date,customer,amount\n2026-03-05,ACME,10\n2026-03-05,ACME,10.00\n2026-03-06,ACME,10\n";
+        let ends =
+            |p: Vec<String>| p.iter().map(|p| p.rsplit('\u{1e}').next().unwrap().to_string()).collect::<Vec<_>>();
+        assert_eq!(ends(prints(Kind::Payment, text)), ["1", "2", "1"]);
+        assert_eq!(ends(prints(Kind::Invoice, text)), ["1", "1", "1"]);
+    }
+
+    #[test]
+    fn a_row_the_book_holds_is_skipped_and_counted() {
+        let book = crate::store::Book::in_memory();
+        let today = TODAY;
+        let csv = CsvFile::parse("p.csv", b"date,customer,amount\n2026-03-05,ACME,10\n", COLUMNS).unwrap();
+        let row = csv.rows().next().unwrap();
+        let mut first = RowPrints::new(&book.conn, Kind::Payment, today).unwrap();
+        let print = first.check(&book.conn, &csv, &row).unwrap().unwrap();
+        first.record(&book.conn, &print, 1).unwrap();
+        let mut again = RowPrints::new(&book.conn, Kind::Payment, today).unwrap();
+        assert_eq!(again.check(&book.conn, &csv, &row).unwrap(), None);
+        assert_eq!(again.skipped, 1);
+        // The second equal payment of a file is another payment.
+        assert!(again.check(&book.conn, &csv, &row).unwrap().is_some());
     }
 }

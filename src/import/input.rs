@@ -10,6 +10,10 @@
 //!   read itself stops one byte past the limit, so a file whose size lies
 //!   (a file of `/proc`, one still growing) cannot exhaust memory either.
 //!
+//! The path `-` means standard input ([`read_input_or_stdin`], used by the
+//! customer, invoice and payment imports): read to its end within the same
+//! limit, named `stdin` in messages.
+//!
 //! The limit is the book's setting `max_input_mb` when the book exists, else
 //! [`DEFAULT_MAX_INPUT_MB`]: the import command asks [`InputLimit::for_book_at`]
 //! (which opens an existing book, never creates one) and hands the limit to
@@ -156,6 +160,35 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     opts.open(path)
 }
 
+/// Whether `path` is `-`, which means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name messages give an input: `stdin` for `-`, else the path as given.
+pub fn input_name(path: &Path) -> String {
+    if is_stdin(path) { "stdin".to_string() } else { path.display().to_string() }
+}
+
+/// [`read_input`], or standard input when `path` is `-` (read to its end,
+/// at most `limit` bytes of it: one byte more is refused as too large).
+pub fn read_input_or_stdin(path: &Path, limit: InputLimit) -> Result<Vec<u8>, InputError> {
+    if !is_stdin(path) {
+        return read_input(path, limit);
+    }
+    read_limited(std::io::stdin().lock(), limit)
+}
+
+/// Read `from` to its end, refusing more than `limit` bytes.
+fn read_limited(from: impl Read, limit: InputLimit) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::new();
+    from.take(limit.in_bytes().saturating_add(1)).read_to_end(&mut bytes).map_err(|e| InputError::Io(e.to_string()))?;
+    if bytes.len() as u64 > limit.in_bytes() {
+        return Err(InputError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
 /// Read the regular file at `path`, at most `limit` bytes of it.
 pub fn read_input(path: &Path, limit: InputLimit) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io(e.to_string());
@@ -202,6 +235,15 @@ mod tests {
             assert_eq!(read_input(p, InputLimit::bytes(16)), Err(InputError::TooLarge(InputLimit::bytes(16))));
             assert!(read_input(p, InputLimit::default()).unwrap().len() > 16);
         }
+    }
+
+    #[test]
+    fn a_stream_is_read_to_the_limit_and_no_further() {
+        assert_eq!(read_limited(&b"code,name\n"[..], InputLimit::bytes(10)).unwrap(), b"code,name\n");
+        let e = read_limited(std::io::repeat(b'x'), InputLimit::bytes(64)).unwrap_err();
+        assert_eq!(e, InputError::TooLarge(InputLimit::bytes(64)));
+        assert_eq!(input_name(Path::new("-")), "stdin");
+        assert_eq!(input_name(Path::new("a.csv")), "a.csv");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //!
 //! Either way every invoice is booked by one function, [`Loader::book`].
 
+use crate::store::totals::Headroom;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -17,11 +18,12 @@ use chrono::NaiveDate;
 use super::vat::{self, Given, Record, Skipped, Warning};
 use crate::error::{Error, Result};
 use crate::import::csvfile::{Column, CsvFile};
+use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
 use crate::parse::{date, positive_amount, within_horizon};
 use crate::store::invoices::{self, Kind, NewInvoice};
-use crate::store::{Connection, customers, settings};
+use crate::store::{Connection, customers, imported, settings};
 
 /// The plain format: number,customer,issue_date,due_date,amount,description
 /// (due_date optional: the customer's terms apply), and the optional facts
@@ -100,6 +102,9 @@ pub struct Loaded {
     pub format: Format,
     /// Invoices booked.
     pub count: usize,
+    /// Invoices (rows of the plain format) skipped because the book already
+    /// holds them: importing a file again adds nothing.
+    pub skipped: usize,
     /// Rows they were read from (a VAT item export has several per invoice).
     pub rows: usize,
     /// What the invoices owe, tax included (价税合计).
@@ -108,7 +113,7 @@ pub struct Loaded {
     pub tax: Money,
     pub credit_applied: Money,
     /// Voided rows of a VAT list, left out.
-    pub skipped: Vec<Skipped>,
+    pub voided: Vec<Skipped>,
     /// Taxes further from net × rate than rounding allows, by file:line.
     pub warnings: Vec<Warning>,
 }
@@ -120,6 +125,10 @@ struct Loader<'a> {
     horizon: u32,
     /// Customer code → (id, terms): looked up once per customer.
     known: HashMap<String, (i64, u32)>,
+    /// The fingerprints of what is booked, and what the book holds already.
+    prints: RowPrints,
+    /// The book's total invoiced, kept within the amount limit.
+    headroom: Headroom,
     loaded: Loaded,
 }
 
@@ -166,8 +175,9 @@ impl Loader<'_> {
         })
     }
 
-    /// Book one invoice read from the file.
-    fn book(&mut self, rec: &Record) -> Result<()> {
+    /// Book one invoice read from the file, fingerprinted `print`.
+    fn book(&mut self, rec: &Record, print: &str) -> Result<()> {
+        self.headroom.invoice(rec.amount)?;
         let schedule = build_schedule(rec.issue, rec.amount, &rec.plan)?;
         let new = NewInvoice {
             number: &rec.number,
@@ -179,7 +189,9 @@ impl Loader<'_> {
             discount: None,
             schedule: &schedule,
         };
-        let (_, applied) = invoices::create_with(self.tx, &new, &rec.facts, true)?;
+        let (id, applied) =
+            invoices::create_with(self.tx, &new, &rec.facts, true).map_err(|e| self.prints.refused(self.tx, e))?;
+        self.prints.record(self.tx, print, id)?;
         let l = &mut self.loaded;
         l.count += 1;
         l.total += rec.amount;
@@ -200,29 +212,38 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         today,
         horizon: settings::horizon_years(tx)?,
         known: HashMap::new(),
+        prints: RowPrints::new(tx, imported::Kind::Invoice, today)?,
+        headroom: Headroom::read(tx)?,
         loaded: Loaded {
             format,
             count: 0,
+            skipped: 0,
             rows: 0,
             total: Money::ZERO,
             tax: Money::ZERO,
             credit_applied: Money::ZERO,
-            skipped: Vec::new(),
+            voided: Vec::new(),
             warnings: Vec::new(),
         },
     };
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {
+                let Some(print) = l.prints.check(tx, csv, row)? else { return Ok(()) };
                 let rec = l.plain_row(csv, row)?;
-                l.book(&rec)
+                l.book(&rec, &print)
             })?;
         }
         Format::VatList => {
             let g = vat::gather(tx, csv, today, l.horizon)?;
             let mut errors = Vec::new();
             for rec in &g.records {
-                if let Err(e) = l.book(rec) {
+                // One invoice of the list (its rows summed) is one record.
+                let booked = match l.prints.check_text(tx, &rec.fingerprint_text())? {
+                    None => Ok(()),
+                    Some(print) => l.book(rec, &print),
+                };
+                if let Err(e) = booked {
                     errors.push(e.at(&csv.file, rec.line));
                 }
             }
@@ -230,10 +251,11 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
                 return Err(Error::rows(errors, &csv.file));
             }
             l.loaded.rows = g.rows;
-            l.loaded.skipped = g.skipped;
+            l.loaded.voided = g.skipped;
             l.loaded.warnings = g.warnings;
         }
     }
+    l.loaded.skipped = l.prints.skipped;
     Ok(l.loaded)
 }
 
@@ -285,7 +307,7 @@ mod tests {
         assert_eq!(Format::of(&csv), Format::VatList);
         let l = load(&tx, &csv, TODAY).unwrap();
         assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(1_160_600), Money::from_cents(130_600)));
-        assert_eq!(l.skipped, [Skipped { line: 5, number: "00000003".into(), amount: "113.00".into() }]);
+        assert_eq!(l.voided, [Skipped { line: 5, number: "00000003".into(), amount: "113.00".into() }]);
         let one = invoices::get(&tx, "26440000000000000001").unwrap();
         assert_eq!(one.amount, Money::from_cents(1_130_000), "价税合计, not 金额");
         assert_eq!(one.installments[0].due_date.to_string(), "2026-11-07");
@@ -308,9 +330,26 @@ mod tests {
             .unwrap();
         let l = load(&tx, &csv, TODAY).unwrap();
         assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(2_020_000), Money::from_cents(220_000)));
-        assert_eq!(l.skipped.len(), 1, "the voided row");
+        assert_eq!(l.voided.len(), 1, "the voided row");
         assert!(l.warnings.is_empty());
         assert_eq!(invoices::get(&tx, "26442000000088880002").unwrap().customer, "DF", "found by its alias");
+    }
+
+    #[test]
+    fn a_second_import_skips_what_the_book_holds_and_refuses_a_changed_number() {
+        let mut book = book();
+        let tx = book.conn.transaction().unwrap();
+        let first = load(&tx, &file("number,customer,issue_date,amount\nI-1,ACME,2026-10-01,100\n"), TODAY).unwrap();
+        assert_eq!((first.count, first.skipped), (1, 0));
+        let csv = file("number,customer,issue_date,amount\nI-1,ACME,2026/10/1,100.00\nI-2,ACME,2026-10-02,5\n");
+        let again = load(&tx, &csv, TODAY).unwrap();
+        assert_eq!((again.count, again.skipped, again.total), (1, 1, Money::from_cents(500)));
+        let csv = file("number,customer,issue_date,amount\nI-3,ACME,2026-10-01,1\nI-1,ACME,2026-10-01,101\n");
+        let e = load(&tx, &csv, TODAY).unwrap_err().to_string();
+        assert!(e.contains("invoices.csv:3: invoice 'I-1' is already in the book with other content"), "{e}");
+        let csv = file("number,customer,issue_date,amount\nI-4,ACME,2026-10-01,1\nI-4,ACME,2026-10-01,1\n");
+        let e = load(&tx, &csv, TODAY).unwrap_err().to_string();
+        assert!(e.contains("invoices.csv:3: invoice number 'I-4' already exists"), "{e}");
     }
 
     #[test]

@@ -2,14 +2,17 @@
 //! book in file order, each recorded and allocated, every bad row named as
 //! file:line, all or nothing.
 
+use crate::store::totals::Headroom;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use crate::error::Result;
 use crate::import::csvfile::{Column, CsvFile};
+use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
 use crate::parse::{date, parse_method, positive_amount};
+use crate::store::imported::Kind;
 use crate::store::payments::{self, Method, NewPayment, Source};
 use crate::store::{Connection, customers, invoices};
 
@@ -28,7 +31,11 @@ pub const COLUMNS: &[Column] = &[
 /// What an import loaded.
 #[derive(Debug)]
 pub struct Loaded {
+    /// Payments added.
     pub count: usize,
+    /// Rows skipped because the book already holds them (two equal rows of
+    /// a file are two payments: each is skipped only for its own match).
+    pub skipped: usize,
     pub total: Money,
 }
 
@@ -37,7 +44,12 @@ pub struct Loaded {
 pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
     let mut known: HashMap<String, i64> = HashMap::new();
     let mut total = Money::ZERO;
-    let count = csv.each_row(|row| {
+    let mut prints = RowPrints::new(tx, Kind::Payment, today)?;
+    // The book's payments stay within the amount limit, sums included: the
+    // first row that would carry them past it is refused at its line.
+    let mut headroom = Headroom::read(tx)?;
+    let rows = csv.each_row(|row| {
+        let Some(print) = prints.check(tx, csv, row)? else { return Ok(()) };
         let code = csv.require(row, "customer")?;
         let customer_id = match known.get(code) {
             Some(id) => *id,
@@ -64,11 +76,13 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             source: Source::Import,
             auto_apply: true,
         };
-        payments::record(tx, &p, &to)?;
+        headroom.payment(amount)?;
+        let (id, _) = payments::record(tx, &p, &to)?;
+        prints.record(tx, &print, id)?;
         total += amount;
         Ok(())
     })?;
-    Ok(Loaded { count, total })
+    Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped, total })
 }
 
 #[cfg(test)]
@@ -98,6 +112,19 @@ mod tests {
         assert_eq!((l.count, l.total), (2, Money::from_cents(9_000)));
         assert_eq!(invoices::get(&tx, "A-1").unwrap().balance(), Money::from_cents(4_000));
         assert_eq!(invoices::get(&tx, "B-1").unwrap().balance(), Money::from_cents(7_000));
+    }
+
+    #[test]
+    fn equal_payments_are_both_kept_and_a_second_import_skips_both() {
+        let mut book = book();
+        let tx = book.conn.transaction().unwrap();
+        let text = "date,customer,amount\n2026-11-01,ACME,10\n2026-11-01,ACME,10.00\n";
+        let l = load(&tx, &file(text), TODAY).unwrap();
+        assert_eq!((l.count, l.skipped, l.total), (2, 0, Money::from_cents(2_000)));
+        let more = format!("{text}2026-11-01,ACME,10\n");
+        let l = load(&tx, &file(&more), TODAY).unwrap();
+        assert_eq!((l.count, l.skipped, l.total), (1, 2, Money::from_cents(1_000)));
+        assert_eq!(invoices::get(&tx, "A-1").unwrap().balance(), Money::from_cents(7_000));
     }
 
     #[test]

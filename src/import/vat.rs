@@ -153,6 +153,28 @@ pub struct Record {
     pub facts: Facts,
 }
 
+impl Record {
+    /// What identifies this invoice of a VAT list across imports: its own
+    /// figures, canonically written (the rows of one number are summed first,
+    /// so a re-export with its items in another order is the same invoice).
+    pub fn fingerprint_text(&self) -> String {
+        let o = |s: &Option<String>| s.clone().unwrap_or_default();
+        let m = |m: Option<Money>| m.map(Money::plain).unwrap_or_default();
+        [
+            "vat-list".to_string(),
+            self.number.clone(),
+            self.customer_id.to_string(),
+            self.issue.to_string(),
+            self.amount.plain(),
+            m(self.facts.net),
+            m(self.facts.tax),
+            o(&self.facts.tax_rate),
+            o(&self.facts.vat_number),
+        ]
+        .join("\u{1f}")
+    }
+}
+
 /// A row of a VAT list left out: it was voided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {

@@ -13,6 +13,7 @@ pub mod events;
 #[cfg(test)]
 pub(crate) mod example;
 pub mod history;
+pub mod imported;
 pub mod interest;
 pub mod invoices;
 pub mod money;

@@ -118,3 +118,32 @@ fn the_books_totals_stay_within_the_limit() {
     );
     assert_eq!(env.book_fingerprint(), before);
 }
+
+#[test]
+fn an_import_that_would_carry_the_totals_past_the_limit_is_refused_at_the_first_such_row() {
+    let env = book();
+    let mut invoices = String::from("number,customer,issue_date,amount\n");
+    let mut payments = String::from("date,customer,amount\n");
+    for i in 0..10_000 {
+        invoices.push_str(&format!("I-{i},BYD,2026-10-01,1000000000000\n"));
+        payments.push_str("2026-11-01,BYD,1000000000000\n");
+    }
+    env.write_file("invoices.csv", invoices);
+    env.write_file("payments.csv", payments);
+    let before = env.book_fingerprint();
+    for (file, what) in [("invoices.csv", "invoices"), ("payments.csv", "payments")] {
+        let kind = if what == "invoices" { "invoice" } else { "pay" };
+        let (code, err) = env.fail(&[kind, "import", file]);
+        assert_eq!(code, 1);
+        let first = err.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!(
+                "error: {file}:3: the book's {what} would total 2,000,000,000,000.00, more than the limit of \
+                 1,000,000,000,000.00; nothing was written"
+            )
+        );
+        assert!(!err.contains("database error"), "{err}");
+        assert_eq!(env.book_fingerprint(), before, "{file}: nothing written");
+    }
+}

@@ -936,8 +936,8 @@ fn binary_junk_is_refused_by_every_importer() {
 
 #[test]
 fn truncated_xlsx_is_refused_by_every_importer() {
-    let t = "the file is binary, not text";
-    corpus("truncated.xlsx", [t, t, t, "cannot read the XLSX workbook"]);
+    let t = "truncated.xlsx: cannot read the XLSX workbook";
+    corpus("truncated.xlsx", [t, t, t, t]);
 }
 
 #[test]
@@ -1533,5 +1533,62 @@ fn statement_bad_direction() {
         &env,
         &["reconcile", "import", "s.csv", "--auto"],
         "error: s.csv:3: '冲正' is not a known direction (profile 'generic-direction' knows 贷 贷方",
+    );
+}
+
+// ---- imports: re-imports, columns, workbooks ----
+
+#[test]
+fn import_other_content() {
+    let env = book();
+    env.write_file("i.csv", "number,customer,issue_date,amount\nBYD-2026-01,BYD,2026-09-01,999\n");
+    refused_rows(
+        &env,
+        &["invoice", "import", "i.csv"],
+        "i.csv",
+        &[(2, "invoice 'BYD-2026-01' is already in the book with other content; remove the row, or give the invoice")],
+    );
+    env.write_file("c.csv", "code,name\nXM,Xiaomi\n");
+    refused_rows(
+        &env,
+        &["customer", "import", "c.csv"],
+        "c.csv",
+        &[(2, "customer 'XM' is already in the book with other content; remove the row, or give the customer")],
+    );
+}
+
+#[test]
+fn import_unknown_column() {
+    let env = book();
+    env.write_file("c.csv", "code,name,lang\nNEW,New Co.,zh\n");
+    user(
+        &env,
+        &["customer", "import", "c.csv"],
+        "error: c.csv:1: unknown column(s) 'lang' in a customer file; the columns are code, name, terms_days, \
+         credit_limit, credit_score, email, phone, aliases, accounts, contacts",
+    );
+}
+
+#[test]
+fn import_bad_contact() {
+    let env = book();
+    env.write_file("c.csv", "code,name,contacts\nNEW,New Co.,boss:王芳\n");
+    refused_rows(
+        &env,
+        &["customer", "import", "c.csv"],
+        "c.csv",
+        &[(2, "contacts: 'boss:王芳' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer")],
+    );
+}
+
+#[test]
+fn import_no_sheet() {
+    let env = book();
+    env.write_file("p.xlsx", crate::imports::xlsx(&[("Notes", &[&["Payments of November"], &["see below"]])]));
+    user(
+        &env,
+        &["pay", "import", "p.xlsx"],
+        "error: p.xlsx: no sheet of the workbook starts with a header row naming its columns (date, customer, \
+         amount, method, reference, invoice)",
     );
 }

@@ -19,6 +19,7 @@ mod errors_catalogue;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
+mod imports;
 mod interest;
 mod invoices;
 mod letters;

@@ -415,3 +415,44 @@ fn the_plain_invoice_file_carries_the_optional_facts() {
     let (_, err) = env.fail(&["invoice", "import", "bad.csv"]);
     assert!(err.starts_with("error: bad.csv:2: net 90.00 + tax 9.00 = 99.00, not the amount 100.00"), "{err}");
 }
+
+#[test]
+fn the_vat_e_invoice_list_imports_from_a_workbook_as_from_its_csv() {
+    let env = book();
+    let rows = [
+        vat_row(
+            "26442000000011110001",
+            "深圳华远电子有限公司",
+            "2026-10-08 14:22:05",
+            "10000.00",
+            "1300.00",
+            "11300.00",
+        ),
+        vat_row("26442000000011110002", "华远电子", "2026-10-10 10:00:00", "2000.00", "260.00", "2260.00"),
+    ];
+    let cells: Vec<Vec<String>> = rows.iter().enumerate().map(|(i, r)| r.cells(i + 1)).collect();
+    let mut sheet: Vec<Vec<&str>> = vec![VAT_HEADER.to_vec()];
+    sheet.extend(cells.iter().map(|r| r.iter().map(String::as_str).collect()));
+    let sheet: Vec<&[&str]> = sheet.iter().map(Vec::as_slice).collect();
+    env.write_file("数电发票.xlsx", crate::imports::xlsx(&[("发票基础信息", &sheet)]));
+    let note = stderr_of(&env, &["invoice", "import", "数电发票.xlsx"]);
+    assert!(note.contains("imported 2 invoices from 2 rows of the VAT e-invoice list 数电发票.xlsx"), "{note}");
+    assert!(note.contains("价税合计 13,560.00, tax 1,560.00"), "{note}");
+    let one = env.json(&["invoice", "show", "26442000000011110001"]);
+    assert_eq!((&one["amount"], &one["net"], &one["tax"]), (&json!("11300.00"), &json!("10000.00"), &json!("1300.00")));
+    // The same workbook again adds nothing.
+    let again = stderr_of(&env, &["invoice", "import", "数电发票.xlsx"]);
+    assert!(again.contains("imported 0 invoices") && again.contains("skipped 2 rows already in the book"), "{again}");
+    // An unknown buyer is refused at its row and nothing is written.
+    let bad = [vat_row("26442000000011110003", "无名公司", "2026-10-11", "100.00", "13.00", "113.00")];
+    let cells: Vec<Vec<String>> = bad.iter().map(|r| r.cells(1)).collect();
+    let mut sheet: Vec<Vec<&str>> = vec![VAT_HEADER.to_vec()];
+    sheet.extend(cells.iter().map(|r| r.iter().map(String::as_str).collect()));
+    let sheet: Vec<&[&str]> = sheet.iter().map(Vec::as_slice).collect();
+    env.write_file("bad.xlsx", crate::imports::xlsx(&[("Sheet1", &sheet)]));
+    let before = env.book_fingerprint();
+    let (code, err) = env.fail(&["invoice", "import", "bad.xlsx"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.xlsx:2: unknown buyer '无名公司'"), "{err}");
+    assert_eq!(env.book_fingerprint(), before);
+}

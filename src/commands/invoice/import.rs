@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
+use crate::import::fingerprint::skipped_note;
 use crate::import::input::InputLimit;
 use crate::import::invoices::{FORMATS, Format, load};
 use crate::store::{customers, events};
@@ -23,9 +24,13 @@ use crate::store::{customers, events};
 /// Credit control does not refuse imported invoices; the import reports how
 /// many customers end up over their limit. Unapplied credit is applied to the
 /// new invoices. Any bad row stops the whole import and every bad row is
-/// named as file:line. Examples:
+/// named as file:line. Other columns are ignored, with a notice. Rows
+/// already imported are skipped, so importing a file again adds nothing; an
+/// invoice number already in the book with other content is refused. CSV
+/// (UTF-8 or GBK) or an XLSX workbook, or `-` for standard input. Examples:
 ///   huikuan invoice import invoices.csv
-///   huikuan invoice import 数电发票明细.csv
+///   huikuan invoice import 数电发票明细.xlsx
+///   cat invoices.csv | huikuan invoice import -
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The CSV file
@@ -40,38 +45,38 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let over = customers::count_over_limit(&tx)?;
     let (n, total, tax) = (l.count, l.total, l.tax);
     let (fmt_en, fmt_zh) = l.format.name();
+    let (skip_en, skip_zh) = skipped_note(l.skipped);
     let logged = match l.format {
-        Format::Plain => format!("imported {n} invoices ({total}) from {}", csv.file),
-        Format::VatList => format!("imported {n} invoices ({total}, tax {tax}) from the {fmt_en} {}", csv.file),
+        Format::Plain => format!("imported {n} invoices ({total}) from {}{skip_en}", csv.file),
+        Format::VatList => {
+            format!("imported {n} invoices ({total}, tax {tax}) from the {fmt_en} {}{skip_en}", csv.file)
+        }
     };
     events::record(&tx, "invoice import", &logged, None)?;
     tx.commit()?;
+    if let Some((en, zh)) = csv.ignored_note() {
+        ctx.note(&en, &zh);
+    }
+    let (read_en, read_zh) = csv.read_as();
     match l.format {
         Format::Plain => ctx.note(
-            &format!("imported {n} invoices totalling {total} from {} ({})", csv.file, csv.encoding.name()),
-            &format!("已从 {} 导入 {n} 张发票，合计 {total}（{}）", csv.file, csv.encoding.name()),
+            &format!("imported {n} invoices totalling {total} from {} ({read_en}){skip_en}", csv.file),
+            &format!("已从 {} 导入 {n} 张发票，合计 {total}（{read_zh}）{skip_zh}", csv.file),
         ),
         Format::VatList => ctx.note(
             &format!(
-                "imported {n} invoices from {} rows of the {fmt_en} {} ({}): 价税合计 {total}, tax {tax}",
-                l.rows,
-                csv.file,
-                csv.encoding.name()
+                "imported {n} invoices from {} rows of the {fmt_en} {} ({read_en}): 价税合计 {total}, tax {tax}{skip_en}",
+                l.rows, csv.file
             ),
-            &format!(
-                "已从{fmt_zh} {}（{}）的 {} 行导入 {n} 张发票：价税合计 {total}，税额 {tax}",
-                csv.file,
-                csv.encoding.name(),
-                l.rows
-            ),
+            &format!("已从{fmt_zh} {}（{read_zh}）的 {} 行导入 {n} 张发票：价税合计 {total}，税额 {tax}{skip_zh}", csv.file, l.rows),
         ),
     }
-    if !l.skipped.is_empty() {
+    if !l.voided.is_empty() {
         let list: Vec<String> =
-            l.skipped.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
+            l.voided.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
         ctx.note(
-            &format!("left out {} voided invoice(s) (作废), never owed: {}", l.skipped.len(), list.join(", ")),
-            &format!("未导入 {} 张已作废发票（不构成应收）：{}", l.skipped.len(), list.join("，")),
+            &format!("left out {} voided invoice(s) (作废), never owed: {}", l.voided.len(), list.join(", ")),
+            &format!("未导入 {} 张已作废发票（不构成应收）：{}", l.voided.len(), list.join("，")),
         );
     }
     for w in &l.warnings {

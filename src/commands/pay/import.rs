@@ -5,21 +5,27 @@ use std::path::PathBuf;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::import::csvfile::CsvFile;
+use crate::import::fingerprint::skipped_note;
 use crate::import::input::InputLimit;
 use crate::import::payments::{COLUMNS, Loaded, load};
 use crate::store::events;
 
-/// Import payments from a CSV file (UTF-8 or GBK).
+/// Import payments from a CSV file (UTF-8 or GBK) or an XLSX workbook.
 ///
 /// Header row required, columns in any order:
 /// date,customer,amount,method,reference,invoice
 /// (method defaults to bank; with an invoice the payment goes to it, else to
-/// the oldest due installments). Rows are applied in file order. Any bad row
-/// stops the whole import and every bad row is named as file:line. Example:
+/// the oldest due installments); other columns are ignored, with a notice.
+/// Rows are applied in file order. Rows already imported are skipped, so
+/// importing a file again adds nothing; two equal rows of one file are two
+/// payments. Any bad row stops the whole import and every bad row is named
+/// as file:line. Examples:
 ///   huikuan pay import payments.csv
+///   huikuan pay import payments.xlsx
+///   cat payments.csv | huikuan pay import -
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The CSV file
+    /// The CSV or XLSX file, or - for standard input
     pub file: PathBuf,
 }
 
@@ -27,12 +33,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
-    let Loaded { count: n, total } = load(&tx, &csv, ctx.today)?;
-    events::record(&tx, "pay import", &format!("imported {n} payments ({total}) from {}", csv.file), None)?;
+    let Loaded { count: n, skipped, total } = load(&tx, &csv, ctx.today)?;
+    let (skip_en, skip_zh) = skipped_note(skipped);
+    let summary = format!("imported {n} payments ({total}) from {}{skip_en}", csv.file);
+    events::record(&tx, "pay import", &summary, None)?;
     tx.commit()?;
+    if let Some((en, zh)) = csv.ignored_note() {
+        ctx.note(&en, &zh);
+    }
+    let (en, zh) = csv.read_as();
     ctx.note(
-        &format!("imported {n} payments totalling {total} from {} ({})", csv.file, csv.encoding.name()),
-        &format!("已从 {} 导入 {n} 笔收款，合计 {total}（{}）", csv.file, csv.encoding.name()),
+        &format!("imported {n} payments totalling {total} from {} ({en}){skip_en}", csv.file),
+        &format!("已从 {} 导入 {n} 笔收款，合计 {total}（{zh}）{skip_zh}", csv.file),
     );
     Ok(())
 }

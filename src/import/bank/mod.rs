@@ -49,6 +49,7 @@ pub use date::DateOrder;
 pub use declared::{Declared, Tally};
 pub use error::BankError;
 pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
+pub(crate) use xlsx::import_sheets;
 
 use decode::Sniffed;
 use grid::{DELIMITERS, Grid, Row, norm};

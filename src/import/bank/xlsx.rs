@@ -32,6 +32,31 @@ impl Book {
 /// Every sheet of the workbook, in order, as (name, grid). Sheets that cannot
 /// be read are left out; a workbook with no readable sheet is an error.
 pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(String, Grid)>, BankError> {
+    read_sheets_with(file, bytes, book, cell_text)
+}
+
+/// A sheet's rows from the top of its used range: (sheet row number, cells).
+pub(crate) type SheetRows = Vec<(u64, Vec<String>)>;
+
+/// The sheets of an XLSX workbook for the customer, invoice and payment
+/// imports, within the same budget: (sheet name, rows as (sheet row number,
+/// cells)). Cells hold the text a CSV export would: numbers as Excel shows
+/// them (at most 15 significant digits, so `1000`, `0.1`, never `1000.0` or
+/// `0.30000000000000004`), dates as `YYYY-MM-DD`.
+pub(crate) fn import_sheets(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)>, BankError> {
+    let sheets = read_sheets_with(file, bytes, Book::Xlsx, import_cell_text)?;
+    Ok(sheets
+        .into_iter()
+        .map(|(name, grid)| (name, grid.rows.into_iter().map(|r| (r.line, r.cells)).collect()))
+        .collect())
+}
+
+fn read_sheets_with(
+    file: &str,
+    bytes: &[u8],
+    book: Book,
+    text: fn(&Data) -> String,
+) -> Result<Vec<(String, Grid)>, BankError> {
     let fail = |reason: String| BankError::Workbook { file: file.to_string(), format: book.label(), reason };
     if book == Book::Xls && !ole::chains_end(bytes) {
         return Err(fail("the file is damaged (a chain of sectors loops)".into()));
@@ -55,7 +80,7 @@ pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(S
                     open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsError| e.to_string())?;
                 for name in wb.sheet_names() {
                     if let Ok(range) = wb.worksheet_range(&name) {
-                        sheets.push((name, grid_of(&range)));
+                        sheets.push((name, grid_of(&range, text)));
                     }
                 }
             }
@@ -64,7 +89,7 @@ pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(S
                     open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| e.to_string())?;
                 for name in wb.sheet_names() {
                     if let Ok(range) = wb.worksheet_range(&name) {
-                        sheets.push((name, grid_of(&range)));
+                        sheets.push((name, grid_of(&range, text)));
                     }
                 }
             }
@@ -106,7 +131,7 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 
 /// A sheet's used range as rows numbered like the sheet (row 1 is the top),
 /// with empty rows above the range counted as blank lines.
-fn grid_of(range: &calamine::Range<Data>) -> Grid {
+fn grid_of(range: &calamine::Range<Data>, text: fn(&Data) -> String) -> Grid {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     // Keep column numbers true to the sheet (for profiles naming columns by
     // number), within reason: a range starting far right is not padded.
@@ -115,7 +140,7 @@ fn grid_of(range: &calamine::Range<Data>) -> Grid {
     for (i, cells) in range.rows().enumerate() {
         let line = u64::from(row0) + i as u64 + 1;
         let mut out = vec![String::new(); pad];
-        out.extend(cells.iter().map(|c| clean_cell(&cell_text(c))));
+        out.extend(cells.iter().map(|c| clean_cell(&text(c))));
         while out.last().is_some_and(|c| c.is_empty()) {
             out.pop();
         }
@@ -146,6 +171,19 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// [`cell_text`] with numbers rounded to the 15 significant digits Excel
+/// shows: a float artefact of a formula (`=100*1.13` is
+/// 113.00000000000001) is not an amount with 14 decimals.
+fn import_cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Float(f) if f.is_finite() => {
+            let shown: f64 = format!("{f:.14e}").parse().unwrap_or(*f);
+            format!("{}", shown + 0.0)
+        }
+        _ => cell_text(cell),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +195,18 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(20250101.0)), "20250101");
         assert_eq!(cell_text(&Data::Float(0.1 + 0.2)), "0.30000000000000004");
         assert_eq!(cell_text(&Data::Float(f64::NAN)), "");
+    }
+
+    #[test]
+    fn imported_numbers_are_the_text_excel_shows() {
+        assert_eq!(import_cell_text(&Data::Float(1000.0)), "1000");
+        assert_eq!(import_cell_text(&Data::Float(0.1)), "0.1");
+        assert_eq!(import_cell_text(&Data::Float(0.1 + 0.2)), "0.3");
+        assert_eq!(import_cell_text(&Data::Float(100.0 * 1.13)), "113");
+        assert_eq!(import_cell_text(&Data::Float(1234567.89)), "1234567.89");
+        assert_eq!(import_cell_text(&Data::Float(-0.0)), "0");
+        assert_eq!(import_cell_text(&Data::Float(f64::NAN)), "");
+        assert_eq!(import_cell_text(&Data::String("0.30000000000000004".into())), "0.30000000000000004");
     }
 
     #[test]

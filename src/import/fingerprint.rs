@@ -117,7 +117,7 @@ impl RowPrints {
     pub fn check_text(&mut self, conn: &Connection, base: &str) -> Result<Option<String>> {
         let n = match &mut self.occurrences {
             Some(o) => {
-                let key = (o.hashers.0.hash_one(&base), o.hashers.1.hash_one(&base));
+                let key = (o.hashers.0.hash_one(base), o.hashers.1.hash_one(base));
                 let n = o.seen.entry(key).or_insert(0);
                 *n += 1;
                 *n

@@ -72,6 +72,8 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
     check_columns(csv)?;
     let mut seen = HashSet::new();
     let mut prints = RowPrints::new(tx, Kind::Customer, today)?;
+    // Every name and alias, read once: each row's aliases are checked against it.
+    let mut holders = customers::Holders::load(tx)?;
     let rows = csv.each_row(|row| {
         let code = customer_code(csv.require(row, "code")?)?;
         if !seen.insert(code.to_lowercase()) {
@@ -80,7 +82,7 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
                 format!("客户代码“{code}”在文件中重复"),
             ));
         }
-        let Some(print) = prints.check(tx, csv, row)? else { return Ok(()) };
+        let print = prints.check(csv, row);
         let terms = csv
             .get(row, "terms_days")
             .map(|t| {
@@ -114,9 +116,14 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
             contacts: list(csv.get(row, "contacts")).iter().map(|c| contact(c)).collect::<Result<_>>()?,
             salesperson: csv.get(row, "salesperson").map(str::to_string),
         };
-        let id = customers::insert(tx, &c, today).map_err(|e| prints.refused(tx, e))?;
+        let id = match customers::insert_checked(tx, &c, today, Some(&mut holders)) {
+            Ok(id) => id,
+            Err(e) if prints.already(tx, &e, &print)? => return Ok(()),
+            Err(e) => return Err(prints.refused(tx, e)),
+        };
         prints.record(tx, &print, id)
     })?;
+    prints.finish(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped })
 }
 

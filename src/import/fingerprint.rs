@@ -11,11 +11,12 @@
 //! non-empty columns as `key=value` in the format's column order, amounts,
 //! dates, numbers and payment methods written canonically (`1,000.00` and
 //! `1000` agree; so do `2026/3/5` and `2026-03-05`), plus its occurrence
-//! number. What is stored in `imported_rows`, with the record the row
-//! became, is the SHA-256 of that text (its first 128 bits, 22 characters
-//! of URL-safe base64): a million rows' texts would double the size of the
-//! book, and slow every import that writes them. A row whose fingerprint is
-//! there is skipped. Invoice numbers and customer codes are unique in a
+//! number. What the record the row became keeps (`import_print`) is the
+//! SHA-256 of that text (its first 128 bits, 22 characters of URL-safe
+//! base64): a million rows' texts would double the size of the book. A
+//! customer or invoice whose code or number is taken by a record keeping the
+//! same fingerprint, or a payment of the same customer and date keeping it,
+//! is skipped. Invoice numbers and customer codes are unique in a
 //! file, so only payments count occurrences (two equal payments on one day
 //! are two payments). A column added to a format later changes no
 //! fingerprint of a row that leaves it empty. The text and its digest are
@@ -102,19 +103,28 @@ impl RowPrints {
     pub fn new(conn: &Connection, kind: Kind, today: NaiveDate) -> Result<RowPrints> {
         let occurrences = (kind == Kind::Payment)
             .then(|| Occurrences { hashers: (RandomState::new(), RandomState::new()), seen: HashMap::new() });
-        Ok(RowPrints { kind, lookup: imported::any(conn, kind)?, occurrences, first_id: None, today, skipped: 0 })
+        Ok(RowPrints {
+            kind,
+            // Customers and invoices are found by their code or number
+            // (see [`RowPrints::already`]); payments by customer, date and
+            // fingerprint (see [`RowPrints::held`]).
+            lookup: kind == Kind::Payment && imported::any_payment(conn)?,
+            occurrences,
+            first_id: None,
+            today,
+            skipped: 0,
+        })
     }
 
-    /// The fingerprint of the next row of the file, or `None` (and the row
-    /// counted as skipped) when the book already holds it.
-    pub fn check(&mut self, conn: &Connection, csv: &CsvFile, row: &Row) -> Result<Option<String>> {
+    /// The fingerprint of the next row of the file.
+    pub fn check(&mut self, csv: &CsvFile, row: &Row) -> String {
         let base = row_text(csv, row, self.today);
-        self.check_text(conn, &base)
+        self.check_text(&base)
     }
 
     /// [`RowPrints::check`] for a record whose canonical text the caller
     /// wrote (an invoice of a VAT list, summed from its rows).
-    pub fn check_text(&mut self, conn: &Connection, base: &str) -> Result<Option<String>> {
+    pub fn check_text(&mut self, base: &str) -> String {
         let n = match &mut self.occurrences {
             Some(o) => {
                 let key = (o.hashers.0.hash_one(base), o.hashers.1.hash_one(base));
@@ -124,25 +134,51 @@ impl RowPrints {
             }
             None => 1,
         };
-        let print = digest(&format!("{base}\u{1e}{n}"));
-        if self.lookup
-            && let Some(id) = imported::find(conn, self.kind, &print)?
-            && !self.made_here(id)
-        {
-            self.skipped += 1;
-            return Ok(None);
-        }
-        Ok(Some(print))
+        digest(&format!("{base}\u{1e}{n}"))
     }
 
     /// Remember that the row with fingerprint `print` became record `id`.
     pub fn record(&mut self, conn: &Connection, print: &str, id: i64) -> Result<()> {
         self.first_id.get_or_insert(id);
-        Ok(imported::record(conn, self.kind, print, id)?)
+        Ok(imported::mark(conn, self.kind, print, id)?)
     }
 
     fn made_here(&self, id: i64) -> bool {
         self.first_id.is_some_and(|first| id >= first)
+    }
+
+    /// Nothing is left to write once the file is read (kept for the
+    /// loaders' shape: every record keeps its fingerprint as it is made).
+    pub fn finish(&mut self, _conn: &Connection) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether the book holds a payment of this customer on this date
+    /// imported from a row with fingerprint `print` (by an earlier import):
+    /// such a row is skipped and counted.
+    pub fn held(&mut self, conn: &Connection, customer_id: i64, date: NaiveDate, print: &str) -> Result<bool> {
+        if !self.lookup {
+            return Ok(false);
+        }
+        let held = imported::find_payment(conn, customer_id, date, print)?.is_some_and(|id| !self.made_here(id));
+        self.skipped += usize::from(held);
+        Ok(held)
+    }
+
+    /// Whether the store refused a row only because the book holds it
+    /// already, from an earlier import of the same content: its code or
+    /// number is taken by a record (not of this file) that keeps this very
+    /// fingerprint. Such a row is skipped and counted.
+    pub fn already(&mut self, conn: &Connection, e: &StoreError, print: &str) -> Result<bool> {
+        let id = match e {
+            StoreError::DuplicateInvoice(n) => invoices::id_of(conn, n)?,
+            StoreError::DuplicateCustomer(c) => customers::id_of(conn, c)?,
+            _ => None,
+        };
+        let Some(id) = id.filter(|id| !self.made_here(*id)) else { return Ok(false) };
+        let same = imported::print_of(conn, self.kind, id)?.as_deref() == Some(print);
+        self.skipped += usize::from(same);
+        Ok(same)
     }
 
     /// The error of a row the store refused: a number or code already in
@@ -338,7 +374,7 @@ mod tests {
                     1
                 };
                 let text = format!("{base}\u{1e}{n}");
-                assert_eq!(p.check(&book.conn, &csv, &row).unwrap(), Some(digest(&text)));
+                assert_eq!(p.check(&csv, &row), digest(&text));
                 text
             })
             .collect()
@@ -393,17 +429,21 @@ mod tests {
 
     #[test]
     fn a_row_the_book_holds_is_skipped_and_counted() {
-        let book = crate::store::Book::in_memory();
-        let today = TODAY;
-        let csv = CsvFile::parse("p.csv", b"date,customer,amount\n2026-03-05,ACME,10\n", COLUMNS).unwrap();
+        let ex = crate::store::example::book();
+        let c = &ex.book.conn;
+        let csv = CsvFile::parse("p.csv", b"date,customer,amount\n2026-02-10,A,400\n", COLUMNS).unwrap();
         let row = csv.rows().next().unwrap();
-        let mut first = RowPrints::new(&book.conn, Kind::Payment, today).unwrap();
-        let print = first.check(&book.conn, &csv, &row).unwrap().unwrap();
-        first.record(&book.conn, &print, 1).unwrap();
-        let mut again = RowPrints::new(&book.conn, Kind::Payment, today).unwrap();
-        assert_eq!(again.check(&book.conn, &csv, &row).unwrap(), None);
+        let day = crate::store::example::d("2026-02-10");
+        let mut first = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
+        let print = first.check(&csv, &row);
+        assert!(!first.held(c, ex.a, day, &print).unwrap());
+        first.record(c, &print, 1).unwrap(); // payment 1: A's 400.00 of 2026-02-10
+        let mut again = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
+        let print = again.check(&csv, &row);
+        assert!(again.held(c, ex.a, day, &print).unwrap());
         assert_eq!(again.skipped, 1);
         // The second equal payment of a file is another payment.
-        assert!(again.check(&book.conn, &csv, &row).unwrap().is_some());
+        let second = again.check(&csv, &row);
+        assert!(!again.held(c, ex.a, day, &second).unwrap());
     }
 }

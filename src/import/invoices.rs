@@ -177,7 +177,6 @@ impl Loader<'_> {
 
     /// Book one invoice read from the file, fingerprinted `print`.
     fn book(&mut self, rec: &Record, print: &str) -> Result<()> {
-        self.headroom.invoice(rec.amount)?;
         let schedule = build_schedule(rec.issue, rec.amount, &rec.plan)?;
         let new = NewInvoice {
             number: &rec.number,
@@ -189,8 +188,13 @@ impl Loader<'_> {
             discount: None,
             schedule: &schedule,
         };
-        let (id, applied) =
-            invoices::create_with(self.tx, &new, &rec.facts, true).map_err(|e| self.prints.refused(self.tx, e))?;
+        let (id, applied) = match invoices::create_with(self.tx, &new, &rec.facts, true) {
+            Ok(made) => made,
+            Err(e) if self.prints.already(self.tx, &e, print)? => return Ok(()),
+            Err(e) => return Err(self.prints.refused(self.tx, e)),
+        };
+        // Within the limit, or the import is refused here (nothing is kept).
+        self.headroom.invoice(rec.amount)?;
         self.prints.record(self.tx, print, id)?;
         let l = &mut self.loaded;
         l.count += 1;
@@ -229,7 +233,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {
-                let Some(print) = l.prints.check(tx, csv, row)? else { return Ok(()) };
+                let print = l.prints.check(csv, row);
                 let rec = l.plain_row(csv, row)?;
                 l.book(&rec, &print)
             })?;
@@ -239,10 +243,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             let mut errors = Vec::new();
             for rec in &g.records {
                 // One invoice of the list (its rows summed) is one record.
-                let booked = match l.prints.check_text(tx, &rec.fingerprint_text())? {
-                    None => Ok(()),
-                    Some(print) => l.book(rec, &print),
-                };
+                let print = l.prints.check_text(&rec.fingerprint_text());
+                let booked = l.book(rec, &print);
                 if let Err(e) = booked {
                     errors.push(e.at(&csv.file, rec.line));
                 }
@@ -255,6 +257,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             l.loaded.warnings = g.warnings;
         }
     }
+    l.prints.finish(tx)?;
     l.loaded.skipped = l.prints.skipped;
     Ok(l.loaded)
 }

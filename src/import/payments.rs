@@ -49,7 +49,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     // first row that would carry them past it is refused at its line.
     let mut headroom = Headroom::read(tx)?;
     let rows = csv.each_row(|row| {
-        let Some(print) = prints.check(tx, csv, row)? else { return Ok(()) };
+        let print = prints.check(csv, row);
         let code = csv.require(row, "customer")?;
         let customer_id = match known.get(code) {
             Some(id) => *id,
@@ -60,6 +60,9 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             }
         };
         let date = date("date", csv.require(row, "date")?, today)?;
+        if prints.held(tx, customer_id, date, &print)? {
+            return Ok(());
+        }
         let amount = positive_amount("amount", csv.require(row, "amount")?)?;
         let method = match csv.get(row, "method") {
             Some(m) => parse_method("method", m)?,
@@ -82,6 +85,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         total += amount;
         Ok(())
     })?;
+    prints.finish(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped, total })
 }
 

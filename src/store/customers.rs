@@ -141,6 +141,18 @@ pub fn validate_code(code: &str) -> Result<()> {
 }
 
 pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> Result<i64> {
+    insert_checked(conn, c, today, None)
+}
+
+/// [`insert`] for one customer of many (an import): the aliases are checked
+/// against `holders`, read once for the whole file, instead of searching the
+/// book for each; the new customer's name and aliases are added to it.
+pub fn insert_checked(
+    conn: &Connection,
+    c: &NewCustomer,
+    today: chrono::NaiveDate,
+    mut holders: Option<&mut Holders>,
+) -> Result<i64> {
     validate_code(&c.code)?;
     if let Some(t) = c.terms_days {
         validate_terms(t)?;
@@ -173,8 +185,26 @@ pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> R
         sales,
     ])?;
     let id = conn.last_insert_rowid();
+    if let Some(h) = holders.as_deref_mut() {
+        h.add(Holder { id, code: c.code.clone(), name: c.name.trim().to_string() }, &c.name);
+    }
     for a in &c.aliases {
-        add_alias(conn, id, a)?;
+        match holders.as_deref_mut() {
+            None => {
+                add_alias(conn, id, a)?;
+            }
+            Some(h) => {
+                let alias = a.trim();
+                if alias.is_empty() {
+                    return Err(StoreError::invalid("an alias cannot be empty", "别名不能为空"));
+                }
+                if let Some(holder) = h.holder(id, alias) {
+                    return Err(alias_taken(alias, &holder));
+                }
+                insert_alias(conn, id, alias)?;
+                h.add(Holder { id, code: c.code.clone(), name: c.name.trim().to_string() }, alias);
+            }
+        }
     }
     for a in &c.accounts {
         add_account(conn, id, a)?;
@@ -437,10 +467,56 @@ pub fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
     if let Some(holder) = alias_holder(conn, id, alias)? {
         return Err(alias_taken(alias, &holder));
     }
+    insert_alias(conn, id, alias)
+}
+
+fn insert_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO customer_aliases (customer_id, alias) VALUES (?1, ?2)")?
         .execute(params![id, alias])?;
     Ok(n > 0)
+}
+
+/// Every customer's legal name and aliases by their normalised form (as
+/// [`alias_holder`] compares them), read once: what an import checks each
+/// alias of each row against.
+#[derive(Default)]
+pub struct Holders {
+    by_key: std::collections::HashMap<String, Vec<Holder>>,
+}
+
+impl Holders {
+    pub fn load(conn: &Connection) -> Result<Holders> {
+        let mut h = Holders::default();
+        let mut stmt = conn.prepare(
+            "SELECT id, code, name, name FROM customers
+             UNION ALL
+             SELECT c.id, c.code, c.name, a.alias FROM customer_aliases a JOIN customers c ON c.id = a.customer_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let text: String = r.get(3)?;
+            h.add(Holder { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }, &text);
+        }
+        Ok(h)
+    }
+
+    /// Another customer than `id` answering to `alias`: the first by code.
+    pub fn holder(&self, id: i64, alias: &str) -> Option<Holder> {
+        let key = normalise_name(alias);
+        if key.is_empty() {
+            return None;
+        }
+        self.by_key.get(&key)?.iter().filter(|h| h.id != id).min_by(|a, b| a.code.cmp(&b.code)).cloned()
+    }
+
+    /// `holder` answers to `text` (its name or an alias).
+    pub fn add(&mut self, holder: Holder, text: &str) {
+        let key = normalise_name(text);
+        if !key.is_empty() {
+            self.by_key.entry(key).or_default().push(holder);
+        }
+    }
 }
 
 pub fn remove_alias(conn: &Connection, id: i64, code: &str, alias: &str) -> Result<()> {

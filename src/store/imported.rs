@@ -1,11 +1,14 @@
-//! The rows the imports have put in the book (`imported_rows`): each
-//! customer, invoice and payment row's fingerprint (see
-//! `import::fingerprint`) and the record it became, so that importing the
-//! same or an overlapping file again skips the rows already in the book.
+//! What the imports have put in the book: each imported customer, invoice
+//! and payment keeps its row's fingerprint (see `import::fingerprint`) in
+//! its own `import_print`, so that importing the same or an overlapping
+//! file again skips the rows already in the book. A customer or invoice is
+//! found again by its code or number, a payment by its customer and date
+//! (an index the payments have): no table of fingerprints to write.
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Result;
+use super::{Result, date_sql};
 
 /// What an imported row became.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,48 +26,69 @@ impl Kind {
             Kind::Payment => "payment",
         }
     }
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Customer => "customers",
+            Kind::Invoice => "invoices",
+            Kind::Payment => "payments",
+        }
+    }
 }
 
-/// Whether any row of this kind was ever imported (when none was, no row of
-/// a file can be in the book yet and the lookups can be left out).
-pub fn any(conn: &Connection, kind: Kind) -> Result<bool> {
+/// Whether any payment was ever imported with a fingerprint (when none was,
+/// no row of a file can be in the book yet and the lookups are left out).
+pub fn any_payment(conn: &Connection) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM imported_rows WHERE kind = ?1 LIMIT 1")?
-        .query_row([kind.as_str()], |_| Ok(()))
-        .optional()?
-        .is_some())
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM payments WHERE import_print IS NOT NULL)")?
+        .query_row([], |r| r.get(0))?)
 }
 
-/// The record an imported row with this fingerprint became, if one did.
-pub fn find(conn: &Connection, kind: Kind, fingerprint: &str) -> Result<Option<i64>> {
+/// The payment of this customer on this date that was imported with this
+/// fingerprint, if one was.
+pub fn find_payment(conn: &Connection, customer_id: i64, date: NaiveDate, fingerprint: &str) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT record_id FROM imported_rows WHERE kind = ?1 AND fingerprint = ?2")?
-        .query_row(params![kind.as_str(), fingerprint], |r| r.get(0))
+        .prepare_cached("SELECT id FROM payments WHERE customer_id = ?1 AND date = ?2 AND import_print = ?3 LIMIT 1")?
+        .query_row(params![customer_id, date_sql(date), fingerprint], |r| r.get(0))
         .optional()?)
 }
 
-/// Remember that the row with this fingerprint became record `id`.
-pub fn record(conn: &Connection, kind: Kind, fingerprint: &str, id: i64) -> Result<()> {
-    conn.prepare_cached("INSERT INTO imported_rows (kind, fingerprint, record_id) VALUES (?1, ?2, ?3)")?
-        .execute(params![kind.as_str(), fingerprint, id])?;
+/// Keep the fingerprint of the row that record `id` was imported from.
+pub fn mark(conn: &Connection, kind: Kind, fingerprint: &str, id: i64) -> Result<()> {
+    conn.prepare_cached(&format!("UPDATE {} SET import_print = ?1 WHERE id = ?2", kind.table()))?
+        .execute(params![fingerprint, id])?;
     Ok(())
+}
+
+/// The fingerprint a record keeps (`None`: entered by hand, or imported
+/// before fingerprints were kept).
+pub fn print_of(conn: &Connection, kind: Kind, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT import_print FROM {} WHERE id = ?1", kind.table()))?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Book;
+    use crate::store::example::{self, d};
 
     #[test]
-    fn a_recorded_row_is_found_by_kind_and_fingerprint() {
-        let book = Book::in_memory();
-        let c = &book.conn;
-        assert!(!any(c, Kind::Invoice).unwrap());
-        record(c, Kind::Invoice, "number=I-1\u{1e}1", 7).unwrap();
-        assert!(any(c, Kind::Invoice).unwrap());
-        assert!(!any(c, Kind::Payment).unwrap());
-        assert_eq!(find(c, Kind::Invoice, "number=I-1\u{1e}1").unwrap(), Some(7));
-        assert_eq!(find(c, Kind::Payment, "number=I-1\u{1e}1").unwrap(), None);
-        assert_eq!(find(c, Kind::Invoice, "number=I-1\u{1e}2").unwrap(), None);
+    fn a_marked_record_is_found_by_its_fingerprint() {
+        let ex = example::book();
+        let c = &ex.book.conn;
+        assert!(!any_payment(c).unwrap());
+        // Payment 1 is A's of 2026-02-10 (see the example book).
+        mark(c, Kind::Payment, "p1", 1).unwrap();
+        assert!(any_payment(c).unwrap());
+        assert_eq!(find_payment(c, ex.a, d("2026-02-10"), "p1").unwrap(), Some(1));
+        assert_eq!(find_payment(c, ex.a, d("2026-02-11"), "p1").unwrap(), None);
+        assert_eq!(find_payment(c, ex.a, d("2026-02-10"), "p2").unwrap(), None);
+        assert_eq!(print_of(c, Kind::Payment, 1).unwrap().as_deref(), Some("p1"));
+        mark(c, Kind::Invoice, "i1", 1).unwrap();
+        assert_eq!(print_of(c, Kind::Invoice, 1).unwrap().as_deref(), Some("i1"));
+        assert_eq!(print_of(c, Kind::Customer, 1).unwrap(), None);
     }
 }

@@ -127,6 +127,16 @@ pub fn allocate_payment(
     Ok(a.unapplied)
 }
 
+/// Whether any invoice offers an early-payment discount (a partial index
+/// answers it without reading the invoices).
+fn any_discount(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM invoices INDEXED BY invoices_discount WHERE discount_pct IS NOT NULL)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// The early-payment discount (DESIGN §2): when the payments dated inside
 /// an invoice's window (its issue date + the discount's days) leave a
 /// remainder no larger than the discount (its percent of the invoice),
@@ -135,7 +145,7 @@ pub fn allocate_payment(
 /// payment, so voiding the payment takes it back. Checked for the invoices
 /// of `installments` after payment `payment` (dated `date`) paid them.
 fn allow_discounts(conn: &Connection, payment: i64, date: NaiveDate, installments: &[i64]) -> Result<()> {
-    if installments.is_empty() {
+    if installments.is_empty() || !any_discount(conn)? {
         return Ok(());
     }
     // The invoices paid that offer a discount whose window holds the

@@ -320,7 +320,8 @@ CREATE INDEX invoices_issued ON invoices (issue_date, amount) WHERE voided = 0;
     //    knows whether the file marked it a refund and its currency when the
     //    file states one. Each imported customer, invoice and payment row is
     //    remembered by its fingerprint (its own fields and its occurrence among
-    //    identical rows), so importing a file again adds nothing twice.
+    //    identical rows), kept on the record it became, so importing a file
+    //    again adds nothing twice.
     r#"
 ALTER TABLE invoices ADD COLUMN net INTEGER CHECK (net IS NULL OR net >= 0);
 ALTER TABLE invoices ADD COLUMN tax INTEGER CHECK (tax IS NULL OR tax >= 0);
@@ -329,14 +330,14 @@ ALTER TABLE invoices ADD COLUMN vat_number TEXT CHECK (vat_number IS NULL OR len
 ALTER TABLE invoices ADD COLUMN contract TEXT CHECK (contract IS NULL OR length(contract) BETWEEN 1 AND 64);
 ALTER TABLE invoices ADD COLUMN salesperson TEXT CHECK (salesperson IS NULL OR length(salesperson) BETWEEN 1 AND 64);
 ALTER TABLE customers ADD COLUMN salesperson TEXT CHECK (salesperson IS NULL OR length(salesperson) BETWEEN 1 AND 64);
+-- An imported customer, invoice or payment keeps its row's fingerprint on
+-- itself: a code or number finds a customer or invoice again, a customer and
+-- date (an index the payments have) a payment.
+ALTER TABLE customers ADD COLUMN import_print TEXT;
+ALTER TABLE invoices ADD COLUMN import_print TEXT;
 ALTER TABLE bank_lines ADD COLUMN refund INTEGER NOT NULL DEFAULT 0 CHECK (refund IN (0, 1));
 ALTER TABLE bank_lines ADD COLUMN currency TEXT;
-CREATE TABLE imported_rows (
-    kind        TEXT NOT NULL CHECK (kind IN ('customer', 'invoice', 'payment')),
-    fingerprint TEXT NOT NULL,
-    record_id   INTEGER NOT NULL,
-    PRIMARY KEY (kind, fingerprint)
-) STRICT;
+ALTER TABLE payments ADD COLUMN import_print TEXT;
 "#,
     // 8: figures an auditor signs. Interest rates have a history (the book's
     //    and each customer's own, from a day on); waived interest is a dated
@@ -390,6 +391,9 @@ INSERT INTO disputes (invoice_id, opened) SELECT id, issue_date FROM invoices WH
 
 ALTER TABLE write_offs ADD COLUMN kind TEXT NOT NULL DEFAULT 'write_off' CHECK (kind IN ('write_off', 'discount'));
 ALTER TABLE write_offs ADD COLUMN payment_id INTEGER REFERENCES payments(id);
+-- The invoices that offer an early-payment discount: a payment looks for
+-- one among what it pays only when the book has any.
+CREATE INDEX invoices_discount ON invoices (id) WHERE discount_pct IS NOT NULL;
 CREATE INDEX write_offs_payment ON write_offs (payment_id) WHERE payment_id IS NOT NULL;
 
 ALTER TABLE closes ADD COLUMN settings_json TEXT;
@@ -531,14 +535,18 @@ pub fn snapshot(conn: &Connection) -> rusqlite::Result<String> {
     for (kind, name, sql) in objects {
         out.push_str(&format!("{kind} {name}: {sql:?}\n"));
         if kind == "table" {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))?;
+            // Rows sorted as text: a WITHOUT ROWID table has no rowid.
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{name}\""))?;
             let n = stmt.column_count();
             let mut rows = stmt.query([])?;
+            let mut lines = Vec::new();
             while let Some(row) = rows.next()? {
                 let cells: Vec<String> =
                     (0..n).map(|i| row.get_ref(i).map(|v| format!("{v:?}"))).collect::<rusqlite::Result<_>>()?;
-                out.push_str(&format!("  {}\n", cells.join(" | ")));
+                lines.push(format!("  {}\n", cells.join(" | ")));
             }
+            lines.sort();
+            out.extend(lines);
         }
     }
     Ok(out)

@@ -156,7 +156,7 @@ impl TestEnv {
     }
 
     /// A deterministic dump of every content table (everything but the audit
-    /// trail and the settings), row by row in id order. Equal fingerprints
+    /// trail and the settings), its rows sorted. Equal fingerprints
     /// before and after a failed command prove it wrote nothing.
     pub fn book_fingerprint(&self) -> String {
         let conn =
@@ -172,7 +172,9 @@ impl TestEnv {
         let mut dump = String::new();
         for t in &tables {
             dump.push_str(&format!("[{t}]\n"));
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).expect("select");
+            // Rows sorted as text: a WITHOUT ROWID table has no rowid to order by.
+            let mut lines = Vec::new();
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).expect("select");
             let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
             let mut rows = stmt.query([]).expect("query");
             while let Some(row) = rows.next().expect("row") {
@@ -188,7 +190,11 @@ impl TestEnv {
                         format!("{}={v}", names[i])
                     })
                     .collect();
-                dump.push_str(&cells.join(" "));
+                lines.push(cells.join(" "));
+            }
+            lines.sort();
+            for l in lines {
+                dump.push_str(&l);
                 dump.push('\n');
             }
         }

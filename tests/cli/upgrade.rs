@@ -157,7 +157,7 @@ INSERT INTO events (at, command, summary, detail) VALUES
 UPDATE customers SET salesperson = '张伟' WHERE id = 1;
 UPDATE invoices SET net = 10619469, tax = 1380531, tax_rate = '13%', vat_number = '26442000000012345678',
                     contract = 'HT-2026-018', salesperson = '张伟' WHERE id = 1;
-INSERT INTO imported_rows (kind, fingerprint, record_id) VALUES ('payment', 'fixture:payment:1', 2);
+UPDATE payments SET import_print = 'fixture-payment-1' WHERE id = 2;
 INSERT INTO bank_lines (id, batch_id, fingerprint, line, date, amount, direction, fee, counterparty, account, memo,
                         reference, status, payment_id, rule, confidence, refund, currency) VALUES
     (5, 1, 'fixture:5', 8, '2026-11-04', 74200, 'credit', NULL, '财付通', NULL, '退款', 'B005', 'other', NULL,

@@ -77,16 +77,33 @@ fn consequence(kind: Kind, lang: Lang, pay_by: NaiveDate) -> String {
 }
 
 fn formula(l: &Letter) -> String {
+    let grace_en = if l.grace_days > 0 { format!(" (less {} days' grace)", l.grace_days) } else { String::new() };
+    let grace_zh = if l.grace_days > 0 { format!("（扣除宽限 {} 天）", l.grace_days) } else { String::new() };
+    if l.rates.len() > 1 {
+        // The rate changed on days the interest counts: each day at its own.
+        let steps = |from: &str| -> Vec<String> {
+            l.rates.iter().map(|(day, r)| format!("{} {from} {day}", percent(*r))).collect()
+        };
+        return match l.lang {
+            Lang::En => format!(
+                "Late interest = each overdue amount × the daily rate in force on each day late ({}){grace_en}, \
+                 from the day after the due date.",
+                steps("from").join("; ")
+            ),
+            Lang::Zh => format!(
+                "违约金 = 各笔逾期金额 × 逾期各日适用的日利率（{}）{grace_zh}，自到期日次日起计。",
+                steps("自").join("；")
+            ),
+        };
+    }
     match l.lang {
         Lang::En => format!(
-            "Late interest = each overdue amount × {} per day × days late{}, from the day after the due date.",
-            percent(l.rate_per_day),
-            if l.grace_days > 0 { format!(" (less {} days' grace)", l.grace_days) } else { String::new() }
+            "Late interest = each overdue amount × {} per day × days late{grace_en}, from the day after the due date.",
+            percent(l.rate_per_day)
         ),
         Lang::Zh => format!(
-            "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{}，自到期日次日起计。",
-            percent(l.rate_per_day),
-            if l.grace_days > 0 { format!("（扣除宽限 {} 天）", l.grace_days) } else { String::new() }
+            "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{grace_zh}，自到期日次日起计。",
+            percent(l.rate_per_day)
         ),
     }
 }
@@ -353,6 +370,7 @@ mod tests {
                 interest: Money::from_cents(26_000),
             }],
             rate_per_day: rust_decimal::Decimal::new(5, 4),
+            rates: vec![(chrono::NaiveDate::MIN, rust_decimal::Decimal::new(5, 4))],
             grace_days: 0,
         }
     }

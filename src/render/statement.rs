@@ -106,6 +106,25 @@ impl Page<'_> {
         }
     }
 
+    /// The late interest owed beside the balance, when there is any.
+    fn interest_line(&self) -> Option<String> {
+        let i = self.s.interest_owed;
+        i.is_positive().then(|| match self.lang {
+            Lang::En => format!(
+                "Late interest owed as of {}, not yet invoiced and not in the balance above: {} {}",
+                self.s.to,
+                i.grouped(),
+                self.s.currency
+            ),
+            Lang::Zh => format!(
+                "截至 {} 应付违约金（尚未开票，未计入上述余额）：{} {}",
+                self.s.to,
+                i.grouped(),
+                self.s.currency
+            ),
+        })
+    }
+
     fn aging_line(&self) -> String {
         let headers = bucket_headers(self.lang, &self.s.aging);
         let parts: Vec<String> =
@@ -140,7 +159,11 @@ pub fn text(lang: Lang, statement: &Statement) -> String {
     for r in &rows {
         line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
     }
-    let _ = write!(out, "\n{}\n\n{}\n", page.aging_line(), "-".repeat(60));
+    let _ = write!(out, "\n{}\n", page.aging_line());
+    if let Some(i) = page.interest_line() {
+        let _ = writeln!(out, "{i}");
+    }
+    let _ = write!(out, "\n{}\n", "-".repeat(60));
     for l in page.slip() {
         let _ = writeln!(out, "{l}");
     }
@@ -161,7 +184,11 @@ pub fn markdown(lang: Lang, statement: &Statement) -> String {
     for r in page.rows() {
         let _ = writeln!(out, "| {} |", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
     }
-    let _ = write!(out, "\n{}\n\n---\n\n", page.aging_line());
+    let _ = write!(out, "\n{}\n", page.aging_line());
+    if let Some(i) = page.interest_line() {
+        let _ = write!(out, "\n{i}\n");
+    }
+    let _ = write!(out, "\n---\n\n");
     let slip = page.slip();
     let _ = writeln!(out, "## {}\n", slip[0]);
     for l in &slip[1..] {
@@ -196,7 +223,11 @@ pub fn html(lang: Lang, statement: &Statement) -> String {
             esc(&r[5])
         );
     }
-    let _ = write!(b, "</tbody>\n</table>\n<p>{}</p>\n<hr>\n", esc(&page.aging_line()));
+    let _ = write!(b, "</tbody>\n</table>\n<p>{}</p>\n", esc(&page.aging_line()));
+    if let Some(i) = page.interest_line() {
+        let _ = write!(b, "<p>{}</p>\n", esc(&i));
+    }
+    let _ = write!(b, "<hr>\n");
     let slip = page.slip();
     let _ = writeln!(b, "<h2>{}</h2>", esc(&slip[0]));
     for l in &slip[1..] {

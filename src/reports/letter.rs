@@ -69,6 +69,9 @@ pub struct Letter {
     pub lines: Vec<LetterLine>,
     /// The customer's daily interest rate, e.g. 0.0005.
     pub rate_per_day: Decimal,
+    /// Each daily rate in force on some day the letter's interest counts,
+    /// with the day it started (one entry when the rate never changed).
+    pub rates: Vec<(NaiveDate, Decimal)>,
     pub grace_days: i64,
 }
 
@@ -112,6 +115,8 @@ pub fn letter(conn: &Connection, customer_id: i64, as_of: NaiveDate, level: u8, 
         }
         Ok(())
     })?;
+    let first_due = lines.iter().map(|l| l.due_date).min().unwrap_or(as_of);
+    let rates = terms.rates.used(first_due, as_of).into_iter().map(|s| (s.from, s.rate)).collect();
     Ok(Letter {
         kind: Kind::for_level(level),
         level,
@@ -129,6 +134,7 @@ pub fn letter(conn: &Connection, customer_id: i64, as_of: NaiveDate, level: u8, 
         contact_email: payer.and_then(|p| p.email.clone()).or(c.email.clone()),
         lines,
         rate_per_day: terms.rates.at(as_of),
+        rates,
         grace_days: terms.grace_days,
     })
 }

@@ -37,6 +37,10 @@ pub struct Statement {
     pub closing: Money,
     /// The customer's aging as of `to`, by due date with the default buckets.
     pub aging: AgingReport,
+    /// Late interest owed as of `to` and not yet invoiced (accrued − posted −
+    /// waived, as `dun interest` and the letters show it). Not part of the
+    /// balance: it becomes a receivable only when posted.
+    pub interest_owed: Money,
 }
 
 impl Statement {
@@ -81,6 +85,7 @@ pub fn statement(conn: &Connection, customer_id: i64, from: NaiveDate, to: Naive
         closing: entries.last().map_or(t.opening, |e| e.balance),
         entries,
         aging: aging_report(conn, &rule, to, Some(customer_id))?,
+        interest_owed: super::interest::interest(conn, to, Some(customer_id))?.total,
     })
 }
 

@@ -121,3 +121,24 @@ fn an_early_payment_discount_closes_the_invoice_with_its_own_entry() {
     assert_eq!(env.json(&["invoice", "show", "D-1"])["balance"], "50000.00");
     assert_eq!(env.json(&["report", "aging", "--as-of", "2026-03-31"])["tie_out"]["discounts"], "0.00");
 }
+
+#[test]
+fn letters_and_statements_show_the_owed_figure_and_the_rates_used() {
+    let env = book();
+    env.ok(&["-q", "config", "set", "interest_rate", "0.03%", "--from", "2026-03-01"]);
+    assert_eq!(owed(&env, "2026-03-31"), "233.00");
+    let letter = env.ok(&["--as-of", "2026-03-31", "dun", "letter", "ACME", "--level", "3"]);
+    assert!(letter.contains("233.00"), "{letter}");
+    assert!(letter.contains("(0.05% from 2026-02-01; 0.03% from 2026-03-01)"), "the rates used:\n{letter}");
+    let statement = env.ok(&["report", "statement", "ACME", "--from", "2026-03-01", "--to", "2026-03-31"]);
+    assert!(
+        statement
+            .contains("Late interest owed as of 2026-03-31, not yet invoiced and not in the balance above: 233.00 CNY"),
+        "{statement}"
+    );
+    // A paid invoice still owes what it earned; the statement says so too.
+    env.ok(&["-q", "pay", "add", "ACME", "10000", "--date", "2026-03-31"]);
+    let statement = env.ok(&["report", "statement", "ACME", "--from", "2026-03-01", "--to", "2026-04-30"]);
+    assert!(statement.contains("not in the balance above: 233.00 CNY"), "{statement}");
+    assert_eq!(owed(&env, "2026-04-30"), "233.00");
+}

@@ -225,9 +225,9 @@ pub fn html(lang: Lang, statement: &Statement) -> String {
     }
     let _ = write!(b, "</tbody>\n</table>\n<p>{}</p>\n", esc(&page.aging_line()));
     if let Some(i) = page.interest_line() {
-        let _ = write!(b, "<p>{}</p>\n", esc(&i));
+        let _ = writeln!(b, "<p>{}</p>", esc(&i));
     }
-    let _ = write!(b, "<hr>\n");
+    let _ = writeln!(b, "<hr>");
     let slip = page.slip();
     let _ = writeln!(b, "<h2>{}</h2>", esc(&slip[0]));
     for l in &slip[1..] {

@@ -143,6 +143,12 @@ impl RowPrints {
         Ok(imported::mark(conn, self.kind, print, id)?)
     }
 
+    /// Note that record `id` was made by this import with its fingerprint
+    /// already on it (an invoice writes it as it is inserted).
+    pub fn kept(&mut self, id: i64) {
+        self.first_id.get_or_insert(id);
+    }
+
     fn made_here(&self, id: i64) -> bool {
         self.first_id.is_some_and(|first| id >= first)
     }

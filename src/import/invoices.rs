@@ -187,6 +187,7 @@ impl Loader<'_> {
             kind: Kind::Sale,
             discount: None,
             schedule: &schedule,
+            import_print: Some(print),
         };
         let (id, applied) = match invoices::create_with(self.tx, &new, &rec.facts, true) {
             Ok(made) => made,
@@ -195,7 +196,8 @@ impl Loader<'_> {
         };
         // Within the limit, or the import is refused here (nothing is kept).
         self.headroom.invoice(rec.amount)?;
-        self.prints.record(self.tx, print, id)?;
+        // The fingerprint went in with the invoice.
+        self.prints.kept(id);
         let l = &mut self.loaded;
         l.count += 1;
         l.total += rec.amount;

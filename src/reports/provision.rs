@@ -129,6 +129,7 @@ pub(crate) mod test_book {
             kind: Kind::Sale,
             discount: None,
             schedule: &schedule,
+            import_print: None,
         };
         invoices::create(conn, &new, false).unwrap().0
     }

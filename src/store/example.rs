@@ -50,6 +50,7 @@ fn invoice(book: &Book, customer_id: i64, number: &str, issued: &str, amount: &s
         kind: invoices::Kind::Sale,
         discount: None,
         schedule: &schedule,
+        import_print: None,
     };
     invoices::create(&book.conn, &new, false).unwrap().0
 }

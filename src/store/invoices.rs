@@ -77,6 +77,9 @@ pub struct NewInvoice<'a> {
     /// Early-payment discount: percent and days (`2/10`).
     pub discount: Option<(String, u32)>,
     pub schedule: &'a [Installment],
+    /// The fingerprint of the import row it comes from (see
+    /// `import::fingerprint`), kept with it; `None` when typed.
+    pub import_print: Option<&'a str>,
 }
 
 /// What an invoice states besides its amount (DESIGN §2 Invoice): its VAT
@@ -165,9 +168,9 @@ pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result
     };
     conn.prepare_cached(
         "INSERT INTO invoices (number, customer_id, issue_date, amount, description, kind, discount_pct, discount_days,
-                              net, tax, tax_rate, vat_number, contract, salesperson)
+                              net, tax, tax_rate, vat_number, contract, salesperson, import_print)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                 COALESCE(?14, (SELECT salesperson FROM customers WHERE id = ?2)))",
+                 COALESCE(?14, (SELECT salesperson FROM customers WHERE id = ?2)), ?15)",
     )?
     .execute(params![
         inv.number,
@@ -187,6 +190,7 @@ pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result
         facts.vat_number,
         facts.contract,
         facts.salesperson,
+        inv.import_print,
     ])
     .map_err(|e| match e.sqlite_error_code() {
         // The UNIQUE index answers "is this number taken?" on the insert itself.
@@ -533,6 +537,7 @@ pub(super) mod fixtures {
             kind: invoices::Kind::Sale,
             discount: None,
             schedule: &schedule,
+            import_print: None,
         };
         invoices::create(conn, &inv, false).expect("invoice").0
     }
@@ -596,6 +601,7 @@ mod tests {
             kind: Kind::Sale,
             discount: None,
             schedule: &schedule,
+            import_print: None,
         };
         let facts = Facts {
             net: Some(yuan(10_000)),

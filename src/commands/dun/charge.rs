@@ -47,6 +47,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             kind: Kind::Interest,
             discount: None,
             schedule: &c.schedule,
+            import_print: None,
         };
         let (invoice_id, _) = invoices::create(&tx, &new, true)?;
         for &(installment, amount) in &c.parts {

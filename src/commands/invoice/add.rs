@@ -135,6 +135,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         kind: Kind::Sale,
         discount,
         schedule: &schedule,
+        import_print: None,
     };
     Headroom::read(&tx)?.invoice(amount)?;
     let (_, applied) = invoices::create_with(&tx, &new, &facts, !a.no_credit)?;

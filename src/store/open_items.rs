@@ -102,6 +102,89 @@ pub fn settled_late_installments(
     only: Option<i64>,
     f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
+    match only {
+        Some(_) => settled_late_by_search(conn, as_of, only, f),
+        None => settled_late_by_merge(conn, as_of, f),
+    }
+}
+
+/// [`settled_late_installments`] for the whole book: the installments
+/// settled in full now, and all settlements, each read once in installment
+/// order (the allocations from their covering index) and merged, instead of
+/// searching the settlements of every installment.
+fn settled_late_by_merge(
+    conn: &Connection,
+    as_of: NaiveDate,
+    mut f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    let as_of_s = date_sql(as_of);
+    let mut items = conn.prepare(
+        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind, v.id
+         FROM installments i JOIN invoices v ON v.id = i.invoice_id JOIN customers c ON c.id = i.customer_id
+         WHERE i.settled = i.amount AND v.voided = 0 AND v.kind = 'sale' AND v.issue_date <= ?1
+         ORDER BY i.id",
+    )?;
+    let mut items = items.query([&as_of_s])?;
+    let mut settlements = conn.prepare(
+        "SELECT installment_id, effective_date, amount FROM allocations INDEXED BY allocations_installment
+         UNION ALL SELECT installment_id, date, amount FROM write_offs
+         ORDER BY 1",
+    )?;
+    let mut settlements = settlements.query([])?;
+    fn advance(rows: &mut rusqlite::Rows) -> Result<Option<(i64, NaiveDate, Money)>> {
+        Ok(match rows.next()? {
+            Some(r) => Some((r.get(0)?, date_col(r, 1)?, money_col(r, 2)?)),
+            None => None,
+        })
+    }
+    let mut next = advance(&mut settlements)?;
+    while let Some(r) = items.next()? {
+        let id: i64 = r.get(0)?;
+        let due = date_col(r, 5)?;
+        // Skip the settlements of installments before this one.
+        while next.as_ref().is_some_and(|s| s.0 < id) {
+            next = advance(&mut settlements)?;
+        }
+        let mut mine = Vec::new();
+        let (mut after, mut late) = (false, false);
+        while let Some(s) = next.as_ref().filter(|s| s.0 == id) {
+            after |= s.1 > as_of;
+            late |= s.1 > due && s.1 <= as_of;
+            if s.1 <= as_of {
+                mine.push(Settlement { date: s.1, amount: s.2 });
+            }
+            next = advance(&mut settlements)?;
+        }
+        // Settled after the as-of date: open then (see open_installments).
+        if after || !late {
+            continue;
+        }
+        mine.sort_by_key(|s| s.date);
+        f(OpenInstallment {
+            installment_id: id,
+            customer_id: r.get(1)?,
+            customer: r.get(2)?,
+            invoice: r.get(3)?,
+            issue_date: date_col(r, 4)?,
+            due_date: due,
+            amount: money_col(r, 6)?,
+            disputed: r.get(7)?,
+            is_interest: r.get::<_, String>(8)? == "interest",
+            invoice_id: r.get(9)?,
+            settlements: mine,
+        })?;
+    }
+    Ok(())
+}
+
+/// [`settled_late_installments`] for one customer: its installments settled
+/// in full with a settlement after their due date, searched by index.
+fn settled_late_by_search(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
     let late =
         "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
         FROM (SELECT i.id, i.customer_id, i.due_date, i.invoice_id, i.amount FROM installments i
@@ -209,6 +292,45 @@ mod tests {
         let shown: Vec<(&str, Money)> = items.iter().map(|i| (i.invoice.as_str(), i.balance())).collect();
         assert_eq!(shown, [("A1", m("600.00")), ("B1", m("300.00"))]);
         assert_eq!(collect(&ex.book.conn, "2026-02-20", Some(ex.b))[0].due_date, d("2026-02-15"));
+    }
+
+    #[test]
+    fn installments_settled_late_are_found_alike_by_merge_and_by_search() {
+        let ex = example::book();
+        let c = &ex.book.conn;
+        // A1 (due 01-31) was paid 400.00 on 02-10; pay the rest late, on 03-15.
+        let p = crate::store::payments::NewPayment {
+            customer_id: ex.a,
+            date: d("2026-03-15"),
+            amount: m("600.00"),
+            method: crate::store::payments::Method::Bank,
+            reference: None,
+            source: crate::store::payments::Source::Manual,
+            auto_apply: true,
+        };
+        crate::store::payments::record(c, &p, &crate::store::money::AllocateTo::Fifo).unwrap();
+        let mut found_any = false;
+        for as_of in ["2026-02-20", "2026-03-14", "2026-03-15", "2026-04-09", "2026-04-10", "2027-01-01"] {
+            let mut merged = Vec::new();
+            settled_late_by_merge(c, d(as_of), |i| {
+                merged.push(i);
+                Ok(())
+            })
+            .unwrap();
+            for only in [Some(ex.a), Some(ex.b)] {
+                let mut searched = Vec::new();
+                settled_late_by_search(c, d(as_of), only, |i| {
+                    searched.push(i);
+                    Ok(())
+                })
+                .unwrap();
+                let mine: Vec<OpenInstallment> =
+                    merged.iter().filter(|i| Some(i.customer_id) == only).cloned().collect();
+                assert_eq!(mine, searched, "as of {as_of}, {only:?}");
+            }
+            found_any |= !merged.is_empty();
+        }
+        assert!(found_any, "the example settles some installments late");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::context::{Ctx, data_dir};
 use crate::error::{Error, Result};
 use crate::import;
 use crate::import::csvfile::CsvFile;
-use crate::store::{Book, NewBook, customers, events, invoices};
+use crate::store::{Book, NewBook, customers, disputes, events, invoices};
 
 /// Build a demo book from built-in sample data; print its aging report and
 /// today's collection worklist.
@@ -92,7 +92,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let inv = import::invoices::load(&tx, &invoices_csv, ctx.today)?;
     let np = import::payments::load(&tx, &payments_csv, ctx.today)?.count;
     let disputed = invoices::get(&tx, DISPUTED)?;
-    invoices::set_disputed(&tx, disputed.id, true)?;
+    // In dispute since it was issued: it bears no late interest.
+    disputes::open(&tx, disputed.id, &disputed.number, disputed.issue_date, Some("3 units damaged / 3 台货损"))?;
     let held = customers::require_id(&tx, ON_HOLD.0)?;
     customers::set_hold(&tx, held, true, Some(ON_HOLD.1), ctx.today)?;
     events::record(&tx, "demo", &format!("demo book: {nc} customers, {} invoices, {np} payments", inv.count), None)?;

@@ -13,18 +13,6 @@ use super::{Result, date_sql, money_col};
 use crate::ledger::Money;
 use crate::ledger::credit::PaymentRecord;
 
-/// Per-customer daily interest rates that override the book's.
-pub fn customer_rates(conn: &Connection) -> Result<HashMap<i64, rust_decimal::Decimal>> {
-    let mut stmt = conn.prepare("SELECT id, interest_rate FROM customers WHERE interest_rate IS NOT NULL")?;
-    let mut rows = stmt.query([])?;
-    let mut out = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let text: String = r.get(1)?;
-        out.insert(r.get(0)?, crate::ledger::interest::parse_rate(&text)?);
-    }
-    Ok(out)
-}
-
 /// Payment history per customer as of a date, for the credit score suggestion:
 /// every allocation and write-off by then with its days late, and every
 /// balance still overdue then with its days late so far.
@@ -180,14 +168,8 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_rate_overrides_the_book_and_a_score_is_stored() {
+    fn a_score_is_stored() {
         let ex = example::book();
-        assert!(customer_rates(&ex.book.conn).unwrap().is_empty());
-        let rate = rust_decimal::Decimal::new(1, 3);
-        let edit = customers::CustomerEdit { interest_rate: Some(Some(rate)), ..Default::default() };
-        customers::update(&ex.book.conn, ex.b, &edit).unwrap();
-        assert_eq!(customer_rates(&ex.book.conn).unwrap(), HashMap::from([(ex.b, rate)]));
-
         set_score(&ex.book.conn, ex.a, 72).unwrap();
         assert_eq!(customers::get_by_id(&ex.book.conn, ex.a).unwrap().credit_score, Some(72));
     }

@@ -339,11 +339,6 @@ pub fn set_void(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn set_disputed(conn: &Connection, id: i64, disputed: bool) -> Result<()> {
-    super::exec(conn, "UPDATE invoices SET disputed = ?1 WHERE id = ?2", params![disputed, id])?;
-    Ok(())
-}
-
 /// Where to allocate a customer's money: the invoices named (each must be
 /// the customer's, not void and not paid; `customer` is the code named in the
 /// error), or FIFO when none are named. The one check that an invoice belongs

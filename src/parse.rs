@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result, about, echo};
 use crate::ledger::Money;
 use crate::output::{is_invisible, is_terminal_control};
+use crate::store::customers::{Contact, Role};
 use crate::store::payments::Method;
 
 /// Parse a positive amount given for `what` (an option or argument name).
@@ -111,4 +112,25 @@ pub fn required_text<'a>(what: &str, text: &'a str) -> Result<&'a str> {
         return Err(Error::user(format!("{what} cannot be empty"), format!("{what} 不能为空")));
     }
     Ok(t)
+}
+
+/// Parse a contact `ROLE:NAME[:PHONE[:EMAIL]]` given for `what` (`--contact`,
+/// or the `contacts` column; a full-width `：` separates too), ROLE
+/// decision, acceptance or payer (决策人, 验收人, 付款人).
+pub fn contact(what: &str, text: &str) -> Result<Contact> {
+    let mut parts = text.splitn(4, [':', '：']).map(str::trim);
+    let role = parts.next().and_then(Role::parse);
+    let name = parts.next().filter(|n| !n.is_empty());
+    let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
+    match (role, name) {
+        (Some(role), Some(name)) => {
+            Ok(Contact { role, name: name.to_string(), phone: opt(parts.next()), email: opt(parts.next()) })
+        }
+        _ => Err(Error::user(
+            format!("{what}: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"),
+            format!(
+                "{what}：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision（决策人）、acceptance（验收人）或 payer（付款人）"
+            ),
+        )),
+    }
 }

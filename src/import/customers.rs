@@ -12,7 +12,7 @@ use crate::import::csvfile::{Column, CsvFile};
 use crate::import::fingerprint::RowPrints;
 use crate::parse::{amount_at_least_zero, customer_code, score};
 use crate::store::Connection;
-use crate::store::customers::{self, Contact, NewCustomer, Role};
+use crate::store::customers::{self, NewCustomer};
 use crate::store::imported::Kind;
 
 /// The columns: code,name,terms_days,credit_limit,credit_score,email,phone,aliases,
@@ -113,7 +113,10 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
             notes: None,
             aliases: list(csv.get(row, "aliases")),
             accounts: list(csv.get(row, "accounts")),
-            contacts: list(csv.get(row, "contacts")).iter().map(|c| contact(c)).collect::<Result<_>>()?,
+            contacts: list(csv.get(row, "contacts"))
+                .iter()
+                .map(|c| crate::parse::contact("contacts", c))
+                .collect::<Result<_>>()?,
             salesperson: csv.get(row, "salesperson").map(str::to_string),
         };
         let id = match customers::insert_checked(tx, &c, today, Some(&mut holders)) {
@@ -133,32 +136,12 @@ fn list(cell: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// One contact of the `contacts` column: `ROLE:NAME[:PHONE[:EMAIL]]` (a
-/// full-width `：` too), ROLE decision, acceptance or payer (决策人, 验收人,
-/// 付款人).
-fn contact(text: &str) -> Result<Contact> {
-    let mut parts = text.splitn(4, [':', '：']).map(str::trim);
-    let role = parts.next().and_then(Role::parse);
-    let name = parts.next().filter(|n| !n.is_empty());
-    let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
-    match (role, name) {
-        (Some(role), Some(name)) => {
-            Ok(Contact { role, name: name.to_string(), phone: opt(parts.next()), email: opt(parts.next()) })
-        }
-        _ => Err(Error::user(
-            format!("contacts: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"),
-            format!(
-                "联系人：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision（决策人）、acceptance（验收人）或 payer（付款人）"
-            ),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::import::test_book::TODAY;
     use crate::store::Book;
+    use crate::store::customers::Role;
 
     fn file(text: &str) -> CsvFile {
         CsvFile::parse("customers.csv", text.as_bytes(), COLUMNS).unwrap()

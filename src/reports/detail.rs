@@ -143,6 +143,8 @@ pub fn with_interest(
     only: Option<i64>,
     mut f: impl FnMut(DetailLine) -> Result<()>,
 ) -> Result<()> {
-    detail(conn, as_of, only, &mut f)?;
-    settled_late(conn, as_of, only, f)
+    // What the interest is computed from, read once for both streams.
+    let mut inputs = Inputs::load(conn, as_of)?;
+    open_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))?;
+    settled_late_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))
 }

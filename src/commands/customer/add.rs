@@ -74,7 +74,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         contacts: Vec::new(),
     };
     for ct in &a.contact {
-        c.contacts.push(super::parse_contact(ct)?);
+        c.contacts.push(crate::parse::contact("--contact", ct)?);
     }
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;

@@ -77,7 +77,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         contacts: Vec::new(),
     };
     for ct in &a.contact {
-        e.contacts.push(super::parse_contact(ct)?);
+        e.contacts.push(crate::parse::contact("--contact", ct)?);
     }
     if e.is_empty() {
         return Err(Error::usage(

@@ -11,8 +11,7 @@ pub mod score;
 pub mod show;
 
 use crate::context::Ctx;
-use crate::error::{Error, Result};
-use crate::store::customers::{Contact, Role};
+use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -52,22 +51,5 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Release(a) => hold::run_release(ctx, a),
         Command::Score(a) => score::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
-    }
-}
-
-/// Parse `--contact ROLE:NAME[:PHONE[:EMAIL]]`, e.g. `payer:王芳:13800000000:wang@example.com`.
-pub fn parse_contact(text: &str) -> Result<Contact> {
-    let mut parts = text.splitn(4, ':').map(str::trim);
-    let role = parts.next().and_then(Role::parse);
-    let name = parts.next().filter(|n| !n.is_empty());
-    let opt = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
-    match (role, name) {
-        (Some(role), Some(name)) => {
-            Ok(Contact { role, name: name.to_string(), phone: opt(parts.next()), email: opt(parts.next()) })
-        }
-        _ => Err(Error::user(
-            format!("--contact: '{text}' should be ROLE:NAME[:PHONE[:EMAIL]] with ROLE decision, acceptance or payer"),
-            format!("--contact：“{text}”应为 角色:姓名[:电话[:邮箱]]，角色为 decision、acceptance 或 payer"),
-        )),
     }
 }

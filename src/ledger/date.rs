@@ -11,7 +11,9 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, LedgerError
         return Ok(today);
     }
     let bad = || LedgerError::BadDate(t.to_string());
-    let parsed = if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+    let parsed = if let Some(d) = iso(t) {
+        Ok(d)
+    } else if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
         NaiveDate::parse_from_str(t, "%Y%m%d")
     } else if t.contains('/') {
         NaiveDate::parse_from_str(t, "%Y/%m/%d")
@@ -24,6 +26,31 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, LedgerError
         return Err(bad());
     }
     Ok(d)
+}
+
+/// A date in the book's own spelling, exactly `YYYY-MM-DD` (zero-padded):
+/// the stored form, read once per row by every report and import, so it is
+/// read digit by digit rather than through a format string. `None` for
+/// anything else, including impossible dates.
+pub fn iso(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// [`iso`]'s inverse: `YYYY-MM-DD` for years 0–9999 (chrono's `%Y-%m-%d`
+/// elsewhere, which signs the year).
+pub fn iso_text(d: NaiveDate) -> String {
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// Parse a month `2026-10` (also `2026/10`, `202610`) into its first day.
@@ -76,6 +103,21 @@ mod tests {
         let today = d(2026, 11, 22);
         for bad in ["2026-02-30", "2026-13-01", "22/11/2026", "", "tomorrow", "26-01-01", "2026-11-22x"] {
             assert!(matches!(parse_date(bad, today), Err(LedgerError::BadDate(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_stored_spelling_reads_and_writes_like_the_format_string() {
+        for t in ["2026-11-22", "1900-01-01", "9999-12-31", "2024-02-29", "0001-01-01"] {
+            let chrono = NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+            assert_eq!(iso(t), Some(chrono), "{t}");
+            assert_eq!(iso_text(chrono), t);
+        }
+        for t in ["2026-2-29", "2025-02-29", "2026-13-01", "2026-00-10", "2026/11/22", "2026-11-2x", "+2026-11-2", ""] {
+            assert_eq!(iso(t), None, "{t}");
+        }
+        for d in [NaiveDate::MIN, NaiveDate::MAX] {
+            assert_eq!(iso_text(d), d.format("%Y-%m-%d").to_string());
         }
     }
 

@@ -378,14 +378,17 @@ pub fn book_settings(conn: &Connection) -> Result<BookSettings> {
 
 /// Dates are stored as ISO text (`YYYY-MM-DD`), which sorts and compares correctly.
 pub fn date_sql(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::ledger::date::iso_text(d)
 }
 
-/// Read an ISO date column.
+/// Read an ISO date column (borrowed, not copied: reports read millions).
 pub fn date_col(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
-    let s: String = row.get(idx)?;
-    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    let s = row.get_ref(idx)?.as_str()?;
+    match crate::ledger::date::iso(s) {
+        Some(d) => Ok(d),
+        None => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))),
+    }
 }
 
 /// Read a money column (integer minor units).

@@ -11,18 +11,32 @@ use crate::store::check;
 /// effect on the right day and pay their own customer, invoices add up to
 /// their installments (and are their customer's), void records carry no
 /// money, matched bank lines have their payments, an alias or bank account
-/// belongs to one customer, and the audit trail exists. Every month still
+/// belongs to one customer, the late interest kept for installments settled
+/// in full is what their settlements give, and the audit trail exists. Every month still
 /// closed gives again the aging (per customer and bucket), provision and
 /// interest stored at close, its rows (due dates, amounts, customers,
 /// dates) are as they were, and the chain of close records shows no edit
 /// or removal. Exits 1 and lists every problem (naming the row) when
-/// anything is wrong. Example:
+/// anything is wrong. Examples:
 ///   huikuan check
+///   huikuan check --rebuild-interest
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// First recompute the late interest the book keeps for installments
+    /// settled in full, from their settlements (the remedy when check says
+    /// a kept figure differs); then check.
+    #[arg(long)]
+    pub rebuild_interest: bool,
+}
 
-pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
+pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
+    if a.rebuild_interest {
+        let tx = book.write()?;
+        crate::store::late_interest::requeue_all(&tx)?;
+        tx.commit()?;
+        ctx.note("late interest recomputed", "已重新计算逾期违约金");
+    }
     let tx = book.read()?;
     let (mut problems, mut checks) = check::run(&tx)?;
     checks += 1;

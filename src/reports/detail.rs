@@ -5,49 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::ledger::Money;
 use crate::ledger::aging::days_past_due;
 use crate::ledger::interest::{InstallmentInterest, InterestTerms, Span, installment_interest};
+pub use crate::store::interest::Terms;
 use crate::store::open_items::{OpenInstallment, open_installments, settled_late_installments};
 use crate::store::{self, Connection, Result};
-
-/// Interest terms per customer: the book's rates over time and grace, with
-/// each customer's own rate steps over them.
-pub struct Terms {
-    book: InterestTerms,
-    own: HashMap<i64, Vec<(NaiveDate, Option<Decimal>)>>,
-    merged: HashMap<i64, InterestTerms>,
-}
-
-impl Terms {
-    /// The terms that shape interest as of `as_of`: grace as set then (a
-    /// closed month keeps the settings it was closed with), rates by day.
-    pub fn load(conn: &Connection, as_of: NaiveDate) -> Result<Terms> {
-        let s = store::settings::load_as_of(conn, as_of)?;
-        let rates = store::interest::book_rates(conn, s.interest_rate)?;
-        Ok(Terms {
-            book: InterestTerms { rates, grace_days: s.grace_days },
-            own: store::interest::customer_rate_steps(conn)?,
-            merged: HashMap::new(),
-        })
-    }
-
-    pub fn book(&self) -> InterestTerms {
-        self.book.clone()
-    }
-
-    /// A customer's terms: its own rate where it has one, the book's elsewhere.
-    pub fn for_customer(&mut self, id: i64) -> InterestTerms {
-        let Some(own) = self.own.get(&id) else { return self.book.clone() };
-        let book = &self.book;
-        self.merged
-            .entry(id)
-            .or_insert_with(|| InterestTerms { rates: book.rates.with_overrides(own), grace_days: book.grace_days })
-            .clone()
-    }
-}
 
 /// One installment as of the date, with its days past due and interest: an
 /// open one, or (from [`settled_late`]) one settled in full whose late parts

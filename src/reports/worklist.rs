@@ -34,7 +34,7 @@ pub struct WorkItem {
 pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<WorkItem>> {
     use crate::ledger::credit::Grade;
     use crate::ledger::ladder::{Next, Situation, next_step};
-    use crate::store::{customers, dunning};
+    use crate::store::{customers, dunning, late_interest};
 
     let ladder = dunning::ladder(conn)?;
     #[derive(Default)]
@@ -58,13 +58,27 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         }
         Ok(())
     })?;
-    // Interest earned by parts paid late stays owed after they are paid.
-    settled_late(conn, as_of, only, |d| {
-        if let Some(a) = acc.get_mut(&d.item.customer_id) {
-            a.interest += d.interest_due();
-        }
-        Ok(())
-    })?;
+    // Interest earned by parts paid late stays owed after they are paid:
+    // from the figures the book keeps when they answer for the date, else
+    // computed from the history.
+    if late_interest::usable(conn, as_of)? {
+        let posted = dunning::interest_posted(conn, as_of)?;
+        let waived = crate::store::interest::waived(conn, as_of)?;
+        late_interest::kept(conn, as_of, only, |k| {
+            if let Some(a) = acc.get_mut(&k.customer_id) {
+                let less = posted.get(&k.installment_id).copied().unwrap_or_default()
+                    + waived.get(&k.installment_id).copied().unwrap_or_default();
+                a.interest += (k.accrued - less).max(Money::ZERO);
+            }
+        })?;
+    } else {
+        settled_late(conn, as_of, only, |d| {
+            if let Some(a) = acc.get_mut(&d.item.customer_id) {
+                a.interest += d.interest_due();
+            }
+            Ok(())
+        })?;
+    }
     let actions = dunning::actions_by_customer(conn, as_of)?;
     let holds = dunning::holds(conn)?;
     let mut out = Vec::new();

@@ -175,6 +175,19 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
     // An alias or bank account belongs to one customer.
     checks += 2;
     problems.extend(shared_payers(conn)?);
+    // The late interest the book keeps is what its settlements give.
+    checks += 1;
+    problems.extend(super::late_interest::differences(conn)?.into_iter().map(|d| {
+        let shown = |k: &Option<super::late_interest::Kept>| {
+            k.as_ref().map_or_else(|| "none".to_string(), |k| format!("{} from {}", k.accrued, k.counts_from))
+        };
+        format!(
+            "installment {}: late interest kept as {} but its settlements give {} (huikuan check --rebuild-interest)",
+            d.installment_id,
+            shown(&d.kept),
+            shown(&d.computed)
+        )
+    }));
     // Every customer, invoice and payment came with an event.
     checks += 1;
     let content: i64 = conn.query_row(
@@ -271,7 +284,7 @@ mod tests {
     fn a_book_without_audit_events_is_a_problem_and_with_them_is_sound() {
         let ex = example::book();
         let (problems, checks) = run(&ex.book.conn).unwrap();
-        assert_eq!(checks, PROBES.len() + 5);
+        assert_eq!(checks, PROBES.len() + 6);
         assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
         events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
         assert_eq!(run(&ex.book.conn).unwrap().0, Vec::<String>::new());

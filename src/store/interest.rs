@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 
 use super::{Result, StoreError, date_col, date_sql, money_col};
 use crate::ledger::Money;
-use crate::ledger::interest::{RateStep, Rates, Span, parse_rate};
+use crate::ledger::interest::{InterestTerms, RateStep, Rates, Span, parse_rate};
 
 /// The first day of every book: a rate step from it is in force always.
 pub const ALWAYS: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
@@ -161,6 +161,42 @@ pub fn dispute_spans(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<i64,
         out.entry(r.get(0)?).or_default().push(Span { from: date_col(r, 1)?, until });
     }
     Ok(out)
+}
+
+/// Interest terms per customer: the book's rates over time and grace, with
+/// each customer's own rate steps over them.
+pub struct Terms {
+    book: InterestTerms,
+    own: HashMap<i64, Vec<OwnStep>>,
+    merged: HashMap<i64, InterestTerms>,
+}
+
+impl Terms {
+    /// The terms that shape interest as of `as_of`: grace as set then (a
+    /// closed month keeps the settings it was closed with), rates by day.
+    pub fn load(conn: &Connection, as_of: NaiveDate) -> Result<Terms> {
+        let s = super::settings::load_as_of(conn, as_of)?;
+        let rates = book_rates(conn, s.interest_rate)?;
+        Ok(Terms {
+            book: InterestTerms { rates, grace_days: s.grace_days },
+            own: customer_rate_steps(conn)?,
+            merged: HashMap::new(),
+        })
+    }
+
+    pub fn book(&self) -> InterestTerms {
+        self.book.clone()
+    }
+
+    /// A customer's terms: its own rate where it has one, the book's elsewhere.
+    pub fn for_customer(&mut self, id: i64) -> InterestTerms {
+        let Some(own) = self.own.get(&id) else { return self.book.clone() };
+        let book = &self.book;
+        self.merged
+            .entry(id)
+            .or_insert_with(|| InterestTerms { rates: book.rates.with_overrides(own), grace_days: book.grace_days })
+            .clone()
+    }
 }
 
 #[cfg(test)]

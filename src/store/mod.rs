@@ -16,6 +16,7 @@ pub mod history;
 pub mod imported;
 pub mod interest;
 pub mod invoices;
+pub mod late_interest;
 pub mod money;
 mod open;
 pub mod open_items;
@@ -281,7 +282,11 @@ impl Book {
 pub struct Tx<'a>(Transaction<'a>);
 
 impl Tx<'_> {
+    /// Commit, after recomputing the kept late interest of whatever the
+    /// transaction queued (see [`late_interest`]): the book never commits
+    /// a change with its cache behind it.
     pub fn commit(self) -> Result<()> {
+        late_interest::refresh(&self.0)?;
         Ok(self.0.commit()?)
     }
 }

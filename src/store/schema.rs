@@ -400,6 +400,88 @@ ALTER TABLE closes ADD COLUMN settings_json TEXT;
 ALTER TABLE closes ADD COLUMN figures_json TEXT;
 ALTER TABLE closes ADD COLUMN chain TEXT;
 "#,
+    // 9: the interest that late parts of an installment settled in full
+    //    earned, kept per installment, so the worklist does not read the whole
+    //    history to find it. It is a cache, never the record: the triggers
+    //    below queue an installment in `late_interest_pending` whenever
+    //    anything its interest is computed from changes (its settlements, due
+    //    date, amount, customer or invoice; the invoice's kind, voiding,
+    //    issue date or disputes; a rate or the grace days), every write
+    //    command recomputes what is queued before it commits, and readers
+    //    fall back to computing from the history while anything is queued.
+    //    `huikuan check` recomputes it all and compares.
+    r#"
+CREATE TABLE late_interest (
+    installment_id INTEGER PRIMARY KEY REFERENCES installments(id) ON DELETE CASCADE,
+    customer_id    INTEGER NOT NULL,
+    -- The first day it counts on: the day it was settled in full, or its
+    -- invoice's issue date if that is later.
+    counts_from    TEXT NOT NULL CHECK (counts_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    accrued        INTEGER NOT NULL CHECK (accrued >= 0)
+) STRICT;
+CREATE INDEX late_interest_customer ON late_interest (customer_id, counts_from, accrued);
+CREATE TABLE late_interest_pending (installment_id INTEGER PRIMARY KEY) STRICT;
+
+CREATE TRIGGER late_interest_installment
+AFTER UPDATE OF settled, amount, due_date, customer_id, invoice_id ON installments
+WHEN NEW.settled = NEW.amount OR OLD.settled = OLD.amount
+BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (NEW.id); END;
+CREATE TRIGGER late_interest_write_off AFTER UPDATE ON write_offs
+BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (OLD.installment_id), (NEW.installment_id); END;
+CREATE TRIGGER late_interest_invoice
+AFTER UPDATE OF kind, voided, issue_date, customer_id, disputed ON invoices
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT id FROM installments WHERE invoice_id = NEW.id AND settled = amount;
+END;
+CREATE TRIGGER late_interest_dispute_insert AFTER INSERT ON disputes
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT id FROM installments WHERE invoice_id = NEW.invoice_id AND settled = amount;
+END;
+CREATE TRIGGER late_interest_dispute_update AFTER UPDATE ON disputes
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT id FROM installments WHERE invoice_id IN (OLD.invoice_id, NEW.invoice_id) AND settled = amount;
+END;
+CREATE TRIGGER late_interest_dispute_delete AFTER DELETE ON disputes
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT id FROM installments WHERE invoice_id = OLD.invoice_id AND settled = amount;
+END;
+CREATE TRIGGER late_interest_rate_insert AFTER INSERT ON interest_rates
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT installment_id FROM late_interest WHERE NEW.customer_id IS NULL OR customer_id = NEW.customer_id;
+END;
+CREATE TRIGGER late_interest_rate_update AFTER UPDATE ON interest_rates
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT installment_id FROM late_interest
+    WHERE OLD.customer_id IS NULL OR NEW.customer_id IS NULL OR customer_id IN (OLD.customer_id, NEW.customer_id);
+END;
+CREATE TRIGGER late_interest_rate_delete AFTER DELETE ON interest_rates
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending
+    SELECT installment_id FROM late_interest WHERE OLD.customer_id IS NULL OR customer_id = OLD.customer_id;
+END;
+CREATE TRIGGER late_interest_customer_rate AFTER UPDATE OF interest_rate ON customers
+BEGIN
+    INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest WHERE customer_id = NEW.id;
+END;
+CREATE TRIGGER late_interest_setting_insert AFTER INSERT ON settings
+WHEN NEW.key IN ('interest_rate', 'grace_days')
+BEGIN INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest; END;
+CREATE TRIGGER late_interest_setting_update AFTER UPDATE ON settings
+WHEN NEW.key IN ('interest_rate', 'grace_days') OR OLD.key IN ('interest_rate', 'grace_days')
+BEGIN INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest; END;
+CREATE TRIGGER late_interest_setting_delete AFTER DELETE ON settings
+WHEN OLD.key IN ('interest_rate', 'grace_days')
+BEGIN INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest; END;
+
+-- What the book holds already is computed by the first write command.
+INSERT INTO late_interest_pending SELECT id FROM installments WHERE settled = amount;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

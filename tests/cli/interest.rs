@@ -142,3 +142,45 @@ fn letters_and_statements_show_the_owed_figure_and_the_rates_used() {
     assert!(statement.contains("not in the balance above: 233.00 CNY"), "{statement}");
     assert_eq!(owed(&env, "2026-04-30"), "233.00");
 }
+
+/// The worklist's interest column for ACME as of a date.
+fn worklist_interest(env: &TestEnv, as_of: &str) -> String {
+    let list = env.json(&["--as-of", as_of, "dun", "list"]);
+    let row = list.as_array().unwrap().iter().find(|r| r["customer"] == "ACME");
+    row.unwrap_or_else(|| panic!("ACME is on the worklist: {list:#}"))["interest"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_worklist_counts_interest_kept_for_paid_invoices_and_follows_a_rate_change() {
+    let env = book();
+    // I-1 paid in full 30 days late: 150.00 it earned stays owed; I-2
+    // (1,000.00 due 2026-02-28) is open: 31 days as of 2026-03-31.
+    env.ok(&["-q", "pay", "add", "ACME", "10000", "--date", "2026-03-02"]);
+    env.ok(&["-q", "invoice", "add", "I-2", "ACME", "1000", "--date", "2026-02-01", "--due", "2026-02-28"]);
+    assert_eq!(worklist_interest(&env, "2026-03-31"), "165.50");
+    assert_eq!(owed(&env, "2026-03-31"), "165.50");
+    // From 2026-03-01 at 0.03 %: I-1 28 × 5.00 + 2 × 3.00, I-2 31 × 0.30.
+    env.ok(&["-q", "config", "set", "interest_rate", "0.03%", "--from", "2026-03-01"]);
+    assert_eq!(worklist_interest(&env, "2026-03-31"), "155.30");
+    assert_eq!(owed(&env, "2026-03-31"), "155.30");
+    // Before the payment, I-1 was open (the kept figure does not count yet):
+    // 28 × 5.00 + 1 × 3.00 on I-1, 1 × 0.30 on I-2.
+    assert_eq!(worklist_interest(&env, "2026-03-01"), "143.30");
+}
+
+#[test]
+fn check_names_a_kept_interest_figure_edited_by_hand_and_rebuild_restores_it() {
+    let env = book();
+    env.ok(&["-q", "pay", "add", "ACME", "10000", "--date", "2026-03-02"]);
+    env.ok(&["check"]);
+    env.connect().execute_batch("UPDATE late_interest SET accrued = 1").unwrap();
+    let (code, err) = env.fail(&["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("late interest kept as 0.01 from 2026-03-02 but its settlements give 150.00 from 2026-03-02"),
+        "{err}"
+    );
+    assert!(err.contains("huikuan check --rebuild-interest"), "{err}");
+    env.ok(&["check", "--rebuild-interest"]);
+    env.ok(&["check"]);
+}

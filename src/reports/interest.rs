@@ -77,6 +77,7 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     // Open installments come first, then those settled late: a customer
     // may have both.
     let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut invoice_line: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     with_interest(conn, as_of, only, |d| {
         let Some(i) = d.interest.as_ref() else { return Ok(()) };
         let due = d.interest_due();
@@ -95,19 +96,18 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
-        let v = match c.invoices.iter().position(|v| v.number == d.item.invoice) {
-            Some(at) => &mut c.invoices[at],
-            None => {
-                c.invoices.push(InvoiceInterest {
-                    number: d.item.invoice.clone(),
-                    interest: Money::ZERO,
-                    accrued: Money::ZERO,
-                    posted: Money::ZERO,
-                    waived: Money::ZERO,
-                });
-                c.invoices.last_mut().expect("just pushed")
-            }
-        };
+        // An invoice's line, found by id (a customer may have thousands).
+        let line = *invoice_line.entry(d.item.invoice_id).or_insert_with(|| {
+            c.invoices.push(InvoiceInterest {
+                number: d.item.invoice.clone(),
+                interest: Money::ZERO,
+                accrued: Money::ZERO,
+                posted: Money::ZERO,
+                waived: Money::ZERO,
+            });
+            c.invoices.len() - 1
+        });
+        let v = &mut c.invoices[line];
         v.interest += due;
         v.accrued += i.interest;
         v.posted += d.posted;

@@ -482,6 +482,31 @@ BEGIN INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM lat
 -- What the book holds already is computed by the first write command.
 INSERT INTO late_interest_pending SELECT id FROM installments WHERE settled = amount;
 "#,
+    // 10: what reaches the customer. A customer may have a language of its
+    //    own for letters and statements; a balance confirmation (询证函) sent
+    //    with a statement is kept per customer and month with the balance it
+    //    stated, and the customer's reply (agreed, or the balance they give)
+    //    when it comes back.
+    r#"
+ALTER TABLE customers ADD COLUMN lang TEXT CHECK (lang IS NULL OR lang IN ('en', 'zh'));
+CREATE TABLE confirmations (
+    id            INTEGER PRIMARY KEY,
+    customer_id   INTEGER NOT NULL REFERENCES customers(id),
+    period        TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+    -- The balance the slip stated as of the period's end: positive, the
+    -- customer owes us; negative, we owe the customer.
+    balance       INTEGER NOT NULL,
+    sent          TEXT CHECK (sent IS NULL OR sent GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    replied       TEXT CHECK (replied IS NULL OR replied GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    agreed        INTEGER CHECK (agreed IS NULL OR agreed IN (0, 1)),
+    -- The balance the customer gives when it differs (same sign rule).
+    their_balance INTEGER,
+    note          TEXT,
+    UNIQUE (customer_id, period),
+    CHECK ((replied IS NULL) = (agreed IS NULL)),
+    CHECK (agreed IS NOT 0 OR their_balance IS NOT NULL)
+) STRICT;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -166,6 +166,17 @@ INSERT INTO bank_lines (id, batch_id, fingerprint, line, date, amount, direction
      NULL, NULL, NULL, 0, 'USD');
 ",
     ),
+    (
+        8,
+        "
+-- The book's rate lowered from October, HD's own rate from September; part
+-- of INV-1003's interest waived; INV-1004 in dispute since its issue date.
+INSERT INTO interest_rates (customer_id, from_date, rate) VALUES (NULL, '2026-10-01', '0.0003'),
+    (2, '2026-09-01', '0.0004');
+INSERT INTO interest_waivers (installment_id, date, amount, reason) VALUES (5, '2026-11-12', 1000, 'goodwill');
+INSERT INTO disputes (invoice_id, opened, reason) VALUES (4, '2026-09-01', 'damaged units');
+",
+    ),
 ];
 
 /// Write the data a book at `version` can hold.

@@ -13,6 +13,7 @@ use crate::store::{events, interest};
 /// closed does not change. Examples:
 ///   huikuan customer edit HW --terms 45 --limit 800000 --contact decision:李总
 ///   huikuan customer edit HW --interest-rate 0.03% --from 2026-12-01
+///   huikuan customer edit XM --language en
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code
@@ -47,6 +48,11 @@ pub struct Args {
     /// The salesperson (业务员); "" removes it. Invoices already issued keep theirs
     #[arg(long, value_name = "NAME")]
     pub salesperson: Option<String>,
+    /// The customer's own language for its letters and statements, used
+    /// when they are made without --lang: en or zh; `none` for the user's.
+    /// (Not --lang, which every command takes for its own output.)
+    #[arg(long, value_name = "en|zh|none")]
+    pub language: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -79,7 +85,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     for ct in &a.contact {
         e.contacts.push(crate::parse::contact("--contact", ct)?);
     }
-    if e.is_empty() {
+    let lang = match a.language.as_deref().map(|l| l.trim().to_ascii_lowercase()) {
+        None => None,
+        Some(l) if l == "en" => Some(Some(crate::output::Lang::En)),
+        Some(l) if l == "zh" => Some(Some(crate::output::Lang::Zh)),
+        Some(l) if l == "none" => Some(None),
+        Some(l) => {
+            return Err(Error::usage(
+                format!("--language: '{l}' is not a language (en, zh or none)"),
+                format!("--language：“{l}”不是可用的语言（en、zh 或 none）"),
+            ));
+        }
+    };
+    if e.is_empty() && lang.is_none() {
         return Err(Error::usage(
             "nothing to change: give at least one option (see huikuan customer edit --help)",
             "没有要修改的内容：请至少给出一个选项（见 huikuan customer edit --help）",
@@ -91,7 +109,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if let Some(rate) = e.interest_rate {
         interest::set_rate(&tx, Some(id), from, rate)?;
     }
-    customers::update(&tx, id, &e)?;
+    if !e.is_empty() {
+        customers::update(&tx, id, &e)?;
+    }
+    if let Some(lang) = lang {
+        customers::set_lang(&tx, id, lang)?;
+    }
     events::record(&tx, "customer edit", &format!("edited customer {}", a.code), None)?;
     tx.commit()?;
     ctx.note(&format!("updated customer {}", a.code), &format!("已更新客户 {}", a.code));

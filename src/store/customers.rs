@@ -695,6 +695,28 @@ pub fn count_over_limit(conn: &Connection) -> Result<usize> {
     Ok(list(conn)?.iter().filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l)).count())
 }
 
+/// The language a customer's letters and statements are written in, when
+/// it has one of its own (`customer edit --lang`).
+pub fn lang_of(conn: &Connection, id: i64) -> Result<Option<crate::output::Lang>> {
+    let code: Option<String> =
+        conn.prepare_cached("SELECT lang FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+    Ok(match code.as_deref() {
+        Some("en") => Some(crate::output::Lang::En),
+        Some("zh") => Some(crate::output::Lang::Zh),
+        _ => None,
+    })
+}
+
+/// Give a customer a language of its own, or (`None`) none: the user's then.
+pub fn set_lang(conn: &Connection, id: i64, lang: Option<crate::output::Lang>) -> Result<()> {
+    let code = lang.map(|l| match l {
+        crate::output::Lang::En => "en",
+        crate::output::Lang::Zh => "zh",
+    });
+    super::exec(conn, "UPDATE customers SET lang = ?2 WHERE id = ?1", rusqlite::params![id, code])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -893,26 +915,4 @@ mod tests {
         let book = Book::in_memory();
         assert!(matches!(get(&book.conn, " NOPE "), Err(StoreError::UnknownCustomer(c)) if c == "NOPE"));
     }
-}
-
-/// The language a customer's letters and statements are written in, when
-/// it has one of its own (`customer edit --lang`).
-pub fn lang_of(conn: &Connection, id: i64) -> Result<Option<crate::output::Lang>> {
-    let code: Option<String> =
-        conn.prepare_cached("SELECT lang FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-    Ok(match code.as_deref() {
-        Some("en") => Some(crate::output::Lang::En),
-        Some("zh") => Some(crate::output::Lang::Zh),
-        _ => None,
-    })
-}
-
-/// Give a customer a language of its own, or (`None`) none: the user's then.
-pub fn set_lang(conn: &Connection, id: i64, lang: Option<crate::output::Lang>) -> Result<()> {
-    let code = lang.map(|l| match l {
-        crate::output::Lang::En => "en",
-        crate::output::Lang::Zh => "zh",
-    });
-    super::exec(conn, "UPDATE customers SET lang = ?2 WHERE id = ?1", rusqlite::params![id, code])?;
-    Ok(())
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 pub mod aging;
 pub mod close;
 pub mod collection;
+pub mod confirmations;
 pub mod customer;
 pub mod forecast;
 pub mod interest;

@@ -6,6 +6,7 @@
 pub mod aging;
 pub mod close;
 pub mod collection;
+pub mod confirmations;
 pub mod customer;
 pub mod detail;
 pub mod forecast;

@@ -1,12 +1,20 @@
 //! The customer statement (对账单) and its confirmation slip: the balance
 //! brought forward, the period's transactions with a running balance, the
-//! closing balance and its aging.
+//! closing balance, its aging and the open items behind it.
+//!
+//! How the figures tie: opening + Σ entries = closing, where closing is
+//! invoiced − received − discounts − written off up to `to`. Money received
+//! and not applied to any invoice is already netted in the closing balance,
+//! so the open items (each installment's balance as of `to`) add up to
+//! closing + unapplied: Σ open items − unapplied = closing.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-use super::aging::aging_report;
+use super::aging::{aging_detail, aging_report};
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, AgingRule, Basis, Buckets};
+use crate::ledger::date::month_end;
+use crate::output::Lang;
 use crate::store::statement::{EntryKind, StatementLine};
 use crate::store::{self, Connection, Result};
 
@@ -21,13 +29,58 @@ pub struct Entry {
     pub balance: Money,
 }
 
+/// An installment open as of the statement's last day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenItem {
+    pub invoice: String,
+    pub due: NaiveDate,
+    pub balance: Money,
+    /// Zero while not yet due.
+    pub days_past_due: i64,
+}
+
+/// Who owes the balance a confirmation slip states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwedBy {
+    /// The customer owes us: the balance is positive.
+    Customer,
+    /// We owe the customer (it paid more than it was invoiced): the balance
+    /// is negative.
+    Company,
+}
+
+/// What the slip asks the customer to confirm: an amount that is never
+/// negative, and who owes it (`None` when the balance is zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Confirmation {
+    pub amount: Money,
+    pub owed_by: Option<OwedBy>,
+}
+
+impl Confirmation {
+    /// The slip for a balance in the book's sign (positive: the customer owes).
+    pub fn of(balance: Money) -> Confirmation {
+        let owed_by = if balance.is_positive() {
+            Some(OwedBy::Customer)
+        } else if balance.is_negative() {
+            Some(OwedBy::Company)
+        } else {
+            None
+        };
+        Confirmation { amount: if balance.is_negative() { -balance } else { balance }, owed_by }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
     /// The book's company, `-` when none is set.
     pub company: String,
     pub currency: String,
+    pub customer_id: i64,
     pub customer_code: String,
     pub customer: String,
+    /// The customer's own language, when it has one.
+    pub lang: Option<Lang>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Invoiced − received − written off before `from`: unapplied credit is
@@ -35,6 +88,10 @@ pub struct Statement {
     pub opening: Money,
     pub entries: Vec<Entry>,
     pub closing: Money,
+    /// Installments open as of `to`, by due date.
+    pub open_items: Vec<OpenItem>,
+    /// Received as of `to` and not applied to any invoice.
+    pub unapplied: Money,
     /// The customer's aging as of `to`, by due date with the default buckets.
     pub aging: AgingReport,
     /// Late interest owed as of `to` and not yet invoiced (accrued − posted −
@@ -53,6 +110,23 @@ impl Statement {
     pub fn is_quiet(&self) -> bool {
         self.opening.is_zero() && self.entries.is_empty()
     }
+
+    /// What the slip asks the customer to confirm: the closing balance.
+    pub fn confirmation(&self) -> Confirmation {
+        Confirmation::of(self.closing)
+    }
+
+    /// The month a slip of this statement confirms (`YYYY-MM`): the month
+    /// of `to` when `to` is that month's last day. Confirmations are kept per
+    /// month-end; a statement to another day confirms no month.
+    pub fn period(&self) -> Option<String> {
+        period_ending(self.to)
+    }
+}
+
+/// The month (`YYYY-MM`) that ends on `to`, if `to` is a month's last day.
+pub fn period_ending(to: NaiveDate) -> Option<String> {
+    (month_end(to) == to).then(|| format!("{:04}-{:02}", to.year(), to.month()))
 }
 
 /// Running balances from the opening balance through each line.
@@ -74,17 +148,26 @@ pub fn statement(conn: &Connection, customer_id: i64, from: NaiveDate, to: Naive
     let entries = entries(t.opening, t.lines);
     let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
     let settings = store::book_settings(conn)?;
+    let open_items = aging_detail(conn, &rule, to, Some(customer_id))?
+        .into_iter()
+        .map(|l| OpenItem { invoice: l.invoice, due: l.due_date, balance: l.balance, days_past_due: l.days_past_due })
+        .collect();
+    let aging = aging_report(conn, &rule, to, Some(customer_id))?;
     Ok(Statement {
         company: if settings.company.is_empty() { "-".into() } else { settings.company },
         currency: settings.currency,
+        customer_id,
         customer_code: c.code,
         customer: c.name,
+        lang: store::customers::lang_of(conn, customer_id)?,
         from,
         to,
         opening: t.opening,
         closing: entries.last().map_or(t.opening, |e| e.balance),
         entries,
-        aging: aging_report(conn, &rule, to, Some(customer_id))?,
+        open_items,
+        unapplied: aging.unapplied,
+        aging,
         interest_owed: super::interest::interest(conn, to, Some(customer_id))?.total,
     })
 }
@@ -104,6 +187,23 @@ mod tests {
         assert_eq!((s.opening, s.closing), (m("1000.00"), m("1000.00")));
         assert_eq!(s.closing_aging().iter().copied().sum::<Money>(), s.closing);
         assert!(!s.is_quiet());
+        let items: Vec<(&str, Money)> = s.open_items.iter().map(|i| (i.invoice.as_str(), i.balance)).collect();
+        assert_eq!(items, [("A1", m("600.00")), ("A2", m("400.00"))]);
+        assert_eq!(s.open_items.iter().map(|i| i.balance).sum::<Money>() - s.unapplied, s.closing);
+        assert_eq!(s.confirmation(), Confirmation { amount: m("1000.00"), owed_by: Some(OwedBy::Customer) });
+        assert_eq!(s.period(), None, "2026-04-15 is no month-end");
+    }
+
+    #[test]
+    fn a_customer_in_credit_is_owed_by_the_company_and_its_credit_ties_the_open_items() {
+        let ex = example::book();
+        let s = statement(&ex.book.conn, ex.b, d("2026-03-01"), d("2026-03-31")).unwrap();
+        assert_eq!((s.closing, s.unapplied), (m("-200.00"), m("200.00")));
+        assert!(s.open_items.is_empty());
+        assert_eq!(s.open_items.iter().map(|i| i.balance).sum::<Money>() - s.unapplied, s.closing);
+        assert_eq!(s.confirmation(), Confirmation { amount: m("200.00"), owed_by: Some(OwedBy::Company) });
+        assert_eq!(s.period().as_deref(), Some("2026-03"));
+        assert_eq!(Confirmation::of(Money::ZERO), Confirmation { amount: Money::ZERO, owed_by: None });
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod add;
 pub mod alias;
+pub mod confirm;
 pub mod edit;
 pub mod hold;
 pub mod import;
@@ -35,6 +36,8 @@ pub enum Command {
     Release(hold::ReleaseArgs),
     /// Set a credit score, or suggest scores from payment history
     Score(score::Args),
+    /// Record the customer's reply to a balance confirmation (询证函)
+    Confirm(confirm::Args),
     /// Import customers from a CSV file
     Import(import::Args),
 }
@@ -50,6 +53,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Hold(a) => hold::run_hold(ctx, a),
         Command::Release(a) => hold::run_release(ctx, a),
         Command::Score(a) => score::run(ctx, a),
+        Command::Confirm(a) => confirm::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod aging;
 pub mod collection;
+pub mod confirmations;
 pub mod forecast;
 pub mod pack;
 pub mod provision;
@@ -23,6 +24,8 @@ pub enum Command {
     Pack(pack::Args),
     /// A customer statement with a balance-confirmation slip
     Statement(statement::Args),
+    /// The month's balance confirmations: sent, returned, agreed, differing, outstanding
+    Confirmations(confirmations::Args),
     /// Receivables on one screen
     Summary(summary::Args),
     /// Expected receipts per week
@@ -36,6 +39,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Provision(a) => provision::run(ctx, a),
         Command::Pack(a) => pack::run(ctx, a),
         Command::Statement(a) => statement::run(ctx, a),
+        Command::Confirmations(a) => confirmations::run(ctx, a),
         Command::Summary(a) => summary::run(ctx, a),
         Command::Forecast(a) => forecast::run(ctx, a),
     }

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::commands::files;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::date::{month_end, parse_month};
@@ -11,6 +12,8 @@ use crate::{render, reports};
 /// Write the month-end pack: one printable HTML page with the aging and a
 /// chart of its buckets, the provision, the month's collection metrics, the
 /// tie-out and the bank lines not yet matched. Open it in a browser and print.
+/// The file is created readable by you only; a pack of that month already in
+/// the folder is never overwritten (the command refuses, naming it).
 /// Examples:
 ///   huikuan report pack --period 2026-10 --out packs/
 ///   huikuan report aging --format html > aging.html
@@ -30,8 +33,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let tx = book.read()?;
     let page = render::pack::html(ctx.lang, &reports::pack::pack(&tx, end)?);
     std::fs::create_dir_all(&a.out)?;
-    let path = a.out.join(format!("pack-{}.html", end.format("%Y-%m")));
-    std::fs::write(&path, page)?;
+    let path = files::create_or_refuse(&a.out.join(format!("pack-{}.html", end.format("%Y-%m"))), page.as_bytes())?;
     writeln!(ctx.out, "{}", path.display())?;
     Ok(())
 }

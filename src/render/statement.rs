@@ -137,7 +137,9 @@ impl Page<'_> {
                     format!("From: {}", s.company),
                     "This letter only asks you to confirm our records; it is not a demand for payment.".into(),
                     match c.owed_by {
-                        Some(OwedBy::Customer) => format!("As of {to}, our records show that you owed us {amount} {cur}."),
+                        Some(OwedBy::Customer) => {
+                            format!("As of {to}, our records show that you owed us {amount} {cur}.")
+                        }
                         Some(OwedBy::Company) => format!(
                             "As of {to}, our records show that we owed you {amount} {cur} (received from you beyond what was invoiced)."
                         ),
@@ -147,7 +149,8 @@ impl Page<'_> {
                     },
                     "Please tick one box, sign, seal and return this slip to us.".into(),
                     "[ ] Agreed: the balance above is correct.".into(),
-                    "[ ] Not agreed: please state the balance in your books and the items that differ: ____________".into(),
+                    "[ ] Not agreed: please state the balance in your books and the items that differ: ____________"
+                        .into(),
                     "Signature and company seal: ______________   Date: __________".into(),
                 ],
             ),
@@ -158,7 +161,9 @@ impl Page<'_> {
                     format!("发函单位：{}", s.company),
                     "本函仅为核对账目之用，并非催款结算。".into(),
                     match c.owed_by {
-                        Some(OwedBy::Customer) => format!("经核对我司账面记录：截至 {to}，贵司尚欠我司 {amount} {cur}。"),
+                        Some(OwedBy::Customer) => {
+                            format!("经核对我司账面记录：截至 {to}，贵司尚欠我司 {amount} {cur}。")
+                        }
                         Some(OwedBy::Company) => format!(
                             "经核对我司账面记录：截至 {to}，我司尚欠贵司 {amount} {cur}（贵司付款超出开票金额）。"
                         ),
@@ -412,7 +417,12 @@ pub fn json(lang: Lang, s: &Statement) -> Result<String> {
         open_items: s
             .open_items
             .iter()
-            .map(|i| OpenItemJson { invoice: &i.invoice, due: i.due, days_past_due: i.days_past_due, balance: i.balance })
+            .map(|i| OpenItemJson {
+                invoice: &i.invoice,
+                due: i.due,
+                days_past_due: i.days_past_due,
+                balance: i.balance,
+            })
             .collect(),
         unapplied: s.unapplied,
         interest_owed: s.interest_owed,
@@ -480,8 +490,16 @@ mod tests {
         let owes = statement(&ex.book.conn, ex.a, d("2026-02-01"), d("2026-04-15")).unwrap();
         let credit = statement(&ex.book.conn, ex.b, d("2026-03-01"), d("2026-03-31")).unwrap();
         for (st, en, zh) in [
-            (&owes, "As of 2026-04-15, our records show that you owed us 1,000.00 CNY.", "截至 2026-04-15，贵司尚欠我司 1,000.00 CNY"),
-            (&credit, "As of 2026-03-31, our records show that we owed you 200.00 CNY", "截至 2026-03-31，我司尚欠贵司 200.00 CNY"),
+            (
+                &owes,
+                "As of 2026-04-15, our records show that you owed us 1,000.00 CNY.",
+                "截至 2026-04-15，贵司尚欠我司 1,000.00 CNY",
+            ),
+            (
+                &credit,
+                "As of 2026-03-31, our records show that we owed you 200.00 CNY",
+                "截至 2026-03-31，我司尚欠贵司 200.00 CNY",
+            ),
         ] {
             for (lang, sentence) in [(Lang::En, en), (Lang::Zh, zh)] {
                 let slip = slip_of(lang, st);
@@ -491,7 +509,10 @@ mod tests {
                 assert!(!slip.contains(" -"), "never a negative amount in words: {slip}");
             }
         }
-        assert!(slip_of(Lang::En, &credit).starts_with(&format!("{}\nBalance confirmation\nTo: Customer B\nFrom: Test Co.\n", "-".repeat(60))));
+        assert!(
+            slip_of(Lang::En, &credit)
+                .starts_with(&format!("{}\nBalance confirmation\nTo: Customer B\nFrom: Test Co.\n", "-".repeat(60)))
+        );
         let mut zero = credit.clone();
         zero.closing = Money::ZERO;
         assert!(slip_of(Lang::Zh, &zero).contains("双方往来余额为 0.00 CNY，互不相欠"));
@@ -503,12 +524,16 @@ mod tests {
         let ex = example::book();
         let credit = statement(&ex.book.conn, ex.b, d("2026-03-01"), d("2026-03-31")).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json(Lang::En, &credit).unwrap()).unwrap();
-        for key in ["customer", "from", "to", "opening_balance", "entries", "closing_balance", "open_items", "confirmation"]
+        for key in
+            ["customer", "from", "to", "opening_balance", "entries", "closing_balance", "open_items", "confirmation"]
         {
             assert!(v.get(key).is_some(), "{key} in {v}");
         }
         assert_eq!(v["closing_balance"], "-200.00");
-        assert_eq!(v["confirmation"], serde_json::json!({"balance": "200.00", "owed_by": "company", "period": "2026-03"}));
+        assert_eq!(
+            v["confirmation"],
+            serde_json::json!({"balance": "200.00", "owed_by": "company", "period": "2026-03"})
+        );
         assert_eq!(v["entries"][0]["kind"], "payment");
         assert_eq!(v["entries"][0]["amount"], "-500.00");
     }

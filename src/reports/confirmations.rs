@@ -120,11 +120,7 @@ mod tests {
             r.lines.iter().map(|l| (l.code.as_str(), l.status, l.difference)).collect();
         assert_eq!(
             got,
-            [
-                ("A", Status::Differs, Some(m("-100.00"))),
-                ("B", Status::Agreed, None),
-                ("C", Status::Outstanding, None)
-            ]
+            [("A", Status::Differs, Some(m("-100.00"))), ("B", Status::Agreed, None), ("C", Status::Outstanding, None)]
         );
         assert_eq!(
             r.totals,

@@ -92,13 +92,7 @@ pub enum Sent {
 }
 
 /// Record that a slip stating `balance` for `period` was sent on `date`.
-pub fn record_sent(
-    conn: &Connection,
-    customer_id: i64,
-    period: &str,
-    balance: Money,
-    date: NaiveDate,
-) -> Result<Sent> {
+pub fn record_sent(conn: &Connection, customer_id: i64, period: &str, balance: Money, date: NaiveDate) -> Result<Sent> {
     let old = get(conn, customer_id, period)?;
     match old {
         Some(o) if o.balance == balance => Ok(Sent::Unchanged),

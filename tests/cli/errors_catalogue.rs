@@ -1592,3 +1592,57 @@ fn import_no_sheet() {
          amount, method, reference, invoice)",
     );
 }
+
+/// The catalogue's book with BYD's October slip written out (sent 2026-11-22).
+fn october_slip_sent() -> TestEnv {
+    let env = book();
+    env.ok(&["report", "statement", "BYD", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "st"]);
+    env
+}
+
+#[test]
+fn confirm_not_sent() {
+    user(
+        &book(),
+        &["customer", "confirm", "BYD", "--period", "2026-10", "--agreed"],
+        "no confirmation was sent to BYD for 2026-10; write its statement to the month's last day with --out first",
+    );
+}
+
+#[test]
+fn confirm_differs_agrees() {
+    user(
+        &october_slip_sent(),
+        &["customer", "confirm", "BYD", "--period", "2026-10", "--differs", "9000"],
+        "--differs 9,000.00 is the balance the slip stated; record the reply with --agreed",
+    );
+}
+
+#[test]
+fn confirm_before_sent() {
+    user(
+        &october_slip_sent(),
+        &["customer", "confirm", "BYD", "--period", "2026-10", "--agreed", "--date", "2026-11-02"],
+        "--date 2026-11-02 is before the slip was sent (2026-11-22); give the day the reply came back",
+    );
+}
+
+#[test]
+fn confirm_after_today() {
+    user(
+        &october_slip_sent(),
+        &["customer", "confirm", "BYD", "--period", "2026-10", "--agreed", "--date", "2026-11-23"],
+        "--date 2026-11-23 is after today (2026-11-22); record a reply once it has come back",
+    );
+}
+
+#[test]
+fn document_exists() {
+    let env = book();
+    env.ok(&["report", "pack", "--period", "2026-10", "--out", "packs"]);
+    user(
+        &env,
+        &["report", "pack", "--period", "2026-10", "--out", "packs"],
+        "packs/pack-2026-10.html exists; it is not overwritten (choose another name or remove it)",
+    );
+}

@@ -30,6 +30,7 @@ mod pipe;
 mod reconcile;
 mod robust;
 mod session;
+mod statements;
 mod terminal;
 mod upgrade;
 mod vat;

@@ -125,7 +125,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Reply::Differs(theirs) => {
             let (t, diff) = (theirs.grouped(), (theirs - sent.balance).grouped());
             ctx.note(
-                &format!("{code} {period}: differs — balance stated {b}, theirs {t}, difference {diff} (replied {date})"),
+                &format!(
+                    "{code} {period}: differs — balance stated {b}, theirs {t}, difference {diff} (replied {date})"
+                ),
                 &format!("{code} {period}：回函不符——函证余额 {b}，对方余额 {t}，差额 {diff}（{date} 回函）"),
             );
         }

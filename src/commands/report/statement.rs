@@ -11,7 +11,7 @@ use crate::render::statement::{file_name, render};
 use crate::reports::statement::Statement;
 use crate::store::confirmations::{self, Sent};
 use crate::store::{self, Connection, events};
-use crate::{reports, render};
+use crate::{render, reports};
 
 /// A customer statement (对账单) with a balance-confirmation slip (询证函).
 ///
@@ -57,9 +57,7 @@ pub struct Args {
 /// Whether `--lang` was given on the command line (rather than taken from
 /// the environment): only then does it override a customer's own language.
 fn lang_given() -> bool {
-    std::env::args_os()
-        .take_while(|a| a != "--")
-        .any(|a| a == "--lang" || a.to_string_lossy().starts_with("--lang="))
+    std::env::args_os().take_while(|a| a != "--").any(|a| a == "--lang" || a.to_string_lossy().starts_with("--lang="))
 }
 
 /// The language of a customer's statement: `--lang` when given, else the

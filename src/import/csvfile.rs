@@ -40,15 +40,22 @@ pub struct CsvFile {
     pub header_line: u64,
     /// The sheet read, when the file is a workbook.
     pub sheet: Option<String>,
-    index: HashMap<&'static str, usize>,
-    /// The keys of the format's columns, in the format's order.
-    keys: Vec<&'static str>,
+    /// The keys of the format's columns, in the format's order, each with
+    /// where it is in a row (`None`: not in the file). A format has a dozen
+    /// columns at most: searching them beats hashing the key on every cell
+    /// read.
+    columns: Vec<(&'static str, Option<usize>)>,
     /// Header names that are none of the format's columns.
     unknown: Vec<String>,
     text: String,
     /// Data rows that are not blank.
     len: usize,
     maps: Vec<ColumnMap>,
+}
+
+/// The trimmed value of field `i` of a row; `None` when absent or empty.
+fn cell(row: &Row, i: usize) -> Option<&str> {
+    row.fields.get(i).map(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')).filter(|s| !s.is_empty())
 }
 
 fn is_blank(rec: &csv::StringRecord) -> bool {
@@ -230,7 +237,9 @@ impl CsvFile {
             }
         }
         let (format, index) = chosen?;
-        let keys = formats.get(format).map(|f| f.iter().map(|c| c.key).collect()).unwrap_or_default();
+        let columns = formats
+            .get(format)
+            .map_or_else(Vec::new, |f| f.iter().map(|c| (c.key, index.get(c.key).copied())).collect());
         let unknown = headers
             .iter()
             .enumerate()
@@ -267,19 +276,7 @@ impl CsvFile {
             )
             .at(&file, line));
         }
-        Ok(CsvFile {
-            file,
-            encoding,
-            format,
-            header_line,
-            sheet: None,
-            index,
-            keys,
-            unknown,
-            text,
-            len,
-            maps: Vec::new(),
-        })
+        Ok(CsvFile { file, encoding, format, header_line, sheet: None, columns, unknown, text, len, maps: Vec::new() })
     }
 
     /// How many data rows (blank ones not counted).
@@ -321,11 +318,18 @@ impl CsvFile {
 
     /// The trimmed value of a column in a row; `None` when absent or empty.
     pub fn get<'a>(&self, row: &'a Row, key: &str) -> Option<&'a str> {
-        let i = *self.index.get(key)?;
-        row.fields
-            .get(i)
-            .map(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'))
-            .filter(|s| !s.is_empty())
+        cell(row, self.column(key)?)
+    }
+
+    /// Where the column `key` is in a row, if the file has it.
+    fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().find(|(k, _)| *k == key).and_then(|(_, at)| *at)
+    }
+
+    /// Every column of the format, in the format's order, with its value
+    /// in `row` as [`CsvFile::get`] gives it (`None`: absent or empty).
+    pub fn cells<'a>(&'a self, row: &'a Row) -> impl Iterator<Item = (&'static str, Option<&'a str>)> + 'a {
+        self.columns.iter().map(|(key, at)| (*key, at.and_then(|i| cell(row, i))))
     }
 
     /// Like [`CsvFile::get`] for a required column: an empty cell is an error.
@@ -349,19 +353,19 @@ impl CsvFile {
     /// Rewrite every non-empty value of a column as rows are read (used to
     /// move the demo's dates).
     pub fn map_column(&mut self, key: &str, f: impl Fn(&str) -> String + 'static) {
-        if let Some(&i) = self.index.get(key) {
+        if let Some(i) = self.column(key) {
             self.maps.push((i, Box::new(f)));
         }
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.index.contains_key(key)
+        self.column(key).is_some()
     }
 
     /// The keys of the format's columns, in the format's order (whether or
     /// not the file has them).
-    pub fn keys(&self) -> &[&'static str] {
-        &self.keys
+    pub fn keys(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|(key, _)| *key).collect()
     }
 
     /// The header names that are none of the format's columns, as written.

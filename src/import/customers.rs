@@ -119,12 +119,14 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
                 .collect::<Result<_>>()?,
             salesperson: csv.get(row, "salesperson").map(str::to_string),
         };
-        let id = match customers::insert_checked(tx, &c, today, Some(&mut holders)) {
+        let id = match customers::insert_checked(tx, &c, today, Some(&mut holders), Some(&print)) {
             Ok(id) => id,
             Err(e) if prints.already(tx, &e, &print)? => return Ok(()),
             Err(e) => return Err(prints.refused(tx, e)),
         };
-        prints.record(tx, &print, id)
+        // The fingerprint went in with the customer.
+        prints.kept(id);
+        Ok(())
     })?;
     prints.finish(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped })

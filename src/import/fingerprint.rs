@@ -88,6 +88,8 @@ pub struct RowPrints {
     /// The first record this import made: ids from it on are this file's.
     first_id: Option<i64>,
     today: NaiveDate,
+    /// The text of the row being fingerprinted (its allocation reused).
+    text: String,
     /// Rows skipped because the book already holds them.
     pub skipped: usize,
 }
@@ -112,14 +114,19 @@ impl RowPrints {
             occurrences,
             first_id: None,
             today,
+            text: String::new(),
             skipped: 0,
         })
     }
 
     /// The fingerprint of the next row of the file.
     pub fn check(&mut self, csv: &CsvFile, row: &Row) -> String {
-        let base = row_text(csv, row, self.today);
-        self.check_text(&base)
+        // The row's text is written into one buffer kept for the whole file.
+        let mut base = std::mem::take(&mut self.text);
+        write_row_text(&mut base, csv, row, self.today);
+        let print = self.check_text(&base);
+        self.text = base;
+        print
     }
 
     /// [`RowPrints::check`] for a record whose canonical text the caller
@@ -134,17 +141,11 @@ impl RowPrints {
             }
             None => 1,
         };
-        digest(&format!("{base}\u{1e}{n}"))
-    }
-
-    /// Remember that the row with fingerprint `print` became record `id`.
-    pub fn record(&mut self, conn: &Connection, print: &str, id: i64) -> Result<()> {
-        self.first_id.get_or_insert(id);
-        Ok(imported::mark(conn, self.kind, print, id)?)
+        occurrence_digest(base, n)
     }
 
     /// Note that record `id` was made by this import with its fingerprint
-    /// already on it (an invoice writes it as it is inserted).
+    /// already on it (every record writes it as it is inserted).
     pub fn kept(&mut self, id: i64) {
         self.first_id.get_or_insert(id);
     }
@@ -225,8 +226,34 @@ pub fn skipped_note(skipped: usize) -> (String, String) {
 
 /// The stored form of a row's fingerprint text: the first 128 bits of its
 /// SHA-256 in URL-safe base64.
+#[cfg(test)]
 fn digest(text: &str) -> String {
-    let hash = Sha256::digest(text.as_bytes());
+    encode(&Sha256::digest(text.as_bytes()))
+}
+
+/// [`digest`] of `{base}\u{1e}{n}` (the text and its occurrence number),
+/// hashed piece by piece instead of joined first: the same bytes, the same
+/// digest, and no copy of the text per row.
+fn occurrence_digest(base: &str, n: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut h = Sha256::new();
+    h.update(base.as_bytes());
+    h.update("\u{1e}".as_bytes());
+    h.update(&digits[at..]);
+    encode(&h.finalize())
+}
+
+fn encode(hash: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(&hash[..16])
 }
 
@@ -235,16 +262,25 @@ const AMOUNTS: &[&str] = &["amount", "credit_limit", "net", "tax"];
 const DATES: &[&str] = &["date", "issue_date", "due_date"];
 const NUMBERS: &[&str] = &["terms_days", "credit_score"];
 
-/// A row's non-empty columns as `key=value`, in the format's column order,
-/// values canonical where they parse (a value that does not parse is kept
-/// as written: the row is refused anyway).
+/// A row's text as [`write_row_text`] writes it.
+#[cfg(test)]
 fn row_text(csv: &CsvFile, row: &Row, today: NaiveDate) -> String {
-    let mut out = String::with_capacity(96);
-    for key in csv.keys() {
+    let mut out = String::new();
+    write_row_text(&mut out, csv, row, today);
+    out
+}
+
+/// Write into `out` (cleared first) a row's non-empty columns as
+/// `key=value`, in the format's column order, values canonical where they
+/// parse (a value that does not parse is kept as written: the row is
+/// refused anyway).
+fn write_row_text(out: &mut String, csv: &CsvFile, row: &Row, today: NaiveDate) {
+    out.clear();
+    for (key, value) in csv.cells(row) {
         // A payment without a method is by bank: the same payment whether or
         // not the file has the column (a second export with more columns
         // must not add every payment again).
-        let Some(value) = csv.get(row, key).or((*key == "method").then_some("bank")) else { continue };
+        let Some(value) = value.or((key == "method").then_some("bank")) else { continue };
         if !out.is_empty() {
             out.push('\u{1f}');
         }
@@ -255,7 +291,6 @@ fn row_text(csv: &CsvFile, row: &Row, today: NaiveDate) -> String {
             None => out.push_str(value),
         }
     }
-    out
 }
 
 fn canonical_value(key: &str, value: &str, today: NaiveDate) -> Option<String> {
@@ -443,7 +478,8 @@ mod tests {
         let mut first = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
         let print = first.check(&csv, &row);
         assert!(!first.held(c, ex.a, day, &print).unwrap());
-        first.record(c, &print, 1).unwrap(); // payment 1: A's 400.00 of 2026-02-10
+        imported::mark(c, Kind::Payment, &print, 1).unwrap(); // payment 1: A's 400.00 of 2026-02-10
+        first.kept(1);
         let mut again = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
         let print = again.check(&csv, &row);
         assert!(again.held(c, ex.a, day, &print).unwrap());

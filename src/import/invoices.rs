@@ -11,7 +11,7 @@
 //! Either way every invoice is booked by one function, [`Loader::book`].
 
 use crate::store::totals::Headroom;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -23,7 +23,7 @@ use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
 use crate::parse::{date, positive_amount, within_horizon};
 use crate::store::invoices::{self, Kind, NewInvoice};
-use crate::store::{Connection, customers, imported, settings};
+use crate::store::{Connection, customers, imported, money, settings};
 
 /// The plain format: number,customer,issue_date,due_date,amount,description
 /// (due_date optional: the customer's terms apply), and the optional facts
@@ -129,6 +129,11 @@ struct Loader<'a> {
     prints: RowPrints,
     /// The book's total invoiced, kept within the amount limit.
     headroom: Headroom,
+    /// The customers with unapplied credit, read once (an invoice import
+    /// adds none): the others' invoices need not look for any.
+    credit: HashSet<i64>,
+    /// The last day of the book's closed periods, read once.
+    closed_through: Option<NaiveDate>,
     loaded: Loaded,
 }
 
@@ -139,9 +144,9 @@ impl Loader<'_> {
         let (customer_id, terms) = match self.known.get(code) {
             Some(k) => *k,
             None => {
-                let c = customers::get(self.tx, code)?;
-                self.known.insert(code.to_string(), (c.id, c.terms_days));
-                (c.id, c.terms_days)
+                let k = customers::terms_of(self.tx, code)?;
+                self.known.insert(code.to_string(), k);
+                k
             }
         };
         let issue = date("issue_date", csv.require(row, "issue_date")?, self.today)?;
@@ -189,7 +194,9 @@ impl Loader<'_> {
             schedule: &schedule,
             import_print: Some(print),
         };
-        let (id, applied) = match invoices::create_with(self.tx, &new, &rec.facts, true) {
+        let apply_credit = self.credit.contains(&rec.customer_id);
+        let made = invoices::create_in(self.tx, &new, &rec.facts, apply_credit, self.closed_through);
+        let (id, applied) = match made {
             Ok(made) => made,
             Err(e) if self.prints.already(self.tx, &e, print)? => return Ok(()),
             Err(e) => return Err(self.prints.refused(self.tx, e)),
@@ -220,6 +227,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         known: HashMap::new(),
         prints: RowPrints::new(tx, imported::Kind::Invoice, today)?,
         headroom: Headroom::read(tx)?,
+        credit: money::customers_with_auto_credit(tx)?,
+        closed_through: crate::store::locked_through(tx)?,
         loaded: Loaded {
             format,
             count: 0,

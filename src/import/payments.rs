@@ -80,8 +80,9 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             auto_apply: true,
         };
         headroom.payment(amount)?;
-        let (id, _) = payments::record(tx, &p, &to)?;
-        prints.record(tx, &print, id)?;
+        // The fingerprint goes in with the payment.
+        let (id, _) = payments::record_with(tx, &p, &to, Some(&print))?;
+        prints.kept(id);
         total += amount;
         Ok(())
     })?;

@@ -141,17 +141,20 @@ pub fn validate_code(code: &str) -> Result<()> {
 }
 
 pub fn insert(conn: &Connection, c: &NewCustomer, today: chrono::NaiveDate) -> Result<i64> {
-    insert_checked(conn, c, today, None)
+    insert_checked(conn, c, today, None, None)
 }
 
 /// [`insert`] for one customer of many (an import): the aliases are checked
 /// against `holders`, read once for the whole file, instead of searching the
-/// book for each; the new customer's name and aliases are added to it.
+/// book for each; the new customer's name and aliases are added to it. The
+/// customer keeps `import_print`, the fingerprint of the import row it comes
+/// from (see `import::fingerprint`), written with it.
 pub fn insert_checked(
     conn: &Connection,
     c: &NewCustomer,
     today: chrono::NaiveDate,
     mut holders: Option<&mut Holders>,
+    import_print: Option<&str>,
 ) -> Result<i64> {
     validate_code(&c.code)?;
     if let Some(t) = c.terms_days {
@@ -169,8 +172,8 @@ pub fn insert_checked(
     }
     conn.prepare_cached(
         "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created,
-                                salesperson)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                salesperson, import_print)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         c.code,
@@ -183,6 +186,7 @@ pub fn insert_checked(
         c.notes,
         super::date_sql(today),
         sales,
+        import_print,
     ])?;
     let id = conn.last_insert_rowid();
     if let Some(h) = holders.as_deref_mut() {
@@ -226,6 +230,15 @@ pub fn id_of(conn: &Connection, code: &str) -> Result<Option<i64>> {
 /// The id of the customer with this code, or an "unknown customer" error.
 pub fn require_id(conn: &Connection, code: &str) -> Result<i64> {
     id_of(conn, code)?.ok_or_else(|| StoreError::UnknownCustomer(code.trim().to_string()))
+}
+
+/// The id and payment terms of the customer with this code ([`get`]'s
+/// answer to an import that needs no more of it).
+pub fn terms_of(conn: &Connection, code: &str) -> Result<(i64, u32)> {
+    conn.prepare_cached("SELECT id, terms_days FROM customers WHERE code = ?1")?
+        .query_row([code.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownCustomer(code.trim().to_string()))
 }
 
 pub fn get(conn: &Connection, code: &str) -> Result<Customer> {

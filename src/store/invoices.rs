@@ -157,11 +157,20 @@ pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
 /// invoice id. Without a salesperson of its own, the invoice takes the
 /// customer's.
 pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result<i64> {
+    insert_in(conn, inv, facts, super::locked_through(conn)?)
+}
+
+/// [`insert_with`] in a book closed through `closed_through` (what
+/// `store::locked_through` answers; a run of inserts reads it once).
+fn insert_in(conn: &Connection, inv: &NewInvoice, facts: &Facts, closed_through: Option<NaiveDate>) -> Result<i64> {
     validate_number(inv.number)?;
     facts.validate()?;
     crate::ledger::vat::check_split(inv.amount, facts.net, facts.tax)
         .map_err(|e| StoreError::invalid(e.to_string(), e.zh()))?;
-    super::ensure_open(conn, inv.issue_date)?;
+    if closed_through.is_some_and(|through| inv.issue_date <= through) {
+        // Refused, with the book's own message.
+        super::ensure_open(conn, inv.issue_date)?;
+    }
     let (pct, days) = match &inv.discount {
         Some((p, d)) => (Some(p.as_str()), Some(*d)),
         None => (None, None),
@@ -354,7 +363,7 @@ pub fn allocation_targets_for(
     }
     let mut ids = Vec::new();
     for n in numbers {
-        let inv = get(conn, n)?;
+        let inv = named(conn, n)?;
         if inv.customer_id != customer_id {
             return Err(StoreError::InvoiceOfOtherCustomer {
                 number: inv.number,
@@ -365,7 +374,7 @@ pub fn allocation_targets_for(
         if inv.voided {
             return Err(StoreError::InvoiceVoid(inv.number));
         }
-        if inv.balance().is_zero() {
+        if inv.balance.is_zero() {
             return Err(StoreError::InvoicePaid(inv.number));
         }
         if !ids.contains(&inv.id) {
@@ -373,6 +382,43 @@ pub fn allocation_targets_for(
         }
     }
     Ok(AllocateTo::Invoices(ids))
+}
+
+/// What a payment naming an invoice checks of it: [`get`]'s figures without
+/// its facts and installments (an import asks once per payment row).
+struct Named {
+    id: i64,
+    number: String,
+    customer_id: i64,
+    customer: String,
+    voided: bool,
+    /// [`Invoice::balance`].
+    balance: Money,
+}
+
+fn named(conn: &Connection, number: &str) -> Result<Named> {
+    let found = conn
+        .prepare_cached(
+            "SELECT v.id, v.number, v.customer_id, c.code, v.voided, v.amount,
+                    (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
+                    (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id)
+             FROM invoices v JOIN customers c ON c.id = v.customer_id WHERE v.number = ?1",
+        )?
+        .query_row([number.trim()], |r| {
+            let voided: bool = r.get(4)?;
+            let paid = r.get::<_, Option<i64>>(6)?.map_or(Money::ZERO, Money::from_cents);
+            let written_off = r.get::<_, Option<i64>>(7)?.map_or(Money::ZERO, Money::from_cents);
+            Ok(Named {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                customer_id: r.get(2)?,
+                customer: r.get(3)?,
+                voided,
+                balance: if voided { Money::ZERO } else { money_col(r, 5)? - paid - written_off },
+            })
+        })
+        .optional()?;
+    found.ok_or_else(|| StoreError::UnknownInvoice(number.trim().to_string()))
 }
 
 /// Filters for the invoice list.
@@ -451,7 +497,20 @@ pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result
 
 /// [`create`] an invoice with its facts.
 pub fn create_with(conn: &Connection, inv: &NewInvoice, facts: &Facts, apply_credit: bool) -> Result<(i64, Money)> {
-    let id = insert_with(conn, inv, facts)?;
+    create_in(conn, inv, facts, apply_credit, super::locked_through(conn)?)
+}
+
+/// [`create_with`] in a book closed through `closed_through` (what
+/// `store::locked_through` answers): an import reads it once for all its
+/// invoices, as no close is made while it runs.
+pub fn create_in(
+    conn: &Connection,
+    inv: &NewInvoice,
+    facts: &Facts,
+    apply_credit: bool,
+    closed_through: Option<NaiveDate>,
+) -> Result<(i64, Money)> {
+    let id = insert_in(conn, inv, facts, closed_through)?;
     let applied =
         if apply_credit { super::money::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))

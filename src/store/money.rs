@@ -241,6 +241,17 @@ pub fn auto_credits(conn: &Connection, customer_id: i64) -> Result<Vec<(Credit, 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The customers that have unapplied credit which applies itself to new
+/// invoices ([`auto_credits`] not empty), read once: a run of new invoices
+/// adds no credit, so only these customers' invoices can take any.
+pub fn customers_with_auto_credit(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT customer_id FROM payments WHERE voided = 0 AND auto_apply = 1 AND allocated < amount",
+    )?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 /// Apply the customer's automatic credit to a new invoice. Returns what was applied.
 pub fn apply_credit_to_invoice(conn: &Connection, customer_id: i64, invoice_id: i64) -> Result<Money> {
     let credits = auto_credits(conn, customer_id)?;

@@ -77,10 +77,21 @@ pub struct NewPayment<'a> {
 /// Record a payment and allocate it. Returns the payment id and what of it
 /// stays unapplied.
 pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64, Money)> {
+    record_with(conn, p, to, None)
+}
+
+/// [`record`] a payment that keeps `import_print`, the fingerprint of the
+/// import row it comes from (see `import::fingerprint`), written with it.
+pub fn record_with(
+    conn: &Connection,
+    p: &NewPayment,
+    to: &AllocateTo,
+    import_print: Option<&str>,
+) -> Result<(i64, Money)> {
     super::ensure_open(conn, p.date)?;
     conn.prepare_cached(
-        "INSERT INTO payments (customer_id, date, amount, method, reference, source, auto_apply)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO payments (customer_id, date, amount, method, reference, source, auto_apply, import_print)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         p.customer_id,
@@ -90,6 +101,7 @@ pub fn record(conn: &Connection, p: &NewPayment, to: &AllocateTo) -> Result<(i64
         p.reference,
         p.source.as_str(),
         p.auto_apply,
+        import_print,
     ])?;
     let id = conn.last_insert_rowid();
     let unapplied = money::allocate_payment(conn, id, p.date, p.amount, p.customer_id, to)?;

@@ -69,7 +69,7 @@ impl Kind {
             Kind::Formal => "dunning-letter",
             Kind::FinalNotice => "final-notice",
             Kind::Lawyer => "lawyers-letter",
-            Kind::LegalNotice => "final-notice-before-legal-action",
+            Kind::LegalNotice => "final-legal-notice",
         }
     }
 }

@@ -61,7 +61,9 @@ fn a_letter_shows_the_same_figures_that_add_up_in_json_txt_and_html() {
     let j = env.json(&["dun", "letter", "HY", "--level", "3"]);
     assert_adds_up(&j);
     // 4,000 × 10 days (paid late), 6,000 × 52, 6,000 × 22, at 0.05 % a day.
-    let lines: Vec<(&str, i64, i64, i64, i64, Option<&str>)> = rows(&j["lines"])
+    // (invoice, amount, days, balance, interest, paid on)
+    type Line<'a> = (&'a str, i64, i64, i64, i64, Option<&'a str>);
+    let lines: Vec<Line> = rows(&j["lines"])
         .iter()
         .map(|l| {
             (

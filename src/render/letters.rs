@@ -137,8 +137,10 @@ fn title(kind: Kind, lang: Lang) -> &'static str {
 
 fn opening(l: &Letter) -> String {
     match (l.kind, l.lang) {
-        (Kind::Reminder, Lang::En) => "This is a friendly reminder that the following amounts are due.".into(),
-        (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期，请安排付款。".into(),
+        (Kind::Reminder, Lang::En) => {
+            "This is a friendly reminder of the amounts below, due or falling due soon.".into()
+        }
+        (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期，请按时安排付款。".into(),
         (Kind::Formal, Lang::En) => {
             "Despite our earlier reminders, the following amounts remain unpaid. Late interest accrues as agreed."
                 .into()
@@ -445,6 +447,10 @@ fn value(l: &Letter, name: &str) -> Value {
         "cc" => text(cc_names(l)),
         "title" => Value::Title(title(l.kind, l.lang).into()),
         "opening" => text(opening(l)),
+        "table" if l.lines.is_empty() => Value::Blocks(vec![Block::Para(match l.lang {
+            Lang::En => format!("Nothing is overdue as of {}.", l.date),
+            Lang::Zh => format!("截至 {} 无逾期款项。", l.date),
+        })]),
         "table" => {
             let mut blocks = vec![Block::Table(lines_grid(l))];
             blocks.extend(adjustment_text(l).map(Block::Para));

@@ -32,6 +32,8 @@ pub struct Ctx {
     pub as_of: NaiveDate,
     pub format: Format,
     pub lang: Lang,
+    /// The language given with `--lang` itself, if any (see [`Ctx::lang_flag`]).
+    lang_flag: Option<Lang>,
     /// `--yes` / `HUIKUAN_YES=1`: confirmations are answered yes.
     pub yes: bool,
     pub quiet: bool,
@@ -112,11 +114,25 @@ impl Ctx {
             as_of,
             format: g.format.unwrap_or(Format::Table),
             lang,
+            lang_flag: g.lang,
             yes: g.yes || env_flag("HUIKUAN_YES"),
             quiet: g.quiet,
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
         })
+    }
+
+    /// The language `--lang` gave on the command line, if it was given:
+    /// documents for a customer with a language of its own use that one
+    /// unless the user asked for another here.
+    pub fn lang_flag(&self) -> Option<Lang> {
+        self.lang_flag
+    }
+
+    /// The language of a document for a customer whose own language is
+    /// `own`: `--lang` when given, else the customer's own, else the user's.
+    pub fn lang_for(&self, own: Option<Lang>) -> Lang {
+        self.lang_flag.or(own).unwrap_or(self.lang)
     }
 
     /// Pick the text for the user's language.

@@ -1,23 +1,124 @@
 //! Collection letters: reminder, formal dunning letter (催款函), final notice
-//! before stop of supply, lawyer's letter (律师函) — as plain text, Markdown,
-//! HTML or an RFC 5322 e-mail, in English or Chinese.
+//! before stop of supply, lawyer's letter (律师函) or, without a law firm,
+//! final notice before legal action — as plain text, Markdown, HTML, JSON or
+//! an RFC 5322 e-mail, in English or Chinese, from one [`Letter`].
 //!
-//! The body comes from a template with `{{placeholders}}`: the built-in one
-//! per language, or `letter.<en|zh>.txt` in the `templates` folder of the
-//! configuration directory. Placeholders: company, company_contact, date,
-//! customer, contact, title, opening, table, overdue, interest, total,
-//! currency, formula, pay_by, bank, consequence.
+//! The wording comes from a template: the built-in one per language, or
+//! `letter.<en|zh>.txt` in the `templates` folder of the configuration
+//! directory. A template is plain text with placeholders `{{name}}` (spaces
+//! inside the braces allowed), read in one pass from left to right: each
+//! placeholder is replaced by its value, and a value is never read again, so
+//! a customer named `{{total}}` is printed as written. An unknown placeholder
+//! or a `{{` never closed is an error naming it. Values are escaped for the
+//! format where they are put in: HTML-escaped in HTML and Markdown (Markdown
+//! punctuation too), terminal controls written visibly (`\u{1b}`) in every
+//! format. See [`PLACEHOLDERS`].
 
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang, visible_lines};
+use crate::ledger::Money;
+use crate::output::{Format, Lang, visible, visible_lines};
 use crate::render::display_width;
 use crate::render::interest::percent;
-use crate::reports::letter::{Kind, Letter};
+use crate::reports::letter::{AdjustmentKind, Kind, Letter, Recipient};
+use crate::store::customers::Role;
+
+/// Every placeholder a letter template may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "letterhead",
+    "company",
+    "company_contact",
+    "sender",
+    "date",
+    "recipient",
+    "customer",
+    "customer_code",
+    "contact",
+    "cc",
+    "title",
+    "opening",
+    "table",
+    "overdue",
+    "interest",
+    "total",
+    "total_due",
+    "currency",
+    "formula",
+    "not_yet_due",
+    "not_yet_due_total",
+    "pay_by",
+    "bank",
+    "consequence",
+    "closing",
+    "signature",
+];
+
+/// A letter template, read: its text between placeholders and the placeholders.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Text(String),
+    Field(&'static str),
+}
+
+impl Template {
+    /// Read a template in one left-to-right pass. `origin` names it in errors
+    /// (the file, or "built-in").
+    pub fn parse(text: &str, origin: &str) -> Result<Template> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            pieces.push(Piece::Text(rest[..open].to_string()));
+            let line = text[..text.len() - rest.len() + open].matches('\n').count() + 1;
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else {
+                return Err(Error::user(
+                    format!("{origin}:{line}: '{{{{' is not closed by '}}}}' in the letter template"),
+                    format!("{origin}:{line}：函件模板中的“{{{{”没有对应的“}}}}”"),
+                ));
+            };
+            let name = after[..close].trim();
+            let field = PLACEHOLDERS.iter().find(|p| **p == name).ok_or_else(|| {
+                let name = visible(name);
+                Error::user(
+                    format!(
+                        "{origin}:{line}: unknown placeholder {{{{{name}}}}} in the letter template (the placeholders are {})",
+                        PLACEHOLDERS.join(", ")
+                    ),
+                    format!("{origin}:{line}：函件模板中的占位符 {{{{{name}}}}} 无效（可用：{}）", PLACEHOLDERS.join("、")),
+                )
+            })?;
+            pieces.push(Piece::Field(field));
+            rest = &after[close + 2..];
+        }
+        pieces.push(Piece::Text(rest.to_string()));
+        Ok(Template { pieces })
+    }
+
+    /// The built-in template of a language.
+    pub fn built_in(lang: Lang) -> Template {
+        Template::parse(default_template(lang), "built-in").expect("the built-in templates read")
+    }
+}
+
+/// The built-in body template for a language.
+pub fn default_template(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => include_str!("templates/letter.en.txt"),
+        Lang::Zh => include_str!("templates/letter.zh.txt"),
+    }
+}
+
+// ---- the wording ----
 
 fn title(kind: Kind, lang: Lang) -> &'static str {
     match (kind, lang) {
@@ -29,31 +130,50 @@ fn title(kind: Kind, lang: Lang) -> &'static str {
         (Kind::FinalNotice, Lang::Zh) => "停止供货前最后通知",
         (Kind::Lawyer, Lang::En) => "Lawyer's letter: demand for payment",
         (Kind::Lawyer, Lang::Zh) => "律师函",
+        (Kind::LegalNotice, Lang::En) => "Final notice before legal action",
+        (Kind::LegalNotice, Lang::Zh) => "法律行动前最后催告函",
     }
 }
 
-fn opening(kind: Kind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (Kind::Reminder, Lang::En) => "This is a friendly reminder that the following amounts are due or overdue.",
-        (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期。",
+fn opening(l: &Letter) -> String {
+    match (l.kind, l.lang) {
+        (Kind::Reminder, Lang::En) => {
+            "This is a friendly reminder of the amounts below, due or falling due soon.".into()
+        }
+        (Kind::Reminder, Lang::Zh) => "谨提醒贵司，以下款项已到期或即将到期，请按时安排付款。".into(),
         (Kind::Formal, Lang::En) => {
             "Despite our earlier reminders, the following amounts remain unpaid. Late interest accrues as agreed."
+                .into()
         }
-        (Kind::Formal, Lang::Zh) => "尽管我司此前已多次提醒，以下款项仍未支付。按约定，逾期款项计收违约金。",
+        (Kind::Formal, Lang::Zh) => "尽管我司此前已多次提醒，以下款项仍未支付。按约定，逾期款项计收违约金。".into(),
         (Kind::FinalNotice, Lang::En) => {
-            "This is our final notice: the following amounts are seriously overdue and supply to you is stopped."
+            "This is our final notice: the following amounts are seriously overdue and supply to you is stopped.".into()
         }
-        (Kind::FinalNotice, Lang::Zh) => "特此最后通知：以下款项已严重逾期，我司已停止向贵司供货。",
-        (Kind::Lawyer, Lang::En) => {
-            "On behalf of our client we demand payment of the following overdue amounts with late interest."
+        (Kind::FinalNotice, Lang::Zh) => "特此最后通知：以下款项已严重逾期，我司已停止向贵司供货。".into(),
+        (Kind::Lawyer, Lang::En) => format!(
+            "We act for {} (\"our client\"). On our client's instructions we demand that you pay the following \
+             overdue amounts, with the late interest accrued on them.",
+            data(&l.company)
+        ),
+        (Kind::Lawyer, Lang::Zh) => format!(
+            "{}受{}（以下简称“委托人”）委托，就贵司拖欠委托人款项一事致函贵司：贵司应付委托人的下列款项已经逾期，\
+             现正式要求贵司支付该等款项及相应违约金。",
+            data(l.sender()),
+            data(&l.company)
+        ),
+        (Kind::LegalNotice, Lang::En) => "Despite our repeated reminders, the following amounts remain unpaid. \
+                                          This is our final notice before we take legal action."
+            .into(),
+        (Kind::LegalNotice, Lang::Zh) => {
+            "尽管我司已多次催告，贵司仍未支付以下逾期款项。特此向贵司发出采取法律行动前的最后通知。".into()
         }
-        (Kind::Lawyer, Lang::Zh) => "受委托人委托，现正式要求贵司支付以下逾期款项及违约金。",
     }
 }
 
 /// What happens at the next level if this letter goes unanswered.
-fn consequence(kind: Kind, lang: Lang, pay_by: NaiveDate) -> String {
-    match (kind, lang) {
+fn consequence(l: &Letter) -> String {
+    let pay_by = l.pay_by;
+    match (l.kind, l.lang) {
         (Kind::Reminder, Lang::En) => {
             format!("If the amount is not paid by {pay_by}, a formal dunning letter with late interest will follow.")
         }
@@ -63,120 +183,298 @@ fn consequence(kind: Kind, lang: Lang, pay_by: NaiveDate) -> String {
         }
         (Kind::Formal, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将停止供货。"),
         (Kind::FinalNotice, Lang::En) => {
-            format!("If payment is not received by {pay_by}, we will refer the matter to our lawyers.")
+            format!("If payment is not received by {pay_by}, we will take legal steps to recover the amount.")
         }
-        (Kind::FinalNotice, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将委托律师处理。"),
+        (Kind::FinalNotice, Lang::Zh) => format!("如贵司未能于 {pay_by} 前付清，我司将通过法律途径追讨。"),
         (Kind::Lawyer, Lang::En) => format!(
-            "If payment is not received by {pay_by}, we will take legal action or instruct a collection agency, \
-             at your cost."
+            "If payment is not received by {pay_by}, we are instructed to take legal action against you without \
+             further notice, at your cost."
         ),
-        (Kind::Lawyer, Lang::Zh) => {
-            format!("如贵司未能于 {pay_by} 前付清，将提起诉讼或委托催收机构，由此产生的费用由贵司承担。")
+        (Kind::Lawyer, Lang::Zh) => format!(
+            "如贵司未能于 {pay_by} 前付清，本所将依委托人指示，不再另行通知，依法提起诉讼，由此产生的一切费用由贵司承担。"
+        ),
+        (Kind::LegalNotice, Lang::En) => format!(
+            "If payment is not received by {pay_by}, we will take legal action or instruct a collection agency \
+             without further notice, at your cost."
+        ),
+        (Kind::LegalNotice, Lang::Zh) => format!(
+            "如贵司未能于 {pay_by} 前付清，我司将不再另行通知，直接提起诉讼或委托催收机构，由此产生的一切费用由贵司承担。"
+        ),
+    }
+}
+
+fn closing(l: &Letter) -> &'static str {
+    match (l.kind, l.lang) {
+        (Kind::Lawyer, Lang::En) => "If you have already paid, please send us proof of payment at once.",
+        (Kind::Lawyer, Lang::Zh) => "如贵司已付款，请即将付款凭证发送本所。",
+        (_, Lang::En) => "If you have already paid, please accept our thanks and disregard this letter.",
+        (_, Lang::Zh) => "如贵司已付款，谨致谢意，请忽略本函。",
+    }
+}
+
+fn signature(l: &Letter) -> String {
+    match (&l.law_firm, l.lang) {
+        (Some(f), Lang::En) => {
+            let lawyer = f.lawyer.as_deref().map(|n| format!("{}\n", data(n))).unwrap_or_default();
+            format!("Yours faithfully,\n{lawyer}{}\nfor {}", data(&f.firm), data(&l.company))
+        }
+        (Some(f), Lang::Zh) => {
+            let lawyer = f.lawyer.as_deref().map(|n| format!("\n{} 律师", data(n))).unwrap_or_default();
+            format!("此致\n敬礼\n\n{}{lawyer}", data(&f.firm))
+        }
+        (None, Lang::En) => format!("Yours faithfully,\n{} — Accounts Receivable", data(&l.company)),
+        (None, Lang::Zh) => format!("此致\n敬礼\n\n{} 应收账款部", data(&l.company)),
+    }
+}
+
+fn company_contact(l: &Letter) -> String {
+    let parts: Vec<&str> = [l.company_email.as_deref(), l.company_phone.as_deref()].into_iter().flatten().collect();
+    data(&parts.join(" · "))
+}
+
+/// The sender's name and contact lines: the law firm's for a lawyer's letter.
+fn letterhead(l: &Letter) -> String {
+    match &l.law_firm {
+        Some(f) => {
+            let contact = f.contact.as_deref().map(|c| format!("\n{}", data(c))).unwrap_or_default();
+            let lawyer = match (&f.lawyer, l.lang) {
+                (Some(n), Lang::En) => format!("\n{}, attorney at law", data(n)),
+                (Some(n), Lang::Zh) => format!("\n{} 律师", data(n)),
+                (None, _) => String::new(),
+            };
+            format!("{}{lawyer}{contact}", data(&f.firm))
+        }
+        None => {
+            let contact = company_contact(l);
+            if contact.is_empty() { data(&l.company) } else { format!("{}\n{contact}", data(&l.company)) }
         }
     }
 }
 
-fn formula(l: &Letter) -> String {
-    let grace_en = if l.grace_days > 0 { format!(" (less {} days' grace)", l.grace_days) } else { String::new() };
-    let grace_zh = if l.grace_days > 0 { format!("（扣除宽限 {} 天）", l.grace_days) } else { String::new() };
-    if l.rates.len() > 1 {
-        // The rate changed on days the interest counts: each day at its own.
-        let steps = |from: &str| -> Vec<String> {
-            l.rates.iter().map(|(day, r)| format!("{} {from} {day}", percent(*r))).collect()
-        };
-        return match l.lang {
-            Lang::En => format!(
-                "Late interest = each overdue amount × the daily rate in force on each day late ({}){grace_en}, \
-                 from the day after the due date.",
-                steps("from").join("; ")
-            ),
-            Lang::Zh => format!(
-                "违约金 = 各笔逾期金额 × 逾期各日适用的日利率（{}）{grace_zh}，自到期日次日起计。",
-                steps("自").join("；")
-            ),
-        };
-    }
-    match l.lang {
-        Lang::En => format!(
-            "Late interest = each overdue amount × {} per day × days late{grace_en}, from the day after the due date.",
-            percent(l.rate_per_day)
-        ),
-        Lang::Zh => format!(
-            "违约金 = 各笔逾期金额 × 日利率 {} × 逾期天数{grace_zh}，自到期日次日起计。",
-            percent(l.rate_per_day)
-        ),
+fn role_name(role: Role, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (Role::Decision, Lang::En) => "decision maker",
+        (Role::Decision, Lang::Zh) => "决策人",
+        (Role::Acceptance, Lang::En) => "acceptance",
+        (Role::Acceptance, Lang::Zh) => "验收人",
+        (Role::Payer, Lang::En) => "payer",
+        (Role::Payer, Lang::Zh) => "付款人",
     }
 }
 
-fn headers(l: &Letter) -> [&'static str; 5] {
-    match l.lang {
-        Lang::En => ["Invoice", "Due date", "Days late", "Amount due", "Interest"],
-        Lang::Zh => ["发票号", "到期日", "逾期天数", "应付金额", "违约金"],
+fn person(r: &Recipient, lang: Lang) -> String {
+    match (r.role, lang) {
+        (Some(role), Lang::En) => format!("{} ({})", data(&r.name), role_name(role, lang)),
+        (Some(role), Lang::Zh) => format!("{}（{}）", data(&r.name), role_name(role, lang)),
+        (None, _) => data(&r.name),
     }
 }
 
-fn cells(l: &Letter) -> Vec<[String; 5]> {
-    l.lines
-        .iter()
-        .map(|l| {
-            [
-                l.invoice.clone(),
-                l.due_date.to_string(),
-                l.days_late.max(0).to_string(),
-                l.balance.grouped(),
-                l.interest.grouped(),
-            ]
-        })
-        .collect()
-}
-
-fn values(l: &Letter, table: String, esc: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
-    let contact = l.contact.clone().unwrap_or_else(|| l.lang.pick("Sir or Madam", "财务负责人").to_string());
-    let company_contact: Vec<&str> =
-        [l.company_email.as_deref(), l.company_phone.as_deref()].into_iter().flatten().collect();
-    vec![
-        ("company", esc(&l.company)),
-        ("company_contact", esc(&company_contact.join(" · "))),
-        ("date", l.date.to_string()),
-        ("customer", esc(&l.customer)),
-        ("contact", esc(&contact)),
-        ("title", esc(title(l.kind, l.lang))),
-        ("opening", esc(opening(l.kind, l.lang))),
-        ("table", table),
-        ("overdue", l.overdue().grouped()),
-        ("interest", l.interest().grouped()),
-        ("total", l.total().grouped()),
-        ("currency", esc(&l.currency)),
-        ("formula", esc(&formula(l))),
-        ("pay_by", l.pay_by.to_string()),
-        ("bank", esc(&l.bank)),
-        ("consequence", esc(&consequence(l.kind, l.lang, l.pay_by))),
-    ]
-}
-
-/// The subject line of the e-mail and the title of the page.
-pub fn subject(l: &Letter) -> String {
-    format!("{} — {} ({})", title(l.kind, l.lang), l.company, l.customer_code)
-}
-
-/// The built-in body template for a language.
-pub fn default_template(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => include_str!("templates/letter.en.txt"),
-        Lang::Zh => include_str!("templates/letter.zh.txt"),
+/// Who the letter is addressed to: the customer, the contact, the copies.
+fn recipient(l: &Letter) -> String {
+    let (to, attn, cc) = match l.lang {
+        Lang::En => ("To: ", "Attn: ", "Cc: "),
+        Lang::Zh => ("致：", "联系人：", "抄送："),
+    };
+    let mut out = format!("{to}{}", data(&l.customer));
+    if l.to.role.is_some() {
+        let _ = write!(out, "\n{attn}{}", person(&l.to, l.lang));
     }
-}
-
-fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in values {
-        out = out.replace(&format!("{{{{{k}}}}}"), v);
+    if !l.cc.is_empty() {
+        let _ = write!(out, "\n{cc}{}", cc_names(l));
     }
     out
 }
 
-fn plain(s: &str) -> String {
-    s.to_string()
+fn cc_names(l: &Letter) -> String {
+    l.cc.iter().map(|r| person(r, l.lang)).collect::<Vec<_>>().join(l.lang.pick("; ", "；"))
+}
+
+fn formula(l: &Letter) -> String {
+    let grace_en = if l.grace_days > 0 { format!(" less {} days' grace", l.grace_days) } else { String::new() };
+    let grace_zh = if l.grace_days > 0 { format!("（扣除宽限 {} 天）", l.grace_days) } else { String::new() };
+    let rates = |from: &str, sep: &str| -> String {
+        l.rates.iter().map(|(day, r)| format!("{} {from} {day}", percent(*r))).collect::<Vec<_>>().join(sep)
+    };
+    let (rate_en, rate_zh) = match l.rates.as_slice() {
+        [] => return String::new(),
+        [(_, r)] => (format!("the daily rate ({})", percent(*r)), format!("日利率（{}）", percent(*r))),
+        _ => (
+            format!("the daily rate in force on those days ({})", rates("from", "; ")),
+            format!("当日适用的日利率（{}）", rates("自", "；")),
+        ),
+    };
+    match l.lang {
+        Lang::En => format!(
+            "Late interest on each line = interest on × days charged × {rate_en}, rounded to the cent. Days run \
+             from the day after the due date{grace_en} to the day a part was paid, or to {} for what is still owed. \
+             Each installment's interest is rounded once; a rounding line shows any difference from its lines.",
+            l.date
+        ),
+        Lang::Zh => format!(
+            "每行违约金 = 计息金额 × 计息天数 × {rate_zh}，四舍五入至分。天数自到期日次日起{grace_zh}，\
+             计至该部分付款之日；未付部分计至 {}。每期违约金合计只舍入一次，与各行之和的差额列为“舍入”。",
+            l.date
+        ),
+    }
+}
+
+// ---- the values, by format ----
+
+/// Text from outside (a name, a number, a setting) as a letter prints it:
+/// its terminal controls — line breaks included — written visibly, so it
+/// can neither drive a terminal nor add a line of its own.
+fn data(s: &str) -> String {
+    visible(s).into_owned()
+}
+
+/// A table of a letter: headers, rows, and which columns are figures.
+struct Grid {
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    numeric: Vec<bool>,
+}
+
+/// What a placeholder stands for.
+enum Value {
+    /// Text; may hold line breaks and blank lines (paragraphs).
+    Text(String),
+    /// The letter's title: a heading when it stands alone on its line.
+    Title(String),
+    /// Paragraphs and tables, in order.
+    Blocks(Vec<Block>),
+}
+
+enum Block {
+    Para(String),
+    Table(Grid),
+}
+
+fn lines_grid(l: &Letter) -> Grid {
+    let headers = match l.lang {
+        Lang::En => {
+            vec!["Invoice", "Due date", "Days late", "Owed", "Interest on", "Days charged", "Rate/day", "Interest"]
+        }
+        Lang::Zh => vec!["发票号", "到期日", "逾期天数", "欠款", "计息金额", "计息天数", "日利率", "违约金"],
+    };
+    let rows = l
+        .lines
+        .iter()
+        .map(|x| {
+            let invoice = match (x.paid_on, l.lang) {
+                (Some(d), Lang::En) => format!("{}, paid {d}", data(&x.invoice)),
+                (Some(d), Lang::Zh) => format!("{}（{d} 已付）", data(&x.invoice)),
+                (None, _) => data(&x.invoice),
+            };
+            let rate = if x.days == 0 && x.rate.is_zero() { "-".to_string() } else { percent(x.rate) };
+            vec![
+                invoice,
+                x.due.to_string(),
+                x.days_late.to_string(),
+                x.balance.grouped(),
+                x.amount.grouped(),
+                x.days.to_string(),
+                rate,
+                x.interest.grouped(),
+            ]
+        })
+        .collect();
+    Grid { headers, rows, numeric: vec![false, false, true, true, true, true, true, true] }
+}
+
+fn adjustment_text(l: &Letter) -> Option<String> {
+    if l.adjustments.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = l
+        .adjustments
+        .iter()
+        .map(|a| {
+            let inv = data(&a.invoice);
+            let what = match (a.kind, l.lang) {
+                (AdjustmentKind::Rounding, Lang::En) => format!("Rounding of the interest on {inv} (rounded once)"),
+                (AdjustmentKind::Rounding, Lang::Zh) => format!("{inv} 违约金舍入（每期只舍入一次）"),
+                (AdjustmentKind::Posted, Lang::En) => format!("Interest on {inv} already invoiced"),
+                (AdjustmentKind::Posted, Lang::Zh) => format!("{inv} 已开票的违约金"),
+                (AdjustmentKind::Waived, Lang::En) => format!("Interest on {inv} waived"),
+                (AdjustmentKind::Waived, Lang::Zh) => format!("{inv} 已免除的违约金"),
+            };
+            format!("{what}{}{}", l.lang.pick(": ", "："), a.interest.grouped())
+        })
+        .collect();
+    Some(lines.join("\n"))
+}
+
+fn not_yet_due(l: &Letter) -> Vec<Block> {
+    if l.not_yet_due.is_empty() {
+        return Vec::new();
+    }
+    let heading = l.lang.pick(
+        "Not yet due, for your information (not part of the total due):",
+        "尚未到期款项（仅供参考，不计入应付合计）：",
+    );
+    let headers = match l.lang {
+        Lang::En => vec!["Invoice", "Due date", "Amount"],
+        Lang::Zh => vec!["发票号", "到期日", "金额"],
+    };
+    let rows = l.not_yet_due.iter().map(|n| vec![data(&n.invoice), n.due.to_string(), n.balance.grouped()]).collect();
+    let subtotal = match l.lang {
+        Lang::En => format!("Subtotal not yet due: {} {}", l.not_yet_due_total().grouped(), data(&l.currency)),
+        Lang::Zh => format!("未到期小计：{} {}", l.not_yet_due_total().grouped(), data(&l.currency)),
+    };
+    vec![
+        Block::Para(heading.into()),
+        Block::Table(Grid { headers, rows, numeric: vec![false, false, true] }),
+        Block::Para(subtotal),
+    ]
+}
+
+fn value(l: &Letter, name: &str) -> Value {
+    let text = Value::Text;
+    match name {
+        "letterhead" => text(letterhead(l)),
+        "company" => text(data(&l.company)),
+        "company_contact" => text(company_contact(l)),
+        "sender" => text(data(l.sender())),
+        "date" => text(l.date.to_string()),
+        "recipient" => text(recipient(l)),
+        "customer" => text(data(&l.customer)),
+        "customer_code" => text(data(&l.customer_code)),
+        "contact" => text(match l.to.role {
+            Some(_) => data(&l.to.name),
+            None => l.lang.pick("Sir or Madam", "财务负责人").into(),
+        }),
+        "cc" => text(cc_names(l)),
+        "title" => Value::Title(title(l.kind, l.lang).into()),
+        "opening" => text(opening(l)),
+        "table" if l.lines.is_empty() => Value::Blocks(vec![Block::Para(match l.lang {
+            Lang::En => format!("Nothing is overdue as of {}.", l.date),
+            Lang::Zh => format!("截至 {} 无逾期款项。", l.date),
+        })]),
+        "table" => {
+            let mut blocks = vec![Block::Table(lines_grid(l))];
+            blocks.extend(adjustment_text(l).map(Block::Para));
+            Value::Blocks(blocks)
+        }
+        "overdue" => text(l.overdue().grouped()),
+        "interest" => text(l.interest().grouped()),
+        "total" | "total_due" => text(l.total_due().grouped()),
+        "currency" => text(data(&l.currency)),
+        "formula" => text(formula(l)),
+        "not_yet_due" => Value::Blocks(not_yet_due(l)),
+        "not_yet_due_total" => text(l.not_yet_due_total().grouped()),
+        "pay_by" => text(l.pay_by.to_string()),
+        "bank" => text(data(&l.bank)),
+        "consequence" => text(consequence(l)),
+        "closing" => text(closing(l).into()),
+        "signature" => text(signature(l)),
+        _ => text(String::new()),
+    }
+}
+
+/// The subject line of the e-mail and the title of the page.
+pub fn subject(l: &Letter) -> String {
+    format!("{} — {} ({})", title(l.kind, l.lang), l.sender(), l.customer_code)
 }
 
 /// Escape text for HTML.
@@ -184,92 +482,357 @@ pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// The letter as plain text.
-pub fn text(l: &Letter, template: &str) -> String {
-    let mut t = String::new();
-    let h = headers(l);
-    let rows = cells(l);
-    let widths: Vec<usize> = (0..5)
-        .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(h[i])]).max().unwrap_or(0))
-        .collect();
-    let line = |cells: [&str; 5], t: &mut String| {
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - display_width(c);
-            if i >= 2 {
-                let _ = write!(t, "{}{}  ", " ".repeat(pad), c);
-            } else {
-                let _ = write!(t, "{}{}  ", c, " ".repeat(pad));
+/// Escape text for Markdown in one pass: `&`, `<` and `>` as HTML entities
+/// (Markdown passes HTML through) and the punctuation that would format it
+/// behind a backslash.
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
             }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most one blank line in a row, none at the ends but a final newline:
+/// a placeholder with nothing to say (no copies, nothing not yet due)
+/// leaves no gap.
+fn tidy(s: &str) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in s.trim_matches('\n').lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out.push('\n');
+    out
+}
+
+fn text_table(g: &Grid) -> String {
+    let widths: Vec<usize> = (0..g.headers.len())
+        .map(|i| g.rows.iter().map(|r| display_width(&r[i])).chain([display_width(g.headers[i])]).max().unwrap_or(0))
+        .collect();
+    let mut t = String::new();
+    let cells = std::iter::once(g.headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(g.rows.clone());
+    for row in cells {
+        for (i, c) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[i] - display_width(c));
+            let _ = if g.numeric[i] { write!(t, "{pad}{c}  ") } else { write!(t, "{c}{pad}  ") };
         }
         t.truncate(t.trim_end().len());
         t.push('\n');
-    };
-    line(h, &mut t);
-    for r in &rows {
-        line([&r[0], &r[1], &r[2], &r[3], &r[4]], &mut t);
     }
-    fill(template, &values(l, t.trim_end().to_string(), &plain))
+    t.trim_end().to_string()
 }
 
-/// The letter as Markdown.
-pub fn markdown(l: &Letter, template: &str) -> String {
-    let h = headers(l);
-    let mut t = format!("| {} |\n|---|---|---:|---:|---:|\n", h.join(" | "));
-    for r in cells(l) {
-        let _ = writeln!(t, "| {} |", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "));
+fn md_table(g: &Grid) -> String {
+    let mut t = format!("| {} |\n|", g.headers.join(" | "));
+    for n in &g.numeric {
+        t.push_str(if *n { "---:|" } else { "---|" });
     }
-    let body = fill(template, &values(l, t.trim_end().to_string(), &plain));
-    body.replacen(title(l.kind, l.lang), &format!("## {}", title(l.kind, l.lang)), 1)
+    t.push('\n');
+    for r in &g.rows {
+        let _ = writeln!(t, "| {} |", r.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | "));
+    }
+    t.trim_end().to_string()
 }
 
-/// The letter as one self-contained HTML page. Every value from the book is escaped.
-pub fn html(l: &Letter, template: &str) -> String {
-    let h = headers(l);
+fn html_table(g: &Grid) -> String {
     let mut t = String::from("<table>\n<thead><tr>");
-    for x in h {
-        let _ = write!(t, "<th>{}</th>", html_escape(x));
+    for h in &g.headers {
+        let _ = write!(t, "<th>{}</th>", html_escape(h));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
-    for r in cells(l) {
-        let _ = writeln!(
-            t,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            html_escape(&r[0]),
-            html_escape(&r[1]),
-            html_escape(&r[2]),
-            html_escape(&r[3]),
-            html_escape(&r[4])
-        );
+    for r in &g.rows {
+        t.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if g.numeric[i] { " class=\"n\"" } else { "" };
+            let _ = write!(t, "<td{class}>{}</td>", html_escape(c));
+        }
+        t.push_str("</tr>\n");
     }
     t.push_str("</tbody>\n</table>");
-    const TABLE_MARK: &str = "\u{1}TABLE\u{1}";
-    // Escape the template's own text too (a user's template is plain text).
-    let body = fill(&html_escape(template), &values(l, TABLE_MARK.into(), &html_escape));
+    t
+}
+
+/// The letter as plain text.
+pub fn text(l: &Letter, t: &Template) -> String {
     let mut out = String::new();
-    for para in body.split("\n\n") {
+    for piece in &t.pieces {
+        match piece {
+            Piece::Text(s) => out.push_str(s),
+            Piece::Field(name) => match value(l, name) {
+                Value::Text(s) | Value::Title(s) => out.push_str(&s),
+                Value::Blocks(blocks) => {
+                    let parts: Vec<String> = blocks
+                        .iter()
+                        .map(|b| match b {
+                            Block::Para(p) => p.clone(),
+                            Block::Table(g) => text_table(g),
+                        })
+                        .collect();
+                    out.push_str(&parts.join("\n\n"));
+                }
+            },
+        }
+    }
+    tidy(&visible_lines(&out))
+}
+
+/// The letter as Markdown: the title a heading, the tables Markdown tables,
+/// every value escaped.
+pub fn markdown(l: &Letter, t: &Template) -> String {
+    let mut out = String::new();
+    for piece in &t.pieces {
+        match piece {
+            Piece::Text(s) => out.push_str(s),
+            Piece::Field(name) => match value(l, name) {
+                Value::Text(s) => out.push_str(&md_escape(&s)),
+                Value::Title(s) => {
+                    if out.is_empty() || out.ends_with('\n') {
+                        out.push_str("## ");
+                    }
+                    out.push_str(&md_escape(&s));
+                }
+                Value::Blocks(blocks) => {
+                    let parts: Vec<String> = blocks
+                        .iter()
+                        .map(|b| match b {
+                            Block::Para(p) => md_escape(p),
+                            Block::Table(g) => md_table(g),
+                        })
+                        .collect();
+                    out.push_str(&parts.join("\n\n"));
+                }
+            },
+        }
+    }
+    // Lines of one paragraph stay lines (a hard break), tables and
+    // headings as they are.
+    let tidied = tidy(&visible_lines(&out));
+    let lines: Vec<&str> = tidied.lines().collect();
+    let mut md = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        md.push_str(line);
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        let plain = |s: &str| !s.is_empty() && !s.starts_with('|') && !s.starts_with('#');
+        if plain(line) && plain(next) {
+            md.push_str("  ");
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// The letter as one self-contained HTML page: the template's text and
+/// every value escaped, paragraphs at blank lines, the tables as tables.
+pub fn html(l: &Letter, t: &Template) -> String {
+    // Tables and the title go in as markers (NUL, which escaped text can
+    // no longer hold) and are put in place once the paragraphs are cut.
+    let mut inserts: Vec<String> = Vec::new();
+    let mut mark = |html: String, out: &mut String| {
+        let _ = write!(out, "\u{0}{}\u{0}", inserts.len());
+        inserts.push(html);
+    };
+    let esc = |s: &str| html_escape(&visible_lines(s));
+    let mut out = String::new();
+    for piece in &t.pieces {
+        match piece {
+            Piece::Text(s) => out.push_str(&esc(s)),
+            Piece::Field(name) => match value(l, name) {
+                Value::Text(s) => out.push_str(&esc(&s)),
+                Value::Title(s) => mark(format!("<h1>{}</h1>", esc(&s)), &mut out),
+                Value::Blocks(blocks) => {
+                    for (i, b) in blocks.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str("\n\n");
+                        }
+                        match b {
+                            Block::Para(p) => out.push_str(&esc(p)),
+                            Block::Table(g) => mark(html_table(g), &mut out),
+                        }
+                    }
+                }
+            },
+        }
+    }
+    let mut body = String::new();
+    for para in tidy(&out).split("\n\n") {
         let para = para.trim_matches('\n');
-        if para.is_empty() {
-            continue;
+        let alone = para.strip_prefix('\u{0}').and_then(|p| p.strip_suffix('\u{0}')).and_then(|n| n.parse().ok());
+        match alone {
+            Some(n) => body.push_str(inserts.get::<usize>(n).map_or("", String::as_str)),
+            None => {
+                let mut p = String::new();
+                for (i, part) in para.split('\u{0}').enumerate() {
+                    match (i % 2, part.parse::<usize>()) {
+                        (1, Ok(n)) => p.push_str(inserts.get(n).map_or("", String::as_str)),
+                        _ => p.push_str(&part.replace('\n', "<br>\n")),
+                    }
+                }
+                let _ = write!(body, "<p>{p}</p>");
+            }
         }
-        if para == TABLE_MARK {
-            out.push_str(&t);
-        } else if para == html_escape(title(l.kind, l.lang)) {
-            let _ = write!(out, "<h1>{para}</h1>");
-        } else {
-            let _ = write!(out, "<p>{}</p>", para.replace('\n', "<br>\n"));
-        }
-        out.push('\n');
+        body.push('\n');
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\
-         body {{ font-family: sans-serif; max-width: 44em; margin: 2em auto; line-height: 1.5; }}\n\
+         body {{ font-family: sans-serif; max-width: 48em; margin: 2em auto; line-height: 1.5; }}\n\
          table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #999; padding: .3em .6em; }}\n\
          td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}\n\
-         @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{out}</body>\n</html>\n",
+         @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         if l.lang == Lang::Zh { "zh-CN" } else { "en" },
-        html_escape(&subject(l))
+        esc(&subject(l))
     )
 }
+
+// ---- JSON ----
+
+fn who(r: &Recipient) -> RecipientJson<'_> {
+    RecipientJson { role: r.role, name: &r.name, email: r.email.as_deref() }
+}
+
+#[derive(Serialize)]
+struct RecipientJson<'a> {
+    role: Option<Role>,
+    name: &'a str,
+    email: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LineJson<'a> {
+    invoice: &'a str,
+    due: chrono::NaiveDate,
+    days_late: i64,
+    balance: Money,
+    interest: Money,
+    rate: String,
+    amount: Money,
+    days: i64,
+    paid_on: Option<chrono::NaiveDate>,
+    until: chrono::NaiveDate,
+}
+
+#[derive(Serialize)]
+struct AdjustmentJson<'a> {
+    invoice: &'a str,
+    due: chrono::NaiveDate,
+    kind: &'static str,
+    interest: Money,
+}
+
+#[derive(Serialize)]
+struct NotYetDueJson<'a> {
+    invoice: &'a str,
+    due: chrono::NaiveDate,
+    balance: Money,
+}
+
+#[derive(Serialize)]
+struct LetterJson<'a> {
+    customer: &'a str,
+    customer_name: &'a str,
+    level: u8,
+    kind: &'static str,
+    lang: &'static str,
+    date: chrono::NaiveDate,
+    pay_by: chrono::NaiveDate,
+    currency: &'a str,
+    sender: &'a str,
+    subject: String,
+    to: RecipientJson<'a>,
+    cc: Vec<RecipientJson<'a>>,
+    lines: Vec<LineJson<'a>>,
+    adjustments: Vec<AdjustmentJson<'a>>,
+    overdue: Money,
+    interest: Money,
+    total_due: Money,
+    not_yet_due: Vec<NotYetDueJson<'a>>,
+    not_yet_due_total: Money,
+}
+
+fn rate_text(r: Decimal) -> String {
+    r.normalize().to_string()
+}
+
+/// The letter's figures as JSON: each line reproduces its interest
+/// (amount × days × rate, rounded to the cent), lines and adjustments add
+/// up to `interest`, and `total_due` = `overdue` + `interest`.
+pub fn json(l: &Letter) -> Result<String> {
+    let j = LetterJson {
+        customer: &l.customer_code,
+        customer_name: &l.customer,
+        level: l.level,
+        kind: l.kind.slug(),
+        lang: lang_code(l.lang),
+        date: l.date,
+        pay_by: l.pay_by,
+        currency: &l.currency,
+        sender: l.sender(),
+        subject: subject(l),
+        to: who(&l.to),
+        cc: l.cc.iter().map(who).collect(),
+        lines: l
+            .lines
+            .iter()
+            .map(|x| LineJson {
+                invoice: &x.invoice,
+                due: x.due,
+                days_late: x.days_late,
+                balance: x.balance,
+                interest: x.interest,
+                rate: rate_text(x.rate),
+                amount: x.amount,
+                days: x.days,
+                paid_on: x.paid_on,
+                until: x.until,
+            })
+            .collect(),
+        adjustments: l
+            .adjustments
+            .iter()
+            .map(|a| AdjustmentJson { invoice: &a.invoice, due: a.due, kind: a.kind.slug(), interest: a.interest })
+            .collect(),
+        overdue: l.overdue(),
+        interest: l.interest(),
+        total_due: l.total_due(),
+        not_yet_due: l
+            .not_yet_due
+            .iter()
+            .map(|n| NotYetDueJson { invoice: &n.invoice, due: n.due, balance: n.balance })
+            .collect(),
+        not_yet_due_total: l.not_yet_due_total(),
+    };
+    let mut s = serde_json::to_string_pretty(&j)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// `en` or `zh`: the language as templates and the JSON name it.
+pub fn lang_code(l: Lang) -> &'static str {
+    match l {
+        Lang::En => "en",
+        Lang::Zh => "zh",
+    }
+}
+
+// ---- e-mail ----
 
 /// RFC 2047 encoded-word for a header value with non-ASCII text.
 fn encode_header(s: &str) -> String {
@@ -282,13 +845,23 @@ fn encode_header(s: &str) -> String {
 /// A mailbox header: `"Name" <address>`, the name encoded when needed.
 fn mailbox(name: &str, address: &str) -> String {
     let clean: String = address.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect();
-    if name.is_empty() { format!("<{clean}>") } else { format!("{} <{clean}>", encode_header(name)) }
+    // A name with anything but letters, digits and spaces is encoded: a
+    // `<`, quote or comma in it could otherwise be read as an address.
+    let name = data(name);
+    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+    match (name.is_empty(), plain) {
+        (true, _) => format!("<{clean}>"),
+        (false, true) => format!("{name} <{clean}>"),
+        (false, false) => {
+            format!("=?UTF-8?B?{}?= <{clean}>", base64::engine::general_purpose::STANDARD.encode(name.as_bytes()))
+        }
+    }
 }
 
 /// The letter as an RFC 5322 message: UTF-8 text body in base64, encoded
-/// headers, addressed to the customer's payer contact.
-pub fn eml(l: &Letter, template: &str) -> String {
-    let body = text(l, template).replace('\n', "\r\n");
+/// headers, addressed to the letter's addressee.
+pub fn eml(l: &Letter, t: &Template) -> String {
+    let body = text(l, t).replace('\n', "\r\n");
     let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
     let mut wrapped = String::new();
     for chunk in encoded.as_bytes().chunks(76) {
@@ -296,10 +869,7 @@ pub fn eml(l: &Letter, template: &str) -> String {
         wrapped.push_str("\r\n");
     }
     let from = mailbox(&l.company, l.company_email.as_deref().unwrap_or("accounts@invalid"));
-    let to = mailbox(
-        l.contact.as_deref().unwrap_or(&l.customer),
-        l.contact_email.as_deref().unwrap_or("undisclosed-recipients@invalid"),
-    );
+    let to = mailbox(&l.to.name, l.to.email.as_deref().unwrap_or("undisclosed-recipients@invalid"));
     let date = l.date.and_hms_opt(9, 0, 0).map(|d| d.and_utc().to_rfc2822()).unwrap_or_default();
     let id = format!("{}.{}.L{}@huikuan", l.date.format("%Y%m%d"), sanitize(&l.customer_code), l.level);
     format!(
@@ -310,30 +880,31 @@ pub fn eml(l: &Letter, template: &str) -> String {
 }
 
 /// The letter in a format, filled from a template: the text and the file
-/// extension. Letters are txt (also for `table`), md, html or eml; txt and md
-/// show terminal controls from the book escaped (`\u{1b}`), like tables.
-pub fn render(l: &Letter, template: &str, format: Format) -> Result<(String, &'static str)> {
+/// extension. Letters are txt (also for `table`), md, html, eml or json.
+pub fn render(l: &Letter, t: &Template, format: Format) -> Result<(String, &'static str)> {
     Ok(match format {
-        Format::Table | Format::Txt => (visible_lines(&text(l, template)).into_owned(), "txt"),
-        Format::Md => (visible_lines(&markdown(l, template)).into_owned(), "md"),
-        Format::Html => (html(l, template), "html"),
-        Format::Eml => (eml(l, template), "eml"),
-        Format::Csv | Format::Json => {
+        Format::Table | Format::Txt => (text(l, t), "txt"),
+        Format::Md => (markdown(l, t), "md"),
+        Format::Html => (html(l, t), "html"),
+        Format::Eml => (eml(l, t), "eml"),
+        Format::Json => (json(l)?, "json"),
+        Format::Csv => {
             return Err(Error::usage(
-                "letters are written as --format txt, md, html or eml",
-                "函件格式为 --format txt、md、html 或 eml",
+                "letters are written as --format txt, md, html or eml (json: the letter's figures)",
+                "函件格式为 --format txt、md、html 或 eml（json：函件数字）",
             ));
         }
     })
 }
 
-/// `<date>-<code>-L<level>-<kind>.<ext>`, safe whatever the customer code holds.
-pub fn file_name(l: &Letter, ext: &str) -> String {
-    format!("{}-{}-L{}-{}.{ext}", l.date, sanitize(&l.customer_code), l.level, l.kind.slug())
+/// `<date>-<stem>-L<level>-<kind>.<ext>`, where the stem stands for the
+/// customer (`commands::files::customer_stems`: unique in the book).
+pub fn file_name(l: &Letter, stem: &str, ext: &str) -> String {
+    format!("{}-{stem}-L{}-{}.{ext}", l.date, l.level, l.kind.slug())
 }
 
 /// A file-name-safe version of a customer code: letters, digits, `-` and `_`
-/// only, so a letter can never be written outside its folder.
+/// only, so a file can never be written outside its folder.
 pub fn sanitize(s: &str) -> String {
     let out: String =
         s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
@@ -343,59 +914,94 @@ pub fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::Money;
-    use crate::reports::letter::LetterLine;
+    use crate::reports::letter::{Line, NotYetDue};
+    use chrono::NaiveDate;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
 
     fn letter(lang: Lang) -> Letter {
+        let rate = Decimal::new(5, 4);
         Letter {
             kind: Kind::Formal,
             level: 3,
             lang,
-            date: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-            pay_by: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            date: day(11, 22),
+            pay_by: day(11, 29),
             company: "示例 & Co".into(),
             company_email: Some("ar@example.com".into()),
             company_phone: None,
             bank: "Bank X 123".into(),
+            law_firm: None,
             currency: "CNY".into(),
+            customer_id: 1,
             customer_code: "../HY".into(),
-            customer: "<script>华远</script>".into(),
-            contact: Some("王芳".into()),
-            contact_email: Some("wang@example.com".into()),
-            lines: vec![LetterLine {
+            customer: "<script>华远</script> {{total}}".into(),
+            to: Recipient { role: Some(Role::Payer), name: "王芳".into(), email: Some("wang@example.com".into()) },
+            cc: Vec::new(),
+            missing_cc: Vec::new(),
+            lines: vec![Line {
                 invoice: "INV-1".into(),
-                due_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                due: day(10, 1),
                 days_late: 52,
                 balance: Money::from_cents(1_000_000),
+                amount: Money::from_cents(1_000_000),
+                paid_on: None,
+                until: day(11, 22),
+                days: 52,
+                rate,
                 interest: Money::from_cents(26_000),
             }],
-            rate_per_day: rust_decimal::Decimal::new(5, 4),
-            rates: vec![(chrono::NaiveDate::MIN, rust_decimal::Decimal::new(5, 4))],
+            adjustments: Vec::new(),
+            not_yet_due: vec![NotYetDue {
+                invoice: "INV-9".into(),
+                due: day(12, 15),
+                balance: Money::from_cents(320_000),
+            }],
+            rates: vec![(day(10, 2), rate)],
             grace_days: 0,
         }
     }
 
     #[test]
-    fn html_escapes_customer_data() {
-        let h = html(&letter(Lang::En), default_template(Lang::En));
+    fn html_and_markdown_escape_customer_data_and_never_expand_it() {
+        let l = letter(Lang::En);
+        let t = Template::built_in(Lang::En);
+        let h = html(&l, &t);
         assert!(!h.contains("<script>"), "{h}");
-        assert!(h.contains("&lt;script&gt;") && h.contains("示例 &amp; Co"));
-        assert!(h.contains("<table>") && h.contains("260.00"));
+        assert!(h.contains("&lt;script&gt;华远&lt;/script&gt; {{total}}") && h.contains("示例 &amp; Co"), "{h}");
+        assert!(h.contains("<table>") && h.contains("260.00") && h.contains("<h1>Formal notice"), "{h}");
+        let md = markdown(&l, &t);
+        assert!(md.contains("&lt;script&gt;") && !md.contains("<script>"), "{md}");
+        assert!(md.contains("## Formal notice of overdue payment"), "{md}");
+        let txt = text(&l, &t);
+        assert!(txt.contains("To: <script>华远</script> {{total}}"), "{txt}");
+    }
+
+    #[test]
+    fn the_total_due_leaves_out_what_is_not_yet_due() {
+        for lang in [Lang::En, Lang::Zh] {
+            let l = letter(lang);
+            let t = text(&l, &Template::built_in(lang));
+            assert!(t.contains("10,000.00") && t.contains("260.00") && t.contains("10,260.00"), "{t}");
+            assert!(t.contains("3,200.00") && !t.contains("13,460.00"), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_template_is_read_once_and_its_mistakes_are_named() {
+        let t = Template::parse("Dear {{ contact }}, pay {{total}}.", "t.txt").unwrap();
+        assert_eq!(text(&letter(Lang::En), &t), "Dear 王芳, pay 10,260.00.\n");
+        let e = Template::parse("a\n{{totl}}", "t.txt").unwrap_err();
+        assert!(e.to_string().starts_with("t.txt:2: unknown placeholder {{totl}}"), "{e}");
+        let e = Template::parse("{{total", "t.txt").unwrap_err();
+        assert!(e.to_string().contains("is not closed"), "{e}");
     }
 
     #[test]
     fn file_names_cannot_escape_the_folder() {
         assert_eq!(sanitize("../HY"), "___HY");
         assert_eq!(sanitize("a/b\\c"), "a_b_c");
-    }
-
-    #[test]
-    fn the_totals_add_up_in_both_languages() {
-        for lang in [Lang::En, Lang::Zh] {
-            let l = letter(lang);
-            let t = text(&l, default_template(lang));
-            assert!(t.contains("10,000.00") && t.contains("260.00") && t.contains("10,260.00"), "{t}");
-            assert!(!t.contains("{{"), "every placeholder filled: {t}");
-        }
     }
 }

@@ -78,6 +78,30 @@ pub static SETTINGS: &[SettingDef] = &[
         show: Some(|s| optional(&s.bank)),
     },
     SettingDef {
+        key: "lawyer_firm",
+        help: "the law firm that writes the lawyer's letter (level 5); none: a final notice in the company's name",
+        help_zh: "出具律师函（第 5 级）的律师事务所；未设置时以公司名义发出法律行动前最后催告函",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.lawyer_firm)),
+    },
+    SettingDef {
+        key: "lawyer_name",
+        help: "the lawyer who signs the lawyer's letter",
+        help_zh: "律师函署名律师",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.lawyer_name)),
+    },
+    SettingDef {
+        key: "lawyer_contact",
+        help: "the law firm's address, phone or email, printed on the lawyer's letter",
+        help_zh: "律师事务所的地址、电话或邮箱，印在律师函上",
+        default: "",
+        parse: Some(text),
+        show: Some(|s| optional(&s.lawyer_contact)),
+    },
+    SettingDef {
         key: "currency",
         help: "the book's currency, fixed when the book is created",
         help_zh: "账本币种，建账时确定",
@@ -176,6 +200,11 @@ pub struct Settings {
     pub company_phone: Option<String>,
     /// Where customers pay: bank name and account, printed on letters.
     pub bank: Option<String>,
+    /// The law firm of the lawyer's letter: without one, level 5 is a final
+    /// notice before legal action in the company's own name.
+    pub lawyer_firm: Option<String>,
+    pub lawyer_name: Option<String>,
+    pub lawyer_contact: Option<String>,
     pub currency: String,
     /// Late interest per day, as a fraction (0.0005 = 0.05 %).
     pub interest_rate: Decimal,
@@ -259,6 +288,9 @@ fn load_from(src: &dyn Source) -> Result<Settings> {
         company_email: opt("company_email")?,
         company_phone: opt("company_phone")?,
         bank: opt("bank")?,
+        lawyer_firm: opt("lawyer_firm")?,
+        lawyer_name: opt("lawyer_name")?,
+        lawyer_contact: opt("lawyer_contact")?,
         currency: value(src, "currency")?,
         interest_rate: parse_rate(&value(src, "interest_rate")?)?,
         grace_days: grace_days(&value(src, "grace_days")?)?,
@@ -500,6 +532,9 @@ mod tests {
                 "company_email",
                 "company_phone",
                 "bank",
+                "lawyer_firm",
+                "lawyer_name",
+                "lawyer_contact",
                 "interest_rate",
                 "grace_days",
                 "escalate_amount",
@@ -521,6 +556,9 @@ mod tests {
                 "company_email",
                 "company_phone",
                 "bank",
+                "lawyer_firm",
+                "lawyer_name",
+                "lawyer_contact",
                 "currency",
                 "interest_rate",
                 "grace_days",
@@ -529,7 +567,7 @@ mod tests {
             ]
         );
         assert_eq!(shown[1].1, Shown::Missing);
-        assert_eq!(shown[5].1, Shown::Text("0.0005".into()));
-        assert_eq!(shown[7].1, Shown::Money(Money::from_cents(10_000_000)));
+        assert_eq!(shown[8].1, Shown::Text("0.0005".into()));
+        assert_eq!(shown[10].1, Shown::Money(Money::from_cents(10_000_000)));
     }
 }

@@ -1646,3 +1646,54 @@ fn document_exists() {
         "packs/pack-2026-10.html exists; it is not overwritten (choose another name or remove it)",
     );
 }
+
+// ---- letters ----
+
+/// A user's letter template in the sealed config directory.
+fn letter_template(env: &TestEnv, text: &str) {
+    let dir = env.path().join("home/config/huikuan/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("letter.en.txt"), text).unwrap();
+}
+
+#[test]
+fn letter_template_placeholder() {
+    let env = book();
+    letter_template(&env, "Dear {{contact}},\nplease pay {{totl}}.\n");
+    user(
+        &env,
+        &["dun", "letter", "BYD", "--level", "3"],
+        "letter.en.txt:2: unknown placeholder {{totl}} in the letter template",
+    );
+}
+
+#[test]
+fn letter_template_unclosed() {
+    let env = book();
+    letter_template(&env, "Dear {{contact,\n");
+    user(
+        &env,
+        &["dun", "letter", "BYD", "--level", "3"],
+        "letter.en.txt:1: '{{' is not closed by '}}' in the letter template",
+    );
+}
+
+#[test]
+fn letter_cc_missing() {
+    user(
+        &book(),
+        &["dun", "letter", "BYD", "--level", "3", "--cc", "decision"],
+        "BYD has no decision contact to copy (--cc); add one: huikuan customer edit BYD --contact decision:NAME:PHONE:EMAIL",
+    );
+}
+
+#[test]
+fn letter_file_exists() {
+    let env = book();
+    env.ok(&["-q", "dun", "letter", "BYD", "--level", "3", "--out", "out"]);
+    user(
+        &env,
+        &["dun", "letter", "BYD", "--level", "3", "--out", "out"],
+        "out/2026-11-22-BYD-L3-dunning-letter.txt exists; it is not overwritten (remove it, or give another --out folder)",
+    );
+}

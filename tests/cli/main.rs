@@ -23,6 +23,7 @@ mod imports;
 mod interest;
 mod invoices;
 mod letters;
+mod letters_right;
 mod metrics;
 mod payers;
 mod payments;

@@ -1,30 +1,43 @@
 //! `huikuan dun letter`.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use crate::commands::files::{self, Written};
 use crate::context::{Ctx, config_dir};
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang};
-use crate::render::letters;
+use crate::output::{Format, Lang, visible};
+use crate::render::letters::{self, Template, lang_code};
 use crate::reports;
 use crate::reports::letter::Letter;
-use crate::store::{customers, dunning, events};
+use crate::store::customers::{self, Role};
+use crate::store::{Connection, dunning, events};
 
 /// Write the collection letter for a customer's step, or every letter due today.
 ///
 /// The letter follows the ladder level (--level, else today's step on the
 /// worklist): reminder (0–2), formal dunning letter 催款函 (3), final notice
-/// before stop of supply (4), lawyer's letter 律师函 (5–6). It lists the
-/// overdue installments with days late and late interest to date (equal to
-/// `dun interest`), the total due, a pay-by date a week ahead, where to pay
-/// (`config set bank`) and what happens next. --format txt (default), md,
-/// html or eml (an e-mail to the payer contact); --lang en|zh. A template in
-/// <config dir>/templates/letter.<en|zh>.txt replaces the built-in text.
-/// With --all --out DIR, every letter due today is written and logged once
-/// (running it again the same day logs nothing more). Examples:
+/// before stop of supply (4), and from 5 a lawyer's letter 律师函 written and
+/// signed by the law firm set with `config set lawyer_firm` (and
+/// lawyer_name, lawyer_contact) — without one, a final notice before legal
+/// action in the company's own name. It lists each overdue part with its
+/// days, rate and late interest (parts already paid late included: their
+/// interest stays owed), the total due now (overdue + interest, as `dun
+/// interest`), what is not yet due apart, a pay-by date a week ahead and
+/// where to pay (`config set bank`). It goes to the payer contact; --cc
+/// ROLE copies the customer's decision, acceptance or payer contacts. The
+/// language is --lang when given, else the customer's own (`customer edit
+/// --language`), else yours. --format txt (default), md, html, eml or json
+/// (the figures). A template in <config dir>/templates/letter.<en|zh>.txt
+/// replaces the built-in text. --out DIR writes a file instead of printing;
+/// a file is never overwritten. With --all --out DIR, every letter due
+/// today is written and logged once: a letter whose file is already there
+/// is neither rewritten nor logged again. Examples:
 ///   huikuan dun letter HY --format html > hy.html
-///   huikuan dun letter HY --level 5 --lang zh
-///   huikuan dun letter --all --out letters/ --format eml
+///   huikuan dun letter HY --level 5 --lang zh --cc decision
+///   huikuan dun letter HY --format json
+///   huikuan dun letter --all --out letters/ --format html
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code (omit with --all)
@@ -39,37 +52,81 @@ pub struct Args {
     /// Write files into this folder instead of printing
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Copy the customer's contact in this role: decision, acceptance or payer (repeatable)
+    #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+    pub cc: Vec<Role>,
 }
 
-/// The letter in the format asked for, from the user's template for its
-/// language if there is one, else the built-in one; with the file extension.
-fn render(l: &Letter, format: Format) -> Result<(String, &'static str)> {
-    let custom = config_dir().map(|d| d.join("templates").join(format!("letter.{}.txt", lang_code(l.lang))));
-    let template = match custom.filter(|p| p.is_file()) {
-        Some(p) => std::fs::read_to_string(&p)
-            .map_err(|e| Error::user(format!("{}: {e}", p.display()), format!("{}：{e}", p.display())))?,
-        None => letters::default_template(l.lang).to_string(),
-    };
-    letters::render(l, &template, format)
+fn parse_role(s: &str) -> std::result::Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role: decision, acceptance or payer"))
 }
 
-fn lang_code(l: Lang) -> &'static str {
-    match l {
-        Lang::En => "en",
-        Lang::Zh => "zh",
+/// The templates of the letters, read once per language: the user's file
+/// for the language if there is one, else the built-in one.
+#[derive(Default)]
+struct Templates(HashMap<&'static str, Template>);
+
+impl Templates {
+    fn get(&mut self, lang: Lang) -> Result<&Template> {
+        let code = lang_code(lang);
+        if !self.0.contains_key(code) {
+            let custom = config_dir().map(|d| d.join("templates").join(format!("letter.{code}.txt")));
+            let t = match custom.filter(|p| p.is_file()) {
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p)
+                        .map_err(|e| Error::user(format!("{}: {e}", p.display()), format!("{}：{e}", p.display())))?;
+                    Template::parse(&text, &p.display().to_string())?
+                }
+                None => Template::built_in(lang),
+            };
+            self.0.insert(code, t);
+        }
+        Ok(&self.0[code])
+    }
+
+    fn render(&mut self, l: &Letter, format: Format) -> Result<(String, &'static str)> {
+        letters::render(l, self.get(l.lang)?, format)
     }
 }
 
-fn write_file(dir: &std::path::Path, name: &str, content: &str) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(name);
-    std::fs::write(&path, content)?;
-    Ok(path)
+/// The letter's language: --lang when given, else the customer's own, else the user's.
+fn language(ctx: &Ctx, conn: &Connection, customer_id: i64) -> Result<Lang> {
+    Ok(ctx.lang_for(customers::lang_of(conn, customer_id)?))
+}
+
+/// The file-name stem of every customer of the book (all of them, so a
+/// customer's stem does not change with who gets a letter today).
+fn stems(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let all = customers::list(conn)?;
+    Ok(files::customer_stems(all.iter().map(|r| (r.id, r.code.as_str()))))
+}
+
+fn stem_of(stems: &HashMap<i64, String>, id: i64) -> String {
+    stems.get(&id).cloned().unwrap_or_else(|| format!("customer-{id}"))
+}
+
+fn missing_cc(l: &Letter) -> Option<(String, String)> {
+    let roles: Vec<&str> = l.missing_cc.iter().map(|r| r.as_str()).collect();
+    if roles.is_empty() {
+        return None;
+    }
+    let code = visible(&l.customer_code);
+    let role = roles[0];
+    Some((
+        format!(
+            "{code} has no {} contact to copy (--cc); add one: huikuan customer edit {code} --contact {role}:NAME:PHONE:EMAIL",
+            roles.join(", ")
+        ),
+        format!(
+            "{code} 没有可抄送（--cc）的 {} 联系人；请先添加：huikuan customer edit {code} --contact {role}:姓名:电话:邮箱",
+            roles.join("、")
+        ),
+    ))
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if a.all {
-        return run_all(ctx, a.out.as_deref().unwrap_or(std::path::Path::new(".")));
+        return run_all(ctx, a.out.as_deref().unwrap_or(Path::new(".")), &a.cc);
     }
     let code = a.customer.as_deref().unwrap_or_default();
     let mut book = ctx.open_book()?;
@@ -93,19 +150,48 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             )
         })?,
     };
-    let letter = reports::letter(&tx, id, ctx.as_of, level, ctx.lang)?;
-    let (content, ext) = render(&letter, ctx.format)?;
+    let lang = language(ctx, &tx, id)?;
+    let letter = reports::letter(&tx, id, ctx.as_of, level, lang, &a.cc)?;
+    if let Some((en, zh)) = missing_cc(&letter) {
+        return Err(Error::user(en, zh));
+    }
+    let (content, ext) = Templates::default().render(&letter, ctx.format)?;
     match &a.out {
         Some(dir) => {
-            let path = write_file(dir, &letters::file_name(&letter, ext), &content)?;
-            ctx.note(&format!("wrote {}", path.display()), &format!("已写入 {}", path.display()));
+            let name = letters::file_name(&letter, &stem_of(&stems(&tx)?, id), ext);
+            match files::create_new(dir, &name, content.as_bytes())? {
+                Written::New(path) => {
+                    ctx.note(&format!("wrote {}", path.display()), &format!("已写入 {}", path.display()))
+                }
+                Written::Exists(path) => {
+                    return Err(Error::user(
+                        format!(
+                            "{} exists; it is not overwritten (remove it, or give another --out folder)",
+                            path.display()
+                        ),
+                        format!("{} 已存在，不会覆盖（请先删除它，或换一个 --out 文件夹）", path.display()),
+                    ));
+                }
+            }
         }
         None => ctx.out.write_all(content.as_bytes())?,
     }
     Ok(())
 }
 
-fn run_all(ctx: &mut Ctx, dir: &std::path::Path) -> Result<()> {
+/// Files written by a run, removed again unless the run commits: a letter
+/// is on disk only if it is logged (or was before).
+struct NewFiles(Vec<PathBuf>);
+
+impl Drop for NewFiles {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
     if ctx.as_of != ctx.today {
         return Err(Error::usage(
             "dun letter --all writes today's letters; drop --as-of",
@@ -117,15 +203,30 @@ fn run_all(ctx: &mut Ctx, dir: &std::path::Path) -> Result<()> {
     let ladder = dunning::ladder(&tx)?;
     let items = reports::worklist(&tx, ctx.today, None)?;
     let logged_today = dunning::actions_by_customer(&tx, ctx.today)?;
-    let mut written = Vec::new();
+    let stems = stems(&tx)?;
+    let mut templates = Templates::default();
+    let mut written = NewFiles(Vec::new());
+    let mut already = 0;
     let mut logged = 0;
     for w in items.iter().filter(|w| w.acts()) {
-        let letter = reports::letter(&tx, w.customer_id, ctx.today, w.level, ctx.lang)?;
-        let (content, ext) = render(&letter, ctx.format)?;
-        written.push(write_file(dir, &letters::file_name(&letter, ext), &content)?);
-        let already =
+        let lang = language(ctx, &tx, w.customer_id)?;
+        let letter = reports::letter(&tx, w.customer_id, ctx.today, w.level, lang, cc)?;
+        if let Some((en, zh)) = missing_cc(&letter) {
+            ctx.warn(&format!("{en}; its letter has no copy"), &format!("{zh}；该函件不抄送"));
+        }
+        let (content, ext) = templates.render(&letter, ctx.format)?;
+        let name = letters::file_name(&letter, &stem_of(&stems, w.customer_id), ext);
+        match files::create_new(dir, &name, content.as_bytes())? {
+            Written::New(path) => written.0.push(path),
+            Written::Exists(_) => {
+                // Written by an earlier run: neither rewritten nor logged again.
+                already += 1;
+                continue;
+            }
+        }
+        let logged_before =
             logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level));
-        if !already {
+        if !logged_before {
             let channel = ladder.get(w.level).map_or("letter", |l| l.channel.as_str());
             dunning::log_action(
                 &tx,
@@ -142,23 +243,33 @@ fn run_all(ctx: &mut Ctx, dir: &std::path::Path) -> Result<()> {
             logged += 1;
         }
     }
+    let count = written.0.len();
     if logged > 0 {
         events::record(
             &tx,
             "dun letter",
-            &format!("{} letters written to {}, {logged} logged", written.len(), dir.display()),
+            &format!("{count} letters written to {}, {logged} logged", dir.display()),
             None,
         )?;
     }
     tx.commit()?;
-    for p in &written {
+    let paths = std::mem::take(&mut written.0);
+    for p in &paths {
         writeln!(ctx.out, "{}", p.display())?;
     }
-    ctx.note(
-        &format!("{} letters written to {}; {logged} newly logged", written.len(), dir.display()),
-        &format!("已写入 {} 封函件至 {}；新记录 {logged} 条", written.len(), dir.display()),
-    );
+    let d = dir.display();
+    if count == 0 && already > 0 {
+        ctx.note(
+            &format!(
+                "nothing new: the {already} letters due today are already in {d} (not rewritten, not logged again)"
+            ),
+            &format!("没有新函件：今天应发的 {already} 封函件已在 {d} 中（未重写，未重复记录）"),
+        );
+    } else {
+        ctx.note(
+            &format!("{count} letters written to {d}; {logged} newly logged; {already} already there (not rewritten)"),
+            &format!("已写入 {count} 封函件至 {d}；新记录 {logged} 条；{already} 封已存在（未重写）"),
+        );
+    }
     Ok(())
 }
-
-use std::io::Write;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::commands::files::{self, Written};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::output::{Lang, visible};
+use crate::output::visible;
 use crate::render::statement::{file_name, render};
 use crate::reports::statement::Statement;
 use crate::store::confirmations::{self, Sent};
@@ -56,15 +56,6 @@ pub struct Args {
 
 /// Whether `--lang` was given on the command line (rather than taken from
 /// the environment): only then does it override a customer's own language.
-fn lang_given() -> bool {
-    std::env::args_os().take_while(|a| a != "--").any(|a| a == "--lang" || a.to_string_lossy().starts_with("--lang="))
-}
-
-/// The language of a customer's statement: `--lang` when given, else the
-/// customer's own, else the user's.
-fn statement_lang(ctx: &Ctx, own: Option<Lang>) -> Lang {
-    if lang_given() { ctx.lang } else { own.unwrap_or(ctx.lang) }
-}
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let from = ctx.date("--from", &a.from)?;
@@ -83,7 +74,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let Some(dir) = &a.out else {
         for id in ids {
             let s = reports::statement::statement(&tx, id, from, to)?;
-            let (content, _) = render(statement_lang(ctx, s.lang), &s, ctx.format)?;
+            let (content, _) = render(ctx.lang_for(s.lang), &s, ctx.format)?;
             ctx.out.write_all(content.as_bytes())?;
         }
         return Ok(());
@@ -96,7 +87,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         if a.all && s.is_quiet() {
             continue;
         }
-        let (content, ext) = render(statement_lang(ctx, s.lang), &s, ctx.format)?;
+        let (content, ext) = render(ctx.lang_for(s.lang), &s, ctx.format)?;
         let stem = stems.get(&id).cloned().unwrap_or_else(|| format!("customer-{id}"));
         let written = match files::create_new(dir, &file_name(&stem, &s, ext), content.as_bytes())? {
             Written::New(path) => {

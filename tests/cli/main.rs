@@ -23,6 +23,7 @@ mod imports;
 mod interest;
 mod invoices;
 mod letters;
+mod mail;
 mod metrics;
 mod payers;
 mod payments;

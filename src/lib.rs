@@ -27,10 +27,12 @@
 //! 9. [`render`] — tables, CSV, JSON, HTML and letters from those structs.
 //! 10. [`context`] — the book path, today, the language and the writers of
 //!     one run.
-//! 11. [`commands`] — one file per subcommand: clap arguments and a `run` that
+//! 11. [`mail`] — e-mail: a letter as an RFC 5322 message, delivered by
+//!     SMTP with the book's `smtp_*` settings.
+//! 12. [`commands`] — one file per subcommand: clap arguments and a `run` that
 //!     parses, calls the store, a report or a service, and a renderer; no SQL,
 //!     no money arithmetic, no formatting of its own.
-//! 12. [`cli`] — the command tree and dispatch.
+//! 13. [`cli`] — the command tree and dispatch.
 
 pub mod cli;
 pub mod commands;
@@ -38,6 +40,7 @@ pub mod context;
 pub mod error;
 pub mod import;
 pub mod ledger;
+pub mod mail;
 pub mod output;
 pub mod parse;
 pub mod reconcile;

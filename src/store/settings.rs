@@ -190,7 +190,91 @@ pub static SETTINGS: &[SettingDef] = &[
         }),
         show: None,
     },
+    SettingDef {
+        key: "smtp_host",
+        help: "the mail server letters are sent through (dun letter --send)",
+        help_zh: "发送函件的邮件服务器（dun letter --send）",
+        default: "",
+        parse: Some(|v| word("smtp_host", v)),
+        show: None,
+    },
+    SettingDef {
+        key: "smtp_port",
+        help: "the mail server's port (default 25, 587 with starttls, 465 with tls)",
+        help_zh: "邮件服务器端口（默认 25；starttls 为 587；tls 为 465）",
+        default: "",
+        parse: Some(|v| {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(String::new());
+            }
+            v.parse::<u16>().ok().filter(|p| *p > 0).map(|p| p.to_string()).ok_or_else(|| {
+                StoreError::invalid(
+                    format!("smtp_port: '{}' is not a port number from 1 to 65535", crate::output::visible(v)),
+                    format!("smtp_port：“{}”不是 1 至 65535 的端口号", crate::output::visible(v)),
+                )
+            })
+        }),
+        show: None,
+    },
+    SettingDef {
+        key: "smtp_tls",
+        help: "how the mail server connection is protected: none, starttls or tls",
+        help_zh: "与邮件服务器连接的加密方式：none、starttls 或 tls",
+        default: "starttls",
+        parse: Some(|v| {
+            let t = v.trim().to_ascii_lowercase();
+            if matches!(t.as_str(), "none" | "starttls" | "tls") {
+                return Ok(t);
+            }
+            Err(StoreError::invalid(
+                format!("smtp_tls: '{}' is not none, starttls or tls", crate::output::visible(v)),
+                format!("smtp_tls：“{}”应为 none、starttls 或 tls", crate::output::visible(v)),
+            ))
+        }),
+        show: None,
+    },
+    SettingDef {
+        key: "smtp_user",
+        help: "the mail server login (its password only from HUIKUAN_SMTP_PASSWORD, never stored)",
+        help_zh: "邮件服务器登录名（密码只从 HUIKUAN_SMTP_PASSWORD 读取，从不保存）",
+        default: "",
+        parse: Some(|v| word("smtp_user", v)),
+        show: None,
+    },
+    SettingDef {
+        key: "smtp_from",
+        help: "the sender of e-mailed letters: NAME <ADDRESS> or ADDRESS (default: company and company_email)",
+        help_zh: "邮件函件的发件人：名称 <地址> 或 地址（默认：company 与 company_email）",
+        default: "",
+        parse: Some(|v| {
+            let v = v.trim();
+            if v.is_empty() || v.parse::<lettre::message::Mailbox>().is_ok() {
+                return Ok(v.to_string());
+            }
+            Err(StoreError::invalid(
+                format!(
+                    "smtp_from: '{}' is not an e-mail address (write NAME <ADDRESS> or ADDRESS)",
+                    crate::output::visible(v)
+                ),
+                format!("smtp_from：“{}”不是邮箱地址（应为 名称 <地址> 或 地址）", crate::output::visible(v)),
+            ))
+        }),
+        show: None,
+    },
 ];
+
+/// A setting that is one word (a host name, a login): no spaces or controls.
+fn word(key: &str, v: &str) -> Result<String> {
+    let v = v.trim();
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(StoreError::invalid(
+            format!("{key}: '{}' cannot contain spaces", crate::output::visible(v)),
+            format!("{key}：“{}”不能包含空格", crate::output::visible(v)),
+        ));
+    }
+    Ok(v.to_string())
+}
 
 /// The book's settings, typed, with the defaults filled in.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "reconcile",
     "render",
     "context",
+    "mail",
     "commands",
     "cli",
 ];

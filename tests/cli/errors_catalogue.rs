@@ -1697,3 +1697,20 @@ fn letter_file_exists() {
         "out/2026-11-22-BYD-L3-dunning-letter.txt exists; it is not overwritten (remove it, or give another --out folder)",
     );
 }
+
+#[test]
+fn bad_smtp_setting() {
+    let env = book();
+    user(&env, &["config", "set", "smtp_tls", "bogus"], "error: smtp_tls: 'bogus' is not none, starttls or tls");
+    user(&env, &["config", "set", "smtp_port", "0"], "error: smtp_port: '0' is not a port number from 1 to 65535");
+    user(
+        &env,
+        &["config", "set", "smtp_from", "应收组 ar@"],
+        "error: smtp_from: '应收组 ar@' is not an e-mail address (write NAME <ADDRESS> or ADDRESS)",
+    );
+    user(
+        &env,
+        &["config", "set", "smtp_host", "smtp example.com"],
+        "error: smtp_host: 'smtp example.com' cannot contain spaces",
+    );
+}

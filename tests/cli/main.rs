@@ -24,6 +24,7 @@ mod interest;
 mod invoices;
 mod letters;
 mod letters_right;
+mod mail;
 mod metrics;
 mod payers;
 mod payments;

@@ -12,9 +12,9 @@
 //! returns the server's reply; the caller logs the letter as sent only then.
 //!
 //! The wiring of a letter command, in order:
-//! 1. [`letter`] — the sender ([`sender`] or [`Smtp::from`]), the customer's
-//!    contacts (To the payer, Cc the roles asked for), the subject, the text
-//!    and the HTML: a [`Message`], or the refusal naming the contact.
+//! 1. [`letter`] — the sender ([`sender`] or [`Smtp::from`]) and the letter
+//!    (To its addressee, Cc the copies asked for, its subject, text and
+//!    HTML): a [`Message`], or the refusal naming the contact.
 //! 2. `--format eml`: [`eml`] gives the file's bytes; `--dry-run`:
 //!    [`describe`]; `--send`: [`Smtp::from_book`] then [`send`].
 
@@ -28,7 +28,8 @@ use lettre::message::{Mailbox as LettreMailbox, MultiPart, SinglePart};
 
 use crate::error::{Error, Result};
 use crate::output::{Lang, visible};
-use crate::store::customers::{Contact, Role};
+use crate::render::letters::{self, Template};
+use crate::reports::letter::{Letter, Recipient};
 use crate::store::settings::Settings;
 
 pub use smtp::{PASSWORD_VAR, Smtp, Tls, password_from_env, send};
@@ -71,81 +72,41 @@ pub struct Message {
     pub date: DateTime<FixedOffset>,
 }
 
-/// The message a letter is sent as: from `from`, to the customer's payer,
-/// copied to its contacts of the roles in `cc`. A payer missing, or a
-/// contact without an e-mail address, is refused with the fix
+/// The message a letter is sent as: from `from`, to the letter's addressee
+/// (its payer contact, else the customer), copied to the contacts it names
+/// (`--cc`), with the letter's subject, text and HTML. An addressee or copy
+/// without an e-mail address is refused with the fix
 /// (`huikuan customer edit CODE --contact ROLE:NAME:PHONE:EMAIL`).
-#[allow(clippy::too_many_arguments)]
-pub fn letter(
-    from: Mailbox,
-    code: &str,
-    contacts: &[Contact],
-    cc: &[Role],
-    subject: &str,
-    text: &str,
-    html: Option<&str>,
-    date: DateTime<FixedOffset>,
-) -> Result<Message> {
-    let payer = contacts.iter().find(|c| c.role == Role::Payer).ok_or_else(|| {
-        Error::user(
-            format!(
-                "customer {code} has no payer contact to e-mail the letter to; add one with \
-                 huikuan customer edit {code} --contact payer:NAME:PHONE:EMAIL"
-            ),
-            format!(
-                "客户 {code} 没有付款联系人，无法发送邮件；请用 \
-                 huikuan customer edit {code} --contact payer:姓名:电话:邮箱 添加"
-            ),
-        )
-    })?;
-    let to = vec![recipient(code, payer)?];
-    let mut copied = Vec::new();
-    for role in cc {
-        let of_role: Vec<&Contact> = contacts.iter().filter(|c| c.role == *role).collect();
-        if of_role.is_empty() {
-            return Err(Error::user(
-                format!(
-                    "customer {code} has no {r} contact to copy; add one with \
-                     huikuan customer edit {code} --contact {r}:NAME:PHONE:EMAIL",
-                    r = role.as_str()
-                ),
-                format!(
-                    "客户 {code} 没有 {r} 联系人可抄送；请用 \
-                     huikuan customer edit {code} --contact {r}:姓名:电话:邮箱 添加",
-                    r = role.as_str()
-                ),
-            ));
-        }
-        for c in of_role {
-            copied.push(recipient(code, c)?);
-        }
-    }
+pub fn letter(l: &Letter, t: &Template, from: Mailbox, date: DateTime<FixedOffset>) -> Result<Message> {
+    let to = vec![recipient(&l.customer_code, &l.to)?];
+    let cc = l.cc.iter().map(|r| recipient(&l.customer_code, r)).collect::<Result<Vec<_>>>()?;
     Ok(Message {
         from,
         to,
-        cc: copied,
-        subject: subject.to_string(),
-        text: text.to_string(),
-        html: html.map(str::to_string),
+        cc,
+        subject: letters::subject(l),
+        text: letters::text(l, t),
+        html: Some(letters::html(l, t)),
         date,
     })
 }
 
-/// A customer's contact as a recipient, refused when it has no address.
-pub fn recipient(code: &str, c: &Contact) -> Result<Mailbox> {
-    match c.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(address) => Ok(Mailbox::new(&c.name, address)),
+/// One of a letter's recipients as a mailbox, refused when it has no address.
+fn recipient(code: &str, r: &Recipient) -> Result<Mailbox> {
+    match r.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(address) => Ok(Mailbox::new(&r.name, address)),
         None => {
-            let (name, role) = (visible(&c.name), c.role.as_str());
-            let phone = c.phone.as_deref().unwrap_or("PHONE");
+            let name = visible(&r.name);
+            let role = r.role.map_or("payer", |r| r.as_str());
+            let code = visible(code);
             Err(Error::user(
                 format!(
-                    "the {role} contact {name} of customer {code} has no e-mail address; add it with \
-                     huikuan customer edit {code} --contact {role}:{name}:{phone}:EMAIL"
+                    "{name} ({code}) has no e-mail address to send the letter to; add it with \
+                     huikuan customer edit {code} --contact {role}:NAME:PHONE:EMAIL"
                 ),
                 format!(
-                    "客户 {code} 的 {role} 联系人 {name} 没有邮箱地址；请用 \
-                     huikuan customer edit {code} --contact {role}:{name}:{phone}:邮箱 添加"
+                    "{name}（{code}）没有邮箱地址，无法发送函件；请用 \
+                     huikuan customer edit {code} --contact {role}:姓名:电话:邮箱 添加"
                 ),
             ))
         }
@@ -406,30 +367,21 @@ mod tests {
         );
     }
 
-    fn contact(role: Role, name: &str, email: Option<&str>) -> Contact {
-        Contact { role, name: name.into(), phone: Some("13800000000".into()), email: email.map(str::to_string) }
-    }
-
     #[test]
-    fn a_letter_goes_to_the_payer_and_copies_the_roles_asked_for() {
-        let contacts = [
-            contact(Role::Decision, "李总", Some("li@example.com")),
-            contact(Role::Payer, "王芳", Some(" wang@example.com ")),
-            contact(Role::Acceptance, "赵六", None),
-        ];
-        let from = Mailbox::new("Co", "ar@example.com");
-        let m = letter(from.clone(), "华远", &contacts, &[], "s", "t", None, date()).unwrap();
-        assert_eq!((m.to, m.cc), (vec![Mailbox::new("王芳", "wang@example.com")], vec![]));
-        let m = letter(from.clone(), "华远", &contacts, &[Role::Decision], "s", "t", None, date()).unwrap();
-        assert_eq!(m.cc, vec![Mailbox::new("李总", "li@example.com")]);
-        let e = letter(from.clone(), "华远", &contacts, &[Role::Acceptance], "s", "t", None, date()).unwrap_err();
+    fn a_recipient_is_its_trimmed_address_and_one_without_is_refused_with_the_fix() {
+        use crate::store::customers::Role;
+        let payer =
+            Recipient { role: Some(Role::Payer), name: "王芳".into(), email: Some(" wang@example.com ".into()) };
+        assert_eq!(recipient("华远", &payer).unwrap(), Mailbox::new("王芳", "wang@example.com"));
+        let none = Recipient { role: Some(Role::Acceptance), name: "赵六".into(), email: None };
         assert_eq!(
-            e.to_string(),
-            "the acceptance contact 赵六 of customer 华远 has no e-mail address; add it with \
-             huikuan customer edit 华远 --contact acceptance:赵六:13800000000:EMAIL"
+            recipient("华远", &none).unwrap_err().to_string(),
+            "赵六 (华远) has no e-mail address to send the letter to; add it with \
+             huikuan customer edit 华远 --contact acceptance:NAME:PHONE:EMAIL"
         );
-        let e = letter(from, "华远", &contacts[..1], &[], "s", "t", None, date()).unwrap_err();
-        assert!(e.to_string().starts_with("customer 华远 has no payer contact"), "{e}");
+        // The customer itself (no payer contact) is fixed by adding a payer.
+        let itself = Recipient { role: None, name: "华远电子".into(), email: Some("  ".into()) };
+        assert!(recipient("华远", &itself).unwrap_err().to_string().ends_with("--contact payer:NAME:PHONE:EMAIL"));
     }
 
     #[test]

@@ -16,7 +16,6 @@
 
 use std::fmt::Write as _;
 
-use base64::Engine as _;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -832,61 +831,21 @@ pub fn lang_code(l: Lang) -> &'static str {
     }
 }
 
-// ---- e-mail ----
-
-/// RFC 2047 encoded-word for a header value with non-ASCII text.
-fn encode_header(s: &str) -> String {
-    if s.is_ascii() && !s.contains(['\r', '\n']) {
-        return s.to_string();
-    }
-    format!("=?UTF-8?B?{}?=", base64::engine::general_purpose::STANDARD.encode(s.as_bytes()))
-}
-
-/// A mailbox header: `"Name" <address>`, the name encoded when needed.
-fn mailbox(name: &str, address: &str) -> String {
-    let clean: String = address.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect();
-    // A name with anything but letters, digits and spaces is encoded: a
-    // `<`, quote or comma in it could otherwise be read as an address.
-    let name = data(name);
-    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
-    match (name.is_empty(), plain) {
-        (true, _) => format!("<{clean}>"),
-        (false, true) => format!("{name} <{clean}>"),
-        (false, false) => {
-            format!("=?UTF-8?B?{}?= <{clean}>", base64::engine::general_purpose::STANDARD.encode(name.as_bytes()))
-        }
-    }
-}
-
-/// The letter as an RFC 5322 message: UTF-8 text body in base64, encoded
-/// headers, addressed to the letter's addressee.
-pub fn eml(l: &Letter, t: &Template) -> String {
-    let body = text(l, t).replace('\n', "\r\n");
-    let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
-    let mut wrapped = String::new();
-    for chunk in encoded.as_bytes().chunks(76) {
-        wrapped.push_str(std::str::from_utf8(chunk).unwrap_or(""));
-        wrapped.push_str("\r\n");
-    }
-    let from = mailbox(&l.company, l.company_email.as_deref().unwrap_or("accounts@invalid"));
-    let to = mailbox(&l.to.name, l.to.email.as_deref().unwrap_or("undisclosed-recipients@invalid"));
-    let date = l.date.and_hms_opt(9, 0, 0).map(|d| d.and_utc().to_rfc2822()).unwrap_or_default();
-    let id = format!("{}.{}.L{}@huikuan", l.date.format("%Y%m%d"), sanitize(&l.customer_code), l.level);
-    format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{wrapped}",
-        encode_header(&subject(l))
-    )
-}
-
 /// The letter in a format, filled from a template: the text and the file
-/// extension. Letters are txt (also for `table`), md, html, eml or json.
+/// extension. Letters are txt (also for `table`), md, html or json here;
+/// eml is the text and HTML as an e-mail (`mail::letter`).
 pub fn render(l: &Letter, t: &Template, format: Format) -> Result<(String, &'static str)> {
     Ok(match format {
         Format::Table | Format::Txt => (text(l, t), "txt"),
         Format::Md => (markdown(l, t), "md"),
         Format::Html => (html(l, t), "html"),
-        Format::Eml => (eml(l, t), "eml"),
+        // An e-mail needs its sender and date: `mail::letter` builds it.
+        Format::Eml => {
+            return Err(Error::usage(
+                "an e-mail letter is built with its sender: use huikuan dun letter --format eml",
+                "电子邮件函件需有发件人：请用 huikuan dun letter --format eml",
+            ));
+        }
         Format::Json => (json(l)?, "json"),
         Format::Csv => {
             return Err(Error::usage(
@@ -901,14 +860,6 @@ pub fn render(l: &Letter, t: &Template, format: Format) -> Result<(String, &'sta
 /// customer (`commands::files::customer_stems`: unique in the book).
 pub fn file_name(l: &Letter, stem: &str, ext: &str) -> String {
     format!("{}-{stem}-L{}-{}.{ext}", l.date, l.level, l.kind.slug())
-}
-
-/// A file-name-safe version of a customer code: letters, digits, `-` and `_`
-/// only, so a file can never be written outside its folder.
-pub fn sanitize(s: &str) -> String {
-    let out: String =
-        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    if out.is_empty() { "_".into() } else { out }
 }
 
 #[cfg(test)]
@@ -997,11 +948,5 @@ mod tests {
         assert!(e.to_string().starts_with("t.txt:2: unknown placeholder {{totl}}"), "{e}");
         let e = Template::parse("{{total", "t.txt").unwrap_err();
         assert!(e.to_string().contains("is not closed"), "{e}");
-    }
-
-    #[test]
-    fn file_names_cannot_escape_the_folder() {
-        assert_eq!(sanitize("../HY"), "___HY");
-        assert_eq!(sanitize("a/b\\c"), "a_b_c");
     }
 }

@@ -1714,3 +1714,49 @@ fn bad_smtp_setting() {
         "error: smtp_host: 'smtp example.com' cannot contain spaces",
     );
 }
+
+#[test]
+fn letter_no_address() {
+    let env = book();
+    env.ok(&["config", "set", "company_email", "ar@example.com"]);
+    env.ok(&["customer", "edit", "BYD", "--contact", "payer:王芳:13800000000"]);
+    user(
+        &env,
+        &["dun", "letter", "BYD", "--level", "3", "--format", "eml"],
+        "王芳 (BYD) has no e-mail address to send the letter to; add it with huikuan customer edit BYD --contact payer:NAME:PHONE:EMAIL",
+    );
+}
+
+#[test]
+fn letter_all_destination() {
+    usage(
+        &book(),
+        &["dun", "letter", "--all"],
+        "dun letter --all writes into a folder or e-mails: give --out DIR or --send",
+    );
+}
+
+#[test]
+fn smtp_not_set() {
+    user(
+        &book(),
+        &["dun", "letter", "BYD", "--level", "3", "--send"],
+        "e-mail is not set up: set the mail server with huikuan config set smtp_host smtp.example.com",
+    );
+}
+
+#[test]
+fn smtp_refused() {
+    let (port, _) = crate::mail::server("wang@example.com");
+    let env = book();
+    for (k, v) in [("smtp_host", "127.0.0.1"), ("smtp_port", &port.to_string()), ("smtp_tls", "none")] {
+        env.ok(&["config", "set", k, v]);
+    }
+    env.ok(&["config", "set", "company_email", "ar@example.com"]);
+    env.ok(&["customer", "edit", "BYD", "--contact", "payer:王芳:13800000000:wang@example.com"]);
+    user(
+        &env,
+        &["dun", "letter", "BYD", "--level", "3", "--send"],
+        &format!("the mail server 127.0.0.1:{port} refused the message"),
+    );
+}

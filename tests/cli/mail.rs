@@ -15,7 +15,7 @@ use crate::common::TestEnv;
 
 /// What reached the server: the envelope and the message's bytes.
 #[derive(Clone, Debug, Default)]
-struct Arrived {
+pub(crate) struct Arrived {
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
@@ -55,7 +55,7 @@ impl Handler for Inbox {
 
 /// A server listening on a free loopback port, refusing mail to `refused`:
 /// its port and what it received. It runs until the test process ends.
-fn server(refused: &'static str) -> (u16, Arc<Mutex<Vec<Arrived>>>) {
+pub(crate) fn server(refused: &'static str) -> (u16, Arc<Mutex<Vec<Arrived>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
     let arrived = Arc::new(Mutex::new(Vec::new()));
@@ -216,4 +216,95 @@ fn the_smtp_settings_default_their_port_by_tls_and_want_a_password_for_a_login()
     let s = Smtp::from_book(&env.connect(), Some("s3cret".into())).unwrap();
     assert_eq!(s.user.as_deref(), Some("ar@example.com"));
     assert!(!format!("{s:?}").contains("s3cret"), "the password is never printed");
+}
+
+/// A book on the server at `port` with customer HY (its own language
+/// Chinese): payer 王芳 and decision maker 李总 with addresses, one invoice
+/// of 10,000.00 overdue since 2026-10-31 (as of 2026-11-22: 22 days, 110.00
+/// of interest).
+fn debtor(port: u16) -> TestEnv {
+    let env = book(port);
+    env.ok(&["-q", "customer", "add", "HY", "深圳华远电子有限公司"]);
+    env.ok(&[
+        "-q",
+        "customer",
+        "edit",
+        "HY",
+        "--language",
+        "zh",
+        "--contact",
+        "payer:王芳:13800000000:wang@example.com",
+        "--contact",
+        "decision:李总:13900000000:li@example.com",
+    ]);
+    env.ok(&["-q", "invoice", "add", "INV-1", "HY", "10000", "--date", "2026-10-01", "--due", "2026-10-31"]);
+    env
+}
+
+/// The letters logged for HY (the collection log as JSON).
+fn logged(env: &TestEnv) -> Vec<serde_json::Value> {
+    env.json(&["dun", "history", "HY"]).as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn dun_letter_send_delivers_to_the_payer_copies_the_decision_maker_in_the_customers_language_and_logs_the_reply() {
+    let (port, arrived) = server("nobody@example.com");
+    let env = debtor(port);
+    let out = env.run(&["dun", "letter", "HY", "--level", "3", "--send", "--cc", "decision"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = arrived.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].to, ["wang@example.com", "li@example.com"]);
+    let m = mail_parser::MessageParser::default().parse(&got[0].data).unwrap();
+    assert_eq!(m.to().unwrap().first().unwrap().address(), Some("wang@example.com"));
+    assert_eq!(m.cc().unwrap().first().unwrap().name(), Some("李总"));
+    let subject = m.subject().unwrap().to_string();
+    assert!(subject.contains("催款函"), "the customer's language: {subject}");
+    let text = m.body_text(0).unwrap().to_string();
+    // 10,000.00 overdue + 22 days × 5.00 of interest.
+    assert!(text.contains("10,110.00"), "the total due in the body:\n{text}");
+    assert!(m.body_html(0).unwrap().contains("10,110.00"));
+    let log = logged(&env);
+    let note = log.iter().filter_map(|a| a["note"].as_str()).find(|n| n.contains("e-mailed")).unwrap_or_else(|| {
+        panic!("the letter is logged as e-mailed: {log:#?}");
+    });
+    assert!(note.contains("wang@example.com, li@example.com") && note.contains(QUEUED), "{note}");
+}
+
+#[test]
+fn a_letter_the_server_refuses_is_not_logged_and_a_dry_run_sends_and_logs_nothing() {
+    let (port, arrived) = server("wang@example.com");
+    let env = debtor(port);
+    let before = logged(&env).len();
+    let (code, err) = env.fail(&["dun", "letter", "HY", "--level", "3", "--send"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert_eq!(logged(&env).len(), before, "a refused letter is not logged");
+    assert!(arrived.lock().unwrap().is_empty());
+    let out = env.ok(&["dun", "letter", "HY", "--level", "3", "--send", "--dry-run", "--cc", "decision"]);
+    assert!(out.contains("To: 王芳 <wang@example.com>") && out.contains("Cc: 李总 <li@example.com>"), "{out}");
+    assert_eq!(logged(&env).len(), before, "a dry run logs nothing");
+    assert!(arrived.lock().unwrap().is_empty(), "a dry run sends nothing");
+}
+
+#[test]
+fn an_eml_letter_to_a_customer_without_an_address_is_refused_with_the_fix() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "init", "--company", "上海示例贸易有限公司"]);
+    env.ok(&["-q", "config", "set", "company_email", "ar@example.com"]);
+    env.ok(&["-q", "customer", "add", "XM", "Xiamen Star Trading"]);
+    env.ok(&["-q", "customer", "edit", "XM", "--contact", "payer:Lin:0592-1234567"]);
+    env.ok(&["-q", "invoice", "add", "INV-9", "XM", "500", "--date", "2026-10-01", "--due", "2026-10-31"]);
+    let (code, err) = env.fail(&["dun", "letter", "XM", "--level", "3", "--format", "eml"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Lin (XM) has no e-mail address to send the letter to; add it with huikuan customer edit XM --contact payer:NAME:PHONE:EMAIL"),
+        "{err}"
+    );
+    env.ok(&["-q", "customer", "edit", "XM", "--contact", "payer:Lin:0592-1234567:lin@example.com"]);
+    let eml = env.ok(&["dun", "letter", "XM", "--level", "3", "--format", "eml"]);
+    let m = mail_parser::MessageParser::default().parse(eml.as_bytes()).unwrap();
+    assert_eq!(m.to().unwrap().first().unwrap().address(), Some("lin@example.com"));
+    assert_eq!(m.from().unwrap().first().unwrap().address(), Some("ar@example.com"));
+    assert!(m.body_html(0).is_some() && m.body_text(0).unwrap().contains("500.00"));
 }

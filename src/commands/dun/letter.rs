@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use crate::commands::files::{self, Written};
 use crate::context::{Ctx, config_dir};
 use crate::error::{Error, Result};
+use crate::ledger::ladder::Ladder;
+use crate::mail;
 use crate::output::{Format, Lang, visible};
 use crate::render::letters::{self, Template, lang_code};
 use crate::reports;
 use crate::reports::letter::Letter;
 use crate::store::customers::{self, Role};
-use crate::store::{Connection, dunning, events};
+use crate::store::{self, Connection, dunning, events};
 
 /// Write the collection letter for a customer's step, or every letter due today.
 ///
@@ -28,8 +30,10 @@ use crate::store::{Connection, dunning, events};
 /// where to pay (`config set bank`). It goes to the payer contact; --cc
 /// ROLE copies the customer's decision, acceptance or payer contacts. The
 /// language is --lang when given, else the customer's own (`customer edit
-/// --language`), else yours. --format txt (default), md, html, eml or json
-/// (the figures). A template in <config dir>/templates/letter.<en|zh>.txt
+/// --language`), else yours. --format txt (default), md, html, eml (the text and HTML as an e-mail
+/// to the addressee, refused when a recipient has no address) or json (the
+/// figures). --send e-mails it instead (text and HTML), and logs it only
+/// once the server accepted it, with the server's reply. A template in <config dir>/templates/letter.<en|zh>.txt
 /// replaces the built-in text. --out DIR writes a file instead of printing;
 /// a file is never overwritten. With --all --out DIR, every letter due
 /// today is written and logged once: a letter whose file is already there
@@ -38,6 +42,8 @@ use crate::store::{Connection, dunning, events};
 ///   huikuan dun letter HY --level 5 --lang zh --cc decision
 ///   huikuan dun letter HY --format json
 ///   huikuan dun letter --all --out letters/ --format html
+///   huikuan dun letter HY --send --cc decision --dry-run
+///   huikuan dun letter --all --send
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code (omit with --all)
@@ -46,8 +52,8 @@ pub struct Args {
     /// The ladder level of the letter [default: today's step]
     #[arg(long, value_name = "L")]
     pub level: Option<u8>,
-    /// Every letter due today (needs --out)
-    #[arg(long, requires = "out", conflicts_with_all = ["customer", "level"])]
+    /// Every letter due today (with --out or --send)
+    #[arg(long, conflicts_with_all = ["customer", "level"])]
     pub all: bool,
     /// Write files into this folder instead of printing
     #[arg(long, value_name = "DIR")]
@@ -55,6 +61,14 @@ pub struct Args {
     /// Copy the customer's contact in this role: decision, acceptance or payer (repeatable)
     #[arg(long, value_name = "ROLE", value_parser = parse_role)]
     pub cc: Vec<Role>,
+    /// E-mail the letter through the book's SMTP server (`config set
+    /// smtp_host` …; password in HUIKUAN_SMTP_PASSWORD) and log it as sent
+    /// once the server accepted it
+    #[arg(long, conflicts_with = "out")]
+    pub send: bool,
+    /// With --send: show what would be sent, send and log nothing
+    #[arg(long, requires = "send")]
+    pub dry_run: bool,
 }
 
 fn parse_role(s: &str) -> std::result::Result<Role, String> {
@@ -84,9 +98,60 @@ impl Templates {
         Ok(&self.0[code])
     }
 
-    fn render(&mut self, l: &Letter, format: Format) -> Result<(String, &'static str)> {
-        letters::render(l, self.get(l.lang)?, format)
+    /// The letter's file in `format`: an `.eml` is the text and HTML as an
+    /// e-mail from the book's sender (`smtp_from`, else the company's
+    /// address), dated now.
+    fn render(&mut self, conn: &Connection, l: &Letter, format: Format) -> Result<(Vec<u8>, &'static str)> {
+        let t = self.get(l.lang)?;
+        if format == Format::Eml {
+            let settings = store::settings::load(conn)?;
+            let from = mail::sender(&settings, store::setting(conn, "smtp_from")?.as_deref())?;
+            return Ok((mail::eml(&mail::letter(l, t, from, now())?)?, "eml"));
+        }
+        let (text, ext) = letters::render(l, t, format)?;
+        Ok((text.into_bytes(), ext))
     }
+}
+
+/// The `Date` of an e-mail: the moment it is made.
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// Log a letter as sent (written to its file, or accepted by the server).
+fn log_sent(conn: &Connection, ladder: &Ladder, l: &Letter, note: &str) -> Result<()> {
+    let channel = ladder.get(l.level).map_or("letter", |s| s.channel.as_str());
+    dunning::log_action(
+        conn,
+        &dunning::NewAction {
+            customer_id: l.customer_id,
+            date: l.date,
+            level: l.level,
+            channel,
+            note: Some(note),
+            outcome: None,
+            source: "letter",
+        },
+    )?;
+    Ok(())
+}
+
+/// E-mail a letter: the message, then (unless a dry run) its delivery;
+/// the server's reply, or `None` for a dry run (its description printed).
+fn send_one(ctx: &mut Ctx, smtp: &mail::Smtp, t: &Template, l: &Letter, dry_run: bool) -> Result<Option<String>> {
+    let msg = mail::letter(l, t, smtp.from.clone(), now())?;
+    if dry_run {
+        let shown = mail::describe(&msg, ctx.lang)?;
+        ctx.out.write_all(shown.as_bytes())?;
+        return Ok(None);
+    }
+    mail::send(smtp, &msg).map(Some)
+}
+
+/// The addresses a letter went to, for its log entry.
+fn sent_note(l: &Letter, reply: &str) -> String {
+    let to: Vec<String> = l.recipients().filter_map(|r| r.email.clone()).collect();
+    format!("{} e-mailed to {}; server: {}", l.kind.slug(), to.join(", "), reply.trim())
 }
 
 /// The letter's language: --lang when given, else the customer's own, else the user's.
@@ -126,7 +191,16 @@ fn missing_cc(l: &Letter) -> Option<(String, String)> {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if a.all {
-        return run_all(ctx, a.out.as_deref().unwrap_or(Path::new(".")), &a.cc);
+        if a.send {
+            return send_all(ctx, &a.cc, a.dry_run);
+        }
+        let Some(dir) = a.out.as_deref() else {
+            return Err(Error::usage(
+                "dun letter --all writes into a folder or e-mails: give --out DIR or --send",
+                "dun letter --all 需写入文件夹或发送邮件：请给出 --out DIR 或 --send",
+            ));
+        };
+        return run_all(ctx, dir, &a.cc);
     }
     let code = a.customer.as_deref().unwrap_or_default();
     let mut book = ctx.open_book()?;
@@ -155,11 +229,16 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if let Some((en, zh)) = missing_cc(&letter) {
         return Err(Error::user(en, zh));
     }
-    let (content, ext) = Templates::default().render(&letter, ctx.format)?;
+    let mut templates = Templates::default();
+    if a.send {
+        drop(tx);
+        return send_single(ctx, &mut book, &mut templates, &letter, &ladder, a.dry_run);
+    }
+    let (content, ext) = templates.render(&tx, &letter, ctx.format)?;
     match &a.out {
         Some(dir) => {
             let name = letters::file_name(&letter, &stem_of(&stems(&tx)?, id), ext);
-            match files::create_new(dir, &name, content.as_bytes())? {
+            match files::create_new(dir, &name, &content)? {
                 Written::New(path) => {
                     ctx.note(&format!("wrote {}", path.display()), &format!("已写入 {}", path.display()))
                 }
@@ -174,8 +253,32 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 }
             }
         }
-        None => ctx.out.write_all(content.as_bytes())?,
+        None => ctx.out.write_all(&content)?,
     }
+    Ok(())
+}
+
+/// `dun letter CODE --send`: e-mail the letter and log it once accepted.
+fn send_single(
+    ctx: &mut Ctx,
+    book: &mut crate::store::Book,
+    templates: &mut Templates,
+    letter: &Letter,
+    ladder: &Ladder,
+    dry_run: bool,
+) -> Result<()> {
+    let tx = book.write()?;
+    let smtp = mail::Smtp::from_book(&tx, mail::password_from_env())?;
+    let t = templates.get(letter.lang)?;
+    let Some(reply) = send_one(ctx, &smtp, t, letter, dry_run)? else {
+        ctx.note("dry run: nothing sent, nothing logged", "试运行：未发送，未记录");
+        return Ok(());
+    };
+    let note = sent_note(letter, &reply);
+    log_sent(&tx, ladder, letter, &note)?;
+    events::record(&tx, "dun letter", &format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code), None)?;
+    tx.commit()?;
+    ctx.note(&format!("sent: {note}"), &format!("已发送：{note}"));
     Ok(())
 }
 
@@ -191,13 +294,81 @@ impl Drop for NewFiles {
     }
 }
 
-fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
+fn todays_only(ctx: &Ctx) -> Result<()> {
     if ctx.as_of != ctx.today {
         return Err(Error::usage(
             "dun letter --all writes today's letters; drop --as-of",
             "dun letter --all 只生成今天的函件；请去掉 --as-of",
         ));
     }
+    Ok(())
+}
+
+/// `dun letter --all --send`: e-mail every letter due today that has not
+/// gone today; each is logged once the server accepted it. A letter that
+/// cannot go (no address, refused) is named and left unlogged, and the
+/// command fails at the end, after logging those that went.
+fn send_all(ctx: &mut Ctx, cc: &[Role], dry_run: bool) -> Result<()> {
+    todays_only(ctx)?;
+    let mut book = ctx.open_book_to_write()?;
+    let tx = book.write()?;
+    let smtp = mail::Smtp::from_book(&tx, mail::password_from_env())?;
+    let ladder = dunning::ladder(&tx)?;
+    let items = reports::worklist(&tx, ctx.today, None)?;
+    let logged_today = dunning::actions_by_customer(&tx, ctx.today)?;
+    let mut templates = Templates::default();
+    let (mut sent, mut already, mut failed) = (0, 0, Vec::new());
+    for w in items.iter().filter(|w| w.acts()) {
+        if logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level)) {
+            already += 1;
+            continue;
+        }
+        let lang = language(ctx, &tx, w.customer_id)?;
+        let letter = reports::letter(&tx, w.customer_id, ctx.today, w.level, lang, cc)?;
+        if let Some((en, zh)) = missing_cc(&letter) {
+            ctx.warn(&format!("{en}; its letter has no copy"), &format!("{zh}；该函件不抄送"));
+        }
+        let t = templates.get(lang)?;
+        match send_one(ctx, &smtp, t, &letter, dry_run) {
+            Ok(Some(reply)) => {
+                log_sent(&tx, &ladder, &letter, &sent_note(&letter, &reply))?;
+                sent += 1;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                ctx.warn(
+                    &format!("{}: not sent: {e}", letter.customer_code),
+                    &format!("{}：未发送：{e}", letter.customer_code),
+                );
+                failed.push(letter.customer_code.clone());
+            }
+        }
+    }
+    if dry_run {
+        ctx.note("dry run: nothing sent, nothing logged", "试运行：未发送，未记录");
+        return Ok(());
+    }
+    if sent > 0 {
+        events::record(&tx, "dun letter", &format!("{sent} letters e-mailed"), None)?;
+    }
+    tx.commit()?;
+    ctx.note(
+        &format!("{sent} letters e-mailed and logged; {already} already logged today (not sent again)"),
+        &format!("已发送并记录 {sent} 封函件；{already} 封今天已记录（未重复发送）"),
+    );
+    if !failed.is_empty() {
+        let n = failed.len();
+        let who = failed.iter().map(|c| visible(c)).collect::<Vec<_>>().join(", ");
+        return Err(Error::user(
+            format!("{n} letter(s) not sent (nothing logged for them): {who}"),
+            format!("{n} 封函件未发送（未记录）：{who}"),
+        ));
+    }
+    Ok(())
+}
+
+fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
+    todays_only(ctx)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let ladder = dunning::ladder(&tx)?;
@@ -214,9 +385,9 @@ fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
         if let Some((en, zh)) = missing_cc(&letter) {
             ctx.warn(&format!("{en}; its letter has no copy"), &format!("{zh}；该函件不抄送"));
         }
-        let (content, ext) = templates.render(&letter, ctx.format)?;
+        let (content, ext) = templates.render(&tx, &letter, ctx.format)?;
         let name = letters::file_name(&letter, &stem_of(&stems, w.customer_id), ext);
-        match files::create_new(dir, &name, content.as_bytes())? {
+        match files::create_new(dir, &name, &content)? {
             Written::New(path) => written.0.push(path),
             Written::Exists(_) => {
                 // Written by an earlier run: neither rewritten nor logged again.
@@ -227,19 +398,7 @@ fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
         let logged_before =
             logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level));
         if !logged_before {
-            let channel = ladder.get(w.level).map_or("letter", |l| l.channel.as_str());
-            dunning::log_action(
-                &tx,
-                &dunning::NewAction {
-                    customer_id: w.customer_id,
-                    date: ctx.today,
-                    level: w.level,
-                    channel,
-                    note: Some(&format!("{} sent", letter.kind.slug())),
-                    outcome: None,
-                    source: "letter",
-                },
-            )?;
+            log_sent(&tx, &ladder, &letter, &format!("{} sent", letter.kind.slug()))?;
             logged += 1;
         }
     }

@@ -54,9 +54,6 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-/// Whether `--lang` was given on the command line (rather than taken from
-/// the environment): only then does it override a customer's own language.
-
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let from = ctx.date("--from", &a.from)?;
     let to = ctx.date("--to", &a.to)?;

@@ -37,7 +37,9 @@ fn letters_come_in_two_languages_and_four_formats() {
         assert!(txt.contains(title) && txt.contains("INV-1") && txt.contains("INV-2"), "{txt}");
         assert!(md.contains(&format!("## {title}")) && md.contains("| INV-1 |"), "{md}");
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>") && html.contains(title), "{html}");
-        assert!(eml.contains("Content-Transfer-Encoding: base64\r\n"), "{eml}");
+        let m = mail_parser::MessageParser::default().parse(eml.as_bytes()).expect("an e-mail");
+        assert!(m.subject().unwrap().contains(title), "{eml}");
+        assert!(m.body_text(0).unwrap().contains("INV-1") && m.body_html(0).unwrap().contains("INV-1"), "{eml}");
         assert!(!txt.contains("{{"), "every placeholder filled");
     }
     // Each level has its letter.

@@ -309,6 +309,7 @@ const EVIL: &str = "Evil {{total}} {{bank}} <script>alert(1)</script> \u{1b}[31m
 fn a_customer_named_with_placeholders_html_and_escapes_is_printed_literally_and_safely() {
     let env = TestEnv::new();
     env.ok(&["-q", "config", "set", "bank", "Bank 123"]);
+    env.ok(&["-q", "config", "set", "company_email", "ar@example.com"]);
     env.ok(&["-q", "customer", "add", "EV", EVIL, "--contact", "payer:Bob <b>:1:bob@evil.example"]);
     env.ok(&["-q", "invoice", "add", "E-1", "EV", "100", "--date", "2026-01-01", "--due", "2026-01-31"]);
     let letter = |format: &str| env.ok(&["dun", "letter", "EV", "--level", "3", "--format", format]);

@@ -16,7 +16,8 @@ use crate::store::customers::{self, NewCustomer};
 use crate::store::imported::Kind;
 
 /// The columns: code,name,terms_days,credit_limit,credit_score,email,phone,aliases,
-/// accounts,contacts (aliases and accounts separated by `;`, contacts
+/// accounts,contacts,salesperson,lang (lang: the customer's own language
+/// for letters and statements, en or zh; aliases and accounts separated by `;`, contacts
 /// `ROLE:NAME:PHONE:EMAIL` separated by `;`; only code and name are
 /// required), each under its English or Chinese names.
 pub const COLUMNS: &[Column] = &[
@@ -35,6 +36,7 @@ pub const COLUMNS: &[Column] = &[
     },
     Column { key: "contacts", names: &["contacts", "contact", "联系人"], required: false },
     Column { key: "salesperson", names: &["salesperson", "sales", "业务员", "销售"], required: false },
+    Column { key: "lang", names: &["lang", "language", "语言"], required: false },
 ];
 
 /// What an import loaded.
@@ -119,17 +121,34 @@ pub fn import(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded
                 .collect::<Result<_>>()?,
             salesperson: csv.get(row, "salesperson").map(str::to_string),
         };
+        let lang = csv.get(row, "lang").map(language).transpose()?;
         let id = match customers::insert_checked(tx, &c, today, Some(&mut holders), Some(&print)) {
             Ok(id) => id,
             Err(e) if prints.already(tx, &e, &print)? => return Ok(()),
             Err(e) => return Err(prints.refused(tx, e)),
         };
+        if lang.is_some() {
+            customers::set_lang(tx, id, lang)?;
+        }
         // The fingerprint went in with the customer.
         prints.kept(id);
         Ok(())
     })?;
     prints.finish(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped })
+}
+
+/// The `lang` column: the customer's own language for its letters and
+/// statements, `en` or `zh` (also `English`, `中文` …).
+fn language(cell: &str) -> Result<crate::output::Lang> {
+    match cell.trim().to_lowercase().as_str() {
+        "en" | "english" | "英文" | "英语" => Ok(crate::output::Lang::En),
+        "zh" | "chinese" | "中文" | "汉语" => Ok(crate::output::Lang::Zh),
+        _ => Err(Error::user(
+            format!("lang: '{}' is not a language (en or zh)", crate::output::visible(cell)),
+            format!("语言：“{}”不是可用的语言（en 或 zh）", crate::output::visible(cell)),
+        )),
+    }
 }
 
 /// A `;`-separated list (a full-width `；` too), blanks left out.
@@ -147,6 +166,23 @@ mod tests {
 
     fn file(text: &str) -> CsvFile {
         CsvFile::parse("customers.csv", text.as_bytes(), COLUMNS).unwrap()
+    }
+
+    #[test]
+    fn a_customers_own_language_is_read_from_the_lang_column_and_anything_else_is_refused() {
+        let mut book = Book::in_memory();
+        let tx = book.conn.transaction().unwrap();
+        let csv = file("code,name,语言\nACME,Acme Ltd.,English\n华远,深圳华远,zh\nBETA,Beta GmbH,\n");
+        assert_eq!(import(&tx, &csv, TODAY).unwrap().count, 3);
+        let lang = |code: &str| customers::lang_of(&tx, customers::require_id(&tx, code).unwrap()).unwrap();
+        assert_eq!(
+            (lang("ACME"), lang("华远"), lang("BETA")),
+            (Some(crate::output::Lang::En), Some(crate::output::Lang::Zh), None)
+        );
+        let bad = file("code,name,lang\nGAMMA,Gamma,fr\n");
+        let e = import(&tx, &bad, TODAY).unwrap_err();
+        assert!(e.to_string().ends_with("lang: 'fr' is not a language (en or zh)"), "{e}");
+        assert!(e.to_string().starts_with("customers.csv:2"), "{e}");
     }
 
     #[test]

@@ -70,8 +70,10 @@ pub struct Interest {
     pub installments: Vec<InstallmentLine>,
 }
 
-/// The interest due as of a date, optionally for one customer.
-pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
+/// The interest due as of a date, optionally for one customer; with
+/// `detail`, every installment's line with its accruals too (kept only
+/// when asked: on a large book they are most of the report's memory).
+pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: bool) -> Result<Interest> {
     let terms = Terms::load(conn, as_of)?.book();
     let mut out = Interest { as_of, terms, total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
     // Open installments come first, then those settled late: a customer
@@ -112,6 +114,9 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         v.accrued += i.interest;
         v.posted += d.posted;
         v.waived += d.waived;
+        if !detail {
+            return Ok(());
+        }
         out.installments.push(InstallmentLine {
             customer: d.item.customer.clone(),
             invoice: d.item.invoice.clone(),

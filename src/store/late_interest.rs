@@ -184,20 +184,20 @@ pub fn refresh(conn: &Connection) -> Result<()> {
     if !pending(conn)? {
         return Ok(());
     }
-    let mut keep = Vec::new();
-    compute_all(conn, "SELECT installment_id FROM late_interest_pending", |_, k| {
-        keep.extend(k);
-        Ok(())
-    })?;
     conn.execute_batch(
         "DELETE FROM late_interest WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)",
     )?;
+    // Written as computed (the queries read other tables), never held: an
+    // import can queue most of a million installments.
     let mut insert = conn.prepare_cached(
         "INSERT INTO late_interest (installment_id, customer_id, counts_from, accrued) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for k in keep {
-        insert.execute(params![k.installment_id, k.customer_id, date_sql(k.counts_from), k.accrued.cents()])?;
-    }
+    compute_all(conn, "SELECT installment_id FROM late_interest_pending", |_, k| {
+        if let Some(k) = k {
+            insert.execute(params![k.installment_id, k.customer_id, date_sql(k.counts_from), k.accrued.cents()])?;
+        }
+        Ok(())
+    })?;
     conn.execute_batch("DELETE FROM late_interest_pending")?;
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-    let report = reports::interest::interest(&tx, ctx.as_of, only)?;
+    let report = reports::interest::interest(&tx, ctx.as_of, only, a.detail)?;
     if let Some(formula) = render::interest::write(&mut ctx.out, &report, a.detail, ctx.lang, ctx.format)? {
         ctx.note(&formula, &formula);
     }

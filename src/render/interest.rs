@@ -27,7 +27,24 @@ struct CustomerJson<'a> {
     code: &'a str,
     rate_per_day: String,
     total: Money,
-    invoices: Vec<InvoiceJson<'a>>,
+    invoices: Invoices<'a>,
+}
+
+/// A customer's invoices, each turned into its JSON as it is written: a
+/// large book has hundreds of thousands, never copied whole.
+struct Invoices<'a>(&'a [crate::reports::interest::InvoiceInterest]);
+
+impl Serialize for Invoices<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|v| InvoiceJson {
+            number: &v.number,
+            interest: v.interest,
+            accrued: v.accrued,
+            posted: v.posted,
+            waived: v.waived,
+            owed: v.interest,
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -62,18 +79,7 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
                     code: &c.code,
                     rate_per_day: c.rate_per_day.normalize().to_string(),
                     total: c.total,
-                    invoices: c
-                        .invoices
-                        .iter()
-                        .map(|v| InvoiceJson {
-                            number: &v.number,
-                            interest: v.interest,
-                            accrued: v.accrued,
-                            posted: v.posted,
-                            waived: v.waived,
-                            owed: v.interest,
-                        })
-                        .collect(),
+                    invoices: Invoices(&c.invoices),
                 })
                 .collect(),
         };

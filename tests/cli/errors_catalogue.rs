@@ -1560,12 +1560,12 @@ fn import_other_content() {
 #[test]
 fn import_unknown_column() {
     let env = book();
-    env.write_file("c.csv", "code,name,lang\nNEW,New Co.,zh\n");
+    env.write_file("c.csv", "code,name,region\nNEW,New Co.,华南\n");
     user(
         &env,
         &["customer", "import", "c.csv"],
-        "error: c.csv:1: unknown column(s) 'lang' in a customer file; the columns are code, name, terms_days, \
-         credit_limit, credit_score, email, phone, aliases, accounts, contacts",
+        "error: c.csv:1: unknown column(s) 'region' in a customer file; the columns are code, name, terms_days, \
+         credit_limit, credit_score, email, phone, aliases, accounts, contacts, salesperson, lang",
     );
 }
 

@@ -324,7 +324,7 @@ fn an_unknown_customer_column_is_refused_naming_it_and_the_known_ones() {
     assert_eq!(
         err.trim_end(),
         "error: c.csv:1: unknown column(s) 'cutoff_day', 'pay_days' in a customer file; the columns are code, \
-         name, terms_days, credit_limit, credit_score, email, phone, aliases, accounts, contacts, salesperson"
+         name, terms_days, credit_limit, credit_score, email, phone, aliases, accounts, contacts, salesperson, lang"
     );
     assert!(!env.db.exists(), "a file refused for its header creates no book");
 }

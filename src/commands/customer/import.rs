@@ -13,9 +13,10 @@ use crate::store::events;
 /// Import customers from a CSV file (UTF-8 or GBK) or an XLSX workbook.
 ///
 /// Header row required, columns in any order:
-/// code,name,terms_days,credit_limit,credit_score,email,phone,aliases,accounts,contacts
-/// (aliases and accounts separated by `;`; contacts ROLE:NAME:PHONE:EMAIL
-/// separated by `;`, ROLE decision, acceptance or payer; only code and name
+/// code,name,terms_days,credit_limit,credit_score,email,phone,aliases,accounts,contacts,
+/// salesperson,lang (aliases and accounts separated by `;`; contacts
+/// ROLE:NAME:PHONE:EMAIL separated by `;`, ROLE decision, acceptance or
+/// payer; lang the customer's own language, en or zh; only code and name
 /// are required). An unknown column is refused. Rows already imported are
 /// skipped, so importing a file again adds nothing. Any bad row stops the
 /// whole import and every bad row is named as file:line. Examples:

@@ -46,8 +46,26 @@ pub fn iso(text: &str) -> Option<NaiveDate> {
 /// [`iso`]'s inverse: `YYYY-MM-DD` for years 0–9999 (chrono's `%Y-%m-%d`
 /// elsewhere, which signs the year).
 pub fn iso_text(d: NaiveDate) -> String {
-    if (0..=9999).contains(&d.year()) {
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    if let Ok(y) = u32::try_from(d.year())
+        && y <= 9999
+    {
+        // Digit by digit: every imported row writes a date or two.
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        let (m, day) = (d.month(), d.day());
+        [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            '-',
+            digit(m / 10),
+            digit(m),
+            '-',
+            digit(day / 10),
+            digit(day),
+        ]
+        .into_iter()
+        .collect()
     } else {
         d.format("%Y-%m-%d").to_string()
     }

@@ -167,27 +167,36 @@ pub fn insert_checked(
         ));
     }
     let sales = salesperson(c.salesperson.as_deref())?;
-    if id_of(conn, &c.code)?.is_some() {
-        return Err(StoreError::DuplicateCustomer(c.code.clone()));
-    }
-    conn.prepare_cached(
-        "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created,
+    // A code in use is found by the unique index itself (codes compare
+    // without case), not by a lookup before every insert.
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO customers (code, name, terms_days, credit_limit, credit_score, email, phone, notes, created,
                                 salesperson, import_print)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        c.code,
-        c.name.trim(),
-        c.terms_days.unwrap_or(DEFAULT_TERMS_DAYS),
-        c.credit_limit.map(Money::cents),
-        c.credit_score,
-        c.email,
-        c.phone,
-        c.notes,
-        super::date_sql(today),
-        sales,
-        import_print,
-    ])?;
+        )?
+        .execute(params![
+            c.code,
+            c.name.trim(),
+            c.terms_days.unwrap_or(DEFAULT_TERMS_DAYS),
+            c.credit_limit.map(Money::cents),
+            c.credit_score,
+            c.email,
+            c.phone,
+            c.notes,
+            super::date_sql(today),
+            sales,
+            import_print,
+        ]);
+    match inserted {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, Some(msg)))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE && msg.contains("customers.code") =>
+        {
+            return Err(StoreError::DuplicateCustomer(c.code.clone()));
+        }
+        Err(e) => return Err(e.into()),
+    }
     let id = conn.last_insert_rowid();
     if let Some(h) = holders.as_deref_mut() {
         h.add(Holder { id, code: c.code.clone(), name: c.name.trim().to_string() }, &c.name);

@@ -426,10 +426,10 @@ pub fn settable(key: &str) -> Option<&'static SettingDef> {
     SETTINGS.iter().find(|d| d.key == key && d.parse.is_some())
 }
 
-/// The keys `config` lists and `config set` changes, in order: the ones
-/// its unknown-key message names.
+/// Every key `config set` changes, in order: the ones its unknown-key
+/// message names (the mail server's too, which `config` does not list).
 pub fn listed_settable_keys() -> impl Iterator<Item = &'static str> {
-    SETTINGS.iter().filter(|d| d.parse.is_some() && d.show.is_some()).map(|d| d.key)
+    SETTINGS.iter().filter(|d| d.parse.is_some()).map(|d| d.key)
 }
 
 /// What `config` lists: each shown key with its value.
@@ -622,7 +622,16 @@ mod tests {
                 "interest_rate",
                 "grace_days",
                 "escalate_amount",
-                "repeat_days"
+                "repeat_days",
+                "provision_rates",
+                "hold_level",
+                "horizon_years",
+                "max_input_mb",
+                "smtp_host",
+                "smtp_port",
+                "smtp_tls",
+                "smtp_user",
+                "smtp_from"
             ]
         );
     }
@@ -647,7 +656,16 @@ mod tests {
                 "interest_rate",
                 "grace_days",
                 "escalate_amount",
-                "repeat_days"
+                "repeat_days",
+                "provision_rates",
+                "hold_level",
+                "horizon_years",
+                "max_input_mb",
+                "smtp_host",
+                "smtp_port",
+                "smtp_tls",
+                "smtp_user",
+                "smtp_from"
             ]
         );
         assert_eq!(shown[1].1, Shown::Missing);

@@ -656,16 +656,7 @@ mod tests {
                 "interest_rate",
                 "grace_days",
                 "escalate_amount",
-                "repeat_days",
-                "provision_rates",
-                "hold_level",
-                "horizon_years",
-                "max_input_mb",
-                "smtp_host",
-                "smtp_port",
-                "smtp_tls",
-                "smtp_user",
-                "smtp_from"
+                "repeat_days"
             ]
         );
         assert_eq!(shown[1].1, Shown::Missing);

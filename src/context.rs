@@ -57,6 +57,9 @@ pub fn language(flag: Option<Lang>) -> Lang {
     Lang::En
 }
 
+/// The variable the mail server's password is read from (never stored).
+pub const SMTP_PASSWORD_VAR: &str = "HUIKUAN_SMTP_PASSWORD";
+
 /// The local date, or `HUIKUAN_TODAY` when set.
 fn today() -> Result<NaiveDate> {
     let local = chrono::Local::now().date_naive();
@@ -133,6 +136,17 @@ impl Ctx {
     /// `own`: `--lang` when given, else the customer's own, else the user's.
     pub fn lang_for(&self, own: Option<Lang>) -> Lang {
         self.lang_flag.or(own).unwrap_or(self.lang)
+    }
+
+    /// This moment, in local time: the `Date` of an e-mail made now.
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::Local::now().fixed_offset()
+    }
+
+    /// The mail server's password from [`SMTP_PASSWORD_VAR`], if set and
+    /// not empty.
+    pub fn smtp_password(&self) -> Option<String> {
+        std::env::var(SMTP_PASSWORD_VAR).ok().filter(|p| !p.is_empty())
     }
 
     /// Pick the text for the user's language.

@@ -32,7 +32,7 @@ use crate::render::letters::{self, Template};
 use crate::reports::letter::{Letter, Recipient};
 use crate::store::settings::Settings;
 
-pub use smtp::{PASSWORD_VAR, Smtp, Tls, password_from_env, send};
+pub use smtp::{PASSWORD_VAR, Smtp, Tls, send};
 
 /// A name and an address, as a header shows them: `王芳 <wang@example.com>`.
 #[derive(Clone, Debug, PartialEq, Eq)]

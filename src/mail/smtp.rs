@@ -17,7 +17,7 @@ use crate::store::Connection;
 use crate::store::settings::SETTINGS;
 
 /// The environment variable the SMTP password is read from.
-pub const PASSWORD_VAR: &str = "HUIKUAN_SMTP_PASSWORD";
+pub const PASSWORD_VAR: &str = crate::context::SMTP_PASSWORD_VAR;
 
 /// How long one step of a delivery (connect, each command) may wait for the server.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -81,14 +81,9 @@ impl std::fmt::Debug for Smtp {
     }
 }
 
-/// The password from [`PASSWORD_VAR`], if set and not empty.
-pub fn password_from_env() -> Option<String> {
-    std::env::var(PASSWORD_VAR).ok().filter(|p| !p.is_empty())
-}
-
 impl Smtp {
-    /// The settings from the book, the password given (see
-    /// [`password_from_env`]). Refused, with the `config set` to run, when
+    /// The settings from the book, the password given (read by
+    /// `Ctx::smtp_password`). Refused, with the `config set` to run, when
     /// `smtp_host` or a sender is missing, or a login has no password.
     pub fn from_book(conn: &Connection, password: Option<String>) -> Result<Smtp> {
         let get = |key: &str| -> Result<Option<String>> {

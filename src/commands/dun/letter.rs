@@ -77,13 +77,20 @@ fn parse_role(s: &str) -> std::result::Result<Role, String> {
 
 /// The templates of the letters, read once per language: the user's file
 /// for the language if there is one, else the built-in one.
-#[derive(Default)]
-struct Templates(HashMap<&'static str, Template>);
+struct Templates {
+    read: HashMap<&'static str, Template>,
+    /// When the run's e-mails are dated.
+    now: chrono::DateTime<chrono::FixedOffset>,
+}
 
 impl Templates {
+    fn new(now: chrono::DateTime<chrono::FixedOffset>) -> Templates {
+        Templates { read: HashMap::new(), now }
+    }
+
     fn get(&mut self, lang: Lang) -> Result<&Template> {
         let code = lang_code(lang);
-        if !self.0.contains_key(code) {
+        if !self.read.contains_key(code) {
             let custom = config_dir().map(|d| d.join("templates").join(format!("letter.{code}.txt")));
             let t = match custom.filter(|p| p.is_file()) {
                 Some(p) => {
@@ -93,29 +100,25 @@ impl Templates {
                 }
                 None => Template::built_in(lang),
             };
-            self.0.insert(code, t);
+            self.read.insert(code, t);
         }
-        Ok(&self.0[code])
+        Ok(&self.read[code])
     }
 
     /// The letter's file in `format`: an `.eml` is the text and HTML as an
     /// e-mail from the book's sender (`smtp_from`, else the company's
     /// address), dated now.
     fn render(&mut self, conn: &Connection, l: &Letter, format: Format) -> Result<(Vec<u8>, &'static str)> {
+        let now = self.now;
         let t = self.get(l.lang)?;
         if format == Format::Eml {
             let settings = store::settings::load(conn)?;
             let from = mail::sender(&settings, store::setting(conn, "smtp_from")?.as_deref())?;
-            return Ok((mail::eml(&mail::letter(l, t, from, now())?)?, "eml"));
+            return Ok((mail::eml(&mail::letter(l, t, from, now)?)?, "eml"));
         }
         let (text, ext) = letters::render(l, t, format)?;
         Ok((text.into_bytes(), ext))
     }
-}
-
-/// The `Date` of an e-mail: the moment it is made.
-fn now() -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::Local::now().fixed_offset()
 }
 
 /// Log a letter as sent (written to its file, or accepted by the server).
@@ -139,7 +142,7 @@ fn log_sent(conn: &Connection, ladder: &Ladder, l: &Letter, note: &str) -> Resul
 /// E-mail a letter: the message, then (unless a dry run) its delivery;
 /// the server's reply, or `None` for a dry run (its description printed).
 fn send_one(ctx: &mut Ctx, smtp: &mail::Smtp, t: &Template, l: &Letter, dry_run: bool) -> Result<Option<String>> {
-    let msg = mail::letter(l, t, smtp.from.clone(), now())?;
+    let msg = mail::letter(l, t, smtp.from.clone(), ctx.now())?;
     if dry_run {
         let shown = mail::describe(&msg, ctx.lang)?;
         ctx.out.write_all(shown.as_bytes())?;
@@ -229,7 +232,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if let Some((en, zh)) = missing_cc(&letter) {
         return Err(Error::user(en, zh));
     }
-    let mut templates = Templates::default();
+    let mut templates = Templates::new(ctx.now());
     if a.send {
         drop(tx);
         return send_single(ctx, &mut book, &mut templates, &letter, &ladder, a.dry_run);
@@ -268,7 +271,7 @@ fn send_single(
     dry_run: bool,
 ) -> Result<()> {
     let tx = book.write()?;
-    let smtp = mail::Smtp::from_book(&tx, mail::password_from_env())?;
+    let smtp = mail::Smtp::from_book(&tx, ctx.smtp_password())?;
     let t = templates.get(letter.lang)?;
     let Some(reply) = send_one(ctx, &smtp, t, letter, dry_run)? else {
         ctx.note("dry run: nothing sent, nothing logged", "试运行：未发送，未记录");
@@ -312,11 +315,11 @@ fn send_all(ctx: &mut Ctx, cc: &[Role], dry_run: bool) -> Result<()> {
     todays_only(ctx)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
-    let smtp = mail::Smtp::from_book(&tx, mail::password_from_env())?;
+    let smtp = mail::Smtp::from_book(&tx, ctx.smtp_password())?;
     let ladder = dunning::ladder(&tx)?;
     let items = reports::worklist(&tx, ctx.today, None)?;
     let logged_today = dunning::actions_by_customer(&tx, ctx.today)?;
-    let mut templates = Templates::default();
+    let mut templates = Templates::new(ctx.now());
     let (mut sent, mut already, mut failed) = (0, 0, Vec::new());
     for w in items.iter().filter(|w| w.acts()) {
         if logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level)) {
@@ -375,7 +378,7 @@ fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
     let items = reports::worklist(&tx, ctx.today, None)?;
     let logged_today = dunning::actions_by_customer(&tx, ctx.today)?;
     let stems = stems(&tx)?;
-    let mut templates = Templates::default();
+    let mut templates = Templates::new(ctx.now());
     let mut written = NewFiles(Vec::new());
     let mut already = 0;
     let mut logged = 0;

@@ -507,6 +507,23 @@ CREATE TABLE confirmations (
     CHECK (agreed IS NOT 0 OR their_balance IS NOT NULL)
 ) STRICT;
 "#,
+    // 11: collection facts. The reason an amount is overdue (逾期原因), given
+    //    with an action, a promise or a dispute, so overdue money can be
+    //    reported by reason; and a customer's book cut-off day (扎账日, 1–31,
+    //    past a short month's end meaning its last day), payment-run days
+    //    ("10,25") and what its accounts payable needs on an invoice, so
+    //    reminders arrive before their books close.
+    r#"
+ALTER TABLE dun_actions ADD COLUMN overdue_reason TEXT CHECK (overdue_reason IS NULL OR overdue_reason IN
+    ('cash-flow', 'quality', 'documents', 'internal', 'wilful', 'other'));
+ALTER TABLE promises ADD COLUMN overdue_reason TEXT CHECK (overdue_reason IS NULL OR overdue_reason IN
+    ('cash-flow', 'quality', 'documents', 'internal', 'wilful', 'other'));
+ALTER TABLE disputes ADD COLUMN overdue_reason TEXT CHECK (overdue_reason IS NULL OR overdue_reason IN
+    ('cash-flow', 'quality', 'documents', 'internal', 'wilful', 'other'));
+ALTER TABLE customers ADD COLUMN cutoff_day INTEGER CHECK (cutoff_day IS NULL OR cutoff_day BETWEEN 1 AND 31);
+ALTER TABLE customers ADD COLUMN pay_days TEXT CHECK (pay_days IS NULL OR length(pay_days) BETWEEN 1 AND 90);
+ALTER TABLE customers ADD COLUMN invoice_needs TEXT CHECK (invoice_needs IS NULL OR length(invoice_needs) BETWEEN 1 AND 500);
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -177,6 +177,16 @@ INSERT INTO interest_waivers (installment_id, date, amount, reason) VALUES (5, '
 INSERT INTO disputes (invoice_id, opened, reason) VALUES (4, '2026-09-01', 'damaged units');
 ",
     ),
+    (
+        10,
+        "
+-- HD writes in English; HY's October balance confirmed, HD's differs.
+UPDATE customers SET lang = 'en' WHERE id = 2;
+INSERT INTO confirmations (customer_id, period, balance, sent, replied, agreed, their_balance, note) VALUES
+    (1, '2026-10', 500000, '2026-11-02', '2026-11-06', 1, NULL, NULL),
+    (2, '2026-10', 800000, '2026-11-02', '2026-11-09', 0, 740000, 'they count INV-1003 paid');
+",
+    ),
 ];
 
 /// Write the data a book at `version` can hold.

@@ -45,16 +45,7 @@ const SUFFIXES: &[&str] = &[
 /// Normalise a name for comparison: full-width to half-width, lower case,
 /// no spaces or punctuation, company suffixes removed.
 pub fn normalise_name(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let mut s = fold(name);
     loop {
         let before = s.len();
         for suf in SUFFIXES {
@@ -67,6 +58,31 @@ pub fn normalise_name(name: &str) -> String {
             return s;
         }
     }
+}
+
+/// A name's letters and digits, full-width made half-width, in lower case.
+fn fold(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        // ASCII and Chinese, the common cases, without the Unicode tables:
+        // the same characters kept, the same lower case.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                s.push(c.to_ascii_lowercase());
+            }
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // The CJK unified ideographs: letters, without case.
+            s.push(c);
+        } else {
+            s.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
+        }
+    }
+    s
 }
 
 /// A customer as matching sees it.
@@ -469,6 +485,32 @@ mod tests {
         assert_eq!(plan(Money::from_cents(201), &[], &o), Plan::Fifo);
         // With a solution it is found, preferring the oldest: 2 + 4 + 6 + 8 + 10 + 16 = 46.
         assert_eq!(plan(Money::from_cents(46), &[], &o), Plan::Installments(vec![1, 2, 3, 4, 5, 8]));
+    }
+
+    /// The ASCII and CJK fast paths of `fold` keep and lower exactly what
+    /// the general Unicode rule does.
+    mod normalising {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn by_the_unicode_rule(name: &str) -> String {
+            name.chars()
+                .map(|c| match c {
+                    '\u{3000}' => ' ',
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    _ => c,
+                })
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn the_fast_paths_equal_the_unicode_rule(name in "[ -~ÀÉİßΣ一-鿿〇㐀（）　ＡＢｃ１]{0,24}") {
+                prop_assert_eq!(fold(&name), by_the_unicode_rule(&name));
+            }
+        }
     }
 
     /// The similar-name search through the bigram index finds exactly what

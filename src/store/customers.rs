@@ -199,7 +199,7 @@ pub fn insert_checked(
     }
     let id = conn.last_insert_rowid();
     if let Some(h) = holders.as_deref_mut() {
-        h.add(Holder { id, code: c.code.clone(), name: c.name.trim().to_string() }, &c.name);
+        h.add(id, &c.name);
     }
     for a in &c.aliases {
         match holders.as_deref_mut() {
@@ -211,11 +211,11 @@ pub fn insert_checked(
                 if alias.is_empty() {
                     return Err(StoreError::invalid("an alias cannot be empty", "别名不能为空"));
                 }
-                if let Some(holder) = h.holder(id, alias) {
+                if let Some(holder) = h.holder(conn, id, alias)? {
                     return Err(alias_taken(alias, &holder));
                 }
                 insert_alias(conn, id, alias)?;
-                h.add(Holder { id, code: c.code.clone(), name: c.name.trim().to_string() }, alias);
+                h.add(id, alias);
             }
         }
     }
@@ -501,42 +501,74 @@ fn insert_alias(conn: &Connection, id: i64, alias: &str) -> Result<bool> {
 
 /// Every customer's legal name and aliases by their normalised form (as
 /// [`alias_holder`] compares them), read once: what an import checks each
-/// alias of each row against.
+/// alias of each row against. It keeps customer ids only (one allocation a
+/// name); the code and name of a holder are read when one is found.
 #[derive(Default)]
 pub struct Holders {
-    by_key: std::collections::HashMap<String, Vec<Holder>>,
+    by_key: std::collections::HashMap<String, Ids>,
+}
+
+/// The customers answering to one normalised name: nearly always one.
+enum Ids {
+    One(i64),
+    Many(Vec<i64>),
 }
 
 impl Holders {
     pub fn load(conn: &Connection) -> Result<Holders> {
         let mut h = Holders::default();
         let mut stmt = conn.prepare(
-            "SELECT id, code, name, name FROM customers
+            "SELECT id, name FROM customers
              UNION ALL
-             SELECT c.id, c.code, c.name, a.alias FROM customer_aliases a JOIN customers c ON c.id = a.customer_id",
+             SELECT customer_id, alias FROM customer_aliases",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let text: String = r.get(3)?;
-            h.add(Holder { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }, &text);
+            let text: String = r.get(1)?;
+            h.add(r.get(0)?, &text);
         }
         Ok(h)
     }
 
     /// Another customer than `id` answering to `alias`: the first by code.
-    pub fn holder(&self, id: i64, alias: &str) -> Option<Holder> {
+    pub fn holder(&self, conn: &Connection, id: i64, alias: &str) -> Result<Option<Holder>> {
         let key = normalise_name(alias);
-        if key.is_empty() {
-            return None;
+        let others: Vec<i64> = match self.by_key.get(&key) {
+            _ if key.is_empty() => return Ok(None),
+            None => return Ok(None),
+            Some(Ids::One(one)) => vec![*one],
+            Some(Ids::Many(ids)) => ids.clone(),
+        };
+        let mut found: Option<Holder> = None;
+        for other in others.into_iter().filter(|o| *o != id) {
+            let h = conn
+                .prepare_cached("SELECT id, code, name FROM customers WHERE id = ?1")?
+                .query_row([other], |r| Ok(Holder { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))?;
+            if found.as_ref().is_none_or(|f| h.code < f.code) {
+                found = Some(h);
+            }
         }
-        self.by_key.get(&key)?.iter().filter(|h| h.id != id).min_by(|a, b| a.code.cmp(&b.code)).cloned()
+        Ok(found)
     }
 
-    /// `holder` answers to `text` (its name or an alias).
-    pub fn add(&mut self, holder: Holder, text: &str) {
+    /// Customer `id` answers to `text` (its name or an alias).
+    pub fn add(&mut self, id: i64, text: &str) {
         let key = normalise_name(text);
-        if !key.is_empty() {
-            self.by_key.entry(key).or_default().push(holder);
+        if key.is_empty() {
+            return;
+        }
+        match self.by_key.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Ids::One(id));
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let ids = o.get_mut();
+                match ids {
+                    Ids::One(one) if *one == id => {}
+                    Ids::One(one) => *ids = Ids::Many(vec![*one, id]),
+                    Ids::Many(v) => v.push(id),
+                }
+            }
         }
     }
 }

@@ -21,7 +21,9 @@ pub mod summary;
 pub mod worklist;
 
 use chrono::NaiveDate;
-use comfy_table::{CellAlignment, ContentArrangement, Table as Comfy, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    CellAlignment, ColumnConstraint, ContentArrangement, Table as Comfy, Width, presets::UTF8_FULL_CONDENSED,
+};
 
 use crate::error::Result;
 use crate::ledger::Money;
@@ -89,6 +91,12 @@ pub fn neutralise_formula(s: &str) -> String {
     }
 }
 
+/// The columns a text column keeps on a narrow terminal before the table
+/// grows past the terminal's width.
+const TEXT_AT_LEAST: usize = 10;
+/// The columns any column keeps for its header.
+const HEADER_AT_LEAST: usize = 7;
+
 /// Rows with a header, printable as a table or as CSV.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
@@ -124,15 +132,25 @@ impl Table {
         for row in &self.rows {
             t.add_row(row.iter().map(Cell::for_table).collect::<Vec<_>>());
         }
-        let numeric: Vec<bool> = (0..self.headers.len().max(self.rows.first().map_or(0, Vec::len)))
-            .map(|i| {
-                let mut cells = self.rows.iter().filter_map(|r| r.get(i)).filter(|c| **c != Cell::Empty).peekable();
-                cells.peek().is_some() && cells.all(Cell::is_number)
-            })
-            .collect();
-        for (i, n) in numeric.iter().enumerate() {
-            if *n && let Some(col) = t.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
+        // Amounts, counts and dates are never broken across lines: on a
+        // narrow terminal the text columns wrap, and a table that still does
+        // not fit is printed at its full width.
+        for i in 0..self.headers.len().max(self.rows.first().map_or(0, Vec::len)) {
+            let cells = || self.rows.iter().filter_map(|r| r.get(i)).filter(|c| **c != Cell::Empty);
+            let numeric = cells().next().is_some() && cells().all(Cell::is_number);
+            let whole = cells().all(|c| c.is_number() || matches!(c, Cell::Date(_)));
+            let widest = cells().map(|c| display_width(&c.for_table())).max().unwrap_or(0);
+            // A text column keeps room for a short name; a number or a
+            // date all of its digits (its header may wrap).
+            let header = self.headers.get(i).map_or(0, |h| display_width(h));
+            let least = if whole { widest } else { widest.min(TEXT_AT_LEAST) }.max(header.min(HEADER_AT_LEAST));
+            if let Some(col) = t.column_mut(i) {
+                if numeric {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+                // The boundary counts the column's padding too.
+                let least = least + usize::from(col.padding_width());
+                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(least.min(u16::MAX as usize) as u16)));
             }
         }
         writeln!(out, "{t}")?;

@@ -26,6 +26,7 @@ mod letters;
 mod letters_right;
 mod mail;
 mod metrics;
+mod narrow;
 mod payers;
 mod payments;
 mod pipe;

@@ -8,9 +8,29 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::import::csvfile::CsvFile;
 use crate::ledger::date::parse_date;
 use crate::output::{Format, Lang};
 use crate::store::{Book, NewBook};
+
+/// The fewest rows a progress bar is drawn for: fewer take no time.
+const PROGRESS_FROM: usize = 1_000;
+
+/// A progress bar on stderr, cleared when it goes out of scope (the command
+/// finished, or failed and is about to say why).
+pub struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    pub fn inc(&self) {
+        self.0.inc(1);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
 
 /// Global options as the command line gave them.
 #[derive(Clone, Debug, Default)]
@@ -159,6 +179,37 @@ impl Ctx {
         if !self.quiet {
             self.warn(en, zh);
         }
+    }
+
+    /// A progress bar on stderr for a command going through `len` rows
+    /// (rows done, rate, time left), when stderr is a terminal, the command
+    /// is not `--quiet` and there are enough rows to take a while; else
+    /// `None`, and nothing is drawn (never into a pipe or a file).
+    pub fn progress(&self, len: usize) -> Option<Progress> {
+        if self.quiet || len < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(len as u64);
+        let template = self.t(
+            "{bar:30} {human_pos}/{human_len} rows  {rate}/s  {eta} left",
+            "{bar:30} {human_pos}/{human_len} 行  {rate} 行/秒  剩余 {eta}",
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            // Whole rows a second (indicatif's own rate has four decimals).
+            let rate = |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", s.per_sec());
+            };
+            bar.set_style(style.with_key("rate", rate));
+        }
+        Some(Progress(bar))
+    }
+
+    /// [`Ctx::progress`] for an import going through the rows of `csv`.
+    pub fn track(&self, csv: &mut CsvFile) -> Option<Progress> {
+        let progress = self.progress(csv.len())?;
+        let bar = progress.0.clone();
+        csv.on_progress(move |done| bar.set_position(done));
+        Some(progress)
     }
 
     /// A warning on stderr (never silenced).

@@ -24,6 +24,9 @@ pub struct Row {
     fields: csv::StringRecord,
 }
 
+/// How often, in rows, [`CsvFile::each_row`] reports its progress.
+const PROGRESS_EVERY: usize = 256;
+
 /// A rewrite of one column's values (see [`CsvFile::map_column`]).
 type ColumnMap = (usize, Box<dyn Fn(&str) -> String>);
 
@@ -51,6 +54,9 @@ pub struct CsvFile {
     /// Data rows that are not blank.
     len: usize,
     maps: Vec<ColumnMap>,
+    /// Told how many rows are done as [`CsvFile::each_row`] goes (a
+    /// progress bar on a terminal).
+    progress: Option<Box<dyn Fn(u64)>>,
 }
 
 /// The trimmed value of field `i` of a row; `None` when absent or empty.
@@ -276,7 +282,19 @@ impl CsvFile {
             )
             .at(&file, line));
         }
-        Ok(CsvFile { file, encoding, format, header_line, sheet: None, columns, unknown, text, len, maps: Vec::new() })
+        Ok(CsvFile {
+            file,
+            encoding,
+            format,
+            header_line,
+            sheet: None,
+            columns,
+            unknown,
+            text,
+            len,
+            maps: Vec::new(),
+            progress: None,
+        })
     }
 
     /// How many data rows (blank ones not counted).
@@ -342,12 +360,25 @@ impl CsvFile {
     /// transaction is then dropped, so nothing is written).
     pub fn each_row(&self, mut f: impl FnMut(&Row) -> Result<()>) -> Result<usize> {
         let mut errors = Vec::new();
-        for row in self.rows() {
+        for (done, row) in self.rows().enumerate() {
             if let Err(e) = f(&row) {
                 errors.push(e.at(&self.file, row.line));
             }
+            if done % PROGRESS_EVERY == 0
+                && let Some(p) = &self.progress
+            {
+                p(done as u64);
+            }
+        }
+        if let Some(p) = &self.progress {
+            p(self.len as u64);
         }
         if errors.is_empty() { Ok(self.len) } else { Err(Error::rows(errors, &self.file)) }
+    }
+
+    /// Tell `f` how many rows are done while [`CsvFile::each_row`] runs.
+    pub fn on_progress(&mut self, f: impl Fn(u64) + 'static) {
+        self.progress = Some(Box::new(f));
     }
 
     /// Rewrite every non-empty value of a column as rows are read (used to

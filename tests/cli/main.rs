@@ -26,7 +26,7 @@ mod letters;
 mod letters_right;
 mod mail;
 mod metrics;
-mod narrow;
+mod on_terminal;
 mod payers;
 mod payments;
 mod pipe;

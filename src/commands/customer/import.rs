@@ -30,11 +30,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
+    let mut csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     check_columns(&csv)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
+    let progress = ctx.track(&mut csv);
     let Loaded { count: n, skipped } = import(&tx, &csv, ctx.today)?;
+    drop(progress);
     let (skip_en, skip_zh) = skipped_note(skipped);
     events::record(&tx, "customer import", &format!("imported {n} customers from {}{skip_en}", csv.file), None)?;
     tx.commit()?;

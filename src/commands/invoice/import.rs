@@ -38,10 +38,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read_one_of(&a.file, FORMATS, InputLimit::for_book_at(&ctx.db)?)?;
+    let mut csv = CsvFile::read_one_of(&a.file, FORMATS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
+    let progress = ctx.track(&mut csv);
     let l = load(&tx, &csv, ctx.today)?;
+    drop(progress);
     let over = customers::count_over_limit(&tx)?;
     let (n, total, tax) = (l.count, l.total, l.tax);
     let (fmt_en, fmt_zh) = l.format.name();

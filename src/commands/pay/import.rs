@@ -30,10 +30,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
+    let mut csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
+    let progress = ctx.track(&mut csv);
     let Loaded { count: n, skipped, total } = load(&tx, &csv, ctx.today)?;
+    drop(progress);
     let (skip_en, skip_zh) = skipped_note(skipped);
     let summary = format!("imported {n} payments ({total}) from {}{skip_en}", csv.file);
     events::record(&tx, "pay import", &summary, None)?;

@@ -1,6 +1,6 @@
 //! `huikuan reconcile import`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::context::Ctx;
@@ -56,17 +56,14 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     // is only read (and a missing book is an error, never a new one).
     let mut book = if a.dry_run { store_bank::scratch_copy(&ctx.open_book()?)? } else { ctx.open_book_to_write()? };
     let tx = book.write()?;
-    let progress = (std::io::stderr().is_terminal() && st.lines.len() >= 2_000 && !ctx.quiet)
-        .then(|| indicatif::ProgressBar::new(st.lines.len() as u64));
+    let progress = ctx.progress(st.lines.len());
     let opts = ImportOptions { auto: a.auto, dry_run: a.dry_run };
     let out = reconcile::import_statement(&tx, st, opts, || {
         if let Some(p) = &progress {
-            p.inc(1);
+            p.inc();
         }
     })?;
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
+    drop(progress);
     if a.dry_run {
         drop(tx);
     } else {

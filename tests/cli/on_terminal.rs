@@ -1,5 +1,6 @@
-//! Tables on a narrow terminal (run under a real pseudo-terminal with
-//! `script`): text columns wrap, amounts are never broken across lines.
+//! What a terminal shows (run under a real pseudo-terminal with `script`):
+//! on a narrow one, text columns wrap and amounts are never broken across
+//! lines; a long import draws a progress bar there and never into a pipe.
 
 use serde_json::Value;
 
@@ -52,9 +53,7 @@ fn on_terminal(env: &TestEnv, cols: u16, args: &[&str]) -> String {
         .output()
         .expect("script (util-linux) runs");
     assert!(script.status.success(), "{}", String::from_utf8_lossy(&script.stderr));
-    let shown = String::from_utf8(script.stdout).expect("UTF-8");
-    assert!(shown.contains('┆'), "a table was drawn: {shown}");
-    shown
+    String::from_utf8(script.stdout).expect("UTF-8")
 }
 
 #[test]
@@ -72,6 +71,7 @@ fn the_demo_aging_and_worklist_print_every_amount_whole_at_80_and_60_columns() {
         assert!(want.len() >= 10, "the demo has amounts to show: {want:?}");
         for cols in [80, 60] {
             let shown = on_terminal(&env, cols, &report);
+            assert!(shown.contains('┆'), "a table was drawn: {shown}");
             for a in &want {
                 let a = grouped(a);
                 assert!(
@@ -86,4 +86,26 @@ fn the_demo_aging_and_worklist_print_every_amount_whole_at_80_and_60_columns() {
             assert!(widest < 200, "{widest}");
         }
     }
+}
+
+#[test]
+fn an_import_draws_a_progress_bar_on_a_terminal_and_none_into_a_pipe() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HY", "Hy Co"]);
+    let mut csv = String::from("number,customer,issue_date,amount\n");
+    for i in 0..5_000 {
+        csv.push_str(&format!("INV-{i},HY,2026-10-{:02},{}.50\n", i % 28 + 1, 100 + i));
+    }
+    env.write_file("invoices.csv", &csv);
+    let shown = on_terminal(&env, 100, &["invoice", "import", "invoices.csv"]);
+    assert!(shown.contains("/5,000 rows"), "a bar counting the rows: {shown}");
+    assert!(shown.contains("imported 5000 invoices"), "{shown}");
+
+    env.ok(&["-q", "customer", "add", "HD", "Hd Co"]);
+    env.write_file("again.csv", csv.replace(",HY,", ",HD,").replace("INV-", "HD-"));
+    let piped = env.run(&["invoice", "import", "again.csv"]);
+    let err = String::from_utf8(piped.stderr).unwrap();
+    assert!(piped.status.success(), "{err}");
+    // Σ (100 + i) for i < 5,000 = 500,000 + 12,497,500, plus 5,000 × 0.50.
+    assert_eq!(err.trim(), "imported 5000 invoices totalling 13,000,000.00 from again.csv (UTF-8)");
 }

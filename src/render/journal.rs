@@ -179,7 +179,10 @@ impl Journal {
         };
         self.voucher = Some((month, no));
         let kind = self.lang.pick("GJ", "记");
-        let summary = format!("{} {} {}", self.what(e), Self::reference(e), e.customer);
+        let summary = match &e.note {
+            Some(n) if !n.trim().is_empty() => format!("{} {} {} {}", self.word(e.kind), Self::reference(e), e.customer, n.trim()),
+            _ => format!("{} {} {}", self.word(e.kind), Self::reference(e), e.customer),
+        };
         for p in &e.postings {
             let (debit, credit) =
                 if p.amount.is_negative() { (String::new(), (-p.amount).plain()) } else { (p.amount.plain(), String::new()) };
@@ -316,9 +319,9 @@ mod tests {
         assert_eq!(
             write(Style::Csv, Lang::Zh, HashMap::new()),
             "凭证日期,凭证字,凭证号,摘要,科目,借方,贷方,辅助核算\n\
-             2026-10-05,记,1,\"收款 ref; \"\"x\"\" #12 HY\",assets:bank,1500.00,,\n\
-             2026-10-05,记,1,\"收款 ref; \"\"x\"\" #12 HY INV-1\",assets:receivable,,1000.00,HY\n\
-             2026-10-05,记,1,\"收款 ref; \"\"x\"\" #12 HY\",liabilities:customer-advances,,500.00,HY\n"
+             2026-10-05,记,1,\"收款 #12 HY ref; \"\"x\"\"\",assets:bank,1500.00,,\n\
+             2026-10-05,记,1,\"收款 #12 HY ref; \"\"x\"\" INV-1\",assets:receivable,,1000.00,HY\n\
+             2026-10-05,记,1,\"收款 #12 HY ref; \"\"x\"\"\",liabilities:customer-advances,,500.00,HY\n"
         );
     }
 }

@@ -90,12 +90,15 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Some(through) if through >= to => {}
         through => {
             let (en, zh) = match through {
-                Some(t) => (format!("the book is closed through {t}: "), format!("账本已结账至 {t}；")),
-                None => ("no month is closed: ".to_string(), "尚无已结账月份；".to_string()),
+                Some(t) => (
+                    format!("the book is closed through {t}: the entries after it"),
+                    format!("账本已结账至 {t}：其后的分录"),
+                ),
+                None => ("no month is closed: every entry".to_string(), "尚无已结账月份：所有分录".to_string()),
             };
             ctx.warn(
-                &format!("warning: {en}entries after it are in an open period and may still change"),
-                &format!("警告：{zh}其后的分录属于未结账期间，可能仍会变动"),
+                &format!("warning: {en} may still change (export again after huikuan close)"),
+                &format!("警告：{zh}仍可能变动（结账后请重新导出）"),
             );
         }
     }

@@ -35,16 +35,14 @@ pub struct Journal {
 }
 
 impl Journal {
-    pub fn new(style: Style, chart: Chart, lang: Lang, currency: &str, first_use: HashMap<String, NaiveDate>) -> Journal {
-        Journal {
-            style,
-            chart,
-            lang,
-            currency: currency.to_string(),
-            first_use,
-            opened: HashSet::new(),
-            voucher: None,
-        }
+    pub fn new(
+        style: Style,
+        chart: Chart,
+        lang: Lang,
+        currency: &str,
+        first_use: HashMap<String, NaiveDate>,
+    ) -> Journal {
+        Journal { style, chart, lang, currency: currency.to_string(), first_use, opened: HashSet::new(), voucher: None }
     }
 
     /// What comes before the entries: the CSV's header row, and with
@@ -55,7 +53,9 @@ impl Journal {
         match self.style {
             Style::Csv => {
                 let h: &[&str] = match self.lang {
-                    Lang::En => &["date", "voucher type", "voucher no", "summary", "account", "debit", "credit", "customer"],
+                    Lang::En => {
+                        &["date", "voucher type", "voucher no", "summary", "account", "debit", "credit", "customer"]
+                    }
                     Lang::Zh => &["凭证日期", "凭证字", "凭证号", "摘要", "科目", "借方", "贷方", "辅助核算"],
                 };
                 csv_row(out, h.iter().map(|s| s.to_string()))?;
@@ -140,8 +140,7 @@ impl Journal {
         let payee = hledger_text(&format!("{} {}", Self::reference(e), e.customer));
         let what = hledger_text(&self.what(e));
         // A description that starts with `(` would be read as a code.
-        let description =
-            if payee.starts_with('(') { format!("{what} {payee}") } else { format!("{payee} | {what}") };
+        let description = if payee.starts_with('(') { format!("{what} {payee}") } else { format!("{payee} | {what}") };
         writeln!(out, "{} * {description}", e.date)?;
         self.postings(out, e, "    ", hledger_text)
     }
@@ -180,12 +179,17 @@ impl Journal {
         self.voucher = Some((month, no));
         let kind = self.lang.pick("GJ", "记");
         let summary = match &e.note {
-            Some(n) if !n.trim().is_empty() => format!("{} {} {} {}", self.word(e.kind), Self::reference(e), e.customer, n.trim()),
+            Some(n) if !n.trim().is_empty() => {
+                format!("{} {} {} {}", self.word(e.kind), Self::reference(e), e.customer, n.trim())
+            }
             _ => format!("{} {} {}", self.word(e.kind), Self::reference(e), e.customer),
         };
         for p in &e.postings {
-            let (debit, credit) =
-                if p.amount.is_negative() { (String::new(), (-p.amount).plain()) } else { (p.amount.plain(), String::new()) };
+            let (debit, credit) = if p.amount.is_negative() {
+                (String::new(), (-p.amount).plain())
+            } else {
+                (p.amount.plain(), String::new())
+            };
             let summary = match &p.invoice {
                 Some(inv) => format!("{summary} {inv}"),
                 None => summary.clone(),

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::ledger::Money;
-use crate::store::journal::{Movement, MovementKind, movements};
 pub use crate::store::journal::{Ledger, customer_codes, first_uses};
+use crate::store::journal::{Movement, MovementKind, movements};
 use crate::store::settings::{Accounts, CODE};
 use crate::store::{Connection, StoreError};
 
@@ -113,7 +113,9 @@ fn receivable(m: &Movement) -> Ledger {
 /// The entry a row begins.
 fn open(m: Movement) -> Entry {
     let (kind, postings) = match m.kind {
-        MovementKind::Invoice => (EntryKind::Invoice, vec![debit(receivable(&m), m.amount), credit(Ledger::Sales, m.amount)]),
+        MovementKind::Invoice => {
+            (EntryKind::Invoice, vec![debit(receivable(&m), m.amount), credit(Ledger::Sales, m.amount)])
+        }
         MovementKind::Interest => {
             (EntryKind::Interest, vec![debit(receivable(&m), m.amount), credit(Ledger::Interest, m.amount)])
         }

@@ -232,11 +232,9 @@ mod tests {
         let ex = example::book();
         let rows = all(&ex.book.conn, "2026-01-01", "2026-12-31");
         assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "{rows:?}");
-        let invoiced: Money =
-            rows.iter().filter(|r| r.1 == MovementKind::Invoice).map(|r| m(&r.3)).sum();
+        let invoiced: Money = rows.iter().filter(|r| r.1 == MovementKind::Invoice).map(|r| m(&r.3)).sum();
         assert_eq!(invoiced, m("1800.00"));
-        let written_off: Money =
-            rows.iter().filter(|r| r.1 == MovementKind::WriteOff).map(|r| m(&r.3)).sum();
+        let written_off: Money = rows.iter().filter(|r| r.1 == MovementKind::WriteOff).map(|r| m(&r.3)).sum();
         assert_eq!(written_off, m("100.00"));
         // Every payment's applications add up to no more than the payment.
         let received: Money = rows.iter().filter(|r| r.1 == MovementKind::Payment).map(|r| m(&r.3)).sum();

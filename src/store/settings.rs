@@ -505,7 +505,8 @@ fn account(key: &str, v: &str, per_customer: bool) -> Result<String> {
         return bad("a part between colons is empty", "冒号之间的某一级为空");
     }
     let codes = parts.iter().filter(|p| **p == CODE).count();
-    if v.contains(['{', '}']) && (!per_customer || codes != 1 || parts[0] == CODE || v.matches(['{', '}']).count() != 2) {
+    if v.contains(['{', '}']) && (!per_customer || codes != 1 || parts[0] == CODE || v.matches(['{', '}']).count() != 2)
+    {
         return bad(
             if per_customer {
                 "{code} may stand once, as a whole part after the first (assets:receivable:{code})"

@@ -117,7 +117,18 @@ fn demo_with_everything() -> TestEnv {
     // 2 % of 10,000.00 within 10 days: 9,800.00 paid, 200.00 discount allowed.
     env.ok(&["invoice", "add", "D-1", "HY", "10000", "--date", "2026-11-02", "--discount", "2/10"]);
     env.ok(&["pay", "add", "HY", "9800", "--date", "2026-11-05", "--invoice", "D-1"]);
-    env.ok(&["invoice", "write-off", "INV-2025030", "--date", "2026-11-10", "--reason", "bankrupt", "--amount", "1000", "--yes"]);
+    env.ok(&[
+        "invoice",
+        "write-off",
+        "INV-2025030",
+        "--date",
+        "2026-11-10",
+        "--reason",
+        "bankrupt",
+        "--amount",
+        "1000",
+        "--yes",
+    ]);
     env.ok(&["invoice", "add", "V-1", "DF", "500", "--date", "2026-10-03"]);
     env.ok(&["invoice", "void", "V-1", "--yes"]);
     env.ok(&["pay", "add", "XX", "800", "--date", "2026-10-06", "--ref", "VOID-ME"]);
@@ -165,7 +176,10 @@ fn the_demo_book_exported_month_by_month_ties_to_the_aging_in_hledger_and_beanco
     assert_eq!(due["BH"], (0, 1_800_000));
     // MH: 70,100.00 + 45,200.00 + 18,800.00 + 99,000.00 × 2 + 36,000.00 × 2 + 45,200.00 + interest
     // 49,853.35 − the write-off of 1,000.00.
-    assert_eq!(due["MH"], (7_010_000 + 4_520_000 + 1_880_000 + 19_800_000 + 7_200_000 + 4_520_000 + 4_985_335 - 100_000, 0));
+    assert_eq!(
+        due["MH"],
+        (7_010_000 + 4_520_000 + 1_880_000 + 19_800_000 + 7_200_000 + 4_520_000 + 4_985_335 - 100_000, 0)
+    );
 
     if tool("hledger", "--version") {
         let file = env.path().join("book.hledger");
@@ -190,7 +204,15 @@ fn the_demo_book_exported_month_by_month_ties_to_the_aging_in_hledger_and_beanco
         assert_eq!(b.values().sum::<i64>(), 0);
         // A later period alone stands with --opens.
         let nov = env.ok(&[
-            "export", "journal", "--format", "beancount", "--from", "2026-11-01", "--to", "2026-11-22", "--opens",
+            "export",
+            "journal",
+            "--format",
+            "beancount",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-22",
+            "--opens",
         ]);
         env.write_file("nov.beancount", &nov);
         let b = beancount_balances(&env.path().join("nov.beancount"));
@@ -267,7 +289,8 @@ fn account_settings_map_the_export_to_a_chart_of_accounts() {
     assert!(h.contains("    1122:A ") && h.contains("    6001 ") && h.contains("    2203:A "), "{h}");
     let b = export(&env, "beancount", "2026-10-01", "2026-10-31");
     assert!(b.starts_with("2026-10-01 open Assets:1002 CNY\n2026-10-01 open Liabilities:2203:A CNY\n"), "{b}");
-    let c = env.ok(&["export", "journal", "--format", "csv", "--lang", "zh", "--from", "2026-10-15", "--to", "2026-10-15"]);
+    let c =
+        env.ok(&["export", "journal", "--format", "csv", "--lang", "zh", "--from", "2026-10-15", "--to", "2026-10-15"]);
     assert_eq!(
         c,
         "凭证日期,凭证字,凭证号,摘要,科目,借方,贷方,辅助核算\n\

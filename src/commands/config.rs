@@ -38,7 +38,7 @@ pub struct Args {
 pub enum Action {
     /// Change a setting
     Set {
-        /// company, interest_rate, grace_days, escalate_amount, repeat_days, account.receivable … (see above)
+        /// company, interest_rate, grace_days, escalate_amount, repeat_days, account.receivable … (huikuan config --help lists them)
         key: String,
         value: String,
         /// interest_rate only: the day the new rate is in force from

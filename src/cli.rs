@@ -68,6 +68,9 @@ pub enum Command {
     /// Reports: aging, statements, collection, forecast, provision, summary, the month-end pack
     #[command(subcommand)]
     Report(commands::report::Command),
+    /// Exports: the period's entries for the general ledger
+    #[command(subcommand)]
+    Export(commands::export::Command),
     /// Build a demo book from sample data; print its aging report and worklist
     Demo(commands::demo::Args),
     /// Verify the book: integrity and every ledger invariant
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reconcile(c) => commands::reconcile::run(&mut ctx, c),
         Command::Dun(c) => commands::dun::run(&mut ctx, c),
         Command::Report(c) => commands::report::run(&mut ctx, c),
+        Command::Export(c) => commands::export::run(&mut ctx, c),
         Command::Demo(a) => commands::demo::run(&mut ctx, a),
         Command::Check(a) => commands::check::run(&mut ctx, a),
         Command::Backup(a) => commands::backup::run(&mut ctx, a),

@@ -27,7 +27,7 @@ impl Lang {
 }
 
 /// How data is printed. Lists and reports take table, csv and json; letters
-/// take txt, md, html and eml.
+/// take txt, md, html and eml; `export journal` hledger, beancount and csv.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
@@ -37,6 +37,8 @@ pub enum Format {
     Md,
     Html,
     Eml,
+    Hledger,
+    Beancount,
 }
 
 impl Format {
@@ -49,6 +51,8 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Eml => "eml",
+            Format::Hledger => "hledger",
+            Format::Beancount => "beancount",
         }
     }
 }

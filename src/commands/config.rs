@@ -17,11 +17,16 @@ use std::io::Write;
 /// pay; all printed on letters), interest_rate (late interest per day:
 /// 0.0005 or 0.05%), grace_days (days past due not charged interest),
 /// escalate_amount (an overdue balance this large goes one level further),
-/// repeat_days (a step is repeated after this many days). The collection
-/// ladder's levels are changed with `config ladder`. Examples:
+/// repeat_days (a step is repeated after this many days), and the general
+/// ledger accounts of export journal: account.receivable, account.advances
+/// ({code} stands for the customer's code; added as the last part when
+/// absent), account.bank, account.sales, account.interest,
+/// account.discounts, account.bad_debts. The collection ladder's levels are
+/// changed with `config ladder`. Examples:
 ///   huikuan config
 ///   huikuan config set interest_rate 0.03% --from 2026-12-01
 ///   huikuan config set escalate_amount 200000
+///   huikuan config set account.receivable 1122
 ///   huikuan config ladder 3 --days 20 --channel "letter/email"
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,7 +38,7 @@ pub struct Args {
 pub enum Action {
     /// Change a setting
     Set {
-        /// company, interest_rate, grace_days, escalate_amount or repeat_days
+        /// company, interest_rate, grace_days, escalate_amount, repeat_days, account.receivable … (huikuan config --help lists them)
         key: String,
         value: String,
         /// interest_rate only: the day the new rate is in force from

@@ -9,6 +9,7 @@ pub mod config;
 pub mod customer;
 pub mod demo;
 pub mod dun;
+pub mod export;
 pub mod files;
 pub mod init;
 pub mod invoice;

@@ -12,6 +12,7 @@ pub mod confirmations;
 pub mod customer;
 pub mod forecast;
 pub mod interest;
+pub mod journal;
 pub mod letters;
 pub mod pack;
 pub mod provision;
@@ -193,8 +194,14 @@ pub fn pad_right(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
 }
 
-/// The error for a letter format given to a list or report.
+/// The error for a letter (or journal) format given to a list or report.
 pub fn not_a_list_format(f: Format) -> crate::error::Error {
+    if matches!(f, Format::Hledger | Format::Beancount) {
+        return crate::error::Error::usage(
+            format!("--format {} is for export journal; this command prints table, csv or json", f.name()),
+            format!("--format {} 仅用于 export journal；此命令可输出 table、csv 或 json", f.name()),
+        );
+    }
     crate::error::Error::usage(
         format!("--format {} is for letters; this command prints table, csv or json", f.name()),
         format!("--format {} 仅用于函件；此命令可输出 table、csv 或 json", f.name()),

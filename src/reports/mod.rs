@@ -11,6 +11,7 @@ pub mod customer;
 pub mod detail;
 pub mod forecast;
 pub mod interest;
+pub mod journal;
 pub mod letter;
 pub mod pack;
 pub mod provision;

@@ -17,6 +17,7 @@ pub mod history;
 pub mod imported;
 pub mod interest;
 pub mod invoices;
+pub mod journal;
 pub mod late_interest;
 pub mod money;
 mod open;

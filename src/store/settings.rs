@@ -191,6 +191,62 @@ pub static SETTINGS: &[SettingDef] = &[
         show: None,
     },
     SettingDef {
+        key: "account.receivable",
+        help: "export journal: the receivable account (应收账款); {code} stands for the customer's code, added as the last part when absent",
+        help_zh: "export journal：应收账款科目；{code} 代表客户代码，未写时加在最后一级",
+        default: "assets:receivable:{code}",
+        parse: Some(|v| account("account.receivable", v, true)),
+        show: Some(|s| Shown::Text(s.accounts.receivable.clone())),
+    },
+    SettingDef {
+        key: "account.advances",
+        help: "export journal: the customer advances account (预收账款, unapplied credit); {code} as for account.receivable",
+        help_zh: "export journal：预收账款科目（未核销的收款）；{code} 同 account.receivable",
+        default: "liabilities:customer-advances:{code}",
+        parse: Some(|v| account("account.advances", v, true)),
+        show: Some(|s| Shown::Text(s.accounts.advances.clone())),
+    },
+    SettingDef {
+        key: "account.bank",
+        help: "export journal: the account payments are received into (银行存款)",
+        help_zh: "export journal：收款入账科目（银行存款）",
+        default: "assets:bank",
+        parse: Some(|v| account("account.bank", v, false)),
+        show: Some(|s| Shown::Text(s.accounts.bank.clone())),
+    },
+    SettingDef {
+        key: "account.sales",
+        help: "export journal: the sales income account (主营业务收入)",
+        help_zh: "export journal：销售收入科目（主营业务收入）",
+        default: "income:sales",
+        parse: Some(|v| account("account.sales", v, false)),
+        show: Some(|s| Shown::Text(s.accounts.sales.clone())),
+    },
+    SettingDef {
+        key: "account.interest",
+        help: "export journal: the late interest income account (违约金收入)",
+        help_zh: "export journal：违约金收入科目",
+        default: "income:late-interest",
+        parse: Some(|v| account("account.interest", v, false)),
+        show: Some(|s| Shown::Text(s.accounts.interest.clone())),
+    },
+    SettingDef {
+        key: "account.discounts",
+        help: "export journal: the early-payment discounts account (现金折扣)",
+        help_zh: "export journal：现金折扣科目",
+        default: "expenses:sales-discounts",
+        parse: Some(|v| account("account.discounts", v, false)),
+        show: Some(|s| Shown::Text(s.accounts.discounts.clone())),
+    },
+    SettingDef {
+        key: "account.bad_debts",
+        help: "export journal: the account write-offs are charged to (坏账损失)",
+        help_zh: "export journal：核销坏账计入的科目（坏账损失）",
+        default: "expenses:bad-debts",
+        parse: Some(|v| account("account.bad_debts", v, false)),
+        show: Some(|s| Shown::Text(s.accounts.bad_debts.clone())),
+    },
+    SettingDef {
         key: "smtp_host",
         help: "the mail server letters are sent through (dun letter --send)",
         help_zh: "发送函件的邮件服务器（dun letter --send）",
@@ -299,7 +355,27 @@ pub struct Settings {
     /// The collection ladder: its levels, `escalate_amount`, `repeat_days`
     /// and `hold_level`.
     pub ladder: Ladder,
+    /// The general-ledger accounts `export journal` posts to.
+    pub accounts: Accounts,
 }
+
+/// The general-ledger accounts of `export journal` (settings `account.*`),
+/// as the user wrote them: parts separated by `:`, the receivable and the
+/// advances with a `{code}` part standing for the customer's code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accounts {
+    pub receivable: String,
+    pub advances: String,
+    pub bank: String,
+    pub sales: String,
+    pub interest: String,
+    pub discounts: String,
+    pub bad_debts: String,
+}
+
+/// The placeholder of a customer's code in `account.receivable` and
+/// `account.advances`.
+pub const CODE: &str = "{code}";
 
 /// Where settings are read from: the book's table as it is now, or the
 /// copy a close kept of it.
@@ -380,7 +456,71 @@ fn load_from(src: &dyn Source) -> Result<Settings> {
         grace_days: grace_days(&value(src, "grace_days")?)?,
         provision_rates: parse_provision_rates(&value(src, "provision_rates")?)?,
         ladder: ladder_from(src)?,
+        accounts: Accounts {
+            receivable: with_code(&value(src, "account.receivable")?),
+            advances: with_code(&value(src, "account.advances")?),
+            bank: value(src, "account.bank")?,
+            sales: value(src, "account.sales")?,
+            interest: value(src, "account.interest")?,
+            discounts: value(src, "account.discounts")?,
+            bad_debts: value(src, "account.bad_debts")?,
+        },
     })
+}
+
+/// A customer account's name with its `{code}` part: where the user wrote
+/// one, else added as the last part (`1122` is `1122:{code}`).
+fn with_code(v: &str) -> String {
+    if v.split(':').any(|p| p == CODE) { v.to_string() } else { format!("{v}:{CODE}") }
+}
+
+/// An account name for `key`: parts separated by `:`, none empty, no
+/// spaces, controls, quotes or semicolons (which the ledger formats read as
+/// the end of a name or a comment), not starting with `(` or `[` (hledger's
+/// virtual postings). `{code}` only in a customer account (`with_code`), as
+/// a whole part and not the first.
+fn account(key: &str, v: &str, per_customer: bool) -> Result<String> {
+    let v = v.trim();
+    let shown = crate::output::visible(v);
+    let bad = |en: &str, zh: &str| {
+        Err(StoreError::invalid(
+            format!("{key}: '{shown}' is not an account name: {en}"),
+            format!("{key}：“{shown}”不是科目名称：{zh}"),
+        ))
+    };
+    if v.is_empty() {
+        return bad("it is empty (e.g. assets:bank or 1002)", "为空（例如 assets:bank 或 1002）");
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | '"' | '\\')) {
+        return bad(
+            "no spaces, quotes, backslashes or semicolons (write parts with : as in assets:bank)",
+            "不能含空格、引号、反斜杠或分号（各级用 : 分隔，如 assets:bank）",
+        );
+    }
+    if v.starts_with(['(', '[']) {
+        return bad("it cannot start with ( or [", "不能以 ( 或 [ 开头");
+    }
+    let parts: Vec<&str> = v.split(':').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return bad("a part between colons is empty", "冒号之间的某一级为空");
+    }
+    let codes = parts.iter().filter(|p| **p == CODE).count();
+    if v.contains(['{', '}']) && (!per_customer || codes != 1 || parts[0] == CODE || v.matches(['{', '}']).count() != 2)
+    {
+        return bad(
+            if per_customer {
+                "{code} may stand once, as a whole part after the first (assets:receivable:{code})"
+            } else {
+                "{code} belongs in account.receivable and account.advances only"
+            },
+            if per_customer {
+                "{code} 只能出现一次，且作为第一级之后的完整一级（assets:receivable:{code}）"
+            } else {
+                "{code} 只用于 account.receivable 与 account.advances"
+            },
+        );
+    }
+    Ok(v.to_string())
 }
 
 /// The bad-debt provision rates in percent (`provision_rates`).
@@ -627,6 +767,13 @@ mod tests {
                 "hold_level",
                 "horizon_years",
                 "max_input_mb",
+                "account.receivable",
+                "account.advances",
+                "account.bank",
+                "account.sales",
+                "account.interest",
+                "account.discounts",
+                "account.bad_debts",
                 "smtp_host",
                 "smtp_port",
                 "smtp_tls",
@@ -656,11 +803,59 @@ mod tests {
                 "interest_rate",
                 "grace_days",
                 "escalate_amount",
-                "repeat_days"
+                "repeat_days",
+                "account.receivable",
+                "account.advances",
+                "account.bank",
+                "account.sales",
+                "account.interest",
+                "account.discounts",
+                "account.bad_debts"
             ]
         );
         assert_eq!(shown[1].1, Shown::Missing);
         assert_eq!(shown[8].1, Shown::Text("0.0005".into()));
         assert_eq!(shown[10].1, Shown::Money(Money::from_cents(10_000_000)));
+    }
+
+    #[test]
+    fn accounts_default_to_design_section_9_and_take_a_chart_of_accounts() {
+        let book = Book::in_memory();
+        let a = load(&book.conn).unwrap().accounts;
+        assert_eq!(a.receivable, "assets:receivable:{code}");
+        assert_eq!(a.advances, "liabilities:customer-advances:{code}");
+        assert_eq!((a.bank.as_str(), a.sales.as_str()), ("assets:bank", "income:sales"));
+        assert_eq!((a.interest.as_str(), a.discounts.as_str()), ("income:late-interest", "expenses:sales-discounts"));
+        assert_eq!(a.bad_debts, "expenses:bad-debts");
+        settable("account.receivable").unwrap().set(&book.conn, " 1122 ").unwrap();
+        settable("account.advances").unwrap().set(&book.conn, "2203:{code}:prepaid").unwrap();
+        settable("account.bank").unwrap().set(&book.conn, "1002:01").unwrap();
+        let a = load(&book.conn).unwrap().accounts;
+        assert_eq!(a.receivable, "1122:{code}", "the code is added as the last part");
+        assert_eq!(a.advances, "2203:{code}:prepaid");
+        assert_eq!(a.bank, "1002:01");
+    }
+
+    #[test]
+    fn an_account_name_the_ledgers_cannot_read_is_refused() {
+        let book = Book::in_memory();
+        for (key, bad) in [
+            ("account.bank", ""),
+            ("account.bank", "assets bank"),
+            ("account.bank", "assets;bank"),
+            ("account.bank", "assets::bank"),
+            ("account.bank", ":bank"),
+            ("account.bank", "(assets:bank)"),
+            ("account.bank", "assets:{code}"),
+            ("account.receivable", "{code}:receivable"),
+            ("account.receivable", "assets:{code}:{code}"),
+            ("account.receivable", "assets:x{code}"),
+            ("account.advances", "\"liabilities\""),
+        ] {
+            let e = settable(key).unwrap().set(&book.conn, bad).unwrap_err();
+            assert!(e.to_string().starts_with(&format!("{key}: '")), "{key} {bad:?}: {e}");
+            assert!(e.to_string().contains("is not an account name"), "{key} {bad:?}: {e}");
+            assert_eq!(setting(&book.conn, key).unwrap(), None, "{key} stored");
+        }
     }
 }

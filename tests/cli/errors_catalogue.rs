@@ -1760,3 +1760,44 @@ fn smtp_refused() {
         &format!("the mail server 127.0.0.1:{port} refused the message"),
     );
 }
+
+// ---- the general ledger export ----
+
+#[test]
+fn journal_format() {
+    usage(
+        &book(),
+        &["export", "journal", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "json"],
+        "--format json: export journal writes hledger, beancount or csv",
+    );
+}
+
+#[test]
+fn journal_format_elsewhere() {
+    usage(
+        &book(),
+        &["report", "aging", "--format", "hledger"],
+        "--format hledger is for export journal; this command prints table, csv or json",
+    );
+}
+
+#[test]
+fn bad_account_setting() {
+    user(
+        &book(),
+        &["config", "set", "account.bank", "assets bank"],
+        "account.bank: 'assets bank' is not an account name: no spaces, quotes, backslashes or semicolons",
+    );
+}
+
+#[test]
+fn account_clash() {
+    let env = book();
+    env.ok(&["customer", "add", "X.1", "Dot Ltd"]);
+    env.ok(&["customer", "add", "X-2E1", "Dash Ltd"]);
+    user(
+        &env,
+        &["export", "journal", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "beancount"],
+        "customers X-2E1 and X.1 would share the account part X-2E1 in beancount; export this book as csv or hledger instead",
+    );
+}

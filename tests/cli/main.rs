@@ -22,6 +22,7 @@ mod hostile;
 mod imports;
 mod interest;
 mod invoices;
+mod journal;
 mod letters;
 mod letters_right;
 mod mail;

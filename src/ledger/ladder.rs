@@ -150,7 +150,7 @@ impl Ladder {
     }
 
     /// The first day of the episode for an installment due on `due`.
-    fn episode_start(&self, due: NaiveDate) -> NaiveDate {
+    pub fn episode_start(&self, due: NaiveDate) -> NaiveDate {
         let first = self.levels.first().map_or(0, |l| l.days);
         if first < 0 { due.checked_sub_days(Days::new(first.unsigned_abs())).unwrap_or(due) } else { due }
     }

@@ -728,26 +728,26 @@ pub struct PayablesFacts {
     pub invoice_needs: Option<String>,
 }
 
-/// Read a day of the month (1–31) named by `what` in messages.
-fn day_of_month(what: &str, text: &str) -> Result<u8> {
+/// Read a day of the month (1–31) named by `what` (`what_zh`) in messages.
+fn day_of_month(what: &str, what_zh: &str, text: &str) -> Result<u8> {
     match text.trim().parse::<u8>() {
         Ok(d) if (1..=31).contains(&d) => Ok(d),
         _ => Err(StoreError::invalid(
             format!("{what}: '{}' is not a day of the month (1 to 31)", text.trim()),
-            format!("{what}：“{}”不是每月中的日期（1 至 31）", text.trim()),
+            format!("{what_zh}：“{}”不是每月中的日期（1 至 31）", text.trim()),
         )),
     }
 }
 
 /// A cut-off day: 1 to 31.
 pub fn parse_cutoff_day(text: &str) -> Result<u8> {
-    day_of_month("cut-off day", text)
+    day_of_month("cut-off day", "扎账日", text)
 }
 
 /// Payment-run days: a comma list of days 1 to 31 (`10,25`), each once;
 /// kept in order.
 pub fn parse_pay_days(text: &str) -> Result<Vec<u8>> {
-    let mut days = text.split(',').map(|d| day_of_month("pay days", d)).collect::<Result<Vec<u8>>>()?;
+    let mut days = text.split(',').map(|d| day_of_month("pay days", "付款日", d)).collect::<Result<Vec<u8>>>()?;
     days.sort_unstable();
     if let Some(w) = days.windows(2).find(|w| w[0] == w[1]) {
         return Err(StoreError::invalid(

@@ -28,6 +28,13 @@ pub struct Plan {
     pub installments: Vec<PlanPart>,
 }
 
+impl Plan {
+    /// What the plan moved: Σ of what it took off the old installments.
+    pub fn moved(&self) -> Money {
+        self.replaced.iter().map(|r| r.amount).sum()
+    }
+}
+
 /// An installment of a plan, or the part of an old one a plan moved.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct PlanPart {

@@ -90,9 +90,17 @@ pub enum PlanAsk {
 pub enum PlanRefusal {
     /// The installments add up to `sum`, the open balance is `open`: `by`
     /// too much (`over`) or too little.
-    Mismatch { sum: Money, open: Money, by: Money, over: bool },
+    Mismatch {
+        sum: Money,
+        open: Money,
+        by: Money,
+        over: bool,
+    },
     /// An installment falls due before the plan's date.
-    DueBefore { due: NaiveDate, from: NaiveDate },
+    DueBefore {
+        due: NaiveDate,
+        from: NaiveDate,
+    },
     Schedule(LedgerError),
 }
 

@@ -45,7 +45,11 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     kv("salesperson", "业务员", Cell::opt_text(d.salesperson.as_deref()));
     let p = &d.payables;
     if let Some(day) = p.cutoff_day {
-        kv("books close (cut-off day)", "扎账日", Cell::text(lang.pick(&format!("day {day}"), &format!("每月 {day} 日"))));
+        kv(
+            "books close (cut-off day)",
+            "扎账日",
+            Cell::text(lang.pick(&format!("day {day}"), &format!("每月 {day} 日"))),
+        );
     }
     if !p.pay_days.is_empty() {
         let days = p.pay_days.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");

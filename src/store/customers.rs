@@ -760,12 +760,10 @@ pub fn parse_pay_days(text: &str) -> Result<Vec<u8>> {
 
 /// A customer's payables facts.
 pub fn payables_facts(conn: &Connection, id: i64) -> Result<PayablesFacts> {
-    let (cutoff_day, pay_days, invoice_needs): (Option<u8>, Option<String>, Option<String>) = super::one(
-        conn,
-        "SELECT cutoff_day, pay_days, invoice_needs FROM customers WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (cutoff_day, pay_days, invoice_needs): (Option<u8>, Option<String>, Option<String>) =
+        super::one(conn, "SELECT cutoff_day, pay_days, invoice_needs FROM customers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let pay_days = match pay_days {
         Some(t) => parse_pay_days(&t)?,
         None => Vec::new(),

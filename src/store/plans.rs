@@ -59,9 +59,9 @@ pub fn last_settlement(conn: &Connection, invoice_id: i64) -> Result<Option<Naiv
         [invoice_id],
         |r| r.get(0),
     )?;
-    d.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d"))
-        .transpose()
-        .map_err(|_| StoreError::invalid("a settlement date is not a date; run huikuan check", "结算日期无效；请运行 huikuan check"))
+    d.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d")).transpose().map_err(|_| {
+        StoreError::invalid("a settlement date is not a date; run huikuan check", "结算日期无效；请运行 huikuan check")
+    })
 }
 
 /// Reschedule the open installments of invoice `invoice_id` into `schedule`
@@ -109,10 +109,12 @@ pub fn reschedule(
         )?;
     }
     let customer = open[0].1;
-    let next: i64 =
-        super::one(conn, "SELECT COALESCE(MAX(seq), 0) + 1 FROM installments WHERE invoice_id = ?1", [invoice_id], |r| {
-            r.get(0)
-        })?;
+    let next: i64 = super::one(
+        conn,
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM installments WHERE invoice_id = ?1",
+        [invoice_id],
+        |r| r.get(0),
+    )?;
     for (k, part) in schedule.iter().enumerate() {
         super::exec(
             conn,
@@ -142,7 +144,8 @@ pub fn of_invoice(conn: &Connection, invoice_id: i64) -> Result<Vec<Plan>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for (id, date, note, level_before) in heads {
-        let part = |r: &rusqlite::Row| Ok(PlanPart { seq: r.get(0)?, due_date: date_col(r, 1)?, amount: money_col(r, 2)? });
+        let part =
+            |r: &rusqlite::Row| Ok(PlanPart { seq: r.get(0)?, due_date: date_col(r, 1)?, amount: money_col(r, 2)? });
         let replaced = conn
             .prepare_cached(
                 "SELECT i.seq, i.due_date, w.amount FROM write_offs w JOIN installments i ON i.id = w.installment_id

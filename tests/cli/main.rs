@@ -29,6 +29,7 @@ mod metrics;
 mod payers;
 mod payments;
 mod pipe;
+mod plans;
 mod reconcile;
 mod robust;
 mod session;

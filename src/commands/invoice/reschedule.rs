@@ -62,7 +62,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             inv.customer,
             schedule.len()
         ),
-        &format!("将发票 {}（{}）未结余额 {open} 自 {from} 起改为分 {} 期还款？", inv.number, inv.customer, schedule.len()),
+        &format!(
+            "将发票 {}（{}）未结余额 {open} 自 {from} 起改为分 {} 期还款？",
+            inv.number,
+            inv.customer,
+            schedule.len()
+        ),
     )?;
     let tx = book.write()?;
     let (inv, schedule) = plan(&tx, &a.number, from, &ask)?;
@@ -107,7 +112,10 @@ fn plan(
     }
     if inv.disputed {
         return Err(Error::user(
-            format!("invoice {} is in dispute: resolve the dispute (invoice undispute) before a payment plan", inv.number),
+            format!(
+                "invoice {} is in dispute: resolve the dispute (invoice undispute) before a payment plan",
+                inv.number
+            ),
             format!("发票 {} 处于争议中：请先解决争议（invoice undispute）再约定分期还款", inv.number),
         ));
     }

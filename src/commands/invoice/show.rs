@@ -31,6 +31,8 @@ struct InstallmentJson {
     due_date: chrono::NaiveDate,
     amount: Money,
     balance: Money,
+    /// What a payment plan moved off it ("0.00" for most).
+    moved: Money,
 }
 
 /// `invoice show --format json` (the contract: English keys, amounts as strings).
@@ -113,7 +115,8 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     }
     for p in &plans {
         let moved = p.moved();
-        let seqs = |parts: &[plans::PlanPart]| parts.iter().map(|r| format!("#{}", r.seq)).collect::<Vec<_>>().join(" ");
+        let seqs =
+            |parts: &[plans::PlanPart]| parts.iter().map(|r| format!("#{}", r.seq)).collect::<Vec<_>>().join(" ");
         let why = p.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
         kv(
             "payment plan",
@@ -165,6 +168,7 @@ fn to_json(inv: &Invoice, disputes: &[Dispute], plans: Vec<Plan>) -> InvoiceJson
                 due_date: i.due_date,
                 amount: i.amount,
                 balance: if inv.voided { Money::ZERO } else { i.balance() },
+                moved: i.moved,
             })
             .collect(),
         disputes: disputes

@@ -31,7 +31,8 @@ struct InstallmentJson {
     due_date: chrono::NaiveDate,
     amount: Money,
     balance: Money,
-    /// What a payment plan moved off it ("0.00" for most).
+    /// What a payment plan moved off it (only when it did).
+    #[serde(skip_serializing_if = "nothing_moved")]
     moved: Money,
 }
 
@@ -50,8 +51,14 @@ struct InvoiceJson {
     /// Every dispute, oldest first: `opened`, `resolved` (null while open), `reason`.
     disputes: Vec<DisputeJson>,
     /// Every payment plan, oldest first: `date`, `note`, `level_before`,
-    /// `replaced` and `installments` (each `seq`, `due_date`, `amount`).
+    /// `replaced` and `installments` (each `seq`, `due_date`, `amount`);
+    /// only for a rescheduled invoice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     plans: Vec<Plan>,
+}
+
+fn nothing_moved(m: &Money) -> bool {
+    m.is_zero()
 }
 
 #[derive(Serialize)]

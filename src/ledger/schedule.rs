@@ -214,4 +214,23 @@ mod tests {
             Err(PlanRefusal::DueBefore { due: d(2026, 11, 28), from: d(2026, 11, 29) })
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plan_split_moves_exactly_the_open_balance_and_falls_due_after_its_date(
+            open in 1i64..10_000_000_000,
+            parts in 1u32..=120,
+            day in 0u64..3000,
+        ) {
+            let from = d(2026, 1, 1) + chrono::Days::new(day);
+            match plan_schedule(from, Money::from_cents(open), &PlanAsk::Split(parts)) {
+                Ok(s) => {
+                    proptest::prop_assert_eq!(s.len(), parts as usize);
+                    proptest::prop_assert_eq!(s.iter().map(|i| i.amount).sum::<Money>(), Money::from_cents(open));
+                    proptest::prop_assert!(s.iter().all(|i| i.amount.is_positive() && i.due_date > from));
+                }
+                Err(e) => proptest::prop_assert!(open < i64::from(parts), "{:?}", e),
+            }
+        }
+    }
 }

@@ -27,8 +27,24 @@
 //!
 //! Only actions of the current episode count: those dated on or after the
 //! day the oldest open installment's first level began to apply.
+//!
+//! Two facts of the customer move these rules:
+//! - **Cut-off day** (扎账日): a customer whose books close on day C of each
+//!   month pays only what it booked by then, so the pre-due levels (before
+//!   the due date: reminder, confirm by phone) of an installment apply
+//!   relative to the customer's last cut-off on or before its due date
+//!   instead of the due date itself ([`last_cutoff`]; a day past a short
+//!   month's end is its last day). Due on the 5th, cut-off the 25th: the
+//!   reminder (3 days before) on the 22nd of the month before, and the phone
+//!   call on the 24th. The overdue levels still count from the due date.
+//! - **Payment plan** (分期还款协议): when the oldest open installment is one
+//!   of a plan, the steps done before the plan are carried into it: while
+//!   its installments are not yet due, only the pre-due reminders apply;
+//!   once one is missed, the plan counts as a broken promise and the next
+//!   step is one level above the highest of the steps done before the plan
+//!   and since (until a step is logged after the missed due date).
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use super::{LedgerError, Money};
 
@@ -134,10 +150,55 @@ impl Ladder {
     }
 
     /// The first day of the episode for an installment due on `due`.
-    fn episode_start(&self, due: NaiveDate) -> NaiveDate {
+    pub fn episode_start(&self, due: NaiveDate) -> NaiveDate {
         let first = self.levels.first().map_or(0, |l| l.days);
         if first < 0 { due.checked_sub_days(Days::new(first.unsigned_abs())).unwrap_or(due) } else { due }
     }
+}
+
+/// The day in the month of `year`/`month` that a cut-off on day `day` falls
+/// on: the day itself, or the month's last day when the month is shorter.
+fn cutoff_in(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let last = super::date::month_end(first).day();
+    NaiveDate::from_ymd_opt(year, month, day.clamp(1, last))
+}
+
+/// The customer's last cut-off on or before `due` for a cut-off on day
+/// `day` (1–31) of each month: in the due date's month when it falls on or
+/// before the due date, else in the month before.
+pub fn last_cutoff(due: NaiveDate, day: u32) -> NaiveDate {
+    match cutoff_in(due.year(), due.month(), day) {
+        Some(c) if c <= due => c,
+        _ => {
+            let before = super::date::month_end(due.with_day(1).unwrap_or(due).pred_opt().unwrap_or(due));
+            cutoff_in(before.year(), before.month(), day).unwrap_or(due)
+        }
+    }
+}
+
+/// "25th", "1st", "22nd": a day of the month in English.
+fn ordinal(day: u32) -> String {
+    let suffix = match (day % 10, day % 100) {
+        (1, n) if n != 11 => "st",
+        (2, n) if n != 12 => "nd",
+        (3, n) if n != 13 => "rd",
+        _ => "th",
+    };
+    format!("{day}{suffix}")
+}
+
+/// Why a reminder came early, in English and Chinese: the customer's books
+/// close on day `day`.
+pub fn cutoff_reason(day: u32) -> (String, String) {
+    (format!("their books close on the {}", ordinal(day)), format!("客户每月 {day} 日扎账"))
+}
+
+/// A customer's oldest open installment belongs to a payment plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanCarry {
+    /// The highest step done before the plan was agreed.
+    pub level_before: Option<u8>,
 }
 
 /// A promise to pay.
@@ -197,6 +258,10 @@ pub struct Situation {
     pub actions: Vec<(NaiveDate, u8)>,
     /// The latest promise to pay, if any.
     pub promise: Option<Promise>,
+    /// The customer's cut-off day (扎账日, 1–31), if known.
+    pub cutoff_day: Option<u32>,
+    /// Set when the oldest open installment is one of a payment plan.
+    pub plan: Option<PlanCarry>,
 }
 
 /// What to do about a customer today.
@@ -220,6 +285,9 @@ pub struct Decision {
     /// Days past due of the oldest overdue balance (negative: days until due).
     pub days: Option<i64>,
     pub reasons: Vec<String>,
+    /// The cut-off day that brought a pre-due step forward, if one did (its
+    /// reason in both languages: [`cutoff_reason`]).
+    pub cutoff: Option<u32>,
 }
 
 /// Decide the next collection step (the rules are in the module docs).
@@ -230,11 +298,16 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
         if s.disputed_overdue {
             reasons.push("only disputed invoices are overdue".into());
         }
-        return Decision { next, days: None, reasons };
+        return Decision { next, days: None, reasons, cutoff: None };
     };
     let days = (as_of - due).num_days();
     let overdue = days >= 1 && s.overdue.is_positive();
-    let start = ladder.episode_start(due);
+    // The pre-due levels count from the customer's last cut-off on or
+    // before the due date; so does the episode, so that a reminder sent
+    // early still counts as sent.
+    let anchor = s.cutoff_day.map_or(due, |c| last_cutoff(due, c));
+    let cutoff = s.cutoff_day.filter(|_| anchor < due && !overdue);
+    let start = ladder.episode_start(anchor);
     let episode: Vec<(NaiveDate, u8)> = s.actions.iter().copied().filter(|(d, _)| *d >= start && *d <= as_of).collect();
     let mut done = episode.iter().map(|a| a.1).max();
     if s.on_hold && overdue {
@@ -243,12 +316,13 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
     }
     let last_at = |level: u8| episode.iter().filter(|a| a.1 == level).map(|a| a.0).max();
 
-    let Some(mut level) = ladder.reached(days, overdue) else {
+    let ladder_days = if cutoff.is_some() { (as_of - anchor).num_days().min(0) } else { days };
+    let Some(mut level) = ladder.reached(ladder_days, overdue) else {
         if s.disputed_overdue {
             reasons.push("disputed invoice overdue".into());
-            return Decision { next: Next::ResolveDispute, days: Some(days), reasons };
+            return Decision { next: Next::ResolveDispute, days: Some(days), reasons, cutoff };
         }
-        return Decision { next: Next::Nothing, days: Some(days), reasons };
+        return Decision { next: Next::Nothing, days: Some(days), reasons, cutoff };
     };
     if overdue {
         reasons.push(format!("{days} days overdue"));
@@ -263,6 +337,9 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
         }
     } else {
         reasons.push(if days == 0 { "due today".to_string() } else { format!("due in {} days", -days) });
+        if let Some(c) = cutoff {
+            reasons.push(cutoff_reason(c).0);
+        }
     }
     if s.disputed_overdue {
         reasons.push("a disputed invoice needs resolving".into());
@@ -274,15 +351,29 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
         match p.status(as_of) {
             PromiseStatus::Open => {
                 reasons.push(format!("promise to pay {} by {}", p.amount, p.date));
-                return Decision { next: Next::Wait { until: p.date }, days: Some(days), reasons };
+                return Decision { next: Next::Wait { until: p.date }, days: Some(days), reasons, cutoff };
             }
             PromiseStatus::Broken if !episode.iter().any(|a| a.0 > p.date) => {
                 let above = done.map_or(level, |d| (d + 1).min(ladder.max_level()));
                 level = level.max(above);
                 reasons.push(format!("promise of {} broken", p.date));
-                return Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons };
+                return Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons, cutoff };
             }
             _ => {}
+        }
+    }
+
+    // A missed plan installment is a broken promise: one level above the
+    // steps done before the plan and since, until a step is logged.
+    if let Some(plan) = s.plan
+        && overdue
+    {
+        done = done.max(plan.level_before);
+        if !episode.iter().any(|a| a.0 > due) {
+            let above = done.map_or(level, |d| (d + 1).min(ladder.max_level()));
+            level = level.max(above);
+            reasons.push(format!("payment plan installment of {due} missed"));
+            return Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons, cutoff };
         }
     }
 
@@ -292,11 +383,11 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
             // the hold has nothing to repeat.
             Some(when) if (as_of - when).num_days() > ladder.repeat_days && overdue => {
                 reasons.push(format!("level {d} done on {when}, still unpaid"));
-                Decision { next: Next::Act { level: d, repeat: true }, days: Some(days), reasons }
+                Decision { next: Next::Act { level: d, repeat: true }, days: Some(days), reasons, cutoff }
             }
-            _ => Decision { next: Next::Nothing, days: Some(days), reasons },
+            _ => Decision { next: Next::Nothing, days: Some(days), reasons, cutoff },
         },
-        _ => Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons },
+        _ => Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons, cutoff },
     }
 }
 
@@ -469,5 +560,72 @@ mod tests {
         s.on_hold = true;
         assert_eq!(next(&s, 35), Next::Nothing);
         assert_eq!(next(&s, 60), act(5));
+    }
+
+    fn ymd(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_last_cut_off_on_or_before_a_due_date() {
+        // Due on the 5th, books close on the 25th: the 25th of the month before.
+        assert_eq!(last_cutoff(ymd(2026, 12, 5), 25), ymd(2026, 11, 25));
+        assert_eq!(last_cutoff(ymd(2027, 1, 5), 25), ymd(2026, 12, 25), "across a year end");
+        // Due on the cut-off day itself: that day; just after it: that day too.
+        assert_eq!(last_cutoff(ymd(2026, 11, 25), 25), ymd(2026, 11, 25));
+        assert_eq!(last_cutoff(ymd(2026, 11, 26), 25), ymd(2026, 11, 25));
+        // Cut-off 31 in February is its last day, in common and leap years.
+        assert_eq!(last_cutoff(ymd(2026, 3, 5), 31), ymd(2026, 2, 28));
+        assert_eq!(last_cutoff(ymd(2028, 3, 5), 31), ymd(2028, 2, 29));
+        assert_eq!(last_cutoff(ymd(2026, 2, 28), 31), ymd(2026, 2, 28), "due on February's last day");
+        assert_eq!(last_cutoff(ymd(2026, 2, 27), 30), ymd(2026, 1, 30));
+        assert_eq!(last_cutoff(ymd(2026, 5, 1), 1), ymd(2026, 5, 1));
+    }
+
+    #[test]
+    fn a_cut_off_day_brings_the_pre_due_steps_before_the_customers_books_close() {
+        let due = ymd(2026, 12, 5);
+        let s = Situation { oldest_due: Some(due), cutoff_day: Some(25), ..Situation::default() };
+        let at = |m, day| next_step(&s, &Ladder::default(), ymd(2026, m, day));
+        assert_eq!(at(11, 21).next, Next::Nothing, "the day before the moved reminder");
+        let r = at(11, 22);
+        assert_eq!(r.next, act(0), "3 days before the 25th");
+        assert_eq!(r.cutoff, Some(25));
+        assert!(r.reasons.contains(&"their books close on the 25th".to_string()), "{:?}", r.reasons);
+        assert_eq!(at(11, 24).next, act(1), "the day before the books close");
+        assert_eq!(at(12, 3).next, act(1), "not done yet: the phone call still stands");
+        // Steps taken early count: nothing more until it falls due.
+        let done = Situation { actions: vec![(ymd(2026, 11, 22), 0), (ymd(2026, 11, 24), 1)], ..s.clone() };
+        assert_eq!(next_step(&done, &Ladder::default(), ymd(2026, 12, 4)).next, Next::Nothing);
+        // Overdue levels still count from the due date.
+        let late = Situation { overdue: Money::from_cents(100_000), ..done };
+        let r = next_step(&late, &Ladder::default(), ymd(2026, 12, 6));
+        assert_eq!((r.next, r.cutoff), (act(2), None));
+        // Due on the cut-off day: nothing moves.
+        let on = Situation { oldest_due: Some(ymd(2026, 11, 25)), cutoff_day: Some(25), ..Situation::default() };
+        let r = next_step(&on, &Ladder::default(), ymd(2026, 11, 22));
+        assert_eq!((r.next, r.cutoff), (act(0), None));
+        assert_eq!(next_step(&on, &Ladder::default(), ymd(2026, 11, 21)).next, Next::Nothing);
+    }
+
+    #[test]
+    fn a_missed_plan_installment_goes_one_level_above_the_step_done_before_the_plan() {
+        let plan = Some(PlanCarry { level_before: Some(4) });
+        // Before it falls due: only the pre-due reminders.
+        let s = Situation { oldest_due: Some(due()), plan, ..Situation::default() };
+        assert_eq!(next(&s, -3), act(0));
+        assert_eq!(next(&s, -1), act(1));
+        // Missed (one day late, 10,000.00): level 5, not the gentle reminder.
+        let s = Situation { overdue: Money::from_cents(1_000_000), ..s };
+        let r = next_step(&s, &Ladder::default(), at(1));
+        assert_eq!(r.next, act(5));
+        assert!(r.reasons.iter().any(|x| x.contains("payment plan")), "{:?}", r.reasons);
+        // Once that step is logged the ladder goes on as usual from it.
+        let logged = Situation { actions: vec![(at(-1), 1), (at(1), 5)], ..s.clone() };
+        assert_eq!(next(&logged, 2), Next::Nothing);
+        assert_eq!(next(&logged, 9), Next::Act { level: 5, repeat: true });
+        // A plan agreed before any step: missing it is the usual level.
+        let fresh = Situation { plan: Some(PlanCarry::default()), ..s };
+        assert_eq!(next(&fresh, 1), act(2));
     }
 }

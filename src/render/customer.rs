@@ -43,6 +43,21 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));
     kv("phone", "电话", Cell::opt_text(d.phone.as_deref()));
     kv("salesperson", "业务员", Cell::opt_text(d.salesperson.as_deref()));
+    let p = &d.payables;
+    if let Some(day) = p.cutoff_day {
+        kv(
+            "books close (cut-off day)",
+            "扎账日",
+            Cell::text(lang.pick(&format!("day {day}"), &format!("每月 {day} 日"))),
+        );
+    }
+    if !p.pay_days.is_empty() {
+        let days = p.pay_days.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+        kv("pay days", "付款日", Cell::text(days));
+    }
+    if let Some(needs) = &p.invoice_needs {
+        kv("invoice needs", "开票要求", Cell::text(needs));
+    }
     if !d.interest_rates.is_empty() {
         let steps: Vec<String> = d
             .interest_rates

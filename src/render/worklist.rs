@@ -50,7 +50,18 @@ pub fn to_json(w: &WorkItem, ladder: &Ladder, zh: bool) -> ItemJson {
             (if zh && !l.step_zh.is_empty() { l.step_zh.clone() } else { l.step.clone() }, l.channel.clone())
         }),
     };
-    let mut reason = w.decision.reasons.join("; ");
+    // The cut-off reason is the one said in Chinese too (the ladder gives both).
+    let cutoff = w.decision.cutoff.map(crate::ledger::ladder::cutoff_reason);
+    let reasons: Vec<&str> = w
+        .decision
+        .reasons
+        .iter()
+        .map(|r| match &cutoff {
+            Some((en, zh_text)) if zh && r == en => zh_text.as_str(),
+            _ => r.as_str(),
+        })
+        .collect();
+    let mut reason = reasons.join("; ");
     if matches!(w.decision.next, Next::Act { repeat: true, .. }) && !reason.contains("still unpaid") {
         reason.push_str("; repeat");
     }

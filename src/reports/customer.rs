@@ -36,6 +36,9 @@ pub struct Details {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub salesperson: Option<String>,
+    /// `cutoff_day`, `pay_days` (a list) and `invoice_needs`.
+    #[serde(flatten)]
+    pub payables: customers::PayablesFacts,
     /// The customer's own late-interest rate steps, oldest first: `from`
     /// (null: always) and the daily `rate` (null: back to the book's). Empty
     /// when the book's rate applies throughout.
@@ -83,7 +86,9 @@ pub fn details(conn: &Connection, code: &str) -> Result<Details> {
                 status: r.status,
             })
             .collect();
+    let payables = customers::payables_facts(conn, c.id)?;
     Ok(Details {
+        payables,
         grade: c.credit_score.map(|s| Grade::from_score(s).letter()),
         code: c.code,
         name: c.name,

@@ -33,17 +33,21 @@ pub struct WorkItem {
 /// change the list, so running it again the same day gives the same rows.
 pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<WorkItem>> {
     use crate::ledger::credit::Grade;
-    use crate::ledger::ladder::{Next, Situation, next_step};
+    use crate::ledger::ladder::{Next, PlanCarry, Situation, next_step};
     use crate::store::{customers, dunning, late_interest};
 
     let ladder = dunning::ladder(conn)?;
     #[derive(Default)]
     struct Acc {
         oldest_due: Option<NaiveDate>,
+        /// The oldest due installments are all of a payment plan.
+        oldest_plan: Option<PlanCarry>,
         overdue: Money,
         disputed_overdue: bool,
         interest: Money,
     }
+    let plans = crate::store::plans::plan_installments(conn, as_of, only)?;
+    let cutoffs = customers::cutoff_days(conn)?;
     let mut acc: HashMap<i64, Acc> = HashMap::new();
     detail(conn, as_of, only, |d| {
         let a = acc.entry(d.item.customer_id).or_default();
@@ -51,6 +55,12 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         if d.item.disputed {
             a.disputed_overdue |= d.days_past_due > 0;
         } else {
+            let plan = plans.get(&d.item.installment_id).map(|p| PlanCarry { level_before: p.1 });
+            match a.oldest_due {
+                Some(o) if o < d.item.due_date => {}
+                Some(o) if o == d.item.due_date => a.oldest_plan = a.oldest_plan.and(plan),
+                _ => a.oldest_plan = plan,
+            }
             a.oldest_due = Some(a.oldest_due.map_or(d.item.due_date, |o| o.min(d.item.due_date)));
             if d.days_past_due > 0 {
                 a.overdue += d.balance;
@@ -95,6 +105,8 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
             on_hold: matches!(hold_since, Some(since) if since.is_none_or(|d| d < as_of)),
             actions: logged.iter().copied().filter(|(d, _)| *d < as_of).collect(),
             promise: promise.clone(),
+            cutoff_day: cutoffs.get(&c.id).map(|d| u32::from(*d)),
+            plan: a.oldest_plan,
         };
         let decision = next_step(&s, &ladder, as_of);
         let level = match &decision.next {

@@ -135,7 +135,7 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
             FROM installments i INDEXED BY installments_open
             JOIN invoices v ON v.id = i.invoice_id
             WHERE i.settled < i.amount AND v.voided = 0 AND v.issue_date <= ?1
-              AND (?2 IS NULL OR i.customer_id = ?2)
+              AND (i.since IS NULL OR i.since <= ?1) AND (?2 IS NULL OR i.customer_id = ?2)
             UNION ALL
             SELECT i.customer_id, {bucket}, s.amount
             FROM (SELECT installment_id, amount FROM allocations WHERE effective_date > ?1
@@ -143,7 +143,8 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
                   SELECT installment_id, amount FROM write_offs WHERE date > ?1) s
             JOIN installments i ON i.id = s.installment_id
             JOIN invoices v ON v.id = i.invoice_id
-            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2))
+            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
+              AND (?2 IS NULL OR i.customer_id = ?2))
          GROUP BY customer_id, bucket"
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -206,7 +207,8 @@ pub fn aging_by_scan(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only
          FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
          LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
-         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
+           AND (?2 IS NULL OR i.customer_id = ?2)
          GROUP BY i.customer_id, bucket"
     );
     let args = aging_args(as_of, only, &thresholds);

@@ -97,18 +97,23 @@ const PROBES: &[Probe] = &[
     Probe {
         sql: "SELECT a.id, a.effective_date FROM allocations a JOIN payments p ON p.id = a.payment_id
               JOIN installments i ON i.id = a.installment_id JOIN invoices v ON v.id = i.invoice_id
-              WHERE a.effective_date != MAX(p.date, v.issue_date)",
+              WHERE a.effective_date != MAX(p.date, v.issue_date, COALESCE(i.since, v.issue_date))",
         describe: |r| {
             Ok(format!(
-                "allocation {}: takes effect on {} instead of the later of payment and issue dates",
+                "allocation {}: takes effect on {} instead of the later of payment and issue (or plan) dates",
                 r.get::<_, i64>(0)?,
                 date_col(r, 1)?
             ))
         },
     },
     Probe {
-        sql: "SELECT v.number, v.amount, SUM(i.amount) FROM invoices v JOIN installments i ON i.invoice_id = v.id
-              GROUP BY v.id HAVING SUM(i.amount) != v.amount",
+        // What a payment plan moved is in its installments again: counted once.
+        sql: "SELECT v.number, v.amount, SUM(i.amount) - (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
+                JOIN installments j ON j.id = w.installment_id WHERE j.invoice_id = v.id AND w.kind = 'reschedule')
+              FROM invoices v JOIN installments i ON i.invoice_id = v.id
+              GROUP BY v.id HAVING SUM(i.amount) - (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
+                JOIN installments j ON j.id = w.installment_id WHERE j.invoice_id = v.id AND w.kind = 'reschedule')
+                != v.amount",
         describe: |r| {
             Ok(format!(
                 "invoice {}: installments add up to {}, not {}",
@@ -124,7 +129,8 @@ const PROBES: &[Probe] = &[
     },
     Probe {
         sql: "SELECT v.number, i.id FROM invoices v JOIN installments i ON i.invoice_id = v.id
-              WHERE v.voided = 1 AND (i.paid > 0 OR i.written_off > 0)",
+              WHERE v.voided = 1 AND (i.paid > 0 OR i.written_off > (SELECT COALESCE(SUM(w.amount), 0)
+                FROM write_offs w WHERE w.installment_id = i.id AND w.kind = 'reschedule'))",
         describe: |r| {
             Ok(format!("invoice {}: void, yet installment {} has money on it", r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         },
@@ -139,6 +145,30 @@ const PROBES: &[Probe] = &[
                 r.get::<_, Option<i64>>(1)?.unwrap_or(0)
             ))
         },
+    },
+    Probe {
+        sql: "SELECT v.number, r.date, COALESCE((SELECT SUM(amount) FROM installments WHERE reschedule_id = r.id), 0),
+                     COALESCE((SELECT SUM(amount) FROM write_offs WHERE reschedule_id = r.id), 0)
+              FROM reschedules r JOIN invoices v ON v.id = r.invoice_id
+              WHERE COALESCE((SELECT SUM(amount) FROM installments WHERE reschedule_id = r.id), 0)
+                 != COALESCE((SELECT SUM(amount) FROM write_offs WHERE reschedule_id = r.id), 0)
+                 OR EXISTS (SELECT 1 FROM installments i WHERE i.reschedule_id = r.id
+                            AND (i.since IS NOT r.date OR i.invoice_id != r.invoice_id OR i.due_date < r.date))
+                 OR EXISTS (SELECT 1 FROM write_offs w JOIN installments i ON i.id = w.installment_id
+                            WHERE w.reschedule_id = r.id AND (w.date != r.date OR i.invoice_id != r.invoice_id))",
+        describe: |r| {
+            Ok(format!(
+                "invoice {}: the payment plan of {} has installments of {} for {} moved, or parts dated or placed apart from it",
+                r.get::<_, String>(0)?,
+                date_col(r, 1)?,
+                money_col(r, 2)?,
+                money_col(r, 3)?
+            ))
+        },
+    },
+    Probe {
+        sql: "SELECT id FROM installments WHERE (reschedule_id IS NULL) != (since IS NULL) ORDER BY id",
+        describe: |r| Ok(format!("installment {}: a plan date without a plan, or a plan without its date", r.get::<_, i64>(0)?)),
     },
 ];
 

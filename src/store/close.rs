@@ -146,7 +146,8 @@ pub fn chain_problems(conn: &Connection) -> Result<Vec<String>> {
 const CLOSED_ROWS: &[&str] = &[
     "SELECT id, number, customer_id, issue_date, amount, voided, kind FROM invoices WHERE issue_date <= ?1 ORDER BY id",
     "SELECT i.id, i.invoice_id, i.customer_id, i.due_date, i.amount FROM installments i
-      JOIN invoices v ON v.id = i.invoice_id WHERE v.issue_date <= ?1 ORDER BY i.id",
+      JOIN invoices v ON v.id = i.invoice_id WHERE v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
+      ORDER BY i.id",
     "SELECT id, customer_id, date, amount, voided FROM payments WHERE date <= ?1 ORDER BY id",
     "SELECT id, payment_id, installment_id, amount, effective_date FROM allocations WHERE effective_date <= ?1 ORDER BY id",
     "SELECT id, installment_id, date, amount, kind FROM write_offs WHERE date <= ?1 ORDER BY id",

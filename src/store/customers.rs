@@ -749,6 +749,97 @@ pub fn count_over_limit(conn: &Connection) -> Result<usize> {
     Ok(list(conn)?.iter().filter(|r| r.credit_limit.is_some_and(|l| r.balances.net() > l)).count())
 }
 
+/// When a customer's accounts payable works (DESIGN §2 Collection facts):
+/// the day its books close each month (扎账日; past a short month's end, its
+/// last day), the days it pays on (付款日) and what it needs on an invoice
+/// before it will book it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PayablesFacts {
+    pub cutoff_day: Option<u8>,
+    pub pay_days: Vec<u8>,
+    pub invoice_needs: Option<String>,
+}
+
+/// Read a day of the month (1–31) named by `what` (`what_zh`) in messages.
+fn day_of_month(what: &str, what_zh: &str, text: &str) -> Result<u8> {
+    match text.trim().parse::<u8>() {
+        Ok(d) if (1..=31).contains(&d) => Ok(d),
+        _ => Err(StoreError::invalid(
+            format!("{what}: '{}' is not a day of the month (1 to 31)", text.trim()),
+            format!("{what_zh}：“{}”不是每月中的日期（1 至 31）", text.trim()),
+        )),
+    }
+}
+
+/// A cut-off day: 1 to 31.
+pub fn parse_cutoff_day(text: &str) -> Result<u8> {
+    day_of_month("cut-off day", "扎账日", text)
+}
+
+/// Payment-run days: a comma list of days 1 to 31 (`10,25`), each once;
+/// kept in order.
+pub fn parse_pay_days(text: &str) -> Result<Vec<u8>> {
+    let mut days = text.split(',').map(|d| day_of_month("pay days", "付款日", d)).collect::<Result<Vec<u8>>>()?;
+    days.sort_unstable();
+    if let Some(w) = days.windows(2).find(|w| w[0] == w[1]) {
+        return Err(StoreError::invalid(
+            format!("pay days: day {} is given twice in '{}'", w[0], text.trim()),
+            format!("付款日：“{}”中 {} 日出现了两次", text.trim(), w[0]),
+        ));
+    }
+    Ok(days)
+}
+
+/// A customer's payables facts.
+pub fn payables_facts(conn: &Connection, id: i64) -> Result<PayablesFacts> {
+    let (cutoff_day, pay_days, invoice_needs): (Option<u8>, Option<String>, Option<String>) =
+        super::one(conn, "SELECT cutoff_day, pay_days, invoice_needs FROM customers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let pay_days = match pay_days {
+        Some(t) => parse_pay_days(&t)?,
+        None => Vec::new(),
+    };
+    Ok(PayablesFacts { cutoff_day, pay_days, invoice_needs })
+}
+
+/// Change a customer's payables facts: each `Some` replaces the fact,
+/// `Some(None)` (or no pay days) removes it.
+pub fn set_payables_facts(
+    conn: &Connection,
+    id: i64,
+    cutoff_day: Option<Option<u8>>,
+    pay_days: Option<Vec<u8>>,
+    invoice_needs: Option<Option<&str>>,
+) -> Result<()> {
+    if let Some(c) = cutoff_day {
+        super::exec(conn, "UPDATE customers SET cutoff_day = ?2 WHERE id = ?1", params![id, c])?;
+    }
+    if let Some(days) = pay_days {
+        let text = days.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
+        let text = Some(text).filter(|t| !t.is_empty());
+        super::exec(conn, "UPDATE customers SET pay_days = ?2 WHERE id = ?1", params![id, text])?;
+    }
+    if let Some(needs) = invoice_needs {
+        let needs = needs.map(str::trim).filter(|n| !n.is_empty());
+        if needs.is_some_and(|n| n.chars().count() > 500 || n.chars().any(char::is_control)) {
+            return Err(StoreError::invalid(
+                "invoice needs: at most 500 printable characters",
+                "开票要求：最多 500 个可打印字符",
+            ));
+        }
+        super::exec(conn, "UPDATE customers SET invoice_needs = ?2 WHERE id = ?1", params![id, needs])?;
+    }
+    Ok(())
+}
+
+/// Every customer's cut-off day, by customer id (those that have one).
+pub fn cutoff_days(conn: &Connection) -> Result<HashMap<i64, u8>> {
+    let mut stmt = conn.prepare_cached("SELECT id, cutoff_day FROM customers WHERE cutoff_day IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The language a customer's letters and statements are written in, when
 /// it has one of its own (`customer edit --lang`).
 pub fn lang_of(conn: &Connection, id: i64) -> Result<Option<crate::output::Lang>> {

@@ -26,7 +26,7 @@ pub fn payment_history(
         "SELECT i.customer_id, x.amount, CAST(julianday(x.date) - julianday(i.due_date) AS INTEGER)
          FROM (SELECT installment_id, amount, effective_date AS date FROM allocations WHERE effective_date <= ?1
                UNION ALL
-               SELECT installment_id, amount, date FROM write_offs WHERE date <= ?1) x
+               SELECT installment_id, amount, date FROM write_offs WHERE date <= ?1 AND kind != 'reschedule') x
          JOIN installments i ON i.id = x.installment_id
          JOIN invoices v ON v.id = i.invoice_id
          WHERE v.voided = 0 AND v.kind = 'sale' AND (?2 IS NULL OR i.customer_id = ?2)",
@@ -117,7 +117,11 @@ pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
         written_off: reduced("write_off")?,
         fell_due: sums(
             conn,
-            "SELECT i.customer_id, SUM(i.amount) FROM installments i JOIN invoices v ON v.id = i.invoice_id
+            // A part a payment plan moved by the period's end falls due again
+            // under the plan: counted once, by its new due date.
+            "SELECT i.customer_id, SUM(i.amount - (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
+                     WHERE w.installment_id = i.id AND w.kind = 'reschedule' AND w.date <= ?2))
+             FROM installments i JOIN invoices v ON v.id = i.invoice_id
              WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
             from,
             to,

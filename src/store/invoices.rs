@@ -226,12 +226,17 @@ pub struct InstallmentRow {
     pub due_date: NaiveDate,
     pub amount: Money,
     pub paid: Money,
+    /// Written off and discounts allowed (not what a payment plan moved).
     pub written_off: Money,
+    /// What a payment plan moved off it into new installments.
+    pub moved: Money,
+    /// For an installment of a payment plan, the plan's date.
+    pub since: Option<NaiveDate>,
 }
 
 impl InstallmentRow {
     pub fn balance(&self) -> Money {
-        self.amount - self.paid - self.written_off
+        self.amount - self.paid - self.written_off - self.moved
     }
 }
 
@@ -262,9 +267,10 @@ impl Invoice {
         self.installments.iter().map(|i| i.written_off).sum()
     }
 
-    /// What is still owed; nothing for a void invoice.
+    /// What is still owed (Σ of the installments' balances, a payment plan's
+    /// included); nothing for a void invoice.
     pub fn balance(&self) -> Money {
-        if self.voided { Money::ZERO } else { self.amount - self.paid() - self.written_off() }
+        if self.voided { Money::ZERO } else { self.installments.iter().map(InstallmentRow::balance).sum() }
     }
 
     pub fn status(&self) -> Status {
@@ -313,7 +319,11 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
         },
     )?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, seq, due_date, amount, paid, written_off FROM installments WHERE invoice_id = ?1 ORDER BY seq",
+        "SELECT id, seq, due_date, amount, paid, written_off - moved, moved, since FROM (
+            SELECT i.*, (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
+                          WHERE w.installment_id = i.id AND w.kind = 'reschedule') AS moved
+            FROM installments i WHERE invoice_id = ?1)
+         ORDER BY seq",
     )?;
     inv.installments = stmt
         .query_map([id], |r| {
@@ -324,6 +334,11 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Invoice> {
                 amount: money_col(r, 3)?,
                 paid: money_col(r, 4)?,
                 written_off: money_col(r, 5)?,
+                moved: money_col(r, 6)?,
+                since: match r.get::<_, Option<String>>(7)? {
+                    Some(_) => Some(date_col(r, 7)?),
+                    None => None,
+                },
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -399,22 +414,20 @@ struct Named {
 fn named(conn: &Connection, number: &str) -> Result<Named> {
     let found = conn
         .prepare_cached(
-            "SELECT v.id, v.number, v.customer_id, c.code, v.voided, v.amount,
-                    (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
-                    (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id)
+            "SELECT v.id, v.number, v.customer_id, c.code, v.voided,
+                    (SELECT SUM(amount - settled) FROM installments WHERE invoice_id = v.id)
              FROM invoices v JOIN customers c ON c.id = v.customer_id WHERE v.number = ?1",
         )?
         .query_row([number.trim()], |r| {
             let voided: bool = r.get(4)?;
-            let paid = r.get::<_, Option<i64>>(6)?.map_or(Money::ZERO, Money::from_cents);
-            let written_off = r.get::<_, Option<i64>>(7)?.map_or(Money::ZERO, Money::from_cents);
+            let open = r.get::<_, Option<i64>>(5)?.map_or(Money::ZERO, Money::from_cents);
             Ok(Named {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 customer_id: r.get(2)?,
                 customer: r.get(3)?,
                 voided,
-                balance: if voided { Money::ZERO } else { money_col(r, 5)? - paid - written_off },
+                balance: if voided { Money::ZERO } else { open },
             })
         })
         .optional()?;
@@ -447,8 +460,9 @@ pub struct ListRow {
 pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
     let mut stmt = conn.prepare(
         "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
-                (SELECT SUM(paid) FROM installments WHERE invoice_id = v.id),
-                (SELECT SUM(written_off) FROM installments WHERE invoice_id = v.id),
+                (SELECT SUM(amount - settled) FROM installments WHERE invoice_id = v.id),
+                (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w JOIN installments i ON i.id = w.installment_id
+                  WHERE i.invoice_id = v.id AND w.kind != 'reschedule'),
                 (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount),
                 v.net, v.tax, v.tax_rate, v.vat_number, v.contract, v.salesperson
          FROM invoices v JOIN customers c ON c.id = v.customer_id
@@ -461,9 +475,9 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
     let rows = stmt.query_map(params![f.customer_id, overdue], |r| {
         let amount = money_col(r, 3)?;
         let voided: bool = r.get(4)?;
-        let paid = money_col(r, 6)?;
+        let open = money_col(r, 6)?;
         let written_off = money_col(r, 7)?;
-        let balance = if voided { Money::ZERO } else { amount - paid - written_off };
+        let balance = if voided { Money::ZERO } else { open };
         let next_due = match r.get::<_, Option<String>>(8)? {
             Some(_) if !voided => Some(date_col(r, 8)?),
             _ => None,
@@ -524,6 +538,14 @@ pub fn check_write_off(conn: &Connection, invoice_id: i64, date: NaiveDate, amou
         return Err(StoreError::InvoiceVoid(inv.number));
     }
     super::ensure_open(conn, date)?;
+    if let Some(plan) = inv.installments.iter().filter_map(|i| i.since).max()
+        && date < plan
+    {
+        return Err(StoreError::invalid(
+            format!("a write-off on {date} is before invoice {}'s payment plan of {plan}", inv.number),
+            format!("核销日 {date} 早于发票 {} 的分期还款协议日 {plan}", inv.number),
+        ));
+    }
     if date < inv.issue_date {
         return Err(StoreError::invalid(
             format!("a write-off on {date} is before invoice {} was issued ({})", inv.number, inv.issue_date),

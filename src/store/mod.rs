@@ -23,6 +23,7 @@ pub mod money;
 mod open;
 pub mod open_items;
 pub mod payments;
+pub mod plans;
 pub mod schema;
 pub mod settings;
 pub mod statement;

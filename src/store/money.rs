@@ -37,7 +37,7 @@ pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option
     // ORDER BY on the invoice's issue date too would make SQLite read and
     // sort every open installment of the customer before the first row.
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i INDEXED BY installments_open
+        "SELECT i.id, i.due_date, COALESCE(i.since, v.issue_date), i.amount - i.settled FROM installments i INDEXED BY installments_open
          JOIN invoices v ON v.id = i.invoice_id
          WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
          ORDER BY i.due_date",
@@ -67,7 +67,7 @@ pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option
 /// pay a disputed invoice: the customer said so).
 pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
+        "SELECT i.id, i.due_date, COALESCE(i.since, v.issue_date), i.amount - i.settled FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
          WHERE i.invoice_id = ?1 AND i.settled < i.amount AND v.voided = 0",
     )?;
@@ -80,13 +80,16 @@ pub fn invoice_targets(conn: &Connection, invoice_id: i64) -> Result<Vec<Target>
 pub fn installment_target(conn: &Connection, id: i64) -> Result<Option<Target>> {
     Ok(conn
         .prepare_cached(
-            "SELECT i.id, i.due_date, v.issue_date, i.amount - i.settled FROM installments i
+            "SELECT i.id, i.due_date, COALESCE(i.since, v.issue_date), i.amount - i.settled FROM installments i
              JOIN invoices v ON v.id = i.invoice_id WHERE i.id = ?1 AND i.settled < i.amount AND v.voided = 0",
         )?
         .query_row([id], target_row)
         .optional()?)
 }
 
+/// A target's "issue date" is the day it came to exist: its invoice's issue
+/// date, or a payment plan's date for a plan installment (money paid to it
+/// takes effect from then on).
 fn target_row(r: &rusqlite::Row) -> rusqlite::Result<Target> {
     Ok(Target { id: r.get(0)?, due_date: date_col(r, 1)?, issue_date: date_col(r, 2)?, balance: money_col(r, 3)? })
 }

@@ -2,7 +2,8 @@
 //! by then: the rows the aging detail, the interest, the worklist, the
 //! letters and the payment history are built from.
 //!
-//! As in `aging`, only invoices issued on or before the date count, and only
+//! As in `aging`, only invoices issued on or before the date count (and a
+//! payment plan's installments only from the plan's date, `since`), and only
 //! allocations and write-offs that took effect by then reduce them.
 
 use chrono::NaiveDate;
@@ -59,17 +60,17 @@ pub fn open_installments(
     // only those settled after the as-of date are read from the table.
     let open =
         "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
-        FROM (SELECT id, customer_id, due_date, invoice_id, amount FROM installments INDEXED BY installments_open
+        FROM (SELECT id, customer_id, due_date, invoice_id, amount, since FROM installments INDEXED BY installments_open
                WHERE settled < amount AND (?2 IS NULL OR customer_id = ?2)
               UNION
-              SELECT id, customer_id, due_date, invoice_id, amount FROM installments
+              SELECT id, customer_id, due_date, invoice_id, amount, since FROM installments
                WHERE id IN (SELECT installment_id FROM allocations WHERE effective_date > ?1
                             UNION
                             SELECT installment_id FROM write_offs WHERE date > ?1)
                  AND (?2 IS NULL OR customer_id = ?2)) k
         JOIN invoices v ON v.id = k.invoice_id
         JOIN customers c ON c.id = k.customer_id
-        WHERE v.voided = 0 AND v.issue_date <= ?1";
+        WHERE v.voided = 0 AND v.issue_date <= ?1 AND (k.since IS NULL OR k.since <= ?1)";
     stream_open(conn, open, as_of, only, f)
 }
 
@@ -86,8 +87,8 @@ pub fn open_installments_by_scan(
          JOIN invoices v ON v.id = i.invoice_id
          JOIN customers c ON c.id = i.customer_id
          LEFT JOIN ({SETTLED}) s ON s.installment_id = i.id
-         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
-           AND i.amount > COALESCE(s.settled, 0)"
+         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
+           AND (?2 IS NULL OR i.customer_id = ?2) AND i.amount > COALESCE(s.settled, 0)"
     );
     stream_open(conn, &open, as_of, only, f)
 }

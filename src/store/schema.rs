@@ -524,6 +524,80 @@ ALTER TABLE customers ADD COLUMN cutoff_day INTEGER CHECK (cutoff_day IS NULL OR
 ALTER TABLE customers ADD COLUMN pay_days TEXT CHECK (pay_days IS NULL OR length(pay_days) BETWEEN 1 AND 90);
 ALTER TABLE customers ADD COLUMN invoice_needs TEXT CHECK (invoice_needs IS NULL OR length(invoice_needs) BETWEEN 1 AND 500);
 "#,
+    // 12: payment plans (分期还款协议). `invoice reschedule` replaces an
+    //    invoice's open balance by a new schedule from a date: a row in
+    //    `reschedules`; each old open installment is settled on that date by
+    //    a settlement of its own kind ('reschedule', neither a write-off nor
+    //    a discount: the customer still owes it), so interest on it counts up
+    //    to that date and stays owed, as it does for any part settled late;
+    //    and the new installments are appended to the same invoice (seq
+    //    continuing), each knowing its plan and counting only from the plan's
+    //    date (`since`): as of an earlier date the invoice stands as it was.
+    //    So Σ installments − Σ moved = the invoice amount. `level_before` is
+    //    the highest collection step done before the plan, carried into it:
+    //    a missed plan installment goes one level above it. write_offs is
+    //    rebuilt (SQLite's table rebuild: new table, copy, drop, rename, then
+    //    every index and trigger again) to allow the new kind.
+    r#"
+CREATE TABLE reschedules (
+    id           INTEGER PRIMARY KEY,
+    invoice_id   INTEGER NOT NULL REFERENCES invoices(id),
+    date         TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    level_before INTEGER CHECK (level_before IS NULL OR level_before BETWEEN 0 AND 50),
+    note         TEXT CHECK (note IS NULL OR length(note) BETWEEN 1 AND 500),
+    created      TEXT NOT NULL
+) STRICT;
+CREATE INDEX reschedules_invoice ON reschedules (invoice_id, date);
+CREATE TRIGGER lock_reschedules_insert BEFORE INSERT ON reschedules
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_reschedules_delete BEFORE DELETE ON reschedules
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+
+ALTER TABLE installments ADD COLUMN reschedule_id INTEGER REFERENCES reschedules(id);
+ALTER TABLE installments ADD COLUMN since TEXT CHECK (since IS NULL OR since GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+-- The open-installment index stays covering: the as-of readers now ask `since` too.
+DROP INDEX installments_open;
+CREATE INDEX installments_open ON installments (customer_id, due_date, invoice_id, amount, settled, since)
+    WHERE settled < amount;
+
+CREATE TABLE write_offs_new (
+    id             INTEGER PRIMARY KEY,
+    installment_id INTEGER NOT NULL REFERENCES installments(id),
+    date           TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount         INTEGER NOT NULL CHECK (amount > 0),
+    reason         TEXT NOT NULL,
+    kind           TEXT NOT NULL DEFAULT 'write_off' CHECK (kind IN ('write_off', 'discount', 'reschedule')),
+    payment_id     INTEGER REFERENCES payments(id),
+    reschedule_id  INTEGER REFERENCES reschedules(id),
+    CHECK ((kind = 'reschedule') = (reschedule_id IS NOT NULL))
+) STRICT;
+INSERT INTO write_offs_new (id, installment_id, date, amount, reason, kind, payment_id)
+    SELECT id, installment_id, date, amount, reason, kind, payment_id FROM write_offs;
+DROP TABLE write_offs;
+ALTER TABLE write_offs_new RENAME TO write_offs;
+CREATE INDEX write_offs_installment ON write_offs (installment_id);
+CREATE INDEX write_offs_date ON write_offs (date);
+CREATE INDEX write_offs_payment ON write_offs (payment_id) WHERE payment_id IS NOT NULL;
+CREATE INDEX write_offs_reschedule ON write_offs (reschedule_id) WHERE reschedule_id IS NOT NULL;
+CREATE TRIGGER write_offs_insert AFTER INSERT ON write_offs BEGIN
+    UPDATE installments SET written_off = written_off + NEW.amount, settled = settled + NEW.amount
+    WHERE id = NEW.installment_id;
+END;
+CREATE TRIGGER write_offs_delete AFTER DELETE ON write_offs BEGIN
+    UPDATE installments SET written_off = written_off - OLD.amount, settled = settled - OLD.amount
+    WHERE id = OLD.installment_id;
+END;
+CREATE TRIGGER lock_write_offs_insert BEFORE INSERT ON write_offs
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_write_offs_delete BEFORE DELETE ON write_offs
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER late_interest_write_off AFTER UPDATE ON write_offs
+BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (OLD.installment_id), (NEW.installment_id); END;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

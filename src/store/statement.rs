@@ -39,6 +39,7 @@ pub struct Transactions {
 
 /// Every transaction of a customer in `[?2, ?3]`: date, kind (0 invoice,
 /// 1 interest, 2 payment, 3 write-off, 4 discount), reference, signed amount, id.
+/// A payment plan moves a balance without changing it: not a transaction.
 const TRANSACTIONS: &str = "
     SELECT issue_date, CASE kind WHEN 'interest' THEN 1 ELSE 0 END, number, amount, id FROM invoices
      WHERE customer_id = ?1 AND voided = 0 AND issue_date BETWEEN ?2 AND ?3
@@ -48,7 +49,7 @@ const TRANSACTIONS: &str = "
     UNION ALL
     SELECT w.date, CASE w.kind WHEN 'discount' THEN 4 ELSE 3 END, v.number, -w.amount, w.id FROM write_offs w
       JOIN installments i ON i.id = w.installment_id JOIN invoices v ON v.id = i.invoice_id
-     WHERE i.customer_id = ?1 AND v.voided = 0 AND w.date BETWEEN ?2 AND ?3";
+     WHERE i.customer_id = ?1 AND v.voided = 0 AND w.date BETWEEN ?2 AND ?3 AND w.kind != 'reschedule'";
 
 /// The customer's balance (invoiced − received − written off) before `from`,
 /// and every transaction dated in [from, to], in date order.

@@ -1801,3 +1801,74 @@ fn account_clash() {
         "customers X-2E1 and X.1 would share the account part X-2E1 in beancount; export this book as csv or hledger instead",
     );
 }
+
+// ---- payment plans and cut-off days ----
+
+#[test]
+fn plan_sum_differs() {
+    user(
+        &book(),
+        &["invoice", "reschedule", "BYD-2026-02", "--from", "2026-11-22", "--installment", "2026-12-31:7000", "--yes"],
+        "the installments add up to 7,000.00, the open balance of BYD-2026-02 is 7,500.00: 500.00 short of it",
+    );
+}
+
+#[test]
+fn plan_due_before_date() {
+    user(
+        &book(),
+        &["invoice", "reschedule", "BYD-2026-02", "--from", "2026-11-22", "--installment", "2026-11-20:7500", "--yes"],
+        "a plan installment due on 2026-11-20 is before the plan's date 2026-11-22",
+    );
+}
+
+#[test]
+fn plan_disputed() {
+    let env = book();
+    env.ok(&["-q", "invoice", "dispute", "BYD-2026-02", "--reason", "short delivery"]);
+    user(
+        &env,
+        &["invoice", "reschedule", "BYD-2026-02", "--from", "2026-11-22", "--split", "3", "--yes"],
+        "invoice BYD-2026-02 is in dispute: resolve the dispute (invoice undispute) before a payment plan",
+    );
+}
+
+#[test]
+fn plan_before_last_entry() {
+    user(
+        &book(),
+        &["invoice", "reschedule", "BYD-2026-02", "--from", "2026-11-01", "--split", "3", "--yes"],
+        "a payment plan of 2026-11-01 is before invoice BYD-2026-02's last entry of 2026-11-03: date it 2026-11-03 or later",
+    );
+}
+
+#[test]
+fn write_off_before_plan() {
+    let env = book();
+    env.ok(&["-q", "invoice", "reschedule", "BYD-2026-02", "--from", "2026-11-20", "--split", "3", "--yes"]);
+    user(
+        &env,
+        &["invoice", "write-off", "BYD-2026-02", "--date", "2026-11-10", "--reason", "insolvent", "--yes"],
+        "a write-off on 2026-11-10 is before invoice BYD-2026-02's payment plan of 2026-11-20",
+    );
+}
+
+#[test]
+fn bad_cutoff_day() {
+    let env = book();
+    user(
+        &env,
+        &["customer", "edit", "BYD", "--cutoff-day", "32"],
+        "cut-off day: '32' is not a day of the month (1 to 31)",
+    );
+    user(&env, &["customer", "edit", "BYD", "--pay-days", "10,0"], "pay days: '0' is not a day of the month (1 to 31)");
+}
+
+#[test]
+fn pay_days_twice() {
+    user(
+        &book(),
+        &["customer", "edit", "BYD", "--pay-days", "25,10,25"],
+        "pay days: day 25 is given twice in '25,10,25'",
+    );
+}

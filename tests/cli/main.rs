@@ -31,6 +31,7 @@ mod on_terminal;
 mod payers;
 mod payments;
 mod pipe;
+mod plans;
 mod reconcile;
 mod robust;
 mod session;

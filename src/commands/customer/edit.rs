@@ -14,6 +14,11 @@ use crate::store::{events, interest};
 ///   huikuan customer edit HW --terms 45 --limit 800000 --contact decision:李总
 ///   huikuan customer edit HW --interest-rate 0.03% --from 2026-12-01
 ///   huikuan customer edit XM --language en
+///   huikuan customer edit HW --cutoff-day 25 --pay-days 10,25 --invoice-needs "PO number on the invoice"
+///
+/// --cutoff-day (扎账日) moves the pre-due reminders of `dun list` before the
+/// customer's books close; --pay-days (付款日) and --invoice-needs are shown
+/// by `customer show`. `none` (or "") removes each.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code
@@ -53,6 +58,21 @@ pub struct Args {
     /// (Not --lang, which every command takes for its own output.)
     #[arg(long, value_name = "en|zh|none")]
     pub language: Option<String>,
+    /// The day the customer's books close each month (扎账日), 1–31 (past a
+    /// short month's end: its last day); `none` removes it
+    #[arg(long, value_name = "DAY")]
+    pub cutoff_day: Option<String>,
+    /// The days the customer pays on (付款日), e.g. 10,25; `none` removes them
+    #[arg(long, value_name = "DAYS")]
+    pub pay_days: Option<String>,
+    /// What the customer's accounts payable needs on an invoice to book it; `none` removes it
+    #[arg(long, value_name = "TEXT")]
+    pub invoice_needs: Option<String>,
+}
+
+/// `none` or an empty text: remove the fact.
+fn removes(text: &str) -> bool {
+    text.trim().is_empty() || text.trim().eq_ignore_ascii_case("none")
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -97,7 +117,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             ));
         }
     };
-    if e.is_empty() && lang.is_none() {
+    let cutoff_day = match a.cutoff_day.as_deref() {
+        None => None,
+        Some(t) if removes(t) => Some(None),
+        Some(t) => Some(Some(customers::parse_cutoff_day(t)?)),
+    };
+    let pay_days = match a.pay_days.as_deref() {
+        None => None,
+        Some(t) if removes(t) => Some(Vec::new()),
+        Some(t) => Some(customers::parse_pay_days(t)?),
+    };
+    let invoice_needs = a.invoice_needs.as_deref().map(|t| Some(t).filter(|t| !removes(t)));
+    let payables = cutoff_day.is_some() || pay_days.is_some() || invoice_needs.is_some();
+    if e.is_empty() && lang.is_none() && !payables {
         return Err(Error::usage(
             "nothing to change: give at least one option (see huikuan customer edit --help)",
             "没有要修改的内容：请至少给出一个选项（见 huikuan customer edit --help）",
@@ -114,6 +146,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     if let Some(lang) = lang {
         customers::set_lang(&tx, id, lang)?;
+    }
+    if payables {
+        customers::set_payables_facts(&tx, id, cutoff_day, pay_days, invoice_needs)?;
     }
     events::record(&tx, "customer edit", &format!("edited customer {}", a.code), None)?;
     tx.commit()?;

@@ -4,6 +4,7 @@ pub mod add;
 pub mod dispute;
 pub mod import;
 pub mod list;
+pub mod reschedule;
 pub mod show;
 pub mod void;
 pub mod write_off;
@@ -29,6 +30,8 @@ pub enum Command {
     Undispute(dispute::UndisputeArgs),
     /// Write off what will not be paid (a dated transaction)
     WriteOff(write_off::Args),
+    /// Reschedule the open balance into a payment plan (分期还款协议)
+    Reschedule(reschedule::Args),
     /// Import invoices from a CSV file
     Import(import::Args),
 }
@@ -42,6 +45,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Dispute(a) => dispute::run_dispute(ctx, a),
         Command::Undispute(a) => dispute::run_undispute(ctx, a),
         Command::WriteOff(a) => write_off::run(ctx, a),
+        Command::Reschedule(a) => reschedule::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
     }
 }

@@ -10,8 +10,13 @@ use crate::render::{Cell, Table, write_json};
 use crate::store::Connection;
 use crate::store::disputes::{self, Dispute};
 use crate::store::invoices::{self, Facts, Invoice, Status};
+use crate::store::plans::{self, Plan};
 
 /// Show an invoice with its installments and what is left on each.
+///
+/// A rescheduled invoice also shows each payment plan: its date, what it
+/// moved from which installments, its installments and its note; the
+/// installments it replaced stay listed with what was moved off them.
 ///
 /// Example:
 ///   huikuan invoice show INV-1001 --format json
@@ -26,6 +31,9 @@ struct InstallmentJson {
     due_date: chrono::NaiveDate,
     amount: Money,
     balance: Money,
+    /// What a payment plan moved off it (only when it did).
+    #[serde(skip_serializing_if = "nothing_moved")]
+    moved: Money,
 }
 
 /// `invoice show --format json` (the contract: English keys, amounts as strings).
@@ -42,6 +50,15 @@ struct InvoiceJson {
     installments: Vec<InstallmentJson>,
     /// Every dispute, oldest first: `opened`, `resolved` (null while open), `reason`.
     disputes: Vec<DisputeJson>,
+    /// Every payment plan, oldest first: `date`, `note`, `level_before`,
+    /// `replaced` and `installments` (each `seq`, `due_date`, `amount`);
+    /// only for a rescheduled invoice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    plans: Vec<Plan>,
+}
+
+fn nothing_moved(m: &Money) -> bool {
+    m.is_zero()
 }
 
 #[derive(Serialize)]
@@ -61,8 +78,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
     let inv = invoices::get(conn, number)?;
     let disputes = disputes::of_invoice(conn, inv.id)?;
+    let plans = plans::of_invoice(conn, inv.id)?;
     if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &to_json(&inv, &disputes));
+        return write_json(&mut ctx.out, &to_json(&inv, &disputes, plans));
     }
     let lang = ctx.lang;
     let status = inv.status();
@@ -102,25 +120,46 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
         let why = d.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
         kv("dispute", "争议", Cell::text(format!("{} – {until}{why}", d.opened)));
     }
+    for p in &plans {
+        let moved = p.moved();
+        let seqs =
+            |parts: &[plans::PlanPart]| parts.iter().map(|r| format!("#{}", r.seq)).collect::<Vec<_>>().join(" ");
+        let why = p.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+        kv(
+            "payment plan",
+            "分期还款协议",
+            Cell::text(lang.pick(
+                &format!("{}: {moved} moved from {} to {}{why}", p.date, seqs(&p.replaced), seqs(&p.installments)),
+                &format!("{}：{moved} 由 {} 转为 {}{why}", p.date, seqs(&p.replaced), seqs(&p.installments)),
+            )),
+        );
+    }
     head.write(&mut ctx.out, ctx.format)?;
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;
     }
-    let mut t =
-        Table::new(lang, &[("#", "#"), ("due", "到期日"), ("amount", "金额"), ("paid", "已收"), ("balance", "余额")]);
+    let mut headers = vec![("#", "#"), ("due", "到期日"), ("amount", "金额"), ("paid", "已收"), ("balance", "余额")];
+    if !plans.is_empty() {
+        headers.push(("moved to plan", "转入分期"));
+    }
+    let mut t = Table::new(lang, &headers);
     for i in &inv.installments {
-        t.push(vec![
+        let mut row = vec![
             Cell::Int(i64::from(i.seq)),
             Cell::Date(i.due_date),
             Cell::Money(i.amount),
             Cell::Money(i.paid),
             Cell::Money(if inv.voided { Money::ZERO } else { i.balance() }),
-        ]);
+        ];
+        if !plans.is_empty() {
+            row.push(if i.moved.is_positive() { Cell::Money(i.moved) } else { Cell::Empty });
+        }
+        t.push(row);
     }
     t.write(&mut ctx.out, ctx.format)
 }
 
-fn to_json(inv: &Invoice, disputes: &[Dispute]) -> InvoiceJson {
+fn to_json(inv: &Invoice, disputes: &[Dispute], plans: Vec<Plan>) -> InvoiceJson {
     InvoiceJson {
         number: inv.number.clone(),
         customer: inv.customer.clone(),
@@ -136,12 +175,14 @@ fn to_json(inv: &Invoice, disputes: &[Dispute]) -> InvoiceJson {
                 due_date: i.due_date,
                 amount: i.amount,
                 balance: if inv.voided { Money::ZERO } else { i.balance() },
+                moved: i.moved,
             })
             .collect(),
         disputes: disputes
             .iter()
             .map(|d| DisputeJson { opened: d.opened, resolved: d.resolved, reason: d.reason.clone() })
             .collect(),
+        plans,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod interest;
 pub mod letters;
 pub mod pack;
 pub mod provision;
+pub mod reasons;
 pub mod reconcile;
 pub mod statement;
 pub mod summary;

@@ -14,6 +14,7 @@ pub mod interest;
 pub mod letter;
 pub mod pack;
 pub mod provision;
+pub mod reasons;
 pub mod statement;
 pub mod summary;
 pub mod worklist;

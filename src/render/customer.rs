@@ -43,6 +43,9 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));
     kv("phone", "电话", Cell::opt_text(d.phone.as_deref()));
     kv("salesperson", "业务员", Cell::opt_text(d.salesperson.as_deref()));
+    if let Some(r) = d.overdue_reason.and_then(crate::ledger::reason::OverdueReason::parse) {
+        kv("overdue reason", "逾期原因", Cell::text(lang.pick(r.en(), r.zh())));
+    }
     if !d.interest_rates.is_empty() {
         let steps: Vec<String> = d
             .interest_rates

@@ -36,6 +36,9 @@ pub struct Details {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub salesperson: Option<String>,
+    /// The customer's latest overdue reason (逾期原因) as of the date, its
+    /// code (`cash-flow` …); null when none was given.
+    pub overdue_reason: Option<&'static str>,
     /// The customer's own late-interest rate steps, oldest first: `from`
     /// (null: always) and the daily `rate` (null: back to the book's). Empty
     /// when the book's rate applies throughout.
@@ -56,9 +59,11 @@ pub struct RateStepJson {
     pub rate: Option<String>,
 }
 
-/// The card of the customer with code `code`.
-pub fn details(conn: &Connection, code: &str) -> Result<Details> {
+/// The card of the customer with code `code` as of a date (the date
+/// decides only its latest overdue reason).
+pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Details> {
     let c = customers::get(conn, code)?;
+    let overdue_reason = crate::store::dunning::latest_reasons(conn, as_of, Some(c.id))?.remove(&c.id);
     let b = customers::balances(conn, c.id)?;
     let mut rates: Vec<RateStepJson> = crate::store::interest::customer_rate_steps(conn)?
         .remove(&c.id)
@@ -96,6 +101,7 @@ pub fn details(conn: &Connection, code: &str) -> Result<Details> {
         phone: c.phone,
         notes: c.notes,
         salesperson: c.salesperson,
+        overdue_reason: overdue_reason.map(|r| r.as_str()),
         interest_rates: rates,
         aliases: c.aliases,
         accounts: c.accounts,

@@ -24,6 +24,7 @@ pub mod open_items;
 pub mod payments;
 pub mod schema;
 pub mod settings;
+pub mod split;
 pub mod statement;
 pub mod totals;
 

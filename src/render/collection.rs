@@ -104,19 +104,19 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
     let keys: &[(&str, &str)] =
         if by_salesperson { &[("salesperson", "业务员")] } else { &[("code", "代码"), ("customer", "客户")] };
     let figures = [
-            ("beginning AR", "期初应收"),
-            ("invoiced", "本期开票"),
-            ("received", "本期收款"),
-            ("collected", "本期回款"),
-            ("discounts", "现金折扣"),
-            ("written off", "核销坏账"),
-            ("fell due", "本期到期"),
-            ("collected on due", "到期已收"),
-            ("ending AR", "期末应收"),
-            ("回款率 %", "回款率 %"),
-            ("DSO", "DSO（天）"),
-            ("CEI %", "CEI %"),
-        ];
+        ("beginning AR", "期初应收"),
+        ("invoiced", "本期开票"),
+        ("received", "本期收款"),
+        ("collected", "本期回款"),
+        ("discounts", "现金折扣"),
+        ("written off", "核销坏账"),
+        ("fell due", "本期到期"),
+        ("collected on due", "到期已收"),
+        ("ending AR", "期末应收"),
+        ("回款率 %", "回款率 %"),
+        ("DSO", "DSO（天）"),
+        ("CEI %", "CEI %"),
+    ];
     let mut t = Table::new(lang, &[keys, &figures[..]].concat());
     let dash = |s: &Option<String>| Cell::text(s.clone().unwrap_or_else(|| "—".into()));
     let lines = json.customers.iter().chain(json.salespeople.iter()).flatten();

@@ -972,4 +972,3 @@ mod tests {
         assert!(matches!(get(&book.conn, " NOPE "), Err(StoreError::UnknownCustomer(c)) if c == "NOPE"));
     }
 }
-

@@ -29,6 +29,7 @@ mod metrics;
 mod payers;
 mod payments;
 mod pipe;
+mod practice;
 mod reconcile;
 mod robust;
 mod session;

@@ -150,11 +150,13 @@ mod tests {
             "code,name,terms_days,credit_limit,credit_score,aliases\nACME,Acme Ltd.,45,50000,85,ACME CO\n",
             "number,customer,issue_date,amount\n",
         );
-        let d = details(&book.conn, "ACME").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let d = details(&book.conn, "ACME", day).unwrap();
         assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
         assert_eq!(d.aliases, ["ACME CO"]);
         assert_eq!((d.open, d.unapplied, d.balance), (Money::ZERO, Money::ZERO, Money::ZERO));
         assert!(d.invoices.is_empty());
-        assert!(details(&book.conn, "NOBODY").is_err());
+        assert_eq!(d.overdue_reason, None, "no reason given");
+        assert!(details(&book.conn, "NOBODY", day).is_err());
     }
 }

@@ -83,80 +83,69 @@ pub fn period_cells(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
         f.ending_ar += total;
         f.ending_current += current;
     }
-    let span = (from, to);
     const BY_INSTALLMENT: &str = "JOIN installments i ON i.id = x.installment_id JOIN invoices v ON v.id = i.invoice_id
          WHERE v.voided = 0";
-    // Late-interest invoices are credit sales of the month they are posted.
-    add(
-        conn,
-        &mut out,
-        "SELECT customer_id, salesperson, amount FROM invoices WHERE voided = 0 AND issue_date BETWEEN ?1 AND ?2",
-        span,
-        |f| &mut f.credit_sales,
-    )?;
-    // Cash: the applied part by the invoices' salespeople, the rest by the customer's.
-    add(
-        conn,
-        &mut out,
-        &format!(
-            "SELECT p.customer_id, v.salesperson, x.amount FROM allocations x JOIN payments p ON p.id = x.payment_id
-             {BY_INSTALLMENT} AND p.voided = 0 AND p.date BETWEEN ?1 AND ?2"
+    type Field = fn(&mut PeriodFigures) -> &mut Money;
+    let sums: [(String, Field); 8] = [
+        // Late-interest invoices are credit sales of the month they are posted.
+        (
+            "SELECT customer_id, salesperson, amount FROM invoices WHERE voided = 0 AND issue_date BETWEEN ?1 AND ?2"
+                .into(),
+            |f| &mut f.credit_sales,
         ),
-        span,
-        |f| &mut f.received,
-    )?;
-    add(
-        conn,
-        &mut out,
-        "SELECT p.customer_id, c.salesperson, p.amount - p.allocated FROM payments p
-         JOIN customers c ON c.id = p.customer_id
-         WHERE p.voided = 0 AND p.allocated < p.amount AND p.date BETWEEN ?1 AND ?2",
-        span,
-        |f| &mut f.received,
-    )?;
-    add(
-        conn,
-        &mut out,
-        &format!(
-            "SELECT i.customer_id, v.salesperson, x.amount FROM allocations x {BY_INSTALLMENT}
-             AND x.effective_date BETWEEN ?1 AND ?2"
-        ),
-        span,
-        |f| &mut f.collected,
-    )?;
-    for (kind, field) in [
-        ("discount", (|f| &mut f.discounts) as fn(&mut PeriodFigures) -> &mut Money),
-        ("write_off", |f| &mut f.written_off),
-    ] {
-        add(
-            conn,
-            &mut out,
-            &format!(
-                "SELECT i.customer_id, v.salesperson, x.amount FROM write_offs x {BY_INSTALLMENT}
-                 AND x.kind = '{kind}' AND x.date BETWEEN ?1 AND ?2"
+        // Cash: the applied part by the invoices' salespeople, the rest by the customer's.
+        (
+            format!(
+                "SELECT p.customer_id, v.salesperson, x.amount FROM allocations x JOIN payments p ON p.id = x.payment_id
+                 {BY_INSTALLMENT} AND p.voided = 0 AND p.date BETWEEN ?1 AND ?2"
             ),
-            span,
-            field,
-        )?;
-    }
-    add(
-        conn,
-        &mut out,
-        "SELECT i.customer_id, v.salesperson, i.amount FROM installments i JOIN invoices v ON v.id = i.invoice_id
-         WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2",
-        span,
-        |f| &mut f.fell_due,
-    )?;
-    add(
-        conn,
-        &mut out,
-        &format!(
-            "SELECT i.customer_id, v.salesperson, x.amount FROM allocations x {BY_INSTALLMENT}
-             AND i.due_date BETWEEN ?1 AND ?2 AND x.effective_date <= ?2"
+            |f| &mut f.received,
         ),
-        span,
-        |f| &mut f.collected_on_due,
-    )?;
+        (
+            "SELECT p.customer_id, c.salesperson, p.amount - p.allocated FROM payments p
+             JOIN customers c ON c.id = p.customer_id
+             WHERE p.voided = 0 AND p.allocated < p.amount AND p.date BETWEEN ?1 AND ?2"
+                .into(),
+            |f| &mut f.received,
+        ),
+        (
+            format!(
+                "SELECT i.customer_id, v.salesperson, x.amount FROM allocations x {BY_INSTALLMENT}
+                 AND x.effective_date BETWEEN ?1 AND ?2"
+            ),
+            |f| &mut f.collected,
+        ),
+        (
+            format!(
+                "SELECT i.customer_id, v.salesperson, x.amount FROM write_offs x {BY_INSTALLMENT}
+                 AND x.kind = 'discount' AND x.date BETWEEN ?1 AND ?2"
+            ),
+            |f| &mut f.discounts,
+        ),
+        (
+            format!(
+                "SELECT i.customer_id, v.salesperson, x.amount FROM write_offs x {BY_INSTALLMENT}
+                 AND x.kind = 'write_off' AND x.date BETWEEN ?1 AND ?2"
+            ),
+            |f| &mut f.written_off,
+        ),
+        (
+            "SELECT i.customer_id, v.salesperson, i.amount FROM installments i JOIN invoices v ON v.id = i.invoice_id
+             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2"
+                .into(),
+            |f| &mut f.fell_due,
+        ),
+        (
+            format!(
+                "SELECT i.customer_id, v.salesperson, x.amount FROM allocations x {BY_INSTALLMENT}
+                 AND i.due_date BETWEEN ?1 AND ?2 AND x.effective_date <= ?2"
+            ),
+            |f| &mut f.collected_on_due,
+        ),
+    ];
+    for (sql, field) in sums {
+        add(conn, &mut out, &sql, (from, to), field)?;
+    }
     for f in out.values_mut() {
         f.days = days;
     }

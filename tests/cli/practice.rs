@@ -202,34 +202,10 @@ fn overdue_money_by_reason_equals_the_overdue_balances_and_aging_overdue() {
     let env = TestEnv::new();
     october(&env);
     // As of 10-31 overdue: A2 1,500 (A), C1 1,500 (C), D0 500 (D); C2 is current.
-    env.ok(&[
-        "-q",
-        "dun",
-        "log",
-        "A",
-        "--step",
-        "2",
-        "--channel",
-        "phone",
-        "--date",
-        "2026-10-22",
-        "--reason",
-        "documents",
-    ]);
-    env.ok(&[
-        "-q",
-        "dun",
-        "log",
-        "A",
-        "--step",
-        "2",
-        "--channel",
-        "phone",
-        "--date",
-        "2026-10-29",
-        "--reason",
-        "cash-flow",
-    ]);
+    for (date, reason) in [("2026-10-22", "documents"), ("2026-10-29", "cash-flow")] {
+        let call = ["dun", "log", "A", "--step", "2", "--channel", "phone"];
+        env.ok(&[&["-q"][..], &call, &["--date", date, "--reason", reason]].concat());
+    }
     env.ok(&[
         "-q",
         "invoice",

@@ -34,6 +34,8 @@ struct Row {
     credit_limit: Option<Money>,
     balance: Money,
     on_hold: bool,
+    /// Only when the customer has one (the list's contract is otherwise unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
     salesperson: Option<String>,
 }
 

@@ -134,3 +134,16 @@ pub fn contact(what: &str, text: &str) -> Result<Contact> {
         )),
     }
 }
+
+/// Parse an overdue reason given for `what` (a code or its Chinese name).
+pub fn overdue_reason(what: &str, text: &str) -> Result<crate::ledger::reason::OverdueReason> {
+    crate::ledger::reason::OverdueReason::parse(text).ok_or_else(|| {
+        let (en, zh) = echo(text);
+        Error::user(
+            format!("{what}: '{en}' is not an overdue reason (cash-flow, quality, documents, internal, wilful, other)"),
+            format!(
+                "{what}：“{zh}”不是逾期原因（cash-flow 客户资金困难、quality 产品/质量异议、documents 资料/发票不全、internal 内部沟通、wilful 恶意拖欠、other 其他）"
+            ),
+        )
+    })
+}

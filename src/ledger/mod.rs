@@ -31,6 +31,7 @@ pub mod ladder;
 pub mod matching;
 pub mod metrics;
 pub mod money;
+pub mod reason;
 pub mod schedule;
 pub mod vat;
 

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, Basis, INVOICE_AGE_LABELS_ZH, TieOut};
 use crate::output::Lang;
-use crate::reports::aging::AgingDetailLine;
+use crate::reports::aging::{AgingDetailLine, SalespersonGroup};
 
 /// Bucket headers in the user's language.
 pub fn bucket_headers(lang: Lang, report: &AgingReport) -> Vec<String> {
@@ -87,8 +87,41 @@ pub fn summary_table(lang: Lang, r: &AgingReport) -> Table {
     t
 }
 
+/// The report with its customers under their salespeople: per salesperson
+/// its customers' rows, then its subtotal; the total row last.
+pub fn grouped_table(lang: Lang, r: &AgingReport, groups: &[SalespersonGroup]) -> Table {
+    let summary = summary_table(lang, r);
+    let mut t = Table::new(lang, &[("salesperson", "业务员")]);
+    t.headers.extend(summary.headers);
+    let none = lang.pick("(none)", "（未指定）");
+    for g in groups {
+        let name = g.salesperson.as_deref().unwrap_or(none);
+        for i in &g.lines {
+            let mut row = vec![Cell::text(name)];
+            row.extend(summary.rows[*i].iter().cloned());
+            t.push(row);
+        }
+        let mut sub = vec![Cell::text(name), Cell::text(lang.pick("SUBTOTAL", "小计")), Cell::Empty];
+        sub.extend(g.cells.iter().map(|m| Cell::Money(*m)));
+        sub.push(Cell::Money(g.total));
+        sub.push(Cell::Money(g.unapplied));
+        t.push(sub);
+    }
+    if let Some(total) = summary.rows.last() {
+        let mut row = vec![Cell::Empty];
+        row.extend(total.iter().cloned());
+        t.push(row);
+    }
+    t
+}
+
 /// The report on a terminal: a title, the table and the tie-out.
 pub fn write_table(out: &mut dyn Write, lang: Lang, report: &AgingReport) -> Result<()> {
+    write_titled(out, lang, report, &summary_table(lang, report))
+}
+
+/// A title, `table` (the report's, plain or grouped) and the tie-out.
+pub fn write_titled(out: &mut dyn Write, lang: Lang, report: &AgingReport, table: &Table) -> Result<()> {
     let title = match lang {
         Lang::En => format!("Aging by {} date as of {}", report.basis.as_str(), report.as_of),
         Lang::Zh => format!(
@@ -98,7 +131,7 @@ pub fn write_table(out: &mut dyn Write, lang: Lang, report: &AgingReport) -> Res
         ),
     };
     writeln!(out, "{title}")?;
-    summary_table(lang, report).write_table(out)?;
+    table.write_table(out)?;
     writeln!(out, "{}", tie_out_line(lang, &report.tie))?;
     Ok(())
 }

@@ -10,12 +10,21 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::metrics::PeriodFigures;
 use crate::output::{Format, Lang};
-use crate::reports::collection::Collection;
+use crate::reports::collection::{By, Collection};
+
+/// What a line is of: a customer (`code`, `name`), a salesperson
+/// (`salesperson`, null for invoices without one) or the total.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Key<'a> {
+    Customer { code: &'a str, name: &'a str },
+    Salesperson { salesperson: Option<&'a str> },
+}
 
 #[derive(Serialize)]
 struct Line<'a> {
-    code: &'a str,
-    name: &'a str,
+    #[serde(flatten)]
+    key: Key<'a>,
     beginning_ar: Money,
     invoiced: Money,
     received: Money,
@@ -36,18 +45,23 @@ struct CollectionJson<'a> {
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     days: i64,
+    /// The salesperson the report is limited to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salesperson: Option<&'a str>,
     total: Line<'a>,
-    customers: Vec<Line<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customers: Option<Vec<Line<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salespeople: Option<Vec<Line<'a>>>,
 }
 
 /// The total's code in JSON (the table shows TOTAL or 合计).
 const TOTAL: &str = "TOTAL";
 
-fn line<'a>(code: &'a str, name: &'a str, f: &PeriodFigures) -> Line<'a> {
+fn line<'a>(key: Key<'a>, f: &PeriodFigures) -> Line<'a> {
     let s = |d: Option<Decimal>| d.map(|d| format!("{d:.1}"));
     Line {
-        code,
-        name,
+        key,
         beginning_ar: f.beginning_ar,
         invoiced: f.credit_sales,
         received: f.received,
@@ -67,40 +81,55 @@ fn line<'a>(code: &'a str, name: &'a str, f: &PeriodFigures) -> Line<'a> {
 /// Write the collection report: one line per customer and the total, with
 /// the title and the formulas in a table.
 pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) -> Result<()> {
+    let by_salesperson = c.by == By::Salesperson;
     let json = CollectionJson {
         from: c.from,
         to: c.to,
         days: c.days,
-        total: line(TOTAL, "", &c.total),
-        customers: c.customers.iter().map(|x| line(&x.code, &x.name, &x.figures)).collect(),
+        salesperson: c.salesperson.as_deref(),
+        total: line(Key::Customer { code: TOTAL, name: "" }, &c.total),
+        customers: (!by_salesperson).then(|| {
+            c.customers.iter().map(|x| line(Key::Customer { code: &x.code, name: &x.name }, &x.figures)).collect()
+        }),
+        salespeople: by_salesperson.then(|| {
+            c.salespeople
+                .iter()
+                .map(|x| line(Key::Salesperson { salesperson: x.salesperson.as_deref() }, &x.figures))
+                .collect()
+        }),
     };
     if format == Format::Json {
         return write_json(out, &json);
     }
-    let mut t = Table::new(
-        lang,
-        &[
-            ("code", "代码"),
-            ("customer", "客户"),
-            ("beginning AR", "期初应收"),
-            ("invoiced", "本期开票"),
-            ("received", "本期收款"),
-            ("collected", "本期回款"),
-            ("discounts", "现金折扣"),
-            ("written off", "核销坏账"),
-            ("fell due", "本期到期"),
-            ("collected on due", "到期已收"),
-            ("ending AR", "期末应收"),
-            ("回款率 %", "回款率 %"),
-            ("DSO", "DSO（天）"),
-            ("CEI %", "CEI %"),
-        ],
-    );
+    let keys: &[(&str, &str)] =
+        if by_salesperson { &[("salesperson", "业务员")] } else { &[("code", "代码"), ("customer", "客户")] };
+    let figures = [
+        ("beginning AR", "期初应收"),
+        ("invoiced", "本期开票"),
+        ("received", "本期收款"),
+        ("collected", "本期回款"),
+        ("discounts", "现金折扣"),
+        ("written off", "核销坏账"),
+        ("fell due", "本期到期"),
+        ("collected on due", "到期已收"),
+        ("ending AR", "期末应收"),
+        ("回款率 %", "回款率 %"),
+        ("DSO", "DSO（天）"),
+        ("CEI %", "CEI %"),
+    ];
+    let mut t = Table::new(lang, &[keys, &figures[..]].concat());
     let dash = |s: &Option<String>| Cell::text(s.clone().unwrap_or_else(|| "—".into()));
-    for l in json.customers.iter().chain(std::iter::once(&json.total)) {
-        t.push(vec![
-            Cell::text(if l.code == TOTAL { lang.pick("TOTAL", "合计") } else { l.code }),
-            Cell::text(l.name),
+    let lines = json.customers.iter().chain(json.salespeople.iter()).flatten();
+    for l in lines.chain(std::iter::once(&json.total)) {
+        let mut row = match (&l.key, by_salesperson) {
+            (Key::Customer { code: TOTAL, .. }, true) => vec![Cell::text(lang.pick("TOTAL", "合计"))],
+            (Key::Customer { code: TOTAL, .. }, false) => vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty],
+            (Key::Customer { code, name }, _) => vec![Cell::text(*code), Cell::text(*name)],
+            (Key::Salesperson { salesperson }, _) => {
+                vec![Cell::text(salesperson.unwrap_or(lang.pick("(none)", "（未指定）")))]
+            }
+        };
+        row.extend([
             Cell::Money(l.beginning_ar),
             Cell::Money(l.invoiced),
             Cell::Money(l.received),
@@ -114,13 +143,20 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
             dash(&l.dso),
             dash(&l.cei),
         ]);
+        t.push(row);
     }
     let (from, to, days) = (c.from, c.to, c.days);
     if format == Format::Table {
-        let title = match lang {
+        let mut title = match lang {
             Lang::En => format!("Collection {from} to {to} ({days} days)"),
             Lang::Zh => format!("回款统计 {from} 至 {to}（{days} 天）"),
         };
+        if let Some(sp) = &c.salesperson {
+            title += &match lang {
+                Lang::En => format!(", salesperson {sp}"),
+                Lang::Zh => format!("，业务员 {sp}"),
+            };
+        }
         writeln!(out, "{title}")?;
     }
     t.write(out, format)?;
@@ -142,6 +178,16 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
             ),
         ] {
             writeln!(out, "{f}")?;
+        }
+        if by_salesperson || c.salesperson.is_some() {
+            writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "by salesperson: an invoice's figures go to the salesperson it is credited to; cash not yet applied to the customer's",
+                    "按业务员：发票的各项数字计入该发票的业务员；尚未核销的收款计入客户的业务员",
+                )
+            )?;
         }
     }
     Ok(())

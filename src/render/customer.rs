@@ -58,6 +58,9 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     if let Some(needs) = &p.invoice_needs {
         kv("invoice needs", "开票要求", Cell::text(needs));
     }
+    if let Some(r) = d.overdue_reason.and_then(crate::ledger::reason::OverdueReason::parse) {
+        kv("overdue reason", "逾期原因", Cell::text(lang.pick(r.en(), r.zh())));
+    }
     if !d.interest_rates.is_empty() {
         let steps: Vec<String> = d
             .interest_rates

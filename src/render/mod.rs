@@ -16,6 +16,7 @@ pub mod journal;
 pub mod letters;
 pub mod pack;
 pub mod provision;
+pub mod reasons;
 pub mod reconcile;
 pub mod statement;
 pub mod summary;

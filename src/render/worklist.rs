@@ -39,6 +39,8 @@ pub struct ItemJson {
     pub last_action: Option<LastAction>,
     pub promise: Option<PromiseJson>,
     pub reason: String,
+    /// The customer's latest overdue reason (its code), if any was given.
+    pub overdue_reason: Option<&'static str>,
 }
 
 pub fn to_json(w: &WorkItem, ladder: &Ladder, zh: bool) -> ItemJson {
@@ -77,6 +79,7 @@ pub fn to_json(w: &WorkItem, ladder: &Ladder, zh: bool) -> ItemJson {
         last_action: w.last_action.map(|(date, level)| LastAction { date, level }),
         promise: w.promise.as_ref().map(|(p, s)| PromiseJson { date: p.date, amount: p.amount, status: s.as_str() }),
         reason,
+        overdue_reason: w.overdue_reason.map(|r| r.as_str()),
     }
 }
 
@@ -108,6 +111,7 @@ pub fn write(
         ("last action", "上次催收"),
         ("promise", "承诺付款"),
         ("why", "原因"),
+        ("overdue reason", "逾期原因"),
     ];
     let row = |r: &ItemJson| {
         vec![
@@ -122,6 +126,11 @@ pub fn write(
             r.last_action.as_ref().map_or(Cell::Empty, |l| Cell::text(format!("L{} {}", l.level, l.date))),
             r.promise.as_ref().map_or(Cell::Empty, |p| Cell::text(format!("{} {} {}", p.amount, p.date, p.status))),
             Cell::text(&r.reason),
+            match r.overdue_reason.and_then(crate::ledger::reason::OverdueReason::parse) {
+                Some(x) if format == Format::Table => Cell::text(lang.pick(x.en(), x.zh())),
+                Some(x) => Cell::text(x.as_str()),
+                None => Cell::Empty,
+            },
         ]
     };
     if format == Format::Csv {

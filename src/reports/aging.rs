@@ -172,6 +172,124 @@ pub fn aging_detail(
     Ok(out)
 }
 
+/// The aging report of the customers whose salesperson is `name`: each
+/// customer's figures as [`aging_report`] gives them for it alone, added up,
+/// so the tie-out holds for the group.
+pub fn aging_report_of_salesperson(
+    conn: &Connection,
+    rule: &AgingRule,
+    as_of: NaiveDate,
+    name: &str,
+) -> Result<AgingReport> {
+    let ids = crate::store::customers::ids_of_salesperson(conn, name)?;
+    let mut names = Vec::new();
+    let mut grid = crate::ledger::aging::Grid::new(0, rule.len());
+    let mut unapplied = Vec::new();
+    let mut tie = TieOut {
+        buckets: Money::ZERO,
+        invoiced: Money::ZERO,
+        collected: Money::ZERO,
+        discounts: Some(Money::ZERO),
+        written_off: Money::ZERO,
+    };
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    for id in ids {
+        let d = aging::aging(conn, rule, as_of, Some(id))?;
+        names.extend(d.customers.into_iter().map(|c| (c.code, c.name)));
+        grid.cells.extend(d.grid.cells);
+        unapplied.extend(d.unapplied);
+        tie.buckets += d.tie.buckets;
+        tie.invoiced += d.tie.invoiced;
+        tie.collected += d.tie.collected;
+        tie.discounts = Some(tie.discounts.unwrap_or_default() + d.tie.discounts.unwrap_or_default());
+        tie.written_off += d.tie.written_off;
+    }
+    // Customers by code, as in the whole report.
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|a, b| names[*a].0.cmp(&names[*b].0));
+    let names = order.iter().map(|i| names[*i].clone()).collect();
+    let grid = crate::ledger::aging::Grid { cells: order.iter().map(|i| grid.cells[*i].clone()).collect() };
+    let unapplied: Vec<Money> = order.iter().map(|i| unapplied[*i]).collect();
+    Ok(AgingReport::build(as_of, rule, names, &grid, &unapplied, tie))
+}
+
+/// A salesperson's customers in an aging report, with their subtotal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalespersonGroup {
+    /// `None`: customers without a salesperson.
+    pub salesperson: Option<String>,
+    /// Indices into the report's lines.
+    pub lines: Vec<usize>,
+    pub cells: Vec<Money>,
+    pub total: Money,
+    pub unapplied: Money,
+}
+
+/// The report's customers grouped under each customer's salesperson (by
+/// name, customers without one last). Every line is in exactly one group,
+/// so the subtotals add up to the report's totals.
+pub fn by_salesperson(conn: &Connection, r: &AgingReport) -> Result<Vec<SalespersonGroup>> {
+    let mut of_id = crate::store::customers::salespeople(conn)?;
+    let of_code: std::collections::HashMap<String, String> = crate::store::customers::list(conn)?
+        .into_iter()
+        .filter_map(|c| of_id.remove(&c.id).map(|s| (c.code, s)))
+        .collect();
+    let mut groups: std::collections::BTreeMap<(bool, Option<String>), SalespersonGroup> =
+        std::collections::BTreeMap::new();
+    for (i, l) in r.lines.iter().enumerate() {
+        let sp = of_code.get(&l.code).cloned();
+        let g = groups.entry((sp.is_none(), sp.clone())).or_insert_with(|| SalespersonGroup {
+            salesperson: sp,
+            lines: Vec::new(),
+            cells: vec![Money::ZERO; r.labels.len()],
+            total: Money::ZERO,
+            unapplied: Money::ZERO,
+        });
+        g.lines.push(i);
+        g.cells.iter_mut().zip(&l.cells).for_each(|(a, b)| *a += *b);
+        g.total += l.total;
+        g.unapplied += l.unapplied;
+    }
+    Ok(groups.into_values().collect())
+}
+
+/// One salesperson's group in `report aging --by-salesperson --format json`.
+#[derive(Serialize)]
+pub struct SalespersonJson {
+    salesperson: Option<String>,
+    customers: Vec<String>,
+    totals: Map<String, Value>,
+    total: Money,
+    unapplied: Money,
+}
+
+/// The aging report's JSON with its customers' salespeople: the report as
+/// [`to_json`] gives it, and `salespeople` (each with its customers' codes
+/// and subtotals).
+#[derive(Serialize)]
+pub struct GroupedJson {
+    #[serde(flatten)]
+    report: AgingJson,
+    salespeople: Vec<SalespersonJson>,
+}
+
+pub fn grouped_json(r: &AgingReport, groups: &[SalespersonGroup]) -> GroupedJson {
+    GroupedJson {
+        report: to_json(r),
+        salespeople: groups
+            .iter()
+            .map(|g| SalespersonJson {
+                salesperson: g.salesperson.clone(),
+                customers: g.lines.iter().map(|i| r.lines[*i].code.clone()).collect(),
+                totals: labelled(&r.labels, &g.cells),
+                total: g.total,
+                unapplied: g.unapplied,
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

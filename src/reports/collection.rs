@@ -6,14 +6,10 @@
 //!   CEI    = (beginning AR + credit sales − ending AR)
 //!            ÷ (beginning AR + credit sales − ending current AR) × 100
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
-use crate::ledger::Money;
-use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::ledger::metrics::PeriodFigures;
-use crate::store::{Connection, Result, aging, history};
+use crate::store::{Connection, Result, customers, split};
 
 /// A customer's code, name and figures for the period.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,15 +19,37 @@ pub struct CustomerFigures {
     pub figures: PeriodFigures,
 }
 
-/// The collection report of a period: the customers with any figures, and
-/// the book's total.
+/// A salesperson's figures for the period (`None`: invoices without one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalespersonFigures {
+    pub salesperson: Option<String>,
+    pub figures: PeriodFigures,
+}
+
+/// How the report's lines are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum By {
+    #[default]
+    Customer,
+    /// By the salesperson each invoice is credited to.
+    Salesperson,
+}
+
+/// The collection report of a period: the lines with any figures (per
+/// customer, or per salesperson), and the total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Collection {
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Days in the period, both ends counted.
     pub days: i64,
+    /// Only this salesperson's figures, when given.
+    pub salesperson: Option<String>,
+    pub by: By,
+    /// The lines when grouped by customer (else empty).
     pub customers: Vec<CustomerFigures>,
+    /// The lines when grouped by salesperson (else empty), by name, "none" last.
+    pub salespeople: Vec<SalespersonFigures>,
     pub total: PeriodFigures,
 }
 
@@ -39,34 +57,60 @@ pub struct Collection {
 /// in total. Beginning AR is the due-date aging the day before `from`,
 /// ending AR the aging on `to`, its current bucket the ending current AR.
 pub fn figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Collection> {
+    figures_by(conn, from, to, By::Customer, None)
+}
+
+/// [`figures`] grouped `by` customer or salesperson, optionally only for
+/// the invoices credited to one salesperson (and the unapplied cash of its
+/// customers; see [`split`]).
+pub fn figures_by(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: By,
+    salesperson: Option<&str>,
+) -> Result<Collection> {
     let days = (to - from).num_days() + 1;
-    let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
-    let begin = aging::aging(conn, &rule, from.pred_opt().unwrap_or(from), None)?;
-    let end = aging::aging(conn, &rule, to, None)?;
-    let sums = history::period_sums(conn, from, to)?;
-    let get = |m: &HashMap<i64, Money>, id: i64| m.get(&id).copied().unwrap_or_default();
-    let mut total = PeriodFigures { days, ..PeriodFigures::default() };
-    let mut customers = Vec::new();
-    for (i, c) in end.customers.iter().enumerate() {
-        let f = PeriodFigures {
-            beginning_ar: begin.grid.row_total(i),
-            ending_ar: end.grid.row_total(i),
-            ending_current: end.grid.cells[i][0],
-            credit_sales: get(&sums.sales, c.id),
-            received: get(&sums.received, c.id),
-            collected: get(&sums.collected, c.id),
-            discounts: get(&sums.discounts, c.id),
-            written_off: get(&sums.written_off, c.id),
-            fell_due: get(&sums.fell_due, c.id),
-            collected_on_due: get(&sums.collected_on_due, c.id),
-            days,
-        };
+    let empty = PeriodFigures { days, ..PeriodFigures::default() };
+    let mut total = empty;
+    let mut per_customer: std::collections::HashMap<i64, PeriodFigures> = std::collections::HashMap::new();
+    let mut per_salesperson: std::collections::BTreeMap<(bool, Option<String>), PeriodFigures> =
+        std::collections::BTreeMap::new();
+    for ((customer_id, sp), f) in split::period_cells(conn, from, to)? {
+        if salesperson.is_some_and(|only| sp.as_deref() != Some(only)) {
+            continue;
+        }
         total.add(&f);
-        if f != (PeriodFigures { days, ..PeriodFigures::default() }) {
-            customers.push(CustomerFigures { code: c.code.clone(), name: c.name.clone(), figures: f });
+        per_customer.entry(customer_id).or_insert(empty).add(&f);
+        per_salesperson.entry((sp.is_none(), sp)).or_insert(empty).add(&f);
+    }
+    let mut out = Collection {
+        from,
+        to,
+        days,
+        salesperson: salesperson.map(str::to_string),
+        by,
+        customers: Vec::new(),
+        salespeople: Vec::new(),
+        total,
+    };
+    match by {
+        By::Customer => {
+            for c in customers::list(conn)? {
+                if let Some(f) = per_customer.remove(&c.id).filter(|f| *f != empty) {
+                    out.customers.push(CustomerFigures { code: c.code, name: c.name, figures: f });
+                }
+            }
+        }
+        By::Salesperson => {
+            out.salespeople = per_salesperson
+                .into_iter()
+                .filter(|(_, f)| *f != empty)
+                .map(|((_, salesperson), figures)| SalespersonFigures { salesperson, figures })
+                .collect();
         }
     }
-    Ok(Collection { from, to, days, customers, total })
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -74,6 +118,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::ledger::Money;
     use crate::reports::provision::test_book::{customer, d, invoice};
     use crate::store::Book;
     use crate::store::money::AllocateTo;

@@ -39,6 +39,9 @@ pub struct Details {
     /// `cutoff_day`, `pay_days` (a list) and `invoice_needs`.
     #[serde(flatten)]
     pub payables: customers::PayablesFacts,
+    /// The customer's latest overdue reason (逾期原因) as of the date, its
+    /// code (`cash-flow` …); null when none was given.
+    pub overdue_reason: Option<&'static str>,
     /// The customer's own late-interest rate steps, oldest first: `from`
     /// (null: always) and the daily `rate` (null: back to the book's). Empty
     /// when the book's rate applies throughout.
@@ -59,9 +62,11 @@ pub struct RateStepJson {
     pub rate: Option<String>,
 }
 
-/// The card of the customer with code `code`.
-pub fn details(conn: &Connection, code: &str) -> Result<Details> {
+/// The card of the customer with code `code` as of a date (the date
+/// decides only its latest overdue reason).
+pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Details> {
     let c = customers::get(conn, code)?;
+    let overdue_reason = crate::store::dunning::latest_reasons(conn, as_of, Some(c.id))?.remove(&c.id);
     let b = customers::balances(conn, c.id)?;
     let mut rates: Vec<RateStepJson> = crate::store::interest::customer_rate_steps(conn)?
         .remove(&c.id)
@@ -101,6 +106,7 @@ pub fn details(conn: &Connection, code: &str) -> Result<Details> {
         phone: c.phone,
         notes: c.notes,
         salesperson: c.salesperson,
+        overdue_reason: overdue_reason.map(|r| r.as_str()),
         interest_rates: rates,
         aliases: c.aliases,
         accounts: c.accounts,
@@ -149,11 +155,13 @@ mod tests {
             "code,name,terms_days,credit_limit,credit_score,aliases\nACME,Acme Ltd.,45,50000,85,ACME CO\n",
             "number,customer,issue_date,amount\n",
         );
-        let d = details(&book.conn, "ACME").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let d = details(&book.conn, "ACME", day).unwrap();
         assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
         assert_eq!(d.aliases, ["ACME CO"]);
         assert_eq!((d.open, d.unapplied, d.balance), (Money::ZERO, Money::ZERO, Money::ZERO));
         assert!(d.invoices.is_empty());
-        assert!(details(&book.conn, "NOBODY").is_err());
+        assert_eq!(d.overdue_reason, None, "no reason given");
+        assert!(details(&book.conn, "NOBODY", day).is_err());
     }
 }

@@ -15,6 +15,7 @@ pub mod journal;
 pub mod letter;
 pub mod pack;
 pub mod provision;
+pub mod reasons;
 pub mod statement;
 pub mod summary;
 pub mod worklist;

@@ -24,6 +24,8 @@ pub struct WorkItem {
     pub last_action: Option<(NaiveDate, u8)>,
     pub promise: Option<(crate::ledger::ladder::Promise, crate::ledger::ladder::PromiseStatus)>,
     pub on_hold: bool,
+    /// The customer's latest overdue reason (逾期原因) as of the date.
+    pub overdue_reason: Option<crate::ledger::reason::OverdueReason>,
 }
 
 /// The collection worklist as of a date: every customer with a step due.
@@ -91,6 +93,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     }
     let actions = dunning::actions_by_customer(conn, as_of)?;
     let holds = dunning::holds(conn)?;
+    let reasons = dunning::latest_reasons(conn, as_of, only)?;
     let mut out = Vec::new();
     for c in customers::list(conn)? {
         let Some(a) = acc.get(&c.id) else { continue };
@@ -128,6 +131,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
                 (p, st)
             }),
             on_hold: hold_since.is_some(),
+            overdue_reason: reasons.get(&c.id).copied(),
             decision,
         });
     }

@@ -862,6 +862,40 @@ pub fn set_lang(conn: &Connection, id: i64, lang: Option<crate::output::Lang>) -
     Ok(())
 }
 
+/// A salesperson named on a filter (`--salesperson`), trimmed: refused when
+/// no customer and no invoice carries the name, so a typo is not read as a
+/// salesperson with nothing to show.
+pub fn require_salesperson(conn: &Connection, name: &str) -> Result<String> {
+    let name = name.trim();
+    let known: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM customers WHERE salesperson = ?1)
+             OR EXISTS (SELECT 1 FROM invoices WHERE salesperson = ?1)",
+        [name],
+        |r| r.get(0),
+    )?;
+    if known {
+        return Ok(name.to_string());
+    }
+    Err(StoreError::invalid(
+        format!("no customer or invoice has salesperson '{name}' (see: huikuan customer list)"),
+        format!("没有客户或发票的业务员是“{name}”（参见：huikuan customer list）"),
+    ))
+}
+
+/// The ids of the customers whose salesperson is `name`.
+pub fn ids_of_salesperson(conn: &Connection, name: &str) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM customers WHERE salesperson = ?1")?;
+    let rows = stmt.query_map([name], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each customer's salesperson: id → name, for the customers that have one.
+pub fn salespeople(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare("SELECT id, salesperson FROM customers WHERE salesperson IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

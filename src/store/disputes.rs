@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, StoreError, date_col, date_sql};
+use crate::ledger::reason::OverdueReason;
 
 /// One dispute of an invoice.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,18 @@ pub fn of_invoice(conn: &Connection, invoice_id: i64) -> Result<Vec<Dispute>> {
 /// Open a dispute on `date`. Refused when one is open already, or when the
 /// date is in a closed period (it would change the interest closed there).
 pub fn open(conn: &Connection, invoice_id: i64, number: &str, date: NaiveDate, reason: Option<&str>) -> Result<()> {
+    open_with_cause(conn, invoice_id, number, date, reason, None)
+}
+
+/// [`open`], with the overdue reason (逾期原因) the dispute stands for.
+pub fn open_with_cause(
+    conn: &Connection,
+    invoice_id: i64,
+    number: &str,
+    date: NaiveDate,
+    reason: Option<&str>,
+    cause: Option<OverdueReason>,
+) -> Result<()> {
     if let Some(d) = of_invoice(conn, invoice_id)?.into_iter().find(|d| d.resolved.is_none()) {
         return Err(StoreError::invalid(
             format!("invoice {number} is in dispute already (since {})", d.opened),
@@ -51,8 +64,8 @@ pub fn open(conn: &Connection, invoice_id: i64, number: &str, date: NaiveDate, r
     super::ensure_open(conn, date)?;
     super::exec(
         conn,
-        "INSERT INTO disputes (invoice_id, opened, reason) VALUES (?1, ?2, ?3)",
-        params![invoice_id, date_sql(date), reason],
+        "INSERT INTO disputes (invoice_id, opened, reason, overdue_reason) VALUES (?1, ?2, ?3, ?4)",
+        params![invoice_id, date_sql(date), reason, cause.map(OverdueReason::as_str)],
     )?;
     super::exec(conn, "UPDATE invoices SET disputed = 1 WHERE id = ?1", [invoice_id])?;
     Ok(())
@@ -89,4 +102,21 @@ pub fn resolve(conn: &Connection, invoice_id: i64, number: &str, date: NaiveDate
     super::exec(conn, "UPDATE disputes SET resolved = ?1 WHERE id = ?2", params![date_sql(date), id])?;
     super::exec(conn, "UPDATE invoices SET disputed = 0 WHERE id = ?1", [invoice_id])?;
     Ok(())
+}
+
+/// The overdue reason of each invoice in dispute on `as_of` (opened by then,
+/// not resolved by then) whose dispute gives one: invoice id → reason.
+pub fn open_causes(conn: &Connection, as_of: NaiveDate) -> Result<std::collections::HashMap<i64, OverdueReason>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, overdue_reason FROM disputes
+         WHERE overdue_reason IS NOT NULL AND opened <= ?1 AND (resolved IS NULL OR resolved > ?1)",
+    )?;
+    let mut rows = stmt.query([date_sql(as_of)])?;
+    let mut out = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        if let Some(cause) = super::dunning::reason_col(r, 1)? {
+            out.insert(r.get(0)?, cause);
+        }
+    }
+    Ok(out)
 }

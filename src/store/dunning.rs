@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{Result, date_col, date_sql, money_col};
 use crate::ledger::Money;
 use crate::ledger::ladder::{Ladder, Promise};
+use crate::ledger::reason::{Given, OverdueReason};
 
 /// The book's ladder: see [`super::settings::ladder`].
 pub fn ladder(conn: &Connection) -> Result<Ladder> {
@@ -38,6 +39,8 @@ pub struct Action {
     pub note: Option<String>,
     pub outcome: Option<String>,
     pub source: String,
+    /// The overdue reason given with the action (its code).
+    pub overdue_reason: Option<&'static str>,
 }
 
 pub struct NewAction<'a> {
@@ -51,11 +54,25 @@ pub struct NewAction<'a> {
 }
 
 pub fn log_action(conn: &Connection, a: &NewAction) -> Result<()> {
+    log_action_with_reason(conn, a, None)
+}
+
+/// Log an action with the reason the customer's amount is overdue, if given.
+pub fn log_action_with_reason(conn: &Connection, a: &NewAction, reason: Option<OverdueReason>) -> Result<()> {
     super::exec(
         conn,
-        "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![a.customer_id, date_sql(a.date), a.level, a.channel, a.note, a.outcome, a.source],
+        "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source, overdue_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            a.customer_id,
+            date_sql(a.date),
+            a.level,
+            a.channel,
+            a.note,
+            a.outcome,
+            a.source,
+            reason.map(OverdueReason::as_str)
+        ],
     )?;
     Ok(())
 }
@@ -63,7 +80,7 @@ pub fn log_action(conn: &Connection, a: &NewAction) -> Result<()> {
 /// The action log, oldest first, optionally for one customer.
 pub fn history(conn: &Connection, only: Option<i64>) -> Result<Vec<Action>> {
     let mut stmt = conn.prepare(
-        "SELECT c.code, a.date, a.level, a.channel, a.note, a.outcome, a.source FROM dun_actions a
+        "SELECT c.code, a.date, a.level, a.channel, a.note, a.outcome, a.source, a.overdue_reason FROM dun_actions a
          JOIN customers c ON c.id = a.customer_id WHERE (?1 IS NULL OR a.customer_id = ?1) ORDER BY a.date, a.id",
     )?;
     let rows = stmt.query_map([only], |r| {
@@ -75,6 +92,7 @@ pub fn history(conn: &Connection, only: Option<i64>) -> Result<Vec<Action>> {
             note: r.get(4)?,
             outcome: r.get(5)?,
             source: r.get(6)?,
+            overdue_reason: reason_col(r, 7)?.map(OverdueReason::as_str),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -100,12 +118,75 @@ pub fn add_promise(
     amount: Money,
     note: Option<&str>,
 ) -> Result<()> {
+    add_promise_with_reason(conn, PromiseRow { customer_id, made, date, amount, note }, None)
+}
+
+/// A promise to record.
+pub struct PromiseRow<'a> {
+    pub customer_id: i64,
+    pub made: NaiveDate,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub note: Option<&'a str>,
+}
+
+/// Record a promise with the reason the customer's amount is overdue, if given.
+pub fn add_promise_with_reason(conn: &Connection, p: PromiseRow, reason: Option<OverdueReason>) -> Result<()> {
     super::exec(
         conn,
-        "INSERT INTO promises (customer_id, made, date, amount, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![customer_id, date_sql(made), date_sql(date), amount.cents(), note],
+        "INSERT INTO promises (customer_id, made, date, amount, note, overdue_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            p.customer_id,
+            date_sql(p.made),
+            date_sql(p.date),
+            p.amount.cents(),
+            p.note,
+            reason.map(OverdueReason::as_str)
+        ],
     )?;
     Ok(())
+}
+
+/// An overdue reason column: `None` when empty. A code the book's CHECK let
+/// through but this program does not know reads as "other".
+pub(super) fn reason_col(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<OverdueReason>> {
+    Ok(r.get::<_, Option<String>>(i)?.map(|s| OverdueReason::parse(&s).unwrap_or(OverdueReason::Other)))
+}
+
+/// The overdue reasons given per customer on or before `as_of`: with
+/// actions (by their date), promises (by the day they were made) and
+/// disputes of its invoices (by the day they opened). On one day a
+/// dispute's outranks a promise's, which outranks an action's.
+pub fn reasons_given(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<HashMap<i64, Vec<Given>>> {
+    let mut out: HashMap<i64, Vec<Given>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, date, 0, id, overdue_reason FROM dun_actions
+          WHERE overdue_reason IS NOT NULL AND date <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+         UNION ALL
+         SELECT customer_id, made, 1, id, overdue_reason FROM promises
+          WHERE overdue_reason IS NOT NULL AND made <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+         UNION ALL
+         SELECT v.customer_id, d.opened, 2, d.id, d.overdue_reason FROM disputes d JOIN invoices v ON v.id = d.invoice_id
+          WHERE d.overdue_reason IS NOT NULL AND v.voided = 0 AND d.opened <= ?1
+            AND (?2 IS NULL OR v.customer_id = ?2)",
+    )?;
+    let mut rows = stmt.query(params![date_sql(as_of), only])?;
+    while let Some(r) = rows.next()? {
+        if let Some(reason) = reason_col(r, 4)? {
+            let g = Given { date: date_col(r, 1)?, rank: r.get(2)?, order: r.get(3)?, reason };
+            out.entry(r.get(0)?).or_default().push(g);
+        }
+    }
+    Ok(out)
+}
+
+/// Each customer's latest overdue reason as of a date (see
+/// [`crate::ledger::reason::latest`]).
+pub fn latest_reasons(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<HashMap<i64, OverdueReason>> {
+    Ok(reasons_given(conn, as_of, only)?
+        .into_iter()
+        .filter_map(|(id, given)| crate::ledger::reason::latest(&given, as_of).map(|r| (id, r)))
+        .collect())
 }
 
 /// The latest promise made on or before `as_of`, with what was paid since it was made.
@@ -188,6 +269,26 @@ mod tests {
 
     fn action(customer_id: i64, date: NaiveDate, level: u8) -> NewAction<'static> {
         NewAction { customer_id, date, level, channel: "phone", note: Some("called"), outcome: None, source: "manual" }
+    }
+
+    #[test]
+    fn the_latest_reason_of_a_customer_comes_from_its_actions_promises_and_disputes() {
+        let book = Book::in_memory();
+        let a = customer(&book, "A");
+        let b = customer(&book, "B");
+        log_action_with_reason(&book.conn, &action(a, d(5), 2), Some(OverdueReason::CashFlow)).unwrap();
+        log_action(&book.conn, &action(a, d(8), 2)).unwrap();
+        let promise =
+            PromiseRow { customer_id: a, made: d(12), date: d(20), amount: Money::from_cents(100), note: None };
+        add_promise_with_reason(&book.conn, promise, Some(OverdueReason::Documents)).unwrap();
+        log_action_with_reason(&book.conn, &action(b, d(6), 3), Some(OverdueReason::Wilful)).unwrap();
+        let at = |day| latest_reasons(&book.conn, d(day), None).unwrap();
+        assert_eq!(at(4).len(), 0, "nothing given yet");
+        assert_eq!(at(10)[&a], OverdueReason::CashFlow, "an action without a reason keeps the last one given");
+        assert_eq!(at(12)[&a], OverdueReason::Documents);
+        assert_eq!(at(12)[&b], OverdueReason::Wilful);
+        assert_eq!(latest_reasons(&book.conn, d(12), Some(b)).unwrap().len(), 1);
+        assert_eq!(history(&book.conn, Some(b)).unwrap()[0].overdue_reason, Some("wilful"));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod payments;
 pub mod plans;
 pub mod schema;
 pub mod settings;
+pub mod split;
 pub mod statement;
 pub mod totals;
 

@@ -1872,3 +1872,37 @@ fn pay_days_twice() {
         "pay days: day 25 is given twice in '25,10,25'",
     );
 }
+
+#[test]
+fn bad_overdue_reason() {
+    let env = book();
+    user(
+        &env,
+        &["dun", "log", "BYD", "--step", "2", "--channel", "phone", "--reason", "no money"],
+        "--reason: 'no money' is not an overdue reason (cash-flow, quality, documents, internal, wilful, other)",
+    );
+    user(
+        &env,
+        &["invoice", "dispute", "BYD-2026-02", "--cause", "broken"],
+        "--cause: 'broken' is not an overdue reason",
+    );
+}
+
+#[test]
+fn unknown_salesperson() {
+    let env = book();
+    for cmd in [&["customer", "list"][..], &["invoice", "list"], &["dun", "list"], &["report", "aging"]] {
+        let mut args = cmd.to_vec();
+        args.extend(["--salesperson", "张三"]);
+        user(&env, &args, "no customer or invoice has salesperson '张三' (see: huikuan customer list)");
+    }
+}
+
+#[test]
+fn by_salesperson_format() {
+    usage(
+        &book(),
+        &["report", "aging", "--by-salesperson", "--format", "html"],
+        "--by-salesperson prints table, csv or json (the month-end page is the plain aging)",
+    );
+}

@@ -32,6 +32,7 @@ mod payers;
 mod payments;
 mod pipe;
 mod plans;
+mod practice;
 mod reconcile;
 mod robust;
 mod session;

@@ -12,13 +12,17 @@ use crate::store::customers;
 
 /// List customers with grade, credit limit and balance.
 ///
-/// Balance is open invoices minus unapplied credit. Example:
+/// Balance is open invoices minus unapplied credit. Examples:
 ///   huikuan customer list --format csv > customers.csv
+///   huikuan customer list --salesperson 张伟
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only customers on hold
     #[arg(long)]
     pub on_hold: bool,
+    /// Only the customers of this salesperson (业务员)
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
 }
 
 /// One customer in `customer list --format json`.
@@ -30,15 +34,22 @@ struct Row {
     credit_limit: Option<Money>,
     balance: Money,
     on_hold: bool,
+    /// Only when the customer has one (the list's contract is otherwise unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salesperson: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
+    let only = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
+    let salespeople = customers::salespeople(&tx)?;
     let rows: Vec<Row> = customers::list(&tx)?
         .into_iter()
         .filter(|r| !a.on_hold || r.on_hold)
+        .filter(|r| only.is_none() || salespeople.get(&r.id) == only.as_ref())
         .map(|r| Row {
+            salesperson: salespeople.get(&r.id).cloned(),
             grade: r.credit_score.map(|s| Grade::from_score(s).letter()),
             code: r.code,
             name: r.name,

@@ -19,7 +19,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let d = reports::customer::details(&tx, &a.code)?;
+    let d = reports::customer::details(&tx, &a.code, ctx.as_of)?;
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &d);
     }

@@ -14,6 +14,7 @@ use crate::{render, reports};
 ///   huikuan dun list
 ///   huikuan dun list --level 3 --format csv
 ///   huikuan dun list --as-of 2026-12-01 --customer HY
+///   huikuan dun list --salesperson 张伟
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only this customer
@@ -22,6 +23,9 @@ pub struct Args {
     /// Only steps at this level or higher
     #[arg(long, value_name = "N")]
     pub level: Option<u8>,
+    /// Only the customers of this salesperson (业务员)
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -29,7 +33,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let (items, ladder) = {
         let tx = book.read()?;
         let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-        (reports::worklist(&tx, ctx.as_of, only)?, dunning::ladder(&tx)?)
+        let mut items = reports::worklist(&tx, ctx.as_of, only)?;
+        if let Some(name) = &a.salesperson {
+            let ids = customers::ids_of_salesperson(&tx, &customers::require_salesperson(&tx, name)?)?;
+            items.retain(|w| ids.contains(&w.customer_id));
+        }
+        (items, dunning::ladder(&tx)?)
     };
     // Stop supply: the first time a customer reaches the hold level (today).
     let to_hold = reports::worklist::newly_at_hold(&items, &ladder);

@@ -11,6 +11,7 @@ use crate::store::{customers, dunning, events};
 /// Logging the stop-supply level (4) also puts the customer on hold.
 /// Example:
 ///   huikuan dun log HY --step 2 --channel phone --note "spoke to 王芳; pays Friday" --outcome promised
+///   huikuan dun log HY --step 3 --channel letter --reason cash-flow
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code
@@ -30,6 +31,10 @@ pub struct Args {
     /// When [default: today]
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Why the amount is overdue: cash-flow, quality, documents, internal,
+    /// wilful or other (or the Chinese name, e.g. 客户资金困难)
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
 }
 
 /// Show the collection log.
@@ -52,6 +57,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             format!("--date：{date} 是将来的日期；请记录已完成的催收"),
         ));
     }
+    let reason = a.reason.as_deref().map(|r| crate::parse::overdue_reason("--reason", r)).transpose()?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let ladder = dunning::ladder(&tx)?;
@@ -62,7 +68,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ));
     }
     let c = customers::get(&tx, &a.customer)?;
-    dunning::log_action(
+    dunning::log_action_with_reason(
         &tx,
         &dunning::NewAction {
             customer_id: c.id,
@@ -73,12 +79,14 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             outcome: a.outcome.as_deref(),
             source: "manual",
         },
+        reason,
     )?;
     if a.step >= ladder.hold_level() && !c.on_hold {
         customers::set_hold(&tx, c.id, true, Some(&format!("collection level {} on {date}", a.step)), date)?;
         ctx.note(&format!("{} is now on hold (stop supply)", c.code), &format!("{} 已停止供货", c.code));
     }
-    events::record(&tx, "dun log", &format!("{}: level {} by {} on {date}", c.code, a.step, a.channel), None)?;
+    let why = reason.map(|r| format!(" (overdue: {})", r.as_str())).unwrap_or_default();
+    events::record(&tx, "dun log", &format!("{}: level {} by {} on {date}{why}", c.code, a.step, a.channel), None)?;
     tx.commit()?;
     ctx.note(&format!("logged level {} for {}", a.step, c.code), &format!("已记录 {} 的第 {} 级催收", c.code, a.step));
     Ok(())
@@ -102,6 +110,7 @@ pub fn run_history(ctx: &mut Ctx, a: HistoryArgs) -> Result<()> {
             ("note", "记录"),
             ("outcome", "结果"),
             ("by", "来源"),
+            ("overdue reason", "逾期原因"),
         ],
     );
     for x in list {
@@ -113,7 +122,16 @@ pub fn run_history(ctx: &mut Ctx, a: HistoryArgs) -> Result<()> {
             Cell::opt_text(x.note.as_deref()),
             Cell::opt_text(x.outcome.as_deref()),
             Cell::text(x.source),
+            reason_cell(x.overdue_reason, ctx.lang),
         ]);
     }
     t.write(&mut ctx.out, ctx.format)
+}
+
+/// An overdue reason (its code) in the language of the output; empty when none.
+pub fn reason_cell(code: Option<&str>, lang: crate::output::Lang) -> Cell {
+    match code.and_then(crate::ledger::reason::OverdueReason::parse) {
+        Some(r) => Cell::text(lang.pick(r.en(), r.zh())),
+        None => Cell::Empty,
+    }
 }

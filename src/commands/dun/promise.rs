@@ -13,6 +13,7 @@ use crate::store::{customers, dunning, events};
 /// payments of at least the amount arrive from today up to the date.
 /// Example:
 ///   huikuan dun promise HY --date 2026-11-28 --amount 50000
+///   huikuan dun promise HY --date 2026-11-28 --reason cash-flow
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customer code
@@ -25,6 +26,10 @@ pub struct Args {
     pub amount: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
+    /// Why the amount is overdue: cash-flow, quality, documents, internal,
+    /// wilful or other (or the Chinese name)
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -36,6 +41,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ));
     }
     let amount = a.amount.as_deref().map(|m| positive_amount("--amount", m)).transpose()?;
+    let reason = a.reason.as_deref().map(|r| crate::parse::overdue_reason("--reason", r)).transpose()?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let c = customers::get(&tx, &a.customer)?;
@@ -52,7 +58,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             overdue
         }
     };
-    dunning::add_promise(&tx, c.id, ctx.today, date, amount, a.note.as_deref())?;
+    let row = dunning::PromiseRow { customer_id: c.id, made: ctx.today, date, amount, note: a.note.as_deref() };
+    dunning::add_promise_with_reason(&tx, row, reason)?;
     events::record(&tx, "dun promise", &format!("{} promised {amount} by {date}", c.code), None)?;
     tx.commit()?;
     ctx.note(&format!("{} promised {amount} by {date}", c.code), &format!("{} 承诺于 {date} 前付款 {amount}", c.code));

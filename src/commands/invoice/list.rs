@@ -12,6 +12,7 @@ use crate::store::invoices::{self, ListFilter, Status};
 /// Examples:
 ///   huikuan invoice list --customer HW --status open
 ///   huikuan invoice list --overdue --as-of 2026-10-31 --format csv
+///   huikuan invoice list --salesperson 张伟 --status open
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only this customer's invoices
@@ -23,6 +24,9 @@ pub struct Args {
     /// Only invoices with an unpaid installment past due at the as-of date
     #[arg(long)]
     pub overdue: bool,
+    /// Only the invoices credited to this salesperson (业务员)
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -46,7 +50,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         }),
         overdue_at: a.overdue.then_some(ctx.as_of),
     };
-    let rows = invoices::list(&tx, &filter)?;
+    let only = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
+    let mut rows = invoices::list(&tx, &filter)?;
+    if only.is_some() {
+        rows.retain(|r| r.facts.salesperson == only);
+    }
     if ctx.format == Format::Json {
         return write_json(&mut ctx.out, &rows);
     }

@@ -3,6 +3,8 @@
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::date::{month_end, parse_month};
+use crate::reports::collection::By;
+use crate::store::customers;
 use crate::{render, reports};
 
 /// Collection metrics for a period: invoiced, collected, what fell due,
@@ -15,6 +17,11 @@ use crate::{render, reports};
 /// Examples:
 ///   huikuan report collection --period 2026-10
 ///   huikuan report collection --from 2026-07-01 --to 2026-09-30 --format csv
+///   huikuan report collection --period 2026-10 --by salesperson
+///   huikuan report collection --period 2026-10 --salesperson 张伟
+/// By salesperson, each figure of an invoice goes to the salesperson the
+/// invoice is credited to ("(none)" for invoices without one); cash received
+/// and not yet applied goes to the customer's salesperson.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A month, e.g. 2026-10
@@ -26,6 +33,18 @@ pub struct Args {
     /// Last day of the period
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+    /// One line per customer (default) or per salesperson (业务员)
+    #[arg(long, value_enum, default_value = "customer")]
+    pub by: ByArg,
+    /// Only the invoices credited to this salesperson
+    #[arg(long, value_name = "NAME")]
+    pub salesperson: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ByArg {
+    Customer,
+    Salesperson,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -45,6 +64,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let c = reports::collection::figures(&tx, from, to)?;
+    let only = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
+    let by = match a.by {
+        ByArg::Customer => By::Customer,
+        ByArg::Salesperson => By::Salesperson,
+    };
+    let c = reports::collection::figures_by(&tx, from, to, by, only.as_deref())?;
     render::collection::write(&mut ctx.out, &c, ctx.lang, ctx.format)
 }

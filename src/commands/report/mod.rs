@@ -6,6 +6,7 @@ pub mod confirmations;
 pub mod forecast;
 pub mod pack;
 pub mod provision;
+pub mod reasons;
 pub mod statement;
 pub mod summary;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Summary(summary::Args),
     /// Expected receipts per week
     Forecast(forecast::Args),
+    /// Overdue money by reason (逾期原因), per customer and in total
+    Reasons(reasons::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
@@ -42,5 +45,6 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Confirmations(a) => confirmations::run(ctx, a),
         Command::Summary(a) => summary::run(ctx, a),
         Command::Forecast(a) => forecast::run(ctx, a),
+        Command::Reasons(a) => reasons::run(ctx, a),
     }
 }

@@ -85,6 +85,8 @@ pub enum Command {
     Log(commands::log::Args),
     /// Print a shell completion script
     Completions(commands::completions::Args),
+    /// Print the manual page, or write one per command into a folder
+    Man(commands::man::Args),
 }
 
 /// Parse the command line, run the command, print any error as one line per
@@ -121,6 +123,9 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(args, &mut Cli::command());
     }
+    if let Command::Man(args) = &cli.command {
+        return commands::man::run(args, Cli::command(), g.quiet);
+    }
     let mut ctx = Ctx::new(&globals)?;
     let result = match cli.command {
         Command::Init(a) => commands::init::run(&mut ctx, a),
@@ -137,7 +142,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Close(a) => commands::close::run(&mut ctx, a),
         Command::Config(a) => commands::config::run(&mut ctx, a),
         Command::Log(a) => commands::log::run(&mut ctx, a),
-        Command::Completions(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     };
     result?;
     ctx.out.flush()?;

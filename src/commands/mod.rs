@@ -14,6 +14,7 @@ pub mod files;
 pub mod init;
 pub mod invoice;
 pub mod log;
+pub mod man;
 pub mod pay;
 pub mod reconcile;
 pub mod report;

@@ -1906,3 +1906,17 @@ fn by_salesperson_format() {
         "--by-salesperson prints table, csv or json (the month-end page is the plain aging)",
     );
 }
+
+#[test]
+fn man_page_exists() {
+    let env = book();
+    std::fs::create_dir(env.path().join("man1")).unwrap();
+    std::fs::write(env.path().join("man1/huikuan.1"), "an older page").unwrap();
+    user(
+        &env,
+        &["man", "--dir", "man1"],
+        "man1/huikuan.1 exists; no page was written (remove the old pages or choose another folder)",
+    );
+    assert_eq!(std::fs::read_to_string(env.path().join("man1/huikuan.1")).unwrap(), "an older page");
+    assert_eq!(std::fs::read_dir(env.path().join("man1")).unwrap().count(), 1, "nothing else was written");
+}

@@ -26,6 +26,7 @@ mod journal;
 mod letters;
 mod letters_right;
 mod mail;
+mod manual;
 mod metrics;
 mod on_terminal;
 mod payers;

@@ -24,7 +24,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The options every command takes, listed under their own heading in each
+/// command's help.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The book file [default: $HUIKUAN_DB, else <data dir>/book.sqlite]
     #[arg(long, global = true, value_name = "PATH")]
@@ -48,7 +51,6 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a book
     Init(commands::init::Args),
     /// Customers, their aliases, accounts, contacts and credit
     #[command(subcommand)]
@@ -71,21 +73,13 @@ pub enum Command {
     /// Exports: the period's entries for the general ledger
     #[command(subcommand)]
     Export(commands::export::Command),
-    /// Build a demo book from sample data; print its aging report and worklist
     Demo(commands::demo::Args),
-    /// Verify the book: integrity and every ledger invariant
     Check(commands::check::Args),
-    /// Copy the book with SQLite's online backup
     Backup(commands::backup::Args),
-    /// Close a month: lock every date in it (also --list, --reopen)
     Close(commands::close::Args),
-    /// Show or change the book's settings
     Config(commands::config::Args),
-    /// Show the audit trail of changes to the book
     Log(commands::log::Args),
-    /// Print a shell completion script
     Completions(commands::completions::Args),
-    /// Print the manual page, or write one per command into a folder
     Man(commands::man::Args),
 }
 
@@ -151,6 +145,25 @@ pub fn run(cli: Cli) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    /// Every command's `--help`, in one reviewed snapshot: a change to any
+    /// help text shows in the diff of `src/snapshots/`.
+    #[test]
+    fn the_help_of_every_command_is_as_reviewed() {
+        use clap::CommandFactory;
+        fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
+            let name = if path.is_empty() { cmd.get_name().to_string() } else { format!("{path} {}", cmd.get_name()) };
+            out.push_str(&format!("===== {name} --help\n{}\n", cmd.render_long_help()));
+            for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+                walk(sub, &name, out);
+            }
+        }
+        let mut cmd = super::Cli::command().term_width(100);
+        cmd.build();
+        let mut out = String::new();
+        walk(&mut cmd, "", &mut out);
+        insta::assert_snapshot!("help_tree", out);
+    }
+
     #[test]
     fn the_command_tree_is_consistent() {
         use clap::CommandFactory;

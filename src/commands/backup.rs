@@ -14,6 +14,7 @@ use crate::store::{backup, events};
 /// an interrupted backup never leaves a half-written file there. Example:
 ///   huikuan backup ~/backups/book-2026-11-30.sqlite
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The backup file (must not exist)
     pub path: PathBuf,

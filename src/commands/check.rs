@@ -21,6 +21,7 @@ use crate::store::check;
 ///   huikuan check
 ///   huikuan check --rebuild-interest
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// First recompute the late interest the book keeps for installments
     /// settled in full, from their settlements (the remedy when check says

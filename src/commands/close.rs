@@ -17,6 +17,7 @@ use crate::{render, reports};
 ///   huikuan close --list
 ///   huikuan close --reopen 2026-10 --reason "late credit note" --yes
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The month to close, e.g. 2026-10
     #[arg(required_unless_present_any = ["list", "reopen"])]

@@ -9,6 +9,7 @@ use crate::error::Result;
 /// Example (bash):
 ///   huikuan completions bash > ~/.local/share/bash-completion/completions/huikuan
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The shell
     #[arg(value_enum)]

@@ -29,6 +29,7 @@ use std::io::Write;
 ///   huikuan config set account.receivable 1122
 ///   huikuan config ladder 3 --days 20 --channel "letter/email"
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
@@ -37,6 +38,11 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// Change a setting
+    ///
+    /// Examples:
+    ///   huikuan config set company "深圳市回款科技有限公司"
+    ///   huikuan config set interest_rate 0.03% --from 2026-12-01
+    #[command(verbatim_doc_comment, after_long_help = crate::store::settings::keys_help())]
     Set {
         /// company, interest_rate, grace_days, escalate_amount, repeat_days, account.receivable … (huikuan config --help lists them)
         key: String,
@@ -47,6 +53,10 @@ pub enum Action {
         from: Option<String>,
     },
     /// Change a level of the collection ladder (levels stay ordered, days increasing)
+    ///
+    /// Example:
+    ///   huikuan config ladder 3 --days 20 --channel "letter/email"
+    #[command(verbatim_doc_comment)]
     Ladder {
         /// The level, 0 to 6
         level: u8,

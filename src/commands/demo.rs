@@ -36,6 +36,7 @@ use crate::store::{Book, NewBook, customers, disputes, events, invoices};
 ///   huikuan --db /tmp/demo.sqlite demo --lang zh
 ///   huikuan demo --generate big/ --customers 10000 --invoices 1000000 --seed 1
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Write the import files of a large made-up book into DIR instead
     #[arg(long, value_name = "DIR")]

@@ -10,6 +10,7 @@ use crate::store::{Book, NewBook};
 /// the company and the currency up front. Example:
 ///   huikuan init --company "上海示例贸易有限公司" --currency CNY
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Your company's name, printed on letters and statements
     #[arg(long, default_value = "")]

@@ -15,6 +15,7 @@ use crate::store::events;
 ///   huikuan log --command pay --since 2026-11-01
 ///   huikuan log --grep INV-1001
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// How many events to show (the most recent)
     #[arg(long, default_value_t = 50)]

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 ///   huikuan man | man -l -
 ///   huikuan man --dir ~/.local/share/man/man1    # then: man huikuan-invoice-add
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Write huikuan.1 and a page per subcommand (huikuan-invoice-add.1 …)
     /// into this folder; a page already there is not overwritten

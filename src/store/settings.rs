@@ -332,6 +332,18 @@ fn word(key: &str, v: &str) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// Every key `config set` changes, with its meaning and default, one a line
+/// (what `config set --help` lists).
+pub fn keys_help() -> String {
+    let mut out = String::from("Keys:\n");
+    let settable: Vec<&SettingDef> = SETTINGS.iter().filter(|d| d.parse.is_some()).collect();
+    for d in settable {
+        let default = if d.default.is_empty() { String::new() } else { format!(" [default: {}]", d.default) };
+        out.push_str(&format!("  {}{default}\n      {}\n", d.key, d.help));
+    }
+    out
+}
+
 /// The book's settings, typed, with the defaults filled in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {

@@ -13,6 +13,7 @@ use crate::store::events;
 ///   huikuan customer add HW "华为技术有限公司" --terms 60 --limit 500000 --score 85 \
 ///       --alias "华为" --account 6222020200001234567 --contact payer:王芳:13800000000 --salesperson 张伟
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Short unique code, e.g. HW
     pub code: Option<String>,

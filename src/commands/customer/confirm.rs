@@ -21,6 +21,7 @@ use crate::store::{customers, events};
 ///   huikuan customer confirm HY --period 2026-10 --differs 11,500.00 --note "INV-7 not received"
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("reply").required(true).args(["agreed", "differs"])))]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub code: String,

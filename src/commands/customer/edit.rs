@@ -20,6 +20,7 @@ use crate::store::{events, interest};
 /// customer's books close; --pay-days (付款日) and --invoice-needs are shown
 /// by `customer show`. `none` (or "") removes each.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub code: String,

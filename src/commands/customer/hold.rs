@@ -8,6 +8,7 @@ use crate::store::{customers, events};
 ///
 /// Example: huikuan customer hold HW --reason "60 days overdue"
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct HoldArgs {
     /// Customer code
     pub code: String,
@@ -20,6 +21,7 @@ pub struct HoldArgs {
 ///
 /// Example: huikuan customer release HW
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReleaseArgs {
     /// Customer code
     pub code: String,

@@ -16,6 +16,7 @@ use crate::store::customers;
 ///   huikuan customer list --format csv > customers.csv
 ///   huikuan customer list --salesperson 张伟
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only customers on hold
     #[arg(long)]

@@ -16,13 +16,9 @@ use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Add a customer
     Add(add::Args),
-    /// List customers with grade, limit and balance
     List(list::Args),
-    /// Show one customer in full, with open invoices
     Show(show::Args),
-    /// Change a customer's details
     Edit(edit::Args),
     /// Names the customer appears under on bank statements
     #[command(subcommand)]
@@ -30,15 +26,10 @@ pub enum Command {
     /// Bank accounts the customer pays from
     #[command(subcommand)]
     Account(account::Command),
-    /// Put a customer on hold (stop supply): new invoices are refused
     Hold(hold::HoldArgs),
-    /// Lift a hold
     Release(hold::ReleaseArgs),
-    /// Set a credit score, or suggest scores from payment history
     Score(score::Args),
-    /// Record the customer's reply to a balance confirmation (询证函)
     Confirm(confirm::Args),
-    /// Import customers from a CSV file
     Import(import::Args),
 }
 

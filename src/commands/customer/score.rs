@@ -18,6 +18,7 @@ use crate::store::{customers, events, history};
 ///   huikuan customer score --suggest
 ///   huikuan customer score HW --suggest --apply
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code (all customers with --suggest when omitted)
     pub code: Option<String>,

@@ -11,6 +11,7 @@ use crate::reports;
 /// Example:
 ///   huikuan customer show HW
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub code: String,

@@ -17,6 +17,7 @@ use crate::{render, reports};
 ///   huikuan dun charge-interest
 ///   huikuan dun charge-interest HY --as-of 2026-10-31
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only this customer
     pub customer: Option<String>,

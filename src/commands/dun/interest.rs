@@ -17,6 +17,7 @@ use crate::{render, reports};
 ///   huikuan dun interest --as-of 2026-10-31
 ///   huikuan dun interest HW --detail
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only this customer
     pub customer: Option<String>,

@@ -45,6 +45,7 @@ use crate::store::{self, Connection, dunning, events};
 ///   huikuan dun letter HY --send --cc decision --dry-run
 ///   huikuan dun letter --all --send
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code (omit with --all)
     #[arg(required_unless_present = "all")]

@@ -16,6 +16,7 @@ use crate::{render, reports};
 ///   huikuan dun list --as-of 2026-12-01 --customer HY
 ///   huikuan dun list --salesperson 张伟
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only this customer
     #[arg(long, value_name = "CODE")]

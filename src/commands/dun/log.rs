@@ -13,6 +13,7 @@ use crate::store::{customers, dunning, events};
 ///   huikuan dun log HY --step 2 --channel phone --note "spoke to 王芳; pays Friday" --outcome promised
 ///   huikuan dun log HY --step 3 --channel letter --reason cash-flow
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub customer: String,
@@ -41,6 +42,7 @@ pub struct Args {
 ///
 /// Example: huikuan dun history HY
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct HistoryArgs {
     /// Only this customer
     pub customer: Option<String>,

@@ -13,21 +13,13 @@ use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Who to chase today, and how (the morning worklist)
     List(list::Args),
-    /// Record a collection action
     Log(log::Args),
-    /// Show the collection log
     History(log::HistoryArgs),
-    /// Record a promise to pay
     Promise(promise::Args),
-    /// Write a collection letter (txt, md, html or eml)
     Letter(letter::Args),
-    /// Late interest accrued as of a date, per customer and invoice
     Interest(interest::Args),
-    /// Post accrued late interest as interest invoices (once a month)
     ChargeInterest(charge::Args),
-    /// Waive late interest owed (dated, with a reason, logged)
     Waive(waive::Args),
 }
 

@@ -15,6 +15,7 @@ use crate::store::{customers, dunning, events};
 ///   huikuan dun promise HY --date 2026-11-28 --amount 50000
 ///   huikuan dun promise HY --date 2026-11-28 --reason cash-flow
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub customer: String,

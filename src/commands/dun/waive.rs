@@ -17,6 +17,7 @@ use crate::store::{customers, events, interest};
 ///   huikuan dun waive HY --amount 50 --reason "goodwill, paid at last"
 ///   huikuan dun waive HY --invoice INV-1001 --reason "disputed delivery" --date 2026-10-31
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub customer: String,

@@ -39,6 +39,7 @@ use crate::store;
 ///   huikuan export journal --from 2026-10-01 --to 2026-10-31 --format beancount --out 2026-10.beancount
 ///   huikuan export journal --from 2026-10-01 --to 2026-10-31 --format csv --lang zh --out 凭证-2026-10.csv
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// First day of the period
     #[arg(long, value_name = "DATE")]

@@ -7,7 +7,6 @@ use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// The period's entries for the general ledger: hledger, beancount or a voucher CSV
     Journal(journal::Args),
 }
 

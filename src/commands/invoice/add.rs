@@ -24,6 +24,7 @@ use crate::store::{customers, events, settings};
 ///   huikuan invoice add INV-1003 HW 10000 --installment 2026-12-31:4000 --installment 2027-01-31:6000
 ///   huikuan invoice add INV-1004 HW 11300 --net 10000 --tax 1300 --tax-rate 13% --vat-number 26442000000012345678
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Invoice number (unique)
     pub number: String,

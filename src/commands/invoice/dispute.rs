@@ -17,6 +17,7 @@ use crate::store::{StoreError, disputes, events, invoices};
 /// The free text goes to --reason; the overdue reason report (`report
 /// reasons`) reads the coded --cause.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct DisputeArgs {
     /// Invoice number
     pub number: String,
@@ -37,6 +38,7 @@ pub struct DisputeArgs {
 ///
 /// Example: huikuan invoice undispute INV-1001 --date 2026-11-20
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct UndisputeArgs {
     /// Invoice number
     pub number: String,

@@ -32,6 +32,7 @@ use crate::store::{customers, events};
 ///   huikuan invoice import 数电发票明细.xlsx
 ///   cat invoices.csv | huikuan invoice import -
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The CSV file
     pub file: PathBuf,

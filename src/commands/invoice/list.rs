@@ -14,6 +14,7 @@ use crate::store::invoices::{self, ListFilter, Status};
 ///   huikuan invoice list --overdue --as-of 2026-10-31 --format csv
 ///   huikuan invoice list --salesperson 张伟 --status open
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only this customer's invoices
     #[arg(long, value_name = "CODE")]

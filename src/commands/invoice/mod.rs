@@ -15,24 +15,15 @@ use crate::ledger::schedule::{DuePlan, Installment};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Record an invoice (credit control applies)
     // Boxed: its many options would make every other variant as large.
     Add(Box<add::Args>),
-    /// List invoices
     List(list::Args),
-    /// Show an invoice with its installments
     Show(show::Args),
-    /// Void an invoice (a correction: it disappears from every report)
     Void(void::Args),
-    /// Mark an invoice as disputed (no dunning; still aged)
     Dispute(dispute::DisputeArgs),
-    /// Clear a dispute
     Undispute(dispute::UndisputeArgs),
-    /// Write off what will not be paid (a dated transaction)
     WriteOff(write_off::Args),
-    /// Reschedule the open balance into a payment plan (分期还款协议)
     Reschedule(reschedule::Args),
-    /// Import invoices from a CSV file
     Import(import::Args),
 }
 

@@ -22,6 +22,7 @@ use crate::store::{Connection, StoreError, dunning, events, plans};
 ///   huikuan invoice reschedule INV-1001 --split 3 --from 2026-11-30 --note "cash-flow plan" --yes
 ///   huikuan invoice reschedule INV-1001 --from 2026-11-30 --installment 2026-12-31:10000 --installment 2027-01-31:20000
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Invoice number
     pub number: String,

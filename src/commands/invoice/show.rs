@@ -21,6 +21,7 @@ use crate::store::plans::{self, Plan};
 /// Example:
 ///   huikuan invoice show INV-1001 --format json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Invoice number
     pub number: String,

@@ -11,6 +11,7 @@ use crate::store::{StoreError, events};
 /// first). Asks for confirmation; --yes for scripts. Example:
 ///   huikuan invoice void INV-1001 --reason "wrong customer" --yes
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Invoice number
     pub number: String,

@@ -13,6 +13,7 @@ use crate::store::{events, invoices};
 /// Example:
 ///   huikuan invoice write-off INV-1001 --date 2026-11-30 --reason "customer insolvent" --yes
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Invoice number
     pub number: String,

@@ -16,6 +16,7 @@ use crate::store::{customers, events};
 ///   huikuan pay add HW 50000 --date 2026-11-20 --ref "CMB 8812"
 ///   huikuan pay add HW 12000 --invoice INV-1001 --method cheque
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code
     pub customer: String,

@@ -10,6 +10,7 @@ use crate::store::{events, payments};
 /// Example:
 ///   huikuan pay apply 12 --invoice INV-1002 --amount 3000
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Payment id
     pub id: i64,

@@ -24,6 +24,7 @@ use crate::store::events;
 ///   huikuan pay import payments.xlsx
 ///   cat payments.csv | huikuan pay import -
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The CSV or XLSX file, or - for standard input
     pub file: PathBuf,

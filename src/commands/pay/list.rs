@@ -14,6 +14,7 @@ use crate::store::{customers, payments};
 /// Example:
 ///   huikuan pay list --customer HW --unapplied
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Only this customer's payments
     #[arg(long, value_name = "CODE")]

@@ -12,17 +12,11 @@ use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Record a payment and allocate it
     Add(add::Args),
-    /// List payments
     List(list::Args),
-    /// Show a payment with its allocations
     Show(show::Args),
-    /// Void a payment: its allocations are undone
     Void(void::Args),
-    /// Apply a payment's unapplied credit to invoices
     Apply(apply::Args),
-    /// Import payments from a CSV file
     Import(import::Args),
 }
 

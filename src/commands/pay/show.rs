@@ -17,6 +17,7 @@ use crate::store::payments::{self, AllocationRow};
 /// Example:
 ///   huikuan pay show 12 --format json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Payment id (see pay list)
     pub id: i64,

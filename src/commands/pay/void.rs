@@ -8,6 +8,7 @@ use crate::store::{bank, events, payments};
 /// open again. Asks for confirmation; --yes for scripts. Example:
 ///   huikuan pay void 12 --reason "bounced cheque" --yes
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Payment id
     pub id: i64,

@@ -8,6 +8,7 @@ use crate::store::{bank as store_bank, events};
 /// between own accounts, interest from the bank). Example:
 ///   huikuan reconcile ignore 44
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The line id (see reconcile list)
     pub line: i64,

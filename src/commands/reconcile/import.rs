@@ -29,6 +29,7 @@ use crate::store::{bank as store_bank, events};
 ///   huikuan reconcile import 202611.xlsx --auto
 ///   huikuan reconcile import export.csv --profile my-bank.toml
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The statement file
     pub file: PathBuf,

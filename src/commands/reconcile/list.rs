@@ -15,6 +15,7 @@ pub use crate::reconcile::{QueuedJson, queue};
 /// in another currency are never queued. Example:
 ///   huikuan reconcile list
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {}
 
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {

@@ -20,6 +20,7 @@ use crate::store::{bank, events};
 ///   huikuan reconcile match 43 --invoice INV-1001 --invoice INV-1002
 ///   huikuan reconcile match
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The line id (see reconcile list)
     pub line: Option<i64>,

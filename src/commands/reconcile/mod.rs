@@ -13,17 +13,11 @@ use crate::import::bank::{self, BankError, Profile};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Import a bank statement (CSV/TSV/XLS/XLSX) and match its credits
     Import(import::Args),
-    /// List credit lines waiting to be matched, with candidates
     List(list::Args),
-    /// Confirm a match for a queued line (or review the queue on a terminal)
     Match(matching::Args),
-    /// Set a queued line aside: not a customer payment
     Ignore(ignore::Args),
-    /// Remove an import batch and every payment it made
     Undo(undo::Args),
-    /// List the bank profiles: built-in and your own
     Profiles(profiles::Args),
 }
 

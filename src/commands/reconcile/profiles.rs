@@ -12,6 +12,7 @@ use crate::render::{Cell, Table, write_json};
 /// then the built-in ones. See docs/bank-profiles.md to write one. Example:
 ///   huikuan reconcile profiles
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {}
 
 #[derive(Serialize)]

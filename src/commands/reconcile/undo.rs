@@ -9,6 +9,7 @@ use crate::store::{bank as store_bank, events};
 /// confirmation; --yes for scripts. Example:
 ///   huikuan reconcile undo 3 --yes
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The batch number (printed by reconcile import, and in reconcile list)
     pub batch: i64,

@@ -25,6 +25,7 @@ use crate::store::customers;
 /// Customers go under the salesperson of the customer (not of each
 /// invoice: `report collection --by salesperson` credits invoices).
 #[derive(Debug, Default, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Age by due date (collection) or by invoice date (provisioning)
     #[arg(long, value_enum, default_value = "due")]

@@ -23,6 +23,7 @@ use crate::{render, reports};
 /// invoice is credited to ("(none)" for invoices without one); cash received
 /// and not yet applied goes to the customer's salesperson.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// A month, e.g. 2026-10
     #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]

@@ -17,6 +17,7 @@ use crate::{render, reports};
 ///   huikuan report confirmations --period 2026-10
 ///   huikuan report confirmations --period 2026-10 --format csv > confirmations.csv
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The month, e.g. 2026-10
     #[arg(long, value_name = "YYYY-MM")]

@@ -13,6 +13,7 @@ use crate::{render, reports};
 /// beyond the last week. Disputed invoices are left out. Example:
 ///   huikuan report forecast --weeks 8
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// How many weeks ahead
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=52))]

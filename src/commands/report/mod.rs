@@ -15,23 +15,14 @@ use crate::error::Result;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// The aging report: who owes what, and how late, as of a date
     Aging(aging::Args),
-    /// Collection metrics for a period: 回款率, DSO, CEI
     Collection(collection::Args),
-    /// The bad-debt provision (坏账准备) by invoice-date aging
     Provision(provision::Args),
-    /// The month-end pack: one printable HTML page
     Pack(pack::Args),
-    /// A customer statement with a balance-confirmation slip
     Statement(statement::Args),
-    /// The month's balance confirmations: sent, returned, agreed, differing, outstanding
     Confirmations(confirmations::Args),
-    /// Receivables on one screen
     Summary(summary::Args),
-    /// Expected receipts per week
     Forecast(forecast::Args),
-    /// Overdue money by reason (逾期原因), per customer and in total
     Reasons(reasons::Args),
 }
 

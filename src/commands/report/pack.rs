@@ -18,6 +18,7 @@ use crate::{render, reports};
 ///   huikuan report pack --period 2026-10 --out packs/
 ///   huikuan report aging --format html > aging.html
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The month, e.g. 2026-10 (the pack is drawn as of its last day)
     #[arg(long, value_name = "YYYY-MM")]

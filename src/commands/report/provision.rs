@@ -12,6 +12,7 @@ use crate::{render, reports};
 /// the total. Example:
 ///   huikuan report provision --as-of 2026-10-31
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {}
 
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {

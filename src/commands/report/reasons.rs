@@ -15,6 +15,7 @@ use crate::{render, reports};
 ///   huikuan report reasons --as-of 2026-10-31
 ///   huikuan report reasons --format csv > reasons.csv
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {}
 
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {

@@ -36,6 +36,7 @@ use crate::{render, reports};
 ///   huikuan report statement HY --from 2026-10-01 --to 2026-10-31
 ///   huikuan report statement --all --from 2026-10-01 --to 2026-10-31 --out statements/ --format html
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Customer code (omit with --all)
     #[arg(required_unless_present = "all")]

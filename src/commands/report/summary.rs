@@ -9,6 +9,7 @@ use crate::{render, reports};
 /// bank lines waiting to be matched. Example:
 ///   huikuan report summary
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {}
 
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {

@@ -47,6 +47,10 @@ pub struct GlobalArgs {
     /// Say nothing on stderr but warnings and errors
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// With --format csv: begin with a UTF-8 byte-order mark, so Excel on
+    /// Chinese Windows opens the file as UTF-8, not as GBK
+    #[arg(long, global = true)]
+    pub bom: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,7 +117,8 @@ pub fn main() -> ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    let globals = Globals { db: g.db, as_of: g.as_of, format: g.format, lang: g.lang, yes: g.yes, quiet: g.quiet };
+    let globals =
+        Globals { db: g.db, as_of: g.as_of, format: g.format, lang: g.lang, yes: g.yes, quiet: g.quiet, bom: g.bom };
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(args, &mut Cli::command());
     }

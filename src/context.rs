@@ -16,6 +16,27 @@ use crate::store::{Book, NewBook};
 /// The fewest rows a progress bar is drawn for: fewer take no time.
 const PROGRESS_FROM: usize = 1_000;
 
+/// Standard output that writes the UTF-8 byte-order mark before its first
+/// byte (`--bom`): Excel on Chinese Windows reads a CSV without it as GBK.
+struct BomFirst {
+    inner: Box<dyn Write>,
+    pending: bool,
+}
+
+impl Write for BomFirst {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending && !buf.is_empty() {
+            self.inner.write_all("\u{feff}".as_bytes())?;
+            self.pending = false;
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A progress bar on stderr, cleared when it goes out of scope (the command
 /// finished, or failed and is about to say why).
 pub struct Progress(indicatif::ProgressBar);
@@ -41,6 +62,8 @@ pub struct Globals {
     pub lang: Option<Lang>,
     pub yes: bool,
     pub quiet: bool,
+    /// Start CSV output with a UTF-8 byte-order mark (`--bom`).
+    pub bom: bool,
 }
 
 pub struct Ctx {
@@ -60,6 +83,10 @@ pub struct Ctx {
     /// Both stdin and stderr are terminals: prompts are allowed.
     pub interactive: bool,
     pub out: Box<dyn Write>,
+    /// CSV begins with a UTF-8 byte-order mark (`--bom`): stdout gets it
+    /// before its first byte; a command writing a CSV file puts
+    /// [`Ctx::bom_prefix`] first.
+    pub bom: bool,
 }
 
 /// The language from `--lang`, else `HUIKUAN_LANG`, else `LANG`.
@@ -130,7 +157,7 @@ impl Ctx {
                 _ => default_book()?,
             },
         };
-        Ok(Ctx {
+        let mut ctx = Ctx {
             db,
             db_flag: g.db.clone(),
             today,
@@ -142,7 +169,25 @@ impl Ctx {
             quiet: g.quiet,
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
-        })
+            bom: false,
+        };
+        if g.bom {
+            if ctx.format != Format::Csv {
+                return Err(Error::usage(
+                    "--bom is for --format csv (it marks the file as UTF-8 for Excel)",
+                    "--bom 仅用于 --format csv（为 Excel 标明 UTF-8 编码）",
+                ));
+            }
+            ctx.bom = true;
+            ctx.out = Box::new(BomFirst { inner: ctx.out, pending: true });
+        }
+        Ok(ctx)
+    }
+
+    /// What a CSV file written by the command begins with: the byte-order
+    /// mark with `--bom`, else nothing.
+    pub fn bom_prefix(&self) -> &'static [u8] {
+        if self.bom { "\u{feff}".as_bytes() } else { b"" }
     }
 
     /// The language `--lang` gave on the command line, if it was given:

@@ -1920,3 +1920,8 @@ fn man_page_exists() {
     assert_eq!(std::fs::read_to_string(env.path().join("man1/huikuan.1")).unwrap(), "an older page");
     assert_eq!(std::fs::read_dir(env.path().join("man1")).unwrap().count(), 1, "nothing else was written");
 }
+
+#[test]
+fn bom_not_csv() {
+    usage(&book(), &["customer", "list", "--bom"], "--bom is for --format csv (it marks the file as UTF-8 for Excel)");
+}

@@ -16,6 +16,7 @@ mod customers;
 mod dunning;
 mod errors;
 mod errors_catalogue;
+mod excel;
 mod fuzz_regressions;
 mod generate;
 mod hostile;

@@ -112,7 +112,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             entries(&tx, from, to, |e| journal.entry(out, &e))?;
         }
         Some(path) => {
-            let mut buf: Vec<u8> = Vec::new();
+            let mut buf: Vec<u8> = ctx.bom_prefix().to_vec();
             journal.start(&mut buf, opens_before)?;
             entries(&tx, from, to, |e| journal.entry(&mut buf, &e))?;
             let written = files::create_or_refuse(path, &buf)?;

@@ -277,14 +277,80 @@ pub enum Next {
     ResolveDispute,
 }
 
-/// The next step with the reasons that led to it (plain English, for the
-/// worklist's `reason`).
+/// One reason for a step, said in English or Chinese (the worklist's
+/// `reason`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    OnlyDisputedOverdue,
+    DisputedOverdue,
+    DaysOverdue(i64),
+    OverEscalateAmount,
+    GradeD,
+    DueToday,
+    DueIn(i64),
+    /// Their books close on this day of the month.
+    CutOff(u32),
+    DisputeNeedsResolving,
+    PromiseOpen {
+        amount: Money,
+        by: NaiveDate,
+    },
+    PromiseBroken(NaiveDate),
+    PlanMissed(NaiveDate),
+    DoneStillUnpaid {
+        level: u8,
+        on: NaiveDate,
+    },
+    Repeat,
+}
+
+impl Why {
+    pub fn en(&self) -> String {
+        match self {
+            Why::OnlyDisputedOverdue => "only disputed invoices are overdue".into(),
+            Why::DisputedOverdue => "disputed invoice overdue".into(),
+            Why::DaysOverdue(d) => format!("{d} days overdue"),
+            Why::OverEscalateAmount => "amount over escalate_amount".into(),
+            Why::GradeD => "credit grade D".into(),
+            Why::DueToday => "due today".into(),
+            Why::DueIn(d) => format!("due in {d} days"),
+            Why::CutOff(day) => cutoff_reason(*day).0,
+            Why::DisputeNeedsResolving => "a disputed invoice needs resolving".into(),
+            Why::PromiseOpen { amount, by } => format!("promise to pay {amount} by {by}"),
+            Why::PromiseBroken(date) => format!("promise of {date} broken"),
+            Why::PlanMissed(due) => format!("payment plan installment of {due} missed"),
+            Why::DoneStillUnpaid { level, on } => format!("level {level} done on {on}, still unpaid"),
+            Why::Repeat => "repeat".into(),
+        }
+    }
+
+    pub fn zh(&self) -> String {
+        match self {
+            Why::OnlyDisputedOverdue => "仅有争议发票逾期".into(),
+            Why::DisputedOverdue => "争议发票逾期".into(),
+            Why::DaysOverdue(d) => format!("逾期 {d} 天"),
+            Why::OverEscalateAmount => "逾期金额超过升级金额".into(),
+            Why::GradeD => "信用等级 D".into(),
+            Why::DueToday => "今天到期".into(),
+            Why::DueIn(d) => format!("{d} 天后到期"),
+            Why::CutOff(day) => cutoff_reason(*day).1,
+            Why::DisputeNeedsResolving => "有争议发票待解决".into(),
+            Why::PromiseOpen { amount, by } => format!("承诺 {by} 前付款 {amount}"),
+            Why::PromiseBroken(date) => format!("{date} 的付款承诺未兑现"),
+            Why::PlanMissed(due) => format!("{due} 的分期款未按期支付"),
+            Why::DoneStillUnpaid { level, on } => format!("{on} 已执行第 {level} 级，仍未付款"),
+            Why::Repeat => "重复".into(),
+        }
+    }
+}
+
+/// The next step with the reasons that led to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub next: Next,
     /// Days past due of the oldest overdue balance (negative: days until due).
     pub days: Option<i64>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Why>,
     /// The cut-off day that brought a pre-due step forward, if one did (its
     /// reason in both languages: [`cutoff_reason`]).
     pub cutoff: Option<u32>,
@@ -296,7 +362,7 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
     let Some(due) = s.oldest_due else {
         let next = if s.disputed_overdue { Next::ResolveDispute } else { Next::Nothing };
         if s.disputed_overdue {
-            reasons.push("only disputed invoices are overdue".into());
+            reasons.push(Why::OnlyDisputedOverdue);
         }
         return Decision { next, days: None, reasons, cutoff: None };
     };
@@ -319,30 +385,30 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
     let ladder_days = if cutoff.is_some() { (as_of - anchor).num_days().min(0) } else { days };
     let Some(mut level) = ladder.reached(ladder_days, overdue) else {
         if s.disputed_overdue {
-            reasons.push("disputed invoice overdue".into());
+            reasons.push(Why::DisputedOverdue);
             return Decision { next: Next::ResolveDispute, days: Some(days), reasons, cutoff };
         }
         return Decision { next: Next::Nothing, days: Some(days), reasons, cutoff };
     };
     if overdue {
-        reasons.push(format!("{days} days overdue"));
+        reasons.push(Why::DaysOverdue(days));
         let max = ladder.max_level();
         if s.overdue >= ladder.escalate_amount && level < max {
             level += 1;
-            reasons.push("amount over escalate_amount".into());
+            reasons.push(Why::OverEscalateAmount);
         }
         if s.grade_d && level < max {
             level += 1;
-            reasons.push("credit grade D".into());
+            reasons.push(Why::GradeD);
         }
     } else {
-        reasons.push(if days == 0 { "due today".to_string() } else { format!("due in {} days", -days) });
+        reasons.push(if days == 0 { Why::DueToday } else { Why::DueIn(-days) });
         if let Some(c) = cutoff {
-            reasons.push(cutoff_reason(c).0);
+            reasons.push(Why::CutOff(c));
         }
     }
     if s.disputed_overdue {
-        reasons.push("a disputed invoice needs resolving".into());
+        reasons.push(Why::DisputeNeedsResolving);
     }
 
     if let Some(p) = &s.promise
@@ -350,13 +416,13 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
     {
         match p.status(as_of) {
             PromiseStatus::Open => {
-                reasons.push(format!("promise to pay {} by {}", p.amount, p.date));
+                reasons.push(Why::PromiseOpen { amount: p.amount, by: p.date });
                 return Decision { next: Next::Wait { until: p.date }, days: Some(days), reasons, cutoff };
             }
             PromiseStatus::Broken if !episode.iter().any(|a| a.0 > p.date) => {
                 let above = done.map_or(level, |d| (d + 1).min(ladder.max_level()));
                 level = level.max(above);
-                reasons.push(format!("promise of {} broken", p.date));
+                reasons.push(Why::PromiseBroken(p.date));
                 return Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons, cutoff };
             }
             _ => {}
@@ -372,7 +438,7 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
         if !episode.iter().any(|a| a.0 > due) {
             let above = done.map_or(level, |d| (d + 1).min(ladder.max_level()));
             level = level.max(above);
-            reasons.push(format!("payment plan installment of {due} missed"));
+            reasons.push(Why::PlanMissed(due));
             return Decision { next: Next::Act { level, repeat: false }, days: Some(days), reasons, cutoff };
         }
     }
@@ -382,7 +448,7 @@ pub fn next_step(s: &Situation, ladder: &Ladder, as_of: NaiveDate) -> Decision {
             // Repeat a logged step once it is stale; a level reached only by
             // the hold has nothing to repeat.
             Some(when) if (as_of - when).num_days() > ladder.repeat_days && overdue => {
-                reasons.push(format!("level {d} done on {when}, still unpaid"));
+                reasons.push(Why::DoneStillUnpaid { level: d, on: when });
                 Decision { next: Next::Act { level: d, repeat: true }, days: Some(days), reasons, cutoff }
             }
             _ => Decision { next: Next::Nothing, days: Some(days), reasons, cutoff },
@@ -484,9 +550,7 @@ mod tests {
         assert_eq!(next(&both, 5), act(4));
         assert_eq!(next(&both, 75), act(6), "5 + 2 is capped at 6");
         let r = next_step(&both, &Ladder::default(), at(5));
-        assert!(
-            r.reasons.iter().any(|r| r.contains("escalate_amount")) && r.reasons.iter().any(|r| r.contains("grade D"))
-        );
+        assert!(r.reasons.contains(&Why::OverEscalateAmount) && r.reasons.contains(&Why::GradeD));
     }
 
     #[test]
@@ -551,7 +615,7 @@ mod tests {
         both.disputed_overdue = true;
         let r = next_step(&both, &Ladder::default(), at(20));
         assert_eq!(r.next, act(3));
-        assert!(r.reasons.iter().any(|x| x.contains("disputed")));
+        assert!(r.reasons.iter().any(|x| x.en().contains("disputed")));
     }
 
     #[test]
@@ -591,7 +655,7 @@ mod tests {
         let r = at(11, 22);
         assert_eq!(r.next, act(0), "3 days before the 25th");
         assert_eq!(r.cutoff, Some(25));
-        assert!(r.reasons.contains(&"their books close on the 25th".to_string()), "{:?}", r.reasons);
+        assert!(r.reasons.iter().any(|x| x.en() == "their books close on the 25th"), "{:?}", r.reasons);
         assert_eq!(at(11, 24).next, act(1), "the day before the books close");
         assert_eq!(at(12, 3).next, act(1), "not done yet: the phone call still stands");
         // Steps taken early count: nothing more until it falls due.
@@ -619,7 +683,7 @@ mod tests {
         let s = Situation { overdue: Money::from_cents(1_000_000), ..s };
         let r = next_step(&s, &Ladder::default(), at(1));
         assert_eq!(r.next, act(5));
-        assert!(r.reasons.iter().any(|x| x.contains("payment plan")), "{:?}", r.reasons);
+        assert!(r.reasons.iter().any(|x| x.en().contains("payment plan")), "{:?}", r.reasons);
         // Once that step is logged the ladder goes on as usual from it.
         let logged = Situation { actions: vec![(at(-1), 1), (at(1), 5)], ..s.clone() };
         assert_eq!(next(&logged, 2), Next::Nothing);

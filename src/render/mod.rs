@@ -20,6 +20,7 @@ pub mod reasons;
 pub mod reconcile;
 pub mod statement;
 pub mod summary;
+pub mod words;
 pub mod worklist;
 
 use chrono::NaiveDate;

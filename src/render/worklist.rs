@@ -52,21 +52,19 @@ pub fn to_json(w: &WorkItem, ladder: &Ladder, zh: bool) -> ItemJson {
             (if zh && !l.step_zh.is_empty() { l.step_zh.clone() } else { l.step.clone() }, l.channel.clone())
         }),
     };
-    // The cut-off reason is the one said in Chinese too (the ladder gives both).
-    let cutoff = w.decision.cutoff.map(crate::ledger::ladder::cutoff_reason);
-    let reasons: Vec<&str> = w
-        .decision
-        .reasons
-        .iter()
-        .map(|r| match &cutoff {
-            Some((en, zh_text)) if zh && r == en => zh_text.as_str(),
-            _ => r.as_str(),
-        })
-        .collect();
-    let mut reason = reasons.join("; ");
-    if matches!(w.decision.next, Next::Act { repeat: true, .. }) && !reason.contains("still unpaid") {
-        reason.push_str("; repeat");
+    let mut reasons: Vec<&crate::ledger::ladder::Why> = w.decision.reasons.iter().collect();
+    let repeat = crate::ledger::ladder::Why::Repeat;
+    if matches!(w.decision.next, Next::Act { repeat: true, .. })
+        && !reasons.iter().any(|r| matches!(r, crate::ledger::ladder::Why::DoneStillUnpaid { .. }))
+    {
+        reasons.push(&repeat);
     }
+    let reason = reasons.iter().map(|r| if zh { r.zh() } else { r.en() }).collect::<Vec<_>>().join(if zh {
+        "；"
+    } else {
+        "; "
+    });
+    let channel = if zh { crate::render::words::channel(&channel, crate::output::Lang::Zh) } else { channel };
     ItemJson {
         customer: w.code.clone(),
         name: w.name.clone(),

@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod bank_reader;
 mod book;
+mod chinese;
 mod close;
 mod common;
 mod concurrency;

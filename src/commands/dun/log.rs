@@ -120,10 +120,10 @@ pub fn run_history(ctx: &mut Ctx, a: HistoryArgs) -> Result<()> {
             Cell::Date(x.date),
             Cell::text(x.customer),
             Cell::Int(i64::from(x.level)),
-            Cell::text(x.channel),
+            Cell::text(crate::render::words::channel(&x.channel, ctx.lang)),
             Cell::opt_text(x.note.as_deref()),
             Cell::opt_text(x.outcome.as_deref()),
-            Cell::text(x.source),
+            Cell::text(crate::render::words::source(&x.source, ctx.lang)),
             reason_cell(x.overdue_reason, ctx.lang),
         ]);
     }

@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Cell::text(r.customer),
             Cell::Date(r.date),
             Cell::Money(r.amount),
-            Cell::text(r.method),
+            Cell::text(crate::render::words::method(&r.method, lang)),
             Cell::opt_text(r.reference.as_deref()),
             Cell::Money(r.unapplied),
             if r.void { Cell::text(yes) } else { Cell::Empty },

@@ -61,7 +61,7 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, id: i64) -> Result<()> {
     kv("customer", "客户", Cell::text(&p.customer));
     kv("date", "日期", Cell::Date(p.date));
     kv("amount", "金额", Cell::Money(p.amount));
-    kv("method", "方式", Cell::text(&p.method));
+    kv("method", "方式", Cell::text(crate::render::words::method(&p.method, lang)));
     kv("reference", "参考号", Cell::opt_text(p.reference.as_deref()));
     kv("unapplied", "未核销", Cell::Money(p.unapplied));
     if p.voided {

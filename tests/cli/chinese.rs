@@ -1,0 +1,51 @@
+//! `--lang zh` says the book's own words in Chinese: payment methods,
+//! channels, where an action came from, statuses and the worklist's
+//! reasons. (What the user typed — names, notes, references — is theirs.)
+
+use crate::common::TestEnv;
+
+/// English words of the book's own vocabulary that a Chinese table must not show.
+const ENGLISH: &[&str] = &[
+    "bank", "cash", "cheque", "alipay", "wechat", "other", "phone", "email", "sms", "letter", "visit", "lawyer",
+    "legal", "manual", "system", "overdue", "days", "due", "today", "promise", "broken", "open", "paid", "void",
+    "disputed", "yes", "level", "repeat", "unpaid", "grade", "amount",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| ENGLISH.iter().any(|e| e.eq_ignore_ascii_case(w)))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn chinese_lists_say_the_books_words_in_chinese() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HY", "深圳华远电子有限公司"]);
+    env.ok(&["-q", "customer", "add", "HD", "广州宏达物流有限公司", "--score", "20"]);
+    env.ok(&["-q", "invoice", "add", "HY-1", "HY", "12000", "--date", "2026-09-01"]);
+    env.ok(&["-q", "invoice", "add", "HY-2", "HY", "3000", "--date", "2026-11-20"]);
+    env.ok(&["-q", "invoice", "add", "HD-1", "HD", "300000", "--date", "2026-08-01", "--force"]);
+    for (customer, amount, method, date) in [
+        ("HY", "2000", "cheque", "2026-10-05"),
+        ("HY", "1000", "alipay", "2026-10-06"),
+        ("HD", "500", "wechat", "2026-10-07"),
+    ] {
+        env.ok(&["-q", "pay", "add", customer, amount, "--method", method, "--date", date, "--ref", "货款"]);
+    }
+    env.ok(&["-q", "dun", "log", "HY", "--step", "2", "--channel", "phone/email", "--date", "2026-10-10"]);
+    env.ok(&["-q", "dun", "promise", "HY", "--date", "2026-11-28", "--amount", "9000"]);
+    for args in [
+        &["--lang", "zh", "pay", "list"][..],
+        &["--lang", "zh", "dun", "history"],
+        &["--lang", "zh", "invoice", "show", "HY-1"],
+        &["--lang", "zh", "dun", "list"],
+    ] {
+        let out = env.ok(args);
+        let found = english_words(&out);
+        assert!(found.is_empty(), "{}: English words {found:?} in\n{out}", args.join(" "));
+    }
+    // The JSON keeps the codes, in either language.
+    let json = env.json(&["--lang", "zh", "pay", "list"]);
+    assert_eq!(json[0]["method"], "cheque", "{json}");
+}

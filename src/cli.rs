@@ -55,8 +55,9 @@ pub struct GlobalArgs {
     /// output goes through $HUIKUAN_PAGER, else $PAGER, else less -FRX]
     #[arg(long, global = true)]
     pub no_pager: bool,
-    /// Colour in tables: negative amounts red, overdue figures yellow
-    /// [default: auto, on a terminal unless NO_COLOR is set]
+    /// Colour in tables: negative amounts red, overdue figures yellow;
+    /// auto: when stdout is a terminal and NO_COLOR is unset or empty
+    /// [default: auto]
     #[arg(long, global = true, value_enum, value_name = "WHEN", alias = "colour")]
     pub color: Option<ColorChoice>,
 }

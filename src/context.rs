@@ -168,12 +168,11 @@ fn start_pager(argv: &[String]) -> Option<Sink> {
 /// When tables are drawn in colour (`--color`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// When standard output is a terminal and NO_COLOR is unset or empty
+    // (No doc comments here: the flag's own help says what each means, and
+    // the values are listed on one line.)
     #[default]
     Auto,
-    /// Always, even into a pipe or a file, and despite NO_COLOR
     Always,
-    /// Never
     Never,
 }
 

@@ -156,6 +156,16 @@ fn start_pager(argv: &[String]) -> Option<Sink> {
         }
     }
     let mut child = cmd.spawn().ok()?;
+    // Ctrl-C in the pager (less uses it to stop a search) reaches the whole
+    // foreground process group: like git, the command does not die of it and
+    // leave the pager and the shell fighting over the terminal; it ends when
+    // the user quits the pager (a closed pipe) or its output is done.
+    // SAFETY: SIG_IGN installs no handler code; the pager, already started,
+    // keeps its own dispositions.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
     match child.stdin.take() {
         Some(input) => Some(Sink::Paged { child, input: BufWriter::new(input) }),
         None => {

@@ -241,3 +241,17 @@ fn color_auto_on_a_terminal_unless_no_color_and_never_means_never() {
     let out = env.command(&["customer", "list"]).env_remove("NO_COLOR").output().unwrap();
     assert!(!String::from_utf8(out.stdout).unwrap().contains('\u{1b}'));
 }
+
+#[test]
+fn ctrl_c_in_the_pager_does_not_kill_the_command_under_it() {
+    let env = TestEnv::new();
+    book(&env);
+    // The pager's process group (the command's too) gets SIGINT, as when
+    // Ctrl-C is pressed in less; the pager itself ignores it, as less does.
+    // (A moment after it started, as a person would: not in the instant
+    // between the pager's start and the command's ignoring the signal.)
+    let pager = script(&env, "pager.sh", "#!/bin/sh\ntrap '' INT\nsleep 0.3\nkill -INT 0\nsed 's/^/PAGED:/'\n");
+    let (out, shown) = on_terminal(&env, &[("HUIKUAN_PAGER", &pager)], &[], &["customer", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("PAGED:│ CR   ┆ Cr Co"), "{shown}");
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::commands;
-use crate::context::{Ctx, Globals, language};
+use crate::context::{ColorChoice, Ctx, Globals, language};
 use crate::error::{Kind, Result};
 use crate::output::{Format, Lang, visible};
 
@@ -51,6 +51,15 @@ pub struct GlobalArgs {
     /// Chinese Windows opens the file as UTF-8, not as GBK
     #[arg(long, global = true)]
     pub bom: bool,
+    /// Never page: write straight to the terminal [default: on a terminal,
+    /// output goes through $HUIKUAN_PAGER, else $PAGER, else less -FRX]
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+    /// Colour in tables: negative amounts red, overdue figures yellow;
+    /// auto: when stdout is a terminal and NO_COLOR is unset or empty
+    /// [default: auto]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", alias = "colour")]
+    pub color: Option<ColorChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,8 +126,17 @@ pub fn main() -> ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
-    let globals =
-        Globals { db: g.db, as_of: g.as_of, format: g.format, lang: g.lang, yes: g.yes, quiet: g.quiet, bom: g.bom };
+    let globals = Globals {
+        db: g.db,
+        as_of: g.as_of,
+        format: g.format,
+        lang: g.lang,
+        yes: g.yes,
+        quiet: g.quiet,
+        bom: g.bom,
+        no_pager: g.no_pager,
+        color: g.color.unwrap_or_default(),
+    };
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(args, &mut Cli::command());
     }
@@ -143,9 +161,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => commands::log::run(&mut ctx, a),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     };
+    // The output so far is flushed and the pager waited for even when the
+    // command failed: its error line comes after, on the terminal.
+    let finished = ctx.finish();
     result?;
-    ctx.out.flush()?;
-    Ok(())
+    finished
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! which language, and whether we may ask questions. The only place that
 //! reads the clock and the environment.
 
-use std::io::{IsTerminal, Write};
+use std::cell::RefCell;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Stdio};
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 
@@ -37,6 +40,165 @@ impl Write for BomFirst {
     }
 }
 
+/// The pager when neither `HUIKUAN_PAGER` nor `PAGER` is set: `less` that
+/// quits when the text fits one screen (F), keeps colours (R) and leaves the
+/// text on the screen (X).
+const DEFAULT_PAGER: &str = "less -FRX";
+
+/// Where standard output goes once the command writes its first byte.
+enum Sink {
+    /// Into the pager's input; the pager draws on the terminal.
+    Paged { child: Child, input: BufWriter<ChildStdin> },
+    /// Straight to standard output.
+    Direct(BufWriter<std::io::Stdout>),
+}
+
+impl Sink {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Paged { input, .. } => input,
+            Sink::Direct(w) => w,
+        }
+    }
+}
+
+/// Standard output, paged on a terminal. The pager starts on the first byte
+/// written (a command that asks first, or prints nothing, never starts it),
+/// and is waited for at the end of the command.
+struct Stdout {
+    /// The pager's command line, until the first byte; `None` for no pager.
+    pager: Option<Vec<String>>,
+    sink: Option<Sink>,
+}
+
+impl Stdout {
+    fn open(&mut self) -> &mut dyn Write {
+        let pager = &mut self.pager;
+        self.sink
+            .get_or_insert_with(|| {
+                pager
+                    .take()
+                    .and_then(|argv| start_pager(&argv))
+                    .unwrap_or_else(|| Sink::Direct(BufWriter::new(std::io::stdout())))
+            })
+            .writer()
+    }
+
+    /// Flush; close the pager's input and wait until the user has left it.
+    /// Whatever is written afterwards goes straight to standard output.
+    fn end(&mut self) -> std::io::Result<()> {
+        self.pager = None;
+        match self.sink.take() {
+            Some(Sink::Paged { mut child, mut input }) => {
+                let flushed = input.flush();
+                drop(input);
+                let _ = child.wait();
+                flushed
+            }
+            Some(Sink::Direct(mut w)) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Stdout {
+    /// Never leave a pager behind on the terminal (a panic, an early return).
+    fn drop(&mut self) {
+        let _ = self.end();
+    }
+}
+
+/// The handle `ctx.out` writes through (the context keeps another, to end
+/// the pager before a prompt and at the end of the command).
+struct SharedStdout(Rc<RefCell<Stdout>>);
+
+impl Write for SharedStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.0.borrow_mut().open().write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.borrow_mut().sink.as_mut() {
+            Some(sink) => sink.writer().flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The pager's command line, when standard output is a terminal and paging
+/// is not turned off: `$HUIKUAN_PAGER`, else `$PAGER`, else `less -FRX`,
+/// split into words as a shell would (quotes, backslashes) but never run by
+/// a shell. Empty, `cat` or unparsable: no pager.
+fn pager_command(no_pager: bool) -> Option<Vec<String>> {
+    if no_pager || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let text = std::env::var("HUIKUAN_PAGER")
+        .or_else(|_| std::env::var("PAGER"))
+        .unwrap_or_else(|_| DEFAULT_PAGER.to_string());
+    let words = shell_words::split(&text).ok()?;
+    if words.is_empty() || words == ["cat"] { None } else { Some(words) }
+}
+
+/// Start the pager with a pipe to its input; `None` (write directly) when
+/// it cannot be started. Like git: `LESS=FRX` unless the user set `LESS`,
+/// and `LV=-c` (lv keeps colours) unless set.
+fn start_pager(argv: &[String]) -> Option<Sink> {
+    let (program, args) = argv.split_first()?;
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).stdin(Stdio::piped());
+    for (var, value) in [("LESS", "FRX"), ("LV", "-c")] {
+        if std::env::var_os(var).is_none() {
+            cmd.env(var, value);
+        }
+    }
+    let mut child = cmd.spawn().ok()?;
+    // Ctrl-C in the pager (less uses it to stop a search) reaches the whole
+    // foreground process group: like git, the command does not die of it and
+    // leave the pager and the shell fighting over the terminal; it ends when
+    // the user quits the pager (a closed pipe) or its output is done.
+    // SAFETY: SIG_IGN installs no handler code; the pager, already started,
+    // keeps its own dispositions.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+    match child.stdin.take() {
+        Some(input) => Some(Sink::Paged { child, input: BufWriter::new(input) }),
+        None => {
+            let _ = child.wait();
+            None
+        }
+    }
+}
+
+/// When tables are drawn in colour (`--color`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    // (No doc comments here: the flag's own help says what each means, and
+    // the values are listed on one line.)
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given the terminal and `NO_COLOR`.
+    fn wanted(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 /// A progress bar on stderr, cleared when it goes out of scope (the command
 /// finished, or failed and is about to say why).
 pub struct Progress(indicatif::ProgressBar);
@@ -64,6 +226,10 @@ pub struct Globals {
     pub quiet: bool,
     /// Start CSV output with a UTF-8 byte-order mark (`--bom`).
     pub bom: bool,
+    /// Write standard output directly, never through a pager (`--no-pager`).
+    pub no_pager: bool,
+    /// When to colour tables (`--color`).
+    pub color: ColorChoice,
 }
 
 pub struct Ctx {
@@ -87,6 +253,8 @@ pub struct Ctx {
     /// before its first byte; a command writing a CSV file puts
     /// [`Ctx::bom_prefix`] first.
     pub bom: bool,
+    /// Standard output behind `out`: paged on a terminal (see [`Ctx::finish`]).
+    stdout: Rc<RefCell<Stdout>>,
 }
 
 /// The language from `--lang`, else `HUIKUAN_LANG`, else `LANG`.
@@ -157,6 +325,8 @@ impl Ctx {
                 _ => default_book()?,
             },
         };
+        crate::render::set_colour(g.color.wanted());
+        let stdout = Rc::new(RefCell::new(Stdout { pager: pager_command(g.no_pager), sink: None }));
         let mut ctx = Ctx {
             db,
             db_flag: g.db.clone(),
@@ -168,8 +338,9 @@ impl Ctx {
             yes: g.yes || env_flag("HUIKUAN_YES"),
             quiet: g.quiet,
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
-            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            out: Box::new(SharedStdout(Rc::clone(&stdout))),
             bom: false,
+            stdout,
         };
         if g.bom {
             if ctx.format != Format::Csv {
@@ -182,6 +353,25 @@ impl Ctx {
             ctx.out = Box::new(BomFirst { inner: ctx.out, pending: true });
         }
         Ok(ctx)
+    }
+
+    /// The end of the command: flush its output, close the pager's input and
+    /// wait for the user to leave the pager, so that an error line printed
+    /// next is seen on the terminal, not lost inside the pager. A pager the
+    /// user quit early is a closed pipe ([`crate::error::Kind::BrokenPipe`]).
+    pub fn finish(&mut self) -> Result<()> {
+        let flushed = self.out.flush();
+        let ended = self.stdout.borrow_mut().end();
+        flushed?;
+        ended?;
+        Ok(())
+    }
+
+    /// End the pager before asking something on the terminal (the two
+    /// would fight over it); output after the question is not paged.
+    /// (`out` itself holds nothing back: the buffer is in the sink ended.)
+    fn before_asking(&self) {
+        let _ = self.stdout.borrow_mut().end();
     }
 
     /// What a CSV file written by the command begins with: the byte-order
@@ -301,6 +491,7 @@ impl Ctx {
                 format!("{zh} —— 需要确认：请在终端运行，或加 --yes"),
             ));
         }
+        self.before_asking();
         let ok = dialoguer::Confirm::new()
             .with_prompt(self.t(en, zh))
             .default(false)
@@ -311,6 +502,7 @@ impl Ctx {
 
     /// Ask for a line of text on the terminal (empty answer allowed when `optional`).
     pub fn prompt(&self, en: &str, zh: &str, optional: bool) -> Result<String> {
+        self.before_asking();
         dialoguer::Input::<String>::new()
             .with_prompt(self.t(en, zh))
             .allow_empty(optional)

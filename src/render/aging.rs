@@ -72,6 +72,10 @@ pub fn summary_table(lang: Lang, r: &AgingReport) -> Table {
     t.headers.extend(bucket_headers(lang, r));
     t.headers.push(lang.pick("total", "合计").to_string());
     t.headers.push(lang.pick("unapplied credit", "未核销预收").to_string());
+    if r.basis == Basis::Due {
+        // The buckets past "current" (columns 2.. are the buckets).
+        t.overdue_columns(3..2 + r.labels.len());
+    }
     for l in &r.lines {
         let mut row = vec![Cell::text(&l.code), Cell::text(&l.name)];
         row.extend(l.cells.iter().map(|m| Cell::Money(*m)));
@@ -92,6 +96,7 @@ pub fn summary_table(lang: Lang, r: &AgingReport) -> Table {
 pub fn grouped_table(lang: Lang, r: &AgingReport, groups: &[SalespersonGroup]) -> Table {
     let summary = summary_table(lang, r);
     let mut t = Table::new(lang, &[("salesperson", "业务员")]);
+    t.overdue_columns(summary.overdue().iter().map(|c| c + 1));
     t.headers.extend(summary.headers);
     let none = lang.pick("(none)", "（未指定）");
     for g in groups {

@@ -23,9 +23,12 @@ pub mod summary;
 pub mod words;
 pub mod worklist;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::NaiveDate;
 use comfy_table::{
-    CellAlignment, ColumnConstraint, ContentArrangement, Table as Comfy, Width, presets::UTF8_FULL_CONDENSED,
+    Cell as Drawn, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table as Comfy, Width,
+    presets::UTF8_FULL_CONDENSED,
 };
 
 use crate::error::Result;
@@ -100,21 +103,59 @@ const TEXT_AT_LEAST: usize = 10;
 /// The columns any column keeps for its header.
 const HEADER_AT_LEAST: usize = 7;
 
+/// Whether tables are drawn in colour: set once for the command by the
+/// context (`--color`, a terminal, `NO_COLOR`); off unless set.
+static COLOUR: AtomicBool = AtomicBool::new(false);
+
+/// Draw the tables of this command in colour, or not.
+/// (crossterm, which comfy-table colours with, drops colours when NO_COLOR
+/// is set: `--color always` overrides that.)
+pub fn set_colour(on: bool) {
+    COLOUR.store(on, Ordering::Relaxed);
+    if on {
+        crossterm::style::force_color_output(true);
+    }
+}
+
 /// Rows with a header, printable as a table or as CSV.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// The columns of overdue figures (see [`Table::overdue_columns`]).
+    overdue: Vec<usize>,
 }
 
 impl Table {
     /// Headers given as (English, Chinese) pairs.
     pub fn new(lang: Lang, headers: &[(&str, &str)]) -> Table {
-        Table { headers: headers.iter().map(|(en, zh)| lang.pick(en, zh).to_string()).collect(), rows: Vec::new() }
+        Table { headers: headers.iter().map(|(en, zh)| lang.pick(en, zh).to_string()).collect(), ..Table::default() }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
         self.rows.push(row);
+    }
+
+    /// Mark columns as holding overdue figures: in colour, their amounts
+    /// above zero are yellow (a negative amount anywhere is red).
+    pub fn overdue_columns(&mut self, columns: impl IntoIterator<Item = usize>) {
+        self.overdue.extend(columns);
+    }
+
+    /// The overdue columns, for a table built from this one.
+    pub fn overdue(&self) -> &[usize] {
+        &self.overdue
+    }
+
+    /// A value as drawn: in colour, a negative amount red and an amount
+    /// above zero in an overdue column yellow; all else plain.
+    fn drawn(&self, column: usize, cell: &Cell, colour: bool) -> Drawn {
+        let text = Drawn::new(cell.for_table());
+        match cell {
+            Cell::Money(m) if colour && m.is_negative() => text.fg(Color::Red),
+            Cell::Money(m) if colour && m.is_positive() && self.overdue.contains(&column) => text.fg(Color::Yellow),
+            _ => text,
+        }
     }
 
     /// Write as a table or CSV. (JSON has its own shape per command.)
@@ -127,13 +168,21 @@ impl Table {
     }
 
     pub fn write_table(&self, out: &mut dyn Write) -> Result<()> {
+        self.draw(out, COLOUR.load(Ordering::Relaxed))
+    }
+
+    /// The table, in colour or not.
+    fn draw(&self, out: &mut dyn Write, colour: bool) -> Result<()> {
         let mut t = Comfy::new();
         t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        if colour {
+            t.enforce_styling();
+        }
         if !self.headers.is_empty() {
             t.set_header(self.headers.clone());
         }
         for row in &self.rows {
-            t.add_row(row.iter().map(Cell::for_table).collect::<Vec<_>>());
+            t.add_row(row.iter().enumerate().map(|(i, c)| self.drawn(i, c, colour)).collect::<Vec<_>>());
         }
         // Amounts, counts and dates are never broken across lines: on a
         // narrow terminal the text columns wrap, and a table that still does
@@ -230,7 +279,7 @@ mod tests {
 
     #[test]
     fn csv_neutralises_formula_text_but_not_numbers() {
-        let mut t = Table { headers: vec!["name".into(), "amount".into()], rows: Vec::new() };
+        let mut t = Table { headers: vec!["name".into(), "amount".into()], ..Table::default() };
         t.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Money(Money::from_cents(-1_050))]);
         t.push(vec![Cell::text("@SUM(A1)"), Cell::Money(Money::from_cents(123_456))]);
         let mut out = Vec::new();

@@ -146,6 +146,7 @@ pub fn write(
         }
     )?;
     let mut t = Table::new(lang, &headers);
+    t.overdue_columns([5]);
     due.iter().for_each(|r| t.push(row(r)));
     t.write_table(out)?;
     if !upcoming.is_empty() {

@@ -56,6 +56,8 @@ impl TestEnv {
             ("HUIKUAN_TODAY", TODAY.to_string()),
             ("HUIKUAN_LANG", "en".to_string()),
             ("NO_COLOR", "1".to_string()),
+            // No pager on a pseudo-terminal unless a test asks for one.
+            ("HUIKUAN_PAGER", String::new()),
             ("RUST_BACKTRACE", "1".to_string()),
             ("HOME", home.display().to_string()),
             ("XDG_DATA_HOME", home.join("data").display().to_string()),

@@ -31,6 +31,7 @@ mod mail;
 mod manual;
 mod metrics;
 mod on_terminal;
+mod pager;
 mod payers;
 mod payments;
 mod pipe;

@@ -42,3 +42,4 @@ mod statements;
 mod terminal;
 mod upgrade;
 mod vat;
+mod xlsx;

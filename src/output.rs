@@ -39,7 +39,7 @@ pub enum Format {
     Eml,
     Hledger,
     Beancount,
-    /// An Excel workbook.
+    // An Excel workbook (no doc comment: clap would list every value with its help).
     Xlsx,
 }
 

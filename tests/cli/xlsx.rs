@@ -266,30 +266,30 @@ fn a_workbook_goes_to_stdout_when_it_is_a_file_or_a_pipe() {
     assert!(out.status.success() && out.stdout.starts_with(b"PK\x03\x04"));
 }
 
-#[test]
-fn a_workbook_is_never_written_to_a_terminal() {
-    let env = demo();
+/// `huikuan args` run with stdout on a pseudo-terminal (`script`): its exit
+/// code and what it showed.
+pub fn on_terminal(env: &TestEnv, args: &[&str]) -> (Option<i32>, String) {
     let bin = assert_cmd::cargo::cargo_bin("huikuan");
     let sealed = env.spawnable(&[]);
-    let line = format!("exec {} --db demo.sqlite report aging --format xlsx", bin.display());
+    let line = format!("exec {} {}", bin.display(), args.join(" "));
     let script = std::process::Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
         .current_dir(env.path())
         .output()
         .expect("script (util-linux) runs");
-    let shown = String::from_utf8_lossy(&script.stdout);
-    assert!(!script.status.success(), "{shown}");
+    (script.status.code(), String::from_utf8_lossy(&script.stdout).into_owned())
+}
+
+#[test]
+fn a_workbook_is_never_written_to_a_terminal() {
+    let env = demo();
+    let (code, shown) = on_terminal(&env, &on_demo(&["report", "aging", "--format", "xlsx"]));
+    assert_eq!(code, Some(2), "{shown}");
     assert!(shown.contains("error: xlsx is a binary file: give --out FILE or redirect stdout to a file"), "{shown}");
     assert!(!shown.contains("PK"), "no zip bytes on the terminal: {shown}");
     // With --out the terminal is no obstacle.
-    let line = format!("exec {} --db demo.sqlite report aging --format xlsx --out t.xlsx", bin.display());
-    let script = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .current_dir(env.path())
-        .output()
-        .unwrap();
-    assert!(script.status.success(), "{}", String::from_utf8_lossy(&script.stdout));
+    let (code, shown) = on_terminal(&env, &on_demo(&["report", "aging", "--format", "xlsx", "--out", "t.xlsx"]));
+    assert_eq!(code, Some(0), "{shown}");
     assert!(env.path().join("t.xlsx").is_file());
 }

@@ -26,7 +26,7 @@ impl Lang {
     }
 }
 
-/// How data is printed. Lists and reports take table, csv and json; letters
+/// How data is printed. Lists and reports take table, csv, json and xlsx; letters
 /// take txt, md, html and eml; `export journal` hledger, beancount and csv.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -39,6 +39,8 @@ pub enum Format {
     Eml,
     Hledger,
     Beancount,
+    // An Excel workbook (no doc comment: clap would list every value with its help).
+    Xlsx,
 }
 
 impl Format {
@@ -53,6 +55,7 @@ impl Format {
             Format::Eml => "eml",
             Format::Hledger => "hledger",
             Format::Beancount => "beancount",
+            Format::Xlsx => "xlsx",
         }
     }
 }

@@ -117,7 +117,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if ctx.format == crate::output::Format::Table {
         writeln!(ctx.out)?;
     }
-    dun::list::run(ctx, dun::list::Args { customer: None, level: None, salesperson: None })
+    dun::list::run(ctx, dun::list::Args { customer: None, level: None, salesperson: None, out: Default::default() })
 }
 
 /// `--db PATH` (which must not exist yet), else `<data dir>/demo.sqlite`,

@@ -18,3 +18,4 @@ pub mod man;
 pub mod pay;
 pub mod reconcile;
 pub mod report;
+pub mod sheet;

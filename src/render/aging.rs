@@ -127,18 +127,28 @@ pub fn write_table(out: &mut dyn Write, lang: Lang, report: &AgingReport) -> Res
 
 /// A title, `table` (the report's, plain or grouped) and the tie-out.
 pub fn write_titled(out: &mut dyn Write, lang: Lang, report: &AgingReport, table: &Table) -> Result<()> {
-    let title = match lang {
+    writeln!(out, "{}", title(lang, report))?;
+    table.write_table(out)?;
+    writeln!(out, "{}", tie_out_line(lang, &report.tie))?;
+    Ok(())
+}
+
+/// `Aging by due date as of 2026-10-31`.
+pub fn title(lang: Lang, report: &AgingReport) -> String {
+    match lang {
         Lang::En => format!("Aging by {} date as of {}", report.basis.as_str(), report.as_of),
         Lang::Zh => format!(
             "应收账款账龄（按{}）截至 {}",
             if report.basis == Basis::Due { "到期日" } else { "开票日" },
             report.as_of
         ),
-    };
-    writeln!(out, "{title}")?;
-    table.write_table(out)?;
-    writeln!(out, "{}", tie_out_line(lang, &report.tie))?;
-    Ok(())
+    }
+}
+
+/// What a workbook of the report has under its table: the title and the
+/// tie-out.
+pub fn footer(lang: Lang, report: &AgingReport) -> Vec<String> {
+    vec![title(lang, report), tie_out_line(lang, &report.tie)]
 }
 
 /// The detail as a table or CSV: one row per open installment.

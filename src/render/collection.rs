@@ -146,49 +146,52 @@ pub fn write(out: &mut dyn Write, c: &Collection, lang: Lang, format: Format) ->
         t.push(row);
     }
     let (from, to, days) = (c.from, c.to, c.days);
-    if format == Format::Table {
-        let mut title = match lang {
-            Lang::En => format!("Collection {from} to {to} ({days} days)"),
-            Lang::Zh => format!("回款统计 {from} 至 {to}（{days} 天）"),
+    let mut title = match lang {
+        Lang::En => format!("Collection {from} to {to} ({days} days)"),
+        Lang::Zh => format!("回款统计 {from} 至 {to}（{days} 天）"),
+    };
+    if let Some(sp) = &c.salesperson {
+        title += &match lang {
+            Lang::En => format!(", salesperson {sp}"),
+            Lang::Zh => format!("，业务员 {sp}"),
         };
-        if let Some(sp) = &c.salesperson {
-            title += &match lang {
-                Lang::En => format!(", salesperson {sp}"),
-                Lang::Zh => format!("，业务员 {sp}"),
-            };
-        }
-        writeln!(out, "{title}")?;
     }
-    t.write(out, format)?;
-    if format == Format::Table {
-        for f in [
-            lang.pick(
-                "received = cash dated in the period; collected = applied to invoices with effect in the period (as the aging tie-out)",
-                "本期收款 = 本期日期的收款；本期回款 = 本期生效、已核销到发票的金额（同账龄核对）",
-            ),
-            lang.pick(
-                "beginning AR + invoiced − ending AR = collected + discounts + written off",
-                "期初应收 + 本期开票 − 期末应收 = 本期回款 + 现金折扣 + 核销坏账",
-            ),
-            lang.pick("回款率 = collected on what fell due ÷ what fell due × 100", "回款率 = 到期已收 ÷ 本期到期 × 100"),
-            lang.pick("DSO = ending AR ÷ credit sales × days", "DSO = 期末应收 ÷ 本期赊销 × 天数"),
-            lang.pick(
-                "CEI = (beginning AR + credit sales − ending AR) ÷ (beginning AR + credit sales − ending current AR) × 100",
-                "CEI = (期初应收 + 本期赊销 − 期末应收) ÷ (期初应收 + 本期赊销 − 期末未到期应收) × 100",
-            ),
-        ] {
-            writeln!(out, "{f}")?;
+    let mut notes = vec![
+        lang.pick(
+            "received = cash dated in the period; collected = applied to invoices with effect in the period (as the aging tie-out)",
+            "本期收款 = 本期日期的收款；本期回款 = 本期生效、已核销到发票的金额（同账龄核对）",
+        ),
+        lang.pick(
+            "beginning AR + invoiced − ending AR = collected + discounts + written off",
+            "期初应收 + 本期开票 − 期末应收 = 本期回款 + 现金折扣 + 核销坏账",
+        ),
+        lang.pick("回款率 = collected on what fell due ÷ what fell due × 100", "回款率 = 到期已收 ÷ 本期到期 × 100"),
+        lang.pick("DSO = ending AR ÷ credit sales × days", "DSO = 期末应收 ÷ 本期赊销 × 天数"),
+        lang.pick(
+            "CEI = (beginning AR + credit sales − ending AR) ÷ (beginning AR + credit sales − ending current AR) × 100",
+            "CEI = (期初应收 + 本期赊销 − 期末应收) ÷ (期初应收 + 本期赊销 − 期末未到期应收) × 100",
+        ),
+    ];
+    if by_salesperson || c.salesperson.is_some() {
+        notes.push(lang.pick(
+            "by salesperson: an invoice's figures go to the salesperson it is credited to; cash not yet applied to the customer's",
+            "按业务员：发票的各项数字计入该发票的业务员；尚未核销的收款计入客户的业务员",
+        ));
+    }
+    match format {
+        // The workbook: the title and the formulas under the table.
+        Format::Xlsx => {
+            let footer: Vec<String> = std::iter::once(title.as_str()).chain(notes).map(str::to_string).collect();
+            t.write_xlsx(out, &footer)?;
         }
-        if by_salesperson || c.salesperson.is_some() {
-            writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "by salesperson: an invoice's figures go to the salesperson it is credited to; cash not yet applied to the customer's",
-                    "按业务员：发票的各项数字计入该发票的业务员；尚未核销的收款计入客户的业务员",
-                )
-            )?;
+        Format::Table => {
+            writeln!(out, "{title}")?;
+            t.write(out, format)?;
+            for f in notes {
+                writeln!(out, "{f}")?;
+            }
         }
+        _ => t.write(out, format)?,
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod statement;
 pub mod summary;
 pub mod words;
 pub mod worklist;
+pub mod xlsx;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -158,10 +159,15 @@ impl Table {
         }
     }
 
-    /// Write as a table or CSV. (JSON has its own shape per command.)
+    /// Write as a table, CSV or (to standard output, never a terminal) a
+    /// workbook. (JSON has its own shape per command.)
     pub fn write(&self, out: &mut dyn Write, format: Format) -> Result<()> {
         match format {
             Format::Csv => self.write_csv(out),
+            Format::Xlsx => {
+                xlsx::refuse_on_terminal()?;
+                self.write_xlsx(out, &[])
+            }
             Format::Table | Format::Json => self.write_table(out),
             other => Err(not_a_list_format(other)),
         }
@@ -247,6 +253,12 @@ pub fn pad_right(s: &str, width: usize) -> String {
 
 /// The error for a letter (or journal) format given to a list or report.
 pub fn not_a_list_format(f: Format) -> crate::error::Error {
+    if f == Format::Xlsx {
+        return crate::error::Error::usage(
+            "--format xlsx is for lists and reports of rows; this command prints table, csv or json",
+            "--format xlsx 仅用于列表和报表；此命令可输出 table、csv 或 json",
+        );
+    }
     if matches!(f, Format::Hledger | Format::Beancount) {
         return crate::error::Error::usage(
             format!("--format {} is for export journal; this command prints table, csv or json", f.name()),

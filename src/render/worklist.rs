@@ -125,16 +125,16 @@ pub fn write(
             r.promise.as_ref().map_or(Cell::Empty, |p| Cell::text(format!("{} {} {}", p.amount, p.date, p.status))),
             Cell::text(&r.reason),
             match r.overdue_reason.and_then(crate::ledger::reason::OverdueReason::parse) {
-                Some(x) if format == Format::Table => Cell::text(lang.pick(x.en(), x.zh())),
+                Some(x) if matches!(format, Format::Table | Format::Xlsx) => Cell::text(lang.pick(x.en(), x.zh())),
                 Some(x) => Cell::text(x.as_str()),
                 None => Cell::Empty,
             },
         ]
     };
-    if format == Format::Csv {
+    if matches!(format, Format::Csv | Format::Xlsx) {
         let mut t = Table::new(lang, &headers);
         rows.iter().for_each(|r| t.push(row(r)));
-        return t.write_csv(out);
+        return if format == Format::Csv { t.write_csv(out) } else { t.write_xlsx(out, &[]) };
     }
     let (due, upcoming): (Vec<&ItemJson>, Vec<&ItemJson>) = rows.iter().partition(|r| r.level >= 2);
     writeln!(

@@ -1925,3 +1925,31 @@ fn man_page_exists() {
 fn bom_not_csv() {
     usage(&book(), &["customer", "list", "--bom"], "--bom is for --format csv (it marks the file as UTF-8 for Excel)");
 }
+
+#[test]
+fn xlsx_to_a_terminal() {
+    let (code, shown) = crate::xlsx::on_terminal(&book(), &["customer", "list", "--format", "xlsx"]);
+    assert_eq!(code, Some(2));
+    assert!(shown.contains("error: xlsx is a binary file: give --out FILE or redirect stdout to a file"), "{shown}");
+}
+
+#[test]
+fn out_without_xlsx() {
+    let env = book();
+    usage(
+        &env,
+        &["report", "aging", "--format", "csv", "--out", "a.csv"],
+        "--out is for --format xlsx; --format csv goes to stdout (redirect it with >)",
+    );
+    assert!(!env.path().join("a.csv").exists(), "nothing was written");
+}
+
+#[test]
+fn xlsx_not_a_list() {
+    let env = book();
+    usage(
+        &env,
+        &["invoice", "show", "BYD-2026-01", "--format", "xlsx"],
+        "--format xlsx is for lists and reports of rows; this command prints table, csv or json",
+    );
+}

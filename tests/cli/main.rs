@@ -44,3 +44,4 @@ mod statements;
 mod terminal;
 mod upgrade;
 mod vat;
+mod xlsx;

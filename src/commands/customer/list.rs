@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Money;
@@ -15,6 +16,7 @@ use crate::store::customers;
 /// Balance is open invoices minus unapplied credit. Examples:
 ///   huikuan customer list --format csv > customers.csv
 ///   huikuan customer list --salesperson 张伟
+///   huikuan customer list --format xlsx --out customers.xlsx
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -24,6 +26,8 @@ pub struct Args {
     /// Only the customers of this salesperson (业务员)
     #[arg(long, value_name = "NAME")]
     pub salesperson: Option<String>,
+    #[command(flatten)]
+    pub out: crate::commands::sheet::Out,
 }
 
 /// One customer in `customer list --format json`.
@@ -41,6 +45,7 @@ struct Row {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    sheet::check(ctx, &a.out)?;
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
@@ -84,5 +89,5 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             if r.on_hold { Cell::text(yes.clone()) } else { Cell::Empty },
         ]);
     }
-    t.write(&mut ctx.out, ctx.format)
+    sheet::table(ctx, &a.out, &t, &[])
 }

@@ -1,5 +1,6 @@
 //! `huikuan dun list`: the morning worklist.
 
+use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::store::{customers, dunning, events};
@@ -15,6 +16,7 @@ use crate::{render, reports};
 ///   huikuan dun list --level 3 --format csv
 ///   huikuan dun list --as-of 2026-12-01 --customer HY
 ///   huikuan dun list --salesperson 张伟
+///   huikuan dun list --format xlsx --out worklist.xlsx
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -27,9 +29,12 @@ pub struct Args {
     /// Only the customers of this salesperson (业务员)
     #[arg(long, value_name = "NAME")]
     pub salesperson: Option<String>,
+    #[command(flatten)]
+    pub out: crate::commands::sheet::Out,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    sheet::check(ctx, &a.out)?;
     let mut book = ctx.open_book_to_write()?;
     let (items, ladder) = {
         let tx = book.read()?;
@@ -56,5 +61,6 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         }
         tx.commit()?;
     }
-    render::worklist::write(&mut ctx.out, &items, &ladder, a.level, ctx.as_of, ctx.lang, ctx.format)
+    let (as_of, lang, format) = (ctx.as_of, ctx.lang, ctx.format);
+    sheet::emit(ctx, &a.out, |w| render::worklist::write(w, &items, &ladder, a.level, as_of, lang, format))
 }

@@ -1,5 +1,6 @@
 //! `huikuan invoice list`.
 
+use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::Format;
@@ -13,6 +14,7 @@ use crate::store::invoices::{self, ListFilter, Status};
 ///   huikuan invoice list --customer HW --status open
 ///   huikuan invoice list --overdue --as-of 2026-10-31 --format csv
 ///   huikuan invoice list --salesperson 张伟 --status open
+///   huikuan invoice list --status open --format xlsx --out open.xlsx
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -28,6 +30,8 @@ pub struct Args {
     /// Only the invoices credited to this salesperson (业务员)
     #[arg(long, value_name = "NAME")]
     pub salesperson: Option<String>,
+    #[command(flatten)]
+    pub out: crate::commands::sheet::Out,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -39,6 +43,7 @@ pub enum StatusArg {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    sheet::check(ctx, &a.out)?;
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let filter = ListFilter {
@@ -83,5 +88,5 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Cell::text(lang.pick(r.status.as_str(), r.status.zh())),
         ]);
     }
-    t.write(&mut ctx.out, ctx.format)
+    sheet::table(ctx, &a.out, &t, &[])
 }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::aging::{AgingRule, Basis, Buckets};
@@ -22,6 +23,7 @@ use crate::store::customers;
 ///   huikuan report aging --detail --customer HW
 ///   huikuan report aging --by-salesperson
 ///   huikuan report aging --salesperson 张伟
+///   huikuan report aging --format xlsx --out aging.xlsx
 /// Customers go under the salesperson of the customer (not of each
 /// invoice: `report collection --by salesperson` credits invoices).
 #[derive(Debug, Default, clap::Args)]
@@ -45,6 +47,8 @@ pub struct Args {
     /// Only the customers of this salesperson
     #[arg(long, value_name = "NAME", conflicts_with = "customer")]
     pub salesperson: Option<String>,
+    #[command(flatten)]
+    pub out: sheet::Out,
 }
 
 #[derive(Clone, Copy, Debug, Default, clap::ValueEnum)]
@@ -84,6 +88,7 @@ impl Args {
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let rule = a.rule()?;
+    sheet::check(ctx, &a.out)?;
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
@@ -114,6 +119,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 Ok(())
             }
             Format::Table => render::aging::write_titled(&mut ctx.out, lang, &report, &table),
+            Format::Xlsx => sheet::table(ctx, &a.out, &table, &render::aging::footer(lang, &report)),
             other => Err(crate::render::not_a_list_format(other)),
         };
     }
@@ -122,7 +128,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         if ctx.format == Format::Json {
             return write_json(&mut ctx.out, &render::aging::detail_json(&report, &lines));
         }
-        render::aging::detail_table(lang, &report, &lines).write(&mut ctx.out, ctx.format)?;
+        let table = render::aging::detail_table(lang, &report, &lines);
+        if ctx.format == Format::Xlsx {
+            return sheet::table(ctx, &a.out, &table, &render::aging::footer(lang, &report));
+        }
+        table.write(&mut ctx.out, ctx.format)?;
         let line = render::aging::tie_out_line(lang, &report.tie);
         if ctx.format == Format::Table {
             writeln!(ctx.out, "{line}")?;
@@ -141,6 +151,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             Ok(())
         }
         Format::Table => render::aging::write_table(&mut ctx.out, lang, &report),
+        Format::Xlsx => {
+            let table = render::aging::summary_table(lang, &report);
+            sheet::table(ctx, &a.out, &table, &render::aging::footer(lang, &report))
+        }
         Format::Html if a.is_month_end(&rule) => {
             let page = render::pack::html(ctx.lang, &reports::pack::pack(&tx, ctx.as_of)?);
             ctx.out.write_all(page.as_bytes())?;

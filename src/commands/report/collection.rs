@@ -1,5 +1,6 @@
 //! `huikuan report collection`.
 
+use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::ledger::date::{month_end, parse_month};
@@ -19,6 +20,7 @@ use crate::{render, reports};
 ///   huikuan report collection --from 2026-07-01 --to 2026-09-30 --format csv
 ///   huikuan report collection --period 2026-10 --by salesperson
 ///   huikuan report collection --period 2026-10 --salesperson 张伟
+///   huikuan report collection --period 2026-10 --format xlsx --out collection.xlsx
 /// By salesperson, each figure of an invoice goes to the salesperson the
 /// invoice is credited to ("(none)" for invoices without one); cash received
 /// and not yet applied goes to the customer's salesperson.
@@ -40,6 +42,8 @@ pub struct Args {
     /// Only the invoices credited to this salesperson
     #[arg(long, value_name = "NAME")]
     pub salesperson: Option<String>,
+    #[command(flatten)]
+    pub out: crate::commands::sheet::Out,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -49,6 +53,7 @@ pub enum ByArg {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
+    sheet::check(ctx, &a.out)?;
     let (from, to) = match (&a.period, &a.from, &a.to) {
         (Some(p), _, _) => {
             let first = parse_month(p)?;
@@ -71,5 +76,6 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ByArg::Salesperson => By::Salesperson,
     };
     let c = reports::collection::figures_by(&tx, from, to, by, only.as_deref())?;
-    render::collection::write(&mut ctx.out, &c, ctx.lang, ctx.format)
+    let (lang, format) = (ctx.lang, ctx.format);
+    sheet::emit(ctx, &a.out, |w| render::collection::write(w, &c, lang, format))
 }

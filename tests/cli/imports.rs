@@ -289,6 +289,13 @@ fn a_dash_reads_the_file_from_standard_input() {
     let out = env.command(&["pay", "import", "-"]).write_stdin("date,customer,amount\n2026-11-01,NOPE,1\n").output();
     let err = String::from_utf8(out.unwrap().stderr).unwrap();
     assert!(err.starts_with("error: stdin:2: "), "{err}");
+    // A bank statement too: read, matched and named `stdin`.
+    let statement = "交易日期,收入金额,支出金额,余额,对方户名,对方账号,摘要\n2026-11-03,100.00,,100.00,Acme,6217000000000001,货款\n";
+    let out = env.command(&["reconcile", "import", "-"]).write_stdin(statement.as_bytes().to_vec()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("stdin: profile generic-cn-bank, UTF-8"), "{shown}");
+    assert!(shown.contains("1 rows: 1 credits (100.00)"), "{shown}");
 }
 
 #[test]

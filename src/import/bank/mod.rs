@@ -41,7 +41,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::input::{InputError, InputLimit, read_input};
+use super::input::{InputError, InputLimit, input_name, read_input_or_stdin};
 use crate::ledger::money::Money;
 use crate::store::payments::Method;
 
@@ -184,8 +184,9 @@ pub use crate::store::bank::Direction;
 
 /// Read a statement file.
 pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
-    let file = path.display().to_string();
-    let bytes = read_input(path, opts.max_input).map_err(|e| match e {
+    // `-` is standard input, named `stdin` in messages and in the batch.
+    let file = input_name(path);
+    let bytes = read_input_or_stdin(path, opts.max_input).map_err(|e| match e {
         InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
         e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
     })?;

@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod generate;
 mod hostile;
 mod imports;
+mod log_zh;
 mod interest;
 mod invoices;
 mod journal;

@@ -65,9 +65,7 @@ pub fn query(conn: &Connection, f: &Filter) -> Result<Vec<Event>> {
     )?;
     let rows = stmt.query_map(
         params![f.command, f.text, f.since.map(super::date_sql), f.until.map(super::date_sql), f.limit],
-        |r| {
-            Ok(Event { id: r.get(0)?, at: r.get(1)?, command: r.get(2)?, summary: r.get(3)?, summary_zh: r.get(4)? })
-        },
+        |r| Ok(Event { id: r.get(0)?, at: r.get(1)?, command: r.get(2)?, summary: r.get(3)?, summary_zh: r.get(4)? }),
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

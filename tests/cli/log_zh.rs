@@ -11,10 +11,40 @@ use crate::common::{TestEnv, cents};
 
 /// English words of the audit trail's own texts that a Chinese log must not show.
 const LOG_WORDS: &[&str] = &[
-    "created", "book", "added", "customer", "customers", "invoice", "invoices", "payment", "payments", "from",
-    "applied", "credit", "voided", "wrote", "off", "resolved", "dispute", "promised", "by", "closed", "through",
-    "aging", "reopened", "put", "hold", "released", "imported", "rows", "skipped", "alias", "score", "set",
-    "edited", "acceptance",
+    "created",
+    "book",
+    "added",
+    "customer",
+    "customers",
+    "invoice",
+    "invoices",
+    "payment",
+    "payments",
+    "from",
+    "applied",
+    "credit",
+    "voided",
+    "wrote",
+    "off",
+    "resolved",
+    "dispute",
+    "promised",
+    "by",
+    "closed",
+    "through",
+    "aging",
+    "reopened",
+    "put",
+    "hold",
+    "released",
+    "imported",
+    "rows",
+    "skipped",
+    "alias",
+    "score",
+    "set",
+    "edited",
+    "acceptance",
 ];
 
 fn log_words(text: &str) -> Vec<String> {
@@ -43,7 +73,19 @@ fn busy_book() -> TestEnv {
     env.ok(&["-q", "dun", "log", "HD", "--step", "2", "--channel", "phone/email", "--date", "2026-10-10"]);
     env.ok(&["-q", "dun", "promise", "HD", "--date", "2026-11-28", "--amount", "1000"]);
     env.ok(&["-q", "invoice", "dispute", "HD-2", "--reason", "货损", "--date", "2026-10-12"]);
-    env.ok(&["-q", "invoice", "write-off", "HD-1", "--amount", "500", "--reason", "无法收回", "--date", "2026-10-20", "--yes"]);
+    env.ok(&[
+        "-q",
+        "invoice",
+        "write-off",
+        "HD-1",
+        "--amount",
+        "500",
+        "--reason",
+        "无法收回",
+        "--date",
+        "2026-10-20",
+        "--yes",
+    ]);
     env.ok(&["-q", "customer", "hold", "HD", "--reason", "长期逾期"]);
     env.ok(&["-q", "customer", "release", "HD"]);
     env.ok(&["-q", "close", "2026-09"]);

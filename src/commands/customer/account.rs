@@ -38,7 +38,10 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Rm(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::remove_account(&tx, id, &a.code, &a.account)?;
-            let (en, zh) = (format!("removed account {} of {}", a.account, a.code), format!("删除 {} 的账号 {}", a.code, a.account));
+            let (en, zh) = (
+                format!("removed account {} of {}", a.account, a.code),
+                format!("删除 {} 的账号 {}", a.code, a.account),
+            );
             events::record(&tx, "customer account rm", &en, &zh, None)?;
             (
                 format!("removed account {} from {}", a.account, a.code),

@@ -38,7 +38,8 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Rm(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::remove_alias(&tx, id, &a.code, &a.alias)?;
-            let (en, zh) = (format!("removed alias '{}' of {}", a.alias, a.code), format!("删除 {} 的别名“{}”", a.code, a.alias));
+            let (en, zh) =
+                (format!("removed alias '{}' of {}", a.alias, a.code), format!("删除 {} 的别名“{}”", a.code, a.alias));
             events::record(&tx, "customer alias rm", &en, &zh, None)?;
             (format!("removed alias '{}' from {}", a.alias, a.code), format!("已删除 {} 的别名“{}”", a.code, a.alias))
         }

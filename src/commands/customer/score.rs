@@ -45,7 +45,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let tx = book.write()?;
         let id = customers::require_id(&tx, code)?;
         history::set_score(&tx, id, s)?;
-        events::record(&tx, "customer score", &format!("score of {code} set to {s}"), &format!("{code} 评分设为 {s}"), None)?;
+        events::record(
+            &tx,
+            "customer score",
+            &format!("score of {code} set to {s}"),
+            &format!("{code} 评分设为 {s}"),
+            None,
+        )?;
         tx.commit()?;
         let g = Grade::from_score(s).letter();
         ctx.note(&format!("{code}: score {s}, grade {g}"), &format!("{code}：评分 {s}，等级 {g}"));

@@ -287,10 +287,8 @@ fn send_single(
     };
     let note = sent_note(letter, &reply);
     log_sent(&tx, ladder, letter, &note)?;
-    let (en, zh) = (
-        format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code),
-        sent_note_zh(letter, &reply),
-    );
+    let (en, zh) =
+        (format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code), sent_note_zh(letter, &reply));
     events::record(&tx, "dun letter", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("sent: {note}"), &format!("已发送：{note}"));

@@ -44,8 +44,8 @@ pub fn parse_method(what: &str, text: &str) -> Result<Method> {
     Method::parse(text).ok_or_else(|| {
         let (en, zh) = echo(text);
         Error::user(
-            format!("{what}: '{en}' is not a method (bank, cash, cheque, alipay, wechat, other)"),
-            format!("{what}：“{zh}”不是收款方式（bank、cash、cheque、alipay、wechat、other）"),
+            format!("{what}: '{en}' is not a method (bank, cash, cheque, alipay, wechat, acceptance, other)"),
+            format!("{what}：“{zh}”不是收款方式（bank、cash、cheque、alipay、wechat、acceptance、other）"),
         )
     })
 }

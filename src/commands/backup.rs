@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     backup::backup_to(&book, &a.path)?;
     let tx = book.write()?;
-    events::record(&tx, "backup", &format!("backup written to {shown}"), None)?;
+    events::record(&tx, "backup", &format!("backup written to {shown}"), &format!("已备份至 {shown}"), None)?;
     tx.commit()?;
     ctx.note(&format!("backup written to {shown}"), &format!("已备份至 {shown}"));
     Ok(())

@@ -47,7 +47,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let closing = reports::close::closing(&tx, &period)?;
     let (name, through, total) = (&period.name, period.through, closing.aging.total);
     store::close::record(&tx, name, through, &closing.snapshot, &closing.kept)?;
-    events::record(&tx, "close", &format!("closed {name} (through {through}); aging {total}"), None)?;
+    let (en, zh) = (
+        format!("closed {name} (through {through}); aging {total}"),
+        format!("结账 {name}（截至 {through}）；账龄合计 {total}"),
+    );
+    events::record(&tx, "close", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(
         &format!("closed {name}: every date up to {through} is locked; aging {total} stored"),
@@ -74,7 +78,13 @@ fn reopen(ctx: &mut Ctx, text: &str, reason: &str) -> Result<()> {
     ctx.confirm(&format!("reopen {name}? (reason: {reason})"), &format!("重开 {name}？（原因：{reason}）"))?;
     let tx = book.write()?;
     store::close::reopen(&tx, name, reason)?;
-    events::record(&tx, "close --reopen", &format!("reopened {name}: {reason}"), None)?;
+    events::record(
+        &tx,
+        "close --reopen",
+        &format!("reopened {name}: {reason}"),
+        &format!("重开 {name}：{reason}"),
+        None,
+    )?;
     tx.commit()?;
     ctx.note(&format!("reopened {name}"), &format!("已重开 {name}"));
     Ok(())

@@ -185,7 +185,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 l.channel = x;
             }
             dunning::set_ladder(&tx, &ladder)?;
-            events::record(&tx, "config ladder", &format!("ladder level {level} changed"), None)?;
+            let (en, zh) = (format!("ladder level {level} changed"), format!("催收阶梯第 {level} 级已修改"));
+            events::record(&tx, "config ladder", &en, &zh, None)?;
             tx.commit()?;
             ctx.note(&format!("ladder level {level} changed"), &format!("催收阶梯第 {level} 级已修改"));
             Ok(())
@@ -216,7 +217,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 interest::set_rate(&tx, None, from, Some(crate::ledger::interest::parse_rate(&value)?))?;
             }
             let stored = def.set(&tx, &value)?;
-            events::record(&tx, "config set", &format!("{key} = {stored}"), None)?;
+            let said = format!("{key} = {stored}");
+            events::record(&tx, "config set", &said, &said, None)?;
             tx.commit()?;
             ctx.note(&format!("{key} = {stored}"), &format!("{key} = {stored}"));
             Ok(())

@@ -97,7 +97,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     disputes::open(&tx, disputed.id, &disputed.number, disputed.issue_date, Some("3 units damaged / 3 台货损"))?;
     let held = customers::require_id(&tx, ON_HOLD.0)?;
     customers::set_hold(&tx, held, true, Some(ON_HOLD.1), ctx.today)?;
-    events::record(&tx, "demo", &format!("demo book: {nc} customers, {} invoices, {np} payments", inv.count), None)?;
+    let ni = inv.count;
+    let (en, zh) = (
+        format!("demo book: {nc} customers, {ni} invoices, {np} payments"),
+        format!("示例账簿：{nc} 个客户，{ni} 张发票，{np} 笔收款"),
+    );
+    events::record(&tx, "demo", &en, &zh, None)?;
     tx.commit()?;
     drop(book);
 

@@ -10,6 +10,8 @@ use crate::store::events;
 ///
 /// Every command that changes the book appends one event in the same
 /// transaction as the change; the trail can be added to, never edited.
+/// In Chinese (--lang zh) the commands and texts are shown in Chinese;
+/// --grep finds either language.
 /// Examples:
 ///   huikuan log --limit 20
 ///   huikuan log --command pay --since 2026-11-01
@@ -23,7 +25,7 @@ pub struct Args {
     /// Only this command, e.g. "pay" or "reconcile import"
     #[arg(long)]
     pub command: Option<String>,
-    /// Only events whose text contains this
+    /// Only events whose text (English or Chinese) contains this
     #[arg(long, value_name = "TEXT")]
     pub grep: Option<String>,
     /// Only events on or after this day (UTC)
@@ -49,8 +51,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         return write_json(&mut ctx.out, &list);
     }
     let mut t = Table::new(ctx.lang, &[("#", "#"), ("at (UTC)", "时间 (UTC)"), ("command", "命令"), ("what", "内容")]);
-    for e in list {
-        t.push(vec![Cell::Int(e.id), Cell::text(e.at), Cell::text(e.command), Cell::text(e.summary)]);
+    for e in &list {
+        let command = crate::render::words::command(&e.command, ctx.lang);
+        t.push(vec![Cell::Int(e.id), Cell::text(&e.at), Cell::text(command), Cell::text(e.text(ctx.lang))]);
     }
     t.write(&mut ctx.out, ctx.format)
 }

@@ -119,7 +119,8 @@ pub fn default_template(lang: Lang) -> &'static str {
 
 // ---- the wording ----
 
-fn title(kind: Kind, lang: Lang) -> &'static str {
+/// The title of a letter of `kind` in `lang` (also how the audit trail names it).
+pub fn title(kind: Kind, lang: Lang) -> &'static str {
     match (kind, lang) {
         (Kind::Reminder, Lang::En) => "Payment reminder",
         (Kind::Reminder, Lang::Zh) => "付款提醒函",

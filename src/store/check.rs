@@ -316,14 +316,14 @@ mod tests {
         let (problems, checks) = run(&ex.book.conn).unwrap();
         assert_eq!(checks, PROBES.len() + 6);
         assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
-        events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
+        events::record(&ex.book.conn, "test", "the hand-made book", "手工账簿", None).unwrap();
         assert_eq!(run(&ex.book.conn).unwrap().0, Vec::<String>::new());
     }
 
     #[test]
     fn an_alias_or_account_held_by_two_customers_is_a_problem_naming_both() {
         let ex = example::book();
-        events::record(&ex.book.conn, "test", "the hand-made book", None).unwrap();
+        events::record(&ex.book.conn, "test", "the hand-made book", "手工账簿", None).unwrap();
         let conn = &ex.book.conn;
         // Written behind the store's back, as an older book may hold them.
         for sql in [

@@ -399,7 +399,8 @@ fn build_at(tmp: &Path, new: &NewBook) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     set_setting(&tx, "company", new.company)?;
     set_setting(&tx, "currency", new.currency)?;
-    events::record(&tx, "init", &format!("created the book ({})", new.currency), None)?;
+    let (en, zh) = (format!("created the book ({})", new.currency), format!("新建账簿（{}）", new.currency));
+    events::record(&tx, "init", &en, &zh, None)?;
     tx.commit()?;
     // Closing checkpoints the WAL into the file and removes it.
     conn.close().map_err(|(_, e)| StoreError::from(e))?;

@@ -16,6 +16,8 @@ pub enum Method {
     Cheque,
     Alipay,
     Wechat,
+    /// A bank acceptance bill (银行承兑汇票).
+    Acceptance,
     Other,
 }
 
@@ -27,6 +29,7 @@ impl Method {
             Method::Cheque => "cheque",
             Method::Alipay => "alipay",
             Method::Wechat => "wechat",
+            Method::Acceptance => "acceptance",
             Method::Other => "other",
         }
     }
@@ -39,6 +42,9 @@ impl Method {
             "cheque" | "check" | "支票" => Method::Cheque,
             "alipay" | "支付宝" => Method::Alipay,
             "wechat" | "weixin" | "微信" | "微信支付" => Method::Wechat,
+            "acceptance" | "acceptance bill" | "bank acceptance bill" | "承兑汇票" | "承兑" | "银行承兑汇票" => {
+                Method::Acceptance
+            }
             "other" | "其他" => Method::Other,
             _ => return None,
         })

@@ -598,6 +598,53 @@ BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
 CREATE TRIGGER late_interest_write_off AFTER UPDATE ON write_offs
 BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (OLD.installment_id), (NEW.installment_id); END;
 "#,
+    // 13: Chinese throughout. An event keeps its text in Chinese too
+    //    (`summary_zh`; NULL for the events written before this upgrade,
+    //    which `log` shows in English); and a payment may come as a bank
+    //    acceptance bill (承兑汇票, method 'acceptance'). payments is rebuilt
+    //    the SQLite way (new table, one INSERT … SELECT, drop, rename, then
+    //    its indexes and triggers again). Its children (allocations,
+    //    bank_lines, write_offs) refer to it by name, so they refer to the
+    //    new table once it is renamed: foreign keys are off during every
+    //    upgrade and checked before it commits (see `upgrade`), and the
+    //    legacy rename leaves the triggers of allocations, which name
+    //    payments, as they are instead of failing on the missing table.
+    r#"
+ALTER TABLE events ADD COLUMN summary_zh TEXT;
+
+PRAGMA legacy_alter_table = ON;
+CREATE TABLE payments_new (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    method      TEXT NOT NULL CHECK (method IN ('bank', 'cash', 'cheque', 'alipay', 'wechat', 'acceptance', 'other')),
+    reference   TEXT,
+    source      TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'import', 'bank')),
+    auto_apply  INTEGER NOT NULL DEFAULT 1 CHECK (auto_apply IN (0, 1)),
+    voided      INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
+    allocated   INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= amount),
+    import_print TEXT
+) STRICT;
+INSERT INTO payments_new (id, customer_id, date, amount, method, reference, source, auto_apply, voided, allocated,
+                          import_print)
+    SELECT id, customer_id, date, amount, method, reference, source, auto_apply, voided, allocated, import_print
+    FROM payments;
+DROP TABLE payments;
+ALTER TABLE payments_new RENAME TO payments;
+PRAGMA legacy_alter_table = OFF;
+CREATE INDEX payments_customer ON payments (customer_id, date);
+CREATE INDEX payments_credit ON payments (customer_id, date, id) WHERE allocated < amount AND voided = 0;
+CREATE TRIGGER lock_payments_insert BEFORE INSERT ON payments
+WHEN NEW.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_payments_void BEFORE UPDATE OF voided, amount, date ON payments
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+CREATE TRIGGER lock_payments_delete BEFORE DELETE ON payments
+WHEN OLD.date <= (SELECT MAX(through) FROM closes WHERE reopened_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'huikuan: closed period'); END;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts
@@ -699,6 +746,19 @@ fn upgrade(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
     if refuse_newer(conn, known)? == known && application_id(conn)? == APPLICATION_ID {
         return Ok(());
     }
+    // An upgrade may rebuild a table that others refer to (new table, copy,
+    // drop, rename): foreign keys would refuse the drop, so they are off
+    // while the upgrades run (the switch is ignored inside a transaction)
+    // and checked as a whole before they commit.
+    let keys_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = upgrade_keys_off(conn, steps);
+    conn.pragma_update(None, "foreign_keys", keys_on)?;
+    result
+}
+
+fn upgrade_keys_off(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
+    let known = steps.len() as i64;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Another process may have upgraded the book while we waited for the lock.
     let from = refuse_newer(&tx, known)?;
@@ -712,12 +772,25 @@ fn upgrade(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
         })?;
         tx.pragma_update(None, "user_version", step_no)?;
     }
+    if let Some(table) = broken_reference(&tx)? {
+        return Err(StoreError::UpgradeFailed {
+            from,
+            to: known,
+            step: known,
+            reason: format!("a row of {table} refers to a row that is not there"),
+        });
+    }
     if application_id(&tx)? != APPLICATION_ID {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
     // Dropping the transaction on an error above rolls every step back.
     tx.commit()?;
     Ok(())
+}
+
+/// The first table with a row whose foreign key finds no parent, if any.
+fn broken_reference(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.prepare("PRAGMA foreign_key_check")?.query_map([], |r| r.get(0))?.next().transpose()
 }
 
 /// Everything a book is, as text: its version, its schema and every row of

@@ -5,13 +5,13 @@
 use crate::common::TestEnv;
 
 /// English words of the book's own vocabulary that a Chinese table must not show.
-const ENGLISH: &[&str] = &[
+pub(crate) const ENGLISH: &[&str] = &[
     "bank", "cash", "cheque", "alipay", "wechat", "other", "phone", "email", "sms", "letter", "visit", "lawyer",
     "legal", "manual", "system", "overdue", "days", "due", "today", "promise", "broken", "open", "paid", "void",
     "disputed", "yes", "level", "repeat", "unpaid", "grade", "amount",
 ];
 
-fn english_words(text: &str) -> Vec<String> {
+pub(crate) fn english_words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| ENGLISH.iter().any(|e| e.eq_ignore_ascii_case(w)))
         .map(str::to_string)

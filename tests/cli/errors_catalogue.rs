@@ -452,7 +452,7 @@ fn bad_method() {
     user(
         &book(),
         &["pay", "add", "BYD", "100", "--method", "card"],
-        "--method: 'card' is not a method (bank, cash, cheque, alipay, wechat, other)",
+        "--method: 'card' is not a method (bank, cash, cheque, alipay, wechat, acceptance, other)",
     );
 }
 

@@ -27,6 +27,7 @@ mod invoices;
 mod journal;
 mod letters;
 mod letters_right;
+mod log_zh;
 mod mail;
 mod manual;
 mod metrics;

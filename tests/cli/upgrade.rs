@@ -215,6 +215,18 @@ INSERT INTO events (at, command, summary, detail) VALUES
     ('2026-11-15T09:00:00Z', 'invoice reschedule', 'rescheduled 10,000.00 of INV-1002 on 2026-11-15', NULL);
 ",
     ),
+    (
+        13,
+        "
+-- HD paid 3,000.00 by a bank acceptance bill (承兑汇票), kept as credit; its
+-- event says so in both languages.
+INSERT INTO payments (id, customer_id, date, amount, method, reference, source, auto_apply, voided) VALUES
+    (7, 2, '2026-11-18', 300000, 'acceptance', '银承 3100', 'manual', 0, 0);
+INSERT INTO events (at, command, summary, summary_zh, detail) VALUES
+    ('2026-11-18T09:00:00Z', 'pay add', 'payment 7 from HD of 3,000.00 on 2026-11-18',
+     '收款 7：HD 于 2026-11-18 付款 3,000.00', NULL);
+",
+    ),
 ];
 
 /// Write the data a book at `version` can hold.

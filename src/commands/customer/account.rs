@@ -31,13 +31,18 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Add(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::add_account(&tx, id, &a.account)?;
-            events::record(&tx, "customer account add", &format!("account {} for {}", a.account, a.code), None)?;
+            let zh = format!("{} 的账号 {}", a.code, a.account);
+            events::record(&tx, "customer account add", &format!("account {} for {}", a.account, a.code), &zh, None)?;
             (format!("added account {} to {}", a.account, a.code), format!("已为 {} 添加账号 {}", a.code, a.account))
         }
         Command::Rm(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::remove_account(&tx, id, &a.code, &a.account)?;
-            events::record(&tx, "customer account rm", &format!("removed account {} of {}", a.account, a.code), None)?;
+            let (en, zh) = (
+                format!("removed account {} of {}", a.account, a.code),
+                format!("删除 {} 的账号 {}", a.code, a.account),
+            );
+            events::record(&tx, "customer account rm", &en, &zh, None)?;
             (
                 format!("removed account {} from {}", a.account, a.code),
                 format!("已删除 {} 的账号 {}", a.code, a.account),

@@ -80,7 +80,13 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     customers::insert(&tx, &c, ctx.today)?;
-    events::record(&tx, "customer add", &format!("added customer {code} {name}"), None)?;
+    events::record(
+        &tx,
+        "customer add",
+        &format!("added customer {code} {name}"),
+        &format!("添加客户 {code} {name}"),
+        None,
+    )?;
     tx.commit()?;
     ctx.note(&format!("added customer {code} ({name})"), &format!("已添加客户 {code}（{name}）"));
     Ok(())

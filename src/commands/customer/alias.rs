@@ -31,13 +31,16 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Result<()> {
         Command::Add(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::add_alias(&tx, id, &a.alias)?;
-            events::record(&tx, "customer alias add", &format!("alias '{}' for {}", a.alias, a.code), None)?;
+            let zh = format!("{} 的别名“{}”", a.code, a.alias);
+            events::record(&tx, "customer alias add", &format!("alias '{}' for {}", a.alias, a.code), &zh, None)?;
             (format!("added alias '{}' to {}", a.alias, a.code), format!("已为 {} 添加别名“{}”", a.code, a.alias))
         }
         Command::Rm(a) => {
             let id = customers::require_id(&tx, &a.code)?;
             customers::remove_alias(&tx, id, &a.code, &a.alias)?;
-            events::record(&tx, "customer alias rm", &format!("removed alias '{}' of {}", a.alias, a.code), None)?;
+            let (en, zh) =
+                (format!("removed alias '{}' of {}", a.alias, a.code), format!("删除 {} 的别名“{}”", a.code, a.alias));
+            events::record(&tx, "customer alias rm", &en, &zh, None)?;
             (format!("removed alias '{}' from {}", a.alias, a.code), format!("已删除 {} 的别名“{}”", a.code, a.alias))
         }
     };

@@ -115,7 +115,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         "note": note,
     });
     let summary = format!("confirmation of {} for {period} replied {date}: {}", a.code, describe(&reply));
-    events::record(&tx, "customer confirm", &summary, Some(&detail))?;
+    let reply_zh = match &reply {
+        Reply::Agreed => "相符".to_string(),
+        Reply::Differs(m) => format!("不符，对方余额 {}", m.grouped()),
+    };
+    let summary_zh = format!("{} {period} 询证函于 {date} 回函：{reply_zh}", a.code);
+    events::record(&tx, "customer confirm", &summary, &summary_zh, Some(&detail))?;
     tx.commit()?;
     let b = sent.balance.grouped();
     match reply {

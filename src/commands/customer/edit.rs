@@ -151,7 +151,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if payables {
         customers::set_payables_facts(&tx, id, cutoff_day, pay_days, invoice_needs)?;
     }
-    events::record(&tx, "customer edit", &format!("edited customer {}", a.code), None)?;
+    events::record(
+        &tx,
+        "customer edit",
+        &format!("edited customer {}", a.code),
+        &format!("修改客户 {}", a.code),
+        None,
+    )?;
     tx.commit()?;
     ctx.note(&format!("updated customer {}", a.code), &format!("已更新客户 {}", a.code));
     Ok(())

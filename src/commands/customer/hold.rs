@@ -40,9 +40,14 @@ fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()
     let tx = book.write()?;
     let id = customers::require_id(&tx, code)?;
     customers::set_hold(&tx, id, hold, reason, ctx.today)?;
-    let (cmd, what) = if hold { ("customer hold", "put on hold") } else { ("customer release", "released") };
+    let (cmd, what, what_zh) = if hold {
+        ("customer hold", "put on hold", "停止供货")
+    } else {
+        ("customer release", "released", "恢复供货")
+    };
     let summary = format!("{what} {code}{}", reason.map(|r| format!(": {r}")).unwrap_or_default());
-    events::record(&tx, cmd, &summary, None)?;
+    let summary_zh = format!("{code} {what_zh}{}", reason.map(|r| format!("：{r}")).unwrap_or_default());
+    events::record(&tx, cmd, &summary, &summary_zh, None)?;
     tx.commit()?;
     if hold {
         ctx.note(

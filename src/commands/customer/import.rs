@@ -39,7 +39,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let Loaded { count: n, skipped } = import(&tx, &csv, ctx.today)?;
     drop(progress);
     let (skip_en, skip_zh) = skipped_note(skipped);
-    events::record(&tx, "customer import", &format!("imported {n} customers from {}{skip_en}", csv.file), None)?;
+    let (en, zh) = (
+        format!("imported {n} customers from {}{skip_en}", csv.file),
+        format!("从 {} 导入 {n} 个客户{skip_zh}", csv.file),
+    );
+    events::record(&tx, "customer import", &en, &zh, None)?;
     tx.commit()?;
     let (en, zh) = csv.read_as();
     ctx.note(

@@ -45,7 +45,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let tx = book.write()?;
         let id = customers::require_id(&tx, code)?;
         history::set_score(&tx, id, s)?;
-        events::record(&tx, "customer score", &format!("score of {code} set to {s}"), None)?;
+        events::record(
+            &tx,
+            "customer score",
+            &format!("score of {code} set to {s}"),
+            &format!("{code} 评分设为 {s}"),
+            None,
+        )?;
         tx.commit()?;
         let g = Grade::from_score(s).letter();
         ctx.note(&format!("{code}: score {s}, grade {g}"), &format!("{code}：评分 {s}，等级 {g}"));
@@ -66,7 +72,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         for r in &rows {
             history::set_score(&tx, r.id, r.suggestion.score)?;
         }
-        events::record(&tx, "customer score", &format!("applied suggested scores to {} customers", rows.len()), None)?;
+        let n = rows.len();
+        let (en, zh) = (format!("applied suggested scores to {n} customers"), format!("采用 {n} 个客户的建议评分"));
+        events::record(&tx, "customer score", &en, &zh, None)?;
         tx.commit()?;
     }
     customer::score_suggestions(&mut ctx.out, ctx.lang, ctx.format, &rows)

@@ -61,6 +61,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             &tx,
             "dun charge-interest",
             &format!("posted {total} of late interest to {as_of} on {} invoices", posted.len()),
+            &format!("计收截至 {as_of} 的违约金 {total}，共 {} 张发票", posted.len()),
             None,
         )?;
     }

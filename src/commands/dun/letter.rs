@@ -158,6 +158,13 @@ fn sent_note(l: &Letter, reply: &str) -> String {
     format!("{} e-mailed to {}; server: {}", l.kind.slug(), to.join(", "), reply.trim())
 }
 
+/// What [`sent_note`] says, in Chinese (for the audit trail).
+fn sent_note_zh(l: &Letter, reply: &str) -> String {
+    let to: Vec<String> = l.recipients().filter_map(|r| r.email.clone()).collect();
+    let title = letters::title(l.kind, Lang::Zh);
+    format!("{} 的{title}已发送至 {}；服务器回复：{}", l.customer_code, to.join("、"), reply.trim())
+}
+
 /// The letter's language: --lang when given, else the customer's own, else the user's.
 fn language(ctx: &Ctx, conn: &Connection, customer_id: i64) -> Result<Lang> {
     Ok(ctx.lang_for(customers::lang_of(conn, customer_id)?))
@@ -280,7 +287,9 @@ fn send_single(
     };
     let note = sent_note(letter, &reply);
     log_sent(&tx, ladder, letter, &note)?;
-    events::record(&tx, "dun letter", &format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code), None)?;
+    let (en, zh) =
+        (format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code), sent_note_zh(letter, &reply));
+    events::record(&tx, "dun letter", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("sent: {note}"), &format!("已发送：{note}"));
     Ok(())
@@ -353,7 +362,7 @@ fn send_all(ctx: &mut Ctx, cc: &[Role], dry_run: bool) -> Result<()> {
         return Ok(());
     }
     if sent > 0 {
-        events::record(&tx, "dun letter", &format!("{sent} letters e-mailed"), None)?;
+        events::record(&tx, "dun letter", &format!("{sent} letters e-mailed"), &format!("已发送 {sent} 封函件"), None)?;
     }
     tx.commit()?;
     ctx.note(
@@ -412,6 +421,7 @@ fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
             &tx,
             "dun letter",
             &format!("{count} letters written to {}, {logged} logged", dir.display()),
+            &format!("{count} 封函件已写入 {}，记录 {logged} 封", dir.display()),
             None,
         )?;
     }

@@ -53,7 +53,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         for w in &to_hold {
             let reason = format!("collection level {} on {}", w.level, ctx.today);
             customers::set_hold(&tx, w.customer_id, true, Some(&reason), ctx.today)?;
-            events::record(&tx, "dun list", &format!("put {} on hold: {reason}", w.code), None)?;
+            let zh = format!("{} 停止供货：{} 达到第 {} 级催收", w.code, ctx.today, w.level);
+            events::record(&tx, "dun list", &format!("put {} on hold: {reason}", w.code), &zh, None)?;
             ctx.note(
                 &format!("{} is now on hold (stop supply): new invoices are refused", w.code),
                 &format!("{} 已停止供货：新发票将被拒绝", w.code),

@@ -88,7 +88,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ctx.note(&format!("{} is now on hold (stop supply)", c.code), &format!("{} 已停止供货", c.code));
     }
     let why = reason.map(|r| format!(" (overdue: {})", r.as_str())).unwrap_or_default();
-    events::record(&tx, "dun log", &format!("{}: level {} by {} on {date}{why}", c.code, a.step, a.channel), None)?;
+    let why_zh = reason.map(|r| format!("（逾期原因：{}）", r.zh())).unwrap_or_default();
+    let channel_zh = crate::render::words::channel(&a.channel, crate::output::Lang::Zh);
+    let (en, zh) = (
+        format!("{}: level {} by {} on {date}{why}", c.code, a.step, a.channel),
+        format!("{}：{date} 第 {} 级催收，方式 {channel_zh}{why_zh}", c.code, a.step),
+    );
+    events::record(&tx, "dun log", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("logged level {} for {}", a.step, c.code), &format!("已记录 {} 的第 {} 级催收", c.code, a.step));
     Ok(())

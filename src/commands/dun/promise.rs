@@ -61,7 +61,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     };
     let row = dunning::PromiseRow { customer_id: c.id, made: ctx.today, date, amount, note: a.note.as_deref() };
     dunning::add_promise_with_reason(&tx, row, reason)?;
-    events::record(&tx, "dun promise", &format!("{} promised {amount} by {date}", c.code), None)?;
+    let (en, zh) =
+        (format!("{} promised {amount} by {date}", c.code), format!("{} 承诺于 {date} 前付款 {amount}", c.code));
+    events::record(&tx, "dun promise", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("{} promised {amount} by {date}", c.code), &format!("{} 承诺于 {date} 前付款 {amount}", c.code));
     Ok(())

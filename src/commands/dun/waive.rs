@@ -55,6 +55,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         &tx,
         "dun waive",
         &format!("waived {total} of late interest of {} on {date}: {reason}", c.code),
+        &format!("{date} 减免 {} 的违约金 {total}：{reason}", c.code),
         None,
     )?;
     tx.commit()?;

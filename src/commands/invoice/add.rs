@@ -141,14 +141,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     Headroom::read(&tx)?.invoice(amount)?;
     let (_, applied) = invoices::create_with(&tx, &new, &facts, !a.no_credit)?;
     let mut summary = format!("invoice {} for {} of {amount}", new.number, customer.code);
+    let mut summary_zh = format!("发票 {}，客户 {}，金额 {amount}", new.number, customer.code);
     if !refusals.is_empty() {
         let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();
+        let zh: Vec<&str> = reasons.iter().map(|r| r.1.as_str()).collect();
         summary.push_str(&format!(" — FORCED past credit control: {}", en.join("; ")));
+        summary_zh.push_str(&format!("——强制越过信用控制：{}", zh.join("；")));
     }
     if applied.is_positive() {
         summary.push_str(&format!("; credit applied {applied}"));
+        summary_zh.push_str(&format!("；核销预收 {applied}"));
     }
-    events::record(&tx, "invoice add", &summary, None)?;
+    events::record(&tx, "invoice add", &summary, &summary_zh, None)?;
     tx.commit()?;
     if !refusals.is_empty() {
         let en: Vec<&str> = reasons.iter().map(|r| r.0.as_str()).collect();

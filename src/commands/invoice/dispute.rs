@@ -86,7 +86,11 @@ fn set(
     let why = reason.map(|r| format!(": {r}")).unwrap_or_default() + &cause;
     let (cmd, what) =
         if disputed { ("invoice dispute", "disputed") } else { ("invoice undispute", "resolved the dispute on") };
-    events::record(&tx, cmd, &format!("{what} invoice {} on {date}{why}", inv.number), None)?;
+    let cause_zh = opening.flatten().map(|c| format!("（逾期原因：{}）", c.zh())).unwrap_or_default();
+    let why_zh = reason.map(|r| format!("：{r}")).unwrap_or_default() + &cause_zh;
+    let what_zh = if disputed { "提出争议" } else { "解除争议" };
+    let zh = format!("发票 {} 于 {date} {what_zh}{why_zh}", inv.number);
+    events::record(&tx, cmd, &format!("{what} invoice {} on {date}{why}", inv.number), &zh, None)?;
     tx.commit()?;
     if disputed {
         ctx.note(

@@ -55,7 +55,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             format!("imported {n} invoices ({total}, tax {tax}) from the {fmt_en} {}{skip_en}", csv.file)
         }
     };
-    events::record(&tx, "invoice import", &logged, None)?;
+    let logged_zh = match l.format {
+        Format::Plain => format!("从 {} 导入 {n} 张发票（{total}）{skip_zh}", csv.file),
+        Format::VatList => format!("从{fmt_zh} {} 导入 {n} 张发票（{total}，税额 {tax}）{skip_zh}", csv.file),
+    };
+    events::record(&tx, "invoice import", &logged, &logged_zh, None)?;
     tx.commit()?;
     if let Some((en, zh)) = csv.ignored_note() {
         ctx.note(&en, &zh);

@@ -89,6 +89,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             parts.join(", "),
             note.map(|n| format!(": {n}")).unwrap_or_default()
         ),
+        &format!(
+            "{from} 将 {} 的 {open} 改为分期：{}{}",
+            inv.number,
+            parts.join("，"),
+            note.map(|n| format!("：{n}")).unwrap_or_default()
+        ),
         None,
     )?;
     tx.commit()?;

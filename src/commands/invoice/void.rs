@@ -36,7 +36,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let inv = voidable(&tx, &a.number)?;
     invoices::set_void(&tx, inv.id)?;
     let why = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-    events::record(&tx, "invoice void", &format!("voided invoice {}{why}", inv.number), None)?;
+    let why_zh = a.reason.as_deref().map(|r| format!("：{r}")).unwrap_or_default();
+    let (en, zh) = (format!("voided invoice {}{why}", inv.number), format!("作废发票 {}{why_zh}", inv.number));
+    events::record(&tx, "invoice void", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("voided invoice {}", inv.number), &format!("已作废发票 {}", inv.number));
     Ok(())

@@ -50,6 +50,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         &tx,
         "invoice write-off",
         &format!("wrote off {amount} of {} on {date}: {}", inv.number, a.reason),
+        &format!("{date} 核销 {} 坏账 {amount}：{}", inv.number, a.reason),
         None,
     )?;
     tx.commit()?;

@@ -26,7 +26,7 @@ pub struct Args {
     /// Date received [default: today]
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// bank, cash, cheque, alipay, wechat or other
+    /// bank, cash, cheque, alipay, wechat, acceptance (承兑汇票) or other
     #[arg(long, default_value = "bank")]
     pub method: String,
     /// Bank reference or note
@@ -63,7 +63,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     };
     let (id, _) = payments::record(&tx, &p, &to)?;
     let unapplied = payments::get(&tx, id)?.unapplied;
-    events::record(&tx, "pay add", &format!("payment {id} from {} of {amount} on {date}", customer.code), None)?;
+    let code = &customer.code;
+    let (en, zh) = (
+        format!("payment {id} from {code} of {amount} on {date}"),
+        format!("收款 {id}：{code} 于 {date} 付款 {amount}"),
+    );
+    events::record(&tx, "pay add", &en, &zh, None)?;
     tx.commit()?;
     super::note_unapplied(ctx, id, unapplied);
     super::show::print(ctx, &book.conn, id)

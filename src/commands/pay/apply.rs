@@ -30,7 +30,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let to = crate::store::invoices::allocation_targets_for(&tx, p.customer_id, &p.customer, &a.invoice)?;
     let applied = payments::apply(&tx, a.id, &to, limit)?;
     let left = payments::get(&tx, a.id)?.unapplied;
-    events::record(&tx, "pay apply", &format!("applied {applied} of payment {}", a.id), None)?;
+    let (en, zh) = (format!("applied {applied} of payment {}", a.id), format!("核销收款 {} 的 {applied}", a.id));
+    events::record(&tx, "pay apply", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("applied {applied} of payment {}", a.id), &format!("已核销收款 {} 的 {applied}", a.id));
     super::note_unapplied(ctx, a.id, left);

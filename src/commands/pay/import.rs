@@ -39,7 +39,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     drop(progress);
     let (skip_en, skip_zh) = skipped_note(skipped);
     let summary = format!("imported {n} payments ({total}) from {}{skip_en}", csv.file);
-    events::record(&tx, "pay import", &summary, None)?;
+    let summary_zh = format!("从 {} 导入 {n} 笔收款（{total}）{skip_zh}", csv.file);
+    events::record(&tx, "pay import", &summary, &summary_zh, None)?;
     tx.commit()?;
     if let Some((en, zh)) = csv.ignored_note() {
         ctx.note(&en, &zh);

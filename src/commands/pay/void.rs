@@ -40,6 +40,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         &tx,
         "pay void",
         &format!("voided payment {} of {} from {}{why}", p.id, p.amount, p.customer),
+        &format!(
+            "作废收款 {}（{}，客户 {}）{}",
+            p.id,
+            p.amount,
+            p.customer,
+            a.reason.as_deref().map(|r| format!("：{r}")).unwrap_or_default()
+        ),
         None,
     )?;
     tx.commit()?;

@@ -18,7 +18,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let l = store_bank::ignore(&tx, a.line)?;
-    events::record(&tx, "reconcile ignore", &format!("ignored line {} ({} on {})", l.id, l.amount, l.date), None)?;
+    let (en, zh) = (
+        format!("ignored line {} ({} on {})", l.id, l.amount, l.date),
+        format!("忽略流水 {}（{}，{}）", l.id, l.amount, l.date),
+    );
+    events::record(&tx, "reconcile ignore", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(&format!("line {} ignored", l.id), &format!("第 {} 笔已忽略", l.id));
     Ok(())

@@ -82,6 +82,16 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 out.queued,
                 out.duplicates
             ),
+            &format!(
+                "批次 {}：{}（{}），{} 行，新入账 {} 笔已匹配、{} 笔待处理，{} 笔重复",
+                out.batch.unwrap_or_default(),
+                out.file,
+                out.profile,
+                out.rows,
+                out.matched,
+                out.queued,
+                out.duplicates
+            ),
             None,
         )?;
         tx.commit()?;

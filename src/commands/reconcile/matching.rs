@@ -55,6 +55,10 @@ fn confirm_line(ctx: &mut Ctx, id: i64, customer: Option<&str>, numbers: &[Strin
         &tx,
         "reconcile match",
         &format!("line {id} ({amount}) → {code}, payment {payment}{learned}"),
+        &format!(
+            "流水 {id}（{amount}）→ {code}，收款 {payment}{}",
+            if m.learned.is_empty() { String::new() } else { format!("；已记住 {}", m.learned.join("、")) }
+        ),
         None,
     )?;
     tx.commit()?;
@@ -108,6 +112,7 @@ fn learn_now(ctx: &mut Ctx, m: &reconcile::MatchOutcome) -> Result<Vec<String>> 
             &tx,
             "reconcile match",
             &format!("line {} → {}: learned {}", m.line.id, m.customer, learned.join(", ")),
+            &format!("流水 {} → {}：已记住 {}", m.line.id, m.customer, learned.join("、")),
             None,
         )?;
     }

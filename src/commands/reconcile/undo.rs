@@ -23,7 +23,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     )?;
     let tx = book.write()?;
     let (lines, pays) = store_bank::undo(&tx, a.batch)?;
-    events::record(&tx, "reconcile undo", &format!("batch {}: {lines} lines, {pays} payments removed", a.batch), None)?;
+    let (en, zh) = (
+        format!("batch {}: {lines} lines, {pays} payments removed", a.batch),
+        format!("撤销批次 {}：删除 {lines} 笔流水、{pays} 笔收款", a.batch),
+    );
+    events::record(&tx, "reconcile undo", &en, &zh, None)?;
     tx.commit()?;
     ctx.note(
         &format!("batch {} undone: {lines} lines and {pays} payments removed", a.batch),

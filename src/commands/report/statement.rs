@@ -139,7 +139,8 @@ fn record(ctx: &Ctx, conn: &Connection, s: &Statement, period: &str) -> Result<u
         Sent::Unchanged => return Ok(0),
         Sent::New => {
             let summary = format!("confirmation sent to {code} for {period}: balance {}", balance.grouped());
-            events::record(conn, "report statement", &summary, Some(&detail))?;
+            let zh = format!("向 {code} 发出 {period} 询证函：余额 {}", balance.grouped());
+            events::record(conn, "report statement", &summary, &zh, Some(&detail))?;
         }
         Sent::Replaced { old } => {
             let summary = format!(
@@ -147,7 +148,12 @@ fn record(ctx: &Ctx, conn: &Connection, s: &Statement, period: &str) -> Result<u
                 balance.grouped(),
                 old.balance.grouped()
             );
-            events::record(conn, "report statement", &summary, Some(&detail))?;
+            let zh = format!(
+                "向 {code} 重新发出 {period} 询证函：余额 {}（原为 {}）",
+                balance.grouped(),
+                old.balance.grouped()
+            );
+            events::record(conn, "report statement", &summary, &zh, Some(&detail))?;
             if let Some((date, _)) = old.replied {
                 let (c, was, now) = (visible(code), old.balance.grouped(), balance.grouped());
                 ctx.warn(

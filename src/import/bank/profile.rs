@@ -60,7 +60,7 @@ pub struct Profile {
     /// Column numbers (1-based) per field, for files without a header.
     pub columns: Option<Fields<Numbers>>,
     /// How credits from this export are recorded as payments: `bank`
-    /// (default), `alipay`, `wechat`, `cash`, `cheque` or `other`.
+    /// (default), `alipay`, `wechat`, `cash`, `cheque`, `acceptance` or `other`.
     pub method: Option<Method>,
 }
 

@@ -85,15 +85,22 @@ fn kind_of(path: &[&str], id: &str) -> Option<Kind> {
 fn with_book_values(cmd: clap::Command, book: &Option<PathBuf>) -> clap::Command {
     fn walk(cmd: clap::Command, path: &mut Vec<String>, book: &Option<PathBuf>) -> clap::Command {
         let names: Vec<&str> = path.iter().map(String::as_str).collect();
-        let kinds: Vec<(String, Kind)> = cmd
-            .get_arguments()
-            .filter_map(|a| kind_of(&names, a.get_id().as_str()).map(|k| (a.get_id().to_string(), k)))
-            .collect();
+        let kinds: Vec<(String, Option<Kind>)> =
+            cmd.get_arguments().map(|a| (a.get_id().to_string(), kind_of(&names, a.get_id().as_str()))).collect();
         let mut cmd = cmd;
-        for (id, kind) in kinds {
-            let book = book.clone();
-            let completer = ArgValueCompleter::new(move |typed: &OsStr| candidates(kind, book.as_deref(), typed));
-            cmd = cmd.mut_arg(id, |a| a.add(completer));
+        if kinds.iter().any(|(_, k)| k.is_some()) {
+            // `mut_arg` moves the argument to the end of the list, and a
+            // positional's place is its place in the list: every argument
+            // is taken in turn so that they keep their order.
+            for (id, kind) in kinds {
+                let book = book.clone();
+                cmd = cmd.mut_arg(id, |a| match kind {
+                    Some(kind) => {
+                        a.add(ArgValueCompleter::new(move |typed: &OsStr| candidates(kind, book.as_deref(), typed)))
+                    }
+                    None => a,
+                });
+            }
         }
         let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
         for name in subs {
@@ -182,6 +189,19 @@ mod tests {
         assert_eq!(kind_of(&["customer", "add"], "code"), None);
         assert_eq!(kind_of(&["pay", "add"], "invoice"), Some(Kind::Invoice));
         assert_eq!(kind_of(&["report", "aging"], "as_of"), None);
+    }
+
+    #[test]
+    fn positionals_keep_their_places_when_completers_are_attached() {
+        use clap::CommandFactory;
+        let mut cmd = with_book_values(crate::cli::Cli::command(), &None);
+        cmd.build();
+        let pay = cmd.find_subcommand("pay").and_then(|c| c.find_subcommand("add")).unwrap();
+        let places: Vec<(String, Option<usize>, bool)> = pay
+            .get_positionals()
+            .map(|a| (a.get_id().to_string(), a.get_index(), a.get::<ArgValueCompleter>().is_some()))
+            .collect();
+        assert_eq!(places, [("customer".to_string(), Some(1), true), ("amount".to_string(), Some(2), false)]);
     }
 
     #[test]

@@ -193,8 +193,9 @@ mod tests {
 
     #[test]
     fn positionals_keep_their_places_when_completers_are_attached() {
-        use clap::CommandFactory;
-        let mut cmd = with_book_values(crate::cli::Cli::command(), &None);
+        use clap::{Arg, Command};
+        let add = Command::new("add").arg(Arg::new("customer")).arg(Arg::new("amount").allow_negative_numbers(true));
+        let mut cmd = with_book_values(Command::new("huikuan").subcommand(Command::new("pay").subcommand(add)), &None);
         cmd.build();
         let pay = cmd.find_subcommand("pay").and_then(|c| c.find_subcommand("add")).unwrap();
         let places: Vec<(String, Option<usize>, bool)> = pay

@@ -207,6 +207,12 @@ impl Progress {
     pub fn inc(&self) {
         self.0.inc(1);
     }
+
+    /// Run `f` (which writes to stderr) with the bar taken off the screen,
+    /// so that the next redraw does not overwrite what it wrote.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.0.suspend(f)
+    }
 }
 
 impl Drop for Progress {
@@ -421,15 +427,25 @@ impl Ctx {
     /// is not `--quiet` and there are enough rows to take a while; else
     /// `None`, and nothing is drawn (never into a pipe or a file).
     pub fn progress(&self, len: usize) -> Option<Progress> {
-        if self.quiet || len < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        self.progress_of(len, len, ("rows", "行"))
+    }
+
+    /// [`Ctx::progress`] for a command going through `len` steps counted in
+    /// `unit` (English, Chinese), whose time grows with `rows` (a bar of the
+    /// dozen checks of `check` is worth drawing on a book of a million
+    /// rows, not on one of ten).
+    pub fn progress_of(&self, len: usize, rows: usize, unit: (&str, &str)) -> Option<Progress> {
+        if self.quiet || rows < PROGRESS_FROM || !std::io::stderr().is_terminal() {
             return None;
         }
         let bar = indicatif::ProgressBar::new(len as u64);
-        let template = self.t(
-            "{bar:30} {human_pos}/{human_len} rows  {rate}/s  {eta} left",
-            "{bar:30} {human_pos}/{human_len} 行  {rate} 行/秒  剩余 {eta}",
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        let template = match self.lang {
+            Lang::En => format!("{{bar:30}} {{human_pos}}/{{human_len}} {}  {{rate}}/s  {{eta}} left", unit.0),
+            Lang::Zh => {
+                format!("{{bar:30}} {{human_pos}}/{{human_len}} {}  {{rate}} {}/秒  剩余 {{eta}}", unit.1, unit.1)
+            }
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
             // Whole rows a second (indicatif's own rate has four decimals).
             let rate = |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
                 let _ = write!(w, "{:.0}", s.per_sec());

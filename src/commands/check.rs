@@ -39,9 +39,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         ctx.note("late interest recomputed", "已重新计算逾期违约金");
     }
     let tx = book.read()?;
-    let (mut problems, mut checks) = check::run(&tx)?;
+    // One step per check, and one for the closed months given again.
+    let bar = ctx.progress_of(check::steps() + 1, check::rows(&tx)?, ("checks", "项检查"));
+    let (mut problems, mut checks) = check::run(&tx, &mut || bar.iter().for_each(|b| b.inc()))?;
     checks += 1;
     problems.extend(crate::reports::close::drift(&tx)?);
+    drop(bar);
     if problems.is_empty() {
         ctx.note(&format!("ok: {checks} checks passed"), &format!("正常：{checks} 项检查全部通过"));
         return Ok(());

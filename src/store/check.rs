@@ -172,9 +172,22 @@ const PROBES: &[Probe] = &[
     },
 ];
 
+/// How many times [`run`] calls its `step` (once after each probe).
+pub fn steps() -> usize {
+    PROBES.len() + 6
+}
+
+/// How many rows the checks go through (installments), which is what makes
+/// them take time.
+pub fn rows(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM installments", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Every problem found, one line each; empty when the book is sound.
-/// Also returns how many checks ran.
-pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
+/// Also returns how many checks ran. `step` is called as each probe is
+/// done (for a progress bar).
+pub fn run(conn: &Connection, step: &mut dyn FnMut()) -> Result<(Vec<String>, usize)> {
     let mut problems = Vec::new();
     let mut checks = 0;
     let integrity: Vec<String> =
@@ -183,6 +196,7 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
     if integrity != ["ok"] {
         problems.extend(integrity.into_iter().map(|m| format!("SQLite integrity: {m}")));
     }
+    step();
     let fk: Vec<String> = conn
         .prepare("PRAGMA foreign_key_check")?
         .query_map([], |r| {
@@ -196,15 +210,19 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
         .collect::<rusqlite::Result<_>>()?;
     checks += 1;
     problems.extend(fk.into_iter().map(|m| format!("foreign key: {m}")));
+    step();
     for p in PROBES {
         checks += 1;
         let mut stmt = conn.prepare(p.sql)?;
         let found: Vec<String> = stmt.query_map([], p.describe)?.collect::<rusqlite::Result<_>>()?;
         problems.extend(found);
+        step();
     }
     // An alias or bank account belongs to one customer.
     checks += 2;
     problems.extend(shared_payers(conn)?);
+    step();
+    step();
     // The late interest the book keeps is what its settlements give.
     checks += 1;
     problems.extend(super::late_interest::differences(conn)?.into_iter().map(|d| {
@@ -218,6 +236,7 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
             shown(&d.computed)
         )
     }));
+    step();
     // Every customer, invoice and payment came with an event.
     checks += 1;
     let content: i64 = conn.query_row(
@@ -229,6 +248,7 @@ pub fn run(conn: &Connection) -> Result<(Vec<String>, usize)> {
     if content > 0 && events == 0 {
         problems.push(format!("events: the book holds {content} customers, invoices and payments but no audit events"));
     }
+    step();
     Ok((problems, checks))
 }
 
@@ -313,11 +333,11 @@ mod tests {
     #[test]
     fn a_book_without_audit_events_is_a_problem_and_with_them_is_sound() {
         let ex = example::book();
-        let (problems, checks) = run(&ex.book.conn).unwrap();
+        let (problems, checks) = run(&ex.book.conn, &mut || ()).unwrap();
         assert_eq!(checks, PROBES.len() + 6);
         assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
         events::record(&ex.book.conn, "test", "the hand-made book", "手工账簿", None).unwrap();
-        assert_eq!(run(&ex.book.conn).unwrap().0, Vec::<String>::new());
+        assert_eq!(run(&ex.book.conn, &mut || ()).unwrap().0, Vec::<String>::new());
     }
 
     #[test]
@@ -336,7 +356,7 @@ mod tests {
         }
         assert_eq!((ex.a, ex.b), (1, 2));
         assert_eq!(
-            run(conn).unwrap().0,
+            run(conn, &mut || ()).unwrap().0,
             [
                 "alias 'customer b': held by more than one customer, A (Customer A) and B (Customer B)",
                 "alias '华远电子': held by more than one customer, A (Customer A) and B (Customer B)",

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bank;
 pub mod check;
 pub mod close;
+pub mod complete;
 pub mod confirmations;
 pub mod customers;
 pub mod disputes;

@@ -12,6 +12,7 @@ mod book;
 mod chinese;
 mod close;
 mod common;
+mod completion;
 mod concurrency;
 mod customers;
 mod dunning;

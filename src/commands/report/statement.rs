@@ -69,8 +69,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Some(code) => vec![store::customers::require_id(&tx, code)?],
         None => customers.iter().map(|c| c.id).collect(),
     };
+    // A bar over the customers for --all (a statement each).
+    let bar = ctx.progress_of(ids.len(), ids.len(), ("customers", "个客户"));
+    let tick = || bar.iter().for_each(|b| b.inc());
     let Some(dir) = &a.out else {
         for id in ids {
+            tick();
             let s = reports::statement::statement(&tx, id, from, to)?;
             let (content, _) = render(ctx.lang_for(s.lang), &s, ctx.format)?;
             ctx.out.write_all(content.as_bytes())?;
@@ -81,6 +85,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let period = reports::statement::period_ending(to);
     let mut recorded = 0;
     for id in ids {
+        tick();
         let s = reports::statement::statement(&tx, id, from, to)?;
         if a.all && s.is_quiet() {
             continue;
@@ -92,12 +97,16 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 writeln!(ctx.out, "{}", path.display())?;
                 true
             }
-            Written::Exists(path) => left(ctx, &path, &content),
+            Written::Exists(path) => match &bar {
+                Some(b) => b.suspend(|| left(ctx, &path, &content)),
+                None => left(ctx, &path, &content),
+            },
         };
         if written && let Some(p) = &period {
             recorded += record(ctx, &tx, &s, p)?;
         }
     }
+    drop(bar);
     tx.commit()?;
     match period {
         Some(p) if recorded > 0 => ctx.note(

@@ -18,6 +18,7 @@ mod dunning;
 mod errors;
 mod errors_catalogue;
 mod excel;
+mod formats;
 mod fuzz_regressions;
 mod generate;
 mod hostile;

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
 use crate::context::{ColorChoice, Ctx, Globals, language};
@@ -35,8 +35,10 @@ pub struct GlobalArgs {
     /// Draw reports as of this date (2026-11-22, 2026/11/22, 20261122, today)
     #[arg(long, global = true, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Output format for lists and reports
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    /// Output format: each command's --help lists the ones it prints (lists
+    /// and reports: table, csv, json, xlsx; letters and statements: txt, md,
+    /// html, eml; export journal: hledger, beancount, csv)
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
     /// Language of output [default: $HUIKUAN_LANG, else from $LANG]
     #[arg(long, global = true, value_enum)]
@@ -99,7 +101,7 @@ pub enum Command {
 /// Parse the command line, run the command, print any error as one line per
 /// problem in the user's language, and return the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -123,6 +125,25 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The command tree, each command's `--format` narrowed to the formats it
+/// prints (`commands::formats`): what parses the line, and what the help,
+/// the manual pages and the completions are made from.
+pub fn command() -> clap::Command {
+    commands::formats::narrow(Cli::command())
+}
+
+/// Parse a command line (the program's name first) with [`command`].
+pub fn parse<I, T>(args: I) -> std::result::Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut cmd = command();
+    let mut matches = cmd.try_get_matches_from_mut(args)?;
+    commands::formats::check(&cmd, &matches)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = cli.global;
@@ -138,10 +159,10 @@ pub fn run(cli: Cli) -> Result<()> {
         color: g.color.unwrap_or_default(),
     };
     if let Command::Completions(args) = &cli.command {
-        return commands::completions::run(args, &mut Cli::command());
+        return commands::completions::run(args, &mut command());
     }
     if let Command::Man(args) = &cli.command {
-        return commands::man::run(args, Cli::command(), g.quiet);
+        return commands::man::run(args, command(), g.quiet);
     }
     let mut ctx = Ctx::new(&globals)?;
     let result = match cli.command {
@@ -174,7 +195,6 @@ mod tests {
     /// help text shows in the diff of `src/snapshots/`.
     #[test]
     fn the_help_of_every_command_is_as_reviewed() {
-        use clap::CommandFactory;
         fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
             let name = if path.is_empty() { cmd.get_name().to_string() } else { format!("{path} {}", cmd.get_name()) };
             out.push_str(&format!("===== {name} --help\n{}\n", cmd.render_long_help()));
@@ -182,16 +202,39 @@ mod tests {
                 walk(sub, &name, out);
             }
         }
-        let mut cmd = super::Cli::command().term_width(100);
+        let mut cmd = super::command().term_width(100);
         cmd.build();
         let mut out = String::new();
         walk(&mut cmd, "", &mut out);
         insta::assert_snapshot!("help_tree", out);
     }
 
+    /// The table of formats and the command tree name the same commands:
+    /// a new command cannot be added without saying what it prints.
+    #[test]
+    fn every_command_that_runs_says_which_formats_it_prints() {
+        use crate::commands::formats::{OFFERED, runs};
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+            for sub in cmd.get_subcommands() {
+                let path =
+                    if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
+                if runs(sub) {
+                    out.push(path.clone());
+                }
+                walk(sub, &path, out);
+            }
+        }
+        let mut commands = Vec::new();
+        walk(&super::command(), "", &mut commands);
+        let mut listed: Vec<String> = OFFERED.iter().map(|(p, _)| p.to_string()).collect();
+        assert!(commands.contains(&"config".to_string()) && commands.contains(&"config set".to_string()));
+        commands.sort();
+        listed.sort();
+        assert_eq!(commands, listed, "commands in the tree, commands in commands::formats::OFFERED");
+    }
+
     #[test]
     fn the_command_tree_is_consistent() {
-        use clap::CommandFactory;
-        super::Cli::command().debug_assert();
+        super::command().debug_assert();
     }
 }

@@ -28,6 +28,8 @@ impl Lang {
 
 /// How data is printed. Lists and reports take table, csv, json and xlsx; letters
 /// take txt, md, html and eml; `export journal` hledger, beancount and csv.
+/// What each command takes is the table in `commands::formats`; `Table` is
+/// also what no `--format` means, each command's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,

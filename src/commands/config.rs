@@ -137,7 +137,6 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
                 };
                 t.push(vec![Cell::text(key), cell]);
             }
-            crate::commands::sheet::refuse_xlsx(ctx)?;
             t.write(&mut ctx.out, ctx.format)?;
             if ctx.format == Format::Table {
                 writeln!(ctx.out)?;

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dun;
 pub mod export;
 pub mod files;
+pub mod formats;
 pub mod init;
 pub mod invoice;
 pub mod log;

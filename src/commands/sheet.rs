@@ -57,12 +57,3 @@ pub fn table(ctx: &mut Ctx, out: &Out, t: &Table, footer: &[String]) -> Result<(
     let format = ctx.format;
     emit(ctx, out, |w| if format == Format::Xlsx { t.write_xlsx(w, footer) } else { t.write(w, format) })
 }
-
-/// Refuse `--format xlsx` for a command whose output is not one table (a
-/// record and its lines, a summary under a table, an action's outcome).
-pub fn refuse_xlsx(ctx: &Ctx) -> Result<()> {
-    if ctx.format == Format::Xlsx {
-        return Err(crate::render::not_a_list_format(Format::Xlsx));
-    }
-    Ok(())
-}

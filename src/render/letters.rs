@@ -848,11 +848,8 @@ pub fn render(l: &Letter, t: &Template, format: Format) -> Result<(String, &'sta
             ));
         }
         Format::Json => (json(l)?, "json"),
-        Format::Csv | Format::Hledger | Format::Beancount | Format::Xlsx => {
-            return Err(Error::usage(
-                "letters are written as --format txt, md, html or eml (json: the letter's figures)",
-                "函件格式为 --format txt、md、html 或 eml（json：函件数字）",
-            ));
+        other @ (Format::Csv | Format::Hledger | Format::Beancount | Format::Xlsx) => {
+            return Err(super::not_offered(other));
         }
     })
 }

@@ -160,7 +160,8 @@ impl Table {
     }
 
     /// Write as a table, CSV or (to standard output, never a terminal) a
-    /// workbook. (JSON has its own shape per command.)
+    /// workbook. (JSON has its own shape per command: a command that offers
+    /// it writes it before it comes here, never a table in its place.)
     pub fn write(&self, out: &mut dyn Write, format: Format) -> Result<()> {
         match format {
             Format::Csv => self.write_csv(out),
@@ -168,8 +169,8 @@ impl Table {
                 xlsx::refuse_on_terminal()?;
                 self.write_xlsx(out, &[])
             }
-            Format::Table | Format::Json => self.write_table(out),
-            other => Err(not_a_list_format(other)),
+            Format::Table => self.write_table(out),
+            other => Err(not_offered(other)),
         }
     }
 
@@ -251,23 +252,13 @@ pub fn pad_right(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
 }
 
-/// The error for a letter (or journal) format given to a list or report.
-pub fn not_a_list_format(f: Format) -> crate::error::Error {
-    if f == Format::Xlsx {
-        return crate::error::Error::usage(
-            "--format xlsx is for lists and reports of rows; this command prints table, csv or json",
-            "--format xlsx 仅用于列表和报表；此命令可输出 table、csv 或 json",
-        );
-    }
-    if matches!(f, Format::Hledger | Format::Beancount) {
-        return crate::error::Error::usage(
-            format!("--format {} is for export journal; this command prints table, csv or json", f.name()),
-            format!("--format {} 仅用于 export journal；此命令可输出 table、csv 或 json", f.name()),
-        );
-    }
+/// The error for a format the command does not print. The command line
+/// offers each command only the formats it prints (`commands::formats`), so
+/// this guards a match that must name every format; no user meets it.
+pub fn not_offered(f: Format) -> crate::error::Error {
     crate::error::Error::usage(
-        format!("--format {} is for letters; this command prints table, csv or json", f.name()),
-        format!("--format {} 仅用于函件；此命令可输出 table、csv 或 json", f.name()),
+        format!("this command does not print --format {}; its --help lists the formats it prints", f.name()),
+        format!("此命令不输出 --format {}；其 --help 列出可用的格式", f.name()),
     )
 }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::aging::bucket_headers;
 use super::letters::html_escape as esc;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ledger::Money;
 use crate::output::{Format, Lang, visible_lines};
 use crate::render::display_width;
@@ -438,19 +438,14 @@ pub fn json(lang: Lang, s: &Statement) -> Result<String> {
     Ok(serde_json::to_string_pretty(&value)? + "\n")
 }
 
-/// The file extension of a statement format; any other format is refused.
+/// The file extension of a statement format.
 pub fn extension(f: Format) -> Result<&'static str> {
     Ok(match f {
         Format::Table | Format::Txt => "txt",
         Format::Md => "md",
         Format::Html => "html",
         Format::Json => "json",
-        _ => {
-            return Err(Error::usage(
-                "statements are written as --format txt, md or html (or json)",
-                "对账单格式为 --format txt、md 或 html（或 json）",
-            ));
-        }
+        other => return Err(super::not_offered(other)),
     })
 }
 

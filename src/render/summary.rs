@@ -72,7 +72,7 @@ pub fn write(out: &mut dyn Write, lang: Lang, format: Format, s: &Summary) -> Re
         return write_json(out, &to_json(lang, s));
     }
     if format != Format::Table {
-        return Err(super::not_a_list_format(format));
+        return Err(super::not_offered(format));
     }
     let t = |en: &'static str, zh: &'static str| lang.pick(en, zh);
     let a = &s.aging;

@@ -39,6 +39,12 @@ fn usage(env: &TestEnv, args: &[&str], expected: &str) {
     refused(env, args, 2, expected);
 }
 
+/// A `--format` the command does not print, refused by clap with its list
+/// (see `formats`).
+fn clap_refused(env: &TestEnv, args: &[&str], value: &str, offered: &str) {
+    crate::formats::refused_by_clap(env, args, value, offered);
+}
+
 /// An import with bad rows: one `error: file:line: …` line per bad row (in
 /// order, each containing its text), then the summary line; book unchanged.
 fn refused_rows(env: &TestEnv, args: &[&str], file: &str, bad: &[(u64, &str)]) {
@@ -707,19 +713,16 @@ fn level_not_on_ladder() {
 
 #[test]
 fn letter_format() {
-    usage(
-        &book(),
-        &["dun", "letter", "BYD", "--format", "csv"],
-        "letters are written as --format txt, md, html or eml",
-    );
+    clap_refused(&book(), &["dun", "letter", "BYD", "--format", "csv"], "csv", "txt, md, html, eml, json");
 }
 
 #[test]
 fn statement_format() {
-    usage(
+    clap_refused(
         &book(),
-        &["report", "statement", "BYD", "--from", "2026-01-01", "--to", "2026-11-01", "--format", "csv"],
-        "statements are written as --format txt, md or html",
+        &["report", "statement", "BYD", "--from", "2026-01-01", "--to", "2026-11-01", "--format", "eml"],
+        "eml",
+        "txt, md, html, json",
     );
 }
 
@@ -1765,20 +1768,19 @@ fn smtp_refused() {
 
 #[test]
 fn journal_format() {
-    usage(
+    clap_refused(
         &book(),
         &["export", "journal", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "json"],
-        "--format json: export journal writes hledger, beancount or csv",
+        "json",
+        "hledger, beancount, csv",
     );
 }
 
 #[test]
 fn journal_format_elsewhere() {
-    usage(
-        &book(),
-        &["report", "aging", "--format", "hledger"],
-        "--format hledger is for export journal; this command prints table, csv or json",
-    );
+    clap_refused(&book(), &["report", "aging", "--format", "hledger"], "hledger", "table, csv, json, xlsx, html");
+    // Given before the subcommand, the same.
+    clap_refused(&book(), &["--format", "beancount", "customer", "list"], "beancount", "table, csv, json, xlsx");
 }
 
 #[test]
@@ -1899,12 +1901,12 @@ fn unknown_salesperson() {
 }
 
 #[test]
-fn by_salesperson_format() {
-    usage(
-        &book(),
-        &["report", "aging", "--by-salesperson", "--format", "html"],
-        "--by-salesperson prints table, csv or json (the month-end page is the plain aging)",
-    );
+fn aging_page_options() {
+    let page = "--format html is the month-end page, the plain aging: not with --by invoice, --buckets, --detail, \
+                --customer, --salesperson or --by-salesperson";
+    usage(&book(), &["report", "aging", "--by-salesperson", "--format", "html"], page);
+    usage(&book(), &["report", "aging", "--detail", "--format", "html"], page);
+    usage(&book(), &["report", "aging", "--customer", "BYD", "--format", "html"], page);
 }
 
 #[test]
@@ -1946,10 +1948,21 @@ fn out_without_xlsx() {
 
 #[test]
 fn xlsx_not_a_list() {
+    clap_refused(&book(), &["invoice", "show", "BYD-2026-01", "--format", "xlsx"], "xlsx", "table, csv, json");
+    clap_refused(&book(), &["config", "--format", "xlsx"], "xlsx", "table, csv, json");
+}
+
+#[test]
+fn takes_no_format() {
     let env = book();
     usage(
         &env,
-        &["invoice", "show", "BYD-2026-01", "--format", "xlsx"],
-        "--format xlsx is for lists and reports of rows; this command prints table, csv or json",
+        &["invoice", "void", "BYD-2026-02", "--format", "json"],
+        "huikuan invoice void prints no list or report: it takes no --format",
+    );
+    usage(
+        &env,
+        &["--format", "csv", "pay", "void", "2"],
+        "huikuan pay void prints no list or report: it takes no --format",
     );
 }

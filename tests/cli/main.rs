@@ -19,6 +19,7 @@ mod dunning;
 mod errors;
 mod errors_catalogue;
 mod excel;
+mod formats;
 mod fuzz_regressions;
 mod generate;
 mod hostile;

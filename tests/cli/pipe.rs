@@ -98,6 +98,11 @@ fn every_list_and_report_ends_quietly_when_the_reader_is_gone() {
             quiet_when_stdout_is_closed(&env, args);
             continue;
         }
+        // `check` prints no list: it takes no --format.
+        if args[0] == "check" {
+            quiet_when_stdout_is_closed(&env, &["-q", "check"]);
+            continue;
+        }
         // Letters and statements are text only; the summary has no CSV.
         let formats: &[&str] = match (args[0], args.get(1).copied()) {
             ("dun", Some("letter")) | ("report", Some("statement")) => &["table"],

@@ -60,12 +60,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         Format::Table | Format::Hledger => Style::Hledger,
         Format::Beancount => Style::Beancount,
         Format::Csv => Style::Csv,
-        other => {
-            return Err(Error::usage(
-                format!("--format {}: export journal writes hledger, beancount or csv", other.name()),
-                format!("--format {}：export journal 输出 hledger、beancount 或 csv", other.name()),
-            ));
-        }
+        other => return Err(crate::render::not_offered(other)),
     };
     let from = ctx.date("--from", &a.from)?;
     let to = ctx.date("--to", &a.to)?;

@@ -135,7 +135,6 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, number: &str) -> Result<()> {
             )),
         );
     }
-    crate::commands::sheet::refuse_xlsx(ctx)?;
     head.write(&mut ctx.out, ctx.format)?;
     if ctx.format == Format::Table {
         writeln!(ctx.out)?;

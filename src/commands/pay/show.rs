@@ -67,7 +67,6 @@ pub fn print(ctx: &mut Ctx, conn: &Connection, id: i64) -> Result<()> {
     if p.voided {
         kv("status", "状态", Cell::text(lang.pick("void", "作废")));
     }
-    crate::commands::sheet::refuse_xlsx(ctx)?;
     head.write(&mut ctx.out, ctx.format)?;
     if p.allocations.is_empty() {
         return Ok(());

@@ -48,7 +48,6 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
-    crate::commands::sheet::refuse_xlsx(ctx)?;
     let user = super::user_profiles()?;
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
     let max_input = InputLimit::for_book_at(&ctx.db)?;

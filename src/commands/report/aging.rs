@@ -93,10 +93,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let tx = book.read()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let salesperson = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
-    if a.by_salesperson && ctx.format == Format::Html {
+    if ctx.format == Format::Html && (a.by_salesperson || a.detail || !a.is_month_end(&rule)) {
         return Err(Error::usage(
-            "--by-salesperson prints table, csv or json (the month-end page is the plain aging)",
-            "--by-salesperson 可输出 table、csv 或 json（月末报表页为不分组的账龄表）",
+            "--format html is the month-end page, the plain aging: not with --by invoice, --buckets, --detail, \
+             --customer, --salesperson or --by-salesperson",
+            "--format html 为月末报表页，即不分组的账龄表：不与 --by invoice、--buckets、--detail、--customer、\
+             --salesperson 或 --by-salesperson 同用",
         ));
     }
     // A closed month-end is reprinted from the aging stored at close.
@@ -120,7 +122,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             }
             Format::Table => render::aging::write_titled(&mut ctx.out, lang, &report, &table),
             Format::Xlsx => sheet::table(ctx, &a.out, &table, &render::aging::footer(lang, &report)),
-            other => Err(crate::render::not_a_list_format(other)),
+            other => Err(crate::render::not_offered(other)),
         };
     }
     if a.detail {
@@ -160,6 +162,6 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             ctx.out.write_all(page.as_bytes())?;
             Ok(())
         }
-        other => Err(crate::render::not_a_list_format(other)),
+        other => Err(crate::render::not_offered(other)),
     }
 }

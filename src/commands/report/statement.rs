@@ -8,10 +8,10 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::output::visible;
 use crate::render::statement::{file_name, render};
+use crate::reports;
 use crate::reports::statement::Statement;
 use crate::store::confirmations::{self, Sent};
 use crate::store::{self, Connection, events};
-use crate::{render, reports};
 
 /// A customer statement (对账单) with a balance-confirmation slip (询证函).
 ///
@@ -61,7 +61,6 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if to < from {
         return Err(Error::user(format!("--to {to} is before --from {from}"), format!("--to {to} 早于 --from {from}")));
     }
-    render::statement::extension(ctx.format)?;
     let mut book = ctx.open_book()?;
     let tx = if a.out.is_some() { book.write()? } else { book.read()? };
     let customers = store::customers::list(&tx)?;

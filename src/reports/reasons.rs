@@ -142,6 +142,7 @@ mod tests {
             level: 2,
             channel: "phone",
             note: None,
+            note_zh: None,
             outcome: None,
             source: "manual",
         };

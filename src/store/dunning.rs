@@ -37,6 +37,8 @@ pub struct Action {
     pub level: u8,
     pub channel: String,
     pub note: Option<String>,
+    /// The note in Chinese, when huikuan wrote it.
+    pub note_zh: Option<String>,
     pub outcome: Option<String>,
     pub source: String,
     /// The overdue reason given with the action (its code).
@@ -49,6 +51,9 @@ pub struct NewAction<'a> {
     pub level: u8,
     pub channel: &'a str,
     pub note: Option<&'a str>,
+    /// The note in Chinese, when huikuan wrote it (a letter sent); a
+    /// note the user typed is theirs, in one language.
+    pub note_zh: Option<&'a str>,
     pub outcome: Option<&'a str>,
     pub source: &'a str,
 }
@@ -61,8 +66,8 @@ pub fn log_action(conn: &Connection, a: &NewAction) -> Result<()> {
 pub fn log_action_with_reason(conn: &Connection, a: &NewAction, reason: Option<OverdueReason>) -> Result<()> {
     super::exec(
         conn,
-        "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source, overdue_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO dun_actions (customer_id, date, level, channel, note, outcome, source, overdue_reason, note_zh)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             a.customer_id,
             date_sql(a.date),
@@ -71,7 +76,8 @@ pub fn log_action_with_reason(conn: &Connection, a: &NewAction, reason: Option<O
             a.note,
             a.outcome,
             a.source,
-            reason.map(OverdueReason::as_str)
+            reason.map(OverdueReason::as_str),
+            a.note_zh
         ],
     )?;
     Ok(())
@@ -80,7 +86,8 @@ pub fn log_action_with_reason(conn: &Connection, a: &NewAction, reason: Option<O
 /// The action log, oldest first, optionally for one customer.
 pub fn history(conn: &Connection, only: Option<i64>) -> Result<Vec<Action>> {
     let mut stmt = conn.prepare(
-        "SELECT c.code, a.date, a.level, a.channel, a.note, a.outcome, a.source, a.overdue_reason FROM dun_actions a
+        "SELECT c.code, a.date, a.level, a.channel, a.note, a.outcome, a.source, a.overdue_reason, a.note_zh
+         FROM dun_actions a
          JOIN customers c ON c.id = a.customer_id WHERE (?1 IS NULL OR a.customer_id = ?1) ORDER BY a.date, a.id",
     )?;
     let rows = stmt.query_map([only], |r| {
@@ -93,6 +100,7 @@ pub fn history(conn: &Connection, only: Option<i64>) -> Result<Vec<Action>> {
             outcome: r.get(5)?,
             source: r.get(6)?,
             overdue_reason: reason_col(r, 7)?.map(OverdueReason::as_str),
+            note_zh: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -268,7 +276,16 @@ mod tests {
     }
 
     fn action(customer_id: i64, date: NaiveDate, level: u8) -> NewAction<'static> {
-        NewAction { customer_id, date, level, channel: "phone", note: Some("called"), outcome: None, source: "manual" }
+        NewAction {
+            customer_id,
+            date,
+            level,
+            channel: "phone",
+            note: Some("called"),
+            note_zh: None,
+            outcome: None,
+            source: "manual",
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::common::TestEnv;
 pub(crate) const ENGLISH: &[&str] = &[
     "bank", "cash", "cheque", "alipay", "wechat", "other", "phone", "email", "sms", "letter", "visit", "lawyer",
     "legal", "manual", "system", "overdue", "days", "due", "today", "promise", "broken", "open", "paid", "void",
-    "disputed", "yes", "level", "repeat", "unpaid", "grade", "amount",
+    "disputed", "yes", "level", "repeat", "unpaid", "grade", "amount", "sent", "reminder", "mailed", "demand",
 ];
 
 pub(crate) fn english_words(text: &str) -> Vec<String> {
@@ -35,6 +35,10 @@ fn chinese_lists_say_the_books_words_in_chinese() {
     }
     env.ok(&["-q", "dun", "log", "HY", "--step", "2", "--channel", "phone/email", "--date", "2026-10-10"]);
     env.ok(&["-q", "dun", "promise", "HY", "--date", "2026-11-28", "--amount", "9000"]);
+    // Letters huikuan writes are logged with a note of its own words.
+    let dir = env.path().join("letters");
+    env.ok(&["-q", "dun", "letter", "--all", "--out", dir.to_str().unwrap(), "--format", "txt"]);
+    assert!(env.ok(&["dun", "history"]).contains(" sent"), "a letter is logged in English too");
     for args in [
         &["--lang", "zh", "pay", "list"][..],
         &["--lang", "zh", "dun", "history"],

@@ -225,6 +225,9 @@ INSERT INTO payments (id, customer_id, date, amount, method, reference, source, 
 INSERT INTO events (at, command, summary, summary_zh, detail) VALUES
     ('2026-11-18T09:00:00Z', 'pay add', 'payment 7 from HD of 3,000.00 on 2026-11-18',
      '收款 7：HD 于 2026-11-18 付款 3,000.00', NULL);
+-- A reminder huikuan wrote to a file, its note in both languages.
+INSERT INTO dun_actions (customer_id, date, level, channel, note, note_zh, outcome, source) VALUES
+    (1, '2026-11-19', 1, 'email', 'reminder sent', '付款提醒已发出', NULL, 'letter');
 ",
     ),
 ];

@@ -122,8 +122,9 @@ impl Templates {
     }
 }
 
-/// Log a letter as sent (written to its file, or accepted by the server).
-fn log_sent(conn: &Connection, ladder: &Ladder, l: &Letter, note: &str) -> Result<()> {
+/// Log a letter as sent (written to its file, or accepted by the server),
+/// with its note in English and Chinese.
+fn log_sent(conn: &Connection, ladder: &Ladder, l: &Letter, (note, note_zh): (&str, &str)) -> Result<()> {
     let channel = ladder.get(l.level).map_or("letter", |s| s.channel.as_str());
     dunning::log_action(
         conn,
@@ -133,6 +134,7 @@ fn log_sent(conn: &Connection, ladder: &Ladder, l: &Letter, note: &str) -> Resul
             level: l.level,
             channel,
             note: Some(note),
+            note_zh: Some(note_zh),
             outcome: None,
             source: "letter",
         },
@@ -286,7 +288,7 @@ fn send_single(
         return Ok(());
     };
     let note = sent_note(letter, &reply);
-    log_sent(&tx, ladder, letter, &note)?;
+    log_sent(&tx, ladder, letter, (&note, &sent_note_zh(letter, &reply)))?;
     let (en, zh) =
         (format!("{} for {}: {note}", letter.kind.slug(), letter.customer_code), sent_note_zh(letter, &reply));
     events::record(&tx, "dun letter", &en, &zh, None)?;
@@ -344,7 +346,7 @@ fn send_all(ctx: &mut Ctx, cc: &[Role], dry_run: bool) -> Result<()> {
         let t = templates.get(lang)?;
         match send_one(ctx, &smtp, t, &letter, dry_run) {
             Ok(Some(reply)) => {
-                log_sent(&tx, &ladder, &letter, &sent_note(&letter, &reply))?;
+                log_sent(&tx, &ladder, &letter, (&sent_note(&letter, &reply), &sent_note_zh(&letter, &reply)))?;
                 sent += 1;
             }
             Ok(None) => {}
@@ -411,7 +413,8 @@ fn run_all(ctx: &mut Ctx, dir: &Path, cc: &[Role]) -> Result<()> {
         let logged_before =
             logged_today.get(&w.customer_id).is_some_and(|a| a.iter().any(|x| x.0 == ctx.today && x.1 == w.level));
         if !logged_before {
-            log_sent(&tx, &ladder, &letter, &format!("{} sent", letter.kind.slug()))?;
+            let zh = format!("{}已发出", letters::title(letter.kind, Lang::Zh));
+            log_sent(&tx, &ladder, &letter, (&format!("{} sent", letter.kind.slug()), &zh))?;
             logged += 1;
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::output::Format;
+use crate::output::{Format, Lang};
 use crate::render::{Cell, Table, write_json};
 use crate::store::{customers, dunning, events};
 
@@ -78,6 +78,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             level: a.step,
             channel: a.channel.trim(),
             note: a.note.as_deref(),
+            note_zh: None,
             outcome: a.outcome.as_deref(),
             source: "manual",
         },
@@ -127,7 +128,12 @@ pub fn run_history(ctx: &mut Ctx, a: HistoryArgs) -> Result<()> {
             Cell::text(x.customer),
             Cell::Int(i64::from(x.level)),
             Cell::text(crate::render::words::channel(&x.channel, ctx.lang)),
-            Cell::opt_text(x.note.as_deref()),
+            // What huikuan wrote (a letter sent) in the output's language;
+            // what the user typed as they typed it.
+            Cell::opt_text(match ctx.lang {
+                Lang::Zh => x.note_zh.as_deref().or(x.note.as_deref()),
+                Lang::En => x.note.as_deref(),
+            }),
             Cell::opt_text(x.outcome.as_deref()),
             Cell::text(crate::render::words::source(&x.source, ctx.lang)),
             reason_cell(x.overdue_reason, ctx.lang),

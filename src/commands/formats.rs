@@ -101,7 +101,7 @@ pub const OFFERED: &[(&str, &[Format])] = &[
     ("report summary", &[Table, Json]),
     ("report forecast", ROWS),
     // Subtotals under each reason and the tie to the aging.
-    ("report reasons", NO_SHEET),
+    ("report reasons", ROWS),
     ("export journal", JOURNAL),
     // The aging and the worklist, one after the other.
     ("demo", &[Table]),

@@ -132,27 +132,31 @@ pub fn write(out: &mut dyn Write, r: &Reasons, lang: Lang, format: Format) -> Re
     if csv {
         return t.write_csv(out);
     }
-    let as_of = r.as_of;
-    writeln!(out, "{}", lang.pick(&format!("Overdue by reason as of {as_of}"), &format!("{as_of} 逾期原因分析")))?;
-    t.write_table(out)?;
     let (total, aging) = (r.overdue.grouped(), r.aging_overdue.grouped());
     let mark = if r.ties() { "✓" } else { "✗" };
-    writeln!(
-        out,
-        "{}",
+    let footer = [
         match lang {
-            Lang::En =>
-                format!("total overdue {total} = aging overdue (past due, all buckets but current) {aging} {mark}"),
+            Lang::En => {
+                format!("total overdue {total} = aging overdue (past due, all buckets but current) {aging} {mark}")
+            }
             Lang::Zh => format!("逾期合计 {total} = 账龄表逾期（当前以外各段）{aging} {mark}"),
-        }
-    )?;
-    writeln!(
-        out,
-        "{}",
+        },
         lang.pick(
             "reason = the invoice's open dispute's, else the customer's latest given on or before the date",
             "原因 = 发票未解决争议所注明的原因，否则为客户截至该日最近一次记录的原因",
         )
-    )?;
+        .to_string(),
+    ];
+    if format == Format::Xlsx {
+        // The tie-out and the rule under the table, as on the screen.
+        super::xlsx::refuse_on_terminal()?;
+        return t.write_xlsx(out, &footer);
+    }
+    let as_of = r.as_of;
+    writeln!(out, "{}", lang.pick(&format!("Overdue by reason as of {as_of}"), &format!("{as_of} 逾期原因分析")))?;
+    t.write_table(out)?;
+    for line in footer {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }

@@ -293,3 +293,21 @@ fn a_workbook_is_never_written_to_a_terminal() {
     assert_eq!(code, Some(0), "{shown}");
     assert!(env.path().join("t.xlsx").is_file());
 }
+
+#[test]
+fn the_reasons_workbook_on_stdout_has_the_json_total_and_the_tie_out_under_it() {
+    let env = demo();
+    let out = env.run(&on_demo(&["report", "reasons", "--format", "xlsx"]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = env.write_file("reasons.xlsx", &out.stdout);
+    let mut book: Xlsx<_> = open_workbook(&path).expect("an xlsx file on stdout");
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(headers(&sheet), csv_headers(&env, &["report", "reasons"]));
+    let j = json(&env, &["report", "reasons"]);
+    let recs = records(&sheet);
+    let total = recs.iter().find(|r| r["customer"] == Data::String("TOTAL".into())).expect("a TOTAL row");
+    assert_eq!(amount(&total["overdue"]), cents(&j["total"]["overdue"]));
+    assert_eq!(cents(&j["total"]["overdue"]), cents(&j["aging_overdue"]), "the demo's reasons tie to aging");
+    let under = footer(&sheet);
+    assert!(under[0].starts_with("total overdue ") && under[0].ends_with(" ✓"), "{under:?}");
+}

@@ -64,7 +64,7 @@ const PAYMENTS: &[u8] = include_bytes!("../../examples/payments.csv");
 
 /// The invoice the demo marks as disputed, and the customer it puts on hold.
 const DISPUTED: &str = "INV-2026081";
-const ON_HOLD: (&str, &str) = ("MH", "逾期超过 90 天，停止供货 / over 90 days overdue, supply stopped");
+const ON_HOLD: (&str, &str, &str) = ("MH", "over 90 days overdue, supply stopped", "逾期超过 90 天，停止供货");
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     if let Some(dir) = &a.generate {
@@ -96,7 +96,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     // In dispute since it was issued: it bears no late interest.
     disputes::open(&tx, disputed.id, &disputed.number, disputed.issue_date, Some("3 units damaged / 3 台货损"))?;
     let held = customers::require_id(&tx, ON_HOLD.0)?;
-    customers::set_hold(&tx, held, true, Some(ON_HOLD.1), ctx.today)?;
+    customers::set_hold(&tx, held, true, Some(ON_HOLD.1), Some(ON_HOLD.2), ctx.today)?;
     let ni = inv.count;
     let (en, zh) = (
         format!("demo book: {nc} customers, {ni} invoices, {np} payments"),

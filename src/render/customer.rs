@@ -37,7 +37,11 @@ pub fn details(out: &mut dyn Write, lang: Lang, format: Format, d: &Details) -> 
     };
     kv("score → grade", "评分 → 等级", grade);
     if d.on_hold {
-        let why = d.hold_reason.as_deref().unwrap_or("");
+        let why = match lang {
+            Lang::Zh => d.hold_reason_zh.as_deref().or(d.hold_reason.as_deref()),
+            Lang::En => d.hold_reason.as_deref(),
+        }
+        .unwrap_or("");
         kv("on hold", "停止供货", Cell::text(format!("{} {why}", lang.pick("yes", "是")).trim().to_string()));
     }
     kv("email", "邮箱", Cell::opt_text(d.email.as_deref()));

@@ -32,6 +32,8 @@ pub struct Details {
     pub grade: Option<&'static str>,
     pub on_hold: bool,
     pub hold_reason: Option<String>,
+    /// The hold reason in Chinese, when huikuan stopped supply itself.
+    pub hold_reason_zh: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
@@ -102,6 +104,7 @@ pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Detail
         credit_score: c.credit_score,
         on_hold: c.on_hold,
         hold_reason: c.hold_reason,
+        hold_reason_zh: c.hold_reason_zh,
         email: c.email,
         phone: c.phone,
         notes: c.notes,

@@ -59,6 +59,8 @@ pub struct Customer {
     pub credit_score: Option<u8>,
     pub on_hold: bool,
     pub hold_reason: Option<String>,
+    /// The hold reason in Chinese, when huikuan stopped supply itself.
+    pub hold_reason_zh: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
@@ -259,7 +261,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
     let mut c = super::one(
         conn,
         "SELECT id, code, name, terms_days, credit_limit, credit_score, on_hold, hold_reason, email, phone, notes,
-                salesperson
+                salesperson, hold_reason_zh
          FROM customers WHERE id = ?1",
         [id],
         |r| {
@@ -276,6 +278,7 @@ pub fn get_by_id(conn: &Connection, id: i64) -> Result<Customer> {
                 phone: r.get(9)?,
                 notes: r.get(10)?,
                 salesperson: r.get(11)?,
+                hold_reason_zh: r.get(12)?,
                 aliases: Vec::new(),
                 accounts: Vec::new(),
                 contacts: Vec::new(),
@@ -637,12 +640,19 @@ pub fn set_hold(
     id: i64,
     on_hold: bool,
     reason: Option<&str>,
+    reason_zh: Option<&str>,
     since: chrono::NaiveDate,
 ) -> Result<()> {
     super::exec(
         conn,
-        "UPDATE customers SET on_hold = ?1, hold_reason = ?2, hold_since = ?3 WHERE id = ?4",
-        params![on_hold, if on_hold { reason } else { None }, on_hold.then(|| super::date_sql(since)), id],
+        "UPDATE customers SET on_hold = ?1, hold_reason = ?2, hold_since = ?3, hold_reason_zh = ?5 WHERE id = ?4",
+        params![
+            on_hold,
+            if on_hold { reason } else { None },
+            on_hold.then(|| super::date_sql(since)),
+            id,
+            if on_hold { reason_zh } else { None }
+        ],
     )?;
     Ok(())
 }

@@ -600,8 +600,9 @@ BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (OLD.installment_id), (
 "#,
     // 13: Chinese throughout. An event keeps its text in Chinese too
     //    (`summary_zh`; NULL for the events written before this upgrade,
-    //    which `log` shows in English), and so does the note huikuan writes
-    //    for a letter it sent (`dun_actions.note_zh`); and a payment may come as a bank
+    //    which `log` shows in English), and so do the note huikuan writes
+    //    for a letter it sent (`dun_actions.note_zh`) and the reason it
+    //    gives when it stops supply (`customers.hold_reason_zh`); and a payment may come as a bank
     //    acceptance bill (承兑汇票, method 'acceptance'). payments is rebuilt
     //    the SQLite way (new table, one INSERT … SELECT, drop, rename, then
     //    its indexes and triggers again). Its children (allocations,
@@ -617,8 +618,10 @@ BEGIN INSERT OR IGNORE INTO late_interest_pending VALUES (OLD.installment_id), (
     //    sixth of the instructions of a payment import.
     r#"
 ALTER TABLE events ADD COLUMN summary_zh TEXT;
--- What huikuan itself wrote as an action's note (a letter sent), in Chinese.
+-- What huikuan itself wrote as an action's note (a letter sent) and as the
+-- reason it stopped supply to a customer, in Chinese.
 ALTER TABLE dun_actions ADD COLUMN note_zh TEXT;
+ALTER TABLE customers ADD COLUMN hold_reason_zh TEXT;
 
 PRAGMA legacy_alter_table = ON;
 CREATE TABLE payments_new (

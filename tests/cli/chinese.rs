@@ -53,3 +53,21 @@ fn chinese_lists_say_the_books_words_in_chinese() {
     let json = env.json(&["--lang", "zh", "pay", "list"]);
     assert_eq!(json[0]["method"], "cheque", "{json}");
 }
+
+#[test]
+fn a_hold_huikuan_puts_says_why_in_chinese_and_one_typed_stays_as_typed() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "HD", "广州宏达物流有限公司"]);
+    env.ok(&["-q", "customer", "add", "XY", "厦门星云贸易有限公司"]);
+    env.ok(&["-q", "invoice", "add", "HD-1", "HD", "3000", "--date", "2026-06-01"]);
+    // Level 4 of the default ladder stops supply.
+    env.ok(&["-q", "dun", "log", "HD", "--step", "4", "--channel", "visit", "--date", "2026-10-10"]);
+    let zh = env.ok(&["--lang", "zh", "customer", "show", "HD"]);
+    assert!(zh.contains("2026-10-10 达到第 4 级催收"), "{zh}");
+    assert!(!zh.contains("collection level"), "{zh}");
+    let en = env.ok(&["customer", "show", "HD"]);
+    assert!(en.contains("collection level 4 on 2026-10-10"), "{en}");
+    // A reason the user typed is theirs, in both languages.
+    env.ok(&["-q", "customer", "hold", "XY", "--reason", "legal review"]);
+    assert!(env.ok(&["--lang", "zh", "customer", "show", "XY"]).contains("legal review"));
+}

@@ -39,7 +39,7 @@ fn set(ctx: &mut Ctx, code: &str, hold: bool, reason: Option<&str>) -> Result<()
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let id = customers::require_id(&tx, code)?;
-    customers::set_hold(&tx, id, hold, reason, ctx.today)?;
+    customers::set_hold(&tx, id, hold, reason, None, ctx.today)?;
     let (cmd, what, what_zh) = if hold {
         ("customer hold", "put on hold", "停止供货")
     } else {

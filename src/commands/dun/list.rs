@@ -52,7 +52,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let tx = book.write()?;
         for w in &to_hold {
             let reason = format!("collection level {} on {}", w.level, ctx.today);
-            customers::set_hold(&tx, w.customer_id, true, Some(&reason), ctx.today)?;
+            let reason_zh = format!("{} 达到第 {} 级催收", ctx.today, w.level);
+            customers::set_hold(&tx, w.customer_id, true, Some(&reason), Some(&reason_zh), ctx.today)?;
             let zh = format!("{} 停止供货：{} 达到第 {} 级催收", w.code, ctx.today, w.level);
             events::record(&tx, "dun list", &format!("put {} on hold: {reason}", w.code), &zh, None)?;
             ctx.note(

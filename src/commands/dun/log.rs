@@ -85,7 +85,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         reason,
     )?;
     if a.step >= ladder.hold_level() && !c.on_hold {
-        customers::set_hold(&tx, c.id, true, Some(&format!("collection level {} on {date}", a.step)), date)?;
+        let (en, zh) = (format!("collection level {} on {date}", a.step), format!("{date} 达到第 {} 级催收", a.step));
+        customers::set_hold(&tx, c.id, true, Some(&en), Some(&zh), date)?;
         ctx.note(&format!("{} is now on hold (stop supply)", c.code), &format!("{} 已停止供货", c.code));
     }
     let why = reason.map(|r| format!(" (overdue: {})", r.as_str())).unwrap_or_default();

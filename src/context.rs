@@ -692,3 +692,74 @@ impl Ctx {
             .map_err(|e| Error::user(format!("no answer: {e}"), format!("未获得回答：{e}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phase(s: &Spinner) -> &'static str {
+        match *s.lock() {
+            Phase::Armed(_) => "armed",
+            Phase::Shown(_) => "shown",
+            Phase::Held => "held",
+            Phase::Done => "done",
+        }
+    }
+
+    /// Wait (at most two seconds) until the spinner is in `want`.
+    fn until(s: &Spinner, want: &str) {
+        let end = Instant::now() + Duration::from_secs(2);
+        while phase(s) != want && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(phase(s), want);
+    }
+
+    #[test]
+    fn the_spinner_waits_a_second_and_once_stopped_never_comes_back_and_its_thread_ends() {
+        // A command started now: nothing is drawn within the second.
+        let fresh = Spinner::start(Lang::En, Instant::now());
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(phase(&fresh), "armed");
+        fresh.clear(Then::Stop);
+        assert_eq!(phase(&fresh), "done");
+
+        // One started two seconds ago is drawn at once (stderr is no
+        // terminal here: indicatif draws nothing, the phase tells).
+        let late = Spinner::start(Lang::Zh, Instant::now() - Duration::from_secs(2));
+        until(&late, "shown");
+        late.clear(Then::Stop);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(phase(&late), "done");
+        // The waiting threads have ended: each dropped its handle.
+        for s in [&fresh, &late] {
+            let end = Instant::now() + Duration::from_secs(2);
+            while Arc::strong_count(&s.0) > 1 && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            assert_eq!(Arc::strong_count(&s.0), 1);
+        }
+    }
+
+    #[test]
+    fn a_progress_bar_holds_the_spinner_off_and_a_notice_only_postpones_it() {
+        let s = Spinner::start(Lang::En, Instant::now() - Duration::from_secs(2));
+        until(&s, "shown");
+        // A notice clears it; it may come back a second later.
+        s.clear(Then::Rearm);
+        assert_eq!(phase(&s), "armed");
+        until(&s, "shown");
+        // A bar takes over; a notice printed meanwhile does not bring it back.
+        s.clear(Then::Hold);
+        s.clear(Then::Rearm);
+        std::thread::sleep(Duration::from_millis(1200));
+        assert_eq!(phase(&s), "held");
+        // The bar is done: armed again, shown a second later.
+        s.release();
+        assert_eq!(phase(&s), "armed");
+        until(&s, "shown");
+        s.clear(Then::Stop);
+        s.release();
+        assert_eq!(phase(&s), "done");
+    }
+}

@@ -7,6 +7,8 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Stdio};
 use std::rc::Rc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -18,6 +20,134 @@ use crate::store::{Book, NewBook};
 
 /// The fewest rows a progress bar is drawn for: fewer take no time.
 const PROGRESS_FROM: usize = 1_000;
+
+/// How long a command runs before the spinner shows: a command done sooner
+/// shows nothing (and its waiting thread costs nothing; it never delays the
+/// exit).
+const SPINNER_AFTER: Duration = Duration::from_secs(1);
+
+/// The values of `HUIKUAN_PROGRESS` that turn progress off.
+const PROGRESS_OFF: [&str; 5] = ["0", "false", "no", "n", "off"];
+
+/// Where the spinner is in its life.
+enum Phase {
+    /// Not on the screen: drawn at this moment if the command still runs.
+    Armed(Instant),
+    /// On the screen, ticking by itself (indicatif's steady tick).
+    Shown(indicatif::ProgressBar),
+    /// A progress bar has stderr; armed again when it is done.
+    Held,
+    /// Gone for good: the command printed, asked something, or ended.
+    Done,
+}
+
+/// What the spinner does once taken off the screen.
+#[derive(Clone, Copy)]
+enum Then {
+    /// Come back if the command still runs a second from now (after a notice).
+    Rearm,
+    /// Stay away while a progress bar is drawn.
+    Hold,
+    /// Never come back.
+    Stop,
+}
+
+/// "working… 3s" on stderr for a command that has run over a second without
+/// a progress bar of its own. One waiting thread, detached (never joined);
+/// every change of phase, the thread's included, happens under one lock, so
+/// once taken off the screen the spinner cannot be redrawn by a late tick.
+#[derive(Clone)]
+struct Spinner(Arc<(Mutex<Phase>, Condvar)>);
+
+impl Spinner {
+    /// Arm the spinner for a command that started at `started`.
+    fn start(lang: Lang, started: Instant) -> Spinner {
+        let spinner = Spinner(Arc::new((Mutex::new(Phase::Armed(started + SPINNER_AFTER)), Condvar::new())));
+        let waiting = spinner.clone();
+        let spawned = std::thread::Builder::new().name("spinner".into()).spawn(move || waiting.wait(lang, started));
+        if spawned.is_err() {
+            *spinner.lock() = Phase::Done;
+        }
+        spinner
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Phase> {
+        self.0.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The waiting thread: draw the spinner when it falls due, until done.
+    fn wait(&self, lang: Lang, started: Instant) {
+        let condvar = &self.0.1;
+        let mut phase = self.lock();
+        loop {
+            phase = match &*phase {
+                Phase::Done => return,
+                Phase::Armed(due) => match due.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => match condvar.wait_timeout(phase, left) {
+                        Ok((phase, _)) => phase,
+                        Err(_) => return,
+                    },
+                    _ => {
+                        *phase = Phase::Shown(spinner_bar(lang, started));
+                        phase
+                    }
+                },
+                Phase::Shown(_) | Phase::Held => match condvar.wait(phase) {
+                    Ok(phase) => phase,
+                    Err(_) => return,
+                },
+            };
+        }
+    }
+
+    /// Take the spinner off the screen (if it is on it) before something
+    /// else is written to the terminal, then do as `then` says.
+    fn clear(&self, then: Then) {
+        let mut phase = self.lock();
+        let next = match (&*phase, then) {
+            (Phase::Done, _) => return,
+            (Phase::Held, Then::Rearm) => return,
+            (_, Then::Stop) => Phase::Done,
+            (_, Then::Hold) => Phase::Held,
+            (_, Then::Rearm) => Phase::Armed(Instant::now() + SPINNER_AFTER),
+        };
+        if let Phase::Shown(bar) = std::mem::replace(&mut *phase, next) {
+            bar.finish_and_clear();
+        }
+        self.0.1.notify_all();
+    }
+
+    /// A progress bar is done: the spinner may come back a second later.
+    fn release(&self) {
+        let mut phase = self.lock();
+        if let Phase::Held = *phase {
+            *phase = Phase::Armed(Instant::now() + SPINNER_AFTER);
+            self.0.1.notify_all();
+        }
+    }
+}
+
+/// The spinner as drawn: "⠋ working… 3s", the seconds since the command began.
+fn spinner_bar(lang: Lang, started: Instant) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    let template = lang.pick("{spinner} working… {secs}s", "{spinner} 处理中… {secs} 秒");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        let secs = move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{}", started.elapsed().as_secs());
+        };
+        bar.set_style(style.with_key("secs", secs));
+    }
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// Progress (bars and the spinner) is drawn when stderr is a terminal, the
+/// command is not `--quiet`, and `HUIKUAN_PROGRESS` does not turn it off.
+fn progress_wanted(quiet: bool) -> bool {
+    !quiet
+        && std::io::stderr().is_terminal()
+        && !std::env::var("HUIKUAN_PROGRESS").is_ok_and(|v| PROGRESS_OFF.contains(&v.trim().to_lowercase().as_str()))
+}
 
 /// Standard output that writes the UTF-8 byte-order mark before its first
 /// byte (`--bom`): Excel on Chinese Windows reads a CSV without it as GBK.
@@ -69,10 +199,16 @@ struct Stdout {
     /// The pager's command line, until the first byte; `None` for no pager.
     pager: Option<Vec<String>>,
     sink: Option<Sink>,
+    /// Taken off the screen for good before the first byte, a question or
+    /// the end of the command.
+    spinner: Option<Spinner>,
 }
 
 impl Stdout {
     fn open(&mut self) -> &mut dyn Write {
+        if self.sink.is_none() {
+            self.stop_spinner();
+        }
         let pager = &mut self.pager;
         self.sink
             .get_or_insert_with(|| {
@@ -87,6 +223,7 @@ impl Stdout {
     /// Flush; close the pager's input and wait until the user has left it.
     /// Whatever is written afterwards goes straight to standard output.
     fn end(&mut self) -> std::io::Result<()> {
+        self.stop_spinner();
         self.pager = None;
         match self.sink.take() {
             Some(Sink::Paged { mut child, mut input }) => {
@@ -97,6 +234,14 @@ impl Stdout {
             }
             Some(Sink::Direct(mut w)) => w.flush(),
             None => Ok(()),
+        }
+    }
+}
+
+impl Stdout {
+    fn stop_spinner(&mut self) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.clear(Then::Stop);
         }
     }
 }
@@ -200,8 +345,9 @@ impl ColorChoice {
 }
 
 /// A progress bar on stderr, cleared when it goes out of scope (the command
-/// finished, or failed and is about to say why).
-pub struct Progress(indicatif::ProgressBar);
+/// finished, or failed and is about to say why); the spinner, if any, keeps
+/// away while it is drawn.
+pub struct Progress(indicatif::ProgressBar, Option<Spinner>);
 
 impl Progress {
     pub fn inc(&self) {
@@ -218,6 +364,9 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.0.finish_and_clear();
+        if let Some(spinner) = &self.1 {
+            spinner.release();
+        }
     }
 }
 
@@ -261,6 +410,8 @@ pub struct Ctx {
     pub bom: bool,
     /// Standard output behind `out`: paged on a terminal (see [`Ctx::finish`]).
     stdout: Rc<RefCell<Stdout>>,
+    /// Progress may be drawn on stderr (see [`progress_wanted`]).
+    progress: bool,
 }
 
 /// The language from `--lang`, else `HUIKUAN_LANG`, else `LANG`.
@@ -317,6 +468,7 @@ fn env_flag(name: &str) -> bool {
 
 impl Ctx {
     pub fn new(g: &Globals) -> Result<Ctx> {
+        let started = Instant::now();
         let lang = language(g.lang);
         let today = today()?;
         let as_of = match &g.as_of {
@@ -332,7 +484,7 @@ impl Ctx {
             },
         };
         crate::render::set_colour(g.color.wanted());
-        let stdout = Rc::new(RefCell::new(Stdout { pager: pager_command(g.no_pager), sink: None }));
+        let stdout = Rc::new(RefCell::new(Stdout { pager: pager_command(g.no_pager), sink: None, spinner: None }));
         let mut ctx = Ctx {
             db,
             db_flag: g.db.clone(),
@@ -347,6 +499,7 @@ impl Ctx {
             out: Box::new(SharedStdout(Rc::clone(&stdout))),
             bom: false,
             stdout,
+            progress: progress_wanted(g.quiet),
         };
         if g.bom {
             if ctx.format != Format::Csv {
@@ -357,6 +510,10 @@ impl Ctx {
             }
             ctx.bom = true;
             ctx.out = Box::new(BomFirst { inner: ctx.out, pending: true });
+        }
+        // Last, so that a command refused above never draws it.
+        if ctx.progress {
+            ctx.stdout.borrow_mut().spinner = Some(Spinner::start(lang, started));
         }
         Ok(ctx)
     }
@@ -373,10 +530,11 @@ impl Ctx {
         Ok(())
     }
 
-    /// End the pager before asking something on the terminal (the two
-    /// would fight over it); output after the question is not paged.
-    /// (`out` itself holds nothing back: the buffer is in the sink ended.)
-    fn before_asking(&self) {
+    /// End the pager and take the spinner off before asking something on
+    /// the terminal (they would fight over it); output after the question is
+    /// not paged. (`out` itself holds nothing back: the buffer is in the sink
+    /// ended.) Every prompt calls it first.
+    pub fn before_asking(&self) {
         let _ = self.stdout.borrow_mut().end();
     }
 
@@ -424,7 +582,8 @@ impl Ctx {
 
     /// A progress bar on stderr for a command going through `len` rows
     /// (rows done, rate, time left), when stderr is a terminal, the command
-    /// is not `--quiet` and there are enough rows to take a while; else
+    /// is not `--quiet`, `HUIKUAN_PROGRESS` is not 0 and there are enough
+    /// rows to take a while; else
     /// `None`, and nothing is drawn (never into a pipe or a file).
     pub fn progress(&self, len: usize) -> Option<Progress> {
         self.progress_of(len, len, ("rows", "行"))
@@ -435,8 +594,12 @@ impl Ctx {
     /// dozen checks of `check` is worth drawing on a book of a million
     /// rows, not on one of ten).
     pub fn progress_of(&self, len: usize, rows: usize, unit: (&str, &str)) -> Option<Progress> {
-        if self.quiet || rows < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        if !self.progress || rows < PROGRESS_FROM {
             return None;
+        }
+        let spinner = self.stdout.borrow().spinner.clone();
+        if let Some(s) = &spinner {
+            s.clear(Then::Hold);
         }
         let bar = indicatif::ProgressBar::new(len as u64);
         let template = match self.lang {
@@ -452,7 +615,7 @@ impl Ctx {
             };
             bar.set_style(style.with_key("rate", rate));
         }
-        Some(Progress(bar))
+        Some(Progress(bar, spinner))
     }
 
     /// [`Ctx::progress`] for an import going through the rows of `csv`.
@@ -467,6 +630,9 @@ impl Ctx {
     /// (Written, not `eprintln!`, which panics when stderr is a closed pipe;
     /// names it echoes shown with their terminal controls escaped.)
     pub fn warn(&self, en: &str, zh: &str) {
+        if let Some(spinner) = &self.stdout.borrow().spinner {
+            spinner.clear(Then::Rearm);
+        }
         let _ = writeln!(std::io::stderr(), "{}", crate::output::visible_lines(self.t(en, zh)));
     }
 
@@ -524,5 +690,76 @@ impl Ctx {
             .allow_empty(optional)
             .interact_text()
             .map_err(|e| Error::user(format!("no answer: {e}"), format!("未获得回答：{e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phase(s: &Spinner) -> &'static str {
+        match *s.lock() {
+            Phase::Armed(_) => "armed",
+            Phase::Shown(_) => "shown",
+            Phase::Held => "held",
+            Phase::Done => "done",
+        }
+    }
+
+    /// Wait (at most two seconds) until the spinner is in `want`.
+    fn until(s: &Spinner, want: &str) {
+        let end = Instant::now() + Duration::from_secs(2);
+        while phase(s) != want && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(phase(s), want);
+    }
+
+    #[test]
+    fn the_spinner_waits_a_second_and_once_stopped_never_comes_back_and_its_thread_ends() {
+        // A command started now: nothing is drawn within the second.
+        let fresh = Spinner::start(Lang::En, Instant::now());
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(phase(&fresh), "armed");
+        fresh.clear(Then::Stop);
+        assert_eq!(phase(&fresh), "done");
+
+        // One started two seconds ago is drawn at once (stderr is no
+        // terminal here: indicatif draws nothing, the phase tells).
+        let late = Spinner::start(Lang::Zh, Instant::now() - Duration::from_secs(2));
+        until(&late, "shown");
+        late.clear(Then::Stop);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(phase(&late), "done");
+        // The waiting threads have ended: each dropped its handle.
+        for s in [&fresh, &late] {
+            let end = Instant::now() + Duration::from_secs(2);
+            while Arc::strong_count(&s.0) > 1 && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            assert_eq!(Arc::strong_count(&s.0), 1);
+        }
+    }
+
+    #[test]
+    fn a_progress_bar_holds_the_spinner_off_and_a_notice_only_postpones_it() {
+        let s = Spinner::start(Lang::En, Instant::now() - Duration::from_secs(2));
+        until(&s, "shown");
+        // A notice clears it; it may come back a second later.
+        s.clear(Then::Rearm);
+        assert_eq!(phase(&s), "armed");
+        until(&s, "shown");
+        // A bar takes over; a notice printed meanwhile does not bring it back.
+        s.clear(Then::Hold);
+        s.clear(Then::Rearm);
+        std::thread::sleep(Duration::from_millis(1200));
+        assert_eq!(phase(&s), "held");
+        // The bar is done: armed again, shown a second later.
+        s.release();
+        assert_eq!(phase(&s), "armed");
+        until(&s, "shown");
+        s.clear(Then::Stop);
+        s.release();
+        assert_eq!(phase(&s), "done");
     }
 }

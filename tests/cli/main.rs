@@ -43,6 +43,7 @@ mod practice;
 mod reconcile;
 mod robust;
 mod session;
+mod spinner;
 mod statements;
 mod terminal;
 mod upgrade;

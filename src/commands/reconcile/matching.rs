@@ -154,6 +154,7 @@ fn review(ctx: &mut Ctx, learn: bool) -> Result<()> {
         items.push(ctx.t("ignore (not a customer payment)", "忽略（非客户付款）").to_string());
         items.push(ctx.t("skip", "跳过").to_string());
         items.push(ctx.t("stop", "结束").to_string());
+        ctx.before_asking();
         let pick = dialoguer::Select::new()
             .with_prompt(crate::output::visible(&head))
             .items(&items)

@@ -165,6 +165,10 @@ pub(super) fn reason_col(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option
 /// actions (by their date), promises (by the day they were made) and
 /// disputes of its invoices (by the day they opened). On one day a
 /// dispute's outranks a promise's, which outranks an action's.
+///
+/// Disputes drive the join to their invoices (CROSS JOIN keeps that order):
+/// left to itself SQLite walked every live invoice to find the few
+/// disputed ones, 1.7 G instructions of `customer show` on a book of 10⁶.
 pub fn reasons_given(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<HashMap<i64, Vec<Given>>> {
     let mut out: HashMap<i64, Vec<Given>> = HashMap::new();
     let mut stmt = conn.prepare(
@@ -174,7 +178,7 @@ pub fn reasons_given(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> 
          SELECT customer_id, made, 1, id, overdue_reason FROM promises
           WHERE overdue_reason IS NOT NULL AND made <= ?1 AND (?2 IS NULL OR customer_id = ?2)
          UNION ALL
-         SELECT v.customer_id, d.opened, 2, d.id, d.overdue_reason FROM disputes d JOIN invoices v ON v.id = d.invoice_id
+         SELECT v.customer_id, d.opened, 2, d.id, d.overdue_reason FROM disputes d CROSS JOIN invoices v ON v.id = d.invoice_id
           WHERE d.overdue_reason IS NOT NULL AND v.voided = 0 AND d.opened <= ?1
             AND (?2 IS NULL OR v.customer_id = ?2)",
     )?;

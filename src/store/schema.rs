@@ -690,6 +690,12 @@ ALTER TABLE bank_lines_new RENAME TO bank_lines;
 CREATE INDEX bank_lines_batch ON bank_lines (batch_id);
 CREATE INDEX bank_lines_queued ON bank_lines (date, id) WHERE status = 'queued';
 CREATE INDEX bank_lines_payment ON bank_lines (payment_id) WHERE payment_id IS NOT NULL;
+
+-- The worklist finds the installments of payment plans and the invoices
+-- flagged disputed without walking every installment and invoice (on a
+-- book of 10⁶, each walk cost about a tenth of a second of every dun list).
+CREATE INDEX installments_plan ON installments (reschedule_id) WHERE reschedule_id IS NOT NULL;
+CREATE INDEX invoices_disputed ON invoices (id) WHERE disputed = 1;
 "#,
 ];
 

@@ -87,6 +87,28 @@ impl TestEnv {
         cmd
     }
 
+    /// `huikuan args` under a pseudo-terminal (`script`, from util-linux)
+    /// `cols` columns wide, with the sealed environment and the caller's
+    /// PATH (for `script` and `stty`); not yet run. Its stdout is what the
+    /// terminal showed: the program's stdout and stderr together.
+    pub fn on_terminal(&self, cols: u16, args: &[&str]) -> std::process::Command {
+        let bin = assert_cmd::cargo::cargo_bin("huikuan");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let line = format!("stty cols {cols} rows 500; exec {} {}", bin.display(), quoted.join(" "));
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .current_dir(self.dir.path())
+            .stdin(std::process::Stdio::null());
+        for (k, v) in self.vars() {
+            cmd.env(k, v);
+        }
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        // A terminal says what it is: without TERM no progress bar is drawn.
+        cmd.env("TERM", "xterm");
+        cmd
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run huikuan")
     }

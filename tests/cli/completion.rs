@@ -118,15 +118,7 @@ fn complete_env_prints_the_registration_script_and_completions_the_static_one() 
 /// `args` run under a pseudo-terminal (`script`), 100 columns: what the
 /// terminal showed, stdout and stderr together.
 fn on_terminal(env: &TestEnv, args: &[&str]) -> String {
-    let bin = assert_cmd::cargo::cargo_bin("huikuan");
-    let line = format!("stty cols 100 rows 50; exec {} {}", bin.display(), args.join(" "));
-    let sealed = env.spawnable(&[]);
-    let script = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .current_dir(env.path())
-        .output()
-        .expect("script (util-linux) runs");
+    let script = env.on_terminal(100, args).output().expect("script (util-linux) runs");
     assert!(script.status.success(), "{}", String::from_utf8_lossy(&script.stderr));
     String::from_utf8(script.stdout).expect("UTF-8")
 }

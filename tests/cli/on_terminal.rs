@@ -41,17 +41,7 @@ fn grouped(plain: &str) -> String {
 
 /// `args` run on a terminal `cols` columns wide; what it showed.
 fn on_terminal(env: &TestEnv, cols: u16, args: &[&str]) -> String {
-    let bin = assert_cmd::cargo::cargo_bin("huikuan");
-    let line = format!("stty cols {cols} rows 500; exec {} {}", bin.display(), args.join(" "));
-    let sealed = env.spawnable(&[]);
-    // The sealed environment of the test, with `script` in front.
-    let script = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .env_remove("NO_COLOR")
-        .current_dir(env.path())
-        .output()
-        .expect("script (util-linux) runs");
+    let script = env.on_terminal(cols, args).env_remove("NO_COLOR").output().expect("script (util-linux) runs");
     assert!(script.status.success(), "{}", String::from_utf8_lossy(&script.stderr));
     String::from_utf8(script.stdout).expect("UTF-8")
 }

@@ -25,17 +25,7 @@ fn script(env: &TestEnv, name: &str, text: &str) -> String {
 /// environment has no pager and NO_COLOR=1: `vars` sets them or `unset`
 /// removes them); the exit and all the terminal showed (stdout and stderr).
 fn on_terminal(env: &TestEnv, vars: &[(&str, &str)], unset: &[&str], args: &[&str]) -> (Output, String) {
-    let bin = assert_cmd::cargo::cargo_bin("huikuan");
-    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-    let line = format!("stty cols 100 rows 500; exec {} {}", bin.display(), quoted.join(" "));
-    let sealed = env.spawnable(&[]);
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"])
-        .env_clear()
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(env.path())
-        .stdin(std::process::Stdio::null());
+    let mut cmd = env.on_terminal(100, args);
     for k in unset {
         cmd.env_remove(k);
     }

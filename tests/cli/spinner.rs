@@ -21,16 +21,7 @@ fn slow_book(env: &TestEnv) {
 /// `args` run on a 300-column terminal with the extra `vars`: everything
 /// the terminal showed (stdout and stderr together, as the user sees them).
 fn on_terminal(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> String {
-    let bin = assert_cmd::cargo::cargo_bin("huikuan");
-    let line = format!("stty cols 300 rows 500; exec {} {}", bin.display(), args.join(" "));
-    let sealed = env.spawnable(&[]);
-    let out = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .envs(vars.iter().copied())
-        .current_dir(env.path())
-        .output()
-        .expect("script (util-linux) runs");
+    let out = env.on_terminal(300, args).envs(vars.iter().copied()).output().expect("script (util-linux) runs");
     let shown = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(out.status.success(), "{shown}");
     // The terminal turns each "\n" into "\r\n".

@@ -269,15 +269,7 @@ fn a_workbook_goes_to_stdout_when_it_is_a_file_or_a_pipe() {
 /// `huikuan args` run with stdout on a pseudo-terminal (`script`): its exit
 /// code and what it showed.
 pub fn on_terminal(env: &TestEnv, args: &[&str]) -> (Option<i32>, String) {
-    let bin = assert_cmd::cargo::cargo_bin("huikuan");
-    let sealed = env.spawnable(&[]);
-    let line = format!("exec {} {}", bin.display(), args.join(" "));
-    let script = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .envs(sealed.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
-        .current_dir(env.path())
-        .output()
-        .expect("script (util-linux) runs");
+    let script = env.on_terminal(100, args).output().expect("script (util-linux) runs");
     (script.status.code(), String::from_utf8_lossy(&script.stdout).into_owned())
 }
 

@@ -12,7 +12,9 @@ use crate::store::check;
 /// their installments (and are their customer's), void records carry no
 /// money, matched bank lines have their payments, an alias or bank account
 /// belongs to one customer, the late interest kept for installments settled
-/// in full is what their settlements give, and the audit trail exists. Every month still
+/// in full is what their settlements give, the open balances and daily
+/// totals kept for the reports are what the installments, allocations and
+/// write-offs give, and the audit trail exists. Every month still
 /// closed gives again the aging (per customer and bucket), provision and
 /// interest stored at close, its rows (due dates, amounts, customers,
 /// dates) are as they were, and the chain of close records shows no edit
@@ -20,6 +22,7 @@ use crate::store::check;
 /// anything is wrong. Examples:
 ///   huikuan check
 ///   huikuan check --rebuild-interest
+///   huikuan check --rebuild-balances
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -28,6 +31,12 @@ pub struct Args {
     /// a kept figure differs); then check.
     #[arg(long)]
     pub rebuild_interest: bool,
+    /// First recompute the open balances and daily totals the book keeps
+    /// for the aging report and the worklist, from the installments,
+    /// allocations and write-offs (the remedy when check says a kept figure
+    /// differs); then check.
+    #[arg(long)]
+    pub rebuild_balances: bool,
 }
 
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -37,6 +46,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         crate::store::late_interest::requeue_all(&tx)?;
         tx.commit()?;
         ctx.note("late interest recomputed", "已重新计算逾期违约金");
+    }
+    if a.rebuild_balances {
+        let tx = book.write()?;
+        crate::store::balances::rebuild(&tx)?;
+        tx.commit()?;
+        ctx.note("open balances and daily totals recomputed", "已重新计算未结余额与每日合计");
     }
     let tx = book.read()?;
     // One step per check, and one for the closed months given again.

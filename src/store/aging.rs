@@ -41,10 +41,11 @@ fn customers(conn: &Connection, only: Option<i64>) -> Result<Vec<CustomerRef>> {
 
 /// The SQL expression giving a row's bucket number: how many of the rule's
 /// thresholds (parameters `?3`, `?4`, …) its date falls before.
-fn bucket_sql(rule: &AgingRule, thresholds: &[NaiveDate]) -> String {
+/// `due` and `issued` name the row's due date and its invoice's issue date.
+fn bucket_sql(rule: &AgingRule, thresholds: &[NaiveDate], due: &str, issued: &str) -> String {
     let column = match rule.basis {
-        crate::ledger::aging::Basis::Due => "i.due_date",
-        crate::ledger::aging::Basis::Invoice => "v.issue_date",
+        crate::ledger::aging::Basis::Due => due,
+        crate::ledger::aging::Basis::Invoice => issued,
     };
     let parts: Vec<String> = (0..thresholds.len()).map(|k| format!("({column} < ?{})", k + 3)).collect();
     if parts.is_empty() { "0".to_string() } else { parts.join(" + ") }
@@ -109,35 +110,40 @@ fn reduced_total(conn: &Connection, kind: &str, as_of: NaiveDate, only: Option<i
 /// Aggregate the aging grid, unapplied credit and tie-out figures as of a date.
 ///
 /// What was open at the as-of date is what is open now plus what was settled
-/// after it, so only the open installments (a partial index) and the
-/// settlements dated after the as-of date are read, never the whole history:
+/// after it. What is open now is kept per customer, due date and issue date
+/// in `open_balances` (schema upgrade 14), so the report reads one row per
+/// customer and date, plus the settlements dated after the as-of date,
+/// never the whole history:
 ///
 /// ```text
-/// balance(as_of) = (amount − settled now) + Σ settlements dated after as_of
+/// balance(as_of) = Σ open_balances counting from ≤ as_of
+///                + Σ settlements dated after as_of (of installments counting by then)
 /// unapplied(as_of) = Σ (amount − allocated) of payments dated ≤ as_of
 ///                  + Σ allocations of those payments taking effect after as_of
 /// ```
 ///
 /// (Void invoices and void payments carry no allocations; `huikuan check`
-/// verifies it.) The tie-out sums are read independently of the grid, so a
-/// disagreement still shows. [`aging_by_scan`] computes the same from the
-/// whole history and is kept as the reference the tests compare against.
+/// verifies it, and verifies the kept tables against the installments.) The
+/// tie-out sums are read from `daily_totals` for the whole book, from the
+/// customer's own rows for one customer; either way independently of the
+/// grid, so a disagreement still shows. [`aging_by_scan`] computes the same
+/// from the whole history and is kept as the reference the tests compare
+/// against.
 pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingData> {
     let customers = customers(conn, only)?;
     let pos: std::collections::HashMap<i64, usize> = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut grid = Grid::new(customers.len(), rule.len());
     let thresholds = rule.thresholds(as_of);
-    let bucket = bucket_sql(rule, &thresholds);
+    let kept = bucket_sql(rule, &thresholds, "o.due_date", "o.issue_date");
+    let later = bucket_sql(rule, &thresholds, "i.due_date", "v.issue_date");
     let args = aging_args(as_of, only, &thresholds);
     let sql = format!(
         "SELECT customer_id, bucket, SUM(amount) FROM (
-            SELECT i.customer_id, {bucket} AS bucket, i.amount - i.settled AS amount
-            FROM installments i INDEXED BY installments_open
-            JOIN invoices v ON v.id = i.invoice_id
-            WHERE i.settled < i.amount AND v.voided = 0 AND v.issue_date <= ?1
-              AND (i.since IS NULL OR i.since <= ?1) AND (?2 IS NULL OR i.customer_id = ?2)
+            SELECT o.customer_id, {kept} AS bucket, o.amount
+            FROM open_balances o
+            WHERE o.counts_from <= ?1 AND (?2 IS NULL OR o.customer_id = ?2)
             UNION ALL
-            SELECT i.customer_id, {bucket}, s.amount
+            SELECT i.customer_id, {later}, s.amount
             FROM (SELECT installment_id, amount FROM allocations WHERE effective_date > ?1
                   UNION ALL
                   SELECT installment_id, amount FROM write_offs WHERE date > ?1) s
@@ -174,24 +180,44 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
         &pos,
         &mut unapplied,
     )?;
-    let tie = TieOut {
-        buckets: grid.totals().into_iter().sum(),
-        invoiced: total(
-            conn,
-            // Two plans in one statement: all customers from the issued-invoice
-            // index, one customer from its own index.
-            "SELECT (SELECT COALESCE(SUM(amount), 0) FROM invoices
-                     WHERE ?2 IS NULL AND voided = 0 AND issue_date <= ?1)
-                  + (SELECT COALESCE(SUM(amount), 0) FROM invoices
-                     WHERE voided = 0 AND issue_date <= ?1 AND customer_id = ?2)",
-            as_of,
-            only,
-        )?,
-        collected: settled_total(conn, "allocations", "effective_date", as_of, only)?,
-        discounts: Some(reduced_total(conn, "discount", as_of, only)?),
-        written_off: reduced_total(conn, "write_off", as_of, only)?,
+    let buckets = grid.totals().into_iter().sum();
+    let tie = match only {
+        None => kept_tie_out(conn, as_of, buckets)?,
+        Some(_) => TieOut {
+            buckets,
+            invoiced: total(
+                conn,
+                "SELECT COALESCE(SUM(amount), 0) FROM invoices WHERE voided = 0 AND issue_date <= ?1 AND customer_id = ?2",
+                as_of,
+                only,
+            )?,
+            collected: settled_total(conn, "allocations", "effective_date", as_of, only)?,
+            discounts: Some(reduced_total(conn, "discount", as_of, only)?),
+            written_off: reduced_total(conn, "write_off", as_of, only)?,
+        },
     };
     Ok(AgingData { customers, grid, unapplied, tie })
+}
+
+/// The whole book's tie-out as of a date, from the per-day totals the book
+/// keeps (one row per day, not one per invoice and allocation).
+fn kept_tie_out(conn: &Connection, as_of: NaiveDate, buckets: Money) -> Result<TieOut> {
+    Ok(super::one(
+        conn,
+        "SELECT COALESCE(SUM(invoiced), 0), COALESCE(SUM(collected), 0), COALESCE(SUM(discounts), 0),
+                COALESCE(SUM(written_off), 0)
+         FROM daily_totals WHERE date <= ?1",
+        [date_sql(as_of)],
+        |r| {
+            Ok(TieOut {
+                buckets,
+                invoiced: money_col(r, 0)?,
+                collected: money_col(r, 1)?,
+                discounts: Some(money_col(r, 2)?),
+                written_off: money_col(r, 3)?,
+            })
+        },
+    )?)
 }
 
 /// [`aging`] computed from the whole history: every installment with every
@@ -201,7 +227,7 @@ pub fn aging_by_scan(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only
     let pos: std::collections::HashMap<i64, usize> = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut grid = Grid::new(customers.len(), rule.len());
     let thresholds = rule.thresholds(as_of);
-    let bucket = bucket_sql(rule, &thresholds);
+    let bucket = bucket_sql(rule, &thresholds, "i.due_date", "v.issue_date");
     let sql = format!(
         "SELECT i.customer_id, {bucket} AS bucket, SUM(i.amount - COALESCE(s.settled, 0))
          FROM installments i

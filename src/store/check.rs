@@ -167,6 +167,79 @@ const PROBES: &[Probe] = &[
         },
     },
     Probe {
+        // The open balances the book keeps are its open installments, summed.
+        sql: "WITH want AS (
+                SELECT i.customer_id, i.due_date, v.issue_date,
+                       max(v.issue_date, coalesce(i.since, v.issue_date)) AS counts_from,
+                       SUM(i.amount - i.settled) AS amount, count(*) AS items
+                FROM installments i JOIN invoices v ON v.id = i.invoice_id
+                WHERE i.settled < i.amount AND v.voided = 0 GROUP BY 1, 2, 3, 4),
+              keys AS (SELECT customer_id, due_date, issue_date, counts_from FROM want
+                       UNION SELECT customer_id, due_date, issue_date, counts_from FROM open_balances)
+              SELECT coalesce(c.code, k.customer_id), k.due_date, k.issue_date,
+                     coalesce(o.amount, 0), coalesce(o.items, 0), coalesce(w.amount, 0), coalesce(w.items, 0)
+              FROM keys k
+              LEFT JOIN open_balances o USING (customer_id, due_date, issue_date, counts_from)
+              LEFT JOIN want w USING (customer_id, due_date, issue_date, counts_from)
+              LEFT JOIN customers c ON c.id = k.customer_id
+              WHERE o.amount IS NOT w.amount OR o.items IS NOT w.items
+              ORDER BY 1, 2, 3",
+        describe: |r| {
+            Ok(format!(
+                "open balances: customer {}, due {}, issued {}: kept as {} in {} installments but the open \
+                 installments give {} in {} (huikuan check --rebuild-balances)",
+                r.get::<_, String>(0)?,
+                date_col(r, 1)?,
+                date_col(r, 2)?,
+                money_col(r, 3)?,
+                r.get::<_, i64>(4)?,
+                money_col(r, 5)?,
+                r.get::<_, i64>(6)?
+            ))
+        },
+    },
+    Probe {
+        // The per-day totals the book keeps are its invoices, allocations and write-offs, summed.
+        sql: "WITH want AS (
+                SELECT date, SUM(invoiced) AS invoiced, SUM(collected) AS collected,
+                       SUM(discounts) AS discounts, SUM(written_off) AS written_off FROM (
+                    SELECT issue_date AS date, amount AS invoiced, 0 AS collected, 0 AS discounts, 0 AS written_off
+                    FROM invoices WHERE voided = 0
+                    UNION ALL SELECT effective_date, 0, amount, 0, 0 FROM allocations
+                    UNION ALL SELECT date, 0, 0, amount, 0 FROM write_offs WHERE kind = 'discount'
+                    UNION ALL SELECT date, 0, 0, 0, amount FROM write_offs WHERE kind = 'write_off')
+                GROUP BY date),
+              kept AS (SELECT * FROM daily_totals WHERE invoiced != 0 OR collected != 0 OR discounts != 0
+                       OR written_off != 0),
+              days AS (SELECT date FROM want UNION SELECT date FROM kept)
+              SELECT d.date,
+                     coalesce(k.invoiced, 0), coalesce(k.collected, 0), coalesce(k.discounts, 0),
+                     coalesce(k.written_off, 0),
+                     coalesce(w.invoiced, 0), coalesce(w.collected, 0), coalesce(w.discounts, 0),
+                     coalesce(w.written_off, 0)
+              FROM days d LEFT JOIN kept k USING (date) LEFT JOIN want w USING (date)
+              WHERE coalesce(k.invoiced, 0) != coalesce(w.invoiced, 0)
+                 OR coalesce(k.collected, 0) != coalesce(w.collected, 0)
+                 OR coalesce(k.discounts, 0) != coalesce(w.discounts, 0)
+                 OR coalesce(k.written_off, 0) != coalesce(w.written_off, 0)
+              ORDER BY d.date",
+        describe: |r| {
+            Ok(format!(
+                "daily totals of {}: kept as invoiced {}, collected {}, discounts {}, written off {} but the book \
+                 gives {}, {}, {}, {} (huikuan check --rebuild-balances)",
+                date_col(r, 0)?,
+                money_col(r, 1)?,
+                money_col(r, 2)?,
+                money_col(r, 3)?,
+                money_col(r, 4)?,
+                money_col(r, 5)?,
+                money_col(r, 6)?,
+                money_col(r, 7)?,
+                money_col(r, 8)?
+            ))
+        },
+    },
+    Probe {
         sql: "SELECT id FROM installments WHERE (reschedule_id IS NULL) != (since IS NULL) ORDER BY id",
         describe: |r| Ok(format!("installment {}: a plan date without a plan, or a plan without its date", r.get::<_, i64>(0)?)),
     },

@@ -3,6 +3,7 @@
 
 pub mod aging;
 pub mod backup;
+pub mod balances;
 pub mod bank;
 pub mod check;
 pub mod close;

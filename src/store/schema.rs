@@ -20,6 +20,34 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use super::StoreError;
 
+/// The SQL that fills `open_balances` and `daily_totals` from the book
+/// (upgrade 14 runs it once; `huikuan check --rebuild-balances` again).
+macro_rules! balances_from_the_book {
+    () => {
+        "
+DELETE FROM open_balances;
+INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT i.customer_id, i.due_date, v.issue_date, max(v.issue_date, coalesce(i.since, v.issue_date)),
+           SUM(i.amount - i.settled), count(*)
+    FROM installments i JOIN invoices v ON v.id = i.invoice_id
+    WHERE i.settled < i.amount AND v.voided = 0
+    GROUP BY 1, 2, 3, 4;
+DELETE FROM daily_totals;
+INSERT INTO daily_totals (date, invoiced, collected, discounts, written_off)
+    SELECT date, SUM(invoiced), SUM(collected), SUM(discounts), SUM(written_off) FROM (
+        SELECT issue_date AS date, amount AS invoiced, 0 AS collected, 0 AS discounts, 0 AS written_off
+        FROM invoices WHERE voided = 0
+        UNION ALL SELECT effective_date, 0, amount, 0, 0 FROM allocations
+        UNION ALL SELECT date, 0, 0, amount, 0 FROM write_offs WHERE kind = 'discount'
+        UNION ALL SELECT date, 0, 0, 0, amount FROM write_offs WHERE kind = 'write_off')
+    GROUP BY date;
+"
+    };
+}
+
+/// [`balances_from_the_book!`] as a constant.
+pub const BALANCES_FROM_THE_BOOK: &str = balances_from_the_book!();
+
 /// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
 ///
 /// Adding upgrade N + 1? Books written at version N must keep opening: run
@@ -697,6 +725,160 @@ CREATE INDEX bank_lines_payment ON bank_lines (payment_id) WHERE payment_id IS N
 CREATE INDEX installments_plan ON installments (reschedule_id) WHERE reschedule_id IS NOT NULL;
 CREATE INDEX invoices_disputed ON invoices (id) WHERE disputed = 1;
 "#,
+    // 14: balances kept current, so that the reports of today read one row
+    //    per customer and date, not every open installment and every
+    //    invoice of the history. Both tables are caches kept by the triggers
+    //    below in the same transaction as whatever changed them (an
+    //    allocation, write-off, discount, payment plan, void …), never the
+    //    record: `huikuan check` recomputes them from the installments,
+    //    invoices, allocations and write-offs and names any difference.
+    //
+    //    open_balances: the open amount (amount − settled) of the open
+    //    installments of live invoices, summed per customer, due date,
+    //    invoice issue date and the first day they count (`counts_from`: the
+    //    issue date, or a payment plan's date when later), with how many
+    //    installments make it up; a row goes when its last installment is
+    //    settled. daily_totals: per day, what was invoiced (live invoices by
+    //    issue date), collected (allocations by the day they take effect),
+    //    allowed as discount and written off: the tie-out of the aging report.
+    concat!(
+        r#"
+CREATE TABLE open_balances (
+    customer_id INTEGER NOT NULL,
+    due_date    TEXT NOT NULL,
+    issue_date  TEXT NOT NULL,
+    counts_from TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    items       INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, due_date, issue_date, counts_from)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER open_balances_installment_insert AFTER INSERT ON installments
+WHEN NEW.settled < NEW.amount
+BEGIN
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT NEW.customer_id, NEW.due_date, v.issue_date, max(v.issue_date, coalesce(NEW.since, v.issue_date)),
+           NEW.amount - NEW.settled, 1
+    FROM invoices v WHERE v.id = NEW.invoice_id AND v.voided = 0
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+END;
+-- Settled or reopened in place (the common case: an allocation or a
+-- write-off): one row changes by the difference.
+CREATE TRIGGER open_balances_installment_settle AFTER UPDATE OF settled, amount ON installments
+WHEN (OLD.settled < OLD.amount OR NEW.settled < NEW.amount)
+     AND NEW.customer_id = OLD.customer_id AND NEW.due_date = OLD.due_date
+     AND NEW.invoice_id = OLD.invoice_id AND NEW.since IS OLD.since
+BEGIN
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT NEW.customer_id, NEW.due_date, v.issue_date, max(v.issue_date, coalesce(NEW.since, v.issue_date)),
+           (NEW.amount - NEW.settled) - (OLD.amount - OLD.settled),
+           (NEW.settled < NEW.amount) - (OLD.settled < OLD.amount)
+    FROM invoices v WHERE v.id = NEW.invoice_id AND v.voided = 0
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    DELETE FROM open_balances
+    WHERE NEW.settled = NEW.amount AND customer_id = NEW.customer_id AND due_date = NEW.due_date AND items = 0;
+END;
+-- Moved (another customer, due date, invoice or plan date): out of the old
+-- row, into the new one.
+CREATE TRIGGER open_balances_installment_move AFTER UPDATE OF customer_id, due_date, invoice_id, since ON installments
+WHEN NEW.customer_id != OLD.customer_id OR NEW.due_date != OLD.due_date
+     OR NEW.invoice_id != OLD.invoice_id OR NEW.since IS NOT OLD.since
+BEGIN
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT OLD.customer_id, OLD.due_date, v.issue_date, max(v.issue_date, coalesce(OLD.since, v.issue_date)),
+           -(OLD.amount - OLD.settled), -1
+    FROM invoices v WHERE v.id = OLD.invoice_id AND v.voided = 0 AND OLD.settled < OLD.amount
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT NEW.customer_id, NEW.due_date, v.issue_date, max(v.issue_date, coalesce(NEW.since, v.issue_date)),
+           NEW.amount - NEW.settled, 1
+    FROM invoices v WHERE v.id = NEW.invoice_id AND v.voided = 0 AND NEW.settled < NEW.amount
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    DELETE FROM open_balances WHERE customer_id = OLD.customer_id AND due_date = OLD.due_date AND items = 0;
+END;
+CREATE TRIGGER open_balances_installment_delete AFTER DELETE ON installments
+WHEN OLD.settled < OLD.amount
+BEGIN
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT OLD.customer_id, OLD.due_date, v.issue_date, max(v.issue_date, coalesce(OLD.since, v.issue_date)),
+           -(OLD.amount - OLD.settled), -1
+    FROM invoices v WHERE v.id = OLD.invoice_id AND v.voided = 0
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    DELETE FROM open_balances WHERE customer_id = OLD.customer_id AND due_date = OLD.due_date AND items = 0;
+END;
+-- An invoice voided (or restored) or dated anew takes its open installments along.
+CREATE TRIGGER open_balances_invoice AFTER UPDATE OF voided, issue_date ON invoices
+WHEN NEW.voided != OLD.voided OR NEW.issue_date != OLD.issue_date
+BEGIN
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT i.customer_id, i.due_date, OLD.issue_date, max(OLD.issue_date, coalesce(i.since, OLD.issue_date)),
+           -(i.amount - i.settled), -1
+    FROM installments i WHERE i.invoice_id = OLD.id AND i.settled < i.amount AND OLD.voided = 0
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+    SELECT i.customer_id, i.due_date, NEW.issue_date, max(NEW.issue_date, coalesce(i.since, NEW.issue_date)),
+           i.amount - i.settled, 1
+    FROM installments i WHERE i.invoice_id = NEW.id AND i.settled < i.amount AND NEW.voided = 0
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+    DELETE FROM open_balances
+    WHERE items = 0 AND customer_id IN (SELECT customer_id FROM installments WHERE invoice_id = NEW.id);
+END;
+
+CREATE TABLE daily_totals (
+    date        TEXT PRIMARY KEY,
+    invoiced    INTEGER NOT NULL DEFAULT 0,
+    collected   INTEGER NOT NULL DEFAULT 0,
+    discounts   INTEGER NOT NULL DEFAULT 0,
+    written_off INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER daily_totals_invoice_insert AFTER INSERT ON invoices WHEN NEW.voided = 0
+BEGIN
+    INSERT INTO daily_totals (date, invoiced) VALUES (NEW.issue_date, NEW.amount)
+    ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced;
+END;
+CREATE TRIGGER daily_totals_invoice_update AFTER UPDATE OF voided, amount, issue_date ON invoices
+WHEN NEW.voided != OLD.voided OR NEW.amount != OLD.amount OR NEW.issue_date != OLD.issue_date
+BEGIN
+    INSERT INTO daily_totals (date, invoiced) SELECT OLD.issue_date, -OLD.amount WHERE OLD.voided = 0
+    ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced;
+    INSERT INTO daily_totals (date, invoiced) SELECT NEW.issue_date, NEW.amount WHERE NEW.voided = 0
+    ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced;
+END;
+CREATE TRIGGER daily_totals_allocation_insert AFTER INSERT ON allocations
+BEGIN
+    INSERT INTO daily_totals (date, collected) VALUES (NEW.effective_date, NEW.amount)
+    ON CONFLICT DO UPDATE SET collected = collected + excluded.collected;
+END;
+CREATE TRIGGER daily_totals_allocation_delete AFTER DELETE ON allocations
+BEGIN
+    INSERT INTO daily_totals (date, collected) VALUES (OLD.effective_date, -OLD.amount)
+    ON CONFLICT DO UPDATE SET collected = collected + excluded.collected;
+END;
+CREATE TRIGGER daily_totals_write_off_insert AFTER INSERT ON write_offs WHEN NEW.kind != 'reschedule'
+BEGIN
+    INSERT INTO daily_totals (date, discounts, written_off)
+    VALUES (NEW.date, iif(NEW.kind = 'discount', NEW.amount, 0), iif(NEW.kind = 'write_off', NEW.amount, 0))
+    ON CONFLICT DO UPDATE SET discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+END;
+CREATE TRIGGER daily_totals_write_off_delete AFTER DELETE ON write_offs WHEN OLD.kind != 'reschedule'
+BEGIN
+    INSERT INTO daily_totals (date, discounts, written_off)
+    VALUES (OLD.date, -iif(OLD.kind = 'discount', OLD.amount, 0), -iif(OLD.kind = 'write_off', OLD.amount, 0))
+    ON CONFLICT DO UPDATE SET discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+END;
+CREATE TRIGGER daily_totals_write_off_update AFTER UPDATE OF date, amount, kind ON write_offs
+BEGIN
+    INSERT INTO daily_totals (date, discounts, written_off)
+    VALUES (OLD.date, -iif(OLD.kind = 'discount', OLD.amount, 0), -iif(OLD.kind = 'write_off', OLD.amount, 0))
+    ON CONFLICT DO UPDATE SET discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+    INSERT INTO daily_totals (date, discounts, written_off)
+    VALUES (NEW.date, iif(NEW.kind = 'discount', NEW.amount, 0), iif(NEW.kind = 'write_off', NEW.amount, 0))
+    ON CONFLICT DO UPDATE SET discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+END;
+"#,
+        balances_from_the_book!()
+    ),
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -184,3 +184,24 @@ fn check_names_a_kept_interest_figure_edited_by_hand_and_rebuild_restores_it() {
     env.ok(&["check", "--rebuild-interest"]);
     env.ok(&["check"]);
 }
+
+#[test]
+fn check_names_a_kept_open_balance_edited_by_hand_and_rebuild_restores_the_aging() {
+    let env = book();
+    let aging = env.ok(&["report", "aging", "--format", "csv"]);
+    env.ok(&["check"]);
+    env.connect()
+        .execute_batch(
+            "UPDATE open_balances SET amount = amount + 100;
+             UPDATE daily_totals SET invoiced = invoiced + 100 WHERE invoiced > 0",
+        )
+        .unwrap();
+    let (code, err) = env.fail(&["check"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("open balances: customer ACME, due "), "{err}");
+    assert!(err.contains("daily totals of "), "{err}");
+    assert!(err.contains("huikuan check --rebuild-balances"), "{err}");
+    env.ok(&["check", "--rebuild-balances"]);
+    env.ok(&["check"]);
+    assert_eq!(env.ok(&["report", "aging", "--format", "csv"]), aging);
+}

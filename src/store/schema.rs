@@ -824,6 +824,14 @@ BEGIN
     WHERE items = 0 AND customer_id IN (SELECT customer_id FROM installments WHERE invoice_id = NEW.id);
 END;
 
+-- The settlements dated after an as-of date (what the aging adds back to
+-- today's open balances) come from a date index that also names their
+-- installment, without reading each allocation or write-off row.
+DROP INDEX allocations_effective;
+CREATE INDEX allocations_effective ON allocations (effective_date, installment_id, amount);
+DROP INDEX write_offs_date;
+CREATE INDEX write_offs_date ON write_offs (date, installment_id, amount);
+
 CREATE TABLE daily_totals (
     date        TEXT PRIMARY KEY,
     invoiced    INTEGER NOT NULL DEFAULT 0,

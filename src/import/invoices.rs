@@ -195,7 +195,7 @@ impl Loader<'_> {
             import_print: Some(print),
         };
         let apply_credit = self.credit.contains(&rec.customer_id);
-        let made = invoices::create_in(self.tx, &new, &rec.facts, apply_credit, self.closed_through);
+        let made = invoices::create_in(self.tx, &new, &rec.facts, apply_credit, self.closed_through, true);
         let (id, applied) = match made {
             Ok(made) => made,
             Err(e) if self.prints.already(self.tx, &e, print)? => return Ok(()),
@@ -241,6 +241,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             warnings: Vec::new(),
         },
     };
+    // The bulk path: the kept balances are brought up to date once, at the end.
+    crate::store::balances::defer(tx)?;
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {
@@ -269,6 +271,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         }
     }
     l.prints.finish(tx)?;
+    crate::store::balances::catch_up(tx)?;
     l.loaded.skipped = l.prints.skipped;
     Ok(l.loaded)
 }

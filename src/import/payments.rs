@@ -48,6 +48,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     // The book's payments stay within the amount limit, sums included: the
     // first row that would carry them past it is refused at its line.
     let mut headroom = Headroom::read(tx)?;
+    // The bulk path: the kept balances are brought up to date once, at the end.
+    crate::store::balances::defer(tx)?;
     let rows = csv.each_row(|row| {
         let print = prints.check(csv, row);
         let code = csv.require(row, "customer")?;
@@ -87,6 +89,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         Ok(())
     })?;
     prints.finish(tx)?;
+    crate::store::balances::catch_up(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped, total })
 }
 

@@ -1,248 +1,128 @@
 //! The balances the book keeps current (schema upgrade 14): `open_balances`
 //! (the open amount per customer, due date, issue date and first day it
 //! counts) and `daily_totals` (invoiced, collected, discounts and write-offs
-//! per day). The schema's triggers keep them in the transaction of every
+//! per day). [`count_new_installment`] counts a new installment and the
+//! schema's triggers follow every later change, in the transaction of the
 //! change; `huikuan check` compares them with the book and
 //! `huikuan check --rebuild-balances` computes them afresh.
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::Result;
+use super::{Result, date_sql};
+use crate::ledger::Money;
+
+/// Count a new installment in `open_balances`: `customer_id`'s part due
+/// `due` of an invoice issued `issued`, counting from `counts_from` (the
+/// issue date, or a payment plan's date). The one place a new installment
+/// enters the table: whatever writes installments calls it in the same
+/// transaction (every later change is followed by the triggers).
+pub fn count_new_installment(
+    conn: &Connection,
+    customer_id: i64,
+    due: NaiveDate,
+    issued: NaiveDate,
+    counts_from: NaiveDate,
+    amount: Money,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1)
+         ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + 1",
+    )?
+    .execute(rusqlite::params![
+        customer_id,
+        date_sql(due),
+        date_sql(issued),
+        date_sql(counts_from.max(issued)),
+        amount.cents()
+    ])?;
+    Ok(())
+}
+
+/// Leave the kept balances of what this transaction adds (new invoices and
+/// installments, allocations, write-offs) to [`catch_up`] at its commit
+/// instead of following each row: the bulk path of an import. Row by row,
+/// every allocation would also write a row of `open_balances` and one of
+/// `daily_totals`; at the end, what the import touched is recomputed in two
+/// set-wise statements each. Nothing but additions may happen meanwhile:
+/// the schema refuses a void, a removed allocation or write-off, or a moved
+/// installment while the mark is there (catch_up would not see them). Call it in
+/// the import's own transaction, before its first row: the mark is
+/// rolled back with everything else if the import fails or is killed.
+pub fn defer(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM bulk_load;
+         INSERT INTO bulk_load (invoices, allocations, write_offs)
+         SELECT (SELECT COALESCE(MAX(id), 0) FROM invoices), (SELECT COALESCE(MAX(id), 0) FROM allocations),
+                (SELECT COALESCE(MAX(id), 0) FROM write_offs);",
+    )?;
+    Ok(())
+}
+
+/// Whether [`defer`] is in force in this transaction.
+pub fn deferred(conn: &Connection) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM bulk_load)")?.query_row([], |r| r.get(0))?)
+}
+
+/// After [`defer`]: add to the kept balances what the invoices,
+/// installments, allocations and write-offs added since changed, read
+/// set-wise from the new rows (each table's ids above the mark: a range of
+/// its rowids), then follow row by row again. As only additions happened
+/// meanwhile (the schema refused anything else), the change of each open
+/// balance is the new installments' open amounts less the new settlements
+/// of the older ones (an older installment they closed leaves its row),
+/// and the change of each day is the new rows of that day. Nothing when
+/// nothing was deferred. Called by `Tx::commit` as well.
+pub fn catch_up(conn: &Connection) -> Result<()> {
+    if !deferred(conn)? {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+         SELECT customer_id, due_date, issue_date, counts_from, SUM(amount), SUM(items) FROM (
+             SELECT i.customer_id, i.due_date, v.issue_date,
+                    max(v.issue_date, coalesce(i.since, v.issue_date)) AS counts_from,
+                    i.amount - i.settled AS amount, 1 AS items
+             FROM invoices v JOIN installments i ON i.invoice_id = v.id
+             WHERE v.id > (SELECT invoices FROM bulk_load) AND v.voided = 0 AND i.settled < i.amount
+             UNION ALL
+             SELECT i.customer_id, i.due_date, v.issue_date, max(v.issue_date, coalesce(i.since, v.issue_date)),
+                    -s.amount, -(i.settled = i.amount)
+             FROM (SELECT installment_id, SUM(amount) AS amount FROM (
+                       SELECT installment_id, amount FROM allocations WHERE id > (SELECT allocations FROM bulk_load)
+                       UNION ALL
+                       SELECT installment_id, amount FROM write_offs WHERE id > (SELECT write_offs FROM bulk_load))
+                   GROUP BY installment_id) s
+             JOIN installments i ON i.id = s.installment_id
+             JOIN invoices v ON v.id = i.invoice_id
+             WHERE i.invoice_id <= (SELECT invoices FROM bulk_load) AND v.voided = 0)
+         WHERE true
+         GROUP BY 1, 2, 3, 4
+         ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
+         DELETE FROM open_balances WHERE items = 0;
+         INSERT INTO daily_totals (date, invoiced, collected, discounts, written_off)
+         SELECT date, SUM(invoiced), SUM(collected), SUM(discounts), SUM(written_off) FROM (
+             SELECT issue_date AS date, amount AS invoiced, 0 AS collected, 0 AS discounts, 0 AS written_off
+             FROM invoices WHERE id > (SELECT invoices FROM bulk_load) AND voided = 0
+             UNION ALL
+             SELECT effective_date, 0, amount, 0, 0 FROM allocations WHERE id > (SELECT allocations FROM bulk_load)
+             UNION ALL
+             SELECT date, 0, 0, iif(kind = 'discount', amount, 0), iif(kind = 'write_off', amount, 0)
+             FROM write_offs WHERE id > (SELECT write_offs FROM bulk_load) AND kind != 'reschedule')
+         WHERE true
+         GROUP BY date
+         ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced, collected = collected + excluded.collected,
+             discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+         DELETE FROM bulk_load;",
+    )?;
+    Ok(())
+}
 
 /// Recompute both tables from the installments, invoices, allocations and
 /// write-offs (the remedy when `check` finds a kept figure that differs).
 pub fn rebuild(conn: &Connection) -> Result<()> {
     conn.execute_batch(super::schema::BALANCES_FROM_THE_BOOK)?;
+    conn.execute_batch("DELETE FROM bulk_load")?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::example;
-
-    type OpenRow = (i64, String, String, String, i64, i64);
-    type DayRow = (String, i64, i64, i64, i64);
-
-    fn kept(conn: &Connection) -> (Vec<OpenRow>, Vec<DayRow>) {
-        let open = conn
-            .prepare("SELECT * FROM open_balances ORDER BY 1, 2, 3, 4")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let days = conn
-            .prepare("SELECT * FROM daily_totals WHERE invoiced OR collected OR discounts OR written_off ORDER BY 1")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        (open, days)
-    }
-
-    /// What `check` says of the kept balances (the hand-made books have no
-    /// audit events, which check also reports).
-    fn problems(conn: &Connection) -> Vec<String> {
-        let (all, _) = crate::store::check::run(conn, &mut || {}).unwrap();
-        all.into_iter().filter(|p| p.starts_with("open balances") || p.starts_with("daily totals")).collect()
-    }
-
-    #[test]
-    fn the_triggers_keep_what_a_rebuild_computes_and_check_finds_an_edit() {
-        let ex = example::book();
-        let conn = &ex.book.conn;
-        let by_triggers = kept(conn);
-        assert!(!by_triggers.0.is_empty() && !by_triggers.1.is_empty());
-        assert_eq!(problems(conn), Vec::<String>::new());
-
-        conn.execute_batch(
-            "UPDATE open_balances SET amount = amount + 1
-               WHERE (customer_id, due_date) = (SELECT customer_id, due_date FROM open_balances LIMIT 1);
-             UPDATE daily_totals SET collected = collected - 5 WHERE collected > 0",
-        )
-        .unwrap();
-        let found = problems(conn);
-        assert!(found.iter().any(|p| p.starts_with("open balances: customer ")), "{found:?}");
-        assert!(found.iter().any(|p| p.starts_with("daily totals of ")), "{found:?}");
-
-        rebuild(conn).unwrap();
-        assert_eq!(kept(conn), by_triggers);
-        assert_eq!(problems(conn), Vec::<String>::new());
-    }
-
-    use proptest::prelude::*;
-
-    use crate::ledger::Money;
-    use crate::ledger::aging::{AgingRule, Basis, Buckets};
-    use crate::ledger::schedule::Installment;
-    use crate::store::example::d;
-    use crate::store::money::AllocateTo;
-    use crate::store::payments::{Method, NewPayment, Source};
-    use crate::store::{Book, aging, customers, invoices, payments, plans};
-
-    /// What can happen to a book, with days counted from 2026-01-01.
-    #[derive(Clone, Debug)]
-    enum Op {
-        Invoice { customer: usize, day: i64, cents: i64, parts: usize, terms: i64 },
-        Pay { customer: usize, day: i64, cents: i64 },
-        VoidPayment(usize),
-        WriteOff { invoice: usize, day: i64, cents: i64 },
-        VoidInvoice(usize),
-        Reschedule { invoice: usize, day: i64 },
-    }
-
-    fn op() -> impl Strategy<Value = Op> {
-        prop_oneof![
-            4 => (0..3usize, 0..120i64, 1..200_000i64, 1..4usize, 0..60i64)
-                .prop_map(|(customer, day, cents, parts, terms)| Op::Invoice { customer, day, cents, parts, terms }),
-            3 => (0..3usize, 0..150i64, 1..300_000i64).prop_map(|(customer, day, cents)| Op::Pay { customer, day, cents }),
-            1 => (0..8usize).prop_map(Op::VoidPayment),
-            1 => (0..8usize, 0..150i64, 1..100_000i64).prop_map(|(invoice, day, cents)| Op::WriteOff { invoice, day, cents }),
-            1 => (0..8usize).prop_map(Op::VoidInvoice),
-            1 => (0..8usize, 0..150i64).prop_map(|(invoice, day)| Op::Reschedule { invoice, day }),
-        ]
-    }
-
-    /// Apply `ops` through the store's own functions; an operation the store
-    /// refuses (a write-off above the balance, a void of a paid invoice …)
-    /// is skipped, as a refused command changes nothing.
-    fn play(ops: &[Op]) -> Book {
-        let book = Book::in_memory();
-        let day = |n: i64| d("2026-01-01") + chrono::Duration::days(n);
-        let ids: Vec<i64> = ["A", "B", "C"]
-            .iter()
-            .map(|c| {
-                let new =
-                    customers::NewCustomer { code: (*c).into(), name: format!("Customer {c}"), ..Default::default() };
-                customers::insert(&book.conn, &new, d("2026-01-01")).unwrap()
-            })
-            .collect();
-        let (mut invs, mut pays) = (Vec::new(), Vec::new());
-        for (k, op) in ops.iter().enumerate() {
-            let tx = book.conn.unchecked_transaction().unwrap();
-            let done = match op {
-                Op::Invoice { customer, day: n, cents, parts, terms } => {
-                    let amount = Money::from_cents(*cents);
-                    let part = Money::from_cents(cents / *parts as i64);
-                    let schedule: Vec<Installment> = (0..*parts)
-                        .map(|p| Installment {
-                            due_date: day(n + terms + 30 * p as i64),
-                            amount: if p + 1 == *parts {
-                                Money::from_cents(cents - (cents / *parts as i64) * (*parts as i64 - 1))
-                            } else {
-                                part
-                            },
-                        })
-                        .collect();
-                    let number = format!("I{k}");
-                    let new = invoices::NewInvoice {
-                        number: &number,
-                        customer_id: ids[*customer],
-                        issue_date: day(*n),
-                        amount,
-                        description: None,
-                        kind: invoices::Kind::Sale,
-                        discount: None,
-                        schedule: &schedule,
-                        import_print: None,
-                    };
-                    invoices::create(&tx, &new, true).map(|(id, _)| invs.push(id)).is_ok()
-                }
-                Op::Pay { customer, day: n, cents } => {
-                    let p = NewPayment {
-                        customer_id: ids[*customer],
-                        date: day(*n),
-                        amount: Money::from_cents(*cents),
-                        method: Method::Bank,
-                        reference: None,
-                        source: Source::Manual,
-                        auto_apply: true,
-                    };
-                    payments::record(&tx, &p, &AllocateTo::Fifo).map(|(id, _)| pays.push(id)).is_ok()
-                }
-                Op::VoidPayment(i) => pays.get(*i).is_some_and(|id| payments::void(&tx, *id).is_ok()),
-                Op::WriteOff { invoice, day: n, cents } => invs.get(*invoice).is_some_and(|id| {
-                    invoices::check_write_off(&tx, *id, day(*n), Money::from_cents(*cents)).is_ok()
-                        && invoices::write_off(&tx, *id, day(*n), Money::from_cents(*cents), "test").is_ok()
-                }),
-                Op::VoidInvoice(i) => invs.get(*i).is_some_and(|id| {
-                    let untouched: bool = tx
-                        .query_row(
-                            "SELECT COALESCE(SUM(settled), 0) = 0 FROM installments WHERE invoice_id = ?1",
-                            [id],
-                            |r| r.get(0),
-                        )
-                        .unwrap();
-                    untouched && invoices::set_void(&tx, *id).is_ok()
-                }),
-                Op::Reschedule { invoice, day: n } => invs.get(*invoice).is_some_and(|id| {
-                    let open: i64 = tx
-                        .query_row(
-                            "SELECT COALESCE(SUM(i.amount - i.settled), 0) FROM installments i
-                             JOIN invoices v ON v.id = i.invoice_id WHERE i.invoice_id = ?1 AND v.voided = 0",
-                            [id],
-                            |r| r.get(0),
-                        )
-                        .unwrap();
-                    let last = plans::last_settlement(&tx, *id).unwrap();
-                    let issued = invoices::get_by_id(&tx, *id).unwrap().issue_date;
-                    let date = day(*n);
-                    open > 1
-                        && date >= issued
-                        && last.is_none_or(|l| l <= date)
-                        && plans::reschedule(
-                            &tx,
-                            *id,
-                            date,
-                            &[
-                                Installment {
-                                    due_date: date + chrono::Duration::days(30),
-                                    amount: Money::from_cents(open / 2),
-                                },
-                                Installment {
-                                    due_date: date + chrono::Duration::days(60),
-                                    amount: Money::from_cents(open - open / 2),
-                                },
-                            ],
-                            None,
-                            None,
-                        )
-                        .is_ok()
-                }),
-            };
-            if done {
-                tx.commit().unwrap();
-            }
-        }
-        book
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
-        /// Whatever happens to a book, the balances its triggers keep are
-        /// what a recomputation gives, and the aging read from them equals
-        /// the aging computed from the whole history, as of any date.
-        #[test]
-        fn kept_balances_equal_the_history_whatever_happens(ops in prop::collection::vec(op(), 1..40)) {
-            let book = play(&ops);
-            let conn = &book.conn;
-            let by_triggers = kept(conn);
-            prop_assert_eq!(problems(conn), Vec::<String>::new());
-            rebuild(conn).unwrap();
-            prop_assert_eq!(kept(conn), by_triggers);
-            for basis in [Basis::Due, Basis::Invoice] {
-                let rule = AgingRule { basis, buckets: Buckets::default() };
-                for as_of in ["2025-12-31", "2026-01-20", "2026-02-15", "2026-03-31", "2026-05-10", "2027-01-01"] {
-                    for only in [None, Some(1)] {
-                        let fast = aging::aging(conn, &rule, d(as_of), only).unwrap();
-                        let scan = aging::aging_by_scan(conn, &rule, d(as_of), only).unwrap();
-                        prop_assert_eq!(fast, scan, "as of {}, {:?}, {:?}", as_of, basis, only);
-                    }
-                }
-            }
-        }
-    }
 }

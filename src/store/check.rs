@@ -199,6 +199,15 @@ const PROBES: &[Probe] = &[
         },
     },
     Probe {
+        // An import's mark that it defers the kept balances never outlives its transaction.
+        sql: "SELECT count(*) FROM bulk_load HAVING count(*) > 0",
+        describe: |_| {
+            Ok("bulk_load: a mark of a deferred import was committed, so the open balances and daily totals \
+                stopped following additions (huikuan check --rebuild-balances)"
+                .to_string())
+        },
+    },
+    Probe {
         // The per-day totals the book keeps are its invoices, allocations and write-offs, summed.
         sql: "WITH want AS (
                 SELECT date, SUM(invoiced) AS invoiced, SUM(collected) AS collected,

@@ -157,12 +157,20 @@ pub fn insert(conn: &Connection, inv: &NewInvoice) -> Result<i64> {
 /// invoice id. Without a salesperson of its own, the invoice takes the
 /// customer's.
 pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result<i64> {
-    insert_in(conn, inv, facts, super::locked_through(conn)?)
+    insert_in(conn, inv, facts, super::locked_through(conn)?, true)
 }
 
 /// [`insert_with`] in a book closed through `closed_through` (what
 /// `store::locked_through` answers; a run of inserts reads it once).
-fn insert_in(conn: &Connection, inv: &NewInvoice, facts: &Facts, closed_through: Option<NaiveDate>) -> Result<i64> {
+/// `count`: count the installments in the kept open balances now (not
+/// when an import deferred them, see `balances::defer`).
+fn insert_in(
+    conn: &Connection,
+    inv: &NewInvoice,
+    facts: &Facts,
+    closed_through: Option<NaiveDate>,
+    count: bool,
+) -> Result<i64> {
     validate_number(inv.number)?;
     facts.validate()?;
     crate::ledger::vat::check_split(inv.amount, facts.net, facts.tax)
@@ -214,6 +222,16 @@ fn insert_in(conn: &Connection, inv: &NewInvoice, facts: &Facts, closed_through:
     )?;
     for (i, part) in inv.schedule.iter().enumerate() {
         stmt.execute(params![id, inv.customer_id, i as i64 + 1, date_sql(part.due_date), part.amount.cents()])?;
+        if count {
+            super::balances::count_new_installment(
+                conn,
+                inv.customer_id,
+                part.due_date,
+                inv.issue_date,
+                inv.issue_date,
+                part.amount,
+            )?;
+        }
     }
     Ok(id)
 }
@@ -511,20 +529,23 @@ pub fn create(conn: &Connection, inv: &NewInvoice, apply_credit: bool) -> Result
 
 /// [`create`] an invoice with its facts.
 pub fn create_with(conn: &Connection, inv: &NewInvoice, facts: &Facts, apply_credit: bool) -> Result<(i64, Money)> {
-    create_in(conn, inv, facts, apply_credit, super::locked_through(conn)?)
+    create_in(conn, inv, facts, apply_credit, super::locked_through(conn)?, false)
 }
 
 /// [`create_with`] in a book closed through `closed_through` (what
 /// `store::locked_through` answers): an import reads it once for all its
-/// invoices, as no close is made while it runs.
+/// invoices, as no close is made while it runs. `deferred`: the caller
+/// called `balances::defer`, so the installments are counted in the kept
+/// open balances at its `balances::catch_up`, not one by one.
 pub fn create_in(
     conn: &Connection,
     inv: &NewInvoice,
     facts: &Facts,
     apply_credit: bool,
     closed_through: Option<NaiveDate>,
+    deferred: bool,
 ) -> Result<(i64, Money)> {
-    let id = insert_in(conn, inv, facts, closed_through)?;
+    let id = insert_in(conn, inv, facts, closed_through, !deferred)?;
     let applied =
         if apply_credit { super::money::apply_credit_to_invoice(conn, inv.customer_id, id)? } else { Money::ZERO };
     Ok((id, applied))

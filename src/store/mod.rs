@@ -4,6 +4,8 @@
 pub mod aging;
 pub mod backup;
 pub mod balances;
+#[cfg(test)]
+mod balances_tests;
 pub mod bank;
 pub mod check;
 pub mod close;
@@ -288,10 +290,12 @@ impl Book {
 pub struct Tx<'a>(Transaction<'a>);
 
 impl Tx<'_> {
-    /// Commit, after recomputing the kept late interest of whatever the
+    /// Commit, after recomputing the kept balances an import deferred (see
+    /// [`balances::defer`]) and the kept late interest of whatever the
     /// transaction queued (see [`late_interest`]): the book never commits
-    /// a change with its cache behind it.
+    /// a change with its caches behind it.
     pub fn commit(self) -> Result<()> {
+        balances::catch_up(&self.0)?;
         late_interest::refresh(&self.0)?;
         Ok(self.0.commit()?)
     }

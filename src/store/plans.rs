@@ -109,6 +109,10 @@ pub fn reschedule(
         )?;
     }
     let customer = open[0].1;
+    // A void invoice's installments are counted nowhere (the caller refuses
+    // to plan one anyway).
+    let live: bool = super::one(conn, "SELECT voided = 0 FROM invoices WHERE id = ?1", [invoice_id], |r| r.get(0))?;
+    let issued = super::one(conn, "SELECT issue_date FROM invoices WHERE id = ?1", [invoice_id], |r| date_col(r, 0))?;
     let next: i64 = super::one(
         conn,
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM installments WHERE invoice_id = ?1",
@@ -130,6 +134,9 @@ pub fn reschedule(
                 date_sql(date)
             ],
         )?;
+        if live {
+            super::balances::count_new_installment(conn, customer, part.due_date, issued, date, part.amount)?;
+        }
     }
     Ok(plan)
 }

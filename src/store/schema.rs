@@ -733,6 +733,12 @@ CREATE INDEX invoices_disputed ON invoices (id) WHERE disputed = 1;
     //    record: `huikuan check` recomputes them from the installments,
     //    invoices, allocations and write-offs and names any difference.
     //
+    //    A new installment is counted by the store function that writes it
+    //    (`balances::count_new_installment`, called by `invoices::insert_in`
+    //    and `plans::reschedule`), not by a trigger: an INSERT with a trigger
+    //    makes SQLite keep a statement journal of every page it touches,
+    //    which cost the invoice import a third of its time.
+    //
     //    open_balances: the open amount (amount − settled) of the open
     //    installments of live invoices, summed per customer, due date,
     //    invoice issue date and the first day they count (`counts_from`: the
@@ -753,19 +759,37 @@ CREATE TABLE open_balances (
     PRIMARY KEY (customer_id, due_date, issue_date, counts_from)
 ) STRICT, WITHOUT ROWID;
 
-CREATE TRIGGER open_balances_installment_insert AFTER INSERT ON installments
-WHEN NEW.settled < NEW.amount
-BEGIN
-    INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
-    SELECT NEW.customer_id, NEW.due_date, v.issue_date, max(v.issue_date, coalesce(NEW.since, v.issue_date)),
-           NEW.amount - NEW.settled, 1
-    FROM invoices v WHERE v.id = NEW.invoice_id AND v.voided = 0
-    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
-END;
+-- While a row is here (only ever inside an import's own transaction), the
+-- triggers leave out what new invoices, allocations and write-offs add;
+-- the import recomputes what they touched before it commits
+-- (`balances::catch_up`, from `Tx::commit`) and removes the row. The ids
+-- are the last of each table before the import.
+CREATE TABLE bulk_load (
+    invoices    INTEGER NOT NULL,
+    allocations INTEGER NOT NULL,
+    write_offs  INTEGER NOT NULL
+) STRICT;
+-- What catch_up recomputes is what the additions touched, so nothing but
+-- additions may happen meanwhile: anything else is refused, never missed.
+CREATE TRIGGER bulk_load_allocations_delete BEFORE DELETE ON allocations WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_write_offs_delete BEFORE DELETE ON write_offs WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_write_offs_update BEFORE UPDATE ON write_offs WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_installments_delete BEFORE DELETE ON installments WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_installments_move BEFORE UPDATE OF customer_id, due_date, invoice_id, since, amount
+ON installments WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_invoices_update BEFORE UPDATE OF voided, issue_date, amount ON invoices
+WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+
 -- Settled or reopened in place (the common case: an allocation or a
 -- write-off): one row changes by the difference.
 CREATE TRIGGER open_balances_installment_settle AFTER UPDATE OF settled, amount ON installments
-WHEN (OLD.settled < OLD.amount OR NEW.settled < NEW.amount)
+WHEN (OLD.settled < OLD.amount OR NEW.settled < NEW.amount) AND NOT EXISTS (SELECT 1 FROM bulk_load)
      AND NEW.customer_id = OLD.customer_id AND NEW.due_date = OLD.due_date
      AND NEW.invoice_id = OLD.invoice_id AND NEW.since IS OLD.since
 BEGIN
@@ -840,7 +864,8 @@ CREATE TABLE daily_totals (
     written_off INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 
-CREATE TRIGGER daily_totals_invoice_insert AFTER INSERT ON invoices WHEN NEW.voided = 0
+CREATE TRIGGER daily_totals_invoice_insert AFTER INSERT ON invoices
+WHEN NEW.voided = 0 AND NOT EXISTS (SELECT 1 FROM bulk_load)
 BEGIN
     INSERT INTO daily_totals (date, invoiced) VALUES (NEW.issue_date, NEW.amount)
     ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced;
@@ -854,6 +879,7 @@ BEGIN
     ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced;
 END;
 CREATE TRIGGER daily_totals_allocation_insert AFTER INSERT ON allocations
+WHEN NOT EXISTS (SELECT 1 FROM bulk_load)
 BEGIN
     INSERT INTO daily_totals (date, collected) VALUES (NEW.effective_date, NEW.amount)
     ON CONFLICT DO UPDATE SET collected = collected + excluded.collected;
@@ -863,7 +889,8 @@ BEGIN
     INSERT INTO daily_totals (date, collected) VALUES (OLD.effective_date, -OLD.amount)
     ON CONFLICT DO UPDATE SET collected = collected + excluded.collected;
 END;
-CREATE TRIGGER daily_totals_write_off_insert AFTER INSERT ON write_offs WHEN NEW.kind != 'reschedule'
+CREATE TRIGGER daily_totals_write_off_insert AFTER INSERT ON write_offs
+WHEN NEW.kind != 'reschedule' AND NOT EXISTS (SELECT 1 FROM bulk_load)
 BEGIN
     INSERT INTO daily_totals (date, discounts, written_off)
     VALUES (NEW.date, iif(NEW.kind = 'discount', NEW.amount, 0), iif(NEW.kind = 'write_off', NEW.amount, 0))

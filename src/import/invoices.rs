@@ -134,6 +134,8 @@ struct Loader<'a> {
     credit: HashSet<i64>,
     /// The last day of the book's closed periods, read once.
     closed_through: Option<NaiveDate>,
+    /// The kept balances, brought up to date in batches (the bulk path).
+    bulk: crate::store::balances::Bulk,
     loaded: Loaded,
 }
 
@@ -210,6 +212,7 @@ impl Loader<'_> {
         l.total += rec.amount;
         l.tax += rec.facts.tax.unwrap_or(Money::ZERO);
         l.credit_applied += applied;
+        self.bulk.row(self.tx)?;
         Ok(())
     }
 }
@@ -229,6 +232,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         headroom: Headroom::read(tx)?,
         credit: money::customers_with_auto_credit(tx)?,
         closed_through: crate::store::locked_through(tx)?,
+        bulk: crate::store::balances::Bulk::start(tx)?,
         loaded: Loaded {
             format,
             count: 0,
@@ -241,8 +245,6 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             warnings: Vec::new(),
         },
     };
-    // The bulk path: the kept balances are brought up to date once, at the end.
-    crate::store::balances::defer(tx)?;
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {
@@ -271,7 +273,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         }
     }
     l.prints.finish(tx)?;
-    crate::store::balances::catch_up(tx)?;
+    l.bulk.finish(tx)?;
     l.loaded.skipped = l.prints.skipped;
     Ok(l.loaded)
 }

@@ -48,8 +48,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     // The book's payments stay within the amount limit, sums included: the
     // first row that would carry them past it is refused at its line.
     let mut headroom = Headroom::read(tx)?;
-    // The bulk path: the kept balances are brought up to date once, at the end.
-    crate::store::balances::defer(tx)?;
+    // The bulk path: the kept balances are brought up to date in batches.
+    let mut bulk = crate::store::balances::Bulk::start(tx)?;
     let rows = csv.each_row(|row| {
         let print = prints.check(csv, row);
         let code = csv.require(row, "customer")?;
@@ -86,10 +86,11 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         let (id, _) = payments::record_with(tx, &p, &to, Some(&print))?;
         prints.kept(id);
         total += amount;
+        bulk.row(tx)?;
         Ok(())
     })?;
     prints.finish(tx)?;
-    crate::store::balances::catch_up(tx)?;
+    bulk.finish(tx)?;
     Ok(Loaded { count: rows - prints.skipped, skipped: prints.skipped, total })
 }
 

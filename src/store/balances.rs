@@ -79,7 +79,7 @@ pub fn catch_up(conn: &Connection) -> Result<()> {
         return Ok(());
     }
     conn.execute_batch(
-        "INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
+        "INSERT OR FAIL INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
          SELECT customer_id, due_date, issue_date, counts_from, SUM(amount), SUM(items) FROM (
              SELECT i.customer_id, i.due_date, v.issue_date,
                     max(v.issue_date, coalesce(i.since, v.issue_date)) AS counts_from,
@@ -101,7 +101,7 @@ pub fn catch_up(conn: &Connection) -> Result<()> {
          GROUP BY 1, 2, 3, 4
          ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
          DELETE FROM open_balances WHERE items = 0;
-         INSERT INTO daily_totals (date, invoiced, collected, discounts, written_off)
+         INSERT OR FAIL INTO daily_totals (date, invoiced, collected, discounts, written_off)
          SELECT date, SUM(invoiced), SUM(collected), SUM(discounts), SUM(written_off) FROM (
              SELECT issue_date AS date, amount AS invoiced, 0 AS collected, 0 AS discounts, 0 AS written_off
              FROM invoices WHERE id > (SELECT invoices FROM bulk_load) AND voided = 0
@@ -117,6 +117,37 @@ pub fn catch_up(conn: &Connection) -> Result<()> {
          DELETE FROM bulk_load;",
     )?;
     Ok(())
+}
+
+/// An import's use of [`defer`]: deferred from [`Bulk::start`], caught up
+/// every [`Bulk::BATCH`] rows (so that what [`catch_up`] sorts, in memory,
+/// stays small whatever the file's size) and at [`Bulk::finish`].
+pub struct Bulk {
+    rows: usize,
+}
+
+impl Bulk {
+    /// Rows between two catch-ups: what catch_up sorts stays small.
+    pub const BATCH: usize = 100_000;
+
+    pub fn start(conn: &Connection) -> Result<Bulk> {
+        defer(conn)?;
+        Ok(Bulk { rows: 0 })
+    }
+
+    /// One row of the import added.
+    pub fn row(&mut self, conn: &Connection) -> Result<()> {
+        self.rows += 1;
+        if self.rows.is_multiple_of(Self::BATCH) {
+            catch_up(conn)?;
+            defer(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        catch_up(conn)
+    }
 }
 
 /// Recompute both tables from the installments, invoices, allocations and

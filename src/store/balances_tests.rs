@@ -103,6 +103,11 @@ fn an_import_that_defers_catches_up_to_what_a_rebuild_computes() {
     assert!(format!("{refused:?}").contains("an import only adds records"), "{refused:?}");
     drop(sp);
     pay(ex.b, "2026-04-05", 20_000);
+    // A long import catches up in batches: each batch from its own mark.
+    catch_up(conn).unwrap();
+    defer(conn).unwrap();
+    pay(ex.a, "2026-04-06", 25_000);
+    pay(ex.b, "2026-04-06", 90_000);
     catch_up(conn).unwrap();
     assert!(!deferred(conn).unwrap());
     let caught_up = kept(conn);

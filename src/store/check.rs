@@ -209,28 +209,27 @@ const PROBES: &[Probe] = &[
     },
     Probe {
         // The per-day totals the book keeps are its invoices, allocations and write-offs, summed.
-        sql: "WITH want AS (
-                SELECT date, SUM(invoiced) AS invoiced, SUM(collected) AS collected,
-                       SUM(discounts) AS discounts, SUM(written_off) AS written_off FROM (
-                    SELECT issue_date AS date, amount AS invoiced, 0 AS collected, 0 AS discounts, 0 AS written_off
-                    FROM invoices WHERE voided = 0
-                    UNION ALL SELECT effective_date, 0, amount, 0, 0 FROM allocations
-                    UNION ALL SELECT date, 0, 0, amount, 0 FROM write_offs WHERE kind = 'discount'
-                    UNION ALL SELECT date, 0, 0, 0, amount FROM write_offs WHERE kind = 'write_off')
-                GROUP BY date),
+        // Each sum is read in date order from its date index (no sort of
+        // the whole history in memory).
+        sql: "WITH inv AS (SELECT issue_date AS date, SUM(amount) AS s FROM invoices WHERE voided = 0
+                           GROUP BY issue_date),
+              col AS (SELECT effective_date AS date, SUM(amount) AS s FROM allocations GROUP BY effective_date),
+              dis AS (SELECT date, SUM(amount) AS s FROM write_offs WHERE kind = 'discount' GROUP BY date),
+              wo AS (SELECT date, SUM(amount) AS s FROM write_offs WHERE kind = 'write_off' GROUP BY date),
               kept AS (SELECT * FROM daily_totals WHERE invoiced != 0 OR collected != 0 OR discounts != 0
                        OR written_off != 0),
-              days AS (SELECT date FROM want UNION SELECT date FROM kept)
+              days AS (SELECT date FROM inv UNION SELECT date FROM col UNION SELECT date FROM dis
+                       UNION SELECT date FROM wo UNION SELECT date FROM kept)
               SELECT d.date,
                      coalesce(k.invoiced, 0), coalesce(k.collected, 0), coalesce(k.discounts, 0),
                      coalesce(k.written_off, 0),
-                     coalesce(w.invoiced, 0), coalesce(w.collected, 0), coalesce(w.discounts, 0),
-                     coalesce(w.written_off, 0)
-              FROM days d LEFT JOIN kept k USING (date) LEFT JOIN want w USING (date)
-              WHERE coalesce(k.invoiced, 0) != coalesce(w.invoiced, 0)
-                 OR coalesce(k.collected, 0) != coalesce(w.collected, 0)
-                 OR coalesce(k.discounts, 0) != coalesce(w.discounts, 0)
-                 OR coalesce(k.written_off, 0) != coalesce(w.written_off, 0)
+                     coalesce(inv.s, 0), coalesce(col.s, 0), coalesce(dis.s, 0), coalesce(wo.s, 0)
+              FROM days d LEFT JOIN kept k USING (date) LEFT JOIN inv USING (date) LEFT JOIN col USING (date)
+                   LEFT JOIN dis USING (date) LEFT JOIN wo USING (date)
+              WHERE coalesce(k.invoiced, 0) != coalesce(inv.s, 0)
+                 OR coalesce(k.collected, 0) != coalesce(col.s, 0)
+                 OR coalesce(k.discounts, 0) != coalesce(dis.s, 0)
+                 OR coalesce(k.written_off, 0) != coalesce(wo.s, 0)
               ORDER BY d.date",
         describe: |r| {
             Ok(format!(

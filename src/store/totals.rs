@@ -40,11 +40,17 @@ fn shown(cents: i128) -> String {
 }
 
 impl Headroom {
-    /// Read the book's totals (the invoices' from the covering index of
-    /// issued invoices).
+    /// Read the book's totals: the invoices' from the daily totals the
+    /// book keeps (one row a day, see `balances`), or from the covering
+    /// index of issued invoices while an import defers those.
     pub fn read(conn: &Connection) -> Result<Headroom> {
+        let invoiced = if super::balances::deferred(conn)? {
+            "SELECT SUM(amount) FROM invoices WHERE voided = 0"
+        } else {
+            "SELECT SUM(invoiced) FROM daily_totals"
+        };
         Ok(Headroom {
-            invoiced: total(conn, "SELECT SUM(amount) FROM invoices WHERE voided = 0")?,
+            invoiced: total(conn, invoiced)?,
             received: total(conn, "SELECT SUM(amount) FROM payments WHERE voided = 0")?,
         })
     }

@@ -80,27 +80,25 @@ fn total(conn: &Connection, sql: &str, as_of: NaiveDate, only: Option<i64>) -> R
     Ok(super::one(conn, sql, rusqlite::params![date_sql(as_of), only], |r| money_col(r, 0))?)
 }
 
-/// What `table` (allocations or write-offs) settled by the as-of date, by its
-/// `date` column: a range of its date index (of one customer's installments).
-fn settled_total(conn: &Connection, table: &str, date: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
+/// What `table` (allocations or write-offs, `kind` of them or all) settled
+/// of one customer's installments by the as-of date, by its `date` column:
+/// found from the customer's installments (its own index), never from a
+/// range of the whole book's date index.
+fn settled_total(
+    conn: &Connection,
+    table: &str,
+    date: &str,
+    kind: Option<&str>,
+    as_of: NaiveDate,
+    only: Option<i64>,
+) -> Result<Money> {
+    let kind = kind.map(|k| format!(" AND s.kind = '{k}'")).unwrap_or_default();
     total(
         conn,
         &format!(
-            "SELECT COALESCE(SUM(amount), 0) FROM {table} WHERE {date} <= ?1
-               AND (?2 IS NULL OR installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))"
-        ),
-        as_of,
-        only,
-    )
-}
-
-/// Σ write-offs of one kind (`write_off` or `discount`) dated by `as_of`.
-fn reduced_total(conn: &Connection, kind: &str, as_of: NaiveDate, only: Option<i64>) -> Result<Money> {
-    total(
-        conn,
-        &format!(
-            "SELECT COALESCE(SUM(amount), 0) FROM write_offs WHERE date <= ?1 AND kind = '{kind}'
-               AND (?2 IS NULL OR installment_id IN (SELECT id FROM installments WHERE customer_id = ?2))"
+            "SELECT COALESCE(SUM(s.amount), 0) FROM installments i INDEXED BY installments_customer
+             JOIN {table} s ON s.installment_id = i.id
+             WHERE i.customer_id = ?2 AND s.{date} <= ?1{kind}"
         ),
         as_of,
         only,
@@ -137,6 +135,22 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
     let kept = bucket_sql(rule, &thresholds, "o.due_date", "o.issue_date");
     let later = bucket_sql(rule, &thresholds, "i.due_date", "v.issue_date");
     let args = aging_args(as_of, only, &thresholds);
+    // The settlements dated after the as-of date: from the date indexes for
+    // the whole book, from the customer's own installments for one.
+    let settled_after = match only {
+        None => {
+            "(SELECT installment_id, amount FROM allocations WHERE effective_date > ?1
+              UNION ALL
+              SELECT installment_id, amount FROM write_offs WHERE date > ?1)"
+        }
+        Some(_) => {
+            "(SELECT a.installment_id, a.amount FROM installments j INDEXED BY installments_customer
+              JOIN allocations a ON a.installment_id = j.id WHERE j.customer_id = ?2 AND a.effective_date > ?1
+              UNION ALL
+              SELECT w.installment_id, w.amount FROM installments j INDEXED BY installments_customer
+              JOIN write_offs w ON w.installment_id = j.id WHERE j.customer_id = ?2 AND w.date > ?1)"
+        }
+    };
     let sql = format!(
         "SELECT customer_id, bucket, SUM(amount) FROM (
             SELECT o.customer_id, {kept} AS bucket, o.amount
@@ -144,9 +158,7 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
             WHERE o.counts_from <= ?1 AND (?2 IS NULL OR o.customer_id = ?2)
             UNION ALL
             SELECT i.customer_id, {later}, s.amount
-            FROM (SELECT installment_id, amount FROM allocations WHERE effective_date > ?1
-                  UNION ALL
-                  SELECT installment_id, amount FROM write_offs WHERE date > ?1) s
+            FROM {settled_after} s
             JOIN installments i ON i.id = s.installment_id
             JOIN invoices v ON v.id = i.invoice_id
             WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
@@ -173,9 +185,19 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
     )?;
     per_customer(
         conn,
-        "SELECT p.customer_id, SUM(a.amount) FROM allocations a JOIN payments p ON p.id = a.payment_id
-         WHERE a.effective_date > ?1 AND p.date <= ?1 AND (?2 IS NULL OR p.customer_id = ?2)
-         GROUP BY p.customer_id",
+        match only {
+            None => {
+                "SELECT p.customer_id, SUM(a.amount) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                 WHERE a.effective_date > ?1 AND p.date <= ?1 AND ?2 IS NULL
+                 GROUP BY p.customer_id"
+            }
+            Some(_) => {
+                "SELECT p.customer_id, SUM(a.amount) FROM payments p INDEXED BY payments_customer
+                 JOIN allocations a ON a.payment_id = p.id
+                 WHERE p.customer_id = ?2 AND p.date <= ?1 AND a.effective_date > ?1
+                 GROUP BY p.customer_id"
+            }
+        },
         &args[..2],
         &pos,
         &mut unapplied,
@@ -191,9 +213,9 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
                 as_of,
                 only,
             )?,
-            collected: settled_total(conn, "allocations", "effective_date", as_of, only)?,
-            discounts: Some(reduced_total(conn, "discount", as_of, only)?),
-            written_off: reduced_total(conn, "write_off", as_of, only)?,
+            collected: settled_total(conn, "allocations", "effective_date", None, as_of, only)?,
+            discounts: Some(settled_total(conn, "write_offs", "date", Some("discount"), as_of, only)?),
+            written_off: settled_total(conn, "write_offs", "date", Some("write_off"), as_of, only)?,
         },
     };
     Ok(AgingData { customers, grid, unapplied, tie })

@@ -756,7 +756,9 @@ CREATE TABLE open_balances (
     counts_from TEXT NOT NULL,
     amount      INTEGER NOT NULL,
     items       INTEGER NOT NULL,
-    PRIMARY KEY (customer_id, due_date, issue_date, counts_from)
+    -- Due date first: invoices come in date order, so an import adds to the
+    -- end of the table instead of to every customer's pages.
+    PRIMARY KEY (due_date, customer_id, issue_date, counts_from)
 ) STRICT, WITHOUT ROWID;
 
 -- While a row is here (only ever inside an import's own transaction), the
@@ -845,7 +847,7 @@ BEGIN
     FROM installments i WHERE i.invoice_id = NEW.id AND i.settled < i.amount AND NEW.voided = 0
     ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, items = items + excluded.items;
     DELETE FROM open_balances
-    WHERE items = 0 AND customer_id IN (SELECT customer_id FROM installments WHERE invoice_id = NEW.id);
+    WHERE items = 0 AND (due_date, customer_id) IN (SELECT due_date, customer_id FROM installments WHERE invoice_id = NEW.id);
 END;
 
 -- The settlements dated after an as-of date (what the aging adds back to

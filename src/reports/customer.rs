@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::ledger::Money;
 use crate::ledger::credit::{Grade, ScoreSuggestion, suggest_score};
 use crate::store::customers::{self, Contact};
-use crate::store::invoices::{self, ListFilter, Status};
+use crate::store::invoices::{self, Status};
 use crate::store::{Connection, Result, history};
 
 /// An open or disputed invoice of the customer.
@@ -54,8 +54,15 @@ pub struct Details {
     pub open: Money,
     pub unapplied: Money,
     pub balance: Money,
+    /// The open invoices shown: all of them, or the first
+    /// [`INVOICES_SHOWN`] (oldest issued first) unless `--all` is given.
     pub invoices: Vec<OpenInvoice>,
+    /// How many open invoices the customer has, shown or not.
+    pub invoices_open: usize,
 }
+
+/// How many open invoices the card lists without `--all`.
+pub const INVOICES_SHOWN: usize = 20;
 
 /// One step of a customer's own rate history.
 #[derive(Serialize)]
@@ -65,8 +72,9 @@ pub struct RateStepJson {
 }
 
 /// The card of the customer with code `code` as of a date (the date
-/// decides only its latest overdue reason).
-pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Details> {
+/// decides only its latest overdue reason), with its first
+/// [`INVOICES_SHOWN`] open invoices, or all of them with `all`.
+pub fn details(conn: &Connection, code: &str, as_of: NaiveDate, all: bool) -> Result<Details> {
     let c = customers::get(conn, code)?;
     let overdue_reason = crate::store::dunning::latest_reasons(conn, as_of, Some(c.id))?.remove(&c.id);
     let b = customers::balances(conn, c.id)?;
@@ -80,19 +88,18 @@ pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Detail
         })
         .collect();
     rates.retain(|r| r.from.is_some() || r.rate.is_some());
-    let invoices: Vec<OpenInvoice> =
-        invoices::list(conn, &ListFilter { customer_id: Some(c.id), ..ListFilter::default() })?
-            .into_iter()
-            .filter(|r| matches!(r.status, Status::Open | Status::Disputed))
-            .map(|r| OpenInvoice {
-                number: r.number,
-                issue_date: r.issue_date,
-                next_due: r.next_due,
-                amount: r.amount,
-                balance: r.balance,
-                status: r.status,
-            })
-            .collect();
+    let (open, invoices_open) = invoices::open_of_customer(conn, c.id, (!all).then_some(INVOICES_SHOWN))?;
+    let invoices: Vec<OpenInvoice> = open
+        .into_iter()
+        .map(|r| OpenInvoice {
+            number: r.number,
+            issue_date: r.issue_date,
+            next_due: r.next_due,
+            amount: r.amount,
+            balance: r.balance,
+            status: r.status,
+        })
+        .collect();
     let payables = customers::payables_facts(conn, c.id)?;
     Ok(Details {
         payables,
@@ -118,6 +125,7 @@ pub fn details(conn: &Connection, code: &str, as_of: NaiveDate) -> Result<Detail
         unapplied: b.credit,
         balance: b.net(),
         invoices,
+        invoices_open,
     })
 }
 
@@ -159,12 +167,13 @@ mod tests {
             "number,customer,issue_date,amount\n",
         );
         let day = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-        let d = details(&book.conn, "ACME", day).unwrap();
+        let d = details(&book.conn, "ACME", day, false).unwrap();
         assert_eq!((d.name.as_str(), d.terms_days, d.grade), ("Acme Ltd.", 45, Some("A")));
         assert_eq!(d.aliases, ["ACME CO"]);
         assert_eq!((d.open, d.unapplied, d.balance), (Money::ZERO, Money::ZERO, Money::ZERO));
         assert!(d.invoices.is_empty());
+        assert_eq!(d.invoices_open, 0);
         assert_eq!(d.overdue_reason, None, "no reason given");
-        assert!(details(&book.conn, "NOBODY", day).is_err());
+        assert!(details(&book.conn, "NOBODY", day, false).is_err());
     }
 }

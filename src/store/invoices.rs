@@ -475,42 +475,48 @@ pub struct ListRow {
     pub facts: Facts,
 }
 
+/// The columns of a [`ListRow`], read by [`list_row`]; `v` is the invoice,
+/// `c` its customer.
+const LIST_COLUMNS: &str = "v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
+        (SELECT SUM(amount - settled) FROM installments WHERE invoice_id = v.id),
+        (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w JOIN installments i ON i.id = w.installment_id
+          WHERE i.invoice_id = v.id AND w.kind != 'reschedule'),
+        (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount),
+        v.net, v.tax, v.tax_rate, v.vat_number, v.contract, v.salesperson";
+
+fn list_row(r: &rusqlite::Row) -> rusqlite::Result<ListRow> {
+    let amount = money_col(r, 3)?;
+    let voided: bool = r.get(4)?;
+    let open = money_col(r, 6)?;
+    let written_off = money_col(r, 7)?;
+    let balance = if voided { Money::ZERO } else { open };
+    let next_due = match r.get::<_, Option<String>>(8)? {
+        Some(_) if !voided => Some(date_col(r, 8)?),
+        _ => None,
+    };
+    Ok(ListRow {
+        number: r.get(0)?,
+        customer: r.get(1)?,
+        issue_date: date_col(r, 2)?,
+        next_due,
+        amount,
+        balance,
+        status: Status::derive(voided, r.get(5)?, balance, written_off),
+        facts: facts_at(r, 9)?,
+    })
+}
+
 pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT v.number, c.code, v.issue_date, v.amount, v.voided, v.disputed,
-                (SELECT SUM(amount - settled) FROM installments WHERE invoice_id = v.id),
-                (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w JOIN installments i ON i.id = w.installment_id
-                  WHERE i.invoice_id = v.id AND w.kind != 'reschedule'),
-                (SELECT MIN(due_date) FROM installments WHERE invoice_id = v.id AND settled < amount),
-                v.net, v.tax, v.tax_rate, v.vat_number, v.contract, v.salesperson
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LIST_COLUMNS}
          FROM invoices v JOIN customers c ON c.id = v.customer_id
          WHERE (?1 IS NULL OR v.customer_id = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
                                       AND i.settled < i.amount AND i.due_date < ?2))
-         ORDER BY v.issue_date, v.number",
-    )?;
+         ORDER BY v.issue_date, v.number"
+    ))?;
     let overdue = f.overdue_at.map(date_sql);
-    let rows = stmt.query_map(params![f.customer_id, overdue], |r| {
-        let amount = money_col(r, 3)?;
-        let voided: bool = r.get(4)?;
-        let open = money_col(r, 6)?;
-        let written_off = money_col(r, 7)?;
-        let balance = if voided { Money::ZERO } else { open };
-        let next_due = match r.get::<_, Option<String>>(8)? {
-            Some(_) if !voided => Some(date_col(r, 8)?),
-            _ => None,
-        };
-        Ok(ListRow {
-            number: r.get(0)?,
-            customer: r.get(1)?,
-            issue_date: date_col(r, 2)?,
-            next_due,
-            amount,
-            balance,
-            status: Status::derive(voided, r.get(5)?, balance, written_off),
-            facts: facts_at(r, 9)?,
-        })
-    })?;
+    let rows = stmt.query_map(params![f.customer_id, overdue], list_row)?;
     let mut out = Vec::new();
     for row in rows {
         let row = row?;
@@ -519,6 +525,31 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
         }
     }
     Ok(out)
+}
+
+/// A customer's open invoices (open or disputed: a live invoice with an
+/// installment not settled), oldest issued first, the first `limit` of them
+/// (all with `None`), and how many there are. Found from the customer's
+/// open installments (a partial index), never from all its invoices.
+pub fn open_of_customer(conn: &Connection, customer_id: i64, limit: Option<usize>) -> Result<(Vec<ListRow>, usize)> {
+    const OPEN: &str = "SELECT invoice_id FROM installments INDEXED BY installments_open
+                        WHERE customer_id = ?1 AND settled < amount";
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LIST_COLUMNS}
+         FROM invoices v JOIN customers c ON c.id = v.customer_id
+         WHERE v.id IN ({OPEN}) AND v.voided = 0
+         ORDER BY v.issue_date, v.number
+         LIMIT ?2"
+    ))?;
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let rows = stmt.query_map(params![customer_id, limit], list_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let count: i64 = super::one(
+        conn,
+        &format!("SELECT count(*) FROM invoices WHERE id IN ({OPEN}) AND voided = 0"),
+        [customer_id],
+        |r| r.get(0),
+    )?;
+    Ok((rows, usize::try_from(count).unwrap_or(0)))
 }
 
 /// Create an invoice and, when `apply_credit`, apply the customer's automatic

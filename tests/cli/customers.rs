@@ -83,3 +83,33 @@ fn customer_list_prints_a_grouped_table_and_a_plain_csv() {
     HW,华为技术有限公司,A,5000000.00,1234567.80,
     ");
 }
+
+#[test]
+fn customer_show_lists_the_first_twenty_open_invoices_and_all_of_them_with_all() {
+    let env = TestEnv::new();
+    env.ok(&["-q", "customer", "add", "BIG", "Big Buyer Ltd"]);
+    let mut csv = String::from("number,customer,issue_date,amount\n");
+    for i in 1..=25 {
+        csv.push_str(&format!("B-{i:02},BIG,2026-10-{i:02},100\n"));
+    }
+    env.write_file("invoices.csv", csv);
+    env.ok(&["-q", "invoice", "import", "invoices.csv"]);
+    // Paid in full: no longer open, so not counted.
+    env.ok(&["-q", "pay", "add", "BIG", "100", "--invoice", "B-01", "--date", "2026-11-01"]);
+
+    let card = env.json(&["customer", "show", "BIG"]);
+    let shown: Vec<&str> = card["invoices"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
+    assert_eq!(shown.len(), 20, "{card}");
+    assert_eq!((shown[0], shown[19]), ("B-02", "B-21"), "oldest issued first");
+    assert_eq!(card["invoices_open"], 24);
+    assert_eq!(card["open"], "2400.00", "the totals count every open invoice");
+
+    let note = env.ok_note(&["customer", "show", "BIG"]);
+    assert!(note.contains("4 more open invoices not listed: huikuan customer show BIG --all"), "{note}");
+
+    let all = env.json(&["customer", "show", "BIG", "--all"]);
+    assert_eq!(all["invoices"].as_array().map(Vec::len), Some(24));
+    assert_eq!(all["invoices"][23]["number"], "B-25");
+    let quiet = env.run(&["customer", "show", "BIG", "--all"]);
+    assert!(String::from_utf8_lossy(&quiet.stderr).is_empty(), "nothing more to say with --all");
+}

@@ -2,10 +2,17 @@
 //! import's deferral and a rebuild give the same tables, whatever happens.
 //! (Apart from `balances` so that its tests may use every store module.)
 
+use proptest::prelude::*;
 use rusqlite::Connection;
 
 use super::balances::*;
-use crate::store::example;
+use crate::ledger::Money;
+use crate::ledger::aging::{AgingRule, Basis, Buckets};
+use crate::ledger::schedule::Installment;
+use crate::store::example::{self, d};
+use crate::store::money::AllocateTo;
+use crate::store::payments::{Method, NewPayment, Source};
+use crate::store::{Book, aging, customers, invoices, payments, plans};
 
 type OpenRow = (i64, String, String, String, i64, i64);
 type DayRow = (String, i64, i64, i64, i64);
@@ -33,6 +40,27 @@ fn kept(conn: &Connection) -> (Vec<OpenRow>, Vec<DayRow>) {
 fn problems(conn: &Connection) -> Vec<String> {
     let (all, _) = crate::store::check::run(conn, &mut || {}).unwrap();
     all.into_iter().filter(|p| p.starts_with("open balances") || p.starts_with("daily totals")).collect()
+}
+
+/// A sale invoice of `customer_id` issued on `issued` in `schedule`'s parts.
+fn sale<'a>(
+    number: &'a str,
+    customer_id: i64,
+    issued: chrono::NaiveDate,
+    amount: Money,
+    schedule: &'a [Installment],
+) -> invoices::NewInvoice<'a> {
+    invoices::NewInvoice {
+        number,
+        customer_id,
+        issue_date: issued,
+        amount,
+        description: None,
+        kind: invoices::Kind::Sale,
+        discount: None,
+        schedule,
+        import_print: None,
+    }
 }
 
 #[test]
@@ -70,17 +98,7 @@ fn an_import_that_defers_catches_up_to_what_a_rebuild_computes() {
     ];
     for (k, (who, issued)) in [(ex.a, "2026-03-01"), (ex.b, "2026-03-01"), (ex.b, "2026-03-20")].iter().enumerate() {
         let number = format!("D{k}");
-        let new = invoices::NewInvoice {
-            number: &number,
-            customer_id: *who,
-            issue_date: d(issued),
-            amount: Money::from_cents(100_000),
-            description: None,
-            kind: invoices::Kind::Sale,
-            discount: None,
-            schedule: &schedule,
-            import_print: None,
-        };
+        let new = sale(&number, *who, d(issued), Money::from_cents(100_000), &schedule);
         invoices::create_in(conn, &new, &Default::default(), true, None, true).unwrap();
     }
     let pay = |who: i64, date: &str, cents: i64| {
@@ -115,16 +133,6 @@ fn an_import_that_defers_catches_up_to_what_a_rebuild_computes() {
     assert_eq!(kept(conn), caught_up);
     assert_eq!(problems(conn), Vec::<String>::new());
 }
-
-use proptest::prelude::*;
-
-use crate::ledger::Money;
-use crate::ledger::aging::{AgingRule, Basis, Buckets};
-use crate::ledger::schedule::Installment;
-use crate::store::example::d;
-use crate::store::money::AllocateTo;
-use crate::store::payments::{Method, NewPayment, Source};
-use crate::store::{Book, aging, customers, invoices, payments, plans};
 
 /// What can happen to a book, with days counted from 2026-01-01.
 #[derive(Clone, Debug)]
@@ -180,17 +188,7 @@ fn play(ops: &[Op]) -> Book {
                     })
                     .collect();
                 let number = format!("I{k}");
-                let new = invoices::NewInvoice {
-                    number: &number,
-                    customer_id: ids[*customer],
-                    issue_date: day(*n),
-                    amount,
-                    description: None,
-                    kind: invoices::Kind::Sale,
-                    discount: None,
-                    schedule: &schedule,
-                    import_print: None,
-                };
+                let new = sale(&number, ids[*customer], day(*n), amount, &schedule);
                 invoices::create(&tx, &new, true).map(|(id, _)| invs.push(id)).is_ok()
             }
             Op::Pay { customer, day: n, cents } => {

@@ -46,17 +46,11 @@ impl Error {
 
     /// Many bad rows, then one summary line; the run wrote nothing.
     pub fn rows(errors: Vec<Error>, file: &str) -> Error {
-        const SHOWN: usize = 50;
-        let n = errors.len();
-        let mut en: Vec<String> = errors.iter().take(SHOWN).map(|e| e.en.clone()).collect();
-        let mut zh: Vec<String> = errors.iter().take(SHOWN).map(|e| e.zh.clone()).collect();
-        if n > SHOWN {
-            en.push(format!("{file}: … and {} more", n - SHOWN));
-            zh.push(format!("{file}：……另有 {} 行", n - SHOWN));
-        }
-        en.push(format!("{file}: {n} bad row(s); nothing was imported"));
-        zh.push(format!("{file}：{n} 行有误；未导入任何数据"));
-        Error { kind: Kind::User, en: en.join("\n"), zh: zh.join("\n") }
+        let mut bad = BadRows::default();
+        errors.into_iter().for_each(|e| bad.push(e));
+        bad.into_result(file)
+            .err()
+            .unwrap_or_else(|| Error::user(format!("{file}: 0 bad row(s)"), format!("{file}：0 行有误")))
     }
 
     pub fn text(&self, lang: Lang) -> &str {
@@ -72,6 +66,43 @@ impl Error {
             Kind::Usage => 2,
             Kind::BrokenPipe => 0,
         }
+    }
+}
+
+/// The bad rows of one import: the first [`BadRows::SHOWN`] as they came,
+/// and how many there were (a file of ten million bad rows keeps fifty).
+#[derive(Debug, Default)]
+pub struct BadRows {
+    shown: Vec<Error>,
+    count: usize,
+}
+
+impl BadRows {
+    pub const SHOWN: usize = 50;
+
+    pub fn push(&mut self, e: Error) {
+        if self.shown.len() < BadRows::SHOWN {
+            self.shown.push(e);
+        }
+        self.count += 1;
+    }
+
+    /// Nothing when no row was bad; else one line per row shown, then one
+    /// summary line (the run wrote nothing).
+    pub fn into_result(self, file: &str) -> Result<()> {
+        let n = self.count;
+        if n == 0 {
+            return Ok(());
+        }
+        let mut en: Vec<String> = self.shown.iter().map(|e| e.en.clone()).collect();
+        let mut zh: Vec<String> = self.shown.iter().map(|e| e.zh.clone()).collect();
+        if n > BadRows::SHOWN {
+            en.push(format!("{file}: … and {} more", n - BadRows::SHOWN));
+            zh.push(format!("{file}：……另有 {} 行", n - BadRows::SHOWN));
+        }
+        en.push(format!("{file}: {n} bad row(s); nothing was imported"));
+        zh.push(format!("{file}：{n} 行有误；未导入任何数据"));
+        Err(Error { kind: Kind::User, en: en.join("\n"), zh: zh.join("\n") })
     }
 }
 

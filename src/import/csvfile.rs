@@ -3,13 +3,15 @@
 //! workbook, whose sheet is turned into the same CSV text (row N of the
 //! sheet is line N of the text), so everything after reading is one path.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::bank::import_sheets;
-use super::input::{InputLimit, input_name, read_input_or_stdin};
-use super::text::{Encoding, decode, decode_owned};
-use crate::error::{Error, Result};
+use super::input::{InputError, InputLimit, input_name, open_input_or_stdin, read_opened};
+use super::text::{CHUNK, Encoding, Gb18030Reader, TextError, decode, fill, sniff};
+use crate::error::{BadRows, Error, Result};
 
 /// A column the importer understands: its key and the header names that mean it.
 pub struct Column {
@@ -30,9 +32,10 @@ const PROGRESS_EVERY: usize = 256;
 /// A rewrite of one column's values (see [`CsvFile::map_column`]).
 type ColumnMap = (usize, Box<dyn Fn(&str) -> String>);
 
-/// A checked import file. Only the decoded text is kept: rows are parsed again,
-/// one at a time, when they are visited, so a file of a million rows costs
-/// its own size in memory and no more.
+/// A checked import file. Nothing of it is kept but where it is: every pass
+/// (the check, then the rows as they are visited) reads the file again from
+/// its start and parses one row at a time, so a file of ten million rows
+/// costs the reader's buffers, not its size, in memory.
 pub struct CsvFile {
     /// The file name as given, for `file:line:` messages.
     pub file: String,
@@ -50,7 +53,10 @@ pub struct CsvFile {
     columns: Vec<(&'static str, Option<usize>)>,
     /// Header names that are none of the format's columns.
     unknown: Vec<String>,
-    text: String,
+    source: Source,
+    /// The length and checksum of the text the check read: every later pass
+    /// must read the same.
+    sealed: (u64, u32),
     /// Data rows that are not blank.
     len: usize,
     maps: Vec<ColumnMap>,
@@ -99,63 +105,157 @@ fn find_columns(headers: &csv::StringRecord, columns: &[Column]) -> Result<HashM
     Ok(index)
 }
 
-/// Line numbers of records from their byte offsets. The csv reader splits
-/// records on LF, CRLF and a lone CR, but its own line count sees only LF and
-/// leaves out the blank lines it skips; messages name the line an editor shows.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
+/// The text a pass over the file reads, watched as the csv reader takes
+/// it: where the runs of line breaks are (for line numbers), whether a
+/// quoted field is left open, and a checksum of the whole text.
+struct Tracked<R> {
+    inner: R,
+    /// The offset in the text of the next byte read.
+    at: u64,
+    /// Runs of consecutive CR and LF bytes not yet counted by
+    /// [`Tracked::line_of`]: where each starts and how many lines it ends.
+    runs: VecDeque<(u64, u64)>,
+    /// Whether the last byte read was a line break, and whether it was CR.
+    in_run: bool,
+    last_cr: bool,
+    /// The line of the first byte after the runs counted so far (1-based).
     line: u64,
+    quotes: Quotes,
+    crc: crc32fast::Hasher,
 }
 
-impl Lines<'_> {
-    fn new(text: &str) -> Lines<'_> {
-        Lines { text: text.as_bytes(), at: 0, line: 1 }
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        self.crc.update(got);
+        for &b in got {
+            if b == b'\r' || b == b'\n' {
+                if !self.in_run {
+                    self.runs.push_back((self.at, 0));
+                    self.in_run = true;
+                }
+                // LF ends a line, and so does CR; the LF of a CRLF does not
+                // end another.
+                if (b == b'\r' || !self.last_cr)
+                    && let Some(run) = self.runs.back_mut()
+                {
+                    run.1 += 1;
+                }
+                self.last_cr = b == b'\r';
+            } else {
+                self.in_run = false;
+                self.last_cr = false;
+            }
+            self.quotes.step(b);
+            self.at += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Tracked<R> {
+    fn new(inner: R) -> Tracked<R> {
+        Tracked {
+            inner,
+            at: 0,
+            runs: VecDeque::new(),
+            in_run: false,
+            last_cr: false,
+            line: 1,
+            quotes: Quotes { quoted: false, field_start: true, closing: false },
+            crc: crc32fast::Hasher::new(),
+        }
     }
 
-    /// The 1-based line of the record at `pos` (asked in file order). A
-    /// record's position is where the reader began looking for it: before
-    /// the blank lines it then skipped.
-    fn of(&mut self, pos: Option<&csv::Position>) -> u64 {
-        let from = pos.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(self.text.len());
-        let blank = self.text[from..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
-        let to = from + blank;
-        for i in self.at..to {
-            let ends = match self.text[i] {
-                b'\n' => true,
-                b'\r' => self.text.get(i + 1) != Some(&b'\n'),
-                _ => false,
-            };
-            self.line += u64::from(ends);
+    /// The 1-based line of the record whose search began at text offset
+    /// `from` (asked in file order; the csv reader has read the record).
+    /// The csv reader splits records on LF, CRLF and a lone CR, but its own
+    /// line count sees only LF and leaves out the blank lines it skips;
+    /// messages name the line an editor shows: every line ended before
+    /// `from`, and those of blank lines right after it.
+    fn line_of(&mut self, from: u64) -> u64 {
+        while let Some(&(start, ends)) = self.runs.front()
+            && start <= from
+        {
+            self.line += ends;
+            if self.runs.len() == 1 && self.in_run {
+                // Still growing: what it adds later counts later.
+                self.runs[0].1 = 0;
+                break;
+            }
+            self.runs.pop_front();
         }
-        self.at = self.at.max(to);
         self.line
     }
+
+    /// How long the text read so far is, and its checksum.
+    fn seal(&self) -> (u64, u32) {
+        (self.at, self.crc.clone().finalize())
+    }
 }
 
-/// True when `record` (the text of the last record to the end of the file)
-/// opens a quoted field that is still open at the end.
-fn quote_left_open(record: &str) -> bool {
-    let mut chars = record.chars().peekable();
-    let mut field_start = true;
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
+/// Whether a quoted field is open, as the csv reader would see it: a quote
+/// opens a field only at its start, and `""` inside one is a quote.
+struct Quotes {
+    quoted: bool,
+    field_start: bool,
+    /// Inside a quoted field, the last byte was a quote: it closes the field
+    /// unless another follows.
+    closing: bool,
+}
+
+impl Quotes {
+    fn step(&mut self, b: u8) {
+        if self.quoted {
+            if !self.closing {
+                self.closing = b == b'"';
+                return;
             }
-        } else if field_start && c == '"' {
-            quoted = true;
-            field_start = false;
+            self.closing = false;
+            if b == b'"' {
+                return;
+            }
+            self.quoted = false;
+        }
+        if self.field_start && b == b'"' {
+            self.quoted = true;
+            self.field_start = false;
         } else {
-            field_start = c == ',' || c == '\n' || c == '\r';
+            self.field_start = matches!(b, b',' | b'\n' | b'\r');
         }
     }
-    quoted
+
+    /// A quoted field never closed: the csv reader lets it swallow the
+    /// rest of the file.
+    fn left_open(&self) -> bool {
+        self.quoted && !self.closing
+    }
+}
+
+/// Where a file's text is read from, on every pass over it.
+enum Source {
+    /// Text in memory: content given to [`CsvFile::parse`], or a
+    /// workbook's sheet.
+    Text(String),
+    /// A file, read again on every pass in its encoding, never held whole
+    /// (standard input is first copied to an unnamed temporary file).
+    File(File),
+}
+
+/// The csv reader of one pass over a file's text.
+type Pass<'a> = csv::Reader<Tracked<Box<dyn Read + 'a>>>;
+
+/// How a pass failed: the text is no longer the encoding it was read in,
+/// the file cannot be read, or the CSV is malformed (at a line).
+fn pass_error(file: &str, e: &csv::Error, line: u64) -> Error {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(t) = io.get_ref().and_then(|inner| inner.downcast_ref::<TextError>()) {
+            return Error::user(format!("{file}: {t}"), format!("{file}：{}", t.zh()));
+        }
+        return Error::user(format!("{file}: cannot read: {io}"), format!("{file}：无法读取：{io}"));
+    }
+    Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(file, line)
 }
 
 impl CsvFile {
@@ -173,14 +273,23 @@ impl CsvFile {
     /// column is named for the last format, the one users write by hand.
     pub fn read_one_of(path: &Path, formats: &[&[Column]], limit: InputLimit) -> Result<CsvFile> {
         let file = input_name(path);
-        let bytes = read_input_or_stdin(path, limit)
-            .map_err(|e| Error::user(format!("{file}: {}", e.en()), format!("{file}：{}", e.zh())))?;
-        if is_workbook(&bytes) {
+        let refused = |e: InputError| Error::user(format!("{file}: {}", e.en()), format!("{file}：{}", e.zh()));
+        let cannot = |e: std::io::Error| refused(InputError::Io(e.to_string()));
+        let opened = open_input_or_stdin(path, limit).map_err(refused)?;
+        let mut head = [0u8; 4];
+        let n = fill(&mut &opened, &mut head).map_err(cannot)?;
+        if is_workbook(&head[..n]) {
+            let bytes = read_opened(&opened, limit).map_err(refused)?;
             return CsvFile::workbook(file, &bytes, formats);
         }
-        let (text, encoding) =
-            decode_owned(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        CsvFile::check(file, text, encoding, formats)
+        (&opened).seek(SeekFrom::Start(0)).map_err(cannot)?;
+        let mut limited = (&opened).take(limit.in_bytes().saturating_add(1));
+        let encoding = sniff(&mut limited).map_err(cannot)?;
+        if limited.limit() == 0 {
+            return Err(refused(InputError::TooLarge(limit)));
+        }
+        let encoding = encoding.map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
+        CsvFile::check(file, Source::File(opened), encoding, formats)
     }
 
     /// Parse file content already in memory; `file` names it in messages.
@@ -195,7 +304,7 @@ impl CsvFile {
         }
         let (text, encoding) =
             decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
-        CsvFile::check(file.to_string(), text, encoding, formats)
+        CsvFile::check(file.to_string(), Source::Text(text), encoding, formats)
     }
 
     /// An XLSX workbook: the first sheet whose first non-empty row names a
@@ -218,23 +327,38 @@ impl CsvFile {
                 format!("{file}：工作簿中没有以列名表头开始的工作表（列：{columns}）"),
             ));
         };
-        let mut csv = CsvFile::check(file, sheet_text(&rows), Encoding::Utf8, formats)?;
+        let mut csv = CsvFile::check(file, Source::Text(sheet_text(&rows)), Encoding::Utf8, formats)?;
         csv.sheet = Some(sheet);
         Ok(csv)
     }
 
-    fn reader(text: &str) -> csv::Reader<&[u8]> {
-        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes())
+    /// A csv reader over the whole text, from its start.
+    fn pass<'a>(source: &'a Source, encoding: Encoding) -> std::io::Result<Pass<'a>> {
+        let text: Box<dyn Read + 'a> = match source {
+            Source::Text(text) => Box::new(text.as_bytes()),
+            Source::File(file) => {
+                let mut file = file;
+                let bom = if encoding == Encoding::Utf8Bom { 3 } else { 0 };
+                file.seek(SeekFrom::Start(bom))?;
+                let bytes = BufReader::with_capacity(CHUNK, file);
+                if encoding == Encoding::Gb18030 { Box::new(Gb18030Reader::new(bytes)) } else { Box::new(bytes) }
+            }
+        };
+        Ok(csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .buffer_capacity(CHUNK)
+            .from_reader(Tracked::new(text)))
     }
 
     /// Find the columns in the header and check every record once: malformed
     /// CSV and an unclosed quote are refused before anything is imported.
-    fn check(file: String, text: String, encoding: Encoding, formats: &[&[Column]]) -> Result<CsvFile> {
-        let mut reader = CsvFile::reader(&text);
-        let mut lines = Lines::new(&text);
-        let header_line = lines.of(None);
-        let headers =
-            reader.headers().map_err(|e| Error::user(format!("{e}"), format!("{e}")).at(&file, header_line))?.clone();
+    fn check(file: String, source: Source, encoding: Encoding, formats: &[&[Column]]) -> Result<CsvFile> {
+        let mut reader = CsvFile::pass(&source, encoding)
+            .map_err(|e| Error::user(format!("{file}: cannot read: {e}"), format!("{file}：无法读取：{e}")))?;
+        let headers = reader.headers().cloned();
+        let header_line = reader.get_mut().line_of(0);
+        let headers = headers.map_err(|e| pass_error(&file, &e, header_line))?;
         let mut chosen = Err(Error::user("no import format given", "未给出导入格式"));
         for (format, columns) in formats.iter().enumerate() {
             chosen = find_columns(&headers, columns).map(|index| (format, index)).map_err(|e| e.at(&file, header_line));
@@ -253,35 +377,33 @@ impl CsvFile {
             .map(|(_, h)| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{3000}').to_string())
             .collect();
         let mut len = 0;
-        let mut last = None;
+        let mut last = header_line;
         let mut rec = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = lines.of(e.position());
-                    return Err(
-                        Error::user(format!("malformed CSV: {e}"), format!("CSV 格式错误：{e}")).at(&file, line)
-                    );
+                    let line = reader.get_mut().line_of(e.position().map_or(0, csv::Position::byte));
+                    return Err(pass_error(&file, &e, line));
                 }
             }
-            last = rec.position().map(|p| (p.byte(), lines.of(Some(p))));
+            last = reader.get_mut().line_of(rec.position().map_or(0, csv::Position::byte));
             if !is_blank(&rec) {
                 len += 1;
             }
         }
         // The csv reader lets a quote that is never closed swallow the rest of
         // the file into one field; refuse that instead of importing garble.
-        if let Some((byte, line)) = last
-            && quote_left_open(text.get(byte as usize..).unwrap_or(""))
-        {
+        if reader.get_ref().quotes.left_open() {
             return Err(Error::user(
                 "malformed CSV: a quoted field is never closed (a '\"' is missing)",
                 "CSV 格式错误：引号未闭合（缺少一个“\"”）",
             )
-            .at(&file, line));
+            .at(&file, last));
         }
+        let sealed = reader.get_ref().seal();
+        drop(reader);
         Ok(CsvFile {
             file,
             encoding,
@@ -290,7 +412,8 @@ impl CsvFile {
             sheet: None,
             columns,
             unknown,
-            text,
+            source,
+            sealed,
             len,
             maps: Vec::new(),
             progress: None,
@@ -306,20 +429,51 @@ impl CsvFile {
         self.len == 0
     }
 
-    /// The data rows, parsed one by one (the file was checked already).
-    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        let mut reader = CsvFile::reader(&self.text);
-        let mut lines = Lines::new(&self.text);
+    /// The data rows, parsed one by one, read again from the file. The file
+    /// was checked already; should it have changed since (a record that no
+    /// longer parses, text of another length or checksum), the last item is
+    /// the error that says so.
+    pub fn rows(&self) -> impl Iterator<Item = Result<Row>> + '_ {
+        let mut reader = CsvFile::pass(&self.source, self.encoding).map_err(|e| {
+            let file = &self.file;
+            Error::user(format!("{file}: cannot read: {e}"), format!("{file}：无法读取：{e}"))
+        });
+        let mut over = false;
         std::iter::from_fn(move || {
+            if over {
+                return None;
+            }
+            let r = match &mut reader {
+                Ok(r) => r,
+                Err(e) => {
+                    over = true;
+                    return Some(Err(std::mem::replace(e, Error::user("", ""))));
+                }
+            };
             loop {
                 let mut fields = csv::StringRecord::new();
-                if !reader.read_record(&mut fields).ok()? {
-                    return None;
+                match r.read_record(&mut fields) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        over = true;
+                        if r.get_ref().seal() != self.sealed {
+                            return Some(Err(self.changed()));
+                        }
+                        return None;
+                    }
+                    Err(e) => {
+                        over = true;
+                        let e = match e.kind() {
+                            csv::ErrorKind::Io(_) => pass_error(&self.file, &e, 0),
+                            _ => self.changed(),
+                        };
+                        return Some(Err(e));
+                    }
                 }
                 if is_blank(&fields) {
                     continue;
                 }
-                let line = lines.of(fields.position());
+                let line = r.get_mut().line_of(fields.position().map_or(0, csv::Position::byte));
                 if !self.maps.is_empty() {
                     let mut cells: Vec<String> = fields.iter().map(str::to_string).collect();
                     for (i, f) in &self.maps {
@@ -329,9 +483,18 @@ impl CsvFile {
                     }
                     fields = csv::StringRecord::from(cells);
                 }
-                return Some(Row { line, fields });
+                return Some(Ok(Row { line, fields }));
             }
         })
+    }
+
+    /// The file read while rows were loaded is not the file checked.
+    fn changed(&self) -> Error {
+        let file = &self.file;
+        Error::user(
+            format!("{file}: the file changed while it was being imported; nothing was imported, import it again"),
+            format!("{file}：导入过程中文件被改动；未导入任何数据，请重新导入"),
+        )
     }
 
     /// The trimmed value of a column in a row; `None` when absent or empty.
@@ -359,10 +522,11 @@ impl CsvFile {
     /// reason`; if any failed, the whole run is an error (the caller's
     /// transaction is then dropped, so nothing is written).
     pub fn each_row(&self, mut f: impl FnMut(&Row) -> Result<()>) -> Result<usize> {
-        let mut errors = Vec::new();
+        let mut bad = BadRows::default();
         for (done, row) in self.rows().enumerate() {
+            let row = row?;
             if let Err(e) = f(&row) {
-                errors.push(e.at(&self.file, row.line));
+                bad.push(e.at(&self.file, row.line));
             }
             if done % PROGRESS_EVERY == 0
                 && let Some(p) = &self.progress
@@ -373,7 +537,8 @@ impl CsvFile {
         if let Some(p) = &self.progress {
             p(self.len as u64);
         }
-        if errors.is_empty() { Ok(self.len) } else { Err(Error::rows(errors, &self.file)) }
+        bad.into_result(&self.file)?;
+        Ok(self.len)
     }
 
     /// Tell `f` how many rows are done while [`CsvFile::each_row`] runs.
@@ -470,7 +635,7 @@ mod tests {
     const COLUMNS: &[Column] = &[Column { key: "a", names: &["a"], required: true }];
 
     fn lines(bytes: &[u8]) -> Vec<u64> {
-        CsvFile::parse("f.csv", bytes, COLUMNS).unwrap().rows().map(|r| r.line).collect()
+        CsvFile::parse("f.csv", bytes, COLUMNS).unwrap().rows().map(|r| r.unwrap().line).collect()
     }
 
     #[test]
@@ -481,10 +646,10 @@ mod tests {
         ];
         const PLAIN: &[Column] = &[Column { key: "amount", names: &["金额", "amount"], required: true }];
         let vat = CsvFile::parse_one_of("v.csv", "金额,价税合计\n100,113\n".as_bytes(), &[VAT, PLAIN]).unwrap();
-        let row = vat.rows().next().unwrap();
+        let row = vat.rows().next().unwrap().unwrap();
         assert_eq!((vat.format, vat.get(&row, "amount"), vat.get(&row, "net")), (0, Some("113"), Some("100")));
         let plain = CsvFile::parse_one_of("p.csv", "金额\n100\n".as_bytes(), &[VAT, PLAIN]).unwrap();
-        let row = plain.rows().next().unwrap();
+        let row = plain.rows().next().unwrap().unwrap();
         assert_eq!((plain.format, plain.get(&row, "amount")), (1, Some("100")));
         let e = CsvFile::parse_one_of("x.csv", b"total\n1\n", &[VAT, PLAIN]).err().unwrap().to_string();
         assert!(e.contains("x.csv:1: missing column 'amount'"), "{e}");
@@ -493,7 +658,7 @@ mod tests {
     #[test]
     fn a_header_after_blank_lines_is_found_on_its_line() {
         let csv = CsvFile::parse("f.csv", b"\n\na,b\nx,y\n", COLUMNS).unwrap();
-        assert_eq!((csv.header_line, csv.rows().map(|r| r.line).collect::<Vec<_>>()), (3, vec![4]));
+        assert_eq!((csv.header_line, csv.rows().map(|r| r.unwrap().line).collect::<Vec<_>>()), (3, vec![4]));
         let e = CsvFile::parse("f.csv", b"\r\n\r\nb\nx\n", COLUMNS).err().unwrap().to_string();
         assert!(e.starts_with("f.csv:3: missing column 'a'"), "{e}");
     }
@@ -518,7 +683,8 @@ mod tests {
         let text = sheet_text(&rows);
         assert_eq!(text, "\na,b\n\"x, y\",\"say \"\"hi\"\" there\"\n\nz\n");
         let csv = CsvFile::parse("s.xlsx", text.as_bytes(), COLUMNS).unwrap();
-        let got: Vec<_> = csv.rows().map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect();
+        let got: Vec<_> =
+            csv.rows().map(Result::unwrap).map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect();
         assert_eq!(got, [(3, Some("x, y".to_string())), (5, Some("z".to_string()))]);
     }
 
@@ -530,5 +696,83 @@ mod tests {
         // with lone CRs every row was line 1.
         assert_eq!(lines(b"a\rx\r\ry\r"), [2, 4]);
         assert_eq!(lines(b"a\r\nx\ry\n\"q\rq\"\rz"), [2, 3, 4, 6]);
+    }
+
+    /// Rows as (line, value of `a`), whatever their source.
+    fn cells(csv: &CsvFile) -> Vec<(u64, Option<String>)> {
+        csv.rows().map(Result::unwrap).map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect()
+    }
+
+    /// A text of several reader chunks: every kind of line end, blank
+    /// lines, and quoted fields holding line breaks and quotes.
+    fn long_text() -> String {
+        let mut text = String::from("a,b\r\n");
+        let mut i = 0;
+        while text.len() < 3 * CHUNK + 1000 {
+            let end = ["\n", "\r\n", "\r"][i % 3];
+            match i % 7 {
+                0 => text.push_str(&format!("\"多行\r\n{i}\",x{end}")),
+                1 => text.push_str(&format!("{end}{end}华{i},\"say \"\"hi\"\"\"{end}")),
+                _ => text.push_str(&format!("{i},y{end}")),
+            }
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn a_file_is_read_in_passes_with_the_lines_and_cells_of_the_whole_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = long_text();
+        let whole = cells(&CsvFile::parse("f.csv", text.as_bytes(), COLUMNS).unwrap());
+        assert!(whole.len() > 5000 && whole.last().unwrap().0 > whole.len() as u64, "{}", whole.len());
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        for (name, bytes, encoding) in [
+            ("utf8.csv", text.as_bytes().to_vec(), Encoding::Utf8),
+            ("gbk.csv", gbk.to_vec(), Encoding::Gb18030),
+            ("bom.csv", bom, Encoding::Utf8Bom),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, &bytes).unwrap();
+            let csv = CsvFile::read(&p, COLUMNS, InputLimit::default()).unwrap();
+            assert_eq!((csv.encoding, csv.len()), (encoding, whole.len()), "{name}");
+            assert_eq!(cells(&csv), whole, "{name}");
+            let e = CsvFile::read(&p, COLUMNS, InputLimit::bytes(bytes.len() as u64 - 1)).err().unwrap();
+            assert!(e.to_string().contains("larger than the input limit"), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_file_changed_after_its_check_is_refused_when_its_rows_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.csv");
+        std::fs::write(&p, "a\n1\n2\n").unwrap();
+        let csv = CsvFile::read(&p, COLUMNS, InputLimit::default()).unwrap();
+        assert_eq!(csv.each_row(|_| Ok(())).unwrap(), 2);
+        // The same length, another digit: only the checksum tells.
+        std::fs::write(&p, "a\n1\n3\n").unwrap();
+        let e = csv.each_row(|_| Ok(())).unwrap_err().to_string();
+        assert!(e.contains("f.csv: the file changed while it was being imported"), "{e}");
+        std::fs::write(&p, "a\n1\n\"2\n").unwrap();
+        assert!(csv.each_row(|_| Ok(())).is_err(), "a quote left open now");
+    }
+
+    #[test]
+    fn a_quote_left_open_far_into_a_file_is_refused_at_its_line() {
+        let text = format!("{}\"never closed\n1\n", long_text());
+        let lines = text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
+        let e = CsvFile::parse("f.csv", text.as_bytes(), COLUMNS).err().unwrap().to_string();
+        assert!(e.starts_with(&format!("f.csv:{}: malformed CSV: a quoted field is never closed", lines - 1)), "{e}");
+    }
+
+    #[test]
+    fn bad_rows_beyond_fifty_are_counted_not_kept() {
+        let text = format!("a\n{}", "x\n".repeat(1000));
+        let csv = CsvFile::parse("f.csv", text.as_bytes(), COLUMNS).unwrap();
+        let e = csv.each_row(|_| Err(Error::user("bad", "坏"))).unwrap_err().to_string();
+        assert_eq!(e.lines().count(), 52, "{e}");
+        assert!(e.ends_with("f.csv: … and 950 more\nf.csv: 1000 bad row(s); nothing was imported"), "{e}");
     }
 }

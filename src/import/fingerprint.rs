@@ -18,11 +18,12 @@
 //! same fingerprint, or a payment of the same customer and date keeping it,
 //! is skipped. Invoice numbers and customer codes are unique in a
 //! file, so only payments count occurrences (two equal payments on one day
-//! are two payments). A column added to a format later changes no
+//! are two payments); they are counted through the book, not a set of the
+//! file's rows kept in memory (see [`RowPrints::payment`]). A column added to a format later changes no
 //! fingerprint of a row that leaves it empty. The text and its digest are
 //! stored in every book: they must never change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use base64::Engine;
@@ -81,13 +82,11 @@ pub struct RowPrints {
     /// Whether the book holds any imported row of this kind; when it holds
     /// none, no row can be there and the lookups are left out.
     lookup: bool,
-    /// Occurrences of each row content so far (payments only), by a 64-bit
-    /// hash of it: a file of a million payments costs about 20 MB here, not
-    /// the text of every row. The hash has fixed keys, so a collision (two
-    /// different rows taken for one, about once in 10^7 files of a million
-    /// rows) numbers the second row 2 in every run alike: its fingerprint
-    /// still differs by its text, and a re-import still finds it.
-    occurrences: Option<Occurrences>,
+    /// Which payment contents the file has shown so far (payments only).
+    seen: Option<Seen>,
+    /// The payments an earlier import made that rows of this file were
+    /// found to be (payments only): one bit per payment id.
+    matched: Vec<u64>,
     /// The first record this import made: ids from it on are this file's.
     first_id: Option<i64>,
     today: NaiveDate,
@@ -97,39 +96,53 @@ pub struct RowPrints {
     pub skipped: usize,
 }
 
-#[derive(Default)]
-struct Occurrences {
-    /// Every row content seen once.
-    seen: HashSet<u64>,
-    /// The few seen more than once, with how often.
-    repeated: HashMap<u64, u32>,
+/// A Bloom filter of the payment contents a file has shown: its size is
+/// fixed by the file's row count (10 bits a row, at most 16 MB), never by
+/// what it holds. "Not seen" is certain, and makes the row occurrence 1
+/// without asking the book; "maybe seen" is settled in the book (see
+/// [`RowPrints::payment`]), so a false alarm costs one lookup, never a
+/// wrong number.
+struct Seen {
+    bits: Vec<u64>,
+    mask: u64,
 }
 
-impl Occurrences {
-    /// The occurrence number of this content: 1 the first time, then 2, 3 …
-    fn next(&mut self, text: &str) -> u32 {
-        let key = BuildHasherDefault::<DefaultHasher>::default().hash_one(text);
-        if self.seen.insert(key) {
-            return 1;
+impl Seen {
+    const PROBES: u64 = 5;
+
+    fn for_rows(rows: usize) -> Seen {
+        let bits = (rows as u64).saturating_mul(10).clamp(1 << 12, 1 << 27).next_power_of_two();
+        Seen { bits: vec![0; (bits / 64) as usize], mask: bits - 1 }
+    }
+
+    /// Note `text`; whether every one of its bits was set already.
+    fn insert(&mut self, text: &str) -> bool {
+        let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(text);
+        let step = h.rotate_left(32) | 1;
+        let mut all = true;
+        for i in 0..Seen::PROBES {
+            let bit = h.wrapping_add(i.wrapping_mul(step)) & self.mask;
+            let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+            all &= self.bits[word] & mask != 0;
+            self.bits[word] |= mask;
         }
-        let n = self.repeated.entry(key).or_insert(1);
-        *n += 1;
-        *n
+        all
     }
 }
 
 impl RowPrints {
-    /// For a file of `kind` rows read on `today` (dates such as `today`
-    /// are written as the day they mean).
+    /// For a file of customer or invoice rows read on `today` (dates such
+    /// as `today` are written as the day they mean). Their codes and
+    /// numbers are unique, so every row is occurrence 1.
     pub fn new(conn: &Connection, kind: Kind, today: NaiveDate) -> Result<RowPrints> {
-        let occurrences = (kind == Kind::Payment).then(Occurrences::default);
         Ok(RowPrints {
             kind,
-            // Customers and invoices are found by their code or number
-            // (see [`RowPrints::already`]); payments by customer, date and
-            // fingerprint (see [`RowPrints::held`]).
+            // Customers and invoices are found by their code or number (see
+            // [`RowPrints::already`]); payments by customer, date and
+            // fingerprint (see [`RowPrints::payment`]).
             lookup: kind == Kind::Payment && imported::any_payment(conn)?,
-            occurrences,
+            seen: None,
+            matched: Vec::new(),
             first_id: None,
             today,
             text: String::new(),
@@ -137,7 +150,14 @@ impl RowPrints {
         })
     }
 
-    /// The fingerprint of the next row of the file.
+    /// For a file of `rows` payment rows (see [`RowPrints::payment`]).
+    pub fn payments(conn: &Connection, today: NaiveDate, rows: usize) -> Result<RowPrints> {
+        let mut prints = RowPrints::new(conn, Kind::Payment, today)?;
+        prints.seen = Some(Seen::for_rows(rows));
+        Ok(prints)
+    }
+
+    /// The fingerprint of the next row of the file (a customer or invoice).
     pub fn check(&mut self, csv: &CsvFile, row: &Row) -> String {
         // The row's text is written into one buffer kept for the whole file.
         let mut base = std::mem::take(&mut self.text);
@@ -150,8 +170,72 @@ impl RowPrints {
     /// [`RowPrints::check`] for a record whose canonical text the caller
     /// wrote (an invoice of a VAT list, summed from its rows).
     pub fn check_text(&mut self, base: &str) -> String {
-        let n = self.occurrences.as_mut().map_or(1, |o| o.next(base));
-        occurrence_digest(base, n)
+        occurrence_digest(base, 1)
+    }
+
+    /// The fingerprint of the next payment row, of this customer on this
+    /// date; `None` when the book holds it from an earlier import (the row
+    /// is then skipped and counted).
+    ///
+    /// Its occurrence number n is one more than the earlier rows of the
+    /// file with the same content. Each of those is in the book by now, under
+    /// its own occurrence: a payment this import made, or one of an earlier
+    /// import that the row was found to be (noted in `matched`). So n is
+    /// the first occurrence whose fingerprint is neither; the book is asked
+    /// only when the filter has maybe seen the content, or when earlier
+    /// imports may hold the row.
+    pub fn payment(
+        &mut self,
+        conn: &Connection,
+        csv: &CsvFile,
+        row: &Row,
+        customer_id: i64,
+        date: NaiveDate,
+    ) -> Result<Option<String>> {
+        let mut base = std::mem::take(&mut self.text);
+        write_row_text(&mut base, csv, row, self.today);
+        let print = self.occurrence(conn, &base, customer_id, date);
+        self.text = base;
+        print
+    }
+
+    fn occurrence(
+        &mut self,
+        conn: &Connection,
+        base: &str,
+        customer_id: i64,
+        date: NaiveDate,
+    ) -> Result<Option<String>> {
+        let maybe_seen = self.seen.as_mut().is_none_or(|s| s.insert(base));
+        if !maybe_seen && !self.lookup {
+            return Ok(Some(occurrence_digest(base, 1)));
+        }
+        let mut n = 1u32;
+        loop {
+            let print = occurrence_digest(base, n);
+            let ids = imported::payments_with_print(conn, customer_id, date, &print)?;
+            if ids.iter().any(|&id| self.made_here(id) || self.was_matched(id)) {
+                n += 1;
+                continue;
+            }
+            let Some(&held) = ids.first() else { return Ok(Some(print)) };
+            self.match_payment(held);
+            self.skipped += 1;
+            return Ok(None);
+        }
+    }
+
+    fn was_matched(&self, id: i64) -> bool {
+        let Ok(id) = usize::try_from(id) else { return false };
+        self.matched.get(id / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    fn match_payment(&mut self, id: i64) {
+        let Ok(id) = usize::try_from(id) else { return };
+        if self.matched.len() <= id / 64 {
+            self.matched.resize(id / 64 + 1, 0);
+        }
+        self.matched[id / 64] |= 1 << (id % 64);
     }
 
     /// Note that record `id` was made by this import with its fingerprint
@@ -168,18 +252,6 @@ impl RowPrints {
     /// loaders' shape: every record keeps its fingerprint as it is made).
     pub fn finish(&mut self, _conn: &Connection) -> Result<()> {
         Ok(())
-    }
-
-    /// Whether the book holds a payment of this customer on this date
-    /// imported from a row with fingerprint `print` (by an earlier import):
-    /// such a row is skipped and counted.
-    pub fn held(&mut self, conn: &Connection, customer_id: i64, date: NaiveDate, print: &str) -> Result<bool> {
-        if !self.lookup {
-            return Ok(false);
-        }
-        let held = imported::find_payment(conn, customer_id, date, print)?.is_some_and(|id| !self.made_here(id));
-        self.skipped += usize::from(held);
-        Ok(held)
     }
 
     /// Whether the store refused a row only because the book holds it
@@ -410,23 +482,25 @@ mod tests {
     const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
 
     /// The fingerprint texts of a file's rows (occurrences counted as for
-    /// payments), each checked against what [`RowPrints`] stores.
+    /// payments), each checked against what [`RowPrints::check`] gives a
+    /// customer or invoice row (payments: see
+    /// `occurrences_are_counted_through_the_book_whatever_the_filter_says`).
     fn prints(kind: Kind, text: &str) -> Vec<String> {
         let book = crate::store::Book::in_memory();
         let csv = CsvFile::parse("p.csv", text.as_bytes(), COLUMNS).unwrap();
         let mut p = RowPrints::new(&book.conn, kind, TODAY).unwrap();
         let mut seen = HashMap::new();
         csv.rows()
+            .map(Result::unwrap)
             .map(|row| {
                 let base = row_text(&csv, &row, TODAY);
                 let n = if kind == Kind::Payment {
                     *seen.entry(base.clone()).and_modify(|n| *n += 1).or_insert(1)
                 } else {
+                    assert_eq!(p.check(&csv, &row), digest(&format!("{base}\u{1e}1")));
                     1
                 };
-                let text = format!("{base}\u{1e}{n}");
-                assert_eq!(p.check(&csv, &row), digest(&text));
-                text
+                format!("{base}\u{1e}{n}")
             })
             .collect()
     }
@@ -478,24 +552,75 @@ mod tests {
         assert_eq!(ends(prints(Kind::Invoice, text)), ["1", "1", "1"]);
     }
 
+    /// Run a payment file's rows through `p` as the loader does, adding
+    /// each payment not skipped with its fingerprint; each row's print, or
+    /// `None` for a row skipped.
+    fn payments(c: &Connection, p: &mut RowPrints, customer: i64, text: &str) -> Vec<Option<String>> {
+        let csv = CsvFile::parse("p.csv", text.as_bytes(), COLUMNS).unwrap();
+        let rows: Vec<Row> = csv.rows().map(Result::unwrap).collect();
+        rows.iter()
+            .map(|row| {
+                let day = crate::parse::date("date", csv.get(row, "date").unwrap(), TODAY).unwrap();
+                let print = p.payment(c, &csv, row, customer, day).unwrap()?;
+                let pay = crate::store::payments::NewPayment {
+                    customer_id: customer,
+                    date: day,
+                    amount: Money::from_cents(100),
+                    method: Method::Bank,
+                    reference: None,
+                    source: crate::store::payments::Source::Import,
+                    auto_apply: false,
+                };
+                let to = crate::store::money::AllocateTo::Installments(Vec::new());
+                let (id, _) = crate::store::payments::record_with(c, &pay, &to, Some(&print)).unwrap();
+                p.kept(id);
+                Some(print)
+            })
+            .collect()
+    }
+
     #[test]
-    fn a_row_the_book_holds_is_skipped_and_counted() {
-        let ex = crate::store::example::book();
-        let c = &ex.book.conn;
-        let csv = CsvFile::parse("p.csv", b"date,customer,amount\n2026-02-10,A,400\n", COLUMNS).unwrap();
-        let row = csv.rows().next().unwrap();
-        let day = crate::store::example::d("2026-02-10");
-        let mut first = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
-        let print = first.check(&csv, &row);
-        assert!(!first.held(c, ex.a, day, &print).unwrap());
-        imported::mark(c, Kind::Payment, &print, 1).unwrap(); // payment 1: A's 400.00 of 2026-02-10
-        first.kept(1);
-        let mut again = RowPrints::new(c, Kind::Payment, TODAY).unwrap();
-        let print = again.check(&csv, &row);
-        assert!(again.held(c, ex.a, day, &print).unwrap());
-        assert_eq!(again.skipped, 1);
-        // The second equal payment of a file is another payment.
-        let second = again.check(&csv, &row);
-        assert!(!again.held(c, ex.a, day, &second).unwrap());
+    fn occurrences_are_counted_through_the_book_whatever_the_filter_says() {
+        let (b, c) = ("2026-02-11,A,10\n", "2026-02-11,A,11\n");
+        let file = format!("date,customer,amount\n{b}{b}{c}{b}");
+        let print = |text: &str, n: u32| {
+            Some(digest(&format!("{}\u{1e}{n}", prints(Kind::Payment, text)[0].trim_end_matches("\u{1e}1"))))
+        };
+        let (pb, pc) =
+            (|n| print(&format!("date,customer,amount\n{b}"), n), print(&format!("date,customer,amount\n{c}"), 1));
+        // A filter that says "maybe seen" of everything must give the same.
+        for saturated in [false, true] {
+            let ex = crate::store::example::book();
+            let conn = &ex.book.conn;
+            let fresh = |conn: &Connection| {
+                let mut p = RowPrints::payments(conn, TODAY, 4).unwrap();
+                if saturated {
+                    p.seen.as_mut().unwrap().bits.fill(u64::MAX);
+                }
+                p
+            };
+            let mut first = fresh(conn);
+            assert_eq!(payments(conn, &mut first, ex.a, &file), [pb(1), pb(2), pc.clone(), pb(3)], "{saturated}");
+            assert_eq!(first.skipped, 0);
+            // Importing it again holds every row; one copy more is new.
+            let mut again = fresh(conn);
+            let more = format!("{file}{b}");
+            assert_eq!(payments(conn, &mut again, ex.a, &more), [None, None, None, None, pb(4)], "{saturated}");
+            assert_eq!(again.skipped, 4);
+            // A file with fewer copies holds only as many.
+            let mut fewer = fresh(conn);
+            assert_eq!(payments(conn, &mut fewer, ex.a, &format!("date,customer,amount\n{b}")), [None]);
+        }
+    }
+
+    #[test]
+    fn the_filter_never_forgets_and_sizes_by_rows() {
+        let mut s = Seen::for_rows(1000);
+        assert_eq!(s.bits.len() * 64, 16_384);
+        assert!(!s.insert("a") && s.insert("a") && !s.insert("b") && s.insert("b") && s.insert("a"));
+        assert_eq!(Seen::for_rows(100_000_000).bits.len() * 8, 16 << 20, "at most 16 MB");
+        let mut s = Seen::for_rows(100_000);
+        let maybe = (0..100_000).filter(|i| s.insert(&i.to_string())).count();
+        assert!(maybe < 2_000, "false alarms at 10 bits a row: {maybe}");
     }
 }

@@ -189,6 +189,35 @@ fn read_limited(from: impl Read, limit: InputLimit) -> Result<Vec<u8>, InputErro
     Ok(bytes)
 }
 
+/// Open the input at `path` for reading in passes, without reading it: the
+/// regular file (checked as [`read_input`] checks it), or for `-` standard
+/// input copied to an unnamed temporary file (at most `limit` bytes of it:
+/// one byte more is refused as too large). The caller reads from offset 0
+/// and stops one byte past `limit`.
+pub fn open_input_or_stdin(path: &Path, limit: InputLimit) -> Result<File, InputError> {
+    let io = |e: std::io::Error| InputError::Io(e.to_string());
+    if is_stdin(path) {
+        let mut spool = tempfile::tempfile().map_err(io)?;
+        let n = std::io::copy(&mut std::io::stdin().lock().take(limit.in_bytes().saturating_add(1)), &mut spool)
+            .map_err(io)?;
+        if n > limit.in_bytes() {
+            return Err(InputError::TooLarge(limit));
+        }
+        return Ok(spool);
+    }
+    check(&std::fs::metadata(path).map_err(io)?, limit)?;
+    let file = open_nonblocking(path).map_err(io)?;
+    check(&file.metadata().map_err(io)?, limit)?;
+    Ok(file)
+}
+
+/// Read an opened input from its start to its end, at most `limit` bytes.
+pub fn read_opened(mut file: &File, limit: InputLimit) -> Result<Vec<u8>, InputError> {
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0)).map_err(|e| InputError::Io(e.to_string()))?;
+    read_limited(file, limit)
+}
+
 /// Read the regular file at `path`, at most `limit` bytes of it.
 pub fn read_input(path: &Path, limit: InputLimit) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io(e.to_string());

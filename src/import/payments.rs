@@ -12,7 +12,6 @@ use crate::import::csvfile::{Column, CsvFile};
 use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
 use crate::parse::{date, parse_method, positive_amount};
-use crate::store::imported::Kind;
 use crate::store::payments::{self, Method, NewPayment, Source};
 use crate::store::{Connection, customers, invoices};
 
@@ -44,14 +43,13 @@ pub struct Loaded {
 pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
     let mut known: HashMap<String, i64> = HashMap::new();
     let mut total = Money::ZERO;
-    let mut prints = RowPrints::new(tx, Kind::Payment, today)?;
+    let mut prints = RowPrints::payments(tx, today, csv.len())?;
     // The book's payments stay within the amount limit, sums included: the
     // first row that would carry them past it is refused at its line.
     let mut headroom = Headroom::read(tx)?;
     // The bulk path: the kept balances are brought up to date in batches.
     let mut bulk = crate::store::balances::Bulk::start(tx)?;
     let rows = csv.each_row(|row| {
-        let print = prints.check(csv, row);
         let code = csv.require(row, "customer")?;
         let customer_id = match known.get(code) {
             Some(id) => *id,
@@ -62,9 +60,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             }
         };
         let date = date("date", csv.require(row, "date")?, today)?;
-        if prints.held(tx, customer_id, date, &print)? {
-            return Ok(());
-        }
+        let Some(print) = prints.payment(tx, csv, row, customer_id, date)? else { return Ok(()) };
         let amount = positive_amount("amount", csv.require(row, "amount")?)?;
         let method = match csv.get(row, "method") {
             Some(m) => parse_method("method", m)?,

@@ -1,6 +1,12 @@
 //! Decoding a file's bytes into text: UTF-8 (with or without BOM) or GBK/GB18030.
+//!
+//! A file in memory is decoded at once ([`decode`]). A file on disk is never
+//! held whole: [`sniff`] reads it once to choose the encoding, and
+//! [`Gb18030Reader`] decodes a GBK file as it is read again.
 
-use encoding_rs::{GB18030, UTF_8};
+use std::io::{self, Read};
+
+use encoding_rs::{DecoderResult, GB18030, UTF_8};
 
 /// The encoding a file was read in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,15 +73,142 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), TextError> {
     Ok((text.into_owned(), Encoding::Gb18030))
 }
 
-/// [`decode`] taking the bytes: valid UTF-8 becomes the text without a copy.
-pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, Encoding), TextError> {
-    if !bytes.starts_with(b"\xEF\xBB\xBF") && bytes.iter().any(|b| !b.is_ascii_whitespace()) && !bytes.contains(&0) {
-        match String::from_utf8(bytes) {
-            Ok(text) => return Ok((text, Encoding::Utf8)),
-            Err(e) => return decode(e.as_bytes()),
+/// Read `from` until `buf` is full or the input ends; how many bytes came.
+pub fn fill(from: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match from.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
-    decode(&bytes)
+    Ok(n)
+}
+
+/// How many bytes [`sniff`] and the readers take at a time.
+pub const CHUNK: usize = 64 * 1024;
+
+/// [`decode`]'s choice of encoding, made by reading `from` once in chunks,
+/// holding none of it: the same rules and the same refusals. A file that is
+/// not UTF-8 is taken for GB18030 here; whether it decodes without error is
+/// found when it is read through [`Gb18030Reader`] (which then fails with
+/// [`TextError::UnknownEncoding`]).
+pub fn sniff(mut from: impl Read) -> io::Result<Result<Encoding, TextError>> {
+    let mut buf = vec![0u8; CHUNK];
+    let (mut offset, mut blank, mut nul, mut bom, mut utf8) = (0usize, true, None, false, true);
+    // The bytes of a character cut at the end of the last chunk.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = fill(&mut from, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let chunk = &buf[..n];
+        if offset == 0 {
+            bom = chunk.starts_with(b"\xEF\xBB\xBF");
+        }
+        blank = blank && chunk.iter().all(u8::is_ascii_whitespace);
+        if nul.is_none() {
+            nul = chunk.iter().position(|b| *b == 0).map(|at| offset + at);
+        }
+        if utf8 {
+            carry.extend_from_slice(chunk);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() => {
+                    carry.drain(..e.valid_up_to());
+                }
+                Err(_) => utf8 = false,
+            }
+        }
+        offset += n;
+    }
+    // A character still cut at the end of the file is not UTF-8.
+    utf8 = utf8 && carry.is_empty();
+    Ok(if blank {
+        Err(TextError::Empty)
+    } else if let Some(at) = nul {
+        Err(TextError::Binary(at))
+    } else if bom {
+        if utf8 { Ok(Encoding::Utf8Bom) } else { Err(TextError::UnknownEncoding) }
+    } else if utf8 {
+        Ok(Encoding::Utf8)
+    } else {
+        Ok(Encoding::Gb18030)
+    })
+}
+
+/// The UTF-8 text of a GB18030 (GBK) byte stream, decoded as it is read. A
+/// byte sequence that is not GB18030 fails the read with an
+/// [`io::ErrorKind::InvalidData`] error carrying [`TextError::UnknownEncoding`].
+pub struct Gb18030Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// The input bytes not yet decoded: `input[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    output: Vec<u8>,
+    /// The decoded bytes not yet handed out: `output[out..written]`.
+    out: usize,
+    written: usize,
+    done: bool,
+}
+
+impl<R: Read> Gb18030Reader<R> {
+    pub fn new(inner: R) -> Gb18030Reader<R> {
+        Gb18030Reader {
+            inner,
+            decoder: GB18030.new_decoder_without_bom_handling(),
+            input: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            // A GB18030 byte becomes at most 3 bytes of UTF-8.
+            output: vec![0; 3 * CHUNK + 16],
+            out: 0,
+            written: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Gb18030Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out < self.written {
+                let n = buf.len().min(self.written - self.out);
+                buf[..n].copy_from_slice(&self.output[self.out..self.out + n]);
+                self.out += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = fill(&mut self.inner, &mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.start..self.end],
+                &mut self.output,
+                self.eof,
+            );
+            self.start += read;
+            (self.out, self.written) = (0, written);
+            match result {
+                DecoderResult::InputEmpty => self.done = self.eof,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(..) => {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, TextError::UnknownEncoding));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +227,52 @@ mod tests {
     fn bom_is_removed() {
         let (text, enc) = decode(b"\xEF\xBB\xBFcode,name\n").unwrap();
         assert_eq!((text.as_str(), enc), ("code,name\n", Encoding::Utf8Bom));
+    }
+
+    /// [`sniff`] and [`Gb18030Reader`] read in chunks of [`CHUNK`] bytes:
+    /// the same text and the same choice as [`decode`], whichever byte a
+    /// chunk ends on.
+    fn streamed(bytes: &[u8]) -> Result<(String, Encoding), TextError> {
+        let enc = sniff(bytes).unwrap()?;
+        let mut text = String::new();
+        match enc {
+            Encoding::Gb18030 => {
+                let mut r = Gb18030Reader::new(bytes);
+                if let Err(e) = r.read_to_string(&mut text) {
+                    return Err(e.into_inner().unwrap().downcast::<TextError>().map(|e| *e).unwrap());
+                }
+            }
+            Encoding::Utf8 => text = String::from_utf8(bytes.to_vec()).unwrap(),
+            Encoding::Utf8Bom => text = String::from_utf8(bytes[3..].to_vec()).unwrap(),
+        }
+        Ok((text, enc))
+    }
+
+    #[test]
+    fn streaming_chooses_and_decodes_as_the_whole_file_does() {
+        let line = "华为技术有限公司,1000.00,€\n";
+        let long = line.repeat(CHUNK / line.len() + 7);
+        let (gbk, _, _) = GB18030.encode(&long);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(long.as_bytes());
+        let mut bad_gbk = gbk.to_vec();
+        bad_gbk.extend_from_slice(b"\x81\x20");
+        let mut cut = long.as_bytes().to_vec();
+        cut.pop();
+        cut.push(0xE5);
+        let mut nul = long.as_bytes().to_vec();
+        nul.insert(CHUNK + 3, 0);
+        for (name, bytes) in [
+            ("utf-8", long.as_bytes().to_vec()),
+            ("gbk", gbk.to_vec()),
+            ("bom", bom),
+            ("bad gbk", bad_gbk),
+            ("utf-8 cut at the end", cut),
+            ("nul past the first chunk", nul),
+            ("blank", b" \r\n\t".to_vec()),
+        ] {
+            assert_eq!(streamed(&bytes), decode(&bytes), "{name}");
+        }
     }
 
     #[test]

@@ -44,13 +44,18 @@ pub fn any_payment(conn: &Connection) -> Result<bool> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// The payment of this customer on this date that was imported with this
-/// fingerprint, if one was.
-pub fn find_payment(conn: &Connection, customer_id: i64, date: NaiveDate, fingerprint: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM payments WHERE customer_id = ?1 AND date = ?2 AND import_print = ?3 LIMIT 1")?
-        .query_row(params![customer_id, date_sql(date), fingerprint], |r| r.get(0))
-        .optional()?)
+/// The payments of this customer on this date that were imported with this
+/// fingerprint (none, or one: a row the book holds is not added again).
+pub fn payments_with_print(
+    conn: &Connection,
+    customer_id: i64,
+    date: NaiveDate,
+    fingerprint: &str,
+) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM payments WHERE customer_id = ?1 AND date = ?2 AND import_print = ?3")?;
+    let ids = stmt.query_map(params![customer_id, date_sql(date), fingerprint], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Keep the fingerprint of the row that record `id` was imported from (the
@@ -85,9 +90,9 @@ mod tests {
         // Payment 1 is A's of 2026-02-10 (see the example book).
         mark(c, Kind::Payment, "p1", 1).unwrap();
         assert!(any_payment(c).unwrap());
-        assert_eq!(find_payment(c, ex.a, d("2026-02-10"), "p1").unwrap(), Some(1));
-        assert_eq!(find_payment(c, ex.a, d("2026-02-11"), "p1").unwrap(), None);
-        assert_eq!(find_payment(c, ex.a, d("2026-02-10"), "p2").unwrap(), None);
+        assert_eq!(payments_with_print(c, ex.a, d("2026-02-10"), "p1").unwrap(), [1]);
+        assert_eq!(payments_with_print(c, ex.a, d("2026-02-11"), "p1").unwrap(), [0; 0]);
+        assert_eq!(payments_with_print(c, ex.a, d("2026-02-10"), "p2").unwrap(), [0; 0]);
         assert_eq!(print_of(c, Kind::Payment, 1).unwrap().as_deref(), Some("p1"));
         mark(c, Kind::Invoice, "i1", 1).unwrap();
         assert_eq!(print_of(c, Kind::Invoice, 1).unwrap().as_deref(), Some("i1"));

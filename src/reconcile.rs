@@ -37,6 +37,19 @@ pub struct CandidateJson {
     pub confidence: u8,
 }
 
+/// Every candidate customer for a credit, best first: the open invoices
+/// its memo and reference name are looked up in the book by number.
+fn candidates_for(
+    conn: &Connection,
+    index: &MatchIndex,
+    counterparty: Option<&str>,
+    account: Option<&str>,
+    memo_and_reference: &str,
+) -> Result<Vec<Candidate>> {
+    let named = index.named_in(memo_and_reference, |number| store_bank::open_invoice_numbered(conn, number))?;
+    Ok(candidates(index, counterparty, account, &named))
+}
+
 /// The allocation plan for a candidate and the invoice numbers it pays.
 pub fn plan_for(conn: &Connection, amount: Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
     let open =
@@ -100,7 +113,7 @@ pub fn queue(conn: &Connection) -> Result<Vec<QueuedJson>> {
     let mut out = Vec::new();
     for l in store_bank::queued(conn)? {
         let mut cands = Vec::new();
-        for c in candidates(&index, l.counterparty.as_deref(), l.account.as_deref(), &l.text()) {
+        for c in candidates_for(conn, &index, l.counterparty.as_deref(), l.account.as_deref(), &l.text())? {
             cands.push(describe(conn, &index, l.amount, &c)?);
         }
         out.push(QueuedJson {
@@ -243,6 +256,9 @@ pub fn import_statement(
     let batch = store_bank::new_batch(conn, &st.file, &st.profile, &st.encoding)?;
     let index = store_bank::match_index(conn)?;
     let mut headroom = Headroom::read(conn)?;
+    // The bulk path: the payments only add, and the kept balances are
+    // brought up to date in batches.
+    let mut bulk = crate::store::balances::Bulk::start(conn)?;
     let mut fingerprints = Fingerprints::new();
     let book_currency = currency_code(&settings::load(conn)?.currency);
     let mut currencies = Currencies { book: book_currency.as_str().into(), last: None };
@@ -325,9 +341,10 @@ pub fn import_statement(
                     reference: row.reference.clone(),
                     status: LineStatus::Queued,
                 };
-                let best = candidates(&index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())
-                    .into_iter()
-                    .next();
+                let best =
+                    candidates_for(conn, &index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())?
+                        .into_iter()
+                        .next();
                 if let Some(c) = best {
                     let (plan, invoices) = plan_for(conn, row.amount, &c)?;
                     if opts.auto && c.confidence >= CONFIDENT {
@@ -341,6 +358,7 @@ pub fn import_statement(
                             c.rule.as_str(),
                             c.confidence,
                         )?;
+                        bulk.row(conn)?;
                         row.applied = true;
                         out.matched += 1;
                     } else {
@@ -360,6 +378,7 @@ pub fn import_statement(
         }
         out.lines.push(row);
     }
+    bulk.finish(conn)?;
     Ok(out)
 }
 
@@ -445,7 +464,7 @@ pub fn confirm(
 ) -> Result<MatchOutcome> {
     let line = store_bank::get_line(conn, id)?;
     let index = store_bank::match_index(conn)?;
-    let proposed = candidates(&index, line.counterparty.as_deref(), line.account.as_deref(), &line.text());
+    let proposed = candidates_for(conn, &index, line.counterparty.as_deref(), line.account.as_deref(), &line.text())?;
     let numbers = who.invoices;
     let chosen = if !numbers.is_empty() {
         let (owner, code) = owner_of(conn, numbers)?;

@@ -112,7 +112,10 @@ pub struct MatchIndex {
     by_id: HashMap<i64, usize>,
     by_account: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
-    /// Upper-cased invoice number → (invoice id, customer id).
+    /// Upper-cased invoice number → (invoice id, customer id), for the open
+    /// invoices given to [`MatchIndex::new`]: the book gives only those
+    /// whose number is not upper case already, and the rest are looked up
+    /// in the book by number (see [`MatchIndex::named_in`]).
     invoices: HashMap<String, (i64, i64)>,
     /// Every (customer, name) pair, for the similar-name search…
     names: Vec<(usize, String)>,
@@ -157,6 +160,31 @@ impl MatchIndex {
             }
         }
         MatchIndex { customers, by_id, by_account, by_name, invoices, names, by_bigram, short_names }
+    }
+
+    /// The open invoices a memo names, as (invoice id, customer id), each
+    /// once, in the order found: every token that could be an invoice
+    /// number (see [`tokens`]) is looked for among the invoices given to
+    /// [`MatchIndex::new`], else asked of `lookup` (upper-cased, as written
+    /// in the book).
+    pub fn named_in<E>(
+        &self,
+        text: &str,
+        mut lookup: impl FnMut(&str) -> Result<Option<(i64, i64)>, E>,
+    ) -> Result<Vec<(i64, i64)>, E> {
+        let mut named: Vec<(i64, i64)> = Vec::new();
+        for t in tokens(text) {
+            let found = match self.invoices.get(&t) {
+                Some(&found) => Some(found),
+                None => lookup(&t)?,
+            };
+            if let Some(found) = found
+                && !named.contains(&found)
+            {
+                named.push(found);
+            }
+        }
+        Ok(named)
     }
 
     pub fn customer(&self, id: i64) -> Option<&CustomerKey> {
@@ -234,12 +262,14 @@ fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| t.len() >= 3)
 }
 
-/// Every candidate customer for a credit, best first (one per customer).
+/// Every candidate customer for a credit, best first (one per customer);
+/// `named` are the open invoices its memo and reference name (see
+/// [`MatchIndex::named_in`]).
 pub fn candidates(
     index: &MatchIndex,
     counterparty: Option<&str>,
     account: Option<&str>,
-    memo_and_reference: &str,
+    named: &[(i64, i64)],
 ) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let mut push = |c: Candidate| match out.iter_mut().find(|o| o.customer == c.customer) {
@@ -258,16 +288,8 @@ pub fn candidates(
         None => out.push(c),
     };
     // 1. Invoice numbers in the memo or reference.
-    let mut named: Vec<(i64, i64)> = Vec::new();
-    for t in tokens(memo_and_reference) {
-        if let Some(&(inv, cust)) = index.invoices.get(&t)
-            && !named.contains(&(inv, cust))
-        {
-            named.push((inv, cust));
-        }
-    }
     let mut by_customer: Vec<(i64, Vec<i64>)> = Vec::new();
-    for (inv, cust) in named {
+    for &(inv, cust) in named {
         match by_customer.iter_mut().find(|(c, _)| *c == cust) {
             Some((_, v)) => v.push(inv),
             None => by_customer.push((cust, vec![inv])),
@@ -422,6 +444,27 @@ mod tests {
             ],
             vec![("INV-1001".to_string(), 11, 1), ("INV-2002".to_string(), 22, 2)],
         )
+    }
+
+    /// The candidates of a line whose memo is `memo`, with only the open
+    /// invoices [`index`] holds.
+    fn candidates(index: &MatchIndex, counterparty: Option<&str>, account: Option<&str>, memo: &str) -> Vec<Candidate> {
+        let named = index.named_in(memo, |_| Ok::<_, ()>(None)).unwrap();
+        super::candidates(index, counterparty, account, &named)
+    }
+
+    #[test]
+    fn an_invoice_number_not_held_is_asked_of_the_lookup_once_per_token() {
+        let mut asked = Vec::new();
+        let named = index()
+            .named_in("INV-1001 inv-3003 INV-1001 ab INV-3003.", |t| {
+                asked.push(t.to_string());
+                Ok::<_, ()>((t == "INV-3003").then_some((33, 3)))
+            })
+            .unwrap();
+        assert_eq!(named, [(11, 1), (33, 3)]);
+        assert_eq!(asked, ["INV-3003", "INV-3003"]);
+        assert_eq!(index().named_in("INV-9", |_| Err("no book")), Err("no book"));
     }
 
     #[test]

@@ -135,13 +135,29 @@ pub fn match_index(conn: &Connection) -> Result<MatchIndex> {
             keys[i].accounts.push(r.get(1)?);
         }
     }
+    // Only the open invoices whose number is not upper case: the others are
+    // found by number as a memo names them (see `open_invoice_numbered`), so
+    // the index does not grow with the book.
     let mut stmt = conn.prepare(
         "SELECT DISTINCT v.number, v.id, v.customer_id FROM installments i INDEXED BY installments_open
-         JOIN invoices v ON v.id = i.invoice_id WHERE i.settled < i.amount AND v.voided = 0",
+         JOIN invoices v ON v.id = i.invoice_id
+         WHERE i.settled < i.amount AND v.voided = 0 AND v.number <> upper(v.number)",
     )?;
     let open: Vec<(String, i64, i64)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(MatchIndex::new(keys, open))
+}
+
+/// The open invoice numbered `number` exactly, as (invoice id, customer
+/// id): not voided, with an installment still open.
+pub fn open_invoice_numbered(conn: &Connection, number: &str) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT v.id, v.customer_id FROM invoices v WHERE v.number = ?1 AND v.voided = 0
+             AND EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id AND i.settled < i.amount)",
+        )?
+        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// What allocation of a bank credit looks at: the customer's oldest open
@@ -487,6 +503,21 @@ mod tests {
             currency: None,
             foreign: false,
         }
+    }
+
+    #[test]
+    fn a_memo_names_open_invoices_by_number_whatever_their_case() {
+        let book = Book::in_memory();
+        let c = &book.conn;
+        let a = customer(c, "A", "华宇科技");
+        let upper = invoice(c, a, "INV-1", "2026-03-01", &[("2026-03-31", 100)]);
+        let lower = invoice(c, a, "inv-2", "2026-03-01", &[("2026-03-31", 100)]);
+        let paid = invoice(c, a, "INV-3", "2026-03-01", &[("2026-03-31", 100)]);
+        c.execute("UPDATE installments SET paid = amount, settled = amount WHERE invoice_id = ?1", [paid]).unwrap();
+        let index = match_index(c).unwrap();
+        let named = index.named_in("INV-1 / INV-2 / INV-3 / INV-4", |n| open_invoice_numbered(c, n)).unwrap();
+        assert_eq!(named, [(upper, a), (lower, a)], "a paid invoice and an unknown number name nothing");
+        assert_eq!(open_invoice_numbered(c, "INV-3").unwrap(), None);
     }
 
     #[test]

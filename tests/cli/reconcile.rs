@@ -289,3 +289,30 @@ fn every_sample_export_imports_with_its_counts_and_totals() {
         }
     }
 }
+
+#[test]
+fn an_invoice_paid_by_an_earlier_line_of_the_statement_is_named_no_more() {
+    let env = TestEnv::new();
+    scene(&env);
+    env.ok(&["-q", "invoice", "add", "inv-7", "HY", "500", "--date", "2026-09-20"]);
+    env.write_file(
+        "nov.csv",
+        statement(&[
+            "2026-11-03,10000.00,,110000.00,深圳华远电子有限公司,,货款 INV-1001",
+            "2026-11-04,7000.00,,117000.00,深圳华远电子有限公司,,货款 INV-1001 again",
+            "2026-11-05,500.00,,117500.00,某贸易代付,,货款 INV-7",
+        ]),
+    );
+    let r = env.json(&["reconcile", "import", "nov.csv", "--auto"]);
+    let lines = r["lines"].as_array().unwrap();
+    let rule = |i: usize| (lines[i]["match"]["rule"].as_str(), lines[i]["match"]["invoices"].clone());
+    assert_eq!(rule(0), (Some("invoice-ref"), serde_json::json!(["INV-1001"])));
+    // INV-1001 is paid by then: the customer is known by name, and the money
+    // goes to the one open installment equal to it (INV-1002), not to a paid
+    // invoice (which would leave it all unapplied).
+    assert_eq!(rule(1), (Some("name"), serde_json::json!(["INV-1002"])), "{r:#}");
+    // A number written in lower case in the book is found as the memo writes it.
+    assert_eq!(rule(2), (Some("invoice-ref"), serde_json::json!(["inv-7"])), "{r:#}");
+    assert_eq!(env.json(&["invoice", "show", "INV-1002"])["balance"], "0.00");
+    assert_eq!(env.json(&["invoice", "show", "inv-7"])["balance"], "0.00");
+}

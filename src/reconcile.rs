@@ -255,7 +255,7 @@ pub fn import_statement(
 ) -> Result<ImportOutcome> {
     let batch = store_bank::new_batch(conn, &st.file, &st.profile, &st.encoding)?;
     let index = store_bank::match_index(conn)?;
-    let mut headroom = Headroom::read(conn)?;
+    let mut headroom = Headroom::payments(conn)?;
     // The bulk path: the payments only add, and the kept balances are
     // brought up to date in batches.
     let mut bulk = crate::store::balances::Bulk::start(conn)?;
@@ -348,7 +348,7 @@ pub fn import_statement(
                 if let Some(c) = best {
                     let (plan, invoices) = plan_for(conn, row.amount, &c)?;
                     if opts.auto && c.confidence >= CONFIDENT {
-                        headroom.payment(row.amount).map_err(|e| Error::from(e).at(&out.file, row.line))?;
+                        headroom.add(row.amount).map_err(|e| Error::from(e).at(&out.file, row.line))?;
                         store_bank::apply_match(
                             conn,
                             &stored,
@@ -490,7 +490,7 @@ pub fn confirm(
         })?
     };
     let (plan, paid) = plan_for(conn, line.amount, &chosen)?;
-    Headroom::read(conn)?.payment(line.amount)?;
+    Headroom::payments(conn)?.add(line.amount)?;
     let method = method_of_profile(&store_bank::batch_profile(conn, line.batch)?, user_profiles);
     let (payment, unapplied) =
         store_bank::apply_match(conn, &line, chosen.customer, &plan, method, Rule::Manual.as_str(), chosen.confidence)?;

@@ -204,7 +204,7 @@ impl Loader<'_> {
             Err(e) => return Err(self.prints.refused(self.tx, e)),
         };
         // Within the limit, or the import is refused here (nothing is kept).
-        self.headroom.invoice(rec.amount)?;
+        self.headroom.add(rec.amount)?;
         // The fingerprint went in with the invoice.
         self.prints.kept(id);
         let l = &mut self.loaded;
@@ -229,7 +229,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         horizon: settings::horizon_years(tx)?,
         known: HashMap::new(),
         prints: RowPrints::new(tx, imported::Kind::Invoice, today)?,
-        headroom: Headroom::read(tx)?,
+        headroom: Headroom::invoices(tx)?,
         credit: money::customers_with_auto_credit(tx)?,
         closed_through: crate::store::locked_through(tx)?,
         bulk: crate::store::balances::Bulk::start(tx)?,

@@ -46,7 +46,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     let mut prints = RowPrints::payments(tx, today, csv.len())?;
     // The book's payments stay within the amount limit, sums included: the
     // first row that would carry them past it is refused at its line.
-    let mut headroom = Headroom::read(tx)?;
+    let mut headroom = Headroom::payments(tx)?;
     // The bulk path: the kept balances are brought up to date in batches.
     let mut bulk = crate::store::balances::Bulk::start(tx)?;
     let rows = csv.each_row(|row| {
@@ -77,7 +77,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             source: Source::Import,
             auto_apply: true,
         };
-        headroom.payment(amount)?;
+        headroom.add(amount)?;
         // The fingerprint goes in with the payment.
         let (id, _) = payments::record_with(tx, &p, &to, Some(&print))?;
         prints.kept(id);

@@ -11,11 +11,14 @@ use super::{Result, StoreError};
 use crate::ledger::Money;
 use crate::ledger::money::MAX_AMOUNT_CENTS;
 
-/// What the book holds now, and what a run of writes adds to it.
+/// One of the book's two totals as it stands now, and what a run of
+/// writes adds to it. Each write reads only the total it adds to: an
+/// invoice never sums the payments.
 #[derive(Debug, Clone, Copy)]
 pub struct Headroom {
-    invoiced: i128,
-    received: i128,
+    total: i128,
+    /// The total's name, in English and Chinese.
+    what: (&'static str, &'static str),
 }
 
 /// One SUM. A sum past `i64` minor units (only a book changed by hand can
@@ -40,31 +43,28 @@ fn shown(cents: i128) -> String {
 }
 
 impl Headroom {
-    /// Read the book's totals: the invoices' from the daily totals the
-    /// book keeps (one row a day, see `balances`), or from the covering
-    /// index of issued invoices while an import defers those.
-    pub fn read(conn: &Connection) -> Result<Headroom> {
-        let invoiced = if super::balances::deferred(conn)? {
+    /// What the book's invoices total: from the daily totals the book
+    /// keeps (one row a day, see `balances`), or from the covering index of
+    /// issued invoices while an import defers those.
+    pub fn invoices(conn: &Connection) -> Result<Headroom> {
+        let sql = if super::balances::deferred(conn)? {
             "SELECT SUM(amount) FROM invoices WHERE voided = 0"
         } else {
             "SELECT SUM(invoiced) FROM daily_totals"
         };
-        Ok(Headroom {
-            invoiced: total(conn, invoiced)?,
-            received: total(conn, "SELECT SUM(amount) FROM payments WHERE voided = 0")?,
-        })
+        Ok(Headroom { total: total(conn, sql)?, what: ("invoices", "发票") })
     }
 
-    /// Count an invoice of `amount` in; refused when the book's invoices
-    /// would then total more than the limit.
-    pub fn invoice(&mut self, amount: Money) -> Result<()> {
-        add_within_limit(&mut self.invoiced, amount, ("invoices", "发票"))
+    /// What the book's payments total.
+    pub fn payments(conn: &Connection) -> Result<Headroom> {
+        let total = total(conn, "SELECT SUM(amount) FROM payments WHERE voided = 0")?;
+        Ok(Headroom { total, what: ("payments", "收款") })
     }
 
-    /// Count a payment of `amount` in; refused when the book's payments
-    /// would then total more than the limit.
-    pub fn payment(&mut self, amount: Money) -> Result<()> {
-        add_within_limit(&mut self.received, amount, ("payments", "收款"))
+    /// Count an invoice or payment of `amount` in; refused when the total
+    /// would then be more than the limit.
+    pub fn add(&mut self, amount: Money) -> Result<()> {
+        add_within_limit(&mut self.total, amount, self.what)
     }
 }
 
@@ -91,16 +91,17 @@ mod tests {
     #[test]
     fn totals_are_refused_at_the_first_amount_past_the_limit() {
         let book = Book::in_memory();
-        let mut h = Headroom::read(&book.conn).unwrap();
+        let mut h = Headroom::invoices(&book.conn).unwrap();
         let max = Money::from_cents(MAX_AMOUNT_CENTS);
-        h.invoice(max - Money::from_cents(1)).unwrap();
-        h.invoice(Money::from_cents(1)).unwrap();
-        let e = h.invoice(Money::from_cents(1)).unwrap_err().to_string();
+        h.add(max - Money::from_cents(1)).unwrap();
+        h.add(Money::from_cents(1)).unwrap();
+        let e = h.add(Money::from_cents(1)).unwrap_err().to_string();
         assert!(
             e.contains("invoices would total 1,000,000,000,000.01, more than the limit of 1,000,000,000,000.00"),
             "{e}"
         );
-        h.payment(max).unwrap();
-        assert!(h.payment(Money::from_cents(1)).unwrap_err().to_string().contains("payments would total"));
+        let mut h = Headroom::payments(&book.conn).unwrap();
+        h.add(max).unwrap();
+        assert!(h.add(Money::from_cents(1)).unwrap_err().to_string().contains("payments would total"));
     }
 }

@@ -36,9 +36,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
     let posted = reports::interest::charges(&tx, as_of, only)?;
     let desc = format!("Late interest to {as_of} / 截至 {as_of} 违约金");
-    let mut headroom = Headroom::read(&tx)?;
+    let mut headroom = Headroom::invoices(&tx)?;
     for c in &posted {
-        headroom.invoice(c.amount)?;
+        headroom.add(c.amount)?;
         let new = NewInvoice {
             number: &c.number,
             customer_id: c.customer_id,

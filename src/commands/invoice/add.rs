@@ -138,7 +138,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         schedule: &schedule,
         import_print: None,
     };
-    Headroom::read(&tx)?.invoice(amount)?;
+    Headroom::invoices(&tx)?.add(amount)?;
     let (_, applied) = invoices::create_with(&tx, &new, &facts, !a.no_credit)?;
     let mut summary = format!("invoice {} for {} of {amount}", new.number, customer.code);
     let mut summary_zh = format!("发票 {}，客户 {}，金额 {amount}", new.number, customer.code);

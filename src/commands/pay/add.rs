@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
     let customer = customers::get(&tx, &a.customer)?;
-    Headroom::read(&tx)?.payment(amount)?;
+    Headroom::payments(&tx)?.add(amount)?;
     let to = crate::store::invoices::allocation_targets_for(&tx, customer.id, &customer.code, &a.invoice)?;
     let p = NewPayment {
         customer_id: customer.id,

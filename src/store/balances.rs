@@ -41,7 +41,7 @@ pub fn count_new_installment(
 }
 
 /// Leave the kept balances of what this transaction adds (new invoices and
-/// installments, allocations, write-offs) to [`catch_up`] at its commit
+/// installments, payments, allocations, write-offs) to [`catch_up`] at its commit
 /// instead of following each row: the bulk path of an import. Row by row,
 /// every allocation would also write a row of `open_balances` and one of
 /// `daily_totals`; at the end, what the import touched is recomputed in two
@@ -53,9 +53,9 @@ pub fn count_new_installment(
 pub fn defer(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DELETE FROM bulk_load;
-         INSERT INTO bulk_load (invoices, allocations, write_offs)
+         INSERT INTO bulk_load (invoices, allocations, write_offs, payments)
          SELECT (SELECT COALESCE(MAX(id), 0) FROM invoices), (SELECT COALESCE(MAX(id), 0) FROM allocations),
-                (SELECT COALESCE(MAX(id), 0) FROM write_offs);",
+                (SELECT COALESCE(MAX(id), 0) FROM write_offs), (SELECT COALESCE(MAX(id), 0) FROM payments);",
     )?;
     Ok(())
 }
@@ -114,6 +114,10 @@ pub fn catch_up(conn: &Connection) -> Result<()> {
          GROUP BY date
          ON CONFLICT DO UPDATE SET invoiced = invoiced + excluded.invoiced, collected = collected + excluded.collected,
              discounts = discounts + excluded.discounts, written_off = written_off + excluded.written_off;
+         INSERT OR FAIL INTO daily_totals (date, received)
+         SELECT date, SUM(amount) FROM payments WHERE id > (SELECT payments FROM bulk_load) AND voided = 0
+         GROUP BY date
+         ON CONFLICT DO UPDATE SET received = received + excluded.received;
          DELETE FROM bulk_load;",
     )?;
     Ok(())

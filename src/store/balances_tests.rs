@@ -15,7 +15,7 @@ use crate::store::payments::{Method, NewPayment, Source};
 use crate::store::{Book, aging, customers, invoices, payments, plans};
 
 type OpenRow = (i64, String, String, String, i64, i64);
-type DayRow = (String, i64, i64, i64, i64);
+type DayRow = (String, i64, i64, i64, i64, i64);
 
 fn kept(conn: &Connection) -> (Vec<OpenRow>, Vec<DayRow>) {
     let open = conn
@@ -26,9 +26,12 @@ fn kept(conn: &Connection) -> (Vec<OpenRow>, Vec<DayRow>) {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     let days = conn
-        .prepare("SELECT * FROM daily_totals WHERE invoiced OR collected OR discounts OR written_off ORDER BY 1")
+        .prepare(
+            "SELECT date, invoiced, collected, discounts, written_off, received FROM daily_totals
+             WHERE invoiced OR collected OR discounts OR written_off OR received ORDER BY 1",
+        )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
@@ -74,12 +77,14 @@ fn the_triggers_keep_what_a_rebuild_computes_and_check_finds_an_edit() {
     conn.execute_batch(
         "UPDATE open_balances SET amount = amount + 1
            WHERE (customer_id, due_date) = (SELECT customer_id, due_date FROM open_balances LIMIT 1);
-         UPDATE daily_totals SET collected = collected - 5 WHERE collected > 0",
+         UPDATE daily_totals SET collected = collected - 5 WHERE collected > 0;
+         UPDATE daily_totals SET received = received + 7 WHERE date = (SELECT MIN(date) FROM daily_totals)",
     )
     .unwrap();
     let found = problems(conn);
     assert!(found.iter().any(|p| p.starts_with("open balances: customer ")), "{found:?}");
     assert!(found.iter().any(|p| p.starts_with("daily totals of ")), "{found:?}");
+    assert!(found.iter().any(|p| p.starts_with("daily totals: the payments received are kept as ")), "{found:?}");
 
     rebuild(conn).unwrap();
     assert_eq!(kept(conn), by_triggers);

@@ -199,6 +199,21 @@ const PROBES: &[Probe] = &[
         },
     },
     Probe {
+        // The payments' total the book keeps is its live payments, summed
+        // (one total: a sum by day would sort every payment).
+        sql: "SELECT k.s, p.s FROM (SELECT coalesce(SUM(received), 0) AS s FROM daily_totals) k,
+                                   (SELECT coalesce(SUM(amount), 0) AS s FROM payments WHERE voided = 0) p
+              WHERE k.s != p.s",
+        describe: |r| {
+            Ok(format!(
+                "daily totals: the payments received are kept as {} but the book's payments total {} \
+                 (huikuan check --rebuild-balances)",
+                money_col(r, 0)?,
+                money_col(r, 1)?
+            ))
+        },
+    },
+    Probe {
         // An import's mark that it defers the kept balances never outlives its transaction.
         sql: "SELECT count(*) FROM bulk_load HAVING count(*) > 0",
         describe: |_| {

@@ -45,8 +45,27 @@ INSERT INTO daily_totals (date, invoiced, collected, discounts, written_off)
     };
 }
 
-/// [`balances_from_the_book!`] as a constant.
-pub const BALANCES_FROM_THE_BOOK: &str = balances_from_the_book!();
+/// The SQL that fills `daily_totals.received` from the book's payments
+/// (upgrade 15 runs it once; `huikuan check --rebuild-balances` again,
+/// after [`balances_from_the_book!`], which leaves the column at 0).
+macro_rules! received_from_the_book {
+    () => {
+        "
+UPDATE daily_totals SET received = 0 WHERE received != 0;
+INSERT INTO daily_totals (date, received)
+    SELECT date, SUM(amount) FROM payments WHERE voided = 0 GROUP BY date
+    ON CONFLICT DO UPDATE SET received = excluded.received;
+"
+    };
+}
+
+/// [`balances_from_the_book!`] alone: the kept figures of a book at
+/// version 14 (the upgrade tests fill such a book).
+pub const BALANCES_FROM_THE_BOOK_V14: &str = balances_from_the_book!();
+
+/// [`balances_from_the_book!`] then [`received_from_the_book!`]: every
+/// kept figure recomputed.
+pub const BALANCES_FROM_THE_BOOK: &str = concat!(balances_from_the_book!(), received_from_the_book!());
 
 /// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
 ///
@@ -915,6 +934,43 @@ BEGIN
 END;
 "#,
         balances_from_the_book!()
+    ),
+    // 15: what the book's payments total, kept per day like the rest of
+    //    daily_totals (`received`: live payments by their date), so that a
+    //    payment checks the book's received total within the amount limit
+    //    without summing every payment. Triggers follow each payment added,
+    //    voided, changed or removed; an import defers its additions like
+    //    the others (bulk_load.payments: the last payment id before it).
+    concat!(
+        r#"
+ALTER TABLE daily_totals ADD COLUMN received INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bulk_load ADD COLUMN payments INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER daily_totals_payment_insert AFTER INSERT ON payments
+WHEN NEW.voided = 0 AND NOT EXISTS (SELECT 1 FROM bulk_load)
+BEGIN
+    INSERT INTO daily_totals (date, received) VALUES (NEW.date, NEW.amount)
+    ON CONFLICT DO UPDATE SET received = received + excluded.received;
+END;
+CREATE TRIGGER daily_totals_payment_update AFTER UPDATE OF voided, amount, date ON payments
+WHEN NEW.voided != OLD.voided OR NEW.amount != OLD.amount OR NEW.date != OLD.date
+BEGIN
+    INSERT INTO daily_totals (date, received) SELECT OLD.date, -OLD.amount WHERE OLD.voided = 0
+    ON CONFLICT DO UPDATE SET received = received + excluded.received;
+    INSERT INTO daily_totals (date, received) SELECT NEW.date, NEW.amount WHERE NEW.voided = 0
+    ON CONFLICT DO UPDATE SET received = received + excluded.received;
+END;
+CREATE TRIGGER daily_totals_payment_delete AFTER DELETE ON payments WHEN OLD.voided = 0
+BEGIN
+    INSERT INTO daily_totals (date, received) VALUES (OLD.date, -OLD.amount)
+    ON CONFLICT DO UPDATE SET received = received + excluded.received;
+END;
+CREATE TRIGGER bulk_load_payments_update BEFORE UPDATE OF voided, amount, date ON payments
+WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+CREATE TRIGGER bulk_load_payments_delete BEFORE DELETE ON payments WHEN EXISTS (SELECT 1 FROM bulk_load)
+BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
+"#,
+        received_from_the_book!()
     ),
 ];
 

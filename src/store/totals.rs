@@ -55,10 +55,15 @@ impl Headroom {
         Ok(Headroom { total: total(conn, sql)?, what: ("invoices", "发票") })
     }
 
-    /// What the book's payments total.
+    /// What the book's payments total: from the daily totals, or from the
+    /// payments themselves while an import defers those.
     pub fn payments(conn: &Connection) -> Result<Headroom> {
-        let total = total(conn, "SELECT SUM(amount) FROM payments WHERE voided = 0")?;
-        Ok(Headroom { total, what: ("payments", "收款") })
+        let sql = if super::balances::deferred(conn)? {
+            "SELECT SUM(amount) FROM payments WHERE voided = 0"
+        } else {
+            "SELECT SUM(received) FROM daily_totals"
+        };
+        Ok(Headroom { total: total(conn, sql)?, what: ("payments", "收款") })
     }
 
     /// Count an invoice or payment of `amount` in; refused when the total

@@ -239,8 +239,10 @@ fn fill(conn: &Connection, version: usize) {
     }
     // From version 14 the book keeps open balances, which the store function
     // writing installments counts (raw SQL does not): count them as it would.
-    if schema::version(conn).unwrap() >= 14 {
-        huikuan::store::balances::rebuild(conn).unwrap();
+    match schema::version(conn).unwrap() {
+        ..14 => {}
+        14 => conn.execute_batch(schema::BALANCES_FROM_THE_BOOK_V14).unwrap(),
+        _ => huikuan::store::balances::rebuild(conn).unwrap(),
     }
 }
 

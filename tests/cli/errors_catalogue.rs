@@ -509,6 +509,48 @@ fn import_quote_left_open() {
 }
 
 #[test]
+fn import_changed_meanwhile() {
+    let env = book();
+    let mut text = String::from("number,customer,issue_date,amount\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("CHG-{i:05},BYD,2026-10-01,100.00\n"));
+    }
+    let path = env.write_file("big.csv", &text);
+    let before = env.book_fingerprint();
+    let mut child = env
+        .spawnable(&["invoice", "import", "big.csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The last row changes (same length, another amount) once the process
+    // has read the file twice, to choose its encoding and to check it (its
+    // bytes read, from /proc, pass twice the size and a margin for the
+    // book's pages), while the rows are still being loaded.
+    let io = format!("/proc/{}/io", child.id());
+    let read = || -> u64 {
+        let io = std::fs::read_to_string(&io).unwrap_or_default();
+        io.lines().find_map(|l| l.strip_prefix("rchar: ")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+    };
+    let started = Instant::now();
+    while read() < 2 * text.len() as u64 + 256 * 1024 {
+        assert!(child.try_wait().unwrap().is_none(), "the import ended before the file could change");
+        assert!(started.elapsed() < Duration::from_secs(60), "the import never read its file twice");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let changed = format!("{}200.00\n", text.strip_suffix("100.00\n").unwrap());
+    std::fs::write(&path, changed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_one_error_line(
+        &err,
+        "big.csv: the file changed while it was being imported; nothing was imported, import it again",
+    );
+    assert_eq!(env.book_fingerprint(), before);
+}
+
+#[test]
 fn import_bad_rows() {
     let env = book();
     env.write_file("p.csv", "date,customer,amount\n2026-11-01,NOPE,10\n2026-11-01,BYD,abc\n");

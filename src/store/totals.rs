@@ -47,23 +47,35 @@ impl Headroom {
     /// keeps (one row a day, see `balances`), or from the covering index of
     /// issued invoices while an import defers those.
     pub fn invoices(conn: &Connection) -> Result<Headroom> {
-        let sql = if super::balances::deferred(conn)? {
-            "SELECT SUM(amount) FROM invoices WHERE voided = 0"
-        } else {
-            "SELECT SUM(invoiced) FROM daily_totals"
-        };
-        Ok(Headroom { total: total(conn, sql)?, what: ("invoices", "发票") })
+        Headroom::kept_or_summed(
+            conn,
+            "SELECT SUM(invoiced) FROM daily_totals",
+            "SELECT SUM(amount) FROM invoices WHERE voided = 0",
+            ("invoices", "发票"),
+        )
     }
 
     /// What the book's payments total: from the daily totals, or from the
     /// payments themselves while an import defers those.
     pub fn payments(conn: &Connection) -> Result<Headroom> {
-        let sql = if super::balances::deferred(conn)? {
-            "SELECT SUM(amount) FROM payments WHERE voided = 0"
-        } else {
-            "SELECT SUM(received) FROM daily_totals"
-        };
-        Ok(Headroom { total: total(conn, sql)?, what: ("payments", "收款") })
+        Headroom::kept_or_summed(
+            conn,
+            "SELECT SUM(received) FROM daily_totals",
+            "SELECT SUM(amount) FROM payments WHERE voided = 0",
+            ("payments", "收款"),
+        )
+    }
+
+    /// The total `kept` reads, or `summed` while an import defers the kept
+    /// figures (they lag behind its rows until it catches up).
+    fn kept_or_summed(
+        conn: &Connection,
+        kept: &str,
+        summed: &str,
+        what: (&'static str, &'static str),
+    ) -> Result<Headroom> {
+        let sql = if super::balances::deferred(conn)? { summed } else { kept };
+        Ok(Headroom { total: total(conn, sql)?, what })
     }
 
     /// Count an invoice or payment of `amount` in; refused when the total

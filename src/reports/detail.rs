@@ -10,7 +10,9 @@ use crate::ledger::Money;
 use crate::ledger::aging::days_past_due;
 use crate::ledger::interest::{InstallmentInterest, InterestTerms, Span, installment_interest};
 pub use crate::store::interest::Terms;
-use crate::store::open_items::{OpenInstallment, open_installments, settled_late_installments};
+use crate::store::open_items::{
+    OpenInstallment, open_installments, open_installments_unnamed, settled_late_installments,
+};
 use crate::store::{self, Connection, Result};
 
 /// One installment as of the date, with its days past due and interest: an
@@ -85,6 +87,19 @@ pub fn detail(
 ) -> Result<()> {
     let mut inputs = Inputs::load(conn, as_of)?;
     open_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))
+}
+
+/// [`detail`] for totals: the same lines without the customer's code and
+/// the invoice's number (left empty), in no particular order, read without
+/// the invoices (see [`open_installments_unnamed`]).
+pub fn detail_unnamed(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    mut f: impl FnMut(DetailLine) -> Result<()>,
+) -> Result<()> {
+    let mut inputs = Inputs::load(conn, as_of)?;
+    open_installments_unnamed(conn, as_of, only, |item| f(inputs.line(item, as_of)))
 }
 
 /// Stream every installment settled in full by `as_of` whose late parts

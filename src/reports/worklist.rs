@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::detail::{detail, settled_late};
+use super::detail::{detail_unnamed, settled_late};
 use crate::ledger::Money;
 use crate::store::{Connection, Result};
 
@@ -51,7 +51,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     let plans = crate::store::plans::plan_installments(conn, as_of, only)?;
     let cutoffs = customers::cutoff_days(conn)?;
     let mut acc: HashMap<i64, Acc> = HashMap::new();
-    detail(conn, as_of, only, |d| {
+    detail_unnamed(conn, as_of, only, |d| {
         let a = acc.entry(d.item.customer_id).or_default();
         a.interest += d.interest_due();
         if d.item.disputed {
@@ -167,7 +167,7 @@ pub fn due_level(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Resul
 /// amount a promise to pay covers when none is given.
 pub fn undisputed_overdue(conn: &Connection, as_of: NaiveDate, customer_id: i64) -> Result<Money> {
     let mut overdue = Money::ZERO;
-    detail(conn, as_of, Some(customer_id), |d| {
+    detail_unnamed(conn, as_of, Some(customer_id), |d| {
         if d.days_past_due > 0 && !d.item.disputed {
             overdue += d.balance;
         }

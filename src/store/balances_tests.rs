@@ -42,7 +42,9 @@ fn kept(conn: &Connection) -> (Vec<OpenRow>, Vec<DayRow>) {
 /// audit events, which check also reports).
 fn problems(conn: &Connection) -> Vec<String> {
     let (all, _) = crate::store::check::run(conn, &mut || {}).unwrap();
-    all.into_iter().filter(|p| p.starts_with("open balances") || p.starts_with("daily totals")).collect()
+    all.into_iter()
+        .filter(|p| p.starts_with("open balances") || p.starts_with("daily totals") || p.starts_with("installments:"))
+        .collect()
 }
 
 /// A sale invoice of `customer_id` issued on `issued` in `schedule`'s parts.
@@ -88,6 +90,73 @@ fn the_triggers_keep_what_a_rebuild_computes_and_check_finds_an_edit() {
 
     rebuild(conn).unwrap();
     assert_eq!(kept(conn), by_triggers);
+    assert_eq!(problems(conn), Vec::<String>::new());
+}
+
+/// (issue date, disputed, void, kind) of every installment, as carried
+/// and as its invoice says.
+fn copies(conn: &Connection) -> Vec<(String, i64, i64, String)> {
+    conn.prepare("SELECT invoice_issued, invoice_disputed, invoice_voided, invoice_kind FROM installments ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn installments_follow_their_invoice_and_check_finds_a_copy_edited() {
+    let ex = example::book();
+    let conn = &ex.book.conn;
+    assert_eq!(problems(conn), Vec::<String>::new());
+    // A dispute, a void and a raw insert without the copies: each followed.
+    let (disputed, voided): (i64, i64) = conn
+        .query_row("SELECT MIN(id), MAX(id) FROM invoices WHERE voided = 0 AND disputed = 0", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_ne!(disputed, voided);
+    crate::store::disputes::open(conn, disputed, "x", d("2026-03-01"), None).unwrap();
+    invoices::set_void(conn, voided).unwrap();
+    conn.execute_batch(
+        "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount)
+         SELECT id, customer_id, 99, '2026-12-31', 1 FROM invoices WHERE id = (SELECT MIN(id) FROM invoices)",
+    )
+    .unwrap();
+    let carried: Vec<(i64, i64)> = conn
+        .prepare("SELECT invoice_disputed, invoice_voided FROM installments WHERE invoice_id IN (?1, ?2) ORDER BY id")
+        .unwrap()
+        .query_map([disputed, voided], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(carried.contains(&(1, 0)) && carried.contains(&(0, 1)), "{carried:?}");
+    let unlike: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM installments i JOIN invoices v ON v.id = i.invoice_id
+             WHERE i.invoice_issued IS NOT v.issue_date OR i.invoice_disputed != v.disputed
+                OR i.invoice_voided != v.voided OR i.invoice_kind != v.kind",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unlike, 0, "the raw insert got its invoice's facts");
+    // (The raw insert was not counted in the open balances.)
+    rebuild(conn).unwrap();
+    assert_eq!(problems(conn), Vec::<String>::new());
+    let right = copies(conn);
+
+    conn.execute_batch(
+        "UPDATE installments SET invoice_issued = '2000-01-01' WHERE id = (SELECT MIN(id) FROM installments)",
+    )
+    .unwrap();
+    let found = problems(conn);
+    assert!(
+        found.iter().any(|p| p.starts_with("installments: installment 1 of invoice ") && p.contains("does not carry")),
+        "{found:?}"
+    );
+    rebuild(conn).unwrap();
+    assert_eq!(copies(conn), right);
     assert_eq!(problems(conn), Vec::<String>::new());
 }
 

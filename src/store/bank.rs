@@ -165,32 +165,20 @@ pub fn open_invoice_numbered(conn: &Connection, number: &str) -> Result<Option<(
 /// installment whose balance equals `amount` put first when it is further
 /// down. Two small indexed queries, never the customer's whole history.
 pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> Result<Vec<OpenInst>> {
-    const OPEN: &str = "SELECT i.id, v.id, v.number, i.amount - i.settled, i.due_date, v.issue_date
+    // Oldest-first allocation's order, which is the index's own (upgrade
+    // 16): the first SUBSET_LIMIT rows are read, no more.
+    const OPEN: &str = "SELECT i.id, i.invoice_id, v.number, i.amount - i.settled
          FROM installments i INDEXED BY installments_open
          JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0";
+         WHERE i.customer_id = ?1 AND i.settled < i.amount AND i.invoice_voided = 0 AND i.invoice_disputed = 0";
+    const ORDER: &str = "ORDER BY i.due_date, COALESCE(i.since, i.invoice_issued), i.id";
     let row = |r: &rusqlite::Row| -> rusqlite::Result<OpenInst> {
         Ok(OpenInst { installment: r.get(0)?, invoice: r.get(1)?, number: r.get(2)?, balance: money_col(r, 3)? })
     };
-    // In the index's order (due date), the ties of the last due date taken
-    // in full and sorted here: sorting in SQL would read every open
-    // installment of the customer first.
-    let mut stmt = conn.prepare_cached(&format!("{OPEN} ORDER BY i.due_date"))?;
-    let mut rows = stmt.query(params![customer_id])?;
-    let mut open: Vec<(NaiveDate, NaiveDate, OpenInst)> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let (due, issue): (NaiveDate, NaiveDate) = (date_col(r, 4)?, date_col(r, 5)?);
-        if open.len() >= SUBSET_LIMIT && open.last().is_some_and(|(d, _, _)| *d < due) {
-            break;
-        }
-        open.push((due, issue, row(r)?));
-    }
-    open.sort_by_key(|(due, issue, o)| (*due, *issue, o.installment));
-    let mut open: Vec<OpenInst> = open.into_iter().take(SUBSET_LIMIT).map(|(_, _, o)| o).collect();
+    let mut stmt = conn.prepare_cached(&format!("{OPEN} {ORDER} LIMIT {SUBSET_LIMIT}"))?;
+    let mut open: Vec<OpenInst> = stmt.query_map(params![customer_id], row)?.collect::<rusqlite::Result<_>>()?;
     if !open.iter().any(|o| o.balance == amount) {
-        let mut stmt = conn.prepare_cached(&format!(
-            "{OPEN} AND i.amount - i.settled = ?2 ORDER BY i.due_date, v.issue_date, i.id LIMIT 1"
-        ))?;
+        let mut stmt = conn.prepare_cached(&format!("{OPEN} AND i.amount - i.settled = ?2 {ORDER} LIMIT 1"))?;
         if let Some(equal) = stmt.query_row(params![customer_id, amount.cents()], row).optional()? {
             open.insert(0, equal);
         }

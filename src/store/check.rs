@@ -214,6 +214,22 @@ const PROBES: &[Probe] = &[
         },
     },
     Probe {
+        // Each installment carries what its invoice says (upgrade 16): the
+        // index of open installments is read without the invoices.
+        sql: "SELECT v.number, i.seq FROM installments i JOIN invoices v ON v.id = i.invoice_id
+              WHERE i.invoice_issued IS NOT v.issue_date OR i.invoice_disputed != v.disputed
+                 OR i.invoice_voided != v.voided OR i.invoice_kind != v.kind
+              ORDER BY v.number, i.seq",
+        describe: |r| {
+            Ok(format!(
+                "installments: installment {} of invoice {} does not carry its invoice's issue date, dispute, \
+                 void and kind (huikuan check --rebuild-balances)",
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(0)?
+            ))
+        },
+    },
+    Probe {
         // An import's mark that it defers the kept balances never outlives its transaction.
         sql: "SELECT count(*) FROM bulk_load HAVING count(*) > 0",
         describe: |_| {

@@ -162,6 +162,14 @@ pub fn insert_with(conn: &Connection, inv: &NewInvoice, facts: &Facts) -> Result
 
 /// [`insert_with`] in a book closed through `closed_through` (what
 /// `store::locked_through` answers; a run of inserts reads it once).
+/// How the book writes an invoice's kind.
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sale => "sale",
+        Kind::Interest => "interest",
+    }
+}
+
 /// `count`: count the installments in the kept open balances now (not
 /// when an import deferred them, see `balances::defer`).
 fn insert_in(
@@ -195,10 +203,7 @@ fn insert_in(
         date_sql(inv.issue_date),
         inv.amount.cents(),
         inv.description,
-        match inv.kind {
-            Kind::Sale => "sale",
-            Kind::Interest => "interest",
-        },
+        kind_word(inv.kind),
         pct,
         days,
         facts.net.map(Money::cents),
@@ -217,11 +222,24 @@ fn insert_in(
         _ => e.into(),
     })?;
     let id = conn.last_insert_rowid();
+    // The installment carries its invoice's issue date and kind (a new
+    // invoice is neither disputed nor void), so that the index of open
+    // installments answers alone (upgrade 16).
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount, invoice_issued, invoice_kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let kind = kind_word(inv.kind);
     for (i, part) in inv.schedule.iter().enumerate() {
-        stmt.execute(params![id, inv.customer_id, i as i64 + 1, date_sql(part.due_date), part.amount.cents()])?;
+        stmt.execute(params![
+            id,
+            inv.customer_id,
+            i as i64 + 1,
+            date_sql(part.due_date),
+            part.amount.cents(),
+            date_sql(inv.issue_date),
+            kind
+        ])?;
         if count {
             super::balances::count_new_installment(
                 conn,

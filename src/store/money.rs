@@ -33,33 +33,24 @@ pub fn fifo_targets(conn: &Connection, customer_id: i64) -> Result<Vec<Target>> 
 /// partial index of open installments, so a payment reads only the few
 /// installments it will pay, not the customer's whole history.
 pub fn fifo_targets_covering(conn: &Connection, customer_id: i64, amount: Option<Money>) -> Result<Vec<Target>> {
-    // Read in the index's order (due date) and sort the ties in Rust: an
-    // ORDER BY on the invoice's issue date too would make SQLite read and
-    // sort every open installment of the customer before the first row.
+    // The index of open installments is in this very order (upgrade 16):
+    // read until the amount is covered, never the rest of a due date.
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.due_date, COALESCE(i.since, v.issue_date), i.amount - i.settled FROM installments i INDEXED BY installments_open
-         JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.customer_id = ?1 AND i.settled < i.amount AND v.voided = 0 AND v.disputed = 0
-         ORDER BY i.due_date",
+        "SELECT id, due_date, COALESCE(since, invoice_issued), amount - settled FROM installments INDEXED BY installments_open
+         WHERE customer_id = ?1 AND settled < amount AND invoice_voided = 0 AND invoice_disputed = 0
+         ORDER BY due_date, COALESCE(since, invoice_issued), id",
     )?;
     let mut rows = stmt.query([customer_id])?;
     let mut targets = Vec::new();
     let mut covered = Money::ZERO;
-    // Once the amount is covered, the rest of that due date still comes in:
-    // one of them may sort before the covering one.
-    let mut covered_on: Option<NaiveDate> = None;
     while let Some(r) = rows.next()? {
-        let t = target_row(r)?;
-        if covered_on.is_some_and(|d| t.due_date > d) {
+        if amount.is_some_and(|a| covered >= a) {
             break;
         }
+        let t = target_row(r)?;
         covered += t.balance;
-        if covered_on.is_none() && amount.is_some_and(|a| covered >= a) {
-            covered_on = Some(t.due_date);
-        }
         targets.push(t);
     }
-    sort_fifo(&mut targets);
     Ok(targets)
 }
 
@@ -329,11 +320,15 @@ mod tests {
     }
 
     #[test]
-    fn fifo_reads_only_what_covers_the_amount_plus_the_rest_of_that_due_date() {
+    fn fifo_reads_only_what_covers_the_amount_even_within_a_due_date() {
         let b = book();
-        // 400.00 is covered by installment 11; 21 falls due the same day and
-        // may sort first, so it comes too; 12 (a later date) does not.
-        assert_eq!(ids(&fifo_targets_covering(&b.conn, 1, Some(Money::from_cents(40_000))).unwrap()), vec![11, 21]);
+        // 11 and 21 fall due the same day; 11's invoice was issued first, and
+        // its 400.00 covers the amount: 21 is not read (the index holds the
+        // order within a due date, upgrade 16).
+        let covering = |cents| ids(&fifo_targets_covering(&b.conn, 1, Some(Money::from_cents(cents))).unwrap());
+        assert_eq!(covering(40_000), vec![11]);
+        assert_eq!(covering(40_001), vec![11, 21]);
+        assert_eq!(covering(90_001), vec![11, 21, 12]);
     }
 
     #[test]

@@ -59,11 +59,13 @@ pub fn open_installments(
     // The open installments come straight from the covering partial index;
     // only those settled after the as-of date are read from the table.
     let open =
-        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
-        FROM (SELECT id, customer_id, due_date, invoice_id, amount, since FROM installments INDEXED BY installments_open
+        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id,
+                k.settled
+        FROM (SELECT id, customer_id, due_date, invoice_id, amount, since, settled
+               FROM installments INDEXED BY installments_open
                WHERE settled < amount AND (?2 IS NULL OR customer_id = ?2)
               UNION
-              SELECT id, customer_id, due_date, invoice_id, amount, since FROM installments
+              SELECT id, customer_id, due_date, invoice_id, amount, since, settled FROM installments
                WHERE id IN (SELECT installment_id FROM allocations WHERE effective_date > ?1
                             UNION
                             SELECT installment_id FROM write_offs WHERE date > ?1)
@@ -71,7 +73,34 @@ pub fn open_installments(
         JOIN invoices v ON v.id = k.invoice_id
         JOIN customers c ON c.id = k.customer_id
         WHERE v.voided = 0 AND v.issue_date <= ?1 AND (k.since IS NULL OR k.since <= ?1)";
-    stream_open(conn, open, as_of, only, f)
+    stream_open(conn, open, as_of, only, BY_CUSTOMER, f)
+}
+
+/// [`open_installments`] for totals: the same installments with the same
+/// settlements, but without the customer's code and the invoice's number
+/// (left empty) and in no order but the installments' own (by id). They are
+/// read from the index of open installments alone, which holds what the
+/// invoice says of them (upgrade 16): the morning worklist reads no
+/// invoice and sorts no text.
+pub fn open_installments_unnamed(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    f: impl FnMut(OpenInstallment) -> Result<()>,
+) -> Result<()> {
+    const COLUMNS: &str = "SELECT id, customer_id, '', '', invoice_issued, due_date, amount, invoice_disputed,
+        invoice_kind, invoice_id, settled FROM installments";
+    const LIVE: &str = "invoice_voided = 0 AND invoice_issued <= ?1 AND (since IS NULL OR since <= ?1)
+        AND (?2 IS NULL OR customer_id = ?2)";
+    let open = format!(
+        "{COLUMNS} INDEXED BY installments_open WHERE settled < amount AND {LIVE}
+         UNION ALL
+         {COLUMNS} WHERE settled = amount AND {LIVE}
+           AND id IN (SELECT installment_id FROM allocations WHERE effective_date > ?1
+                      UNION
+                      SELECT installment_id FROM write_offs WHERE date > ?1)"
+    );
+    stream_open(conn, &open, as_of, only, BY_ID, f)
 }
 
 /// [`open_installments`] from the whole history; the reference for tests.
@@ -82,7 +111,8 @@ pub fn open_installments_by_scan(
     f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
     let open = format!(
-        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind, v.id
+        "SELECT i.id, i.customer_id, c.code, v.number, v.issue_date, i.due_date, i.amount, v.disputed, v.kind, v.id,
+                i.settled
          FROM installments i
          JOIN invoices v ON v.id = i.invoice_id
          JOIN customers c ON c.id = i.customer_id
@@ -90,7 +120,7 @@ pub fn open_installments_by_scan(
          WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
            AND (?2 IS NULL OR i.customer_id = ?2) AND i.amount > COALESCE(s.settled, 0)"
     );
-    stream_open(conn, &open, as_of, only, f)
+    stream_open(conn, &open, as_of, only, BY_CUSTOMER, f)
 }
 
 /// Every sale installment settled in full by `as_of` with some part settled
@@ -187,8 +217,9 @@ fn settled_late_by_search(
     f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
     let late =
-        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id
-        FROM (SELECT i.id, i.customer_id, i.due_date, i.invoice_id, i.amount FROM installments i
+        "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id,
+                k.settled
+        FROM (SELECT i.id, i.customer_id, i.due_date, i.invoice_id, i.amount, i.settled FROM installments i
                WHERE i.settled = i.amount AND (?2 IS NULL OR i.customer_id = ?2)
                  AND (EXISTS (SELECT 1 FROM allocations a WHERE a.installment_id = i.id
                                AND a.effective_date > i.due_date AND a.effective_date <= ?1)
@@ -199,28 +230,38 @@ fn settled_late_by_search(
         JOIN invoices v ON v.id = k.invoice_id
         JOIN customers c ON c.id = k.customer_id
         WHERE v.voided = 0 AND v.issue_date <= ?1 AND v.kind = 'sale'";
-    stream_open(conn, late, as_of, only, f)
+    stream_open(conn, late, as_of, only, BY_CUSTOMER, f)
 }
 
-/// Run `open` (installment rows, parameters `?1` as-of and `?2` customer) with
-/// each row's settlements up to the as-of date, and stream them to `f`.
+/// The order of the rows of [`stream_open`] (by their columns): customer
+/// code, due date, invoice number, installment, then each settlement by date.
+const BY_CUSTOMER: &str = "3, 6, 4, 1, 12";
+/// By installment, then each settlement by date.
+const BY_ID: &str = "1, 12";
+
+/// Run `open` (installment rows, parameters `?1` as-of and `?2` customer:
+/// id, customer id and code, invoice number, issue date, due date, amount,
+/// disputed, kind, invoice id, settled now) with each row's settlements up
+/// to the as-of date, and stream them to `f` in `order`.
 fn stream_open(
     conn: &Connection,
     open: &str,
     as_of: NaiveDate,
     only: Option<i64>,
+    order: &str,
     mut f: impl FnMut(OpenInstallment) -> Result<()>,
 ) -> Result<()> {
     // Each open installment's settlements are looked up by installment (an
-    // index search per item), never by joining the whole history.
+    // index search per item, only for those with some settled now), never
+    // by joining the whole history.
     let sql = format!(
         "WITH open AS MATERIALIZED ({open})
          SELECT o.*, a.effective_date AS date, a.amount FROM open o
-           LEFT JOIN allocations a ON a.installment_id = o.id AND a.effective_date <= ?1
+           LEFT JOIN allocations a ON o.settled > 0 AND a.installment_id = o.id AND a.effective_date <= ?1
          UNION ALL
          SELECT o.*, w.date, w.amount FROM open o
-           JOIN write_offs w ON w.installment_id = o.id AND w.date <= ?1
-         ORDER BY 3, 6, 4, 1, 11"
+           JOIN write_offs w ON o.settled > 0 AND w.installment_id = o.id AND w.date <= ?1
+         ORDER BY {order}"
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
@@ -245,8 +286,8 @@ fn stream_open(
             invoice_id: r.get(9)?,
             settlements: Vec::new(),
         });
-        if r.get::<_, Option<String>>(10)?.is_some() {
-            item.settlements.push(Settlement { date: date_col(r, 10)?, amount: money_col(r, 11)? });
+        if r.get::<_, Option<String>>(11)?.is_some() {
+            item.settlements.push(Settlement { date: date_col(r, 11)?, amount: money_col(r, 12)? });
         }
     }
     if let Some(done) = current {

@@ -59,13 +59,33 @@ INSERT INTO daily_totals (date, received)
     };
 }
 
+/// The SQL that copies each invoice's issue date, dispute, void and kind
+/// onto its installments (upgrade 16 runs it once; `huikuan check
+/// --rebuild-balances` again).
+macro_rules! invoice_copies_from_the_book {
+    () => {
+        "
+UPDATE installments SET invoice_issued = v.issue_date, invoice_disputed = v.disputed,
+    invoice_voided = v.voided, invoice_kind = v.kind
+FROM invoices v WHERE v.id = installments.invoice_id
+    AND (installments.invoice_issued IS NOT v.issue_date OR installments.invoice_disputed != v.disputed
+         OR installments.invoice_voided != v.voided OR installments.invoice_kind != v.kind);
+"
+    };
+}
+
 /// [`balances_from_the_book!`] alone: the kept figures of a book at
 /// version 14 (the upgrade tests fill such a book).
 pub const BALANCES_FROM_THE_BOOK_V14: &str = balances_from_the_book!();
 
-/// [`balances_from_the_book!`] then [`received_from_the_book!`]: every
-/// kept figure recomputed.
-pub const BALANCES_FROM_THE_BOOK: &str = concat!(balances_from_the_book!(), received_from_the_book!());
+/// [`balances_from_the_book!`] then [`received_from_the_book!`]: the kept
+/// figures of a book at version 15 (the upgrade tests fill such a book).
+pub const BALANCES_FROM_THE_BOOK_V15: &str = concat!(balances_from_the_book!(), received_from_the_book!());
+
+/// Every kept figure recomputed, and every installment's copy of its
+/// invoice's facts made again.
+pub const BALANCES_FROM_THE_BOOK: &str =
+    concat!(invoice_copies_from_the_book!(), balances_from_the_book!(), received_from_the_book!());
 
 /// Every upgrade, oldest first. `MIGRATIONS[i]` takes a book from version `i` to `i + 1`.
 ///
@@ -971,6 +991,45 @@ CREATE TRIGGER bulk_load_payments_delete BEFORE DELETE ON payments WHEN EXISTS (
 BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
 "#,
         received_from_the_book!()
+    ),
+    // 16: each installment carries what its invoice says that the open
+    //    items are read by (issue date, disputed, void, kind), so that the
+    //    index of open installments answers alone: oldest-first allocation
+    //    reads a customer's open installments in its own order (due date,
+    //    the day the installment counts from, id) and stops where the
+    //    payment is covered, instead of reading and sorting every
+    //    installment due on that day; the worklist reads no invoice. The
+    //    copies follow the invoice (trigger); an installment written
+    //    without them gets them from its invoice.
+    concat!(
+        r#"
+ALTER TABLE installments ADD COLUMN invoice_issued TEXT
+    CHECK (invoice_issued IS NULL OR invoice_issued GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE installments ADD COLUMN invoice_disputed INTEGER NOT NULL DEFAULT 0 CHECK (invoice_disputed IN (0, 1));
+ALTER TABLE installments ADD COLUMN invoice_voided INTEGER NOT NULL DEFAULT 0 CHECK (invoice_voided IN (0, 1));
+ALTER TABLE installments ADD COLUMN invoice_kind TEXT NOT NULL DEFAULT 'sale' CHECK (invoice_kind IN ('sale', 'interest'));
+DROP INDEX installments_open;
+"#,
+        invoice_copies_from_the_book!(),
+        r#"
+CREATE INDEX installments_open ON installments (customer_id, due_date, COALESCE(since, invoice_issued), id,
+    invoice_id, amount, settled, since, invoice_issued, invoice_disputed, invoice_voided, invoice_kind)
+    WHERE settled < amount;
+CREATE TRIGGER installments_invoice_copies AFTER INSERT ON installments WHEN NEW.invoice_issued IS NULL
+BEGIN
+    UPDATE installments SET (invoice_issued, invoice_disputed, invoice_voided, invoice_kind) =
+        (SELECT issue_date, disputed, voided, kind FROM invoices WHERE id = NEW.invoice_id)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER installments_follow_invoice AFTER UPDATE OF issue_date, disputed, voided, kind ON invoices
+WHEN NEW.issue_date != OLD.issue_date OR NEW.disputed != OLD.disputed OR NEW.voided != OLD.voided
+     OR NEW.kind != OLD.kind
+BEGIN
+    UPDATE installments SET invoice_issued = NEW.issue_date, invoice_disputed = NEW.disputed,
+        invoice_voided = NEW.voided, invoice_kind = NEW.kind
+    WHERE invoice_id = NEW.id;
+END;
+"#
     ),
 ];
 

@@ -242,6 +242,7 @@ fn fill(conn: &Connection, version: usize) {
     match schema::version(conn).unwrap() {
         ..14 => {}
         14 => conn.execute_batch(schema::BALANCES_FROM_THE_BOOK_V14).unwrap(),
+        15 => conn.execute_batch(schema::BALANCES_FROM_THE_BOOK_V15).unwrap(),
         _ => huikuan::store::balances::rebuild(conn).unwrap(),
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Cell, Table, write_json};
+use super::{Cell, Table, write_json, write_rows};
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::output::{Format, Lang};
@@ -86,17 +86,20 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
         write_json(out, &json)?;
         return Ok(None);
     }
+    // A line per invoice (or per part): on a large book hundreds of
+    // thousands, drawn as they are made rather than held as text.
     if detail {
-        detail_table(r, lang).write(out, format)?;
+        write_rows(out, format, lang, DETAIL_HEADERS, &|emit| detail_rows(r, emit))?;
     } else {
-        let mut t = Table::new(lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")]);
-        for c in &r.customers {
-            for v in &c.invoices {
-                t.push(vec![Cell::text(&c.code), Cell::text(&v.number), Cell::Money(v.interest)]);
+        let rows = |emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
+            for c in &r.customers {
+                for v in &c.invoices {
+                    emit(vec![Cell::text(&c.code), Cell::text(&v.number), Cell::Money(v.interest)])?;
+                }
             }
-        }
-        t.push(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)]);
-        t.write(out, format)?;
+            emit(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)])
+        };
+        write_rows(out, format, lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")], &rows)?;
     }
     let grace = r.terms.grace_days;
     let formula = match lang {
@@ -118,30 +121,28 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
     Ok(Some(formula))
 }
 
+const DETAIL_HEADERS: &[(&str, &str)] = &[
+    ("customer", "客户"),
+    ("invoice", "发票"),
+    ("due", "到期日"),
+    ("part", "金额"),
+    ("until", "计至"),
+    ("days", "天数"),
+    ("rate/day", "日利率"),
+    ("exact", "精确值"),
+    ("accrued", "累计违约金"),
+    ("posted", "已入账"),
+    ("waived", "已减免"),
+    ("interest due", "未入账违约金"),
+];
+
 /// Each part of each installment; the accrued, posted and due amounts on
 /// the installment's last part.
-fn detail_table(r: &Interest, lang: Lang) -> Table {
-    let mut t = Table::new(
-        lang,
-        &[
-            ("customer", "客户"),
-            ("invoice", "发票"),
-            ("due", "到期日"),
-            ("part", "金额"),
-            ("until", "计至"),
-            ("days", "天数"),
-            ("rate/day", "日利率"),
-            ("exact", "精确值"),
-            ("accrued", "累计违约金"),
-            ("posted", "已入账"),
-            ("waived", "已减免"),
-            ("interest due", "未入账违约金"),
-        ],
-    );
+fn detail_rows(r: &Interest, emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>) -> Result<()> {
     for i in &r.installments {
         for (k, acc) in i.accruals.iter().enumerate() {
             let last = k + 1 == i.accruals.len();
-            t.push(vec![
+            emit(vec![
                 Cell::text(&i.customer),
                 Cell::text(&i.invoice),
                 Cell::Date(i.due_date),
@@ -154,10 +155,10 @@ fn detail_table(r: &Interest, lang: Lang) -> Table {
                 if last { Cell::Money(i.posted) } else { Cell::Empty },
                 if last { Cell::Money(i.waived) } else { Cell::Empty },
                 if last { Cell::Money(i.due) } else { Cell::Empty },
-            ]);
+            ])?;
         }
     }
-    t
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -180,12 +180,25 @@ impl Table {
 
     /// The table, in colour or not.
     fn draw(&self, out: &mut dyn Write, colour: bool) -> Result<()> {
+        let mut measure = Measure::new(&self.headers);
+        self.rows.iter().for_each(|r| measure.add(r));
+        let t = self.comfy(colour, &measure, Widths::Fit, true);
+        writeln!(out, "{t}")?;
+        Ok(())
+    }
+
+    /// The comfy-table of these rows: columns laid out by `measure` (taken
+    /// over these rows, or over a whole table these rows are a piece of).
+    fn comfy(&self, colour: bool, measure: &Measure, widths: Widths, header: bool) -> Comfy {
         let mut t = Comfy::new();
-        t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(match widths {
+            Widths::Fit => ContentArrangement::Dynamic,
+            Widths::Whole => ContentArrangement::Disabled,
+        });
         if colour {
             t.enforce_styling();
         }
-        if !self.headers.is_empty() {
+        if header && !self.headers.is_empty() {
             t.set_header(self.headers.clone());
         }
         for row in &self.rows {
@@ -194,26 +207,25 @@ impl Table {
         // Amounts, counts and dates are never broken across lines: on a
         // narrow terminal the text columns wrap, and a table that still does
         // not fit is printed at its full width.
-        for i in 0..self.headers.len().max(self.rows.first().map_or(0, Vec::len)) {
-            let cells = || self.rows.iter().filter_map(|r| r.get(i)).filter(|c| **c != Cell::Empty);
-            let numeric = cells().next().is_some() && cells().all(Cell::is_number);
-            let whole = cells().all(|c| c.is_number() || matches!(c, Cell::Date(_)));
-            let widest = cells().map(|c| display_width(&c.for_table())).max().unwrap_or(0);
+        for (i, m) in measure.columns.iter().enumerate() {
+            let numeric = m.any && m.numbers;
             // A text column keeps room for a short name; a number or a
             // date all of its digits (its header may wrap).
-            let header = self.headers.get(i).map_or(0, |h| display_width(h));
-            let least = if whole { widest } else { widest.min(TEXT_AT_LEAST) }.max(header.min(HEADER_AT_LEAST));
+            let least = if m.whole { m.widest } else { m.widest.min(TEXT_AT_LEAST) }.max(m.header.min(HEADER_AT_LEAST));
             if let Some(col) = t.column_mut(i) {
                 if numeric {
                     col.set_cell_alignment(CellAlignment::Right);
                 }
                 // The boundary counts the column's padding too.
-                let least = least + usize::from(col.padding_width());
-                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(least.min(u16::MAX as usize) as u16)));
+                let padding = usize::from(col.padding_width());
+                let width = |w: usize| Width::Fixed((w + padding).min(u16::MAX as usize) as u16);
+                col.set_constraint(match widths {
+                    Widths::Fit => ColumnConstraint::LowerBoundary(width(least)),
+                    Widths::Whole => ColumnConstraint::Absolute(width(m.widest.max(m.header))),
+                });
             }
         }
-        writeln!(out, "{t}")?;
-        Ok(())
+        t
     }
 
     pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
@@ -226,6 +238,148 @@ impl Table {
         }
         w.flush()?;
         Ok(())
+    }
+}
+
+/// How a table's columns are sized.
+#[derive(Clone, Copy)]
+enum Widths {
+    /// To the terminal: text columns wrap when the table is too wide.
+    Fit,
+    /// Each column as wide as its widest value or header: a piece of a
+    /// table drawn in pieces (its lines must join the others').
+    Whole,
+}
+
+/// What the layout of a table's columns is drawn from, taken row by row.
+struct Measure {
+    columns: Vec<ColumnMeasure>,
+}
+
+#[derive(Clone, Copy)]
+struct ColumnMeasure {
+    /// A value that is not empty.
+    any: bool,
+    /// Every value not empty is an amount or a count.
+    numbers: bool,
+    /// Every value not empty is an amount, a count or a date.
+    whole: bool,
+    /// The widest value, in display columns.
+    widest: usize,
+    /// The header's width.
+    header: usize,
+}
+
+impl Measure {
+    fn new(headers: &[String]) -> Measure {
+        let column = |h: usize| ColumnMeasure { any: false, numbers: true, whole: true, widest: 0, header: h };
+        Measure { columns: headers.iter().map(|h| column(display_width(h))).collect() }
+    }
+
+    fn add(&mut self, row: &[Cell]) {
+        if row.len() > self.columns.len() {
+            let extra = ColumnMeasure { any: false, numbers: true, whole: true, widest: 0, header: 0 };
+            self.columns.resize(row.len(), extra);
+        }
+        for (c, m) in row.iter().zip(self.columns.iter_mut()) {
+            if *c == Cell::Empty {
+                continue;
+            }
+            m.any = true;
+            m.numbers &= c.is_number();
+            m.whole &= c.is_number() || matches!(c, Cell::Date(_));
+            m.widest = m.widest.max(display_width(&c.for_table()));
+        }
+    }
+}
+
+/// The rows of a table too large to hold, given twice by a function that
+/// hands each row to its argument in turn (once to measure the columns,
+/// once to write).
+pub type RowSource<'a> = &'a dyn Fn(&mut dyn FnMut(Vec<Cell>) -> Result<()>) -> Result<()>;
+
+/// Rows a table drawn in pieces holds at once.
+const PIECE: usize = 1_000;
+
+/// Write a table, CSV or workbook of rows produced by `rows` instead of
+/// held, so that a report of hundreds of thousands of lines does not hold
+/// them all as text. CSV is written row by row. A table of up to [`PIECE`]
+/// rows is drawn as [`Table`] draws it; a longer one in pieces of that many
+/// rows with every column as wide as its widest value, whose lines join
+/// into one table (at its full width: it is not wrapped to the terminal).
+/// A workbook is built whole (it is one file).
+pub fn write_rows(
+    out: &mut dyn Write,
+    format: Format,
+    lang: Lang,
+    headers: &[(&str, &str)],
+    rows: RowSource,
+) -> Result<()> {
+    let mut table = Table::new(lang, headers);
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(&table.headers)?;
+            rows(&mut |row| Ok(w.write_record(row.iter().map(Cell::for_csv))?))?;
+            w.flush()?;
+            Ok(())
+        }
+        Format::Table => {
+            let mut measure = Measure::new(&table.headers);
+            let mut count = 0usize;
+            rows(&mut |row| {
+                measure.add(&row);
+                count += 1;
+                Ok(())
+            })?;
+            if count <= PIECE {
+                rows(&mut |row| {
+                    table.push(row);
+                    Ok(())
+                })?;
+                return table.write_table(out);
+            }
+            let colour = COLOUR.load(Ordering::Relaxed);
+            let mut first = true;
+            let mut written = 0usize;
+            let mut piece = |table: &mut Table, out: &mut dyn Write| -> Result<()> {
+                written += table.rows.len();
+                let drawn = table.comfy(colour, &measure, Widths::Whole, first).to_string();
+                let mut lines: Vec<&str> = drawn.lines().collect();
+                // The top border belongs to the first piece, the bottom to the last.
+                if !first {
+                    lines.remove(0);
+                }
+                if written < count {
+                    lines.pop();
+                }
+                for line in lines {
+                    writeln!(out, "{line}")?;
+                }
+                first = false;
+                table.rows.clear();
+                Ok(())
+            };
+            rows(&mut |row| {
+                table.push(row);
+                if table.rows.len() == PIECE {
+                    piece(&mut table, out)?;
+                }
+                Ok(())
+            })?;
+            if !table.rows.is_empty() {
+                piece(&mut table, out)?;
+            }
+            Ok(())
+        }
+        Format::Xlsx => {
+            rows(&mut |row| {
+                table.push(row);
+                Ok(())
+            })?;
+            table.write(out, format)
+        }
+        other => Err(not_offered(other)),
     }
 }
 
@@ -289,6 +443,69 @@ mod tests {
         t.write_csv(&mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert_eq!(s, "name,amount\n\"'=HYPERLINK(\"\"x\"\")\",-10.50\n'@SUM(A1),1234.56\n");
+    }
+
+    /// 2,500 rows (three pieces) of text, CJK text, amounts, counts, dates
+    /// and empty cells of varying widths.
+    fn long_table() -> Table {
+        let mut t = Table::new(
+            Lang::En,
+            &[
+                ("customer", "客户"),
+                ("name", "名称"),
+                ("amount", "金额"),
+                ("days", "天数"),
+                ("due", "到期日"),
+                ("note", "备注"),
+            ],
+        );
+        for i in 0..2_500i64 {
+            t.push(vec![
+                Cell::text(format!("C{:0width$}", i, width = (i % 7) as usize)),
+                Cell::text(if i % 3 == 0 { "宏达贸易".to_string() } else { "x".repeat((i % 40) as usize) }),
+                Cell::Money(Money::from_cents(i * 123_457 - 1_000_000)),
+                Cell::Int(i % 400),
+                Cell::Date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new((i % 300) as u64)),
+                if i % 5 == 0 { Cell::Empty } else { Cell::text("n") },
+            ]);
+        }
+        t
+    }
+
+    fn streamed(t: &Table, format: Format) -> String {
+        let headers: Vec<(&str, &str)> = t.headers.iter().map(|h| (h.as_str(), h.as_str())).collect();
+        let mut out = Vec::new();
+        write_rows(&mut out, format, Lang::En, &headers, &|emit| {
+            for r in &t.rows {
+                emit(r.clone())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_long_table_drawn_in_pieces_is_the_table_drawn_whole() {
+        let t = long_table();
+        let mut whole = Vec::new();
+        t.write_table(&mut whole).unwrap();
+        let whole = String::from_utf8(whole).unwrap();
+        let pieces = streamed(&t, Format::Table);
+        assert_eq!(pieces.lines().count(), 2_500 + 4, "borders, header, separator, rows");
+        assert_eq!(pieces, whole);
+        let mut csv = Vec::new();
+        t.write_csv(&mut csv).unwrap();
+        assert_eq!(streamed(&t, Format::Csv), String::from_utf8(csv).unwrap());
+    }
+
+    #[test]
+    fn a_short_streamed_table_is_the_table() {
+        let mut t = long_table();
+        t.rows.truncate(PIECE);
+        let mut whole = Vec::new();
+        t.write_table(&mut whole).unwrap();
+        assert_eq!(streamed(&t, Format::Table), String::from_utf8(whole).unwrap());
     }
 
     #[test]

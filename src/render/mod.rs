@@ -423,6 +423,43 @@ pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) 
     Ok(())
 }
 
+/// A JSON array written element by element, exactly as [`write_json`]
+/// writes the whole array: for lists of millions that are never held.
+pub struct JsonSeq<'a> {
+    out: &'a mut dyn Write,
+    count: usize,
+}
+
+impl<'a> JsonSeq<'a> {
+    pub fn new(out: &'a mut dyn Write) -> JsonSeq<'a> {
+        JsonSeq { out, count: 0 }
+    }
+
+    /// The next element, indented as an element of a pretty array.
+    pub fn push<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(value)?;
+        self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            write!(self.out, "  {line}")?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Close the array (`[]` when nothing was pushed).
+    pub fn finish(self) -> Result<()> {
+        if self.count == 0 {
+            writeln!(self.out, "[]")?;
+        } else {
+            self.out.write_all(b"\n]\n")?;
+        }
+        Ok(())
+    }
+}
+
 /// Money travels in JSON as a string with two decimals: `"1234.50"`.
 impl serde::Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -506,6 +543,35 @@ mod tests {
         let mut whole = Vec::new();
         t.write_table(&mut whole).unwrap();
         assert_eq!(streamed(&t, Format::Table), String::from_utf8(whole).unwrap());
+    }
+
+    #[test]
+    fn a_json_array_written_element_by_element_is_the_array_written_whole() {
+        #[derive(serde::Serialize)]
+        struct Row {
+            name: &'static str,
+            amount: Money,
+            tags: Vec<&'static str>,
+            none: Vec<i64>,
+            memo: Option<&'static str>,
+        }
+        let row = |name| Row {
+            name,
+            amount: Money::from_cents(-150),
+            tags: vec!["a", "b"],
+            none: vec![],
+            memo: Some("x\ny"),
+        };
+        for n in [0, 1, 3] {
+            let rows: Vec<Row> = ["甲", "b", "c"].into_iter().take(n).map(row).collect();
+            let mut whole = Vec::new();
+            write_json(&mut whole, &rows).unwrap();
+            let mut each = Vec::new();
+            let mut seq = JsonSeq::new(&mut each);
+            rows.iter().for_each(|r| seq.push(r).unwrap());
+            seq.finish().unwrap();
+            assert_eq!(String::from_utf8(each).unwrap(), String::from_utf8(whole).unwrap(), "{n} rows");
+        }
     }
 
     #[test]

@@ -524,25 +524,32 @@ fn list_row(r: &rusqlite::Row) -> rusqlite::Result<ListRow> {
     })
 }
 
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ListRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {LIST_COLUMNS}
-         FROM invoices v JOIN customers c ON c.id = v.customer_id
-         WHERE (?1 IS NULL OR v.customer_id = ?1)
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
-                                      AND i.settled < i.amount AND i.due_date < ?2))
-         ORDER BY v.issue_date, v.number"
-    ))?;
+/// The invoices `f` asks for, oldest issued first, handed to `each` one by
+/// one as they are read (a book of millions is never held).
+pub fn list<E: From<StoreError>>(
+    conn: &Connection,
+    f: &ListFilter,
+    mut each: impl FnMut(ListRow) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {LIST_COLUMNS}
+             FROM invoices v JOIN customers c ON c.id = v.customer_id
+             WHERE (?1 IS NULL OR v.customer_id = ?1)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id
+                                          AND i.settled < i.amount AND i.due_date < ?2))
+             ORDER BY v.issue_date, v.number"
+        ))
+        .map_err(StoreError::from)?;
     let overdue = f.overdue_at.map(date_sql);
-    let rows = stmt.query_map(params![f.customer_id, overdue], list_row)?;
-    let mut out = Vec::new();
+    let rows = stmt.query_map(params![f.customer_id, overdue], list_row).map_err(StoreError::from)?;
     for row in rows {
-        let row = row?;
+        let row = row.map_err(StoreError::from)?;
         if f.status.is_none_or(|s| s == row.status) && (f.overdue_at.is_none() || row.status != Status::Void) {
-            out.push(row);
+            each(row)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A customer's open invoices (open or disputed: a live invoice with an
@@ -762,7 +769,12 @@ mod tests {
         assert_eq!(got, Facts { salesperson: Some("张伟".into()), ..facts.clone() });
         let own = Facts { salesperson: Some("王芳".into()), ..Facts::default() };
         create_with(&book.conn, &new("INV-2"), &own, false).unwrap();
-        let rows = list(&book.conn, &ListFilter::default()).unwrap();
+        let mut rows = Vec::new();
+        list(&book.conn, &ListFilter::default(), |r| {
+            rows.push(r);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
         let sales: Vec<Option<&str>> = rows.iter().map(|r| r.facts.salesperson.as_deref()).collect();
         assert_eq!(sales, [Some("张伟"), Some("王芳")]);
         assert_eq!(rows[0].facts.net, Some(yuan(10_000)));

@@ -237,26 +237,39 @@ pub struct ListRow {
     pub voided: bool,
 }
 
-pub fn list(conn: &Connection, customer_id: Option<i64>) -> Result<Vec<ListRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT p.id, c.code, p.date, p.amount, p.method, p.reference, p.amount - p.allocated, p.voided
-         FROM payments p JOIN customers c ON c.id = p.customer_id
-         WHERE (?1 IS NULL OR p.customer_id = ?1) ORDER BY p.date, p.id",
-    )?;
-    let rows = stmt.query_map([customer_id], |r| {
-        let voided: bool = r.get(7)?;
-        Ok(ListRow {
-            id: r.get(0)?,
-            customer: r.get(1)?,
-            date: date_col(r, 2)?,
-            amount: money_col(r, 3)?,
-            method: r.get(4)?,
-            reference: r.get(5)?,
-            unapplied: if voided { Money::ZERO } else { money_col(r, 6)? },
-            voided,
+/// The payments (of one customer, or all), by date, handed to `each` one by
+/// one as they are read (a book of millions is never held).
+pub fn list<E: From<StoreError>>(
+    conn: &Connection,
+    customer_id: Option<i64>,
+    mut each: impl FnMut(ListRow) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT p.id, c.code, p.date, p.amount, p.method, p.reference, p.amount - p.allocated, p.voided
+             FROM payments p JOIN customers c ON c.id = p.customer_id
+             WHERE (?1 IS NULL OR p.customer_id = ?1) ORDER BY p.date, p.id",
+        )
+        .map_err(StoreError::from)?;
+    let rows = stmt
+        .query_map([customer_id], |r| {
+            let voided: bool = r.get(7)?;
+            Ok(ListRow {
+                id: r.get(0)?,
+                customer: r.get(1)?,
+                date: date_col(r, 2)?,
+                amount: money_col(r, 3)?,
+                method: r.get(4)?,
+                reference: r.get(5)?,
+                unapplied: if voided { Money::ZERO } else { money_col(r, 6)? },
+                voided,
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .map_err(StoreError::from)?;
+    for row in rows {
+        each(row.map_err(StoreError::from)?)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::commands::sheet;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::Format;
-use crate::render::{Cell, Table, write_json};
+use crate::render::{Cell, JsonSeq, write_rows};
 use crate::store::customers;
 use crate::store::invoices::{self, ListFilter, Status};
 
@@ -57,36 +57,39 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         overdue_at: a.overdue.then_some(ctx.as_of),
     };
     let only = a.salesperson.as_deref().map(|n| customers::require_salesperson(&tx, n)).transpose()?;
-    let mut rows = invoices::list(&tx, &filter)?;
-    if only.is_some() {
-        rows.retain(|r| r.facts.salesperson == only);
-    }
+    let wanted = |r: &invoices::ListRow| only.is_none() || r.facts.salesperson == only;
+    // A book of millions of invoices is listed as it is read, never held.
     if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &rows);
+        let mut seq = JsonSeq::new(&mut ctx.out);
+        invoices::list(&tx, &filter, |r| if wanted(&r) { seq.push(&r) } else { Ok(()) })?;
+        return seq.finish();
     }
     let lang = ctx.lang;
-    let mut t = Table::new(
-        lang,
-        &[
-            ("invoice", "发票"),
-            ("customer", "客户"),
-            ("issued", "开票日"),
-            ("next due", "下一到期日"),
-            ("amount", "金额"),
-            ("balance", "余额"),
-            ("status", "状态"),
-        ],
-    );
-    for r in rows {
-        t.push(vec![
-            Cell::text(r.number),
-            Cell::text(r.customer),
-            Cell::Date(r.issue_date),
-            r.next_due.map_or(Cell::Empty, Cell::Date),
-            Cell::Money(r.amount),
-            Cell::Money(r.balance),
-            Cell::text(lang.pick(r.status.as_str(), r.status.zh())),
-        ]);
-    }
-    sheet::table(ctx, &a.out, &t, &[])
+    let rows = |emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
+        invoices::list(&tx, &filter, |r| {
+            if !wanted(&r) {
+                return Ok(());
+            }
+            emit(vec![
+                Cell::text(r.number),
+                Cell::text(r.customer),
+                Cell::Date(r.issue_date),
+                r.next_due.map_or(Cell::Empty, Cell::Date),
+                Cell::Money(r.amount),
+                Cell::Money(r.balance),
+                Cell::text(lang.pick(r.status.as_str(), r.status.zh())),
+            ])
+        })
+    };
+    let headers = [
+        ("invoice", "发票"),
+        ("customer", "客户"),
+        ("issued", "开票日"),
+        ("next due", "下一到期日"),
+        ("amount", "金额"),
+        ("balance", "余额"),
+        ("status", "状态"),
+    ];
+    let format = ctx.format;
+    sheet::emit(ctx, &a.out, |w| write_rows(w, format, lang, &headers, &rows))
 }

@@ -10,7 +10,7 @@ use super::{Cell, Table};
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, Basis, INVOICE_AGE_LABELS_ZH, TieOut};
-use crate::output::Lang;
+use crate::output::{Format, Lang};
 use crate::reports::aging::{AgingDetailLine, SalespersonGroup};
 
 /// Bucket headers in the user's language.
@@ -151,24 +151,27 @@ pub fn footer(lang: Lang, report: &AgingReport) -> Vec<String> {
     vec![title(lang, report), tie_out_line(lang, &report.tie)]
 }
 
-/// The detail as a table or CSV: one row per open installment.
-pub fn detail_table(lang: Lang, report: &AgingReport, lines: &[AgingDetailLine]) -> Table {
-    let mut t = Table::new(
-        lang,
-        &[
-            ("invoice", "发票"),
-            ("customer", "客户"),
-            ("issued", "开票日"),
-            ("due", "到期日"),
-            ("days past due", "逾期天数"),
-            ("bucket", "账龄"),
-            ("balance", "余额"),
-            ("interest", "违约金"),
-        ],
-    );
+const DETAIL_HEADERS: &[(&str, &str)] = &[
+    ("invoice", "发票"),
+    ("customer", "客户"),
+    ("issued", "开票日"),
+    ("due", "到期日"),
+    ("days past due", "逾期天数"),
+    ("bucket", "账龄"),
+    ("balance", "余额"),
+    ("interest", "违约金"),
+];
+
+/// The detail's rows: one per open installment.
+fn detail_rows(
+    lang: Lang,
+    report: &AgingReport,
+    lines: &[AgingDetailLine],
+    emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>,
+) -> Result<()> {
     let headers = bucket_headers(lang, report);
     for d in lines {
-        t.push(vec![
+        emit(vec![
             Cell::text(&d.invoice),
             Cell::text(&d.customer),
             Cell::Date(d.issue_date),
@@ -177,9 +180,31 @@ pub fn detail_table(lang: Lang, report: &AgingReport, lines: &[AgingDetailLine])
             Cell::text(&headers[d.bucket]),
             Cell::Money(d.balance),
             Cell::Money(d.interest),
-        ]);
+        ])?;
     }
-    t
+    Ok(())
+}
+
+/// The detail as a workbook's table.
+pub fn detail_table(lang: Lang, report: &AgingReport, lines: &[AgingDetailLine]) -> Result<Table> {
+    let mut t = Table::new(lang, DETAIL_HEADERS);
+    detail_rows(lang, report, lines, &mut |row| {
+        t.push(row);
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+/// The detail as a table or CSV, drawn as its rows are made (a large book
+/// has hundreds of thousands).
+pub fn write_detail(
+    out: &mut dyn Write,
+    format: Format,
+    lang: Lang,
+    report: &AgingReport,
+    lines: &[AgingDetailLine],
+) -> Result<()> {
+    super::write_rows(out, format, lang, DETAIL_HEADERS, &|emit| detail_rows(lang, report, lines, emit))
 }
 
 #[derive(Serialize)]

@@ -130,11 +130,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         if ctx.format == Format::Json {
             return write_json(&mut ctx.out, &render::aging::detail_json(&report, &lines));
         }
-        let table = render::aging::detail_table(lang, &report, &lines);
         if ctx.format == Format::Xlsx {
+            let table = render::aging::detail_table(lang, &report, &lines)?;
             return sheet::table(ctx, &a.out, &table, &render::aging::footer(lang, &report));
         }
-        table.write(&mut ctx.out, ctx.format)?;
+        render::aging::write_detail(&mut ctx.out, ctx.format, lang, &report, &lines)?;
         let line = render::aging::tie_out_line(lang, &report.tie);
         if ctx.format == Format::Table {
             writeln!(ctx.out, "{line}")?;

@@ -33,8 +33,9 @@ pub struct Args {
     pub rebuild_interest: bool,
     /// First recompute the open balances and daily totals the book keeps
     /// for the aging report and the worklist, from the installments,
-    /// allocations and write-offs (the remedy when check says a kept figure
-    /// differs); then check.
+    /// allocations and write-offs, and copy each invoice's issue date,
+    /// dispute, void and kind onto its installments again (the remedy when
+    /// check says a kept figure or a copy differs); then check.
     #[arg(long)]
     pub rebuild_balances: bool,
 }

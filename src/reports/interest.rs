@@ -8,16 +8,17 @@
 //! installment. Disputed invoices and interest invoices bear no interest.
 //! What was posted already is not due again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::detail::{Terms, with_interest};
+use super::detail::{DetailLine, Terms, detail as open_lines, with_interest};
 use crate::ledger::Money;
 use crate::ledger::interest::{Accrual, InterestTerms};
 use crate::ledger::schedule::{DuePlan, Installment, build_schedule};
+use crate::store::interest as store_interest;
 use crate::store::invoices;
-use crate::store::{Connection, Result, StoreError, customers};
+use crate::store::{Connection, Result, StoreError, customers, dunning, late_interest};
 
 /// One installment with interest due, with the parts it was charged on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,38 +71,55 @@ pub struct Interest {
     pub installments: Vec<InstallmentLine>,
 }
 
-/// The interest due as of a date, optionally for one customer; with
-/// `detail`, every installment's line with its accruals too (kept only
-/// when asked: on a large book they are most of the report's memory).
-pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: bool) -> Result<Interest> {
-    let terms = Terms::load(conn, as_of)?.book();
-    let mut out = Interest { as_of, terms, total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
-    // Open installments come first, then those settled late: a customer
-    // may have both.
-    let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    let mut invoice_line: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    with_interest(conn, as_of, only, |d| {
-        let Some(i) = d.interest.as_ref() else { return Ok(()) };
-        let due = d.interest_due();
+/// One installment's interest, as it is added to the report.
+struct Owed<'a> {
+    customer_id: i64,
+    customer: &'a str,
+    invoice_id: i64,
+    invoice: &'a str,
+    accrued: Money,
+    posted: Money,
+    waived: Money,
+}
+
+/// The report as its installments come in.
+struct Builder {
+    out: Interest,
+    terms: Terms,
+    /// Customer id → its line; invoice id → its line in its customer's.
+    customers: HashMap<i64, usize>,
+    invoices: HashMap<i64, usize>,
+}
+
+impl Builder {
+    /// Add one installment's interest to its customer's and invoice's
+    /// lines; what is owed on it (nothing is added when nothing is owed).
+    fn add(&mut self, o: Owed) -> Money {
+        let due = (o.accrued - o.posted - o.waived).max(Money::ZERO);
         if due.is_zero() {
-            return Ok(());
+            return due;
         }
-        let at = *index.entry(d.item.customer_id).or_insert_with(|| {
-            out.customers.push(CustomerInterest {
-                code: d.item.customer.clone(),
-                rate_per_day: d.terms.rates.at(as_of),
-                total: Money::ZERO,
-                invoices: Vec::new(),
-            });
-            out.customers.len() - 1
-        });
+        let out = &mut self.out;
+        let at = match self.customers.get(&o.customer_id) {
+            Some(at) => *at,
+            None => {
+                out.customers.push(CustomerInterest {
+                    code: o.customer.to_string(),
+                    rate_per_day: self.terms.for_customer(o.customer_id).rates.at(out.as_of),
+                    total: Money::ZERO,
+                    invoices: Vec::new(),
+                });
+                self.customers.insert(o.customer_id, out.customers.len() - 1);
+                out.customers.len() - 1
+            }
+        };
         let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
         // An invoice's line, found by id (a customer may have thousands).
-        let line = *invoice_line.entry(d.item.invoice_id).or_insert_with(|| {
+        let line = *self.invoices.entry(o.invoice_id).or_insert_with(|| {
             c.invoices.push(InvoiceInterest {
-                number: d.item.invoice.clone(),
+                number: o.invoice.to_string(),
                 interest: Money::ZERO,
                 accrued: Money::ZERO,
                 posted: Money::ZERO,
@@ -111,13 +129,44 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: 
         });
         let v = &mut c.invoices[line];
         v.interest += due;
-        v.accrued += i.interest;
-        v.posted += d.posted;
-        v.waived += d.waived;
-        if !detail {
-            return Ok(());
+        v.accrued += o.accrued;
+        v.posted += o.posted;
+        v.waived += o.waived;
+        due
+    }
+}
+
+/// The interest due as of a date, optionally for one customer; with
+/// `detail`, every installment's line with its accruals too (kept only
+/// when asked: on a large book they are most of the report's memory).
+///
+/// The installments settled in full are read from the figures the book
+/// keeps for them when those answer for the date ([`late_interest::usable`],
+/// as the worklist does), else computed from their settlements; `detail`
+/// always computes, for the parts it shows.
+pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: bool) -> Result<Interest> {
+    let terms = Terms::load(conn, as_of)?;
+    let out =
+        Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
+    let mut b = Builder { out, terms, customers: HashMap::new(), invoices: HashMap::new() };
+    // Open installments come first, then those settled late: a customer
+    // may have both.
+    let line = |b: &mut Builder, d: DetailLine| {
+        let Some(i) = d.interest.as_ref() else { return };
+        let owed = Owed {
+            customer_id: d.item.customer_id,
+            customer: &d.item.customer,
+            invoice_id: d.item.invoice_id,
+            invoice: &d.item.invoice,
+            accrued: i.interest,
+            posted: d.posted,
+            waived: d.waived,
+        };
+        let due = b.add(owed);
+        if !detail || due.is_zero() {
+            return;
         }
-        out.installments.push(InstallmentLine {
+        b.out.installments.push(InstallmentLine {
             customer: d.item.customer.clone(),
             invoice: d.item.invoice.clone(),
             due_date: d.item.due_date,
@@ -128,8 +177,33 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: 
             waived: d.waived,
             due,
         });
-        Ok(())
-    })?;
+    };
+    if detail || !late_interest::usable(conn, as_of)? {
+        with_interest(conn, as_of, only, |d| {
+            line(&mut b, d);
+            Ok(())
+        })?;
+    } else {
+        open_lines(conn, as_of, only, |d| {
+            line(&mut b, d);
+            Ok(())
+        })?;
+        let posted = dunning::interest_posted(conn, as_of)?;
+        let waived = store_interest::waived(conn, as_of)?;
+        late_interest::kept_named(conn, as_of, only, |k| {
+            let id = k.kept.installment_id;
+            b.add(Owed {
+                customer_id: k.kept.customer_id,
+                customer: &k.customer,
+                invoice_id: k.invoice_id,
+                invoice: &k.invoice,
+                accrued: k.kept.accrued,
+                posted: posted.get(&id).copied().unwrap_or_default(),
+                waived: waived.get(&id).copied().unwrap_or_default(),
+            });
+        })?;
+    }
+    let mut out = b.out;
     out.installments.sort_by(|a, b| (&a.customer, a.due_date, &a.invoice).cmp(&(&b.customer, b.due_date, &b.invoice)));
     out.customers.retain(|c| !c.total.is_zero());
     out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
@@ -235,4 +309,35 @@ pub fn waiver_plan(
         left -= part;
     }
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::example::{self, d};
+
+    #[test]
+    fn the_kept_figures_give_the_report_the_settlements_give() {
+        let ex = example::book();
+        let conn = &ex.book.conn;
+        late_interest::refresh(conn).unwrap();
+        let as_of = d("2026-06-30");
+        assert!(late_interest::usable(conn, as_of).unwrap(), "the kept figures answer for the date");
+        // B1 was paid in full late (a kept figure); A1 is open with a late part.
+        let kept = interest(conn, as_of, None, false).unwrap();
+        let numbers: Vec<&str> =
+            kept.customers.iter().flat_map(|c| c.invoices.iter().map(|v| v.number.as_str())).collect();
+        assert!(numbers.contains(&"B1") && numbers.contains(&"A1"), "{numbers:?}");
+        // With --detail the report computes every installment from its settlements.
+        let computed = interest(conn, as_of, None, true).unwrap();
+        assert_eq!(kept.customers, computed.customers);
+        assert_eq!(kept.total, computed.total);
+        assert!(kept.total.is_positive());
+        for only in [Some(ex.a), Some(ex.b)] {
+            assert_eq!(
+                interest(conn, as_of, only, false).unwrap().customers,
+                interest(conn, as_of, only, true).unwrap().customers
+            );
+        }
+    }
 }

@@ -72,12 +72,45 @@ pub fn kept(conn: &Connection, as_of: NaiveDate, only: Option<i64>, mut f: impl 
     )?;
     let mut rows = stmt.query(params![date_sql(as_of), only])?;
     while let Some(r) = rows.next()? {
-        f(Kept {
-            installment_id: r.get(0)?,
-            customer_id: r.get(1)?,
-            counts_from: date_col(r, 2)?,
-            accrued: money_col(r, 3)?,
-        });
+        f(kept_row(r)?);
+    }
+    Ok(())
+}
+
+/// A kept figure from its columns (installment, customer, counts from,
+/// accrued) at the start of a row.
+fn kept_row(r: &rusqlite::Row) -> rusqlite::Result<Kept> {
+    Ok(Kept {
+        installment_id: r.get(0)?,
+        customer_id: r.get(1)?,
+        counts_from: date_col(r, 2)?,
+        accrued: money_col(r, 3)?,
+    })
+}
+
+/// A kept figure with the names a report prints it under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptNamed {
+    pub kept: Kept,
+    pub customer: String,
+    pub invoice_id: i64,
+    pub invoice: String,
+}
+
+/// [`kept`] with each installment's customer code and invoice, in the
+/// installments' order (as the history gives them). Only meaningful when
+/// [`usable`] says so.
+pub fn kept_named(conn: &Connection, as_of: NaiveDate, only: Option<i64>, mut f: impl FnMut(KeptNamed)) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.installment_id, k.customer_id, k.counts_from, k.accrued, c.code, i.invoice_id, v.number
+         FROM late_interest k JOIN installments i ON i.id = k.installment_id
+         JOIN invoices v ON v.id = i.invoice_id JOIN customers c ON c.id = k.customer_id
+         WHERE k.counts_from <= ?1 AND (?2 IS NULL OR k.customer_id = ?2)
+         ORDER BY k.installment_id",
+    )?;
+    let mut rows = stmt.query(params![date_sql(as_of), only])?;
+    while let Some(r) = rows.next()? {
+        f(KeptNamed { kept: kept_row(r)?, customer: r.get(4)?, invoice_id: r.get(5)?, invoice: r.get(6)? });
     }
     Ok(())
 }

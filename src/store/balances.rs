@@ -154,6 +154,13 @@ impl Bulk {
     }
 }
 
+/// Copy each invoice's issue date, dispute, void and kind onto its
+/// installments (for installments written by raw SQL: tests, other programs).
+pub fn copy_invoice_facts(conn: &Connection) -> Result<()> {
+    conn.execute_batch(super::schema::INVOICE_COPIES_FROM_THE_BOOK)?;
+    Ok(())
+}
+
 /// Recompute both tables from the installments, invoices, allocations and
 /// write-offs (the remedy when `check` finds a kept figure that differs).
 pub fn rebuild(conn: &Connection) -> Result<()> {

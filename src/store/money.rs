@@ -298,6 +298,7 @@ mod tests {
                     (1, 1, '2026-02-10', 70000, 'bank'), (2, 2, '2026-01-05', 100000, 'bank');",
             )
             .unwrap();
+        crate::store::balances::copy_invoice_facts(&book.conn).unwrap();
         book
     }
 

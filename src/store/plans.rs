@@ -113,6 +113,11 @@ pub fn reschedule(
     // to plan one anyway).
     let live: bool = super::one(conn, "SELECT voided = 0 FROM invoices WHERE id = ?1", [invoice_id], |r| r.get(0))?;
     let issued = super::one(conn, "SELECT issue_date FROM invoices WHERE id = ?1", [invoice_id], |r| date_col(r, 0))?;
+    // The new installments carry the invoice's facts (upgrade 16).
+    let facts: (bool, String) =
+        super::one(conn, "SELECT disputed, kind FROM invoices WHERE id = ?1", [invoice_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let next: i64 = super::one(
         conn,
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM installments WHERE invoice_id = ?1",
@@ -122,8 +127,9 @@ pub fn reschedule(
     for (k, part) in schedule.iter().enumerate() {
         super::exec(
             conn,
-            "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount, reschedule_id, since)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount, reschedule_id, since,
+                                       invoice_issued, invoice_disputed, invoice_voided, invoice_kind)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 invoice_id,
                 customer,
@@ -131,7 +137,11 @@ pub fn reschedule(
                 date_sql(part.due_date),
                 part.amount.cents(),
                 plan,
-                date_sql(date)
+                date_sql(date),
+                date_sql(issued),
+                facts.0,
+                !live,
+                facts.1
             ],
         )?;
         if live {

@@ -61,7 +61,7 @@ INSERT INTO daily_totals (date, received)
 
 /// The SQL that copies each invoice's issue date, dispute, void and kind
 /// onto its installments (upgrade 16 runs it once; `huikuan check
-/// --rebuild-balances` again).
+/// --rebuild-balances` again, after another program wrote installments).
 macro_rules! invoice_copies_from_the_book {
     () => {
         "
@@ -81,6 +81,9 @@ pub const BALANCES_FROM_THE_BOOK_V14: &str = balances_from_the_book!();
 /// [`balances_from_the_book!`] then [`received_from_the_book!`]: the kept
 /// figures of a book at version 15 (the upgrade tests fill such a book).
 pub const BALANCES_FROM_THE_BOOK_V15: &str = concat!(balances_from_the_book!(), received_from_the_book!());
+
+/// Every installment's copy of its invoice's facts made again.
+pub const INVOICE_COPIES_FROM_THE_BOOK: &str = invoice_copies_from_the_book!();
 
 /// Every kept figure recomputed, and every installment's copy of its
 /// invoice's facts made again.
@@ -999,8 +1002,9 @@ BEGIN SELECT RAISE(ABORT, 'huikuan: an import only adds records'); END;
     //    the day the installment counts from, id) and stops where the
     //    payment is covered, instead of reading and sorting every
     //    installment due on that day; the worklist reads no invoice. The
-    //    copies follow the invoice (trigger); an installment written
-    //    without them gets them from its invoice.
+    //    store writes the copies with the installments (no INSERT trigger:
+    //    it would make SQLite journal every page an import's inserts touch)
+    //    and a trigger makes them follow the invoice.
     concat!(
         r#"
 ALTER TABLE installments ADD COLUMN invoice_issued TEXT
@@ -1015,12 +1019,6 @@ DROP INDEX installments_open;
 CREATE INDEX installments_open ON installments (customer_id, due_date, COALESCE(since, invoice_issued), id,
     invoice_id, amount, settled, since, invoice_issued, invoice_disputed, invoice_voided, invoice_kind)
     WHERE settled < amount;
-CREATE TRIGGER installments_invoice_copies AFTER INSERT ON installments WHEN NEW.invoice_issued IS NULL
-BEGIN
-    UPDATE installments SET (invoice_issued, invoice_disputed, invoice_voided, invoice_kind) =
-        (SELECT issue_date, disputed, voided, kind FROM invoices WHERE id = NEW.invoice_id)
-    WHERE id = NEW.id;
-END;
 CREATE TRIGGER installments_follow_invoice AFTER UPDATE OF issue_date, disputed, voided, kind ON invoices
 WHEN NEW.issue_date != OLD.issue_date OR NEW.disputed != OLD.disputed OR NEW.voided != OLD.voided
      OR NEW.kind != OLD.kind

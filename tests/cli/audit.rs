@@ -122,8 +122,8 @@ fn check_passes_on_a_clean_book_whose_figures_pass_a_trillion() {
     let conn = env.connect();
     conn.execute_batch(
         "INSERT INTO invoices (number, customer_id, issue_date, amount) VALUES ('B-2', 1, '2026-09-02', 90000000000000);
-         INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount)
-           VALUES ((SELECT id FROM invoices WHERE number = 'B-2'), 1, 1, '2026-10-02', 90000000000000);
+         INSERT INTO installments (invoice_id, customer_id, seq, due_date, amount, invoice_issued)
+           VALUES ((SELECT id FROM invoices WHERE number = 'B-2'), 1, 1, '2026-10-02', 90000000000000, '2026-09-02');
          -- As the program counts a new installment in the open balances.
          INSERT INTO open_balances (customer_id, due_date, issue_date, counts_from, amount, items)
            VALUES (1, '2026-10-02', '2026-09-02', '2026-09-02', 90000000000000, 1);

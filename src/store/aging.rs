@@ -133,7 +133,9 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
     let mut grid = Grid::new(customers.len(), rule.len());
     let thresholds = rule.thresholds(as_of);
     let kept = bucket_sql(rule, &thresholds, "o.due_date", "o.issue_date");
-    let later = bucket_sql(rule, &thresholds, "i.due_date", "v.issue_date");
+    // The installment carries its invoice's issue date and void flag
+    // (schema 16), so the settlements after the date need no invoice.
+    let later = bucket_sql(rule, &thresholds, "i.due_date", "i.invoice_issued");
     let args = aging_args(as_of, only, &thresholds);
     // The settlements dated after the as-of date: from the date indexes for
     // the whole book, from the customer's own installments for one.
@@ -151,19 +153,17 @@ pub fn aging(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option
               JOIN write_offs w ON w.installment_id = j.id WHERE j.customer_id = ?2 AND w.date > ?1)"
         }
     };
+    // Summed here, not by a GROUP BY: SQLite would sort every row first.
     let sql = format!(
-        "SELECT customer_id, bucket, SUM(amount) FROM (
-            SELECT o.customer_id, {kept} AS bucket, o.amount
-            FROM open_balances o
-            WHERE o.counts_from <= ?1 AND (?2 IS NULL OR o.customer_id = ?2)
-            UNION ALL
-            SELECT i.customer_id, {later}, s.amount
-            FROM {settled_after} s
-            JOIN installments i ON i.id = s.installment_id
-            JOIN invoices v ON v.id = i.invoice_id
-            WHERE v.voided = 0 AND v.issue_date <= ?1 AND (i.since IS NULL OR i.since <= ?1)
-              AND (?2 IS NULL OR i.customer_id = ?2))
-         GROUP BY customer_id, bucket"
+        "SELECT o.customer_id, {kept} AS bucket, o.amount
+         FROM open_balances o
+         WHERE o.counts_from <= ?1 AND (?2 IS NULL OR o.customer_id = ?2)
+         UNION ALL
+         SELECT i.customer_id, {later}, s.amount
+         FROM {settled_after} s
+         JOIN installments i ON i.id = s.installment_id
+         WHERE i.invoice_voided = 0 AND i.invoice_issued <= ?1 AND (i.since IS NULL OR i.since <= ?1)
+           AND (?2 IS NULL OR i.customer_id = ?2)"
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;

@@ -42,8 +42,11 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     #[derive(Default)]
     struct Acc {
         oldest_due: Option<NaiveDate>,
-        /// The oldest due installments are all of a payment plan.
-        oldest_plan: Option<PlanCarry>,
+        /// The oldest due installments are all of a payment plan…
+        oldest_all_plan: bool,
+        /// …and the plan of the last of them (by id) carries its level:
+        /// the same whatever order the installments come in.
+        oldest_plan: Option<(i64, PlanCarry)>,
         overdue: Money,
         disputed_overdue: bool,
         interest: Money,
@@ -57,11 +60,18 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
         if d.item.disputed {
             a.disputed_overdue |= d.days_past_due > 0;
         } else {
-            let plan = plans.get(&d.item.installment_id).map(|p| PlanCarry { level_before: p.1 });
+            let id = d.item.installment_id;
+            let plan = plans.get(&id).map(|p| (id, PlanCarry { level_before: p.1 }));
             match a.oldest_due {
                 Some(o) if o < d.item.due_date => {}
-                Some(o) if o == d.item.due_date => a.oldest_plan = a.oldest_plan.and(plan),
-                _ => a.oldest_plan = plan,
+                Some(o) if o == d.item.due_date => {
+                    a.oldest_all_plan &= plan.is_some();
+                    a.oldest_plan = a.oldest_plan.into_iter().chain(plan).max_by_key(|p| p.0);
+                }
+                _ => {
+                    a.oldest_all_plan = plan.is_some();
+                    a.oldest_plan = plan;
+                }
             }
             a.oldest_due = Some(a.oldest_due.map_or(d.item.due_date, |o| o.min(d.item.due_date)));
             if d.days_past_due > 0 {
@@ -74,15 +84,15 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     // from the figures the book keeps when they answer for the date, else
     // computed from the history.
     if late_interest::usable(conn, as_of)? {
-        let posted = dunning::interest_posted(conn, as_of)?;
-        let waived = crate::store::interest::waived(conn, as_of)?;
-        late_interest::kept(conn, as_of, only, |k| {
-            if let Some(a) = acc.get_mut(&k.customer_id) {
-                let less = posted.get(&k.installment_id).copied().unwrap_or_default()
-                    + waived.get(&k.installment_id).copied().unwrap_or_default();
-                a.interest += (k.accrued - less).max(Money::ZERO);
+        let mut less = dunning::interest_posted(conn, as_of)?;
+        for (installment, waived) in crate::store::interest::waived(conn, as_of)? {
+            *less.entry(installment).or_default() += waived;
+        }
+        for (customer, owed) in late_interest::owed_by_customer(conn, as_of, only, &less)? {
+            if let Some(a) = acc.get_mut(&customer) {
+                a.interest += owed;
             }
-        })?;
+        }
     } else {
         settled_late(conn, as_of, only, |d| {
             if let Some(a) = acc.get_mut(&d.item.customer_id) {
@@ -109,7 +119,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
             actions: logged.iter().copied().filter(|(d, _)| *d < as_of).collect(),
             promise: promise.clone(),
             cutoff_day: cutoffs.get(&c.id).map(|d| u32::from(*d)),
-            plan: a.oldest_plan,
+            plan: a.oldest_plan.filter(|_| a.oldest_all_plan).map(|p| p.1),
         };
         let decision = next_step(&s, &ladder, as_of);
         let level = match &decision.next {

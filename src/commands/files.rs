@@ -90,6 +90,45 @@ pub fn create_or_refuse(path: &Path, content: &[u8]) -> Result<PathBuf> {
     }
 }
 
+/// [`create_or_refuse`] for a document too large to hold: `write` writes it
+/// into a temporary file beside `path` (0600), which takes the name only
+/// once complete and synced, and never over a file that exists by then (a
+/// hard link: atomic, no overwrite). If `write` fails, or the file cannot
+/// be completed, the temporary file is removed and `path` is untouched.
+pub fn stream_or_refuse(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<PathBuf> {
+    let exists = || {
+        Error::user(
+            format!("{} exists; it is not overwritten (choose another name or remove it)", path.display()),
+            format!("{} 已存在，不会覆盖（请换一个文件名或先删除它）", path.display()),
+        )
+    };
+    // Refused before the work, not after it.
+    if path.symlink_metadata().is_ok() {
+        return Err(exists());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // (tempfile's error names its own random path: the user is told of
+    // the directory, and why.)
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::user(format!("{}: no such directory", dir.display()), format!("{}：目录不存在", dir.display()))
+        }
+        kind => io_at(dir, std::io::Error::from(kind)),
+    })?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out)?;
+    let tmp = out.into_inner().map_err(|e| io_at(path, e.into_error()))?;
+    tmp.as_file().sync_all().map_err(|e| io_at(path, e))?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(path.to_path_buf()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(e) => Err(io_at(path, e.error)),
+    }
+}
+
 fn io_at(path: &Path, e: std::io::Error) -> Error {
     Error::user(format!("{}: {e}", path.display()), format!("{}：{e}", path.display()))
 }

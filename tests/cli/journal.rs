@@ -328,6 +328,21 @@ fn the_export_is_written_to_a_new_private_file_and_never_overwrites() {
     let (code, err) = env.fail(&args);
     assert_eq!(code, 1);
     assert!(err.contains("oct.journal exists; it is not overwritten"), "{err}");
+    assert_eq!(std::fs::read_to_string(env.path().join("oct.journal")).unwrap(), written);
+    // The export is written into a temporary file that takes the name when
+    // complete: none is left behind, refused or not.
+    let strays: Vec<String> = std::fs::read_dir(env.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect();
+    assert_eq!(strays, Vec::<String>::new());
+    let (code, err) =
+        env.fail(&["export", "journal", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "no/such/dir/x"]);
+    assert_eq!(code, 1);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors, ["error: no/such/dir: no such directory"], "{err}");
+    assert!(!env.path().join("no").exists());
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             );
         }
     }
+    // Years of movements are sorted by date: bounded memory, not fast.
+    store::sort_in_files(&tx)?;
     let mut journal = Journal::new(style, chart, ctx.lang, &settings.currency, first_use);
     let opens_before = (a.opens && style == Style::Beancount).then_some(from);
     match &a.out {
@@ -107,10 +109,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
             entries(&tx, from, to, |e| journal.entry(out, &e))?;
         }
         Some(path) => {
-            let mut buf: Vec<u8> = ctx.bom_prefix().to_vec();
-            journal.start(&mut buf, opens_before)?;
-            entries(&tx, from, to, |e| journal.entry(&mut buf, &e))?;
-            let written = files::create_or_refuse(path, &buf)?;
+            // Years of entries are written as they come, never held.
+            let bom = ctx.bom_prefix();
+            let written = files::stream_or_refuse(path, |out| {
+                out.write_all(bom)?;
+                journal.start(out, opens_before)?;
+                entries(&tx, from, to, |e| journal.entry(out, &e))
+            })?;
             let p = visible(&written.display().to_string()).into_owned();
             ctx.note(&format!("wrote {p}"), &format!("已写入 {p}"));
         }

@@ -3,64 +3,71 @@
 //! languages. `id` is always the stored line's id (what `reconcile match`
 //! takes); `line` the line of the file.
 
+use std::io::Write;
+
+use crate::error::Result;
 use crate::import::bank::{Declared, Direction};
-use crate::output::Lang;
-use crate::reconcile::{ImportOutcome, QueuedJson};
+use crate::output::{Format, Lang};
+use crate::reconcile::{ImportOutcome, LineOutcome, QueuedJson};
 
 use super::{Cell, Table};
 
-/// The credits of an import, one row each, with what became of them.
-pub fn import_table(lang: Lang, o: &ImportOutcome) -> Table {
-    let mut t = Table::new(
-        lang,
-        &[
-            ("id", "编号"),
-            ("line", "行"),
-            ("date", "日期"),
-            ("amount", "金额"),
-            ("counterparty", "对方"),
-            ("memo", "摘要"),
-            ("customer", "客户"),
-            ("invoices", "发票"),
-            ("rule", "规则"),
-            ("conf.", "置信度"),
-            ("result", "结果"),
-        ],
-    );
-    for l in o.lines.iter().filter(|l| l.direction == Direction::Credit) {
-        let result = if l.duplicate {
-            lang.pick("already in book", "已导入").to_string()
-        } else if l.refund {
-            lang.pick("refund: not a payment", "退款：非客户付款").to_string()
-        } else if l.foreign {
-            match lang {
-                Lang::En => format!("{}: not the book's currency", l.currency),
-                Lang::Zh => format!("{}：非账本币种", l.currency),
-            }
-        } else if l.applied {
-            lang.pick("applied", "已核销").to_string()
-        } else {
-            lang.pick("queued", "待确认").to_string()
-        };
-        let m = l.matched.as_ref();
-        t.push(vec![
-            l.id.map_or(Cell::Empty, Cell::Int),
-            Cell::Int(l.line as i64),
-            Cell::Date(l.date),
-            Cell::Money(l.amount),
-            Cell::opt_text(l.counterparty.as_deref()),
-            Cell::opt_text(l.memo.as_deref()),
-            Cell::opt_text(m.map(|m| m.customer.as_str())),
-            Cell::text(m.map(|m| m.invoices.join(" ")).unwrap_or_default()),
-            Cell::opt_text(m.map(|m| m.rule)),
-            m.map_or(Cell::Empty, |m| Cell::Int(i64::from(m.confidence))),
-            Cell::text(result),
-        ]);
-    }
-    t
+/// The credits of an import, one row each, with what became of them,
+/// drawn from the outcome's lines as they are written (a statement of
+/// 100,000 lines is not held a second time as a table).
+pub fn write_import(out: &mut dyn Write, format: Format, lang: Lang, o: &ImportOutcome) -> Result<()> {
+    const HEADERS: &[(&str, &str)] = &[
+        ("id", "编号"),
+        ("line", "行"),
+        ("date", "日期"),
+        ("amount", "金额"),
+        ("counterparty", "对方"),
+        ("memo", "摘要"),
+        ("customer", "客户"),
+        ("invoices", "发票"),
+        ("rule", "规则"),
+        ("conf.", "置信度"),
+        ("result", "结果"),
+    ];
+    super::write_rows(out, format, lang, HEADERS, &|emit| {
+        for l in o.lines.iter().filter(|l| l.direction == Direction::Credit) {
+            emit(import_row(lang, l))?;
+        }
+        Ok(())
+    })
 }
 
-/// The one-line summary of an import.
+fn import_row(lang: Lang, l: &LineOutcome) -> Vec<Cell> {
+    let result = if l.duplicate {
+        lang.pick("already in book", "已导入").to_string()
+    } else if l.refund {
+        lang.pick("refund: not a payment", "退款：非客户付款").to_string()
+    } else if l.foreign {
+        match lang {
+            Lang::En => format!("{}: not the book's currency", l.currency),
+            Lang::Zh => format!("{}：非账本币种", l.currency),
+        }
+    } else if l.applied {
+        lang.pick("applied", "已核销").to_string()
+    } else {
+        lang.pick("queued", "待确认").to_string()
+    };
+    let m = l.matched.as_ref();
+    vec![
+        l.id.map_or(Cell::Empty, Cell::Int),
+        Cell::Int(l.line as i64),
+        Cell::Date(l.date),
+        Cell::Money(l.amount),
+        Cell::opt_text(l.counterparty.as_deref()),
+        Cell::opt_text(l.memo.as_deref()),
+        Cell::opt_text(m.map(|m| m.customer.as_str())),
+        Cell::text(m.map(|m| m.invoices.join(" ")).unwrap_or_default()),
+        Cell::opt_text(m.map(|m| m.rule)),
+        m.map_or(Cell::Empty, |m| Cell::Int(i64::from(m.confidence))),
+        Cell::text(result),
+    ]
+}
+
 pub fn import_summary(lang: Lang, o: &ImportOutcome) -> String {
     let (file, profile, encoding, rows) = (&o.file, &o.profile, &o.encoding, o.rows);
     let header = o.header_line.map_or("-".into(), |h| h.to_string());

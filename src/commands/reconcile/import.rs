@@ -124,7 +124,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
 /// stdout under a table, as notices under CSV (which stays a clean file).
 fn print_summary(ctx: &mut Ctx, o: &ImportOutcome) -> Result<()> {
     let lang = ctx.lang;
-    render::reconcile::import_table(lang, o).write(&mut ctx.out, ctx.format)?;
+    render::reconcile::write_import(&mut ctx.out, ctx.format, lang, o)?;
     let summary = render::reconcile::import_summary(lang, o);
     let agrees = o.declared.as_ref().filter(|d| d.agrees).map(render::reconcile::declared_agrees);
     if ctx.format == Format::Table {

@@ -459,7 +459,7 @@ const PIECE: usize = 1_000;
 /// rows is drawn as [`Table`] draws it; a longer one in pieces of that many
 /// rows with every column as wide as its widest value, whose lines join
 /// into one table (at its full width: it is not wrapped to the terminal).
-/// A workbook is built whole (it is one file).
+/// A workbook is written row by row too (see [`xlsx::write_streamed`]).
 pub fn write_rows(
     out: &mut dyn Write,
     format: Format,
@@ -538,11 +538,8 @@ pub fn write_rows(
             Ok(())
         }
         Format::Xlsx => {
-            rows(&mut |row| {
-                table.push(row);
-                Ok(())
-            })?;
-            table.write(out, format)
+            xlsx::refuse_on_terminal()?;
+            xlsx::write_streamed(out, &table.headers, rows)
         }
         other => Err(not_offered(other)),
     }

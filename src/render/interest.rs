@@ -8,8 +8,11 @@ use serde::Serialize;
 use super::{Cell, Table, write_json, write_rows};
 use crate::error::Result;
 use crate::ledger::Money;
+use crate::ledger::interest::InterestTerms;
 use crate::output::{Format, Lang};
 use crate::reports::interest::{Charge, Interest};
+use crate::store::spill::{PartLine, PartSpill};
+use chrono::NaiveDate;
 
 #[derive(Serialize)]
 struct InvoiceJson<'a> {
@@ -61,11 +64,10 @@ pub fn percent(rate: Decimal) -> String {
     format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
 }
 
-/// Write the interest report: per customer and invoice, or with `detail`
-/// each part of each installment with its days, rate and amount. The
-/// formula follows the table; with another format it is returned for the
-/// caller to show as a notice.
-pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format: Format) -> Result<Option<String>> {
+/// Write the interest report, per customer and invoice. The formula
+/// follows the table; with another format it is returned for the caller to
+/// show as a notice.
+pub fn write(out: &mut dyn Write, r: &Interest, lang: Lang, format: Format) -> Result<Option<String>> {
     if format == Format::Json {
         let json = InterestJson {
             as_of: r.as_of,
@@ -86,33 +88,54 @@ pub fn write(out: &mut dyn Write, r: &Interest, detail: bool, lang: Lang, format
         write_json(out, &json)?;
         return Ok(None);
     }
-    // A line per invoice (or per part): on a large book hundreds of
-    // thousands, drawn as they are made rather than held as text.
-    if detail {
-        write_rows(out, format, lang, DETAIL_HEADERS, &|emit| detail_rows(r, emit))?;
-    } else {
-        let rows = |emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
-            for c in &r.customers {
-                for v in &c.invoices {
-                    emit(vec![Cell::text(&c.code), Cell::text(&v.number), Cell::Money(v.interest)])?;
-                }
+    // A line per invoice: on a large book hundreds of thousands, drawn as
+    // they are made rather than held as text.
+    let rows = |emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
+        for c in &r.customers {
+            for v in &c.invoices {
+                emit(vec![Cell::text(&c.code), Cell::text(&v.number), Cell::Money(v.interest)])?;
             }
-            emit(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)])
-        };
-        write_rows(out, format, lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")], &rows)?;
-    }
-    let grace = r.terms.grace_days;
+        }
+        emit(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)])
+    };
+    write_rows(out, format, lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")], &rows)?;
+    formula(out, &r.terms, r.as_of, lang, format)
+}
+
+/// Write the detail: each charged part of each installment with its days,
+/// rate and amount, read back from where the report put them aside; then
+/// the formula, as [`write`] does.
+pub fn write_detail(
+    out: &mut dyn Write,
+    parts: &PartSpill,
+    terms: &InterestTerms,
+    as_of: NaiveDate,
+    lang: Lang,
+    format: Format,
+) -> Result<Option<String>> {
+    write_rows(out, format, lang, DETAIL_HEADERS, &|emit| parts.for_each(|p| emit(part_row(p))))?;
+    formula(out, terms, as_of, lang, format)
+}
+
+/// The formula under a table, or returned for a notice under another format.
+fn formula(
+    out: &mut dyn Write,
+    terms: &InterestTerms,
+    as_of: NaiveDate,
+    lang: Lang,
+    format: Format,
+) -> Result<Option<String>> {
+    let grace = terms.grace_days;
+    let rate = percent(terms.rates.at(as_of));
     let formula = match lang {
         Lang::En => format!(
-            "interest = Σ part × {} per day × (days late − {grace} grace), rounded once per installment; as of {}",
-            percent(r.terms.rates.at(r.as_of)),
-            r.as_of
+            "interest = Σ part × {rate} per day × (days late − {grace} grace), rounded once per installment; as of {as_of}"
         ),
-        Lang::Zh => format!(
-            "违约金 = Σ 逾期金额 × 日利率 {} × （逾期天数 − 宽限 {grace} 天），每期四舍五入一次；截至 {}",
-            percent(r.terms.rates.at(r.as_of)),
-            r.as_of
-        ),
+        Lang::Zh => {
+            format!(
+                "违约金 = Σ 逾期金额 × 日利率 {rate} × （逾期天数 − 宽限 {grace} 天），每期四舍五入一次；截至 {as_of}"
+            )
+        }
     };
     if format == Format::Table {
         writeln!(out, "{formula}")?;
@@ -136,29 +159,24 @@ const DETAIL_HEADERS: &[(&str, &str)] = &[
     ("interest due", "未入账违约金"),
 ];
 
-/// Each part of each installment; the accrued, posted and due amounts on
-/// the installment's last part.
-fn detail_rows(r: &Interest, emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>) -> Result<()> {
-    for i in &r.installments {
-        for (k, acc) in i.accruals.iter().enumerate() {
-            let last = k + 1 == i.accruals.len();
-            emit(vec![
-                Cell::text(&i.customer),
-                Cell::text(&i.invoice),
-                Cell::Date(i.due_date),
-                Cell::Money(acc.amount),
-                Cell::Date(acc.until),
-                Cell::Int(acc.days),
-                Cell::text(percent(i.rate_per_day)),
-                Cell::text(acc.exact.normalize().to_string()),
-                if last { Cell::Money(i.accrued) } else { Cell::Empty },
-                if last { Cell::Money(i.posted) } else { Cell::Empty },
-                if last { Cell::Money(i.waived) } else { Cell::Empty },
-                if last { Cell::Money(i.due) } else { Cell::Empty },
-            ])?;
-        }
-    }
-    Ok(())
+/// One part's row; the accrued, posted, waived and owed amounts on the
+/// installment's last part.
+fn part_row(p: PartLine) -> Vec<Cell> {
+    let total = |k: usize| p.totals.map_or(Cell::Empty, |t| Cell::Money(t[k]));
+    vec![
+        Cell::Text(p.customer),
+        Cell::Text(p.invoice),
+        Cell::Date(p.due_date),
+        Cell::Money(p.amount),
+        Cell::Date(p.until),
+        Cell::Int(p.days),
+        Cell::text(percent(p.rate_per_day)),
+        Cell::text(p.exact.normalize().to_string()),
+        total(0),
+        total(1),
+        total(2),
+        total(3),
+    ]
 }
 
 #[derive(Serialize)]

@@ -14,29 +14,12 @@ use chrono::NaiveDate;
 
 use super::detail::{DetailLine, Terms, detail as open_lines, with_interest};
 use crate::ledger::Money;
-use crate::ledger::interest::{Accrual, InterestTerms};
+use crate::ledger::interest::InterestTerms;
 use crate::ledger::schedule::{DuePlan, Installment, build_schedule};
 use crate::store::interest as store_interest;
 use crate::store::invoices;
+use crate::store::spill::{PartLine, PartSpill};
 use crate::store::{Connection, Result, StoreError, customers, dunning, late_interest};
-
-/// One installment with interest due, with the parts it was charged on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InstallmentLine {
-    pub customer: String,
-    pub invoice: String,
-    pub due_date: NaiveDate,
-    pub rate_per_day: rust_decimal::Decimal,
-    pub accruals: Vec<Accrual>,
-    /// Σ accruals, rounded once.
-    pub accrued: Money,
-    /// Posted already as an interest invoice.
-    pub posted: Money,
-    /// Waived (`dun waive`).
-    pub waived: Money,
-    /// Owed: accrued − posted − waived.
-    pub due: Money,
-}
 
 /// The interest due on one invoice.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,8 +50,6 @@ pub struct Interest {
     pub total: Money,
     /// Customers with interest due, largest first (then by code).
     pub customers: Vec<CustomerInterest>,
-    /// Every installment with interest due, in the order of the book.
-    pub installments: Vec<InstallmentLine>,
 }
 
 /// One installment's interest, as it is added to the report.
@@ -136,24 +117,21 @@ impl Builder {
     }
 }
 
-/// The interest due as of a date, optionally for one customer; with
-/// `detail`, every installment's line with its accruals too (kept only
-/// when asked: on a large book they are most of the report's memory).
+/// The interest due as of a date, optionally for one customer.
 ///
 /// The installments settled in full are read from the figures the book
 /// keeps for them when those answer for the date ([`late_interest::usable`],
-/// as the worklist does), else computed from their settlements; `detail`
-/// always computes, for the parts it shows.
-pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: bool) -> Result<Interest> {
+/// as the worklist does), else computed from their settlements, as they
+/// always are with `from_history` (the reference the tests compare with).
+pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_history: bool) -> Result<Interest> {
     let terms = Terms::load(conn, as_of)?;
-    let out =
-        Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new(), installments: Vec::new() };
+    let out = Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new() };
     let mut b = Builder { out, terms, customers: HashMap::new(), invoices: HashMap::new() };
     // Open installments come first, then those settled late: a customer
     // may have both.
     let line = |b: &mut Builder, d: DetailLine| {
         let Some(i) = d.interest.as_ref() else { return };
-        let owed = Owed {
+        b.add(Owed {
             customer_id: d.item.customer_id,
             customer: &d.item.customer,
             invoice_id: d.item.invoice_id,
@@ -161,24 +139,9 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: 
             accrued: i.interest,
             posted: d.posted,
             waived: d.waived,
-        };
-        let due = b.add(owed);
-        if !detail || due.is_zero() {
-            return;
-        }
-        b.out.installments.push(InstallmentLine {
-            customer: d.item.customer.clone(),
-            invoice: d.item.invoice.clone(),
-            due_date: d.item.due_date,
-            rate_per_day: d.terms.rates.at(as_of),
-            accruals: i.accruals.clone(),
-            accrued: i.interest,
-            posted: d.posted,
-            waived: d.waived,
-            due,
         });
     };
-    if detail || !late_interest::usable(conn, as_of)? {
+    if from_history || !late_interest::usable(conn, as_of)? {
         with_interest(conn, as_of, only, |d| {
             line(&mut b, d);
             Ok(())
@@ -204,10 +167,47 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, detail: 
         })?;
     }
     let mut out = b.out;
-    out.installments.sort_by(|a, b| (&a.customer, a.due_date, &a.invoice).cmp(&(&b.customer, b.due_date, &b.invoice)));
     out.customers.retain(|c| !c.total.is_zero());
     out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
     Ok(out)
+}
+
+/// The book's terms as of a date (a customer's own rate is on its lines).
+pub fn book_terms(conn: &Connection, as_of: NaiveDate) -> Result<InterestTerms> {
+    Ok(Terms::load(conn, as_of)?.book())
+}
+
+/// Every charged part of every installment with interest due as of a date
+/// (optionally of one customer), always computed from the settlements (the
+/// parts are what it shows), put aside to be read back by customer, due
+/// date and invoice ([`PartSpill`]): the report's detail is never held.
+/// The installment's accrued, posted, waived and owed amounts ride on its
+/// last part.
+pub fn detail(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<PartSpill<'_>> {
+    let mut spill = PartSpill::new(conn)?;
+    with_interest(conn, as_of, only, |d| {
+        let Some(i) = d.interest.as_ref() else { return Ok(()) };
+        let owed = (i.interest - d.posted - d.waived).max(Money::ZERO);
+        if owed.is_zero() {
+            return Ok(());
+        }
+        let rate_per_day = d.terms.rates.at(as_of);
+        for (k, part) in i.accruals.iter().enumerate() {
+            spill.push(&PartLine {
+                customer: d.item.customer.clone(),
+                invoice: d.item.invoice.clone(),
+                due_date: d.item.due_date,
+                rate_per_day,
+                amount: part.amount,
+                until: part.until,
+                days: part.days,
+                exact: part.exact,
+                totals: (k + 1 == i.accruals.len()).then_some([i.interest, d.posted, d.waived, owed]),
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(spill)
 }
 
 /// The interest invoice to post for one customer.
@@ -328,7 +328,7 @@ mod tests {
         let numbers: Vec<&str> =
             kept.customers.iter().flat_map(|c| c.invoices.iter().map(|v| v.number.as_str())).collect();
         assert!(numbers.contains(&"B1") && numbers.contains(&"A1"), "{numbers:?}");
-        // With --detail the report computes every installment from its settlements.
+        // From the history, every installment is computed from its settlements.
         let computed = interest(conn, as_of, None, true).unwrap();
         assert_eq!(kept.customers, computed.customers);
         assert_eq!(kept.total, computed.total);
@@ -338,6 +338,47 @@ mod tests {
                 interest(conn, as_of, only, false).unwrap().customers,
                 interest(conn, as_of, only, true).unwrap().customers
             );
+        }
+    }
+
+    /// The detail's parts come back from where they were put aside by
+    /// customer, due date and invoice; each installment's owed amount rides
+    /// on its last part, and those add up to the report's total, for the
+    /// whole book and for each customer.
+    #[test]
+    fn the_detail_read_back_is_in_order_and_adds_up_to_the_report() {
+        let ex = example::book();
+        let conn = &ex.book.conn;
+        for as_of in ["2026-03-05", "2026-06-30", "2027-01-01"] {
+            for only in [None, Some(ex.a), Some(ex.b)] {
+                let as_of = d(as_of);
+                let parts = detail(conn, as_of, only).unwrap();
+                let mut read: Vec<PartLine> = Vec::new();
+                parts
+                    .for_each(|p| -> Result<()> {
+                        read.push(p);
+                        Ok(())
+                    })
+                    .unwrap();
+                let keys: Vec<_> = read.iter().map(|p| (p.customer.clone(), p.due_date, p.invoice.clone())).collect();
+                let mut sorted = keys.clone();
+                sorted.sort();
+                assert_eq!(keys, sorted, "as of {as_of}, {only:?}");
+                let owed: Money = read.iter().filter_map(|p| p.totals).map(|t| t[3]).sum();
+                assert_eq!(owed, interest(conn, as_of, only, true).unwrap().total, "as of {as_of}, {only:?}");
+                // Read twice (a table is measured, then written): the same.
+                let mut again = Vec::new();
+                parts
+                    .for_each(|p| -> Result<()> {
+                        again.push(p);
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(again, read);
+                if as_of == d("2027-01-01") && only.is_none() {
+                    assert!(owed.is_positive() && read.len() > 1, "the example owes interest by then");
+                }
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod payments;
 pub mod plans;
 pub mod schema;
 pub mod settings;
+pub mod spill;
 pub mod split;
 pub mod statement;
 pub mod totals;

@@ -2,7 +2,8 @@
 
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::store::customers;
+use crate::output::Format;
+use crate::store::{self, customers};
 use crate::{render, reports};
 
 /// Late interest (违约金) accrued as of a date, per customer and invoice.
@@ -30,8 +31,19 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
     let only = a.customer.as_deref().map(|c| customers::require_id(&tx, c)).transpose()?;
-    let report = reports::interest::interest(&tx, ctx.as_of, only, a.detail)?;
-    if let Some(formula) = render::interest::write(&mut ctx.out, &report, a.detail, ctx.lang, ctx.format)? {
+    // The detail's parts are put aside and sorted by SQLite: in files, so
+    // that millions of them do not fill the memory. (JSON has no detail:
+    // it gives the invoices.)
+    let formula = if a.detail && ctx.format != Format::Json {
+        store::sort_in_files(&tx)?;
+        let parts = reports::interest::detail(&tx, ctx.as_of, only)?;
+        let terms = reports::interest::book_terms(&tx, ctx.as_of)?;
+        render::interest::write_detail(&mut ctx.out, &parts, &terms, ctx.as_of, ctx.lang, ctx.format)?
+    } else {
+        let report = reports::interest::interest(&tx, ctx.as_of, only, false)?;
+        render::interest::write(&mut ctx.out, &report, ctx.lang, ctx.format)?
+    };
+    if let Some(formula) = formula {
         ctx.note(&formula, &formula);
     }
     Ok(())

@@ -1,0 +1,126 @@
+//! The interest report's parts put aside in a temporary table and read back
+//! in the report's order.
+//!
+//! `dun interest --detail` prints every charged part of every installment
+//! with interest due, sorted by customer, due date and invoice. Its parts
+//! come from two streams (the open installments, then those settled late),
+//! each in that order but not together, and a large book has millions: on
+//! the 10^6 bench book, holding them took 420 MB. They are written here as
+//! they come and read back sorted by SQLite, which sorts in files when the
+//! connection says so ([`super::sort_in_files`]), so the report's memory
+//! no longer grows with the book.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use rust_decimal::Decimal;
+
+use super::{Result, StoreError, date_col, date_sql, money_col};
+use crate::ledger::Money;
+
+/// One charged part of an installment, as the detail prints it; the
+/// installment's totals ride on its last part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartLine {
+    pub customer: String,
+    pub invoice: String,
+    pub due_date: NaiveDate,
+    pub rate_per_day: Decimal,
+    pub amount: Money,
+    pub until: NaiveDate,
+    pub days: i64,
+    pub exact: Decimal,
+    /// On the installment's last part: accrued, posted, waived, owed.
+    pub totals: Option<[Money; 4]>,
+}
+
+/// The parts put aside, in a temporary table dropped with it.
+pub struct PartSpill<'c> {
+    conn: &'c Connection,
+    seq: i64,
+}
+
+impl<'c> PartSpill<'c> {
+    pub fn new(conn: &'c Connection) -> Result<PartSpill<'c>> {
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS temp.interest_parts;
+             CREATE TEMP TABLE interest_parts (
+                 customer TEXT NOT NULL, due_date TEXT NOT NULL, invoice TEXT NOT NULL, seq INTEGER NOT NULL,
+                 rate TEXT NOT NULL, amount INTEGER NOT NULL, until TEXT NOT NULL, days INTEGER NOT NULL,
+                 exact TEXT NOT NULL, accrued INTEGER, posted INTEGER, waived INTEGER, owed INTEGER)",
+        )?;
+        Ok(PartSpill { conn, seq: 0 })
+    }
+
+    /// Put a part aside. Parts of equal customer, due date and invoice
+    /// come back in the order they were put.
+    pub fn push(&mut self, p: &PartLine) -> Result<()> {
+        self.seq += 1;
+        let [accrued, posted, waived, owed] = p.totals.map_or([None; 4], |t| t.map(|m| Some(m.cents())));
+        super::exec(
+            self.conn,
+            "INSERT INTO temp.interest_parts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                p.customer,
+                date_sql(p.due_date),
+                p.invoice,
+                self.seq,
+                p.rate_per_day.to_string(),
+                p.amount.cents(),
+                date_sql(p.until),
+                p.days,
+                p.exact.to_string(),
+                accrued,
+                posted,
+                waived,
+                owed
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Every part by customer, due date and invoice, then as put. May be
+    /// called again (a table is measured, then written).
+    pub fn for_each<E: From<StoreError>>(&self, mut f: impl FnMut(PartLine) -> Result<(), E>) -> Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT customer, due_date, invoice, rate, amount, until, days, exact, accrued, posted, waived, owed
+                 FROM temp.interest_parts ORDER BY customer, due_date, invoice, seq",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(part(r)?)?;
+        }
+        Ok(())
+    }
+}
+
+fn part(r: &rusqlite::Row) -> Result<PartLine> {
+    let decimal = |i: usize| -> Result<Decimal> {
+        let text: String = r.get(i)?;
+        text.parse()
+            .map_err(|_| StoreError::Sqlite(rusqlite::Error::InvalidColumnType(i, text, rusqlite::types::Type::Text)))
+    };
+    let totals = match r.get::<_, Option<i64>>(8)? {
+        None => None,
+        Some(_) => Some([money_col(r, 8)?, money_col(r, 9)?, money_col(r, 10)?, money_col(r, 11)?]),
+    };
+    Ok(PartLine {
+        customer: r.get(0)?,
+        due_date: date_col(r, 1)?,
+        invoice: r.get(2)?,
+        rate_per_day: decimal(3)?,
+        amount: money_col(r, 4)?,
+        until: date_col(r, 5)?,
+        days: r.get(6)?,
+        exact: decimal(7)?,
+        totals,
+    })
+}
+
+impl Drop for PartSpill<'_> {
+    fn drop(&mut self) {
+        let _ = self.conn.execute_batch("DROP TABLE IF EXISTS temp.interest_parts");
+    }
+}

@@ -10,7 +10,9 @@ use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::interest::InterestTerms;
 use crate::output::{Format, Lang};
-use crate::reports::interest::{Charge, Interest};
+use std::collections::HashMap;
+
+use crate::reports::interest::{Charge, CustomerInterest, Interest, InvoiceInterest, Spilled};
 use crate::store::spill::{PartLine, PartSpill};
 use chrono::NaiveDate;
 
@@ -35,7 +37,7 @@ struct CustomerJson<'a> {
 
 /// A customer's invoices, each turned into its JSON as it is written: a
 /// large book has hundreds of thousands, never copied whole.
-struct Invoices<'a>(&'a [crate::reports::interest::InvoiceInterest]);
+struct Invoices<'a>(&'a [InvoiceInterest]);
 
 impl Serialize for Invoices<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -59,6 +61,26 @@ struct InterestJson<'a> {
     customers: Vec<CustomerJson<'a>>,
 }
 
+/// The report's JSON around its customers.
+fn document<'a>(r: &Interest, customers: Vec<CustomerJson<'a>>) -> InterestJson<'a> {
+    InterestJson {
+        as_of: r.as_of,
+        rate_per_day: r.terms.rates.at(r.as_of).normalize().to_string(),
+        grace_days: r.terms.grace_days,
+        total: r.total,
+        customers,
+    }
+}
+
+fn customer_json<'a>(c: &'a CustomerInterest, invoices: &'a [InvoiceInterest]) -> CustomerJson<'a> {
+    CustomerJson {
+        code: &c.code,
+        rate_per_day: c.rate_per_day.normalize().to_string(),
+        total: c.total,
+        invoices: Invoices(invoices),
+    }
+}
+
 /// A rate as a percentage per day: 0.0005 → "0.05%".
 pub fn percent(rate: Decimal) -> String {
     format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
@@ -69,23 +91,8 @@ pub fn percent(rate: Decimal) -> String {
 /// show as a notice.
 pub fn write(out: &mut dyn Write, r: &Interest, lang: Lang, format: Format) -> Result<Option<String>> {
     if format == Format::Json {
-        let json = InterestJson {
-            as_of: r.as_of,
-            rate_per_day: r.terms.rates.at(r.as_of).normalize().to_string(),
-            grace_days: r.terms.grace_days,
-            total: r.total,
-            customers: r
-                .customers
-                .iter()
-                .map(|c| CustomerJson {
-                    code: &c.code,
-                    rate_per_day: c.rate_per_day.normalize().to_string(),
-                    total: c.total,
-                    invoices: Invoices(&c.invoices),
-                })
-                .collect(),
-        };
-        write_json(out, &json)?;
+        let customers = r.customers.iter().map(|c| customer_json(c, &c.invoices)).collect();
+        write_json(out, &document(r, customers))?;
         return Ok(None);
     }
     // A line per invoice: on a large book hundreds of thousands, drawn as
@@ -100,6 +107,81 @@ pub fn write(out: &mut dyn Write, r: &Interest, lang: Lang, format: Format) -> R
     };
     write_rows(out, format, lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")], &rows)?;
     formula(out, &r.terms, r.as_of, lang, format)
+}
+
+/// [`write`] for a report whose invoices were put aside
+/// ([`crate::reports::interest::interest_spilled`]): the same text, read
+/// back one invoice at a time (JSON holds one customer's invoices at a time).
+pub fn write_spilled(out: &mut dyn Write, s: &Spilled, lang: Lang, format: Format) -> Result<Option<String>> {
+    let r = &s.report;
+    if !s.spilled {
+        return write(out, r, lang, format);
+    }
+    let codes: HashMap<i64, &str> = s.ids.iter().copied().zip(r.customers.iter().map(|c| c.code.as_str())).collect();
+    if format == Format::Json {
+        write_json_spilled(out, s)?;
+        return Ok(None);
+    }
+    let rows = |emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
+        s.invoices.for_each(|v| {
+            let code = codes.get(&v.customer_id).copied().unwrap_or_default();
+            emit(vec![Cell::text(code), Cell::Text(v.number), Cell::Money(v.figures.owed)])
+        })?;
+        emit(vec![Cell::text(lang.pick("TOTAL", "合计")), Cell::Empty, Cell::Money(r.total)])
+    };
+    write_rows(out, format, lang, &[("customer", "客户"), ("invoice", "发票"), ("interest", "违约金")], &rows)?;
+    formula(out, &r.terms, r.as_of, lang, format)
+}
+
+/// The JSON of [`write`], written customer by customer: the document
+/// without its customers, then each customer indented as an element of
+/// its array, as serde_json's pretty printer nests it.
+fn write_json_spilled(out: &mut dyn Write, s: &Spilled) -> Result<()> {
+    let r = &s.report;
+    let head = serde_json::to_string_pretty(&document(r, Vec::new()))?;
+    let Some(head) = head.strip_suffix("[]\n}") else {
+        return Err(crate::error::Error::user("cannot write the interest report's JSON", "无法写出违约金报告的 JSON"));
+    };
+    out.write_all(head.as_bytes())?;
+    if r.customers.is_empty() {
+        out.write_all(b"[]\n}\n")?;
+        return Ok(());
+    }
+    let at: HashMap<i64, usize> = s.ids.iter().copied().enumerate().map(|(k, id)| (id, k)).collect();
+    let mut written = 0usize;
+    let mut customer = |out: &mut dyn Write, k: usize, invoices: &[InvoiceInterest]| -> Result<()> {
+        let text = serde_json::to_string_pretty(&customer_json(&r.customers[k], invoices))?;
+        out.write_all(if written == 0 { b"[\n" } else { b",\n" })?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            write!(out, "    {line}")?;
+        }
+        written += 1;
+        Ok(())
+    };
+    let mut current: Option<(usize, Vec<InvoiceInterest>)> = None;
+    s.invoices.for_each(|v| -> Result<()> {
+        let k = at.get(&v.customer_id).copied().unwrap_or_default();
+        if let Some((was, invoices)) = current.take_if(|(was, _)| *was != k) {
+            customer(out, was, &invoices)?;
+        }
+        let (_, invoices) = current.get_or_insert_with(|| (k, Vec::new()));
+        invoices.push(InvoiceInterest {
+            number: v.number,
+            interest: v.figures.owed,
+            accrued: v.figures.accrued,
+            posted: v.figures.posted,
+            waived: v.figures.waived,
+        });
+        Ok(())
+    })?;
+    if let Some((was, invoices)) = current {
+        customer(out, was, &invoices)?;
+    }
+    out.write_all(b"\n  ]\n}\n")?;
+    Ok(())
 }
 
 /// Write the detail: each charged part of each installment with its days,
@@ -198,4 +280,44 @@ pub fn write_charges(out: &mut dyn Write, posted: &[Charge], lang: Lang, format:
         t.push(vec![Cell::text(p.customer), Cell::text(p.invoice), Cell::Money(p.amount)]);
     }
     t.write(out, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::interest::{interest, interest_spilled};
+    use crate::store::example::{self, d};
+
+    /// Whether the report holds its invoice lines or puts them aside (from
+    /// the first line, from the second, never), it prints the same bytes
+    /// in every format, for the whole book and for each customer.
+    #[test]
+    fn the_report_put_aside_prints_what_the_report_held_prints() {
+        let ex = example::book();
+        let conn = &ex.book.conn;
+        let mut spilled_midway = false;
+        for as_of in ["2026-03-05", "2026-06-30", "2027-01-01"] {
+            for only in [None, Some(ex.a), Some(ex.b)] {
+                let held = interest(conn, d(as_of), only, false).unwrap();
+                let lines: usize = held.customers.iter().map(|c| c.invoices.len()).sum();
+                for format in [Format::Table, Format::Csv, Format::Json] {
+                    let mut expected = Vec::new();
+                    let formula = write(&mut expected, &held, Lang::En, format).unwrap();
+                    for hold in [0, 1, usize::MAX] {
+                        let s = interest_spilled(conn, d(as_of), only, hold).unwrap();
+                        assert_eq!(s.spilled, lines > hold, "as of {as_of}, {only:?}, hold {hold}");
+                        spilled_midway |= hold == 1 && s.spilled;
+                        let mut got = Vec::new();
+                        assert_eq!(write_spilled(&mut got, &s, Lang::En, format).unwrap(), formula);
+                        assert_eq!(
+                            String::from_utf8(got).unwrap(),
+                            String::from_utf8(expected.clone()).unwrap(),
+                            "as of {as_of}, {only:?}, {format:?}, hold {hold}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(spilled_midway, "some report has lines both held and put aside");
+    }
 }

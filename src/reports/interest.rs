@@ -18,7 +18,7 @@ use crate::ledger::interest::InterestTerms;
 use crate::ledger::schedule::{DuePlan, Installment, build_schedule};
 use crate::store::interest as store_interest;
 use crate::store::invoices;
-use crate::store::spill::{PartLine, PartSpill};
+use crate::store::spill::{self, OwedSpill, PartLine, PartSpill};
 use crate::store::{Connection, Result, StoreError, customers, dunning, late_interest};
 
 /// The interest due on one invoice.
@@ -64,21 +64,28 @@ struct Owed<'a> {
 }
 
 /// The report as its installments come in.
-struct Builder {
+struct Builder<'s, 'c> {
     out: Interest,
     terms: Terms,
     /// Customer id → its line; invoice id → its line in its customer's.
     customers: HashMap<i64, usize>,
     invoices: HashMap<i64, usize>,
+    /// Each customer line's id.
+    ids: Vec<i64>,
+    /// Where the invoices' lines go once more than `hold` are held.
+    spill: Option<&'s mut OwedSpill<'c>>,
+    hold: usize,
+    /// The lines went to the spill (and go there from now on).
+    spilled: bool,
 }
 
-impl Builder {
+impl Builder<'_, '_> {
     /// Add one installment's interest to its customer's and invoice's
     /// lines; what is owed on it (nothing is added when nothing is owed).
-    fn add(&mut self, o: Owed) -> Money {
+    fn add(&mut self, o: Owed) -> Result<Money> {
         let due = (o.accrued - o.posted - o.waived).max(Money::ZERO);
         if due.is_zero() {
-            return due;
+            return Ok(due);
         }
         let out = &mut self.out;
         let at = match self.customers.get(&o.customer_id) {
@@ -90,6 +97,7 @@ impl Builder {
                     total: Money::ZERO,
                     invoices: Vec::new(),
                 });
+                self.ids.push(o.customer_id);
                 self.customers.insert(o.customer_id, out.customers.len() - 1);
                 out.customers.len() - 1
             }
@@ -97,6 +105,13 @@ impl Builder {
         let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
+        if self.spilled
+            && let Some(spill) = self.spill.as_deref_mut()
+        {
+            let figures = spill::Owed { owed: due, accrued: o.accrued, posted: o.posted, waived: o.waived };
+            spill.push(o.customer_id, o.invoice, figures)?;
+            return Ok(due);
+        }
         // An invoice's line, found by id (a customer may have thousands).
         let line = *self.invoices.entry(o.invoice_id).or_insert_with(|| {
             c.invoices.push(InvoiceInterest {
@@ -113,7 +128,25 @@ impl Builder {
         v.accrued += o.accrued;
         v.posted += o.posted;
         v.waived += o.waived;
-        due
+        if self.invoices.len() > self.hold {
+            self.spill_held()?;
+        }
+        Ok(due)
+    }
+
+    /// Put the lines held aside, each customer's in its order, and put
+    /// every later one aside as it comes.
+    fn spill_held(&mut self) -> Result<()> {
+        let Some(spill) = self.spill.as_deref_mut() else { return Ok(()) };
+        for (c, &id) in self.out.customers.iter_mut().zip(&self.ids) {
+            for v in c.invoices.drain(..) {
+                let figures = spill::Owed { owed: v.interest, accrued: v.accrued, posted: v.posted, waived: v.waived };
+                spill.push(id, &v.number, figures)?;
+            }
+        }
+        self.invoices = HashMap::new();
+        self.spilled = true;
+        Ok(())
     }
 }
 
@@ -124,13 +157,62 @@ impl Builder {
 /// as the worklist does), else computed from their settlements, as they
 /// always are with `from_history` (the reference the tests compare with).
 pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_history: bool) -> Result<Interest> {
+    Ok(build(conn, as_of, only, from_history, None)?.0)
+}
+
+/// Invoice lines the interest report holds before it puts them aside.
+pub const HELD_LINES: usize = 200_000;
+
+/// [`interest`] for a report of any size: up to `hold` invoice lines are
+/// held as usual; past that, every customer's invoices are put aside
+/// instead (its `invoices` are then left empty, `spilled` is set) and read
+/// back from the spill, customers in the report's order, by
+/// [`OwedSpill::for_each`]. The customers' ids come in the report's order.
+pub fn interest_spilled(conn: &Connection, as_of: NaiveDate, only: Option<i64>, hold: usize) -> Result<Spilled<'_>> {
+    let mut spill = OwedSpill::new(conn)?;
+    let (report, ids, spilled) = build(conn, as_of, only, false, Some((&mut spill, hold)))?;
+    if spilled {
+        spill.rank(ids.iter().copied())?;
+    }
+    Ok(Spilled { report, ids, invoices: spill, spilled })
+}
+
+/// The interest report whose invoices may have been put aside.
+pub struct Spilled<'c> {
+    pub report: Interest,
+    /// Each customer's id, in the order of `report.customers`.
+    pub ids: Vec<i64>,
+    pub invoices: OwedSpill<'c>,
+    /// The invoices are in the spill, not in `report`.
+    pub spilled: bool,
+}
+
+/// The report, each customer's id in the order of its customers, and
+/// whether its invoices went to the spill.
+fn build(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    from_history: bool,
+    spill: Option<(&mut OwedSpill, usize)>,
+) -> Result<(Interest, Vec<i64>, bool)> {
     let terms = Terms::load(conn, as_of)?;
     let out = Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new() };
-    let mut b = Builder { out, terms, customers: HashMap::new(), invoices: HashMap::new() };
+    let (spill, hold) = spill.map_or((None, usize::MAX), |(s, hold)| (Some(s), hold));
+    let mut b = Builder {
+        out,
+        terms,
+        customers: HashMap::new(),
+        invoices: HashMap::new(),
+        ids: Vec::new(),
+        spill,
+        hold,
+        spilled: false,
+    };
     // Open installments come first, then those settled late: a customer
     // may have both.
-    let line = |b: &mut Builder, d: DetailLine| {
-        let Some(i) = d.interest.as_ref() else { return };
+    let line = |b: &mut Builder, d: DetailLine| -> Result<()> {
+        let Some(i) = d.interest.as_ref() else { return Ok(()) };
         b.add(Owed {
             customer_id: d.item.customer_id,
             customer: &d.item.customer,
@@ -139,23 +221,19 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_his
             accrued: i.interest,
             posted: d.posted,
             waived: d.waived,
-        });
+        })?;
+        Ok(())
     };
     if from_history || !late_interest::usable(conn, as_of)? {
-        with_interest(conn, as_of, only, |d| {
-            line(&mut b, d);
-            Ok(())
-        })?;
+        with_interest(conn, as_of, only, |d| line(&mut b, d))?;
     } else {
-        open_lines(conn, as_of, only, |d| {
-            line(&mut b, d);
-            Ok(())
-        })?;
+        open_lines(conn, as_of, only, |d| line(&mut b, d))?;
         let posted = dunning::interest_posted(conn, as_of)?;
         let waived = store_interest::waived(conn, as_of)?;
+        let mut failed = None;
         late_interest::kept_named(conn, as_of, only, |k| {
             let id = k.kept.installment_id;
-            b.add(Owed {
+            let added = b.add(Owed {
                 customer_id: k.kept.customer_id,
                 customer: &k.customer,
                 invoice_id: k.invoice_id,
@@ -164,12 +242,21 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_his
                 posted: posted.get(&id).copied().unwrap_or_default(),
                 waived: waived.get(&id).copied().unwrap_or_default(),
             });
+            if let Err(e) = added {
+                failed.get_or_insert(e);
+            }
         })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
     }
-    let mut out = b.out;
-    out.customers.retain(|c| !c.total.is_zero());
-    out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
-    Ok(out)
+    let Builder { mut out, ids, spilled, .. } = b;
+    let mut customers: Vec<(CustomerInterest, i64)> =
+        std::mem::take(&mut out.customers).into_iter().zip(ids).filter(|(c, _)| !c.total.is_zero()).collect();
+    customers.sort_by(|(a, _), (b, _)| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
+    let (customers, ids) = customers.into_iter().unzip();
+    out.customers = customers;
+    Ok((out, ids, spilled))
 }
 
 /// The book's terms as of a date (a customer's own rate is on its lines).

@@ -124,3 +124,115 @@ impl Drop for PartSpill<'_> {
         let _ = self.conn.execute_batch("DROP TABLE IF EXISTS temp.interest_parts");
     }
 }
+
+/// One installment's interest owed, put aside by [`OwedSpill::push`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Owed {
+    pub owed: Money,
+    pub accrued: Money,
+    pub posted: Money,
+    pub waived: Money,
+}
+
+/// One invoice's line of the interest report, read back: its installments'
+/// figures summed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwedInvoice {
+    pub customer_id: i64,
+    pub number: String,
+    pub figures: Owed,
+}
+
+/// The interest report's installments put aside, to be read back one line
+/// per invoice with the customers in an order known only at the end (by
+/// their totals), so that the report holds its customers, not its
+/// hundreds of thousands of invoices. In temporary tables dropped with it.
+pub struct OwedSpill<'c> {
+    conn: &'c Connection,
+    seq: i64,
+}
+
+impl<'c> OwedSpill<'c> {
+    pub fn new(conn: &'c Connection) -> Result<OwedSpill<'c>> {
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS temp.interest_owed;
+             DROP TABLE IF EXISTS temp.interest_rank;
+             CREATE TEMP TABLE interest_owed (
+                 customer_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+                 number TEXT NOT NULL, owed INTEGER NOT NULL, accrued INTEGER NOT NULL,
+                 posted INTEGER NOT NULL, waived INTEGER NOT NULL);
+             CREATE TEMP TABLE interest_rank (customer_id INTEGER PRIMARY KEY, rank INTEGER NOT NULL);",
+        )?;
+        Ok(OwedSpill { conn, seq: 0 })
+    }
+
+    /// Put an installment's figures (or several's, summed) aside under its
+    /// invoice's number (unique in the book).
+    pub fn push(&mut self, customer_id: i64, number: &str, o: Owed) -> Result<()> {
+        self.seq += 1;
+        super::exec(
+            self.conn,
+            "INSERT INTO temp.interest_owed VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                customer_id,
+                self.seq,
+                number,
+                o.owed.cents(),
+                o.accrued.cents(),
+                o.posted.cents(),
+                o.waived.cents()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The order the customers are read back in.
+    pub fn rank(&self, customers: impl IntoIterator<Item = i64>) -> Result<()> {
+        self.conn.execute_batch("DELETE FROM temp.interest_rank")?;
+        for (rank, id) in customers.into_iter().enumerate() {
+            super::exec(self.conn, "INSERT INTO temp.interest_rank VALUES (?1, ?2)", params![id, rank as i64])?;
+        }
+        Ok(())
+    }
+
+    /// One line per invoice, its installments summed: the customers in
+    /// the order [`OwedSpill::rank`] gave (customers not ranked are left
+    /// out), each customer's invoices in the order they were first put.
+    /// May be called again.
+    pub fn for_each<E: From<StoreError>>(&self, mut f: impl FnMut(OwedInvoice) -> Result<(), E>) -> Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT o.customer_id, o.number, SUM(o.owed), SUM(o.accrued), SUM(o.posted), SUM(o.waived),
+                        MIN(o.seq) AS first, MIN(r.rank) AS rank
+                 FROM temp.interest_owed o JOIN temp.interest_rank r ON r.customer_id = o.customer_id
+                 GROUP BY o.customer_id, o.number
+                 ORDER BY rank, first",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let line = (|| -> Result<OwedInvoice> {
+                Ok(OwedInvoice {
+                    customer_id: r.get(0)?,
+                    number: r.get(1)?,
+                    figures: Owed {
+                        owed: money_col(r, 2)?,
+                        accrued: money_col(r, 3)?,
+                        posted: money_col(r, 4)?,
+                        waived: money_col(r, 5)?,
+                    },
+                })
+            })()?;
+            f(line)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for OwedSpill<'_> {
+    fn drop(&mut self) {
+        let _ =
+            self.conn.execute_batch("DROP TABLE IF EXISTS temp.interest_owed; DROP TABLE IF EXISTS temp.interest_rank");
+    }
+}

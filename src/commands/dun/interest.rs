@@ -40,8 +40,12 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         let terms = reports::interest::book_terms(&tx, ctx.as_of)?;
         render::interest::write_detail(&mut ctx.out, &parts, &terms, ctx.as_of, ctx.lang, ctx.format)?
     } else {
-        let report = reports::interest::interest(&tx, ctx.as_of, only, false)?;
-        render::interest::write(&mut ctx.out, &report, ctx.lang, ctx.format)?
+        // One line per invoice with interest owed, printed with the
+        // customers by their totals: past 200,000 lines they are put aside
+        // and read back in that order.
+        store::sort_in_files(&tx)?;
+        let report = reports::interest::interest_spilled(&tx, ctx.as_of, only, reports::interest::HELD_LINES)?;
+        render::interest::write_spilled(&mut ctx.out, &report, ctx.lang, ctx.format)?
     };
     if let Some(formula) = formula {
         ctx.note(&formula, &formula);

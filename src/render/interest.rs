@@ -285,7 +285,7 @@ pub fn write_charges(out: &mut dyn Write, posted: &[Charge], lang: Lang, format:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::interest::{interest, interest_spilled};
+    use crate::reports::interest::{interest, interest_spilled, interest_totals};
     use crate::store::example::{self, d};
 
     /// Whether the report holds its invoice lines or puts them aside (from
@@ -300,6 +300,12 @@ mod tests {
             for only in [None, Some(ex.a), Some(ex.b)] {
                 let held = interest(conn, d(as_of), only, false).unwrap();
                 let lines: usize = held.customers.iter().map(|c| c.invoices.len()).sum();
+                // The totals alone (a close, a statement) are the report's.
+                let totals = interest_totals(conn, d(as_of), only).unwrap();
+                let by_customer =
+                    |r: &Interest| r.customers.iter().map(|c| (c.code.clone(), c.total)).collect::<Vec<_>>();
+                assert_eq!((totals.total, by_customer(&totals)), (held.total, by_customer(&held)));
+                assert!(totals.customers.iter().all(|c| c.invoices.is_empty()));
                 for format in [Format::Table, Format::Csv, Format::Json] {
                     let mut expected = Vec::new();
                     let formula = write(&mut expected, &held, Lang::En, format).unwrap();

@@ -54,7 +54,7 @@ pub struct Closing {
 /// the rows the period holds.
 fn figures(conn: &Connection, through: NaiveDate) -> Result<serde_json::Value> {
     let p = super::provision::compute(conn, through)?;
-    let i = super::interest::interest(conn, through, None, false)?;
+    let i = super::interest::interest_totals(conn, through, None)?;
     let provision: serde_json::Map<String, serde_json::Value> =
         p.customers.iter().map(|c| (c.code.clone(), c.provision.plain().into())).collect();
     let interest: serde_json::Map<String, serde_json::Value> =

@@ -105,6 +105,10 @@ impl Builder<'_, '_> {
         let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
+        if self.hold == 0 && self.spill.is_none() {
+            // Totals only: no invoice line is kept.
+            return Ok(due);
+        }
         if self.spilled
             && let Some(spill) = self.spill.as_deref_mut()
         {
@@ -157,7 +161,14 @@ impl Builder<'_, '_> {
 /// as the worklist does), else computed from their settlements, as they
 /// always are with `from_history` (the reference the tests compare with).
 pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_history: bool) -> Result<Interest> {
-    Ok(build(conn, as_of, only, from_history, None)?.0)
+    Ok(build(conn, as_of, only, from_history, None, usize::MAX)?.0)
+}
+
+/// [`interest`] without the invoices: each customer's total and the
+/// book's, for the figures a close keeps and a statement's interest owed
+/// (the report's lines are never held).
+pub fn interest_totals(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
+    Ok(build(conn, as_of, only, false, None, 0)?.0)
 }
 
 /// Invoice lines the interest report holds before it puts them aside.
@@ -170,7 +181,7 @@ pub const HELD_LINES: usize = 200_000;
 /// [`OwedSpill::for_each`]. The customers' ids come in the report's order.
 pub fn interest_spilled(conn: &Connection, as_of: NaiveDate, only: Option<i64>, hold: usize) -> Result<Spilled<'_>> {
     let mut spill = OwedSpill::new(conn)?;
-    let (report, ids, spilled) = build(conn, as_of, only, false, Some((&mut spill, hold)))?;
+    let (report, ids, spilled) = build(conn, as_of, only, false, Some(&mut spill), hold)?;
     if spilled {
         spill.rank(ids.iter().copied())?;
     }
@@ -188,17 +199,18 @@ pub struct Spilled<'c> {
 }
 
 /// The report, each customer's id in the order of its customers, and
-/// whether its invoices went to the spill.
+/// whether its invoices went to the spill. Past `hold` invoice lines they
+/// go to `spill`; without a spill, a `hold` of 0 keeps none (totals only).
 fn build(
     conn: &Connection,
     as_of: NaiveDate,
     only: Option<i64>,
     from_history: bool,
-    spill: Option<(&mut OwedSpill, usize)>,
+    spill: Option<&mut OwedSpill>,
+    hold: usize,
 ) -> Result<(Interest, Vec<i64>, bool)> {
     let terms = Terms::load(conn, as_of)?;
     let out = Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new() };
-    let (spill, hold) = spill.map_or((None, usize::MAX), |(s, hold)| (Some(s), hold));
     let mut b = Builder {
         out,
         terms,

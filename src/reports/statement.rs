@@ -168,7 +168,7 @@ pub fn statement(conn: &Connection, customer_id: i64, from: NaiveDate, to: Naive
         open_items,
         unapplied: aging.unapplied,
         aging,
-        interest_owed: super::interest::interest(conn, to, Some(customer_id), false)?.total,
+        interest_owed: super::interest::interest_totals(conn, to, Some(customer_id))?.total,
     })
 }
 

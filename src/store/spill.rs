@@ -186,28 +186,34 @@ impl<'c> OwedSpill<'c> {
         Ok(())
     }
 
-    /// The order the customers are read back in.
+    /// Give the order the customers are read back in, and sum and sort
+    /// the lines once (a table reads them twice: measured, then written).
     pub fn rank(&self, customers: impl IntoIterator<Item = i64>) -> Result<()> {
-        self.conn.execute_batch("DELETE FROM temp.interest_rank")?;
+        self.conn.execute_batch("DELETE FROM temp.interest_rank; DROP TABLE IF EXISTS temp.interest_lines")?;
         for (rank, id) in customers.into_iter().enumerate() {
             super::exec(self.conn, "INSERT INTO temp.interest_rank VALUES (?1, ?2)", params![id, rank as i64])?;
         }
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE interest_lines AS
+             SELECT o.customer_id, o.number, SUM(o.owed) AS owed, SUM(o.accrued) AS accrued,
+                    SUM(o.posted) AS posted, SUM(o.waived) AS waived, MIN(o.seq) AS first, MIN(r.rank) AS rank
+             FROM temp.interest_owed o JOIN temp.interest_rank r ON r.customer_id = o.customer_id
+             GROUP BY o.customer_id, o.number
+             ORDER BY rank, first;
+             DELETE FROM temp.interest_owed;",
+        )?;
         Ok(())
     }
 
     /// One line per invoice, its installments summed: the customers in
     /// the order [`OwedSpill::rank`] gave (customers not ranked are left
     /// out), each customer's invoices in the order they were first put.
-    /// May be called again.
+    /// Only after [`OwedSpill::rank`]; may be called again.
     pub fn for_each<E: From<StoreError>>(&self, mut f: impl FnMut(OwedInvoice) -> Result<(), E>) -> Result<(), E> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT o.customer_id, o.number, SUM(o.owed), SUM(o.accrued), SUM(o.posted), SUM(o.waived),
-                        MIN(o.seq) AS first, MIN(r.rank) AS rank
-                 FROM temp.interest_owed o JOIN temp.interest_rank r ON r.customer_id = o.customer_id
-                 GROUP BY o.customer_id, o.number
-                 ORDER BY rank, first",
+                "SELECT customer_id, number, owed, accrued, posted, waived FROM temp.interest_lines ORDER BY rowid",
             )
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([]).map_err(StoreError::from)?;

@@ -5,7 +5,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Cell, Table, write_json, write_rows};
+use super::{Cell, JsonSeq, Table, write_json, write_rows};
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::interest::InterestTerms;
@@ -134,8 +134,8 @@ pub fn write_spilled(out: &mut dyn Write, s: &Spilled, lang: Lang, format: Forma
 }
 
 /// The JSON of [`write`], written customer by customer: the document
-/// without its customers, then each customer indented as an element of
-/// its array, as serde_json's pretty printer nests it.
+/// without its customers, then the customers as the elements of its
+/// array ([`JsonSeq::in_object`]), as serde_json's pretty printer nests them.
 fn write_json_spilled(out: &mut dyn Write, s: &Spilled) -> Result<()> {
     let r = &s.report;
     let head = serde_json::to_string_pretty(&document(r, Vec::new()))?;
@@ -143,29 +143,13 @@ fn write_json_spilled(out: &mut dyn Write, s: &Spilled) -> Result<()> {
         return Err(crate::error::Error::user("cannot write the interest report's JSON", "无法写出违约金报告的 JSON"));
     };
     out.write_all(head.as_bytes())?;
-    if r.customers.is_empty() {
-        out.write_all(b"[]\n}\n")?;
-        return Ok(());
-    }
     let at: HashMap<i64, usize> = s.ids.iter().copied().enumerate().map(|(k, id)| (id, k)).collect();
-    let mut written = 0usize;
-    let mut customer = |out: &mut dyn Write, k: usize, invoices: &[InvoiceInterest]| -> Result<()> {
-        let text = serde_json::to_string_pretty(&customer_json(&r.customers[k], invoices))?;
-        out.write_all(if written == 0 { b"[\n" } else { b",\n" })?;
-        for (i, line) in text.lines().enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            write!(out, "    {line}")?;
-        }
-        written += 1;
-        Ok(())
-    };
+    let mut seq = JsonSeq::in_object(out);
     let mut current: Option<(usize, Vec<InvoiceInterest>)> = None;
     s.invoices.for_each(|v| -> Result<()> {
         let k = at.get(&v.customer_id).copied().unwrap_or_default();
         if let Some((was, invoices)) = current.take_if(|(was, _)| *was != k) {
-            customer(out, was, &invoices)?;
+            seq.push(&customer_json(&r.customers[was], &invoices))?;
         }
         let (_, invoices) = current.get_or_insert_with(|| (k, Vec::new()));
         invoices.push(InvoiceInterest {
@@ -178,9 +162,10 @@ fn write_json_spilled(out: &mut dyn Write, s: &Spilled) -> Result<()> {
         Ok(())
     })?;
     if let Some((was, invoices)) = current {
-        customer(out, was, &invoices)?;
+        seq.push(&customer_json(&r.customers[was], &invoices))?;
     }
-    out.write_all(b"\n  ]\n}\n")?;
+    seq.finish()?;
+    out.write_all(b"\n}\n")?;
     Ok(())
 }
 

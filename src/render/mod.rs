@@ -590,11 +590,20 @@ pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) 
 pub struct JsonSeq<'a> {
     out: &'a mut dyn Write,
     count: usize,
+    /// The indent of the array's closing bracket ("" at the top level).
+    indent: &'static str,
 }
 
 impl<'a> JsonSeq<'a> {
     pub fn new(out: &'a mut dyn Write) -> JsonSeq<'a> {
-        JsonSeq { out, count: 0 }
+        JsonSeq { out, count: 0, indent: "" }
+    }
+
+    /// An array that is the value of a field of a top-level object: its
+    /// elements indented one level deeper, its closing bracket at `  `,
+    /// nothing after it (the caller closes the object).
+    pub fn in_object(out: &'a mut dyn Write) -> JsonSeq<'a> {
+        JsonSeq { out, count: 0, indent: "  " }
     }
 
     /// The next element, indented as an element of a pretty array.
@@ -605,18 +614,22 @@ impl<'a> JsonSeq<'a> {
             if i > 0 {
                 self.out.write_all(b"\n")?;
             }
-            write!(self.out, "  {line}")?;
+            write!(self.out, "{}  {line}", self.indent)?;
         }
         self.count += 1;
         Ok(())
     }
 
-    /// Close the array (`[]` when nothing was pushed).
+    /// Close the array (`[]` when nothing was pushed); at the top level,
+    /// with the newline [`write_json`] ends with.
     pub fn finish(self) -> Result<()> {
         if self.count == 0 {
-            writeln!(self.out, "[]")?;
+            write!(self.out, "[]")?;
         } else {
-            self.out.write_all(b"\n]\n")?;
+            write!(self.out, "\n{}]", self.indent)?;
+        }
+        if self.indent.is_empty() {
+            writeln!(self.out)?;
         }
         Ok(())
     }

@@ -22,6 +22,7 @@ use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
 use crate::ledger::schedule::{DuePlan, build_schedule};
 use crate::parse::{date, positive_amount, within_horizon};
+use crate::store::aside::{self, Aside};
 use crate::store::invoices::{self, Kind, NewInvoice};
 use crate::store::{Connection, customers, imported, money, settings};
 
@@ -245,6 +246,9 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             warnings: Vec::new(),
         },
     };
+    // The bulk path: for a file as large as half the book, the indexes the
+    // import only writes are built again at the end (see store::aside).
+    let aside = if aside::worth_it(tx, csv.len())? { Some(Aside::drop(tx, aside::INVOICE_IMPORT)?) } else { None };
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {
@@ -274,6 +278,9 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     }
     l.prints.finish(tx)?;
     l.bulk.finish(tx)?;
+    if let Some(aside) = aside {
+        aside.rebuild(tx)?;
+    }
     l.loaded.skipped = l.prints.skipped;
     Ok(l.loaded)
 }

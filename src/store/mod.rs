@@ -2,6 +2,7 @@
 //! queries live in one file per table family.
 
 pub mod aging;
+pub mod aside;
 pub mod backup;
 pub mod balances;
 #[cfg(test)]

@@ -344,3 +344,92 @@ fn invoice_and_payment_imports_name_the_columns_they_ignore() {
     assert!(note.starts_with("i.csv: ignored 2 column(s) the import does not use: 'Colour', '附件'\n"), "{note}");
     assert!(note.contains("imported 1 invoices totalling 10.00"), "{note}");
 }
+
+/// `n` invoices numbered from `from`, for HW and TX in turn (TX has credit
+/// waiting in [`bulk_scene`]), half with a due date of their own.
+fn many_invoices(from: usize, n: usize) -> String {
+    let mut text = String::from("number,customer,issue_date,due_date,amount\n");
+    for k in from..from + n {
+        let customer = if k % 2 == 0 { "HW" } else { "TX" };
+        let due = if k % 4 < 2 { format!("2026-11-{:02}", 1 + k % 28) } else { String::new() };
+        text.push_str(&format!(
+            "B-{k:05},{customer},2026-{:02}-{:02},{due},{}.{:02}\n",
+            1 + k % 10,
+            1 + k % 28,
+            10 + k % 997,
+            k % 100
+        ));
+    }
+    text
+}
+
+/// A book with two customers, an invoice each and TX's payment of more
+/// than its invoice (credit that later invoices take).
+fn bulk_scene() -> TestEnv {
+    let env = imported();
+    env.ok_note(&["pay", "add", "TX", "5000", "--date", "2026-11-03"]);
+    env
+}
+
+/// The indexes' names and text, and where they start in the file.
+fn indexes(env: &TestEnv) -> Vec<(String, String, i64)> {
+    let conn = env.connect();
+    let mut stmt = conn
+        .prepare("SELECT name, sql, rootpage FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_large_invoice_import_sets_its_indexes_aside_and_books_what_row_by_row_would() {
+    // 1,200 rows in one file: as many as the book's installments and more
+    // than 1,000, the bulk path (store::aside). The same rows in two files
+    // of 600: row by row.
+    let bulk = bulk_scene();
+    let rows =
+        bulk.ok_note(&["invoice", "import", &bulk.write_file("all.csv", many_invoices(0, 1_200)).to_string_lossy()]);
+    assert!(rows.contains("imported 1200 invoices"), "{rows}");
+    let by_row = bulk_scene();
+    for (name, from) in [("a.csv", 0), ("b.csv", 600)] {
+        by_row.ok_note(&["invoice", "import", &by_row.write_file(name, many_invoices(from, 600)).to_string_lossy()]);
+    }
+
+    assert_eq!(bulk.book_fingerprint(), by_row.book_fingerprint(), "the same rows, balances and credit applied");
+    let credit = bulk.json(&["invoice", "list", "--customer", "TX"]);
+    assert!(rows_paid(&credit) > 0, "TX's credit went to the imported invoices");
+    for args in [&["report", "aging", "--detail", "--format", "csv"][..], &["dun", "list", "--format", "csv"]] {
+        assert_eq!(bulk.ok(args), by_row.ok(args), "{args:?}");
+    }
+    bulk.ok(&["check"]);
+
+    // The same indexes, word for word; the bulk path built four of them
+    // again (after the new rows, so they start further into the file).
+    let (set_aside, kept) = (indexes(&bulk), indexes(&by_row));
+    let text = |v: &[(String, String, i64)]| v.iter().map(|(n, s, _)| (n.clone(), s.clone())).collect::<Vec<_>>();
+    assert_eq!(text(&set_aside), text(&kept));
+    let moved: Vec<&str> = set_aside.iter().zip(&kept).filter(|(a, b)| a.2 > b.2).map(|(a, _)| a.0.as_str()).collect();
+    assert_eq!(moved, ["installments_customer", "installments_open", "invoices_customer", "invoices_issued"]);
+    assert_money_adds_up(&bulk);
+}
+
+/// What the listed invoices have had paid, in cents.
+fn rows_paid(list: &Value) -> i64 {
+    rows(list)
+        .iter()
+        .filter(|i| i["number"].as_str().is_some_and(|n| n.starts_with("B-")))
+        .map(|i| cents(&i["amount"]) - cents(&i["balance"]))
+        .sum()
+}
+
+#[test]
+fn a_large_invoice_import_that_fails_leaves_the_book_and_its_indexes_as_they_were() {
+    let env = bulk_scene();
+    let (before, schema) = (env.book_fingerprint(), indexes(&env));
+    let mut text = many_invoices(0, 1_200);
+    text.push_str("B-99999,NOBODY,2026-10-01,,1\n");
+    let (_, err) = env.fail(&["invoice", "import", &env.write_file("bad.csv", text).to_string_lossy()]);
+    assert!(err.contains("bad.csv:1202: no customer with code 'NOBODY'"), "{err}");
+    assert_eq!(env.book_fingerprint(), before, "nothing written");
+    assert_eq!(indexes(&env), schema, "every index as it was");
+    env.ok(&["check"]);
+}

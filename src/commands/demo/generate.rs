@@ -176,23 +176,30 @@ struct Customer {
     fifo: bool,
 }
 
+/// 20 bytes: the made-up book is held whole (10^7 invoices and their
+/// payments in about 450 MB), so its records are kept small.
 struct Invoice {
     customer: u32,
-    /// Days after the calendar start.
-    issue: i32,
-    due: i32,
+    /// Days after the calendar start: the span and the longest terms keep
+    /// them below 1,300.
+    issue: u16,
+    due: u16,
     explicit_due: bool,
-    amount: i64,
-    paid: i64,
+    /// Cents: below 2,000,000.00 ([`invoice_amount`]), within a u32.
+    amount: u32,
+    paid: u32,
 }
 
+/// 24 bytes.
 struct Payment {
     day: i32,
     customer: u32,
-    amount: i64,
+    /// Cents: at most its invoice's amount, or 50,000.00 on account.
+    amount: u32,
     /// The invoice the payment names, if it names one.
     invoice: Option<u32>,
-    method: &'static str,
+    /// Index into [`METHODS`].
+    method: u8,
     on_account: bool,
 }
 
@@ -314,7 +321,7 @@ fn digits(n: usize) -> usize {
 }
 
 fn balance(i: &Invoice) -> i64 {
-    i.amount - i.paid
+    i64::from(i.amount) - i64::from(i.paid)
 }
 
 /// Customers with unique names even after normalisation: the name stems are
@@ -371,9 +378,23 @@ fn make_customers(rng: &mut Rng, n: u32) -> Vec<Customer> {
         .collect()
 }
 
+/// Invoices per unit of [`amount_scale`].
+const INVOICES_AT_FULL_AMOUNTS: u32 = 5_000_000;
+
+/// What the invoice amounts are divided by: 1 up to 5,000,000 invoices,
+/// then so many that the book's total stays near 5 × 10^11. An invoice
+/// averages about 103,000.00, and no total the book keeps may pass
+/// 1,000,000,000,000.00 (DESIGN §2): 10^7 invoices at full amounts would
+/// reach it at about the 9,690,000th. Dividing after the draw keeps every
+/// other draw, so the files differ only in their amounts.
+fn amount_scale(m: u32) -> u32 {
+    m.div_ceil(INVOICES_AT_FULL_AMOUNTS).max(1)
+}
+
 /// Invoices in issue-date order, spread evenly over the span. A customer's
 /// share follows 1/(rank + 20): the first customers are the big ones.
 fn make_invoices(rng: &mut Rng, customers: &[Customer], m: u32) -> Vec<Invoice> {
+    let scale = amount_scale(m);
     let mut cumulative = Vec::with_capacity(customers.len());
     let mut total = 0u64;
     for rank in 0..customers.len() as u64 {
@@ -384,22 +405,22 @@ fn make_invoices(rng: &mut Rng, customers: &[Customer], m: u32) -> Vec<Invoice> 
         .map(|k| {
             let draw = rng.u64(0..total);
             let customer = cumulative.partition_point(|&c| c <= draw) as u32;
-            let issue = (k * u64::from(ISSUE_SPAN) / u64::from(m)) as i32;
-            let amount = invoice_amount(rng);
+            let issue = (k * u64::from(ISSUE_SPAN) / u64::from(m)) as u16;
+            let amount = (invoice_amount(rng) / scale).max(1);
             let explicit_due = rng.u32(0..100) < 30;
             let due = if explicit_due {
                 issue + [15, 30, 60, 90][rng.u32(0..4) as usize]
             } else {
-                issue + customers[customer as usize].terms as i32
+                issue + customers[customer as usize].terms as u16
             };
             Invoice { customer, issue, due, explicit_due, amount, paid: 0 }
         })
         .collect()
 }
 
-/// Mostly thousands, some tens and hundreds of thousands, a few millions;
-/// seven in ten in whole units.
-fn invoice_amount(rng: &mut Rng) -> i64 {
+/// Mostly thousands, some tens and hundreds of thousands, a few millions
+/// (below 2,000,000.00); seven in ten in whole units.
+fn invoice_amount(rng: &mut Rng) -> u32 {
     let (lo, hi) = match rng.u32(0..100) {
         0..40 => (yuan(100), yuan(5_000)),
         40..75 => (yuan(5_000), yuan(50_000)),
@@ -407,7 +428,7 @@ fn invoice_amount(rng: &mut Rng) -> i64 {
         _ => (yuan(300_000), yuan(2_000_000)),
     };
     let cents = rng.i64(lo..hi);
-    if rng.u32(0..10) < 7 { cents / 100 * 100 } else { cents }
+    (if rng.u32(0..10) < 7 { cents / 100 * 100 } else { cents }) as u32
 }
 
 /// How many days after its due date an invoice is paid.
@@ -420,13 +441,16 @@ fn lateness(rng: &mut Rng) -> i32 {
     }
 }
 
-fn method(rng: &mut Rng) -> &'static str {
+const METHODS: &[&str] = &["bank", "cheque", "alipay", "wechat", "cash"];
+
+/// An index into [`METHODS`].
+fn method(rng: &mut Rng) -> u8 {
     match rng.u32(0..100) {
-        0..85 => "bank",
-        85..90 => "cheque",
-        90..94 => "alipay",
-        94..98 => "wechat",
-        _ => "cash",
+        0..85 => 0,
+        85..90 => 1,
+        90..94 => 2,
+        94..98 => 3,
+        _ => 4,
     }
 }
 
@@ -443,8 +467,8 @@ fn settle(
     let mut planned = Vec::with_capacity(invoices.len() + invoices.len() / 10);
     for (k, inv) in invoices.iter().enumerate() {
         let fate = rng.u32(0..100);
-        let mut pay = |day: i32, amount: i64, rng: &mut Rng| {
-            let day = day.max(inv.issue);
+        let mut pay = |day: i32, amount: u32, rng: &mut Rng| {
+            let day = day.max(i32::from(inv.issue));
             if day <= last {
                 planned.push(Payment {
                     day,
@@ -459,45 +483,40 @@ fn settle(
         match fate {
             0..3 => {}
             3..11 => {
-                let first = (inv.amount * i64::from(rng.u32(30..=70)) / 100).max(1);
-                let day = inv.due + lateness(rng);
+                let first = (u64::from(inv.amount) * u64::from(rng.u32(30..=70)) / 100).max(1) as u32;
+                let day = i32::from(inv.due) + lateness(rng);
                 pay(day, first, rng);
                 if rng.u32(0..10) < 6 {
                     pay(day + rng.i32(15..=120), inv.amount - first, rng);
                 }
             }
-            _ => pay(inv.due + lateness(rng), inv.amount, rng),
+            _ => pay(i32::from(inv.due) + lateness(rng), inv.amount, rng),
         }
     }
     // Payments on account: round sums, no invoice.
     for _ in 0..invoices.len() / 50 {
         let inv = &invoices[rng.u32(0..invoices.len() as u32) as usize];
         planned.push(Payment {
-            day: rng.i32(inv.issue..=last),
+            day: rng.i32(i32::from(inv.issue)..=last),
             customer: inv.customer,
-            amount: rng.i64(1..=50) * yuan(1_000),
+            amount: (rng.i64(1..=50) * yuan(1_000)) as u32,
             invoice: None,
-            method: "bank",
+            method: 0,
             on_account: true,
         });
     }
     planned.sort_by_key(|p| p.day);
 
     // Each customer's installments (one per invoice) in the ledger's FIFO
-    // order, as allocation targets named by invoice index; and where the
-    // open ones start.
-    let day = |d: i32| start + TimeDelta::days(i64::from(d));
-    let mut queue: Vec<Vec<Target>> = customers.iter().map(|_| Vec::new()).collect();
+    // order (`ledger::allocation::sort_fifo`: due date, issue date, id), by
+    // invoice index; and where the open ones start.
+    let day = |d: u16| start + TimeDelta::days(i64::from(d));
+    let mut queue: Vec<Vec<u32>> = customers.iter().map(|_| Vec::new()).collect();
     for (k, inv) in invoices.iter().enumerate() {
-        queue[inv.customer as usize].push(Target {
-            id: k as i64,
-            due_date: day(inv.due),
-            issue_date: day(inv.issue),
-            balance: Money::ZERO,
-        });
+        queue[inv.customer as usize].push(k as u32);
     }
     for q in &mut queue {
-        sort_fifo(q);
+        q.sort_by_key(|&k| (invoices[k as usize].due, invoices[k as usize].issue, k));
     }
     let mut first_open = vec![0usize; customers.len()];
     for p in &mut planned {
@@ -506,14 +525,14 @@ fn settle(
         match named {
             Some(k) => {
                 let inv = &mut invoices[k as usize];
-                p.amount = p.amount.min(balance(inv));
+                p.amount = p.amount.min(inv.amount - inv.paid);
                 inv.paid += p.amount;
             }
             None => {
                 p.invoice = None;
                 let q = &queue[c];
                 let mut at = first_open[c];
-                while at < q.len() && balance(&invoices[q[at].id as usize]) == 0 {
+                while at < q.len() && balance(&invoices[q[at] as usize]) == 0 {
                     at += 1;
                 }
                 first_open[c] = at;
@@ -521,16 +540,27 @@ fn settle(
                 // balances as they stand now.
                 let mut reach = Vec::new();
                 let mut covered = 0;
-                for t in &q[at..] {
-                    if covered >= p.amount {
+                for &k in &q[at..] {
+                    if covered >= i64::from(p.amount) {
                         break;
                     }
-                    let open = balance(&invoices[t.id as usize]);
+                    let inv = &invoices[k as usize];
+                    let open = balance(inv);
                     covered += open;
-                    reach.push(Target { balance: Money::from_cents(open), ..t.clone() });
+                    reach.push(Target {
+                        id: i64::from(k),
+                        due_date: day(inv.due),
+                        issue_date: day(inv.issue),
+                        balance: Money::from_cents(open),
+                    });
                 }
-                for part in allocate(Money::from_cents(p.amount), &reach).parts {
-                    invoices[part.target as usize].paid += part.amount.cents();
+                debug_assert!(reach.windows(2).all(|w| {
+                    let mut two = [w[0].clone(), w[1].clone()];
+                    sort_fifo(&mut two);
+                    two[0].id == w[0].id
+                }));
+                for part in allocate(Money::from_cents(i64::from(p.amount)), &reach).parts {
+                    invoices[part.target as usize].paid += part.amount.cents() as u32;
                 }
             }
         }
@@ -593,14 +623,14 @@ impl Made {
         let mut out = Out::create(&self.dir, "invoices.csv")?;
         out.row(["number", "customer", "issue_date", "due_date", "amount", "description"])?;
         for (k, inv) in self.invoices.iter().enumerate() {
-            let due = if inv.explicit_due { cal.day(inv.due) } else { "" };
+            let due = if inv.explicit_due { cal.day(i32::from(inv.due)) } else { "" };
             let desc = if rng.u32(0..10) < 7 { pick(rng, DESCRIPTIONS) } else { "" };
             out.row([
                 self.number(k as u32).as_str(),
                 customers[inv.customer as usize].code.as_str(),
-                cal.day(inv.issue),
+                cal.day(i32::from(inv.issue)),
                 due,
-                &money(inv.amount),
+                &money(i64::from(inv.amount)),
                 desc,
             ])?;
         }
@@ -622,8 +652,8 @@ impl Made {
             out.row([
                 cal.day(p.day),
                 customers[p.customer as usize].code.as_str(),
-                &money(p.amount),
-                p.method,
+                &money(i64::from(p.amount)),
+                METHODS[usize::from(p.method)],
                 &reference,
                 &invoice,
             ])?;
@@ -635,10 +665,11 @@ impl Made {
     /// a balance over 90 days overdue, as a script of huikuan commands.
     fn write_actions(&self, rng: &mut Rng, open: &[u32]) -> Result<(usize, usize)> {
         let (customers, invoices, as_of) = (&self.customers, &self.invoices, self.as_of);
-        let mut overdue: Vec<u32> = open.iter().copied().filter(|&k| invoices[k as usize].due < as_of - 30).collect();
+        let mut overdue: Vec<u32> =
+            open.iter().copied().filter(|&k| i32::from(invoices[k as usize].due) < as_of - 30).collect();
         let mut late: Vec<u32> = overdue
             .iter()
-            .filter(|&&k| invoices[k as usize].due < as_of - 90)
+            .filter(|&&k| i32::from(invoices[k as usize].due) < as_of - 90)
             .map(|&k| invoices[k as usize].customer)
             .collect();
         late.sort_unstable();
@@ -773,5 +804,27 @@ impl Made {
             out.row([cal.day(day), &memo, &money(credit), "", &money(running), &payer, &account, &reference])?;
         }
         out.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_divided_so_that_at_most_five_million_invoices_carry_full_amounts() {
+        for m in [1, 1_000_000, INVOICES_AT_FULL_AMOUNTS] {
+            assert_eq!(amount_scale(m), 1, "{m} invoices: the files as they always were");
+        }
+        for m in [INVOICES_AT_FULL_AMOUNTS + 1, 10_000_000, 12_345_678, u32::MAX] {
+            let scale = amount_scale(m);
+            assert!(scale > 1 && m.div_ceil(scale) <= INVOICES_AT_FULL_AMOUNTS, "{m} invoices, divided by {scale}");
+        }
+        // About 103,000.00 an invoice on average, 5 × 10^6 of them: half the limit.
+        let mut rng = Rng::with_seed(1);
+        let mean = (0..100_000).map(|_| i64::from(invoice_amount(&mut rng))).sum::<i64>() / 100_000;
+        assert!((9_000_000..11_500_000).contains(&mean), "mean {mean} cents");
+        let total = i128::from(mean) * i128::from(INVOICES_AT_FULL_AMOUNTS);
+        assert!(total * 3 / 2 < i128::from(crate::ledger::money::MAX_AMOUNT_CENTS), "{total}");
     }
 }

@@ -248,7 +248,7 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
     };
     // The bulk path: for a file as large as half the book, the indexes the
     // import only writes are built again at the end (see store::aside).
-    let aside = if aside::worth_it(tx, csv.len())? { Some(Aside::drop(tx, aside::INVOICE_IMPORT)?) } else { None };
+    let aside = if aside::worth_it(tx, csv.len())? { Some(Aside::set_aside(tx, aside::INVOICE_IMPORT)?) } else { None };
     match format {
         Format::Plain => {
             l.loaded.rows = csv.each_row(|row| {

@@ -44,7 +44,7 @@ pub fn worth_it(conn: &Connection, rows: usize) -> Result<bool> {
     Ok((rows as i64).saturating_mul(2) >= held)
 }
 
-/// Indexes dropped by [`Aside::drop`], to be built again by
+/// Indexes dropped by [`Aside::set_aside`], to be built again by
 /// [`Aside::rebuild`] in the same transaction. Dropped without a rebuild
 /// (an error on the way), it does nothing: the transaction is rolled back,
 /// and the indexes with it.
@@ -55,8 +55,9 @@ pub struct Aside {
 }
 
 impl Aside {
-    /// Drop the named indexes (those the book has), keeping their text.
-    pub fn drop(conn: &Connection, names: &[&str]) -> Result<Aside> {
+    /// Drop the named indexes (those the book has), keeping their text
+    /// to build them again.
+    pub fn set_aside(conn: &Connection, names: &[&str]) -> Result<Aside> {
         let mut sql = Vec::with_capacity(names.len());
         for name in names {
             let text: Option<String> = conn
@@ -116,7 +117,7 @@ mod tests {
         }
 
         let tx = book.conn.transaction().unwrap();
-        let aside = Aside::drop(&tx, INVOICE_IMPORT).unwrap();
+        let aside = Aside::set_aside(&tx, INVOICE_IMPORT).unwrap();
         assert_eq!(indexes(&tx).len(), before.len() - INVOICE_IMPORT.len(), "dropped meanwhile");
         aside.rebuild(&tx).unwrap();
         tx.commit().unwrap();
@@ -124,7 +125,7 @@ mod tests {
 
         // An import that fails after setting them aside: rolled back with it.
         let tx = book.conn.transaction().unwrap();
-        let aside = Aside::drop(&tx, INVOICE_IMPORT).unwrap();
+        let aside = Aside::set_aside(&tx, INVOICE_IMPORT).unwrap();
         drop(aside);
         drop(tx);
         assert_eq!(indexes(&book.conn), before, "a rollback brings them back");

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Cell, Table};
+use super::{Cell, JsonSeq, Table};
 use crate::error::Result;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingReport, Basis, INVOICE_AGE_LABELS_ZH, TieOut};
@@ -163,48 +163,63 @@ const DETAIL_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// The detail's rows: one per open installment.
-fn detail_rows(
-    lang: Lang,
-    report: &AgingReport,
-    lines: &[AgingDetailLine],
-    emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>,
-) -> Result<()> {
-    let headers = bucket_headers(lang, report);
-    for d in lines {
-        emit(vec![
-            Cell::text(&d.invoice),
-            Cell::text(&d.customer),
-            Cell::Date(d.issue_date),
-            Cell::Date(d.due_date),
-            Cell::Int(d.days_past_due),
-            Cell::text(&headers[d.bucket]),
-            Cell::Money(d.balance),
-            Cell::Money(d.interest),
-        ])?;
-    }
-    Ok(())
+/// The detail's lines, given by a function that hands each to its argument
+/// in turn; it may be called more than once (a table is measured first).
+pub type DetailSource<'a> = &'a dyn Fn(&mut dyn FnMut(AgingDetailLine) -> Result<()>) -> Result<()>;
+
+fn detail_row(headers: &[String], d: &AgingDetailLine) -> Vec<Cell> {
+    vec![
+        Cell::text(&d.invoice),
+        Cell::text(&d.customer),
+        Cell::Date(d.issue_date),
+        Cell::Date(d.due_date),
+        Cell::Int(d.days_past_due),
+        Cell::text(&headers[d.bucket]),
+        Cell::Money(d.balance),
+        Cell::Money(d.interest),
+    ]
 }
 
 /// The detail as a workbook's table.
-pub fn detail_table(lang: Lang, report: &AgingReport, lines: &[AgingDetailLine]) -> Result<Table> {
+pub fn detail_table(lang: Lang, report: &AgingReport, lines: DetailSource) -> Result<Table> {
+    let headers = bucket_headers(lang, report);
     let mut t = Table::new(lang, DETAIL_HEADERS);
-    detail_rows(lang, report, lines, &mut |row| {
-        t.push(row);
+    lines(&mut |d| {
+        t.push(detail_row(&headers, &d));
         Ok(())
     })?;
     Ok(t)
 }
 
 /// The detail as a table or CSV, drawn as its rows are made (a large book
-/// has hundreds of thousands).
+/// has a million): none is held, and a table reads them twice.
 pub fn write_detail(
     out: &mut dyn Write,
     format: Format,
     lang: Lang,
     report: &AgingReport,
-    lines: &[AgingDetailLine],
+    lines: DetailSource,
 ) -> Result<()> {
-    super::write_rows(out, format, lang, DETAIL_HEADERS, &|emit| detail_rows(lang, report, lines, emit))
+    let headers = bucket_headers(lang, report);
+    super::write_rows(out, format, lang, DETAIL_HEADERS, &|emit| lines(&mut |d| emit(detail_row(&headers, &d))))
+}
+
+/// The detail as JSON, written line by line: buckets by their machine labels.
+pub fn write_detail_json(out: &mut dyn Write, report: &AgingReport, lines: DetailSource) -> Result<()> {
+    let mut seq = JsonSeq::new(out);
+    lines(&mut |d| {
+        seq.push(&DetailJson {
+            invoice: &d.invoice,
+            customer: &d.customer,
+            issue_date: d.issue_date,
+            due_date: d.due_date,
+            days_past_due: d.days_past_due,
+            bucket: &report.labels[d.bucket],
+            balance: d.balance,
+            interest: d.interest,
+        })
+    })?;
+    seq.finish()
 }
 
 #[derive(Serialize)]
@@ -217,23 +232,6 @@ pub struct DetailJson<'a> {
     bucket: &'a str,
     balance: Money,
     interest: Money,
-}
-
-/// The detail as JSON: buckets by their machine labels.
-pub fn detail_json<'a>(report: &'a AgingReport, lines: &'a [AgingDetailLine]) -> Vec<DetailJson<'a>> {
-    lines
-        .iter()
-        .map(|d| DetailJson {
-            invoice: &d.invoice,
-            customer: &d.customer,
-            issue_date: d.issue_date,
-            due_date: d.due_date,
-            days_past_due: d.days_past_due,
-            bucket: &report.labels[d.bucket],
-            balance: d.balance,
-            interest: d.interest,
-        })
-        .collect()
 }
 
 #[cfg(test)]

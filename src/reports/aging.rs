@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::detail::detail;
 use crate::ledger::Money;
 use crate::ledger::aging::{AgingLine, AgingReport, AgingRule, Basis, TieOut};
-use crate::store::{Connection, Result, aging};
+use crate::store::{Connection, Result, StoreError, aging};
 
 /// The aging report as of a date, optionally for one customer.
 pub fn aging_report(conn: &Connection, rule: &AgingRule, as_of: NaiveDate, only: Option<i64>) -> Result<AgingReport> {
@@ -156,8 +156,24 @@ pub fn aging_detail(
     only: Option<i64>,
 ) -> Result<Vec<AgingDetailLine>> {
     let mut out = Vec::new();
+    each_detail_line(conn, rule, as_of, only, |line| -> Result<()> {
+        out.push(line);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`aging_detail`] handed to `f` line by line, never held: a large book
+/// has a million open installments.
+pub fn each_detail_line<E: From<StoreError>>(
+    conn: &Connection,
+    rule: &AgingRule,
+    as_of: NaiveDate,
+    only: Option<i64>,
+    mut f: impl FnMut(AgingDetailLine) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     detail(conn, as_of, only, |d| {
-        out.push(AgingDetailLine {
+        f(AgingDetailLine {
             bucket: rule.index(d.item.due_date, d.item.issue_date, as_of),
             interest: d.interest_due(),
             days_past_due: d.days_past_due.max(0),
@@ -166,10 +182,8 @@ pub fn aging_detail(
             customer: d.item.customer,
             issue_date: d.item.issue_date,
             due_date: d.item.due_date,
-        });
-        Ok(())
-    })?;
-    Ok(out)
+        })
+    })
 }
 
 /// The aging report of the customers whose salesperson is `name`: each

@@ -13,7 +13,7 @@ pub use crate::store::interest::Terms;
 use crate::store::open_items::{
     OpenInstallment, open_installments, open_installments_unnamed, settled_late_installments,
 };
-use crate::store::{self, Connection, Result};
+use crate::store::{self, Connection, Result, StoreError};
 
 /// One installment as of the date, with its days past due and interest: an
 /// open one, or (from [`settled_late`]) one settled in full whose late parts
@@ -79,12 +79,12 @@ impl Inputs {
 }
 
 /// Stream every open installment as of `as_of` with its interest.
-pub fn detail(
+pub fn detail<E: From<StoreError>>(
     conn: &Connection,
     as_of: NaiveDate,
     only: Option<i64>,
-    mut f: impl FnMut(DetailLine) -> Result<()>,
-) -> Result<()> {
+    mut f: impl FnMut(DetailLine) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let mut inputs = Inputs::load(conn, as_of)?;
     open_installments(conn, as_of, only, |item| f(inputs.line(item, as_of)))
 }

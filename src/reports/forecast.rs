@@ -70,7 +70,7 @@ pub fn forecast(conn: &Connection, as_of: NaiveDate, weeks: usize) -> Result<For
         history.get(&id).and_then(|h| suggest_score(h)).map_or(0, |s| s.avg_days_late.round().try_into().unwrap_or(0))
     };
     let mut lates: HashMap<i64, i64> = HashMap::new();
-    detail(conn, as_of, None, |d| {
+    detail(conn, as_of, None, |d| -> Result<()> {
         if d.item.disputed {
             return Ok(());
         }

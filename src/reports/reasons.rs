@@ -71,7 +71,7 @@ pub fn reasons(conn: &Connection, as_of: NaiveDate) -> Result<Reasons> {
         crate::store::customers::list(conn)?.into_iter().map(|c| (c.id, c.name)).collect();
     // (reason order, code) → line
     let mut lines: BTreeMap<(usize, String), ReasonLine> = BTreeMap::new();
-    open_installments(conn, as_of, None, |item| {
+    open_installments(conn, as_of, None, |item| -> Result<()> {
         if (as_of - item.due_date).num_days() <= 0 {
             return Ok(());
         }

@@ -300,6 +300,9 @@ pub fn rows(conn: &Connection) -> Result<usize> {
 /// Also returns how many checks ran. `step` is called as each probe is
 /// done (for a progress bar).
 pub fn run(conn: &Connection, step: &mut dyn FnMut()) -> Result<(Vec<String>, usize)> {
+    // The probes group, sort and compare whole tables: their temporary
+    // b-trees go to files, so memory does not grow with the book.
+    super::sort_in_files(conn)?;
     let mut problems = Vec::new();
     let mut checks = 0;
     let integrity: Vec<String> =

@@ -35,7 +35,7 @@ pub fn payment_history(
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().push(PaymentRecord { amount: money_col(r, 1)?, days_late: r.get(2)? });
     }
-    open_installments(conn, as_of, only, |item| {
+    open_installments(conn, as_of, only, |item| -> Result<()> {
         let late = (as_of - item.due_date).num_days();
         if late > 0 && !item.is_interest {
             out.entry(item.customer_id).or_default().push(PaymentRecord { amount: item.balance(), days_late: late });

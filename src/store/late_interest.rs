@@ -305,24 +305,37 @@ pub fn differences(conn: &Connection) -> Result<Vec<Difference>> {
     if pending(conn)? {
         return Ok(Vec::new());
     }
-    let mut kept: HashMap<i64, Kept> = HashMap::new();
-    self::kept(conn, END, None, |k| {
-        kept.insert(k.installment_id, k);
-    })?;
+    // The kept figures are read in installment order beside the computed
+    // ones (also in installment order), a merge: nothing but the
+    // differences is held, however many installments were settled late.
+    let mut stmt = conn.prepare(
+        "SELECT installment_id, customer_id, counts_from, accrued FROM late_interest ORDER BY installment_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut advance = move || -> Result<Option<Kept>> { Ok(rows.next()?.map(kept_row).transpose()?) };
+    let mut next = advance()?;
     let mut out = Vec::new();
     compute_all(conn, "SELECT id AS installment_id FROM installments WHERE settled = amount", |id, computed| {
-        let k = kept.remove(&id);
-        if k != computed {
-            out.push(Difference { installment_id: id, kept: k, computed });
+        while let Some(k) = next.take_if(|k| k.installment_id < id) {
+            out.push(Difference { installment_id: k.installment_id, kept: Some(k), computed: None });
+            next = advance()?;
+        }
+        let kept = match next.take_if(|k| k.installment_id == id) {
+            Some(k) => {
+                next = advance()?;
+                Some(k)
+            }
+            None => None,
+        };
+        if kept != computed {
+            out.push(Difference { installment_id: id, kept, computed });
         }
         Ok(())
     })?;
-    out.extend(kept.into_values().map(|k| Difference {
-        installment_id: k.installment_id,
-        kept: Some(k),
-        computed: None,
-    }));
-    out.sort_by_key(|d| d.installment_id);
+    while let Some(k) = next {
+        out.push(Difference { installment_id: k.installment_id, kept: Some(k), computed: None });
+        next = advance()?;
+    }
     Ok(out)
 }
 
@@ -471,6 +484,53 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kept.as_ref().map(|k| k.accrued), Some(m("2.71")));
         assert_eq!(found[0].computed.as_ref().map(|k| k.accrued), Some(m("2.70")));
+        requeue_all(c).unwrap();
+        refresh(c).unwrap();
+        assert_eq!(differences(c).unwrap(), []);
+    }
+
+    #[test]
+    fn a_kept_figure_missing_or_without_its_installment_is_found_in_installment_order() {
+        let ex = example::book();
+        let c = &ex.book.conn;
+        refresh(c).unwrap();
+        let kept: Vec<i64> = c
+            .prepare("SELECT installment_id FROM late_interest")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let others: Vec<i64> = c
+            .prepare(
+                "SELECT id FROM installments WHERE id NOT IN (SELECT installment_id FROM late_interest) ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let (first, last) = (others[0], others[others.len() - 1]);
+        // A figure lost, and two kept for installments that earned none (the
+        // first and last such, on either side of it or both after it).
+        c.execute("DELETE FROM late_interest WHERE installment_id = ?1", [kept[0]]).unwrap();
+        for id in [last, first] {
+            c.execute(
+                "INSERT INTO late_interest (installment_id, customer_id, counts_from, accrued)
+                 SELECT id, customer_id, '2026-01-01', 100 FROM installments WHERE id = ?1",
+                [id],
+            )
+            .unwrap();
+        }
+        let found = differences(c).unwrap();
+        let ids: Vec<i64> = found.iter().map(|d| d.installment_id).collect();
+        let mut want = vec![first, kept[0], last];
+        want.sort_unstable();
+        assert_eq!(ids, want);
+        for d in &found {
+            let lost = d.installment_id == kept[0];
+            assert_eq!((d.kept.is_some(), d.computed.is_some()), (!lost, lost), "{d:?}");
+        }
         requeue_all(c).unwrap();
         refresh(c).unwrap();
         assert_eq!(differences(c).unwrap(), []);

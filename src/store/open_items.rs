@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::{Result, date_col, date_sql, money_col};
+use super::{Result, StoreError, date_col, date_sql, money_col};
 use crate::ledger::Money;
 use crate::ledger::interest::Settlement;
 
@@ -50,12 +50,12 @@ impl OpenInstallment {
 /// The installments open at the as-of date are those open now and those
 /// settled after it (see [`aging`](super::aging::aging)), so the whole
 /// history is never read.
-pub fn open_installments(
+pub fn open_installments<E: From<StoreError>>(
     conn: &Connection,
     as_of: NaiveDate,
     only: Option<i64>,
-    f: impl FnMut(OpenInstallment) -> Result<()>,
-) -> Result<()> {
+    f: impl FnMut(OpenInstallment) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     // The open installments come straight from the covering partial index;
     // only those settled after the as-of date are read from the table.
     let open =
@@ -238,19 +238,7 @@ fn settled_late_by_merge(
             continue;
         }
         mine.sort_by_key(|s| s.date);
-        f(OpenInstallment {
-            installment_id: id,
-            customer_id: r.get(1)?,
-            customer: r.get(2)?,
-            invoice: r.get(3)?,
-            issue_date: date_col(r, 4)?,
-            due_date: due,
-            amount: money_col(r, 6)?,
-            disputed: r.get(7)?,
-            is_interest: r.get::<_, String>(8)? == "interest",
-            invoice_id: r.get(9)?,
-            settlements: mine,
-        })?;
+        f(OpenInstallment { settlements: mine, ..open_item(id, r)? })?;
     }
     Ok(())
 }
@@ -289,13 +277,13 @@ const BY_CUSTOMER: &str = "3, 6, 4, 1, 12";
 /// disputed, kind, invoice id, settled now) with each row's settlements up
 /// to the as-of date, and stream them to `f` by customer code, due date,
 /// invoice number and installment.
-fn stream_open(
+fn stream_open<E: From<StoreError>>(
     conn: &Connection,
     open: &str,
     as_of: NaiveDate,
     only: Option<i64>,
-    mut f: impl FnMut(OpenInstallment) -> Result<()>,
-) -> Result<()> {
+    mut f: impl FnMut(OpenInstallment) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     // Each open installment's settlements are looked up by installment (an
     // index search per item, only for those with some settled now), never
     // by joining the whole history.
@@ -308,37 +296,55 @@ fn stream_open(
            JOIN write_offs w ON o.settled > 0 AND w.installment_id = o.id AND w.date <= ?1
          ORDER BY {BY_CUSTOMER}"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only])?;
+    // The caller's error passes through as it is; the rows' are the store's.
+    let mut stmt = conn.prepare(&sql).map_err(StoreError::from)?;
+    let mut rows = stmt.query(rusqlite::params![date_sql(as_of), only]).map_err(StoreError::from)?;
     let mut current: Option<OpenInstallment> = None;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
+    while let Some(r) = rows.next().map_err(StoreError::from)? {
+        let id: i64 = r.get(0).map_err(StoreError::from)?;
         if current.as_ref().is_some_and(|c| c.installment_id != id)
             && let Some(done) = current.take()
         {
             f(done)?;
         }
-        let item = current.get_or_insert(OpenInstallment {
-            installment_id: id,
-            customer_id: r.get(1)?,
-            customer: r.get(2)?,
-            invoice: r.get(3)?,
-            issue_date: date_col(r, 4)?,
-            due_date: date_col(r, 5)?,
-            amount: money_col(r, 6)?,
-            disputed: r.get(7)?,
-            is_interest: r.get::<_, String>(8)? == "interest",
-            invoice_id: r.get(9)?,
-            settlements: Vec::new(),
-        });
-        if r.get::<_, Option<String>>(11)?.is_some() {
-            item.settlements.push(Settlement { date: date_col(r, 11)?, amount: money_col(r, 12)? });
+        let item = match &mut current {
+            Some(item) => item,
+            None => current.insert(open_item(id, r).map_err(StoreError::from)?),
+        };
+        if let Some(s) = settlement(r).map_err(StoreError::from)? {
+            item.settlements.push(s);
         }
     }
     if let Some(done) = current {
         f(done)?;
     }
     Ok(())
+}
+
+/// An installment from the first columns of a row of [`stream_open`] or
+/// [`settled_late_installments`], without its settlements.
+fn open_item(id: i64, r: &rusqlite::Row) -> rusqlite::Result<OpenInstallment> {
+    Ok(OpenInstallment {
+        installment_id: id,
+        customer_id: r.get(1)?,
+        customer: r.get(2)?,
+        invoice: r.get(3)?,
+        issue_date: date_col(r, 4)?,
+        due_date: date_col(r, 5)?,
+        amount: money_col(r, 6)?,
+        disputed: r.get(7)?,
+        is_interest: r.get::<_, String>(8)? == "interest",
+        invoice_id: r.get(9)?,
+        settlements: Vec::new(),
+    })
+}
+
+/// The settlement a row of [`stream_open`] carries, if any.
+fn settlement(r: &rusqlite::Row) -> rusqlite::Result<Option<Settlement>> {
+    Ok(match r.get::<_, Option<String>>(11)? {
+        Some(_) => Some(Settlement { date: date_col(r, 11)?, amount: money_col(r, 12)? }),
+        None => None,
+    })
 }
 
 #[cfg(test)]
@@ -348,7 +354,7 @@ mod tests {
 
     fn collect(conn: &Connection, as_of: &str, only: Option<i64>) -> Vec<OpenInstallment> {
         let mut out = Vec::new();
-        open_installments(conn, d(as_of), only, |i| {
+        open_installments(conn, d(as_of), only, |i| -> Result<()> {
             out.push(i);
             Ok(())
         })

@@ -410,7 +410,7 @@ fn the_fast_aging_path_equals_the_whole_history_scan_for_every_as_of_date() {
             let (mut fast, mut scan) = (Vec::new(), Vec::new());
             open_installments(&tx, as_of, only, |i| {
                 fast.push(i);
-                Ok(())
+                Ok::<(), huikuan::store::StoreError>(())
             })
             .unwrap();
             open_installments_by_scan(&tx, as_of, only, |i| {

@@ -9,7 +9,7 @@ use crate::ledger::aging::{AgingRule, Basis, Buckets};
 use crate::output::Format;
 use crate::render::{self, write_json};
 use crate::reports;
-use crate::store::customers;
+use crate::store::{self, customers};
 
 /// The aging report: open balances by customer and by how late, as of a date.
 ///
@@ -126,9 +126,13 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         };
     }
     if a.detail {
-        let lines = reports::aging::aging_detail(&tx, &rule, report.as_of, only)?;
+        // A million open installments are streamed, never held: their
+        // sort goes to temporary files and each line is written as it comes.
+        store::sort_in_files(&tx)?;
+        let as_of = report.as_of;
+        let lines = |f: &mut dyn FnMut(_) -> Result<()>| reports::aging::each_detail_line(&tx, &rule, as_of, only, f);
         if ctx.format == Format::Json {
-            return write_json(&mut ctx.out, &render::aging::detail_json(&report, &lines));
+            return render::aging::write_detail_json(&mut ctx.out, &report, &lines);
         }
         if ctx.format == Format::Xlsx {
             let table = render::aging::detail_table(lang, &report, &lines)?;

@@ -201,17 +201,6 @@ pub fn new_batch(conn: &Connection, file: &str, profile: &str, encoding: &str) -
     Ok(conn.last_insert_rowid())
 }
 
-/// A private copy of the book in memory, for a dry run: the import runs on
-/// it as it would on the book, and nothing it does reaches the disk (no
-/// write transaction, no journal, no lock on the book).
-pub fn scratch_copy(book: &super::Book) -> Result<super::Book> {
-    let mut conn = Connection::open_in_memory()?;
-    rusqlite::backup::Backup::new(&book.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(super::Book { conn, path: book.path.clone() })
-}
-
 /// A statement line to store.
 pub struct NewLine<'a> {
     pub fingerprint: &'a str,
@@ -570,19 +559,6 @@ mod tests {
             ]
         );
         assert_eq!(queued(&book.conn).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn a_scratch_copy_takes_writes_the_book_never_sees() {
-        let book = Book::in_memory();
-        let batch = new_batch(&book.conn, "march.csv", "icbc", "UTF-8").unwrap();
-        insert_line(&book.conn, batch, &credit("fp-1", "INV-1")).unwrap().unwrap();
-        let copy = scratch_copy(&book).unwrap();
-        assert_eq!(queued(&copy.conn).unwrap().len(), 1, "the copy holds the book");
-        let b2 = new_batch(&copy.conn, "april.csv", "icbc", "UTF-8").unwrap();
-        insert_line(&copy.conn, b2, &credit("fp-2", "INV-2")).unwrap().unwrap();
-        assert_eq!(queued(&copy.conn).unwrap().len(), 2);
-        assert_eq!(queued(&book.conn).unwrap().len(), 1, "the book is as it was");
     }
 
     #[test]

@@ -279,6 +279,18 @@ impl Book {
         self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map(Tx).map_err(|e| map_busy(e.into()))
     }
 
+    /// [`Book::write`] for a command that may change a great deal (an
+    /// import): past 64 KiB, a statement's journal goes to a temporary file
+    /// instead of memory. SQLite journals every page a statement changes
+    /// that the transaction had already changed, and an import's catch-up of
+    /// the kept balances changes most of the table's pages: on the 10^7
+    /// bench book that journal alone took 110 MB. (Chosen when the
+    /// transaction begins, so it is set before.)
+    pub fn write_large(&mut self) -> Result<Tx<'_>> {
+        self.conn.pragma_update(None, "temp_store", "FILE")?;
+        self.write()
+    }
+
     /// Begin a read transaction: every query in it sees one snapshot.
     pub fn read(&mut self) -> Result<Tx<'_>> {
         self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map(Tx).map_err(|e| map_busy(e.into()))

@@ -10,7 +10,7 @@ use crate::import::input::InputLimit;
 use crate::output::Format;
 use crate::reconcile::{self, ImportOptions, ImportOutcome};
 use crate::render::{self, write_json};
-use crate::store::{bank as store_bank, events};
+use crate::store::events;
 
 /// Import a bank statement and match its credits to customers and invoices.
 ///
@@ -53,10 +53,11 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let max_input = InputLimit::for_book_at(&ctx.db)?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user, max_input };
     let st = bank::read_statement(&a.file, &opts)?;
-    // A dry run imports into a copy of the book in memory: the book itself
-    // is only read (and a missing book is an error, never a new one).
-    let mut book = if a.dry_run { store_bank::scratch_copy(&ctx.open_book()?)? } else { ctx.open_book_to_write()? };
-    let tx = book.write()?;
+    // A dry run imports in a transaction that is rolled back: the book is
+    // never changed (and a missing book is an error, never a new one). A
+    // copy of the book in memory would take as much memory as the book.
+    let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
+    let tx = book.write_large()?;
     let progress = ctx.progress(st.lines.len());
     let opts = ImportOptions { auto: a.auto, dry_run: a.dry_run };
     let out = reconcile::import_statement(&tx, st, opts, || {

@@ -270,7 +270,7 @@ pub fn gather(tx: &Connection, csv: &CsvFile, today: NaiveDate, horizon: u32) ->
         .at(&csv.file, 1));
     }
     let names = customers::by_name(tx)?;
-    let terms: HashMap<i64, u32> = customers::list(tx)?.into_iter().map(|c| (c.id, c.terms_days)).collect();
+    let terms: HashMap<i64, u32> = customers::entries(tx)?.into_iter().map(|c| (c.id, c.terms_days)).collect();
     let mut groups: Vec<Group> = Vec::new();
     let mut by_number: HashMap<String, usize> = HashMap::new();
     let mut skipped = Vec::new();

@@ -245,7 +245,7 @@ pub struct SalespersonGroup {
 /// so the subtotals add up to the report's totals.
 pub fn by_salesperson(conn: &Connection, r: &AgingReport) -> Result<Vec<SalespersonGroup>> {
     let mut of_id = crate::store::customers::salespeople(conn)?;
-    let of_code: std::collections::HashMap<String, String> = crate::store::customers::list(conn)?
+    let of_code: std::collections::HashMap<String, String> = crate::store::customers::entries(conn)?
         .into_iter()
         .filter_map(|c| of_id.remove(&c.id).map(|s| (c.code, s)))
         .collect();

@@ -96,7 +96,7 @@ pub fn figures_by(
     };
     match by {
         By::Customer => {
-            for c in customers::list(conn)? {
+            for c in customers::entries(conn)? {
                 if let Some(f) = per_customer.remove(&c.id).filter(|f| *f != empty) {
                     out.customers.push(CustomerFigures { code: c.code, name: c.name, figures: f });
                 }

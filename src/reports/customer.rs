@@ -145,7 +145,7 @@ pub struct ScoreRow {
 pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Vec<ScoreRow>> {
     let history = history::payment_history(conn, as_of, only)?;
     let mut rows = Vec::new();
-    for c in customers::list(conn)? {
+    for c in customers::entries(conn)? {
         if only.is_some_and(|o| o != c.id) {
             continue;
         }

@@ -63,7 +63,7 @@ pub fn forecast(conn: &Connection, as_of: NaiveDate, weeks: usize) -> Result<For
     let history = store::history::payment_history(conn, as_of, None)?;
     let mut rows: HashMap<i64, CustomerForecast> = HashMap::new();
     let mut codes: HashMap<i64, String> = HashMap::new();
-    for c in store::customers::list(conn)? {
+    for c in store::customers::entries(conn)? {
         codes.insert(c.id, c.code);
     }
     let avg_late = |id: i64| -> i64 {

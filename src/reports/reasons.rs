@@ -68,7 +68,7 @@ pub fn reasons(conn: &Connection, as_of: NaiveDate) -> Result<Reasons> {
     let latest = dunning::latest_reasons(conn, as_of, None)?;
     let causes = disputes::open_causes(conn, as_of)?;
     let names: std::collections::HashMap<i64, String> =
-        crate::store::customers::list(conn)?.into_iter().map(|c| (c.id, c.name)).collect();
+        crate::store::customers::entries(conn)?.into_iter().map(|c| (c.id, c.name)).collect();
     // (reason order, code) → line
     let mut lines: BTreeMap<(usize, String), ReasonLine> = BTreeMap::new();
     open_installments(conn, as_of, None, |item| -> Result<()> {

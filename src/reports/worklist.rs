@@ -105,7 +105,7 @@ pub fn worklist(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Resul
     let holds = dunning::holds(conn)?;
     let reasons = dunning::latest_reasons(conn, as_of, only)?;
     let mut out = Vec::new();
-    for c in customers::list(conn)? {
+    for c in customers::entries(conn)? {
         let Some(a) = acc.get(&c.id) else { continue };
         let logged = actions.get(&c.id).cloned().unwrap_or_default();
         let promise = dunning::latest_promise(conn, c.id, as_of)?;

@@ -702,6 +702,27 @@ pub struct ListRow {
     pub balances: Balances,
 }
 
+/// A customer as the reports name and grade it, without its balances.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub terms_days: u32,
+    pub credit_score: Option<u8>,
+}
+
+/// Every customer, by code, read from the customers alone: for the reports
+/// that only name them. ([`list`] also sums each one's open installments,
+/// a pass over all of them.)
+pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare("SELECT id, code, name, terms_days, credit_score FROM customers ORDER BY code")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Entry { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, terms_days: r.get(3)?, credit_score: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every customer with its balances, by code. Aggregated by SQLite in one
 /// pass over the open-installment index; the few void invoices are set aside
 /// by their own index instead of a lookup of every open installment's invoice.

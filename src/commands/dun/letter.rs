@@ -175,7 +175,7 @@ fn language(ctx: &Ctx, conn: &Connection, customer_id: i64) -> Result<Lang> {
 /// The file-name stem of every customer of the book (all of them, so a
 /// customer's stem does not change with who gets a letter today).
 fn stems(conn: &Connection) -> Result<HashMap<i64, String>> {
-    let all = customers::list(conn)?;
+    let all = customers::entries(conn)?;
     Ok(files::customer_stems(all.iter().map(|r| (r.id, r.code.as_str()))))
 }
 

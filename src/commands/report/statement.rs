@@ -63,7 +63,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     let mut book = ctx.open_book()?;
     let tx = if a.out.is_some() { book.write()? } else { book.read()? };
-    let customers = store::customers::list(&tx)?;
+    let customers = store::customers::entries(&tx)?;
     let ids: Vec<i64> = match &a.customer {
         Some(code) => vec![store::customers::require_id(&tx, code)?],
         None => customers.iter().map(|c| c.id).collect(),

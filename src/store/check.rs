@@ -199,6 +199,31 @@ const PROBES: &[Probe] = &[
         },
     },
     Probe {
+        // The late interest totals the book keeps per customer are its kept figures, summed.
+        sql: "WITH want AS (SELECT customer_id, SUM(accrued) AS accrued, count(*) AS items FROM late_interest
+                            GROUP BY customer_id),
+              keys AS (SELECT customer_id FROM want UNION SELECT customer_id FROM late_interest_totals)
+              SELECT coalesce(c.code, CAST(k.customer_id AS TEXT)), coalesce(t.accrued, 0), coalesce(t.items, 0),
+                     coalesce(w.accrued, 0), coalesce(w.items, 0)
+              FROM keys k
+              LEFT JOIN late_interest_totals t USING (customer_id)
+              LEFT JOIN want w USING (customer_id)
+              LEFT JOIN customers c ON c.id = k.customer_id
+              WHERE t.accrued IS NOT w.accrued OR t.items IS NOT w.items
+              ORDER BY 1",
+        describe: |r| {
+            Ok(format!(
+                "late interest totals: customer {}: kept as {} over {} installments but its installments' \
+                 figures give {} over {} (huikuan check --rebuild-interest)",
+                r.get::<_, String>(0)?,
+                money_col(r, 1)?,
+                r.get::<_, i64>(2)?,
+                money_col(r, 3)?,
+                r.get::<_, i64>(4)?
+            ))
+        },
+    },
+    Probe {
         // The payments' total the book keeps is its live payments, summed
         // (one total: a sum by day would sort every payment).
         sql: "SELECT k.s, p.s FROM (SELECT coalesce(SUM(received), 0) AS s FROM daily_totals) k,
@@ -453,6 +478,35 @@ mod tests {
         assert_eq!(problems, ["events: the book holds 7 customers, invoices and payments but no audit events"]);
         events::record(&ex.book.conn, "test", "the hand-made book", "手工账簿", None).unwrap();
         assert_eq!(run(&ex.book.conn, &mut || ()).unwrap().0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn late_interest_totals_that_differ_from_the_figures_are_a_problem_the_rebuild_mends() {
+        use crate::store::late_interest;
+        let ex = example::book();
+        let conn = &ex.book.conn;
+        events::record(conn, "test", "the hand-made book", "手工账簿", None).unwrap();
+        late_interest::refresh(conn).unwrap();
+        assert_eq!(run(conn, &mut || ()).unwrap().0, Vec::<String>::new());
+        // B's figure (2.70, B1 paid 18 days late) kept as 2.75 in its total,
+        // and a total for A, which has no figure.
+        conn.execute_batch(
+            "UPDATE late_interest_totals SET accrued = accrued + 5;
+             INSERT INTO late_interest_totals (customer_id, accrued, items) VALUES (1, 100, 1);",
+        )
+        .unwrap();
+        assert_eq!(
+            run(conn, &mut || ()).unwrap().0,
+            [
+                "late interest totals: customer A: kept as 1.00 over 1 installments but its installments' figures \
+                 give 0.00 over 0 (huikuan check --rebuild-interest)",
+                "late interest totals: customer B: kept as 2.75 over 1 installments but its installments' figures \
+                 give 2.70 over 1 (huikuan check --rebuild-interest)",
+            ]
+        );
+        late_interest::requeue_all(conn).unwrap();
+        late_interest::refresh(conn).unwrap();
+        assert_eq!(run(conn, &mut || ()).unwrap().0, Vec::<String>::new());
     }
 
     #[test]

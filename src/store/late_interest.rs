@@ -80,10 +80,12 @@ pub fn kept(conn: &Connection, as_of: NaiveDate, only: Option<i64>, mut f: impl 
 /// The kept figures that count as of `as_of` (optionally of one customer)
 /// still owed, summed per customer: each installment's accrued interest
 /// less what of it was posted or waived (`less`, by installment), never
-/// below zero. Summed by SQLite from the covering index in customer order,
-/// so the half million rows of a large book are never handed over one by
-/// one; only the installments in `less` are read singly, to apply their
-/// deductions. Only meaningful when [`usable`] says so.
+/// below zero. Read from the totals kept per customer (schema upgrade 17),
+/// one row each, when all of a customer's figures count by the date, else
+/// summed from the customer's entries of the covering index: never the
+/// half million figures of a large book one by one. Only the installments
+/// in `less` are read singly, to apply their deductions. Only meaningful
+/// when [`usable`] says so.
 pub fn owed_by_customer(
     conn: &Connection,
     as_of: NaiveDate,
@@ -92,13 +94,23 @@ pub fn owed_by_customer(
 ) -> Result<HashMap<i64, Money>> {
     let as_of_s = date_sql(as_of);
     let mut owed = HashMap::new();
+    // A customer whose latest figure counts by the date (one look at the
+    // end of its entries in the index) owes its kept total; only one with
+    // figures counting later (settled after the date) has its entries summed.
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, SUM(accrued) FROM late_interest INDEXED BY late_interest_customer
-         WHERE counts_from <= ?1 AND (?2 IS NULL OR customer_id = ?2) GROUP BY customer_id",
+        "SELECT t.customer_id,
+                CASE WHEN (SELECT max(counts_from) FROM late_interest INDEXED BY late_interest_customer
+                           WHERE customer_id = t.customer_id) <= ?1 THEN t.accrued
+                     ELSE (SELECT SUM(accrued) FROM late_interest INDEXED BY late_interest_customer
+                           WHERE customer_id = t.customer_id AND counts_from <= ?1) END
+         FROM late_interest_totals t WHERE ?2 IS NULL OR t.customer_id = ?2",
     )?;
     let mut rows = stmt.query(params![as_of_s, only])?;
     while let Some(r) = rows.next()? {
-        owed.insert(r.get::<_, i64>(0)?, money_col(r, 1)?);
+        // None: no figure of the customer counts by the date.
+        if let Some(cents) = r.get::<_, Option<i64>>(1)? {
+            owed.insert(r.get::<_, i64>(0)?, Money::from_cents(cents));
+        }
     }
     let mut one = conn.prepare_cached(
         "SELECT customer_id, accrued FROM late_interest
@@ -261,9 +273,12 @@ pub fn refresh(conn: &Connection) -> Result<()> {
     if !pending(conn)? {
         return Ok(());
     }
-    conn.execute_batch(
-        "DELETE FROM late_interest WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)",
-    )?;
+    // The customers' totals lose what the queued installments kept, and
+    // gain what they keep now (below).
+    conn.execute_batch(&format!(
+        "{TOTALS_LESS}
+         DELETE FROM late_interest WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)"
+    ))?;
     // Written as computed (the queries read other tables), never held: an
     // import can queue most of a million installments.
     let mut insert = conn.prepare_cached(
@@ -275,18 +290,44 @@ pub fn refresh(conn: &Connection) -> Result<()> {
         }
         Ok(())
     })?;
-    conn.execute_batch("DELETE FROM late_interest_pending")?;
+    conn.execute_batch(&format!(
+        "{TOTALS_MORE}
+         DELETE FROM late_interest_totals WHERE items = 0;
+         DELETE FROM late_interest_pending;"
+    ))?;
     Ok(())
 }
+
+/// What the queued installments keep, added to their customers' totals
+/// (`late_interest_totals`); [`TOTALS_LESS`] takes it away.
+const TOTALS_MORE: &str = "
+    INSERT INTO late_interest_totals (customer_id, accrued, items)
+    SELECT customer_id, SUM(accrued), count(*) FROM late_interest
+    WHERE installment_id IN (SELECT installment_id FROM late_interest_pending) GROUP BY customer_id
+    ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items;";
+
+/// What the queued installments kept, taken from their customers' totals.
+const TOTALS_LESS: &str = "
+    INSERT INTO late_interest_totals (customer_id, accrued, items)
+    SELECT customer_id, -SUM(accrued), -count(*) FROM late_interest
+    WHERE installment_id IN (SELECT installment_id FROM late_interest_pending) GROUP BY customer_id
+    ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items;";
+
+/// The customers' totals summed afresh from the kept figures.
+pub const TOTALS_FROM_THE_FIGURES: &str = "
+    DELETE FROM late_interest_totals;
+    INSERT INTO late_interest_totals (customer_id, accrued, items)
+    SELECT customer_id, SUM(accrued), count(*) FROM late_interest GROUP BY customer_id;";
 
 /// Queue every installment settled in full, and every one with a kept
 /// figure, for recomputation (`huikuan check --rebuild-interest`): the
 /// transaction's commit recomputes them all.
 pub fn requeue_all(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "INSERT OR IGNORE INTO late_interest_pending SELECT id FROM installments WHERE settled = amount;
-         INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest;",
-    )?;
+         INSERT OR IGNORE INTO late_interest_pending SELECT installment_id FROM late_interest;
+         {TOTALS_FROM_THE_FIGURES}"
+    ))?;
     Ok(())
 }
 
@@ -414,7 +455,17 @@ mod tests {
             last = cached.len();
         }
         assert_eq!(differences(conn).unwrap(), [], "{step}");
+        assert_eq!(
+            rows(conn, "SELECT customer_id, accrued, items FROM late_interest_totals ORDER BY 1"),
+            rows(conn, "SELECT customer_id, SUM(accrued), count(*) FROM late_interest GROUP BY 1 ORDER BY 1"),
+            "{step}: the totals per customer"
+        );
         last
+    }
+
+    fn rows(conn: &Connection, sql: &str) -> Vec<(i64, i64, i64)> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
     }
 
     fn queued(conn: &Connection) -> bool {

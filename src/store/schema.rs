@@ -1029,6 +1029,24 @@ BEGIN
 END;
 "#
     ),
+    // 17: the late interest kept for installments settled in full, summed
+    //    per customer, so that the worklist reads one row per customer
+    //    instead of every installment ever settled late (most of the
+    //    history). Written with `late_interest` by the one function that
+    //    writes it (`late_interest::refresh`), set-wise: a trigger per row
+    //    would make SQLite journal the pages of every insert.
+    r#"
+-- No CHECK on the sums: SQLite checks an upsert's new row before it finds
+-- the conflict, and the refresh subtracts before it adds. `check` compares
+-- the totals with the figures.
+CREATE TABLE late_interest_totals (
+    customer_id INTEGER PRIMARY KEY,
+    accrued     INTEGER NOT NULL,
+    items       INTEGER NOT NULL
+) STRICT;
+INSERT INTO late_interest_totals (customer_id, accrued, items)
+SELECT customer_id, SUM(accrued), count(*) FROM late_interest GROUP BY customer_id;
+"#,
 ];
 
 /// The book's `PRAGMA application_id`: the bytes "HKAR" (huikuan accounts

@@ -81,11 +81,10 @@ pub fn kept(conn: &Connection, as_of: NaiveDate, only: Option<i64>, mut f: impl 
 /// still owed, summed per customer: each installment's accrued interest
 /// less what of it was posted or waived (`less`, by installment), never
 /// below zero. Read from the totals kept per customer (schema upgrade 17),
-/// one row each, when all of a customer's figures count by the date, else
-/// summed from the customer's entries of the covering index: never the
-/// half million figures of a large book one by one. Only the installments
-/// in `less` are read singly, to apply their deductions. Only meaningful
-/// when [`usable`] says so.
+/// one row each, less the figures that count only after the date (read by
+/// date from their own index): never the half million figures of a large
+/// book one by one. Only the installments in `less` are read singly, to
+/// apply their deductions. Only meaningful when [`usable`] says so.
 pub fn owed_by_customer(
     conn: &Connection,
     as_of: NaiveDate,
@@ -93,25 +92,29 @@ pub fn owed_by_customer(
     less: &HashMap<i64, Money>,
 ) -> Result<HashMap<i64, Money>> {
     let as_of_s = date_sql(as_of);
-    let mut owed = HashMap::new();
-    // A customer whose latest figure counts by the date (one look at the
-    // end of its entries in the index) owes its kept total; only one with
-    // figures counting later (settled after the date) has its entries summed.
+    // Each customer's kept total, less its figures that count only after
+    // the date (settled later): those few are read from the index by date.
+    let mut counting: HashMap<i64, (Money, i64)> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT t.customer_id,
-                CASE WHEN (SELECT max(counts_from) FROM late_interest INDEXED BY late_interest_customer
-                           WHERE customer_id = t.customer_id) <= ?1 THEN t.accrued
-                     ELSE (SELECT SUM(accrued) FROM late_interest INDEXED BY late_interest_customer
-                           WHERE customer_id = t.customer_id AND counts_from <= ?1) END
-         FROM late_interest_totals t WHERE ?2 IS NULL OR t.customer_id = ?2",
+        "SELECT customer_id, accrued, items FROM late_interest_totals WHERE ?1 IS NULL OR customer_id = ?1",
+    )?;
+    let mut rows = stmt.query([only])?;
+    while let Some(r) = rows.next()? {
+        counting.insert(r.get(0)?, (money_col(r, 1)?, r.get(2)?));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, accrued FROM late_interest INDEXED BY late_interest_from
+         WHERE counts_from > ?1 AND (?2 IS NULL OR customer_id = ?2)",
     )?;
     let mut rows = stmt.query(params![as_of_s, only])?;
     while let Some(r) = rows.next()? {
-        // None: no figure of the customer counts by the date.
-        if let Some(cents) = r.get::<_, Option<i64>>(1)? {
-            owed.insert(r.get::<_, i64>(0)?, Money::from_cents(cents));
-        }
+        let kept = counting.entry(r.get(0)?).or_default();
+        kept.0 -= money_col(r, 1)?;
+        kept.1 -= 1;
     }
+    // A customer none of whose figures counts by the date owes none.
+    let mut owed: HashMap<i64, Money> =
+        counting.into_iter().filter(|(_, (_, items))| *items > 0).map(|(c, (accrued, _))| (c, accrued)).collect();
     let mut one = conn.prepare_cached(
         "SELECT customer_id, accrued FROM late_interest
          WHERE installment_id = ?1 AND counts_from <= ?2 AND (?3 IS NULL OR customer_id = ?3)",

@@ -12,7 +12,8 @@ use crate::store::check;
 /// their installments (and are their customer's), void records carry no
 /// money, matched bank lines have their payments, an alias or bank account
 /// belongs to one customer, the late interest kept for installments settled
-/// in full is what their settlements give, the open balances and daily
+/// in full is what their settlements give (and its totals per customer what
+/// those figures add up to), the open balances and daily
 /// totals kept for the reports are what the installments, allocations and
 /// write-offs give, and the audit trail exists. Every month still
 /// closed gives again the aging (per customer and bucket), provision and

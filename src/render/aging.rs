@@ -162,11 +162,11 @@ const DETAIL_HEADERS: &[(&str, &str)] = &[
     ("interest", "违约金"),
 ];
 
-/// The detail's rows: one per open installment.
 /// The detail's lines, given by a function that hands each to its argument
 /// in turn; it may be called more than once (a table is measured first).
 pub type DetailSource<'a> = &'a dyn Fn(&mut dyn FnMut(AgingDetailLine) -> Result<()>) -> Result<()>;
 
+/// The detail's row of one open installment.
 fn detail_row(headers: &[String], d: &AgingDetailLine) -> Vec<Cell> {
     vec![
         Cell::text(&d.invoice),

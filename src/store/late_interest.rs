@@ -317,7 +317,7 @@ const TOTALS_LESS: &str = "
     ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items;";
 
 /// The customers' totals summed afresh from the kept figures.
-pub const TOTALS_FROM_THE_FIGURES: &str = "
+const TOTALS_FROM_THE_FIGURES: &str = "
     DELETE FROM late_interest_totals;
     INSERT INTO late_interest_totals (customer_id, accrued, items)
     SELECT customer_id, SUM(accrued), count(*) FROM late_interest GROUP BY customer_id;";

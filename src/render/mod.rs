@@ -20,6 +20,7 @@ pub mod pack;
 pub mod provision;
 pub mod reasons;
 pub mod reconcile;
+mod spool;
 pub mod statement;
 pub mod summary;
 pub mod words;
@@ -455,7 +456,9 @@ const PIECE: usize = 1_000;
 
 /// Write a table, CSV or workbook of rows produced by `rows` instead of
 /// held, so that a report of hundreds of thousands of lines does not hold
-/// them all as text. CSV is written row by row. A table of up to [`PIECE`]
+/// them all as text. CSV is written row by row. A table's rows are made
+/// once, measured, and kept for drawing beyond the first [`PIECE`] in a
+/// temporary file (see `spool`). A table of up to [`PIECE`]
 /// rows is drawn as [`Table`] draws it; a longer one in pieces of that many
 /// rows with every column as wide as its widest value, whose lines join
 /// into one table (at its full width: it is not wrapped to the terminal).
@@ -477,15 +480,18 @@ pub fn write_rows(
             Ok(())
         }
         Format::Table => {
+            // The rows are made once: measured as they come and kept (in a
+            // temporary file past the first PIECE), then drawn from there.
             let mut measure = Measure::new(&table.headers);
             let mut count = 0usize;
+            let mut kept = spool::Spool::new();
             rows(&mut |row| {
                 measure.add(&row);
                 count += 1;
-                Ok(())
+                kept.push(row)
             })?;
             if count <= PIECE {
-                rows(&mut |row| {
+                kept.replay(rows, &mut |row| {
                     table.push(row);
                     Ok(())
                 })?;
@@ -525,7 +531,7 @@ pub fn write_rows(
                 table.rows.clear();
                 Ok(())
             };
-            rows(&mut |row| {
+            kept.replay(rows, &mut |row| {
                 table.push(row);
                 if table.rows.len() == PIECE {
                     piece(&mut table, out)?;
@@ -709,6 +715,19 @@ mod tests {
         let mut csv = Vec::new();
         t.write_csv(&mut csv).unwrap();
         assert_eq!(streamed(&t, Format::Csv), String::from_utf8(csv).unwrap());
+    }
+
+    #[test]
+    fn a_long_table_s_rows_are_made_once() {
+        let t = long_table();
+        let headers: Vec<(&str, &str)> = t.headers.iter().map(|h| (h.as_str(), h.as_str())).collect();
+        let made = std::cell::Cell::new(0);
+        write_rows(&mut Vec::new(), Format::Table, Lang::En, &headers, &|emit| {
+            made.set(made.get() + 1);
+            t.rows.iter().try_for_each(|r| emit(r.clone()))
+        })
+        .unwrap();
+        assert_eq!(made.get(), 1, "measured and drawn from one pass");
     }
 
     #[test]

@@ -276,12 +276,24 @@ pub fn refresh(conn: &Connection) -> Result<()> {
     if !pending(conn)? {
         return Ok(());
     }
-    // The customers' totals lose what the queued installments kept, and
-    // gain what they keep now (below).
-    conn.execute_batch(&format!(
-        "{TOTALS_LESS}
-         DELETE FROM late_interest WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)"
-    ))?;
+    // The customers' totals lose what the queued installments kept and gain
+    // what they keep now: the changes are summed here as the figures are
+    // read and written (no sort), then applied once per customer.
+    let mut change: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut kept = conn.prepare_cached(
+        "SELECT customer_id, accrued FROM late_interest
+         WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)",
+    )?;
+    let mut rows = kept.query([])?;
+    while let Some(r) = rows.next()? {
+        let c = change.entry(r.get(0)?).or_default();
+        c.0 -= r.get::<_, i64>(1)?;
+        c.1 -= 1;
+    }
+    drop(rows);
+    conn.execute_batch(
+        "DELETE FROM late_interest WHERE installment_id IN (SELECT installment_id FROM late_interest_pending)",
+    )?;
     // Written as computed (the queries read other tables), never held: an
     // import can queue most of a million installments.
     let mut insert = conn.prepare_cached(
@@ -290,31 +302,27 @@ pub fn refresh(conn: &Connection) -> Result<()> {
     compute_all(conn, "SELECT installment_id FROM late_interest_pending", |_, k| {
         if let Some(k) = k {
             insert.execute(params![k.installment_id, k.customer_id, date_sql(k.counts_from), k.accrued.cents()])?;
+            let c = change.entry(k.customer_id).or_default();
+            c.0 += k.accrued.cents();
+            c.1 += 1;
         }
         Ok(())
     })?;
-    conn.execute_batch(&format!(
-        "{TOTALS_MORE}
-         DELETE FROM late_interest_totals WHERE items = 0;
-         DELETE FROM late_interest_pending;"
-    ))?;
+    let mut total = conn.prepare_cached(
+        "INSERT INTO late_interest_totals (customer_id, accrued, items) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items",
+    )?;
+    for (customer, (accrued, items)) in change {
+        if accrued != 0 || items != 0 {
+            total.execute(params![customer, accrued, items])?;
+        }
+    }
+    conn.execute_batch(
+        "DELETE FROM late_interest_totals WHERE items = 0;
+         DELETE FROM late_interest_pending;",
+    )?;
     Ok(())
 }
-
-/// What the queued installments keep, added to their customers' totals
-/// (`late_interest_totals`); [`TOTALS_LESS`] takes it away.
-const TOTALS_MORE: &str = "
-    INSERT INTO late_interest_totals (customer_id, accrued, items)
-    SELECT customer_id, SUM(accrued), count(*) FROM late_interest
-    WHERE installment_id IN (SELECT installment_id FROM late_interest_pending) GROUP BY customer_id
-    ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items;";
-
-/// What the queued installments kept, taken from their customers' totals.
-const TOTALS_LESS: &str = "
-    INSERT INTO late_interest_totals (customer_id, accrued, items)
-    SELECT customer_id, -SUM(accrued), -count(*) FROM late_interest
-    WHERE installment_id IN (SELECT installment_id FROM late_interest_pending) GROUP BY customer_id
-    ON CONFLICT DO UPDATE SET accrued = accrued + excluded.accrued, items = items + excluded.items;";
 
 /// The customers' totals summed afresh from the kept figures.
 const TOTALS_FROM_THE_FIGURES: &str = "

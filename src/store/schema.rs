@@ -1034,7 +1034,8 @@ END;
     //    (less the few figures counting after its date, by their own index)
     //    instead of every installment ever settled late (most of the
     //    history). Written with `late_interest` by the one function that
-    //    writes it (`late_interest::refresh`), set-wise: a trigger per row
+    //    writes it (`late_interest::refresh`), which sums the changes per
+    //    customer as it goes and applies them once each: a trigger per row
     //    would make SQLite journal the pages of every insert.
     r#"
 -- No CHECK on the sums: SQLite checks an upsert's new row before it finds

@@ -64,12 +64,14 @@ pub fn plan_for(conn: &Connection, amount: Money, c: &Candidate) -> Result<(Plan
             v
         }
         Plan::Installments(ids) => {
-            let mut v: Vec<String> = Vec::new();
+            let mut seen: Vec<i64> = Vec::new();
+            let mut v = Vec::new();
             for id in ids {
                 if let Some(o) = open.iter().find(|o| o.installment == *id)
-                    && !v.contains(&o.number)
+                    && !seen.contains(&o.invoice)
                 {
-                    v.push(o.number.clone());
+                    seen.push(o.invoice);
+                    v.push(invoices::number_of(conn, o.invoice)?);
                 }
             }
             v

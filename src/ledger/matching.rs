@@ -101,7 +101,6 @@ pub struct CustomerKey {
 pub struct OpenInst {
     pub installment: i64,
     pub invoice: i64,
-    pub number: String,
     pub balance: Money,
 }
 
@@ -542,7 +541,7 @@ mod tests {
     }
 
     fn open(id: i64, cents: i64) -> OpenInst {
-        OpenInst { installment: id, invoice: id * 10, number: format!("I{id}"), balance: Money::from_cents(cents) }
+        OpenInst { installment: id, invoice: id * 10, balance: Money::from_cents(cents) }
     }
 
     #[test]

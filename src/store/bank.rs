@@ -167,13 +167,14 @@ pub fn open_invoice_numbered(conn: &Connection, number: &str) -> Result<Option<(
 pub fn open_installments(conn: &Connection, customer_id: i64, amount: Money) -> Result<Vec<OpenInst>> {
     // Oldest-first allocation's order, which is the index's own (upgrade
     // 16): the first SUBSET_LIMIT rows are read, no more.
-    const OPEN: &str = "SELECT i.id, i.invoice_id, v.number, i.amount - i.settled
+    // The index alone answers: the invoices' numbers are looked up only
+    // for the installments a plan chooses (`reconcile::plan_for`).
+    const OPEN: &str = "SELECT i.id, i.invoice_id, i.amount - i.settled
          FROM installments i INDEXED BY installments_open
-         JOIN invoices v ON v.id = i.invoice_id
          WHERE i.customer_id = ?1 AND i.settled < i.amount AND i.invoice_voided = 0 AND i.invoice_disputed = 0";
     const ORDER: &str = "ORDER BY i.due_date, COALESCE(i.since, i.invoice_issued), i.id";
     let row = |r: &rusqlite::Row| -> rusqlite::Result<OpenInst> {
-        Ok(OpenInst { installment: r.get(0)?, invoice: r.get(1)?, number: r.get(2)?, balance: money_col(r, 3)? })
+        Ok(OpenInst { installment: r.get(0)?, invoice: r.get(1)?, balance: money_col(r, 2)? })
     };
     let mut stmt = conn.prepare_cached(&format!("{OPEN} {ORDER} LIMIT {SUBSET_LIMIT}"))?;
     let mut open: Vec<OpenInst> = stmt.query_map(params![customer_id], row)?.collect::<rusqlite::Result<_>>()?;

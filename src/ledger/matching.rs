@@ -124,6 +124,10 @@ pub struct MatchIndex {
     by_bigram: HashMap<(char, char), Vec<usize>>,
     /// … or, for names under two characters (no bigram), always looked at.
     short_names: Vec<usize>,
+    /// Per name, the bigrams it shares with the name being looked for:
+    /// zero between searches (only the entries a search touched are set
+    /// and reset), so a statement line costs what its bigrams' lists hold.
+    shared: std::cell::RefCell<Vec<u32>>,
 }
 
 fn bigrams(s: &str) -> Vec<(char, char)> {
@@ -167,7 +171,19 @@ impl MatchIndex {
                 by_bigram.entry(g).or_default().push(k);
             }
         }
-        MatchIndex { customers, by_id, by_account, by_name, invoices, names, name_grams, by_bigram, short_names }
+        let shared = std::cell::RefCell::new(vec![0; names.len()]);
+        MatchIndex {
+            customers,
+            by_id,
+            by_account,
+            by_name,
+            invoices,
+            names,
+            name_grams,
+            by_bigram,
+            short_names,
+            shared,
+        }
     }
 
     /// The open invoices a memo names, as (invoice id, customer id), each
@@ -201,33 +217,39 @@ impl MatchIndex {
 
     /// Each customer's best name similarity to `name`, where it is 60 % or
     /// more. Only names sharing a bigram with `name` (or too short to have
-    /// one) can reach that, so only they are compared; a `name` without a
-    /// bigram is compared with every name.
+    /// one) can reach that, and of those only the names sharing enough:
+    /// the bigrams in common, counted from the bigram lists as the
+    /// occurrences in `name` of each bigram both have, are at least those
+    /// [`similarity_of`] merges, so a name whose count is below 30 % of the
+    /// two names' bigrams (Dice under 60) and below the shorter's bigrams
+    /// (neither contains the other) cannot reach 60 and is not compared.
+    /// Company names share 有限, 限公 and 公司: without the count, every
+    /// statement line was compared with nearly every name. A `name`
+    /// without a bigram is compared with every name.
     fn similar(&self, name: &str) -> Vec<(u32, usize)> {
         let sorted = sorted_bigrams(name);
-        let mut grams = sorted.clone();
-        grams.dedup();
-        // The names to compare, as a bit per name: marking them costs a
-        // word per 64 names, where sorting the bigrams' lists cost a sort
-        // of thousands of entries for every statement line.
-        let mut marked = vec![0u64; self.names.len().div_ceil(64)];
-        let mut mark = |k: usize| marked[k / 64] |= 1 << (k % 64);
-        if grams.is_empty() {
-            (0..self.names.len()).for_each(&mut mark);
+        let look: Vec<usize> = if sorted.is_empty() {
+            (0..self.names.len()).collect()
         } else {
-            grams.iter().filter_map(|g| self.by_bigram.get(g)).flatten().for_each(|&k| mark(k));
-            self.short_names.iter().for_each(|&k| mark(k));
-        }
-        let look = marked.iter().enumerate().flat_map(|(w, &bits)| {
-            let mut left = bits;
-            std::iter::from_fn(move || {
-                (left != 0).then(|| {
-                    let k = w * 64 + left.trailing_zeros() as usize;
-                    left &= left - 1;
-                    k
-                })
-            })
-        });
+            let mut shared = self.shared.borrow_mut();
+            let mut touched = Vec::new();
+            for run in sorted.chunk_by(|a, b| a == b) {
+                let Some(list) = self.by_bigram.get(&run[0]) else { continue };
+                for &k in list {
+                    if shared[k] == 0 {
+                        touched.push(k);
+                    }
+                    shared[k] += run.len() as u32;
+                }
+            }
+            let mine = sorted.len() as u32;
+            touched.retain(|&k| {
+                let (common, theirs) = (std::mem::take(&mut shared[k]), self.name_grams[k].len() as u32);
+                10 * common >= 3 * (mine + theirs) || common >= mine.min(theirs)
+            });
+            touched.extend(&self.short_names);
+            touched
+        };
         let mut best: HashMap<usize, u32> = HashMap::new();
         for k in look {
             let (c, n) = &self.names[k];

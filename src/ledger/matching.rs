@@ -428,14 +428,17 @@ pub fn plan(amount: Money, named: &[i64], open: &[OpenInst]) -> Plan {
         return Plan::Installments(vec![one.installment]);
     }
     let pool: Vec<&OpenInst> = open.iter().take(SUBSET_LIMIT).collect();
+    // In cents (every amount has two decimals): the search adds and
+    // compares up to SUBSET_STEPS times a line.
+    let balances: Vec<i64> = pool.iter().map(|o| o.balance.cents()).collect();
     // What is left from each position on: a branch that cannot reach the
     // target even taking everything after it is cut at once.
-    let mut rest = vec![Money::ZERO; pool.len() + 1];
+    let mut rest = vec![0i64; pool.len() + 1];
     for i in (0..pool.len()).rev() {
-        rest[i] = rest[i + 1] + pool[i].balance;
+        rest[i] = rest[i + 1] + balances[i];
     }
-    let mut search = Search { pool: &pool, rest: &rest, chosen: Vec::new(), steps: 0 };
-    if search.find(0, amount) {
+    let mut search = Search { balances: &balances, rest: &rest, chosen: Vec::new(), steps: 0 };
+    if search.find(0, amount.cents()) {
         return Plan::Installments(search.chosen.iter().map(|&i| pool[i].installment).collect());
     }
     Plan::Fifo
@@ -444,31 +447,32 @@ pub fn plan(amount: Money, named: &[i64], open: &[OpenInst]) -> Plan {
 /// Depth-first search for at least two installments summing exactly to a
 /// target, preferring older ones; bounded by [`SUBSET_STEPS`].
 struct Search<'a> {
-    pool: &'a [&'a OpenInst],
-    /// `rest[i]` = the balances of `pool[i..]` added up.
-    rest: &'a [Money],
+    /// The installments' balances in cents, oldest first.
+    balances: &'a [i64],
+    /// `rest[i]` = the balances of `balances[i..]` added up.
+    rest: &'a [i64],
     chosen: Vec<usize>,
     steps: usize,
 }
 
 impl Search<'_> {
-    fn find(&mut self, from: usize, target: Money) -> bool {
-        if target.is_zero() {
+    fn find(&mut self, from: usize, target: i64) -> bool {
+        if target == 0 {
             return self.chosen.len() >= 2;
         }
-        if target.is_negative() || self.rest[from] < target {
+        if target < 0 || self.rest[from] < target {
             return false;
         }
-        for i in from..self.pool.len() {
+        for i in from..self.balances.len() {
             self.steps += 1;
             if self.steps > SUBSET_STEPS || self.rest[i] < target {
                 return false;
             }
-            if self.pool[i].balance > target {
+            if self.balances[i] > target {
                 continue;
             }
             self.chosen.push(i);
-            if self.find(i + 1, target - self.pool[i].balance) {
+            if self.find(i + 1, target - self.balances[i]) {
                 return true;
             }
             self.chosen.pop();

@@ -149,7 +149,7 @@ pub fn score_suggestions(conn: &Connection, as_of: NaiveDate, only: Option<i64>)
         if only.is_some_and(|o| o != c.id) {
             continue;
         }
-        let Some(suggestion) = history.get(&c.id).and_then(|h| suggest_score(h)) else { continue };
+        let Some(suggestion) = history.get(&c.id).and_then(suggest_score) else { continue };
         rows.push(ScoreRow { id: c.id, code: c.code, name: c.name, current: c.credit_score, suggestion });
     }
     Ok(rows)

@@ -67,7 +67,7 @@ pub fn forecast(conn: &Connection, as_of: NaiveDate, weeks: usize) -> Result<For
         codes.insert(c.id, c.code);
     }
     let avg_late = |id: i64| -> i64 {
-        history.get(&id).and_then(|h| suggest_score(h)).map_or(0, |s| s.avg_days_late.round().try_into().unwrap_or(0))
+        history.get(&id).and_then(suggest_score).map_or(0, |s| s.avg_days_late.round().try_into().unwrap_or(0))
     };
     let mut lates: HashMap<i64, i64> = HashMap::new();
     detail(conn, as_of, None, |d| -> Result<()> {

@@ -95,17 +95,26 @@ pub fn owed_by_customer(
     // Each customer's kept total, less its figures that count only after
     // the date (settled later): those few are read from the index by date.
     let mut counting: HashMap<i64, (Money, i64)> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, accrued, items FROM late_interest_totals WHERE ?1 IS NULL OR customer_id = ?1",
-    )?;
+    // One customer's rows are sought in its own entries (each case has its
+    // SQL: a plan for "every customer or this one" reads them all).
+    let (totals, later) = match only {
+        None => (
+            "SELECT customer_id, accrued, items FROM late_interest_totals WHERE ?1 IS NULL",
+            "SELECT customer_id, accrued FROM late_interest INDEXED BY late_interest_from
+             WHERE counts_from > ?1 AND ?2 IS NULL",
+        ),
+        Some(_) => (
+            "SELECT customer_id, accrued, items FROM late_interest_totals WHERE customer_id = ?1",
+            "SELECT customer_id, accrued FROM late_interest INDEXED BY late_interest_customer
+             WHERE customer_id = ?2 AND counts_from > ?1",
+        ),
+    };
+    let mut stmt = conn.prepare_cached(totals)?;
     let mut rows = stmt.query([only])?;
     while let Some(r) = rows.next()? {
         counting.insert(r.get(0)?, (money_col(r, 1)?, r.get(2)?));
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, accrued FROM late_interest INDEXED BY late_interest_from
-         WHERE counts_from > ?1 AND (?2 IS NULL OR customer_id = ?2)",
-    )?;
+    let mut stmt = conn.prepare_cached(later)?;
     let mut rows = stmt.query(params![as_of_s, only])?;
     while let Some(r) = rows.next()? {
         let kept = counting.entry(r.get(0)?).or_default();

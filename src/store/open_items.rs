@@ -50,7 +50,7 @@ impl OpenInstallment {
 /// plans once for both, cannot seek the customer's entries of an index,
 /// and reads the whole book for one customer (0.8 s on the 10^7 bench
 /// book for a customer with 70 invoices).
-pub(super) fn customer_is(only: Option<i64>, column: &str) -> String {
+fn customer_is(only: Option<i64>, column: &str) -> String {
     match only {
         Some(_) => format!("{column} = ?2"),
         None => "?2 IS NULL".to_string(),

@@ -531,9 +531,8 @@ pub fn list<E: From<StoreError>>(
     f: &ListFilter,
     mut each: impl FnMut(ListRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    // One customer's invoices come from its entries of invoices_customer
-    // (a plan for "all or this one" would read every invoice).
-    let customer = if f.customer_id.is_some() { "v.customer_id = ?1" } else { "?1 IS NULL" };
+    // One customer's invoices come from its entries of invoices_customer.
+    let customer = super::customer_filter(f.customer_id, "v.customer_id", 1);
     let mut stmt = conn
         .prepare(&format!(
             "SELECT {LIST_COLUMNS}

@@ -477,8 +477,7 @@ mod tests {
         let ex = example::book();
         let (items, settlements) = queries(Among::Queued);
         for sql in [items, settlements] {
-            let mut stmt = ex.book.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let plan: Vec<String> = stmt.query_map([], |r| r.get(3)).unwrap().map(Result::unwrap).collect();
+            let plan = crate::store::query_plan(&ex.book.conn, &sql, []);
             for step in &plan {
                 let scan = step.starts_with("SCAN ") && step != "SCAN late_interest_pending" && step != "SCAN q";
                 assert!(!scan && !step.contains("TEMP B-TREE"), "{step} in {plan:?} for {sql}");

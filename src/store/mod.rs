@@ -357,6 +357,28 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// The condition on a customer column for "every customer" (`only` is
+/// `None`: `?N IS NULL`, always true then) or "this one" (`column = ?N`),
+/// `N` being `param`. Each case has its own SQL: with `(?N IS NULL OR
+/// column = ?N)` SQLite plans once for both (the plans are kept), cannot
+/// seek the customer's entries of an index, and reads the whole book for
+/// one customer (0.8 s on the 10^7 bench book for a customer with 70
+/// invoices).
+pub fn customer_filter(only: Option<i64>, column: &str, param: usize) -> String {
+    match only {
+        Some(_) => format!("{column} = ?{param}"),
+        None => format!("?{param} IS NULL"),
+    }
+}
+
+/// The steps of SQLite's plan for `sql` (EXPLAIN QUERY PLAN's details):
+/// what the tests that guard a query's reading look at.
+#[cfg(test)]
+pub fn query_plan(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    stmt.query_map(params, |r| r.get(3)).unwrap().map(Result::unwrap).collect()
+}
+
 /// Let SQLite sort in temporary files rather than in memory, for a query
 /// whose sorts span much of the book (the journal of several years: a
 /// GROUP BY of the allocations, one of the write-offs, an ORDER BY of

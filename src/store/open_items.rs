@@ -44,19 +44,6 @@ impl OpenInstallment {
     }
 }
 
-/// The condition on a customer column for "every customer" (`only` is
-/// `None`: `?2 IS NULL`, always true then) or "this one" (`column = ?2`).
-/// Each case has its own SQL: with `(?2 IS NULL OR column = ?2)` SQLite
-/// plans once for both, cannot seek the customer's entries of an index,
-/// and reads the whole book for one customer (0.8 s on the 10^7 bench
-/// book for a customer with 70 invoices).
-fn customer_is(only: Option<i64>, column: &str) -> String {
-    match only {
-        Some(_) => format!("{column} = ?2"),
-        None => "?2 IS NULL".to_string(),
-    }
-}
-
 /// The condition that an installment (of `installments`, unaliased) had
 /// something settled after the as-of date (`?1`): for the whole book, its
 /// id among those the date indexes give (few: what was paid since); for
@@ -95,7 +82,7 @@ pub fn open_installments<E: From<StoreError>>(
 
 /// [`open_installments`]'s installments (see [`stream_open`] for the columns).
 fn open_sql(only: Option<i64>) -> String {
-    let (customer, after) = (customer_is(only, "customer_id"), settled_after(only));
+    let (customer, after) = (super::customer_filter(only, "customer_id", 2), settled_after(only));
     format!(
         "SELECT k.id, k.customer_id, c.code, v.number, v.issue_date, k.due_date, k.amount, v.disputed, v.kind, v.id,
                 k.settled
@@ -180,7 +167,7 @@ fn unnamed_sql(only: Option<i64>) -> String {
         invoice_kind, invoice_id, settled FROM installments";
     let live = format!(
         "invoice_voided = 0 AND invoice_issued <= ?1 AND (since IS NULL OR since <= ?1) AND {}",
-        customer_is(only, "customer_id")
+        super::customer_filter(only, "customer_id", 2)
     );
     format!(
         "{COLUMNS} INDEXED BY installments_open WHERE settled < amount AND {live}
@@ -400,12 +387,7 @@ mod tests {
     fn one_customers_open_items_are_searched_never_scanned() {
         let ex = example::book();
         for sql in [open_sql(Some(ex.a)), unnamed_sql(Some(ex.a))] {
-            let mut stmt = ex.book.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let plan: Vec<String> = stmt
-                .query_map(rusqlite::params!["2026-06-01", ex.a], |r| r.get(3))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+            let plan = crate::store::query_plan(&ex.book.conn, &sql, rusqlite::params!["2026-06-01", ex.a]);
             // The compound's own steps (a scan of its subquery's rows) read nothing of the book.
             let book_scans: Vec<&String> =
                 plan.iter().filter(|s| s.starts_with("SCAN ") && !s.starts_with("SCAN k")).collect();

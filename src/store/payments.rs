@@ -244,9 +244,8 @@ pub fn list<E: From<StoreError>>(
     customer_id: Option<i64>,
     mut each: impl FnMut(ListRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    // One customer's payments come from its entries of payments_customer
-    // (a plan for "all or this one" would read every payment).
-    let customer = if customer_id.is_some() { "p.customer_id = ?1" } else { "?1 IS NULL" };
+    // One customer's payments come from its entries of payments_customer.
+    let customer = super::customer_filter(customer_id, "p.customer_id", 1);
     let mut stmt = conn
         .prepare(&format!(
             "SELECT p.id, c.code, p.date, p.amount, p.method, p.reference, p.amount - p.allocated, p.voided

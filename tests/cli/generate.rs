@@ -59,6 +59,43 @@ fn the_same_seed_gives_the_same_files_and_another_seed_other_files() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// The files of a seed are the benchmark's books: a change to the generator
+/// that changes them makes every figure measured before incomparable. These
+/// are the SHA-256 of the files the generator wrote when it held the whole
+/// made-up book in memory; it now draws the invoices again instead, and must
+/// write the same bytes.
+#[test]
+fn a_seed_writes_the_same_files_byte_for_byte_as_the_generator_always_has() {
+    use sha2::{Digest, Sha256};
+    let env = TestEnv::new();
+    let dir = env.path().join("seed7");
+    env.ok_note(&[
+        "demo",
+        "--generate",
+        dir.to_str().unwrap(),
+        "--customers",
+        "50",
+        "--invoices",
+        "5000",
+        "--bank-lines",
+        "300",
+        "--seed",
+        "7",
+    ]);
+    let expected = [
+        ("customers.csv", "d0126525f2dd1a7109fcaf4f8f6f6e16a77a6b987ad476238125142b262bd16f"),
+        ("invoices.csv", "a7397f8fff8085627bb5d8ac83cb2a80c2dfc8c6e8058b40d5db2c4306b7d3cf"),
+        ("payments.csv", "47228aca1fbe62d24f0a930760aa948cff3baae6022be8b24b461b1a4494040c"),
+        ("bank.csv", "71cb173af761483bca47776061d5f1b4007d700c66572a95596fa4b993eb4937"),
+        ("actions.sh", "13402ca1da93205621cf99276863eb522c19e5276320b29318f4c4ae40384ca2"),
+    ];
+    for (file, sha) in expected {
+        let digest = Sha256::digest(read(&env, "seed7", file));
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, sha, "{file} is not what seed 7 always wrote");
+    }
+}
+
 #[test]
 fn the_generated_files_import_through_the_real_commands_and_the_book_checks() {
     let env = TestEnv::new();

@@ -27,6 +27,11 @@
 //! The same seed, sizes and as-of date give byte-identical files: one
 //! seeded `fastrand` generator, integer arithmetic only, and no hash-map
 //! iteration order in the output.
+//!
+//! The made-up book is not held: 10 bytes per invoice (due date, balance,
+//! place in its customer's queue) and the payments of the days not yet
+//! written, about 145 MB at 10^7 invoices. What is read more than once is
+//! drawn again from a copy of the generator's state (see [`generate`]).
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -176,8 +181,10 @@ struct Customer {
     fifo: bool,
 }
 
-/// 20 bytes: the made-up book is held whole (10^7 invoices and their
-/// payments in about 550 MB), so its records are kept small.
+/// One invoice as [`InvoiceDraws`] draws it. The invoices are never held
+/// as records: they are drawn again whenever they are read (see
+/// [`InvoiceDraws`]).
+#[derive(Clone, Copy)]
 struct Invoice {
     customer: u32,
     /// Days after the calendar start: the span and the longest terms keep
@@ -187,10 +194,9 @@ struct Invoice {
     explicit_due: bool,
     /// Cents: below 2,000,000.00 ([`invoice_amount`]), within a u32.
     amount: u32,
-    paid: u32,
 }
 
-/// 24 bytes.
+/// 24 bytes; only the payments of the days not yet written are held.
 struct Payment {
     day: i32,
     customer: u32,
@@ -267,36 +273,91 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
 }
 
 /// Write the five files into `dir` (created if needed; files in it replaced).
+///
+/// One seeded generator makes every draw, in this order: the customers, the
+/// invoices, the payments' plan, the payments on account, the customers'
+/// rows, the invoices' rows, the payments' rows, the actions and the
+/// statement. Nothing of the size of the book is held but three figures
+/// per invoice (its due date, its balance and its place in its customer's
+/// queue: 10 bytes) and the payments of the days not yet written: 145 MB
+/// in all at 10^7 invoices, 23 MB at 10^6. What is
+/// read more than once is drawn again from a copy of the generator's state
+/// where it began: the invoices four times, the plan twice. The customers'
+/// rows are drawn in their turn but written last, when what each customer
+/// owes is known; their draws do not depend on it.
 pub fn generate(dir: &Path, spec: &Spec) -> Result<Summary> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     let mut rng = Rng::with_seed(spec.seed);
     let start = spec.as_of - Days::new(u64::from(ISSUE_SPAN));
     let as_of = ISSUE_SPAN as i32;
     let customers = make_customers(&mut rng, spec.customers);
-    let mut invoices = make_invoices(&mut rng, &customers, spec.invoices);
-    let payments = settle(&mut rng, &customers, &mut invoices, start, as_of);
+    let shares = Shares::new(&customers, spec.invoices);
+    let draws = InvoiceDraws::new(&shares, &customers, rng.clone());
+    // The first reading: what settling needs of every invoice.
+    let m = spec.invoices as usize;
+    let (mut due, mut balance, mut count) = (Vec::with_capacity(m), Vec::with_capacity(m), vec![0u32; customers.len()]);
+    let mut reading = draws.clone();
+    for inv in &mut reading {
+        due.push(inv.due);
+        balance.push(inv.amount);
+        count[inv.customer as usize] += 1;
+    }
+    rng = reading.rng;
+    let queue = Queue::new(draws.clone(), &count, &due);
+    drop(count);
+    let last = as_of + AFTER_AS_OF;
+    let plan = rng.clone();
+    // The plan's draws depend on the invoices' dates only: passing over it
+    // with any customer and amount leaves the generator where it ends.
+    for (k, &d) in due.iter().enumerate() {
+        let inv =
+            Invoice { customer: 0, issue: issue_day(k as u32, spec.invoices), due: d, explicit_due: false, amount: 0 };
+        plan_payments(&mut rng, k as u32, &inv, last, |_| {});
+    }
+    let mut on_account = draw_on_account(&mut rng, spec.invoices, last);
+    let customer_rows = draw_customer_rows(&mut rng, customers.len());
     let made = Made {
         dir: dir.to_path_buf(),
         // Due dates reach 90 days past the last issue date, explicit ones a little more.
         cal: Calendar::new(start, ISSUE_SPAN + 100),
-        width: digits(invoices.len()).max(7),
-        customers,
-        invoices,
+        width: digits(m).max(7),
+        customers: &customers,
         as_of,
     };
-    made.write_customers(&mut rng)?;
-    made.write_invoices(&mut rng)?;
-    made.write_payments(&mut rng, &payments)?;
-    let mut open: Vec<u32> =
-        (0..made.invoices.len() as u32).filter(|&i| balance(&made.invoices[i as usize]) > 0).collect();
-    let (disputes, holds) = made.write_actions(&mut rng, &open)?;
+    made.write_invoices(&mut rng, draws.clone(), &mut on_account)?;
+    let mut book = Settlement {
+        customers: &customers,
+        start,
+        due: &due,
+        balance: &mut balance,
+        queue: &queue,
+        first_open: vec![0; customers.len()],
+    };
+    let (payments, after_as_of) = made.write_payments(&mut rng, draws, plan, on_account, &mut book, last)?;
+    drop(book);
+    // What is open once every payment of the file is in, with its customer.
+    let mut owed = vec![0i64; customers.len()];
+    let mut open = Vec::new();
+    for (c, owes) in owed.iter_mut().enumerate() {
+        for &k in queue.of(c) {
+            let left = balance[k as usize];
+            if left > 0 {
+                *owes += i64::from(left);
+                open.push(Open { invoice: k, customer: c as u32 });
+            }
+        }
+    }
+    drop(queue);
+    open.sort_unstable_by_key(|o| o.invoice);
+    made.write_customers(&customer_rows, &owed)?;
+    let (disputes, holds) = made.write_actions(&mut rng, &open, &due)?;
     shuffle(&mut rng, &mut open);
-    made.write_bank(&mut rng, &open, spec.bank_lines)?;
+    made.write_bank(&mut rng, &open, &due, &balance, spec.bank_lines)?;
     Ok(Summary {
-        customers: made.customers.len(),
-        invoices: made.invoices.len(),
-        payments: payments.len(),
-        after_as_of: payments.iter().filter(|p| p.day > as_of).count(),
+        customers: customers.len(),
+        invoices: m,
+        payments,
+        after_as_of,
         open: open.len(),
         bank_lines: spec.bank_lines as usize,
         disputes,
@@ -304,24 +365,26 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Summary> {
     })
 }
 
-/// The made-up book in memory, settled, ready to be written.
-struct Made {
+/// What the files are written with.
+struct Made<'a> {
     dir: PathBuf,
     cal: Calendar,
-    customers: Vec<Customer>,
-    invoices: Vec<Invoice>,
+    customers: &'a [Customer],
     /// Digits of an invoice number.
     width: usize,
     /// The as-of date as a day of the calendar.
     as_of: i32,
 }
 
-fn digits(n: usize) -> usize {
-    n.max(1).ilog10() as usize + 1
+/// An invoice left open, with its customer.
+#[derive(Clone, Copy)]
+struct Open {
+    invoice: u32,
+    customer: u32,
 }
 
-fn balance(i: &Invoice) -> i64 {
-    i64::from(i.amount) - i64::from(i.paid)
+fn digits(n: usize) -> usize {
+    n.max(1).ilog10() as usize + 1
 }
 
 /// Customers with unique names even after normalisation: the name stems are
@@ -391,31 +454,105 @@ fn amount_scale(m: u32) -> u32 {
     m.div_ceil(INVOICES_AT_FULL_AMOUNTS).max(1)
 }
 
-/// Invoices in issue-date order, spread evenly over the span. A customer's
-/// share follows 1/(rank + 20): the first customers are the big ones.
-fn make_invoices(rng: &mut Rng, customers: &[Customer], m: u32) -> Vec<Invoice> {
-    let scale = amount_scale(m);
-    let mut cumulative = Vec::with_capacity(customers.len());
-    let mut total = 0u64;
-    for rank in 0..customers.len() as u64 {
-        total += 10_000_000 / (rank + 20);
-        cumulative.push(total);
+/// Each customer's share of the invoices: it follows 1/(rank + 20), so the
+/// first customers are the big ones.
+struct Shares {
+    cumulative: Vec<u64>,
+    total: u64,
+    m: u32,
+    scale: u32,
+}
+
+impl Shares {
+    fn new(customers: &[Customer], m: u32) -> Shares {
+        let mut cumulative = Vec::with_capacity(customers.len());
+        let mut total = 0u64;
+        for rank in 0..customers.len() as u64 {
+            total += 10_000_000 / (rank + 20);
+            cumulative.push(total);
+        }
+        Shares { cumulative, total, m, scale: amount_scale(m) }
     }
-    (0..u64::from(m))
-        .map(|k| {
-            let draw = rng.u64(0..total);
-            let customer = cumulative.partition_point(|&c| c <= draw) as u32;
-            let issue = (k * u64::from(ISSUE_SPAN) / u64::from(m)) as u16;
-            let amount = (invoice_amount(rng) / scale).max(1);
-            let explicit_due = rng.u32(0..100) < 30;
-            let due = if explicit_due {
-                issue + [15, 30, 60, 90][rng.u32(0..4) as usize]
-            } else {
-                issue + customers[customer as usize].terms as u16
-            };
-            Invoice { customer, issue, due, explicit_due, amount, paid: 0 }
-        })
-        .collect()
+}
+
+/// The day invoice `k` of `m` is issued: they are spread evenly over the span.
+fn issue_day(k: u32, m: u32) -> u16 {
+    (u64::from(k) * u64::from(ISSUE_SPAN) / u64::from(m)) as u16
+}
+
+/// The invoices in issue-date order, drawn from the generator's state where
+/// they begin: a copy draws the same invoices again.
+#[derive(Clone)]
+struct InvoiceDraws<'a> {
+    rng: Rng,
+    shares: &'a Shares,
+    customers: &'a [Customer],
+    next: u32,
+}
+
+impl<'a> InvoiceDraws<'a> {
+    fn new(shares: &'a Shares, customers: &'a [Customer], rng: Rng) -> InvoiceDraws<'a> {
+        InvoiceDraws { rng, shares, customers, next: 0 }
+    }
+}
+
+impl Iterator for InvoiceDraws<'_> {
+    type Item = Invoice;
+
+    fn next(&mut self) -> Option<Invoice> {
+        let (rng, shares, k) = (&mut self.rng, self.shares, self.next);
+        if k == shares.m {
+            return None;
+        }
+        self.next += 1;
+        let draw = rng.u64(0..shares.total);
+        let customer = shares.cumulative.partition_point(|&c| c <= draw) as u32;
+        let issue = issue_day(k, shares.m);
+        let amount = (invoice_amount(rng) / shares.scale).max(1);
+        let explicit_due = rng.u32(0..100) < 30;
+        let due = if explicit_due {
+            issue + [15, 30, 60, 90][rng.u32(0..4) as usize]
+        } else {
+            issue + self.customers[customer as usize].terms as u16
+        };
+        Some(Invoice { customer, issue, due, explicit_due, amount })
+    }
+}
+
+/// Each customer's invoices in the ledger's FIFO order
+/// (`ledger::allocation::sort_fifo`: due date, issue date, id), in one
+/// array: customer `c` has `invoices[start[c]..start[c + 1]]`.
+struct Queue {
+    start: Vec<usize>,
+    invoices: Vec<u32>,
+}
+
+impl Queue {
+    fn new(draws: InvoiceDraws, count: &[u32], due: &[u16]) -> Queue {
+        let mut start = Vec::with_capacity(count.len() + 1);
+        start.push(0);
+        for &n in count {
+            start.push(start[start.len() - 1] + n as usize);
+        }
+        let mut invoices = vec![0u32; due.len()];
+        let mut at = start.clone();
+        for (k, inv) in draws.enumerate() {
+            let c = inv.customer as usize;
+            invoices[at[c]] = k as u32;
+            at[c] += 1;
+        }
+        let mut queue = Queue { start, invoices };
+        for c in 0..count.len() {
+            // Issue dates follow the index, so (due date, index) is the order.
+            let range = queue.start[c]..queue.start[c + 1];
+            queue.invoices[range].sort_unstable_by_key(|&k| (due[k as usize], k));
+        }
+        queue
+    }
+
+    fn of(&self, c: usize) -> &[u32] {
+        &self.invoices[self.start[c]..self.start[c + 1]]
+    }
 }
 
 /// Mostly thousands, some tens and hundreds of thousands, a few millions
@@ -454,88 +591,94 @@ fn method(rng: &mut Rng) -> u8 {
     }
 }
 
-/// Plan the payments, put them in date order and through the book's
-/// allocation rules; returns them as the file will hold them.
-fn settle(
-    rng: &mut Rng,
-    customers: &[Customer],
-    invoices: &mut [Invoice],
-    start: NaiveDate,
-    as_of: i32,
-) -> Vec<Payment> {
-    let last = as_of + AFTER_AS_OF;
-    let mut planned = Vec::with_capacity(invoices.len() + invoices.len() / 10);
-    for (k, inv) in invoices.iter().enumerate() {
-        let fate = rng.u32(0..100);
-        let mut pay = |day: i32, amount: u32, rng: &mut Rng| {
-            let day = day.max(i32::from(inv.issue));
-            if day <= last {
-                planned.push(Payment {
-                    day,
-                    customer: inv.customer,
-                    amount,
-                    invoice: Some(k as u32),
-                    method: method(rng),
-                    on_account: false,
-                });
-            }
-        };
-        match fate {
-            0..3 => {}
-            3..11 => {
-                let first = (u64::from(inv.amount) * u64::from(rng.u32(30..=70)) / 100).max(1) as u32;
-                let day = i32::from(inv.due) + lateness(rng);
-                pay(day, first, rng);
-                if rng.u32(0..10) < 6 {
-                    pay(day + rng.i32(15..=120), inv.amount - first, rng);
-                }
-            }
-            _ => pay(i32::from(inv.due) + lateness(rng), inv.amount, rng),
+/// The payments planned for invoice `k`, each given to `push` in order.
+/// Most are paid in full, on time or late; some in two parts, some never.
+/// The draws depend on the invoice's dates only.
+fn plan_payments(rng: &mut Rng, k: u32, inv: &Invoice, last: i32, mut push: impl FnMut(Payment)) {
+    let fate = rng.u32(0..100);
+    let mut pay = |day: i32, amount: u32, rng: &mut Rng| {
+        let day = day.max(i32::from(inv.issue));
+        if day <= last {
+            push(Payment {
+                day,
+                customer: inv.customer,
+                amount,
+                invoice: Some(k),
+                method: method(rng),
+                on_account: false,
+            });
         }
+    };
+    match fate {
+        0..3 => {}
+        3..11 => {
+            let first = (u64::from(inv.amount) * u64::from(rng.u32(30..=70)) / 100).max(1) as u32;
+            let day = i32::from(inv.due) + lateness(rng);
+            pay(day, first, rng);
+            if rng.u32(0..10) < 6 {
+                pay(day + rng.i32(15..=120), inv.amount.saturating_sub(first), rng);
+            }
+        }
+        _ => pay(i32::from(inv.due) + lateness(rng), inv.amount, rng),
     }
-    // Payments on account: round sums, no invoice.
-    for _ in 0..invoices.len() / 50 {
-        let inv = &invoices[rng.u32(0..invoices.len() as u32) as usize];
-        planned.push(Payment {
-            day: rng.i32(i32::from(inv.issue)..=last),
-            customer: inv.customer,
-            amount: (rng.i64(1..=50) * yuan(1_000)) as u32,
-            invoice: None,
-            method: 0,
-            on_account: true,
-        });
-    }
-    planned.sort_by_key(|p| p.day);
+}
 
-    // Each customer's installments (one per invoice) in the ledger's FIFO
-    // order (`ledger::allocation::sort_fifo`: due date, issue date, id), by
-    // invoice index; and where the open ones start.
-    let day = |d: u16| start + TimeDelta::days(i64::from(d));
-    let mut queue: Vec<Vec<u32>> = customers.iter().map(|_| Vec::new()).collect();
-    for (k, inv) in invoices.iter().enumerate() {
-        queue[inv.customer as usize].push(k as u32);
-    }
-    for q in &mut queue {
-        q.sort_by_key(|&k| (invoices[k as usize].due, invoices[k as usize].issue, k));
-    }
-    let mut first_open = vec![0usize; customers.len()];
-    for p in &mut planned {
+/// A payment on account, with the invoice whose customer makes it.
+struct OnAccount {
+    invoice: u32,
+    payment: Payment,
+}
+
+/// Payments on account: round sums, no invoice, one for every 50 invoices,
+/// each by the customer of an invoice drawn at random, on a day from its
+/// issue date on. Their customers are filled in as the invoices are drawn
+/// again ([`Made::write_invoices`]).
+fn draw_on_account(rng: &mut Rng, m: u32, last: i32) -> Vec<OnAccount> {
+    (0..m / 50)
+        .map(|_| {
+            let k = rng.u32(0..m);
+            let day = rng.i32(i32::from(issue_day(k, m))..=last);
+            let amount = (rng.i64(1..=50) * yuan(1_000)) as u32;
+            let payment = Payment { day, customer: u32::MAX, amount, invoice: None, method: 0, on_account: true };
+            OnAccount { invoice: k, payment }
+        })
+        .collect()
+}
+
+/// The book's balances as the payments go through its allocation rules,
+/// in date order: a named invoice takes at most its balance; otherwise the
+/// ledger's FIFO allocation (`ledger::allocation`).
+struct Settlement<'a> {
+    customers: &'a [Customer],
+    start: NaiveDate,
+    due: &'a [u16],
+    balance: &'a mut [u32],
+    queue: &'a Queue,
+    /// Where each customer's open invoices start in its queue.
+    first_open: Vec<usize>,
+}
+
+impl Settlement<'_> {
+    /// Put `p` through the book: its amount and named invoice become what
+    /// the file will hold.
+    fn settle(&mut self, p: &mut Payment) {
         let c = p.customer as usize;
-        let named = p.invoice.filter(|&k| !customers[c].fifo && balance(&invoices[k as usize]) > 0);
+        let named = p.invoice.filter(|&k| !self.customers[c].fifo && self.balance[k as usize] > 0);
         match named {
             Some(k) => {
-                let inv = &mut invoices[k as usize];
-                p.amount = p.amount.min(inv.amount - inv.paid);
-                inv.paid += p.amount;
+                let left = &mut self.balance[k as usize];
+                p.amount = p.amount.min(*left);
+                *left -= p.amount;
             }
             None => {
                 p.invoice = None;
-                let q = &queue[c];
-                let mut at = first_open[c];
-                while at < q.len() && balance(&invoices[q[at] as usize]) == 0 {
+                let q = self.queue.of(c);
+                let mut at = self.first_open[c];
+                while at < q.len() && self.balance[q[at] as usize] == 0 {
                     at += 1;
                 }
-                first_open[c] = at;
+                self.first_open[c] = at;
+                let day = |d: u16| self.start + TimeDelta::days(i64::from(d));
                 // The open installments the payment can reach, with their
                 // balances as they stand now.
                 let mut reach = Vec::new();
@@ -544,23 +687,40 @@ fn settle(
                     if covered >= i64::from(p.amount) {
                         break;
                     }
-                    let inv = &invoices[k as usize];
-                    let open = balance(inv);
+                    let open = i64::from(self.balance[k as usize]);
                     covered += open;
                     reach.push(Target {
                         id: i64::from(k),
-                        due_date: day(inv.due),
-                        issue_date: day(inv.issue),
+                        due_date: day(self.due[k as usize]),
+                        issue_date: day(issue_day(k, self.due.len() as u32)),
                         balance: Money::from_cents(open),
                     });
                 }
                 for part in allocate(Money::from_cents(i64::from(p.amount)), &reach).parts {
-                    invoices[part.target as usize].paid += part.amount.cents() as u32;
+                    self.balance[part.target as usize] -= part.amount.cents() as u32;
                 }
             }
         }
     }
-    planned
+}
+
+/// What the customers' rows draw: a credit limit's factor (none for one in
+/// five), a credit score (none for about one in seven) and a phone number.
+struct CustomerRow {
+    limit: Option<u32>,
+    score: Option<u32>,
+    phone: (u32, u32, u32),
+}
+
+fn draw_customer_rows(rng: &mut Rng, n: usize) -> Vec<CustomerRow> {
+    (0..n)
+        .map(|_| {
+            let limit = (rng.u32(0..100) >= 20).then(|| rng.u32(80..=250));
+            let score = (rng.u32(0..100) >= 15).then(|| rng.u32(35..=100));
+            let phone = (rng.u32(10..=999), rng.u32(0..10_000), rng.u32(0..10_000));
+            CustomerRow { limit, score, phone }
+        })
+        .collect()
 }
 
 /// How a statement names a customer: the legal name without its suffix,
@@ -582,47 +742,57 @@ fn payer_typo(c: &Customer) -> String {
     format!("{}{}", chars.as_str(), &c.name[c.stem.len()..])
 }
 
-impl Made {
+impl Made<'_> {
     fn number(&self, k: u32) -> String {
         format!("INV-{:0width$}", k + 1, width = self.width)
     }
 
     /// Credit limits follow what each customer ends up owing (0.8 to 2.5 times
     /// it, in tens of thousands, at least 50,000), so some are over it.
-    fn write_customers(&self, rng: &mut Rng) -> Result<()> {
-        let (customers, invoices) = (&self.customers, &self.invoices);
-        let mut owed = vec![0i64; customers.len()];
-        for inv in invoices {
-            owed[inv.customer as usize] += balance(inv);
-        }
+    fn write_customers(&self, rows: &[CustomerRow], owed: &[i64]) -> Result<()> {
         let mut out = Out::create(&self.dir, "customers.csv")?;
         out.row(["code", "name", "terms_days", "credit_limit", "credit_score", "email", "phone", "aliases"])?;
-        for (i, c) in customers.iter().enumerate() {
-            let limit = if rng.u32(0..100) < 20 {
-                String::new()
-            } else {
-                let tens = owed[i] * i64::from(rng.u32(80..=250)) / 100 / yuan(10_000) + 1;
-                money(tens.max(5) * yuan(10_000))
+        for (i, (c, row)) in self.customers.iter().zip(rows).enumerate() {
+            let limit = match row.limit {
+                None => String::new(),
+                Some(factor) => {
+                    let tens = owed[i] * i64::from(factor) / 100 / yuan(10_000) + 1;
+                    money(tens.max(5) * yuan(10_000))
+                }
             };
-            let score = if rng.u32(0..100) < 15 { String::new() } else { rng.u32(35..=100).to_string() };
+            let score = row.score.map(|s| s.to_string()).unwrap_or_default();
             let email = format!("ar{}@{}.example", i + 1, if c.english { "corp" } else { "gongsi" });
-            let phone = format!("0{}-{:04} {:04}", rng.u32(10..=999), rng.u32(0..10_000), rng.u32(0..10_000));
+            let (area, a, b) = row.phone;
+            let phone = format!("0{area}-{a:04} {b:04}");
             let terms = c.terms.to_string();
             out.row([&c.code, &c.name, &terms, &limit, &score, &email, &phone, c.alias.as_deref().unwrap_or("")])?;
         }
         out.finish()
     }
 
-    fn write_invoices(&self, rng: &mut Rng) -> Result<()> {
-        let (cal, customers) = (&self.cal, &self.customers);
+    /// The invoices' rows; on the way, the customers of the payments on
+    /// account (each took an invoice's).
+    fn write_invoices(&self, rng: &mut Rng, draws: InvoiceDraws, on_account: &mut [OnAccount]) -> Result<()> {
+        let cal = &self.cal;
+        let mut by_invoice: Vec<u32> = (0..on_account.len() as u32).collect();
+        by_invoice.sort_by_key(|&i| on_account[i as usize].invoice);
+        let mut waiting = by_invoice.iter().peekable();
         let mut out = Out::create(&self.dir, "invoices.csv")?;
         out.row(["number", "customer", "issue_date", "due_date", "amount", "description"])?;
-        for (k, inv) in self.invoices.iter().enumerate() {
+        for (k, inv) in draws.enumerate() {
+            while let Some(&&i) = waiting.peek() {
+                let pending = &mut on_account[i as usize];
+                if pending.invoice != k as u32 {
+                    break;
+                }
+                pending.payment.customer = inv.customer;
+                waiting.next();
+            }
             let due = if inv.explicit_due { cal.day(i32::from(inv.due)) } else { "" };
             let desc = if rng.u32(0..10) < 7 { pick(rng, DESCRIPTIONS) } else { "" };
             out.row([
                 self.number(k as u32).as_str(),
-                customers[inv.customer as usize].code.as_str(),
+                self.customers[inv.customer as usize].code.as_str(),
                 cal.day(i32::from(inv.issue)),
                 due,
                 &money(i64::from(inv.amount)),
@@ -632,44 +802,96 @@ impl Made {
         out.finish()
     }
 
-    fn write_payments(&self, rng: &mut Rng, payments: &[Payment]) -> Result<()> {
-        let (cal, customers) = (&self.cal, &self.customers);
-        let mut out = Out::create(&self.dir, "payments.csv")?;
-        out.row(["date", "customer", "amount", "method", "reference", "invoice"])?;
-        for (k, p) in payments.iter().enumerate() {
-            let invoice = p.invoice.map(|k| self.number(k)).unwrap_or_default();
-            let reference = match (p.on_account, p.invoice, rng.u32(0..10)) {
-                (true, _, _) => "预付款 / payment on account".to_string(),
-                (false, Some(_), 0..5) => format!("货款 {invoice}"),
-                (false, _, 0..8) => format!("{} {}", pick(rng, &["CMB", "ICBC", "CCB", "BOC"]), 100_000 + k),
-                _ => String::new(),
-            };
-            out.row([
-                cal.day(p.day),
-                customers[p.customer as usize].code.as_str(),
-                &money(i64::from(p.amount)),
-                METHODS[usize::from(p.method)],
-                &reference,
-                &invoice,
-            ])?;
+    /// The payments' rows in date order (within a day, the invoices' in
+    /// their order, then those on account in theirs), each settled as it is
+    /// written. A payment is never dated before its invoice's issue date, so
+    /// the days before the invoice being planned are complete: only the
+    /// payments of the later days are held. Returns how many were written
+    /// and how many of them are dated after the as-of date.
+    fn write_payments(
+        &self,
+        rng: &mut Rng,
+        draws: InvoiceDraws,
+        mut plan: Rng,
+        on_account: Vec<OnAccount>,
+        book: &mut Settlement,
+        last: i32,
+    ) -> Result<(usize, usize)> {
+        let mut on_account: Vec<Payment> = on_account.into_iter().map(|o| o.payment).collect();
+        on_account.sort_by_key(|p| p.day);
+        let mut w = PaymentRows {
+            out: Out::create(&self.dir, "payments.csv")?,
+            on_account: on_account.into_iter().peekable(),
+            written: 0,
+            after_as_of: 0,
+        };
+        w.out.row(["date", "customer", "amount", "method", "reference", "invoice"])?;
+        let mut days: Vec<Vec<Payment>> = (0..=last).map(|_| Vec::new()).collect();
+        let mut done = 0i32;
+        for (k, inv) in draws.enumerate() {
+            while done < i32::from(inv.issue) {
+                self.write_day(rng, &mut w, book, done, std::mem::take(&mut days[done as usize]))?;
+                done += 1;
+            }
+            plan_payments(&mut plan, k as u32, &inv, last, |p| days[p.day as usize].push(p));
         }
-        out.finish()
+        while done <= last {
+            self.write_day(rng, &mut w, book, done, std::mem::take(&mut days[done as usize]))?;
+            done += 1;
+        }
+        w.out.finish()?;
+        Ok((w.written, w.after_as_of))
+    }
+
+    /// One day's payments: `planned`, then those on account.
+    fn write_day(
+        &self,
+        rng: &mut Rng,
+        w: &mut PaymentRows,
+        book: &mut Settlement,
+        day: i32,
+        planned: Vec<Payment>,
+    ) -> Result<()> {
+        let on_account = std::iter::from_fn(|| w.on_account.next_if(|p| p.day == day)).collect::<Vec<_>>();
+        for mut p in planned.into_iter().chain(on_account) {
+            book.settle(&mut p);
+            self.write_payment(rng, &mut w.out, w.written, &p)?;
+            w.written += 1;
+            w.after_as_of += usize::from(p.day > self.as_of);
+        }
+        Ok(())
+    }
+
+    /// Payment `n` of the file, as settled.
+    fn write_payment(&self, rng: &mut Rng, out: &mut Out, n: usize, p: &Payment) -> Result<()> {
+        let invoice = p.invoice.map(|k| self.number(k)).unwrap_or_default();
+        let reference = match (p.on_account, p.invoice, rng.u32(0..10)) {
+            (true, _, _) => "预付款 / payment on account".to_string(),
+            (false, Some(_), 0..5) => format!("货款 {invoice}"),
+            (false, _, 0..8) => format!("{} {}", pick(rng, &["CMB", "ICBC", "CCB", "BOC"]), 100_000 + n),
+            _ => String::new(),
+        };
+        out.row([
+            self.cal.day(p.day),
+            self.customers[p.customer as usize].code.as_str(),
+            &money(i64::from(p.amount)),
+            METHODS[usize::from(p.method)],
+            &reference,
+            &invoice,
+        ])
     }
 
     /// Disputes on some overdue open invoices and holds on some customers with
     /// a balance over 90 days overdue, as a script of huikuan commands.
-    fn write_actions(&self, rng: &mut Rng, open: &[u32]) -> Result<(usize, usize)> {
-        let (customers, invoices, as_of) = (&self.customers, &self.invoices, self.as_of);
-        let mut overdue: Vec<u32> =
-            open.iter().copied().filter(|&k| i32::from(invoices[k as usize].due) < as_of - 30).collect();
-        let mut late: Vec<u32> = overdue
-            .iter()
-            .filter(|&&k| i32::from(invoices[k as usize].due) < as_of - 90)
-            .map(|&k| invoices[k as usize].customer)
-            .collect();
+    fn write_actions(&self, rng: &mut Rng, open: &[Open], due: &[u16]) -> Result<(usize, usize)> {
+        let (customers, as_of) = (self.customers, self.as_of);
+        let mut overdue: Vec<Open> =
+            open.iter().copied().filter(|o| i32::from(due[o.invoice as usize]) < as_of - 30).collect();
+        let mut late: Vec<u32> =
+            overdue.iter().filter(|o| i32::from(due[o.invoice as usize]) < as_of - 90).map(|o| o.customer).collect();
         late.sort_unstable();
         late.dedup();
-        let disputes = (invoices.len() / 5_000).clamp(2, 100).min(overdue.len());
+        let disputes = (due.len() / 5_000).clamp(2, 100).min(overdue.len());
         let holds = (customers.len() / 200).clamp(1, 50).min(late.len());
         shuffle(rng, &mut overdue);
         shuffle(rng, &mut late);
@@ -686,8 +908,9 @@ impl Made {
              h=\"${HUIKUAN:-huikuan}\"\n",
         );
         const REASONS: &[&str] = &["quantity short on delivery", "price differs from the contract", "goods damaged"];
-        for &k in &overdue[..disputes] {
-            text.push_str(&format!("\"$h\" -q invoice dispute {} --reason '{}'\n", self.number(k), pick(rng, REASONS)));
+        for o in &overdue[..disputes] {
+            let n = self.number(o.invoice);
+            text.push_str(&format!("\"$h\" -q invoice dispute {n} --reason '{}'\n", pick(rng, REASONS)));
         }
         for &c in &late[..holds] {
             let code = &customers[c as usize].code;
@@ -700,19 +923,19 @@ impl Made {
     /// The statement: `lines` rows over the days up to the as-of date, in date
     /// order, with a running balance. `open` is every open invoice, shuffled;
     /// each is paid by at most one line.
-    fn write_bank(&self, rng: &mut Rng, open: &[u32], lines: u32) -> Result<()> {
-        let (cal, customers, invoices) = (&self.cal, &self.customers, &self.invoices);
+    fn write_bank(&self, rng: &mut Rng, open: &[Open], due: &[u16], balance: &[u32], lines: u32) -> Result<()> {
+        let (cal, customers) = (&self.cal, self.customers);
         let mut out = Out::create(&self.dir, "bank.csv")?;
         out.row(["交易日期", "摘要", "收入金额", "支出金额", "余额", "对方户名", "对方账号", "流水号"])?;
         let mut by_customer: Vec<Vec<u32>> = customers.iter().map(|_| Vec::new()).collect();
-        for &k in open {
-            by_customer[invoices[k as usize].customer as usize].push(k);
+        for o in open {
+            by_customer[o.customer as usize].push(o.invoice);
         }
         for v in &mut by_customer {
-            v.sort_by_key(|&k| (invoices[k as usize].due, k));
+            v.sort_by_key(|&k| (due[k as usize], k));
         }
         let mut cursor = vec![0usize; customers.len()];
-        let mut used = vec![false; invoices.len()];
+        let mut used = vec![false; due.len()];
         let mut next = 0usize;
         let mut running: i64 = yuan(8_000_000);
         let first_day = self.as_of + 1 - STATEMENT_DAYS as i32;
@@ -720,7 +943,7 @@ impl Made {
             let day = first_day + (u64::from(line) * u64::from(STATEMENT_DAYS) / u64::from(lines)) as i32;
             let reference = format!("{}{:07}", cal.compact(day), line + 1);
             let kind = rng.u32(0..100);
-            while next < open.len() && used[open[next] as usize] {
+            while next < open.len() && used[open[next].invoice as usize] {
                 next += 1;
             }
             let target = (kind >= 25 && next < open.len()).then(|| open[next]);
@@ -745,17 +968,16 @@ impl Made {
                     let c = &customers[rng.u32(0..customers.len() as u32) as usize];
                     ("预付款".to_string(), rng.i64(1..=50) * yuan(1_000), c.name.clone(), String::new())
                 }
-                (_, Some(k)) => {
+                (_, Some(Open { invoice: k, customer })) => {
                     used[k as usize] = true;
-                    let inv = &invoices[k as usize];
-                    let c = &customers[inv.customer as usize];
+                    let c = &customers[customer as usize];
                     let n = self.number(k);
                     let account = if rng.bool() {
-                        format!("62220{:014}", (u64::from(inv.customer) + 1) * 7_919_993)
+                        format!("62220{:014}", (u64::from(customer) + 1) * 7_919_993)
                     } else {
                         String::new()
                     };
-                    let whole = balance(inv);
+                    let whole = i64::from(balance[k as usize]);
                     let (memo, amount, payer) = match rng.u32(0..100) {
                         0..40 => {
                             let memo = match rng.u32(0..4) {
@@ -771,14 +993,14 @@ impl Made {
                             let mut sum = whole;
                             let mut named = vec![n];
                             let more = rng.u32(1..=2);
-                            let list = &by_customer[inv.customer as usize];
-                            let at = &mut cursor[inv.customer as usize];
+                            let list = &by_customer[customer as usize];
+                            let at = &mut cursor[customer as usize];
                             while named.len() <= more as usize && *at < list.len() {
                                 let other = list[*at];
                                 *at += 1;
                                 if !used[other as usize] {
                                     used[other as usize] = true;
-                                    sum += balance(&invoices[other as usize]);
+                                    sum += i64::from(balance[other as usize]);
                                     named.push(self.number(other));
                                 }
                             }
@@ -800,6 +1022,15 @@ impl Made {
         }
         out.finish()
     }
+}
+
+/// The payments' file as it is written.
+struct PaymentRows {
+    out: Out,
+    /// The payments on account not yet written, in date order.
+    on_account: std::iter::Peekable<std::vec::IntoIter<Payment>>,
+    written: usize,
+    after_as_of: usize,
 }
 
 #[cfg(test)]

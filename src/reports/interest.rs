@@ -72,11 +72,11 @@ struct Builder<'s, 'c> {
     invoices: HashMap<i64, usize>,
     /// Each customer line's id.
     ids: Vec<i64>,
-    /// Where the invoices' lines go once more than `hold` are held.
+    /// Where the invoices' lines go, when they are put aside.
     spill: Option<&'s mut OwedSpill<'c>>,
-    hold: usize,
-    /// The lines went to the spill (and go there from now on).
-    spilled: bool,
+    /// Without a spill: whether the invoices' lines are kept (else only
+    /// the totals).
+    keep: bool,
 }
 
 impl Builder<'_, '_> {
@@ -105,15 +105,13 @@ impl Builder<'_, '_> {
         let c = &mut out.customers[at];
         c.total += due;
         out.total += due;
-        if self.hold == 0 && self.spill.is_none() {
-            // Totals only: no invoice line is kept.
+        if let Some(spill) = self.spill.as_deref_mut() {
+            let figures = spill::Owed { owed: due, accrued: o.accrued, posted: o.posted, waived: o.waived };
+            spill.push(o.customer_id, o.invoice_id, o.invoice, figures)?;
             return Ok(due);
         }
-        if self.spilled
-            && let Some(spill) = self.spill.as_deref_mut()
-        {
-            let figures = spill::Owed { owed: due, accrued: o.accrued, posted: o.posted, waived: o.waived };
-            spill.push(o.customer_id, o.invoice, figures)?;
+        if !self.keep {
+            // Totals only: no invoice line is kept.
             return Ok(due);
         }
         // An invoice's line, found by id (a customer may have thousands).
@@ -132,25 +130,7 @@ impl Builder<'_, '_> {
         v.accrued += o.accrued;
         v.posted += o.posted;
         v.waived += o.waived;
-        if self.invoices.len() > self.hold {
-            self.spill_held()?;
-        }
         Ok(due)
-    }
-
-    /// Put the lines held aside, each customer's in its order, and put
-    /// every later one aside as it comes.
-    fn spill_held(&mut self) -> Result<()> {
-        let Some(spill) = self.spill.as_deref_mut() else { return Ok(()) };
-        for (c, &id) in self.out.customers.iter_mut().zip(&self.ids) {
-            for v in c.invoices.drain(..) {
-                let figures = spill::Owed { owed: v.interest, accrued: v.accrued, posted: v.posted, waived: v.waived };
-                spill.push(id, &v.number, figures)?;
-            }
-        }
-        self.invoices = HashMap::new();
-        self.spilled = true;
-        Ok(())
     }
 }
 
@@ -161,66 +141,57 @@ impl Builder<'_, '_> {
 /// as the worklist does), else computed from their settlements, as they
 /// always are with `from_history` (the reference the tests compare with).
 pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_history: bool) -> Result<Interest> {
-    Ok(build(conn, as_of, only, from_history, None, usize::MAX)?.0)
+    Ok(build(conn, as_of, only, from_history, None, true)?.0)
 }
 
 /// [`interest`] without the invoices: each customer's total and the
 /// book's, for the figures a close keeps and a statement's interest owed
 /// (the report's lines are never held).
 pub fn interest_totals(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
-    Ok(build(conn, as_of, only, false, None, 0)?.0)
+    Ok(build(conn, as_of, only, false, None, false)?.0)
 }
 
-/// Invoice lines the interest report holds before it puts them aside.
-pub const HELD_LINES: usize = 200_000;
+/// Invoice lines the interest report holds in memory (about 80 bytes
+/// each, [`OwedSpill`]) before it puts them in a temporary table: the
+/// 10^6 bench book has 623,277; the 10^7 one about six million.
+pub const HELD_LINES: usize = 1_000_000;
 
-/// [`interest`] for a report of any size: up to `hold` invoice lines are
-/// held as usual; past that, every customer's invoices are put aside
-/// instead (its `invoices` are then left empty, `spilled` is set) and read
-/// back from the spill, customers in the report's order, by
-/// [`OwedSpill::for_each`]. The customers' ids come in the report's order.
+/// [`interest`] for a report of any size: its customers are held, its
+/// invoices' lines go to an [`OwedSpill`] (which holds up to `hold` of them
+/// in memory, then puts them in a temporary table) and are read back,
+/// customers in the report's order, by [`OwedSpill::for_each`]. The
+/// customers' `invoices` are left empty; their ids come in the report's
+/// order.
 pub fn interest_spilled(conn: &Connection, as_of: NaiveDate, only: Option<i64>, hold: usize) -> Result<Spilled<'_>> {
-    let mut spill = OwedSpill::new(conn)?;
-    let (report, ids, spilled) = build(conn, as_of, only, false, Some(&mut spill), hold)?;
-    if spilled {
-        spill.rank(ids.iter().copied())?;
-    }
-    Ok(Spilled { report, ids, invoices: spill, spilled })
+    let mut spill = OwedSpill::new(conn, hold)?;
+    let (report, ids) = build(conn, as_of, only, false, Some(&mut spill), false)?;
+    spill.rank(ids.iter().copied())?;
+    Ok(Spilled { report, ids, invoices: spill })
 }
 
-/// The interest report whose invoices may have been put aside.
+/// The interest report whose invoices were put aside.
 pub struct Spilled<'c> {
     pub report: Interest,
     /// Each customer's id, in the order of `report.customers`.
     pub ids: Vec<i64>,
     pub invoices: OwedSpill<'c>,
-    /// The invoices are in the spill, not in `report`.
-    pub spilled: bool,
 }
 
-/// The report, each customer's id in the order of its customers, and
-/// whether its invoices went to the spill. Past `hold` invoice lines they
-/// go to `spill`; without a spill, a `hold` of 0 keeps none (totals only).
+/// The report and each customer's id in the order of its customers. With
+/// a spill, the invoices' lines go there; without, `keep` says whether
+/// they are kept in the report (or only the totals).
 fn build(
     conn: &Connection,
     as_of: NaiveDate,
     only: Option<i64>,
     from_history: bool,
     spill: Option<&mut OwedSpill>,
-    hold: usize,
-) -> Result<(Interest, Vec<i64>, bool)> {
+    keep: bool,
+) -> Result<(Interest, Vec<i64>)> {
     let terms = Terms::load(conn, as_of)?;
     let out = Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new() };
-    let mut b = Builder {
-        out,
-        terms,
-        customers: HashMap::new(),
-        invoices: HashMap::new(),
-        ids: Vec::new(),
-        spill,
-        hold,
-        spilled: false,
-    };
+    let mut b =
+        Builder { out, terms, customers: HashMap::new(), invoices: HashMap::new(), ids: Vec::new(), spill, keep };
     // Open installments come first, then those settled late: a customer
     // may have both.
     let line = |b: &mut Builder, d: DetailLine| -> Result<()> {
@@ -262,13 +233,13 @@ fn build(
             return Err(e);
         }
     }
-    let Builder { mut out, ids, spilled, .. } = b;
+    let Builder { mut out, ids, .. } = b;
     let mut customers: Vec<(CustomerInterest, i64)> =
         std::mem::take(&mut out.customers).into_iter().zip(ids).filter(|(c, _)| !c.total.is_zero()).collect();
     customers.sort_by(|(a, _), (b, _)| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
     let (customers, ids) = customers.into_iter().unzip();
     out.customers = customers;
-    Ok((out, ids, spilled))
+    Ok((out, ids))
 }
 
 /// The book's terms as of a date (a customer's own rate is on its lines).

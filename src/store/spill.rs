@@ -10,6 +10,8 @@
 //! connection says so ([`super::sort_in_files`]), so the report's memory
 //! no longer grows with the book.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
@@ -146,49 +148,141 @@ pub struct OwedInvoice {
 /// The interest report's installments put aside, to be read back one line
 /// per invoice with the customers in an order known only at the end (by
 /// their totals), so that the report holds its customers, not its
-/// hundreds of thousands of invoices. In temporary tables dropped with it.
+/// hundreds of thousands of invoices as records of text and decimals.
+///
+/// Up to `hold` invoice lines are kept in memory in a compact form (about
+/// 80 bytes a line: the figures in cents, the numbers in one string, an
+/// index by invoice); past that, every line goes to a temporary table
+/// dropped with it, which SQLite sums and sorts (in files when the
+/// connection says so, [`super::sort_in_files`]). Both give the same lines
+/// in the same order.
 pub struct OwedSpill<'c> {
     conn: &'c Connection,
     seq: i64,
+    hold: usize,
+    /// `None` once the lines went to the table.
+    held: Option<HeldLines>,
+    /// The held lines in the report's order, once ranked.
+    order: Vec<u32>,
+}
+
+/// Invoice lines held in memory, in the order they first came.
+#[derive(Default)]
+struct HeldLines {
+    lines: Vec<HeldLine>,
+    /// Every line's invoice number, one after the other.
+    numbers: String,
+    /// Invoice id → its line.
+    at: HashMap<i64, u32>,
+}
+
+struct HeldLine {
+    customer_id: i64,
+    /// Where its number is in `numbers`.
+    number: (u32, u32),
+    /// Cents: owed, accrued, posted, waived.
+    figures: [i64; 4],
+}
+
+impl HeldLines {
+    fn number(&self, line: &HeldLine) -> &str {
+        let (start, end) = line.number;
+        &self.numbers[start as usize..end as usize]
+    }
+}
+
+fn cents(o: &Owed) -> [i64; 4] {
+    [o.owed.cents(), o.accrued.cents(), o.posted.cents(), o.waived.cents()]
+}
+
+fn owed(c: [i64; 4]) -> Owed {
+    let [owed, accrued, posted, waived] = c.map(Money::from_cents);
+    Owed { owed, accrued, posted, waived }
 }
 
 impl<'c> OwedSpill<'c> {
-    pub fn new(conn: &'c Connection) -> Result<OwedSpill<'c>> {
-        conn.execute_batch(
-            "DROP TABLE IF EXISTS temp.interest_owed;
-             DROP TABLE IF EXISTS temp.interest_rank;
-             CREATE TEMP TABLE interest_owed (
+    /// A spill that holds up to `hold` invoice lines in memory.
+    pub fn new(conn: &'c Connection, hold: usize) -> Result<OwedSpill<'c>> {
+        conn.execute_batch("DROP TABLE IF EXISTS temp.interest_owed; DROP TABLE IF EXISTS temp.interest_rank;")?;
+        Ok(OwedSpill { conn, seq: 0, hold, held: Some(HeldLines::default()), order: Vec::new() })
+    }
+
+    /// Whether the lines went to the temporary table (more than `hold`).
+    pub fn in_table(&self) -> bool {
+        self.held.is_none()
+    }
+
+    /// Put an installment's figures aside under its invoice (its number is
+    /// unique in the book).
+    pub fn push(&mut self, customer_id: i64, invoice_id: i64, number: &str, o: Owed) -> Result<()> {
+        let Some(held) = self.held.as_mut() else { return self.insert(customer_id, number, cents(&o)) };
+        let add = cents(&o);
+        if let Some(&i) = held.at.get(&invoice_id) {
+            let line = &mut held.lines[i as usize];
+            for (sum, x) in line.figures.iter_mut().zip(add) {
+                *sum += x;
+            }
+            return Ok(());
+        }
+        let end = u32::try_from(held.numbers.len() + number.len());
+        if let Ok(end) = end
+            && held.lines.len() < self.hold.min(u32::MAX as usize)
+        {
+            let start = held.numbers.len() as u32;
+            held.numbers.push_str(number);
+            held.at.insert(invoice_id, held.lines.len() as u32);
+            held.lines.push(HeldLine { customer_id, number: (start, end), figures: add });
+            return Ok(());
+        }
+        // One line more than is held: they all go to the table, this one last.
+        self.move_to_table()?;
+        self.insert(customer_id, number, add)
+    }
+
+    /// Put the held lines in the table, in the order they came, and every
+    /// later one as it comes.
+    fn move_to_table(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE interest_owed (
                  customer_id INTEGER NOT NULL, seq INTEGER NOT NULL,
                  number TEXT NOT NULL, owed INTEGER NOT NULL, accrued INTEGER NOT NULL,
                  posted INTEGER NOT NULL, waived INTEGER NOT NULL);
              CREATE TEMP TABLE interest_rank (customer_id INTEGER PRIMARY KEY, rank INTEGER NOT NULL);",
         )?;
-        Ok(OwedSpill { conn, seq: 0 })
+        let Some(held) = self.held.take() else { return Ok(()) };
+        for line in &held.lines {
+            self.insert(line.customer_id, held.number(line), line.figures)?;
+        }
+        Ok(())
     }
 
-    /// Put an installment's figures (or several's, summed) aside under its
-    /// invoice's number (unique in the book).
-    pub fn push(&mut self, customer_id: i64, number: &str, o: Owed) -> Result<()> {
+    fn insert(&mut self, customer_id: i64, number: &str, [owed, accrued, posted, waived]: [i64; 4]) -> Result<()> {
         self.seq += 1;
         super::exec(
             self.conn,
             "INSERT INTO temp.interest_owed VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                customer_id,
-                self.seq,
-                number,
-                o.owed.cents(),
-                o.accrued.cents(),
-                o.posted.cents(),
-                o.waived.cents()
-            ],
+            params![customer_id, self.seq, number, owed, accrued, posted, waived],
         )?;
         Ok(())
     }
 
-    /// Give the order the customers are read back in, and sum and sort
-    /// the lines once (a table reads them twice: measured, then written).
-    pub fn rank(&self, customers: impl IntoIterator<Item = i64>) -> Result<()> {
+    /// Give the order the customers are read back in (customers not given
+    /// are left out), and sum and sort the lines once (a table reads them
+    /// twice: measured, then written).
+    pub fn rank(&mut self, customers: impl IntoIterator<Item = i64>) -> Result<()> {
+        if let Some(held) = self.held.as_mut() {
+            held.at = HashMap::new();
+            let rank: HashMap<i64, u64> = customers.into_iter().enumerate().map(|(r, id)| (id, r as u64)).collect();
+            let mut keys: Vec<u64> = held
+                .lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| rank.get(&l.customer_id).map(|r| r << 32 | i as u64))
+                .collect();
+            keys.sort_unstable();
+            self.order = keys.into_iter().map(|k| k as u32).collect();
+            return Ok(());
+        }
         self.conn.execute_batch("DELETE FROM temp.interest_rank; DROP TABLE IF EXISTS temp.interest_lines")?;
         for (rank, id) in customers.into_iter().enumerate() {
             super::exec(self.conn, "INSERT INTO temp.interest_rank VALUES (?1, ?2)", params![id, rank as i64])?;
@@ -205,11 +299,19 @@ impl<'c> OwedSpill<'c> {
         Ok(())
     }
 
-    /// One line per invoice, its installments summed: the customers in
+    /// Every invoice's line (its installments' figures summed), customers in
     /// the order [`OwedSpill::rank`] gave (customers not ranked are left
     /// out), each customer's invoices in the order they were first put.
     /// Only after [`OwedSpill::rank`]; may be called again.
     pub fn for_each<E: From<StoreError>>(&self, mut f: impl FnMut(OwedInvoice) -> Result<(), E>) -> Result<(), E> {
+        if let Some(held) = &self.held {
+            for &i in &self.order {
+                let line = &held.lines[i as usize];
+                let number = held.number(line).to_string();
+                f(OwedInvoice { customer_id: line.customer_id, number, figures: owed(line.figures) })?;
+            }
+            return Ok(());
+        }
         let mut stmt = self
             .conn
             .prepare_cached(

@@ -133,19 +133,48 @@ impl Money {
     /// Plain decimal text with two places and no separators: `-1234.50`.
     /// This is what CSV and JSON carry.
     pub fn plain(self) -> String {
-        // Whole cents, as every amount is, are written as integers: the
-        // decimal's own formatting costs several times as much, and reports
-        // write millions of amounts. Anything else (a negative zero
-        // included) keeps the decimal's text.
+        self.with_plain(str::to_string)
+    }
+
+    /// `f` of [`Money::plain`]'s text, made without an allocation when the
+    /// amount is in whole cents, as every amount is: the decimal's own
+    /// formatting costs several times as much, and reports write millions
+    /// of amounts. Anything else (a negative zero included) keeps the
+    /// decimal's text.
+    pub fn with_plain<R>(self, f: impl FnOnce(&str) -> R) -> R {
         let d = self.0;
         if d.scale() == 2
             && !(d.is_zero() && d.is_sign_negative())
             && let Ok(cents) = i64::try_from(d.mantissa())
         {
-            let (sign, abs) = if cents < 0 { ("-", cents.unsigned_abs()) } else { ("", cents.unsigned_abs()) };
-            return format!("{sign}{}.{:02}", abs / 100, abs % 100);
+            // Digits from the right: two decimals, the point, at least one
+            // whole digit, the sign. i64 has at most 19 digits.
+            let mut buf = [0u8; 24];
+            let mut at = buf.len();
+            let mut n = cents.unsigned_abs();
+            let mut put = |b: u8| {
+                at -= 1;
+                buf[at] = b;
+            };
+            for _ in 0..2 {
+                put(b'0' + (n % 10) as u8);
+                n /= 10;
+            }
+            put(b'.');
+            loop {
+                put(b'0' + (n % 10) as u8);
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            if cents < 0 {
+                put(b'-');
+            }
+            // Only ASCII digits, a point and a sign were written.
+            return f(std::str::from_utf8(&buf[at..]).unwrap_or_default());
         }
-        format!("{d:.2}")
+        f(&format!("{d:.2}"))
     }
 
     /// Display text with thousands separators: `-1,234.50`.

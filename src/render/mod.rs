@@ -615,13 +615,19 @@ impl<'a> JsonSeq<'a> {
     /// The next element, indented as an element of a pretty array.
     pub fn push<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let text = serde_json::to_string_pretty(value)?;
-        self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        // Indented in one buffer and written at once: an element per
+        // invoice or customer, hundreds of thousands of lines.
+        let mut buf = Vec::with_capacity(text.len() + text.len() / 4 + 2);
+        buf.extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
         for (i, line) in text.lines().enumerate() {
             if i > 0 {
-                self.out.write_all(b"\n")?;
+                buf.push(b'\n');
             }
-            write!(self.out, "{}  {line}", self.indent)?;
+            buf.extend_from_slice(self.indent.as_bytes());
+            buf.extend_from_slice(b"  ");
+            buf.extend_from_slice(line.as_bytes());
         }
+        self.out.write_all(&buf)?;
         self.count += 1;
         Ok(())
     }
@@ -644,7 +650,7 @@ impl<'a> JsonSeq<'a> {
 /// Money travels in JSON as a string with two decimals: `"1234.50"`.
 impl serde::Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.plain())
+        self.with_plain(|text| s.serialize_str(text))
     }
 }
 

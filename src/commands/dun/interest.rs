@@ -41,8 +41,9 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
         render::interest::write_detail(&mut ctx.out, &parts, &terms, ctx.as_of, ctx.lang, ctx.format)?
     } else {
         // One line per invoice with interest owed, printed with the
-        // customers by their totals: past 200,000 lines they are put aside
-        // and read back in that order.
+        // customers by their totals: held compactly up to 1,000,000
+        // lines, past that put aside in a temporary table, and read back
+        // in that order.
         store::sort_in_files(&tx)?;
         let report = reports::interest::interest_spilled(&tx, ctx.as_of, only, reports::interest::HELD_LINES)?;
         render::interest::write_spilled(&mut ctx.out, &report, ctx.lang, ctx.format)?

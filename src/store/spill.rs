@@ -344,3 +344,63 @@ impl Drop for OwedSpill<'_> {
             self.conn.execute_batch("DROP TABLE IF EXISTS temp.interest_owed; DROP TABLE IF EXISTS temp.interest_rank");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Book;
+
+    fn owed(owed: i64, accrued: i64, posted: i64, waived: i64) -> Owed {
+        let [owed, accrued, posted, waived] = [owed, accrued, posted, waived].map(Money::from_cents);
+        Owed { owed, accrued, posted, waived }
+    }
+
+    /// Held in memory, moved to the table midway or put there from the
+    /// first: the same lines, an invoice's installments summed, customers
+    /// in the order ranked, each one's invoices in the order first put, and
+    /// an unranked customer left out.
+    #[test]
+    fn the_lines_held_and_the_lines_in_the_table_read_back_the_same() {
+        let book = Book::in_memory();
+        // (customer, invoice id, number, figures): invoice 11 comes twice,
+        // its second installment after customer 2's lines; customer 3 is
+        // not ranked.
+        let pushes = [
+            (1, 11, "A-1", owed(500, 600, 100, 0)),
+            (2, 21, "B-1", owed(70, 70, 0, 0)),
+            (1, 12, "A-2", owed(30, 40, 0, 10)),
+            (3, 31, "C-1", owed(5, 5, 0, 0)),
+            (2, 22, "B-2", owed(1, 1, 0, 0)),
+            (1, 11, "A-1", owed(25, 25, 0, 0)),
+        ];
+        let read = |hold: usize| {
+            let mut spill = OwedSpill::new(&book.conn, hold).unwrap();
+            for (customer, invoice, number, o) in pushes {
+                spill.push(customer, invoice, number, o).unwrap();
+            }
+            spill.rank([2, 1]).unwrap();
+            let all = || {
+                let mut lines = Vec::new();
+                let push = |l| -> Result<()> {
+                    lines.push(l);
+                    Ok(())
+                };
+                spill.for_each(push).unwrap();
+                lines
+            };
+            let lines = all();
+            assert_eq!(all(), lines, "hold {hold}: read twice");
+            (spill.in_table(), lines)
+        };
+        let line = |customer_id, number: &str, figures| OwedInvoice { customer_id, number: number.into(), figures };
+        let expected = vec![
+            line(2, "B-1", owed(70, 70, 0, 0)),
+            line(2, "B-2", owed(1, 1, 0, 0)),
+            line(1, "A-1", owed(525, 625, 100, 0)),
+            line(1, "A-2", owed(30, 40, 0, 10)),
+        ];
+        for (hold, in_table) in [(usize::MAX, false), (5, false), (4, true), (1, true), (0, true)] {
+            assert_eq!(read(hold), (in_table, expected.clone()), "hold {hold}");
+        }
+    }
+}

@@ -41,11 +41,13 @@ pub struct Args {
     /// Write the import files of a large made-up book into DIR instead
     #[arg(long, value_name = "DIR")]
     pub generate: Option<PathBuf>,
-    /// With --generate: how many customers
-    #[arg(long, requires = "generate", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    /// With --generate: how many customers (at most 1,000,000)
+    #[arg(long, requires = "generate", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_CUSTOMERS)))]
     pub customers: u32,
-    /// With --generate: how many invoices
-    #[arg(long, requires = "generate", default_value_t = 1_000_000)]
+    /// With --generate: how many invoices (at most 100,000,000)
+    #[arg(long, requires = "generate", default_value_t = 1_000_000,
+          value_parser = clap::value_parser!(u32).range(..=i64::from(MAX_INVOICES)))]
     pub invoices: u32,
     /// With --generate: how many bank statement lines
     #[arg(long, requires = "generate", default_value_t = 100_000)]
@@ -54,6 +56,13 @@ pub struct Args {
     #[arg(long, requires = "generate", default_value_t = 1)]
     pub seed: u64,
 }
+
+/// The largest made-up book `--generate` writes. It holds about 10 bytes
+/// per invoice and 300 per customer (see `generate`: 322 MB for 10^6 of
+/// each): past these, a typing slip would fill the memory before a single
+/// file is complete, so it is refused at the command line instead.
+pub const MAX_INVOICES: u32 = 100_000_000;
+pub const MAX_CUSTOMERS: u32 = 1_000_000;
 
 /// The date the sample files are written around.
 pub const ANCHOR: (i32, u32, u32) = (2026, 11, 22);

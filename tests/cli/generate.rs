@@ -59,6 +59,21 @@ fn the_same_seed_gives_the_same_files_and_another_seed_other_files() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// A made-up book past what the generator may hold is refused at the
+/// command line, before a directory or a file is made.
+#[test]
+fn a_book_too_large_to_generate_is_refused_before_anything_is_written() {
+    let env = TestEnv::new();
+    let dir = env.path().join("huge");
+    let dir = dir.to_str().unwrap();
+    for (option, value) in [("--invoices", "100000001"), ("--customers", "1000001"), ("--customers", "0")] {
+        let (code, err) = env.fail(&["demo", "--generate", dir, option, value]);
+        assert_eq!(code, 2, "{option} {value}: {err}");
+        assert!(err.contains(option) && err.contains(value), "{option} {value}: {err}");
+        assert!(!std::path::Path::new(dir).exists(), "{option} {value}: nothing is written");
+    }
+}
+
 /// The files of a seed are the benchmark's books: a change to the generator
 /// that changes them makes every figure measured before incomparable. These
 /// are the SHA-256 of the files the generator wrote when it held the whole

@@ -86,9 +86,12 @@ pub fn percent(rate: Decimal) -> String {
     format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
 }
 
-/// Write the interest report, per customer and invoice. The formula
+/// Write the interest report, per customer and invoice, from a report that
+/// holds its invoices ([`crate::reports::interest::interest`]). The formula
 /// follows the table; with another format it is returned for the caller to
-/// show as a notice.
+/// show as a notice. `dun interest` prints through [`write_spilled`]; this
+/// is the plain rendering the tests hold it against.
+#[cfg(test)]
 pub fn write(out: &mut dyn Write, r: &Interest, lang: Lang, format: Format) -> Result<Option<String>> {
     if format == Format::Json {
         let customers = r.customers.iter().map(|c| customer_json(c, &c.invoices)).collect();
@@ -109,9 +112,11 @@ pub fn write(out: &mut dyn Write, r: &Interest, lang: Lang, format: Format) -> R
     formula(out, &r.terms, r.as_of, lang, format)
 }
 
-/// [`write`] for a report whose invoices were put aside
-/// ([`crate::reports::interest::interest_spilled`]): the same text, read
-/// back one invoice at a time (JSON holds one customer's invoices at a time).
+/// Write the interest report, per customer and invoice, whose invoices
+/// were put aside ([`crate::reports::interest::interest_spilled`]), read
+/// back one invoice at a time (JSON holds one customer's invoices at a
+/// time). The formula follows the table; with another format it is
+/// returned for the caller to show as a notice.
 pub fn write_spilled(out: &mut dyn Write, s: &Spilled, lang: Lang, format: Format) -> Result<Option<String>> {
     let r = &s.report;
     let codes: HashMap<i64, &str> = s.ids.iter().copied().zip(r.customers.iter().map(|c| c.code.as_str())).collect();
@@ -130,7 +135,7 @@ pub fn write_spilled(out: &mut dyn Write, s: &Spilled, lang: Lang, format: Forma
     formula(out, &r.terms, r.as_of, lang, format)
 }
 
-/// The JSON of [`write`], written customer by customer: the document
+/// The report's JSON, written customer by customer: the document
 /// without its customers, then the customers as the elements of its
 /// array ([`JsonSeq::in_object`]), as serde_json's pretty printer nests them.
 fn write_json_spilled(out: &mut dyn Write, s: &Spilled) -> Result<()> {

@@ -18,7 +18,9 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::import::bank::{BankLine, Declared, Direction, Profile, Statement, builtin_profiles, currency_code};
+use crate::import::bank::{
+    BankLine, Declared, Direction, Opened, Profile, ReadLine, Summary, builtin_profiles, currency_code,
+};
 use crate::import::fingerprint::Fingerprints;
 use crate::ledger::Money;
 use crate::ledger::matching::{CONFIDENT, Candidate, MatchIndex, Plan, Rule, candidates, plan};
@@ -251,7 +253,8 @@ pub struct ImportOptions {
 /// progress bar). The caller commits, or drops the transaction for a dry run.
 pub fn import_statement(
     conn: &Connection,
-    st: Statement,
+    statement: &Opened,
+    st: Summary,
     opts: ImportOptions,
     mut tick: impl FnMut(),
 ) -> Result<ImportOutcome> {
@@ -265,35 +268,34 @@ pub fn import_statement(
     let book_currency = currency_code(&settings::load(conn)?.currency);
     let mut currencies = Currencies { book: book_currency.as_str().into(), last: None };
     let mut out = ImportOutcome {
-        file: st.file,
-        profile: st.profile,
-        encoding: st.encoding,
+        file: st.file.clone(),
+        profile: st.profile.clone(),
+        encoding: st.encoding.clone(),
         header_line: st.header_line,
         batch: (!opts.dry_run).then_some(batch),
         dry_run: opts.dry_run,
         currency: book_currency,
-        rows: st.lines.len(),
+        rows: st.line_count,
         credits: 0,
         credit_total: Money::ZERO,
         debits: 0,
         debit_total: Money::ZERO,
         neutral: 0,
-        refunds: st.refunds.len(),
+        refunds: st.refund_count,
         foreign_currency: 0,
         skipped: st.skipped,
         duplicates: 0,
         matched: 0,
         queued: 0,
-        balance_breaks: st.balance_breaks,
+        balance_breaks: st.balance_breaks.clone(),
         declared: st.declared,
-        lines: Vec::with_capacity(st.lines.len()),
+        lines: Vec::with_capacity(st.line_count),
     };
-    let mut refunds = st.refunds.iter().copied().peekable();
-    let mut closed_refunds = st.closed_refunds.iter().copied().peekable();
-    // Each line's text moves into its outcome: a large statement is held once.
-    for (i, l) in st.lines.into_iter().enumerate() {
+    // The lines are read from the file one at a time; each one's text moves
+    // into its outcome.
+    statement.each_line(&st, |read: ReadLine| -> Result<()> {
+        let ReadLine { line: l, refund, closed_refund } = read;
         tick();
-        let refund = refunds.next_if_eq(&i).is_some();
         let stated = l.currency.as_deref().or(st.currency.as_deref());
         let (currency, foreign) = currencies.of(stated);
         if foreign {
@@ -311,7 +313,7 @@ pub fn import_statement(
             Direction::Neutral => out.neutral += 1,
         }
         // A closed refund keeps the fingerprint it had as a neutral line.
-        let fingerprint = if closed_refunds.next_if_eq(&i).is_some() {
+        let fingerprint = if closed_refund {
             fingerprints.next(&BankLine { direction: Direction::Neutral, ..l.clone() })
         } else {
             fingerprints.next(&l)
@@ -379,7 +381,8 @@ pub fn import_statement(
             Some(_) => {}
         }
         out.lines.push(row);
-    }
+        Ok(())
+    })?;
     bulk.finish(conn)?;
     Ok(out)
 }

@@ -52,15 +52,18 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let profile = a.profile.as_deref().map(|p| super::resolve_profile(p, &user)).transpose()?;
     let max_input = InputLimit::for_book_at(&ctx.db)?;
     let opts = ReadOptions { profile, encoding: a.encoding.clone(), user_profiles: user, max_input };
-    let st = bank::read_statement(&a.file, &opts)?;
+    // The statement is checked through before the book is opened, and read
+    // once more line by line as it is imported.
+    let statement = bank::open_statement(&a.file, &opts)?;
+    let st = statement.summary()?;
     // A dry run imports in a transaction that is rolled back: the book is
     // never changed (and a missing book is an error, never a new one). A
     // copy of the book in memory would take as much memory as the book.
     let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
     let tx = book.write_large()?;
-    let progress = ctx.progress(st.lines.len());
+    let progress = ctx.progress(st.line_count);
     let opts = ImportOptions { auto: a.auto, dry_run: a.dry_run };
-    let out = reconcile::import_statement(&tx, st, opts, || {
+    let out = reconcile::import_statement(&tx, &statement, st, opts, || {
         if let Some(p) = &progress {
             p.inc();
         }

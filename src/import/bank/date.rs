@@ -156,33 +156,51 @@ pub(crate) fn looks_like_date(text: &str) -> bool {
 
 /// Decide day-first or month-first from every year-last date of a file.
 pub(crate) fn resolve_order<'a>(cells: impl Iterator<Item = &'a str>) -> DateOrder {
-    let (mut day_first, mut month_first, mut slash, mut other) = (false, false, 0usize, 0usize);
-    for cell in cells {
+    let mut votes = OrderVotes::default();
+    cells.for_each(|c| votes.add(c));
+    votes.finish()
+}
+
+/// What a file's date cells say about their order, one cell at a time
+/// (see [`resolve_order`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct OrderVotes {
+    day_first: bool,
+    month_first: bool,
+    slash: usize,
+    other: usize,
+}
+
+impl OrderVotes {
+    pub(crate) fn add(&mut self, cell: &str) {
         let (d, _) = split_date_time(cell.trim());
-        let parts: Vec<&str> = d.split(['-', '/', '.']).collect();
-        let (Some(a), Some(b), Some(c)) = (parts.first(), parts.get(1), parts.get(2)) else { continue };
+        let mut parts = d.split(['-', '/', '.']);
+        let (Some(a), Some(b), Some(c)) = (parts.next(), parts.next(), parts.next()) else { return };
         if a.len() > 2 || !(c.len() == 4 || c.len() == 2) {
-            continue;
+            return;
         }
-        let (Some(x), Some(y)) = (num(a), num(b)) else { continue };
+        let (Some(x), Some(y)) = (num(a), num(b)) else { return };
         if x > 12 {
-            day_first = true;
+            self.day_first = true;
         }
         if y > 12 {
-            month_first = true;
+            self.month_first = true;
         }
         if d.contains('/') {
-            slash += 1;
+            self.slash += 1;
         } else {
-            other += 1;
+            self.other += 1;
         }
     }
-    match (day_first, month_first) {
-        (true, false) => DateOrder::Dmy,
-        (false, true) => DateOrder::Mdy,
-        (false, false) if slash > other => DateOrder::Mdy,
-        (false, false) if other > 0 => DateOrder::Dmy,
-        _ => DateOrder::Auto,
+
+    pub(crate) fn finish(self) -> DateOrder {
+        match (self.day_first, self.month_first) {
+            (true, false) => DateOrder::Dmy,
+            (false, true) => DateOrder::Mdy,
+            (false, false) if self.slash > self.other => DateOrder::Mdy,
+            (false, false) if self.other > 0 => DateOrder::Dmy,
+            _ => DateOrder::Auto,
+        }
     }
 }
 

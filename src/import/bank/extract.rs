@@ -3,10 +3,12 @@
 //! blank rows — skipped and counted), and which are broken (a transaction row
 //! with a bad date or a masked amount — an error naming file:line).
 
+use std::borrow::Cow;
+
 use crate::ledger::money::Money;
 
 use super::amount::{AmountError, guess_decimal_comma, parse_amount};
-use super::date::{DateOrder, excel_serial, looks_like_date, parse_date, parse_time, resolve_order};
+use super::date::{DateOrder, OrderVotes, excel_serial, looks_like_date, parse_date, parse_time};
 use super::declared::{self, Stated, Tally};
 use super::grid::Row;
 use super::grid::norm;
@@ -55,19 +57,39 @@ const REFUND_WORDS: [&str; 6] = ["退款", "refund", "rückerstattung", "erstatt
 /// Text cells that mean "nothing here".
 const EMPTY_TEXT: [&str; 5] = ["/", "-", "--", "—", "null"];
 
-/// The transactions of a block of data rows and the balance check.
-pub(crate) struct Extracted {
-    pub lines: Vec<BankLine>,
+/// How a file writes its numbers and dates, settled from its data rows
+/// before any of them is read as a transaction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    decimal_comma: bool,
+    order: DateOrder,
+}
+
+/// A block of data rows checked, without its lines: what the file says
+/// about itself and what its lines add up to.
+pub(crate) struct Checked {
+    /// Transaction rows.
+    pub lines: usize,
+    /// Every data row, transactions or not.
+    pub rows: usize,
     pub balance_breaks: Vec<u64>,
-    /// Indexes (into `lines`) of the credits the file marks as refunds.
-    pub refunds: Vec<usize>,
-    /// Those of them whose status also says closed (see `Statement`).
-    pub closed_refunds: Vec<usize>,
+    /// Credits the file marks as refunds.
+    pub refunds: usize,
     /// The lines by the side the file gives them (before closed orders are
     /// set aside), to hold against the totals the file states.
     pub tally: Tally,
     /// The totals the file states in its preamble or footer.
     pub stated: Option<Stated>,
+}
+
+/// One transaction row read.
+#[derive(Clone, Debug)]
+pub struct ReadLine {
+    pub line: BankLine,
+    /// Money in that the file marks as a refund.
+    pub refund: bool,
+    /// A refund whose status also says closed (see `Statement::closed_refunds`).
+    pub closed_refund: bool,
 }
 
 struct Reader<'a> {
@@ -115,96 +137,150 @@ enum Problem {
     Direction(String),
 }
 
-/// Read the data rows (after the header) with a profile and its column map;
-/// `preamble`: the rows above them, searched (with the footer) for the totals
-/// the file states. `round`: amounts come from a spreadsheet and may carry
-/// float noise.
-pub(crate) fn extract(
-    file: &str,
-    preamble: &[Row],
-    rows: &[Row],
-    profile: &Profile,
-    map: &ColumnMap,
-    round: bool,
-) -> Result<Extracted, BankError> {
+/// Settle the decimal mark and the date order from the data rows (after
+/// the header), unless the profile fixes them: the first pass over a file.
+pub(crate) fn settle<'r>(rows: impl Iterator<Item = Cow<'r, Row>>, profile: &Profile, map: &ColumnMap) -> Settings {
     let money_cols: Vec<usize> = [Field::Amount, Field::Credit, Field::Debit, Field::Fee, Field::Net, Field::Balance]
         .iter()
         .filter_map(|f| map.first(*f))
         .collect();
-    let decimal_comma = profile
-        .decimal_comma()
-        .unwrap_or_else(|| guess_decimal_comma(rows.iter().flat_map(|r| money_cols.iter().map(move |c| r.cell(*c)))));
+    let fixed_comma = profile.decimal_comma();
     let date_col = map.first(Field::Date);
-    let order = match profile.date_order {
-        DateOrder::Mdy | DateOrder::Dmy => profile.date_order,
-        DateOrder::Auto | DateOrder::Ymd => {
-            resolve_order(rows.iter().filter_map(|r| date_col.map(|c| r.cell(c))).filter(|c| looks_like_date(c)))
+    let fixed_order = match profile.date_order {
+        DateOrder::Mdy | DateOrder::Dmy => Some(profile.date_order),
+        DateOrder::Auto | DateOrder::Ymd => None,
+    };
+    // A few thousand money cells settle the decimal mark; every date cell
+    // has a say in the order.
+    let mut money_cells: Vec<String> = Vec::new();
+    let mut votes = OrderVotes::default();
+    for row in rows {
+        let want_money = fixed_comma.is_none() && money_cells.len() < DECIMAL_SAMPLE;
+        let want_dates = fixed_order.is_none() && date_col.is_some();
+        if !want_money && !want_dates {
+            break;
         }
-    };
-    let norms = |v: &[String]| v.iter().map(|s| norm(s)).collect::<Vec<_>>();
-    let mut footer: Vec<String> = FOOTER_WORDS.iter().map(|w| norm(w)).collect();
-    footer.extend(norms(&profile.skip_rows_with));
-    let protected =
-        [Field::Counterparty, Field::Account, Field::Reference].iter().flat_map(|f| map.all(*f)).copied().collect();
-    let footer_max = footer.iter().map(|w| w.len()).max().unwrap_or(0) + 8;
-    let footer_starts = footer.iter().filter_map(|w| w.chars().next()).collect();
-    let reader = Reader {
-        file,
-        profile,
-        map,
-        decimal_comma,
-        round,
-        order,
-        footer,
-        footer_max,
-        footer_starts,
-        protected,
-        credit: norms(&profile.credit_values),
-        debit: norms(&profile.debit_values),
-        neutral: norms(&profile.neutral_values),
-        closed: norms(&profile.closed_status).into_iter().filter(|s| !s.is_empty()).collect(),
-        refund: REFUND_WORDS
-            .iter()
-            .map(|w| w.to_string())
-            .chain(norms(&profile.refund_values))
-            .filter(|s| !s.is_empty())
-            .collect(),
-    };
-    let mut lines = Vec::new();
-    let mut deltas = Vec::new();
-    let mut refunds = Vec::new();
-    let mut closed_refunds = Vec::new();
-    let mut tally = Tally::default();
-    // Footer rows and the rows after the last transaction may state totals.
-    let mut footers: Vec<usize> = Vec::new();
-    let mut last = None;
-    for (i, row) in rows.iter().enumerate() {
-        match reader.row(row)? {
-            Some(r) => {
-                tally.add(r.side, r.line.amount);
-                if r.refund {
-                    refunds.push(lines.len());
-                    if r.closed {
-                        closed_refunds.push(lines.len());
-                    }
-                }
-                lines.push(r.line);
-                deltas.push(r.delta);
-                last = Some(i);
+        if want_money {
+            let cells = money_cols.iter().map(|c| row.cell(*c)).filter(|c| !c.is_empty());
+            money_cells.extend(cells.take(DECIMAL_SAMPLE - money_cells.len()).map(str::to_string));
+        }
+        if let Some(c) = date_col.filter(|_| want_dates) {
+            let cell = row.cell(c);
+            if looks_like_date(cell) {
+                votes.add(cell);
             }
-            None if !row.is_blank() && reader.is_footer(row) => footers.push(i),
-            None => {}
         }
     }
-    let balance_breaks = if map.has(Field::Balance) { balance_breaks(&lines, &deltas) } else { Vec::new() };
-    let after = last.map_or(rows.len(), |l| l + 1);
-    let notes = preamble
-        .iter()
-        .chain(footers.iter().filter(|i| **i < after).filter_map(|i| rows.get(*i)))
-        .chain(rows.get(after..).unwrap_or(&[]));
+    Settings {
+        decimal_comma: fixed_comma.unwrap_or_else(|| guess_decimal_comma(money_cells.iter().map(String::as_str))),
+        order: fixed_order.unwrap_or_else(|| votes.finish()),
+    }
+}
+
+/// The money cells [`guess_decimal_comma`] looks at.
+const DECIMAL_SAMPLE: usize = 5000;
+
+/// Check every data row (after the header) with a profile and its column
+/// map: a transaction row that cannot be read is an error; the lines are
+/// counted and tallied, the running balance followed, and the totals the
+/// file states found. `preamble`: the rows above the header, searched (with
+/// the footer) for those totals. `round`: amounts come from a spreadsheet
+/// and may carry float noise. The second pass over a file.
+pub(crate) fn check<'r>(
+    file: &str,
+    preamble: &[Row],
+    rows: impl Iterator<Item = Cow<'r, Row>>,
+    profile: &Profile,
+    map: &ColumnMap,
+    round: bool,
+    settings: Settings,
+) -> Result<Checked, BankError> {
+    let reader = Reader::new(file, profile, map, round, settings);
+    let mut checked =
+        Checked { lines: 0, rows: 0, balance_breaks: Vec::new(), refunds: 0, tally: Tally::default(), stated: None };
+    let mut balance = map.has(Field::Balance).then(Breaks::default);
+    // Footer rows before the last transaction, and every row after it, may
+    // state totals.
+    let mut footers: Vec<Row> = Vec::new();
+    let mut trailing: Vec<Cow<'r, Row>> = Vec::new();
+    for row in rows {
+        checked.rows += 1;
+        match reader.row(&row)? {
+            Some(r) => {
+                checked.lines += 1;
+                checked.tally.add(r.side, r.line.amount);
+                checked.refunds += usize::from(r.refund);
+                if let Some(b) = &mut balance {
+                    b.next(r.line.line, r.line.balance, r.delta);
+                }
+                for t in trailing.drain(..) {
+                    if !t.is_blank() && reader.is_footer(&t) {
+                        footers.push(t.into_owned());
+                    }
+                }
+            }
+            None => trailing.push(row),
+        }
+    }
+    checked.balance_breaks = balance.map(Breaks::finish).unwrap_or_default();
+    let notes = preamble.iter().chain(&footers).chain(trailing.iter().map(|r| &**r));
     let split = (map.first(Field::Credit), map.first(Field::Debit));
-    let stated = declared::scan(notes, split, decimal_comma, round);
-    Ok(Extracted { lines, balance_breaks, refunds, closed_refunds, tally, stated })
+    checked.stated = declared::scan(notes, split, settings.decimal_comma, round);
+    Ok(checked)
+}
+
+/// Give each transaction of the data rows, in file order: the last pass
+/// over a file, after [`check`] found every row readable.
+pub(crate) fn each_line<'r, E: From<BankError>>(
+    file: &str,
+    rows: impl Iterator<Item = Cow<'r, Row>>,
+    profile: &Profile,
+    map: &ColumnMap,
+    round: bool,
+    settings: Settings,
+    mut f: impl FnMut(ReadLine) -> Result<(), E>,
+) -> Result<(), E> {
+    let reader = Reader::new(file, profile, map, round, settings);
+    for row in rows {
+        if let Some(r) = reader.row(&row)? {
+            f(ReadLine { line: r.line, refund: r.refund, closed_refund: r.refund && r.closed })?;
+        }
+    }
+    Ok(())
+}
+
+impl<'a> Reader<'a> {
+    fn new(file: &'a str, profile: &'a Profile, map: &'a ColumnMap, round: bool, settings: Settings) -> Reader<'a> {
+        let norms = |v: &[String]| v.iter().map(|s| norm(s)).collect::<Vec<_>>();
+        let mut footer: Vec<String> = FOOTER_WORDS.iter().map(|w| norm(w)).collect();
+        footer.extend(norms(&profile.skip_rows_with));
+        let protected =
+            [Field::Counterparty, Field::Account, Field::Reference].iter().flat_map(|f| map.all(*f)).copied().collect();
+        let footer_max = footer.iter().map(|w| w.len()).max().unwrap_or(0) + 8;
+        let footer_starts = footer.iter().filter_map(|w| w.chars().next()).collect();
+        Reader {
+            file,
+            profile,
+            map,
+            decimal_comma: settings.decimal_comma,
+            round,
+            order: settings.order,
+            footer,
+            footer_max,
+            footer_starts,
+            protected,
+            credit: norms(&profile.credit_values),
+            debit: norms(&profile.debit_values),
+            neutral: norms(&profile.neutral_values),
+            closed: norms(&profile.closed_status).into_iter().filter(|s| !s.is_empty()).collect(),
+            refund: REFUND_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .chain(norms(&profile.refund_values))
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -276,7 +352,6 @@ impl Reader<'_> {
             reference: self.text(row, Field::Reference),
             balance,
             currency: self.text(row, Field::Currency),
-            cells: row.cells.clone(),
         };
         Ok(Some(Read { line, delta, side: flow.direction, refund, closed }))
     }
@@ -427,22 +502,34 @@ fn text_value(cell: &str) -> Option<String> {
 }
 
 /// Lines whose running balance does not follow from the row before (in file
-/// order). Files run oldest-first or newest-first, so both readings are tried
-/// and the one with fewer breaks is taken (oldest-first on a tie). Reading
-/// newest-first, the row at fault is the upper one of the pair.
-fn balance_breaks(lines: &[BankLine], deltas: &[Money]) -> Vec<u64> {
-    let mut forward = Vec::new();
-    let mut backward = Vec::new();
-    for (i, pair) in lines.windows(2).enumerate() {
-        let [prev, cur] = pair else { continue };
-        let (Some(b0), Some(b1)) = (prev.balance, cur.balance) else { continue };
-        let (Some(d0), Some(d1)) = (deltas.get(i), deltas.get(i + 1)) else { continue };
-        if b1 != b0 + *d1 {
-            forward.push(cur.line);
+/// order), followed a line at a time. Files run oldest-first or
+/// newest-first, so both readings are kept and the one with fewer breaks is
+/// taken (oldest-first on a tie). Reading newest-first, the row at fault is
+/// the upper one of the pair.
+#[derive(Default)]
+struct Breaks {
+    /// The line before: its line number, balance and balance change.
+    prev: Option<(u64, Option<Money>, Money)>,
+    forward: Vec<u64>,
+    backward: Vec<u64>,
+}
+
+impl Breaks {
+    fn next(&mut self, line: u64, balance: Option<Money>, delta: Money) {
+        if let Some((prev_line, Some(b0), d0)) = self.prev
+            && let Some(b1) = balance
+        {
+            if b1 != b0 + delta {
+                self.forward.push(line);
+            }
+            if b0 != b1 + d0 {
+                self.backward.push(prev_line);
+            }
         }
-        if b0 != b1 + *d0 {
-            backward.push(prev.line);
-        }
+        self.prev = Some((line, balance, delta));
     }
-    if backward.len() < forward.len() { backward } else { forward }
+
+    fn finish(self) -> Vec<u64> {
+        if self.backward.len() < self.forward.len() { self.backward } else { self.forward }
+    }
 }

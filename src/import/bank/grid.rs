@@ -97,47 +97,88 @@ fn unwrap_formula_quotes(text: &str, delim: u8) -> Cow<'_, str> {
 }
 
 /// Read delimited text into rows. `limit`: stop after that many rows.
-///
-/// Line numbers are counted from byte offsets: the `csv` reader skips empty
-/// lines without a record, and a quoted cell may span several lines.
 pub(crate) fn parse_text(text: &str, delim: u8, limit: Option<usize>) -> Grid {
     let text = unwrap_formula_quotes(text, delim);
-    let bytes = text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .double_quote(true)
-        .from_reader(bytes);
+    let mut rows = TextRows::new(&text, delim);
     let mut grid = Grid::default();
-    let mut record = csv::ByteRecord::new();
-    let (mut prev_end, mut line_at, mut spanned) = (0usize, 1u64, 0usize);
-    loop {
+    for row in rows.by_ref() {
         if limit.is_some_and(|n| grid.rows.len() >= n) {
             return grid;
         }
-        match reader.read_byte_record(&mut record) {
+        grid.rows.push(row);
+    }
+    grid.blank_lines = rows.blank_lines();
+    grid
+}
+
+/// Delimited text as it will be read: Excel's `="…"` guards unwrapped for
+/// that delimiter (borrowed when the text has none).
+pub(crate) fn prepare_text(text: &str, delim: u8) -> Cow<'_, str> {
+    unwrap_formula_quotes(text, delim)
+}
+
+/// The rows of delimited text (already [`prepare_text`]ed), one at a time:
+/// a file is read again for each pass instead of being held as rows.
+///
+/// Line numbers are counted from byte offsets: the `csv` reader skips empty
+/// lines without a record, and a quoted cell may span several lines.
+pub(crate) struct TextRows<'a> {
+    bytes: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::ByteRecord,
+    prev_end: usize,
+    line_at: u64,
+    /// Lines the rows so far spanned (a row with a quoted line break spans
+    /// more than one).
+    spanned: usize,
+}
+
+impl<'a> TextRows<'a> {
+    pub(crate) fn new(text: &'a str, delim: u8) -> TextRows<'a> {
+        let bytes = text.as_bytes();
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .double_quote(true)
+            .from_reader(bytes);
+        TextRows { bytes, reader, record: csv::ByteRecord::new(), prev_end: 0, line_at: 1, spanned: 0 }
+    }
+
+    /// Once every row has been read: the lines that held no row (blank
+    /// lines are still lines of the file).
+    pub(crate) fn blank_lines(&self) -> usize {
+        let bytes = self.bytes;
+        let total_lines =
+            line_ends(bytes, 0..bytes.len()) + usize::from(bytes.last().is_some_and(|b| !b"\r\n".contains(b)));
+        total_lines.saturating_sub(self.spanned)
+    }
+}
+
+impl Iterator for TextRows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {}
             // With `flexible` and byte records the reader has no other errors
             // than I/O, which reading from memory cannot have.
-            Ok(false) | Err(_) => break,
+            Ok(false) | Err(_) => return None,
         }
-        let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).clamp(prev_end, bytes.len());
+        let bytes = self.bytes;
+        let prev_end = self.prev_end;
+        let end = usize::try_from(self.reader.position().byte()).unwrap_or(bytes.len()).clamp(prev_end, bytes.len());
         let seg = bytes.get(prev_end..end).unwrap_or(&[]);
         let start = seg.iter().position(|b| *b != b'\n' && *b != b'\r').unwrap_or(seg.len());
-        let line = line_at + line_ends(bytes, prev_end..prev_end + start) as u64;
+        let line = self.line_at + line_ends(bytes, prev_end..prev_end + start) as u64;
         let content = seg.get(start..).unwrap_or(&[]);
         let body_len = content.len() - content.iter().rev().take_while(|b| **b == b'\n' || **b == b'\r').count();
-        spanned += 1 + line_ends(bytes, prev_end + start..prev_end + start + body_len);
-        line_at += line_ends(bytes, prev_end..end) as u64;
-        prev_end = end;
-        let cells = record.iter().map(|f| clean_cell(&String::from_utf8_lossy(f))).collect();
-        grid.rows.push(Row { line, cells });
+        self.spanned += 1 + line_ends(bytes, prev_end + start..prev_end + start + body_len);
+        self.line_at += line_ends(bytes, prev_end..end) as u64;
+        self.prev_end = end;
+        let cells = self.record.iter().map(|f| clean_cell(&String::from_utf8_lossy(f))).collect();
+        Some(Row { line, cells })
     }
-    let total_lines =
-        line_ends(bytes, 0..bytes.len()) + usize::from(bytes.last().is_some_and(|b| !b"\r\n".contains(b)));
-    grid.blank_lines = total_lines.saturating_sub(spanned);
-    grid
 }
 
 /// Line ends in `bytes[range]`: LF, CRLF (counted at its LF) and a lone CR

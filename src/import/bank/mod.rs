@@ -37,6 +37,7 @@ mod xlsx;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -48,6 +49,7 @@ use crate::store::payments::Method;
 pub use date::DateOrder;
 pub use declared::{Declared, Tally};
 pub use error::BankError;
+pub use extract::ReadLine;
 pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
 pub(crate) use xlsx::import_sheets;
 
@@ -74,30 +76,13 @@ pub struct ReadOptions {
     pub max_input: InputLimit,
 }
 
-/// A statement as read.
+/// A statement as read, every line held: its [`Summary`] (also reached
+/// through it: `statement.profile`) and its lines.
 #[derive(Clone, Debug)]
 pub struct Statement {
-    /// The file as given, for messages.
-    pub file: String,
-    /// The profile's name.
-    pub profile: String,
-    /// How the statement's credits are recorded as payments (the profile's `method`).
-    pub method: Method,
-    /// "UTF-8", "UTF-8 (BOM)", "UTF-16", "GBK/GB18030", "Latin-1", "XLSX", "XLS".
-    pub encoding: String,
-    /// 1-based line (or sheet row) of the header; None for headerless profiles.
-    pub header_line: Option<u64>,
-    /// For workbooks, the sheet read.
-    pub sheet: Option<String>,
+    pub summary: Summary,
     /// Transaction rows only, in file order.
     pub lines: Vec<BankLine>,
-    /// Preamble, footer, totals, notice, marker and blank rows skipped.
-    pub skipped: usize,
-    /// Lines whose running balance does not follow from the previous row (only
-    /// when the profile has a balance column). Files run oldest-first or
-    /// newest-first: both readings are tried and the one with fewer breaks is
-    /// reported (newest-first, the upper row of a broken pair is named).
-    pub balance_breaks: Vec<u64>,
     /// Indexes into `lines` of the credits the file marks as refunds
     /// (ascending): money in, but never a customer's payment.
     pub refunds: Vec<usize>,
@@ -106,13 +91,14 @@ pub struct Statement {
     /// neutral, and their re-import fingerprint keeps that direction, so a
     /// statement imported then is not imported twice.
     pub closed_refunds: Vec<usize>,
-    /// The currency of lines without a currency cell: the profile's
-    /// `currency`, else one named in the amount header (`Amount (USD)`);
-    /// `None`: the book's.
-    pub currency: Option<String>,
-    /// The totals the file states about itself, checked against its lines;
-    /// `None` when it states none.
-    pub declared: Option<Declared>,
+}
+
+impl std::ops::Deref for Statement {
+    type Target = Summary;
+
+    fn deref(&self) -> &Summary {
+        &self.summary
+    }
 }
 
 impl Statement {
@@ -175,35 +161,227 @@ pub struct BankLine {
     pub balance: Option<Money>,
     /// The currency column's value, when the file has one.
     pub currency: Option<String>,
-    /// The row's cells after trimming — for a stable fingerprint.
-    pub cells: Vec<String>,
 }
 
 /// Which way money moved: defined with the stored bank lines, which keep it.
 pub use crate::store::bank::Direction;
 
-/// Read a statement file.
+/// Read a statement file, every line held: for tests and small files; an
+/// import opens it ([`open_statement`]) and reads its lines one at a time.
 pub fn read_statement(path: &Path, opts: &ReadOptions) -> Result<Statement, BankError> {
+    let opened = open_statement(path, opts)?;
+    opened.read_all()
+}
+
+/// Read a statement already in memory; `name` names it in messages.
+pub fn read_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Statement, BankError> {
+    open_statement_bytes(name, bytes, opts)?.read_all()
+}
+
+/// Open a statement file: its encoding decoded, its layout found. The file
+/// is read whole (at most the book's `max_input_mb`) and kept as text, not
+/// as rows: each pass reads the rows again.
+pub fn open_statement(path: &Path, opts: &ReadOptions) -> Result<Opened, BankError> {
     // `-` is standard input, named `stdin` in messages and in the batch.
     let file = input_name(path);
     let bytes = read_input_or_stdin(path, opts.max_input).map_err(|e| match e {
         InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
         e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
     })?;
-    read_statement_bytes(&file, &bytes, opts)
+    open_statement_bytes(&file, &bytes, opts)
 }
 
-/// Read a statement already in memory; `name` names it in messages.
-pub fn read_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Statement, BankError> {
+/// [`open_statement`] for a statement already in memory.
+pub fn open_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Opened, BankError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(BankError::Empty { file: name.into() });
     }
     let builtin = if opts.profile.is_some() { Vec::new() } else { builtin_profiles() };
     let candidates = Candidates::new(opts, &builtin);
     match decode::sniff(bytes) {
-        Sniffed::Xls => read_workbook(name, bytes, xlsx::Book::Xls, &candidates),
-        Sniffed::Xlsx => read_workbook(name, bytes, xlsx::Book::Xlsx, &candidates),
-        Sniffed::Text => read_text(name, bytes, opts, &candidates),
+        Sniffed::Xls => open_workbook(name, bytes, xlsx::Book::Xls, &candidates),
+        Sniffed::Xlsx => open_workbook(name, bytes, xlsx::Book::Xlsx, &candidates),
+        Sniffed::Text => open_text(name, bytes, opts, &candidates),
+    }
+}
+
+/// A statement opened: where its header is and what its columns are, and
+/// its rows, read again for each pass (see [`Opened::summary`] and
+/// [`Opened::each_line`]).
+pub struct Opened {
+    file: String,
+    encoding: &'static str,
+    sheet: Option<String>,
+    profile: Profile,
+    map: ColumnMap,
+    header_line: Option<u64>,
+    round: bool,
+    body: Body,
+    /// The rows above the data (for a file with a header: above it).
+    preamble: Vec<Row>,
+    /// The first data row (0-based, among every row of the body).
+    start: usize,
+}
+
+/// Where a statement's rows come from.
+enum Body {
+    /// Delimited text, ready for [`grid::TextRows`].
+    Text { text: String, delim: u8 },
+    /// A workbook's sheet, read whole by its library.
+    Sheet(Grid),
+}
+
+/// The rows of a body, from the first.
+enum BodyRows<'a> {
+    Text(grid::TextRows<'a>),
+    Sheet { rows: std::slice::Iter<'a, Row>, blank_lines: usize },
+}
+
+impl Body {
+    fn rows(&self) -> BodyRows<'_> {
+        match self {
+            Body::Text { text, delim } => BodyRows::Text(grid::TextRows::new(text, *delim)),
+            Body::Sheet(g) => BodyRows::Sheet { rows: g.rows.iter(), blank_lines: g.blank_lines },
+        }
+    }
+}
+
+impl<'a> BodyRows<'a> {
+    /// Once every row has been read: the lines that held none.
+    fn blank_lines(&self) -> usize {
+        match self {
+            BodyRows::Text(t) => t.blank_lines(),
+            BodyRows::Sheet { blank_lines, .. } => *blank_lines,
+        }
+    }
+}
+
+impl<'a> Iterator for BodyRows<'a> {
+    type Item = Cow<'a, Row>;
+
+    fn next(&mut self) -> Option<Cow<'a, Row>> {
+        match self {
+            BodyRows::Text(t) => t.next().map(Cow::Owned),
+            BodyRows::Sheet { rows, .. } => rows.next().map(Cow::Borrowed),
+        }
+    }
+}
+
+/// What a statement says about itself, read without holding its lines: the
+/// lines are counted, checked and tallied, the running balance followed and
+/// the file's own totals found.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// The file as given, for messages.
+    pub file: String,
+    /// The profile's name.
+    pub profile: String,
+    /// How the statement's credits are recorded as payments (the profile's `method`).
+    pub method: Method,
+    /// "UTF-8", "UTF-8 (BOM)", "UTF-16", "GBK/GB18030", "Latin-1", "XLSX", "XLS".
+    pub encoding: String,
+    /// 1-based line (or sheet row) of the header; None for headerless profiles.
+    pub header_line: Option<u64>,
+    /// For workbooks, the sheet read.
+    pub sheet: Option<String>,
+    /// Transaction rows.
+    pub line_count: usize,
+    /// Credits the file marks as refunds.
+    pub refund_count: usize,
+    /// Preamble, footer, totals, notice, marker and blank rows skipped.
+    pub skipped: usize,
+    /// Lines whose running balance does not follow from the previous row (only
+    /// when the profile has a balance column). Files run oldest-first or
+    /// newest-first: both readings are tried and the one with fewer breaks is
+    /// reported (newest-first, the upper row of a broken pair is named).
+    pub balance_breaks: Vec<u64>,
+    /// The currency of lines without a currency cell: the profile's
+    /// `currency`, else one named in the amount header (`Amount (USD)`);
+    /// `None`: the book's.
+    pub currency: Option<String>,
+    /// The totals the file states about itself, checked against its lines;
+    /// `None` when it states none.
+    pub declared: Option<Declared>,
+    settings: extract::Settings,
+}
+
+impl Opened {
+    /// The data rows, from the first after the header (or the preamble).
+    fn data_rows(&self) -> BodyRows<'_> {
+        let mut rows = self.body.rows();
+        for _ in 0..self.start {
+            if rows.next().is_none() {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// Read every row once to settle the decimal mark and date order, and
+    /// again to check every transaction row: a row that cannot be read is an
+    /// error naming file:line, and no line is held.
+    pub fn summary(&self) -> Result<Summary, BankError> {
+        let settings = extract::settle(self.data_rows(), &self.profile, &self.map);
+        let mut rows = self.data_rows();
+        let checked =
+            extract::check(&self.file, &self.preamble, rows.by_ref(), &self.profile, &self.map, self.round, settings)?;
+        if checked.lines == 0 {
+            return Err(BankError::NoTransactions { file: self.file.clone() });
+        }
+        // Every row that is neither the header nor a transaction (blank
+        // lines included) is skipped.
+        let header_rows = usize::from(self.header_line.is_some());
+        let all_rows = self.start + checked.rows + rows.blank_lines();
+        Ok(Summary {
+            file: self.file.clone(),
+            profile: self.profile.name.clone(),
+            method: self.profile.method(),
+            encoding: self.encoding.into(),
+            header_line: self.header_line,
+            sheet: self.sheet.clone(),
+            line_count: checked.lines,
+            refund_count: checked.refunds,
+            skipped: all_rows.saturating_sub(header_rows + checked.lines),
+            balance_breaks: checked.balance_breaks,
+            currency: self
+                .profile
+                .currency
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .or_else(|| self.map.currency_hint.clone()),
+            declared: checked.stated.map(|st| Declared::check(st, checked.tally)),
+            settings,
+        })
+    }
+
+    /// Give each transaction line in file order, read once more: after
+    /// [`Opened::summary`], which found every one readable.
+    pub fn each_line<E: From<BankError>>(
+        &self,
+        summary: &Summary,
+        f: impl FnMut(ReadLine) -> Result<(), E>,
+    ) -> Result<(), E> {
+        extract::each_line(&self.file, self.data_rows(), &self.profile, &self.map, self.round, summary.settings, f)
+    }
+
+    /// The whole statement, every line held.
+    pub fn read_all(&self) -> Result<Statement, BankError> {
+        let summary = self.summary()?;
+        let mut lines = Vec::with_capacity(summary.line_count);
+        let (mut refunds, mut closed_refunds) = (Vec::new(), Vec::new());
+        self.each_line(&summary, |r: ReadLine| -> Result<(), BankError> {
+            if r.refund {
+                refunds.push(lines.len());
+            }
+            if r.closed_refund {
+                closed_refunds.push(lines.len());
+            }
+            lines.push(r.line);
+            Ok(())
+        })?;
+        Ok(Statement { summary, lines, refunds, closed_refunds })
     }
 }
 
@@ -288,54 +466,78 @@ fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<
     best
 }
 
-fn read_text(name: &str, bytes: &[u8], opts: &ReadOptions, candidates: &Candidates) -> Result<Statement, BankError> {
+fn open_text(name: &str, bytes: &[u8], opts: &ReadOptions, candidates: &Candidates) -> Result<Opened, BankError> {
     let forced_encoding = opts.encoding.as_deref().or_else(|| candidates.forced.and_then(|p| p.forced_encoding()));
     let decoded = decode::decode(name, bytes, forced_encoding, &candidates.vocabulary())?;
-    let text = decoded.text.as_str();
+    // The text as the rows will be read from it: Excel's `="…"` guards
+    // unwrapped for the delimiter.
+    let prepared = |text: String, delim: u8| match grid::prepare_text(&text, delim) {
+        Cow::Owned(t) => t,
+        Cow::Borrowed(_) => text,
+    };
     if let Some(profile) = candidates.headerless() {
-        let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(text));
-        let grid = grid::parse_text(text, delim, None);
-        return headerless(name, decoded.label, None, &grid, profile, false);
+        let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(&decoded.text));
+        let text = prepared(decoded.text, delim);
+        // The rows up to the profile's `skip_lines` are the preamble.
+        let preamble: Vec<Row> =
+            grid::TextRows::new(&text, delim).take_while(|r| r.line <= profile.skip_lines).collect();
+        let body = Body::Text { text, delim };
+        return Ok(opened(name, decoded.label, None, profile, None, preamble, body, false));
     }
+    let text = decoded.text.as_str();
     let head_rows = HEADER_WINDOW.saturating_add(candidates.max_skip()).saturating_mul(2);
     let delimiters: Vec<u8> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
         Some(d) => vec![d],
         None => DELIMITERS.to_vec(),
     };
-    let mut best: Option<(Found, u8)> = None;
+    let mut best: Option<(Found, u8, Grid)> = None;
     for d in delimiters {
         let head = grid::parse_text(text, d, Some(head_rows));
         if let Some(found) = find_header(&head.rows, candidates, Some(d))
-            && best.as_ref().is_none_or(|(b, _)| (found.rank.0, found.rank.1) > (b.rank.0, b.rank.1))
+            && best.as_ref().is_none_or(|(b, _, _)| (found.rank.0, found.rank.1) > (b.rank.0, b.rank.1))
         {
-            best = Some((found, d));
+            best = Some((found, d, head));
         }
     }
-    let Some((found, delim)) = best else {
+    let Some((found, delim, head)) = best else {
         let grids: Vec<Grid> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
             Some(d) => vec![grid::parse_text(text, d, Some(head_rows))],
             None => DELIMITERS.iter().map(|d| grid::parse_text(text, *d, Some(head_rows))).collect(),
         };
         return Err(no_header(name, candidates, grids.iter().map(|g| g.rows.as_slice())));
     };
-    let grid = grid::parse_text(text, delim, None);
-    with_header(name, decoded.label, None, &grid, &found, false)
+    let mut rows = head.rows;
+    let header = rows.get(found.row).map(|r| r.line);
+    rows.truncate(found.row);
+    let body = Body::Text { text: prepared(decoded.text, delim), delim };
+    Ok(with_header(name, decoded.label, None, found, header, rows, body, false))
 }
 
-fn read_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Statement, BankError> {
+fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Opened, BankError> {
     let sheets = xlsx::read_sheets(name, bytes, book)?;
     if let Some(profile) = candidates.headerless() {
-        let Some((sheet, grid)) = sheets.iter().find(|(_, g)| g.rows.iter().any(|r| !r.is_blank())) else {
+        let Some((sheet, grid)) = sheets.into_iter().find(|(_, g)| g.rows.iter().any(|r| !r.is_blank())) else {
             return Err(BankError::NoTransactions { file: name.into() });
         };
-        return headerless(name, book.label(), Some(sheet), grid, profile, true);
+        let preamble: Vec<Row> = grid.rows.iter().take_while(|r| r.line <= profile.skip_lines).cloned().collect();
+        return Ok(opened(name, book.label(), Some(sheet), profile, None, preamble, Body::Sheet(grid), true));
     }
-    for (sheet, grid) in &sheets {
+    let mut found_in = None;
+    for (i, (_, grid)) in sheets.iter().enumerate() {
         if let Some(found) = find_header(&grid.rows, candidates, None) {
-            return with_header(name, book.label(), Some(sheet), grid, &found, true);
+            found_in = Some((i, found));
+            break;
         }
     }
-    Err(no_header(name, candidates, sheets.iter().map(|(_, g)| g.rows.as_slice())))
+    let Some((i, found)) = found_in else {
+        return Err(no_header(name, candidates, sheets.iter().map(|(_, g)| g.rows.as_slice())));
+    };
+    let Some((sheet, grid)) = sheets.into_iter().nth(i) else {
+        return Err(BankError::NoHeader { file: name.into() });
+    };
+    let header = grid.rows.get(found.row).map(|r| r.line);
+    let preamble = grid.rows.get(..found.row).unwrap_or(&[]).to_vec();
+    Ok(with_header(name, book.label(), Some(sheet), found, header, preamble, Body::Sheet(grid), true))
 }
 
 /// No header found: with a forced profile, say so; else name the row that
@@ -375,75 +577,57 @@ fn no_header<'r>(name: &str, candidates: &Candidates, grids: impl Iterator<Item 
     }
 }
 
+/// A statement opened at the header found.
+#[allow(clippy::too_many_arguments)]
 fn with_header(
     name: &str,
-    encoding: &str,
-    sheet: Option<&String>,
-    grid: &Grid,
-    found: &Found,
+    encoding: &'static str,
+    sheet: Option<String>,
+    found: Found,
+    header_line: Option<u64>,
+    preamble: Vec<Row>,
+    body: Body,
     round: bool,
-) -> Result<Statement, BankError> {
-    let header = grid.rows.get(found.row);
-    let preamble = grid.rows.get(..found.row).unwrap_or(&[]);
-    let data = grid.rows.get(found.row + 1..).unwrap_or(&[]);
-    let got = extract::extract(name, preamble, data, found.profile, &found.map, round)?;
-    let hint = found.map.currency_hint.clone();
-    finish(name, encoding, sheet, grid, found.profile, header.map(|h| h.line), got, hint)
+) -> Opened {
+    let Found { profile, map, .. } = found;
+    let start = preamble.len() + 1;
+    Opened {
+        file: name.into(),
+        encoding,
+        sheet,
+        profile: profile.clone(),
+        map,
+        header_line,
+        round,
+        body,
+        preamble,
+        start,
+    }
 }
 
-fn headerless(
-    name: &str,
-    encoding: &str,
-    sheet: Option<&String>,
-    grid: &Grid,
-    profile: &Profile,
-    round: bool,
-) -> Result<Statement, BankError> {
-    let map = profile.numbered_columns().unwrap_or_default();
-    let start = grid.rows.iter().position(|r| r.line > profile.skip_lines).unwrap_or(grid.rows.len());
-    let preamble = grid.rows.get(..start).unwrap_or(&[]);
-    let data = grid.rows.get(start..).unwrap_or(&[]);
-    let got = extract::extract(name, preamble, data, profile, &map, round)?;
-    finish(name, encoding, sheet, grid, profile, None, got, None)
-}
-
-/// The statement, with every row that is neither the header nor a
-/// transaction (blank lines included) counted as skipped.
+/// A statement without a header, its columns named by number by `profile`.
 #[allow(clippy::too_many_arguments)]
-fn finish(
+fn opened(
     name: &str,
-    encoding: &str,
-    sheet: Option<&String>,
-    grid: &Grid,
+    encoding: &'static str,
+    sheet: Option<String>,
     profile: &Profile,
     header_line: Option<u64>,
-    got: extract::Extracted,
-    currency_hint: Option<String>,
-) -> Result<Statement, BankError> {
-    if got.lines.is_empty() {
-        return Err(BankError::NoTransactions { file: name.into() });
-    }
-    let header_rows = usize::from(header_line.is_some());
-    let skipped = (grid.rows.len() + grid.blank_lines).saturating_sub(header_rows + got.lines.len());
-    Ok(Statement {
+    preamble: Vec<Row>,
+    body: Body,
+    round: bool,
+) -> Opened {
+    let start = preamble.len();
+    Opened {
         file: name.into(),
-        profile: profile.name.clone(),
-        method: profile.method(),
-        encoding: encoding.into(),
+        encoding,
+        sheet,
+        profile: profile.clone(),
+        map: profile.numbered_columns().unwrap_or_default(),
         header_line,
-        sheet: sheet.cloned(),
-        lines: got.lines,
-        skipped,
-        balance_breaks: got.balance_breaks,
-        refunds: got.refunds,
-        closed_refunds: got.closed_refunds,
-        currency: profile
-            .currency
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .or(currency_hint),
-        declared: got.stated.map(|st| Declared::check(st, got.tally)),
-    })
+        round,
+        body,
+        preamble,
+        start,
+    }
 }

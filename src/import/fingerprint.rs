@@ -23,7 +23,6 @@
 //! fingerprint of a row that leaves it empty. The text and its digest are
 //! stored in every book: they must never change.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use base64::Engine;
@@ -35,27 +34,71 @@ use crate::error::{Error, Result};
 use crate::import::bank::BankLine;
 use crate::import::csvfile::{CsvFile, Row};
 use crate::ledger::Money;
+use crate::store::bank as bank_lines;
 use crate::store::imported::{self, Kind};
 use crate::store::payments::Method;
 use crate::store::{Connection, StoreError, customers, invoices};
 
-/// Fingerprints of one file's lines, in file order.
-#[derive(Debug, Default)]
-pub struct Fingerprints {
-    seen: HashMap<String, usize>,
+/// The fingerprint of a statement line that is the `n`th (from 1) of the
+/// identical lines of its file.
+pub fn line_fingerprint(l: &BankLine, n: u32) -> String {
+    format!("{}\u{1e}{n}", canonical(l))
 }
 
-impl Fingerprints {
-    pub fn new() -> Fingerprints {
-        Fingerprints::default()
+/// Fingerprints of one statement's lines, in file order, numbered through
+/// the book rather than a set of the file's lines kept in memory.
+///
+/// A line's occurrence number n is one more than the earlier lines of the
+/// file with the same fields. Each of those is in the book by now under its
+/// own occurrence: a line this import stored (in its batch), or a line of an
+/// earlier import it was found to be (noted in `matched`, a bit per line
+/// id). So n is the first occurrence whose fingerprint is neither. A line
+/// whose fields the filter has not seen is occurrence 1 without asking.
+pub struct LinePrints {
+    batch: i64,
+    seen: Seen,
+    matched: Vec<u64>,
+}
+
+impl LinePrints {
+    /// For a statement of `lines` lines imported into `batch`.
+    pub fn new(batch: i64, lines: usize) -> LinePrints {
+        LinePrints { batch, seen: Seen::for_rows(lines), matched: Vec::new() }
     }
 
     /// The fingerprint of the next line of the file.
-    pub fn next(&mut self, l: &BankLine) -> String {
+    pub fn next(&mut self, conn: &Connection, l: &BankLine) -> Result<String> {
         let base = canonical(l);
-        let n = self.seen.entry(base.clone()).or_insert(0);
-        *n += 1;
-        format!("{base}\u{1e}{n}")
+        if !self.seen.insert(&base) {
+            return Ok(format!("{base}\u{1e}1"));
+        }
+        let mut n = 1u32;
+        loop {
+            let print = format!("{base}\u{1e}{n}");
+            match bank_lines::with_fingerprint(conn, &print)? {
+                Some((id, batch)) if batch == self.batch || self.was_matched(id) => n = n.saturating_add(1),
+                _ => return Ok(print),
+            }
+        }
+    }
+
+    /// The line just fingerprinted `print` is in the book from an earlier
+    /// import: note which line it was found to be.
+    pub fn found(&mut self, conn: &Connection, print: &str) -> Result<()> {
+        if let Some((id, _)) = bank_lines::with_fingerprint(conn, print)?
+            && let Ok(id) = usize::try_from(id)
+        {
+            if self.matched.len() <= id / 64 {
+                self.matched.resize(id / 64 + 1, 0);
+            }
+            self.matched[id / 64] |= 1 << (id % 64);
+        }
+        Ok(())
+    }
+
+    fn was_matched(&self, id: i64) -> bool {
+        let Ok(id) = usize::try_from(id) else { return false };
+        self.matched.get(id / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
     }
 }
 
@@ -435,36 +478,81 @@ mod tests {
         }
     }
 
+    /// Import `lines` (each the same line or not) as one statement the way
+    /// `reconcile import` stores them; the occurrence each got, and whether
+    /// it was new.
+    fn import(book: &crate::store::Book, lines: &[BankLine]) -> Vec<(u32, bool)> {
+        let batch = bank_lines::new_batch(&book.conn, "s.csv", "generic-cn-bank", "UTF-8").unwrap();
+        let mut prints = LinePrints::new(batch, lines.len());
+        let mut got = Vec::new();
+        for l in lines {
+            let print = prints.next(&book.conn, l).unwrap();
+            let n = print.rsplit('\u{1e}').next().unwrap().parse().unwrap();
+            let new = bank_lines::NewLine {
+                fingerprint: &print,
+                line: l.line,
+                date: l.date,
+                amount: l.amount,
+                direction: l.direction,
+                fee: None,
+                counterparty: l.counterparty.as_deref(),
+                account: None,
+                memo: l.memo.as_deref(),
+                reference: None,
+                refund: false,
+                currency: None,
+                foreign: false,
+            };
+            let id = bank_lines::insert_line(&book.conn, batch, &new).unwrap();
+            if id.is_none() {
+                prints.found(&book.conn, &print).unwrap();
+            }
+            got.push((n, id.is_some()));
+        }
+        got
+    }
+
     #[test]
-    fn the_same_row_twice_is_occurrence_one_then_two() {
-        let mut f = Fingerprints::new();
-        let (a, b) = (f.next(&line()), f.next(&line()));
-        assert!(a.ends_with("\u{1e}1"), "{a:?}");
-        assert!(b.ends_with("\u{1e}2"), "{b:?}");
-        assert_eq!(a.trim_end_matches("\u{1e}1"), b.trim_end_matches("\u{1e}2"));
+    fn identical_lines_are_numbered_in_the_file_and_found_again_in_the_next() {
+        let book = crate::store::Book::in_memory();
+        let twin = line();
+        let mut other = line();
+        other.memo = Some("INV-1002".into());
+        // Two equal transfers in one file are two lines.
+        assert_eq!(import(&book, &[twin.clone(), other.clone(), twin.clone()]), [(1, true), (1, true), (2, true)]);
+        // The same file again: every line is already in the book.
+        assert_eq!(import(&book, &[twin.clone(), other.clone(), twin.clone()]), [(1, false), (1, false), (2, false)]);
+        // A statement overlapping it with a third equal transfer: two found, one new.
+        assert_eq!(
+            import(&book, &[twin.clone(), twin.clone(), other.clone(), twin.clone()]),
+            [(1, false), (2, false), (1, false), (3, true)]
+        );
+        // A file holding the transfer once finds the first.
+        assert_eq!(import(&book, std::slice::from_ref(&twin)), [(1, false)]);
+        assert_eq!(line_fingerprint(&twin, 1).rsplit('\u{1e}').next(), Some("1"));
     }
 
     #[test]
     fn a_changed_field_changes_the_fingerprint() {
-        let base = Fingerprints::new().next(&line());
+        let base = line_fingerprint(&line(), 1);
         let mut other = line();
         other.memo = Some("INV-1002".into());
-        assert_ne!(Fingerprints::new().next(&other), base);
+        assert_ne!(line_fingerprint(&other, 1), base);
         let mut other = line();
         other.direction = Direction::Debit;
-        assert_ne!(Fingerprints::new().next(&other), base);
+        assert_ne!(line_fingerprint(&other, 1), base);
         // The file line number is not part of it: an overlapping statement
         // puts the same transaction elsewhere.
         let mut moved = line();
         moved.line = 70;
-        assert_eq!(Fingerprints::new().next(&moved), base);
+        assert_eq!(line_fingerprint(&moved, 1), base);
     }
 
     #[test]
     fn the_stored_text_is_stable() {
         // Stored in every book: a change here makes re-imports duplicate lines.
         assert_eq!(
-            Fingerprints::new().next(&line()),
+            line_fingerprint(&line(), 1),
             "2026-11-03\u{1f}12500.00\u{1f}credit\u{1f}华宇科技\u{1f}6222020200001234\u{1f}INV-1001\u{1f}\u{1f}98765.43\u{1e}1"
         );
     }
@@ -487,7 +575,7 @@ mod tests {
         let book = crate::store::Book::in_memory();
         let csv = CsvFile::parse("p.csv", text.as_bytes(), COLUMNS).unwrap();
         let mut p = RowPrints::new(&book.conn, kind, TODAY).unwrap();
-        let mut seen = HashMap::new();
+        let mut seen = std::collections::HashMap::new();
         csv.rows()
             .map(Result::unwrap)
             .map(|row| {

@@ -30,10 +30,7 @@ pub fn write_import(out: &mut dyn Write, format: Format, lang: Lang, o: &ImportO
         ("result", "结果"),
     ];
     super::write_rows(out, format, lang, HEADERS, &|emit| {
-        for l in o.lines.iter().filter(|l| l.direction == Direction::Credit) {
-            emit(import_row(lang, l))?;
-        }
-        Ok(())
+        o.lines.each(&mut |l| if l.direction == Direction::Credit { emit(import_row(lang, l)) } else { Ok(()) })
     })
 }
 
@@ -171,13 +168,7 @@ fn stated(d: &Declared) -> (String, String) {
 /// Why some lines were kept out of matching (English, Chinese).
 pub fn foreign_notice(o: &ImportOutcome) -> (String, String) {
     let (n, book) = (o.foreign_currency, &o.currency);
-    let mut seen: Vec<&str> = Vec::new();
-    for l in o.lines.iter().filter(|l| l.foreign) {
-        if !seen.contains(&&*l.currency) {
-            seen.push(&l.currency);
-        }
-    }
-    let which = seen.join(", ");
+    let which = o.foreign_codes.join(", ");
     (
         format!(
             "{n} line(s) in {which}, not the book's currency {book}: listed, never matched or posted; record them \

@@ -252,6 +252,14 @@ pub fn insert_line(conn: &Connection, batch: i64, l: &NewLine) -> Result<Option<
     Ok((n > 0).then(|| conn.last_insert_rowid()))
 }
 
+/// The line (id, batch) stored under a fingerprint, if any.
+pub fn with_fingerprint(conn: &Connection, fingerprint: &str) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, batch_id FROM bank_lines WHERE fingerprint = ?1")?
+        .query_row([fingerprint], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// A stored credit line.
 #[derive(Clone, Debug)]
 pub struct Line {

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::import::bank::{
     BankLine, Declared, Direction, Opened, Profile, ReadLine, Summary, builtin_profiles, currency_code,
 };
-use crate::import::fingerprint::Fingerprints;
+use crate::import::fingerprint::LinePrints;
 use crate::ledger::Money;
 use crate::ledger::matching::{CONFIDENT, Candidate, MatchIndex, Plan, Rule, candidates, plan};
 use crate::store::Connection;
@@ -29,6 +29,9 @@ use crate::store::bank::{self as store_bank, LineStatus};
 use crate::store::money::AllocateTo;
 use crate::store::payments::Method;
 use crate::store::{customers, invoices, settings};
+
+mod kept;
+pub use kept::KeptLines;
 
 /// A candidate as shown to the user and in JSON: who, which invoices, why.
 #[derive(Clone, Debug, Serialize)]
@@ -209,7 +212,13 @@ pub struct ImportOutcome {
     /// The totals the file states, held against its lines; `None` when it
     /// states none.
     pub declared: Option<Declared>,
-    pub lines: Vec<LineOutcome>,
+    /// The currencies other than the book's that lines were in (one code
+    /// each, in the order first met).
+    #[serde(skip)]
+    pub foreign_codes: Vec<String>,
+    /// Every line, in file order: held, or kept in a temporary file past the
+    /// first [`kept::HELD`].
+    pub lines: KeptLines,
 }
 
 fn shared_str<S: Serializer>(v: &Arc<str>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -264,7 +273,7 @@ pub fn import_statement(
     // The bulk path: the payments only add, and the kept balances are
     // brought up to date in batches.
     let mut bulk = crate::store::balances::Bulk::start(conn)?;
-    let mut fingerprints = Fingerprints::new();
+    let mut fingerprints = LinePrints::new(batch, st.line_count);
     let book_currency = currency_code(&settings::load(conn)?.currency);
     let mut currencies = Currencies { book: book_currency.as_str().into(), last: None };
     let mut out = ImportOutcome {
@@ -289,7 +298,8 @@ pub fn import_statement(
         queued: 0,
         balance_breaks: st.balance_breaks.clone(),
         declared: st.declared,
-        lines: Vec::with_capacity(st.line_count),
+        foreign_codes: Vec::new(),
+        lines: KeptLines::new(),
     };
     // The lines are read from the file one at a time; each one's text moves
     // into its outcome.
@@ -300,6 +310,9 @@ pub fn import_statement(
         let (currency, foreign) = currencies.of(stated);
         if foreign {
             out.foreign_currency += 1;
+            if !out.foreign_codes.iter().any(|c| **c == *currency) {
+                out.foreign_codes.push(currency.to_string());
+            }
         }
         match l.direction {
             Direction::Credit => {
@@ -314,9 +327,9 @@ pub fn import_statement(
         }
         // A closed refund keeps the fingerprint it had as a neutral line.
         let fingerprint = if closed_refund {
-            fingerprints.next(&BankLine { direction: Direction::Neutral, ..l.clone() })
+            fingerprints.next(conn, &BankLine { direction: Direction::Neutral, ..l.clone() })?
         } else {
-            fingerprints.next(&l)
+            fingerprints.next(conn, &l)?
         };
         let new = store_bank::NewLine {
             refund,
@@ -325,6 +338,9 @@ pub fn import_statement(
             ..new_line(&fingerprint, &l)
         };
         let id = store_bank::insert_line(conn, batch, &new)?;
+        if id.is_none() {
+            fingerprints.found(conn, &fingerprint)?;
+        }
         let mut row = outcome_of(l, id.is_none(), refund, currency, foreign);
         row.id = id.filter(|_| !opts.dry_run);
         match id {
@@ -380,9 +396,9 @@ pub fn import_statement(
             }
             Some(_) => {}
         }
-        out.lines.push(row);
-        Ok(())
+        out.lines.push(row)
     })?;
+    out.lines.finish()?;
     bulk.finish(conn)?;
     Ok(out)
 }

@@ -50,20 +50,28 @@ pub(crate) fn encoding_for(name: &str) -> Option<(&'static Encoding, &'static st
 
 /// Decode text bytes. `forced` names the encoding; otherwise it is detected,
 /// using `vocabulary` (normalised header words of the candidate profiles).
+///
+/// The bytes are taken: valid UTF-8 (the common case) becomes the text
+/// without a copy, and other encodings drop them once decoded, so a large
+/// file is not held twice for longer than its decoding.
 pub(crate) fn decode(
     file: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     forced: Option<&str>,
     vocabulary: &[String],
 ) -> Result<Decoded, BankError> {
+    let whole = bytes;
+    let bytes = whole.as_slice();
     if let Some(name) = forced {
         let (enc, label) =
             encoding_for(name).ok_or_else(|| BankError::UnknownEncoding { file: file.into(), name: name.into() })?;
         let (text, _, _) = enc.decode(bytes); // strips a BOM of that encoding
         return finish(file, text.into_owned(), label);
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return finish(file, UTF_8.decode_without_bom_handling(rest).0.into_owned(), "UTF-8 (BOM)");
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        let mut rest = whole;
+        rest.drain(..3);
+        return finish(file, utf8_text(rest), "UTF-8 (BOM)");
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return finish(file, UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
@@ -91,7 +99,7 @@ pub(crate) fn decode(
     if utf8_valid {
         let utf8_score = vocabulary_score(&String::from_utf8_lossy(head), vocabulary);
         if utf8_score >= gb_score && utf8_score >= latin_score {
-            return finish(file, String::from_utf8_lossy(bytes).into_owned(), "UTF-8");
+            return finish(file, utf8_text(whole), "UTF-8");
         }
     }
     let gbk = match gb_score.cmp(&latin_score) {
@@ -103,6 +111,15 @@ pub(crate) fn decode(
         finish(file, GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030")
     } else {
         finish(file, WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "Latin-1")
+    }
+}
+
+/// UTF-8 bytes as text, without a copy when they are valid (a bad
+/// sequence becomes U+FFFD, as decoding it would make it).
+fn utf8_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
@@ -184,36 +201,36 @@ mod tests {
         let (bytes, _, _) =
             WINDOWS_1252.encode("Buchung;Auftraggeber/Empfänger;Betrag;Währung\n01.02.2020;Jörg Müller;1,00;EUR\n");
         let v = vocab(&["Buchung", "Auftraggeber/Empfänger", "Betrag", "Währung"]);
-        let d = decode("f", &bytes, None, &v).unwrap();
+        let d = decode("f", bytes.to_vec(), None, &v).unwrap();
         assert_eq!(d.label, "Latin-1");
         assert!(d.text.contains("Jörg Müller"));
         // Without any header word the statistic still says Latin-1.
-        let d = decode("f", &bytes, None, &[]).unwrap();
+        let d = decode("f", bytes.to_vec(), None, &[]).unwrap();
         assert_eq!(d.label, "Latin-1");
     }
 
     #[test]
     fn gbk_is_found_by_its_header_words() {
         let (bytes, _, _) = GB18030.encode("交易日期,收入,支出\n20250101,1.00,\n");
-        let d = decode("f", &bytes, None, &vocab(&["交易日期", "收入"])).unwrap();
+        let d = decode("f", bytes.to_vec(), None, &vocab(&["交易日期", "收入"])).unwrap();
         assert_eq!(d.label, "GBK/GB18030");
         assert!(d.text.starts_with("交易日期"));
-        assert_eq!(decode("f", &bytes, None, &[]).unwrap().label, "GBK/GB18030");
+        assert_eq!(decode("f", bytes.to_vec(), None, &[]).unwrap().label, "GBK/GB18030");
     }
 
     #[test]
     fn boms_and_forced_encodings() {
-        assert_eq!(decode("f", b"\xEF\xBB\xBFa,b\n", None, &[]).unwrap().label, "UTF-8 (BOM)");
-        assert_eq!(decode("f", b"\xFF\xFEa\0,\0b\0", None, &[]).unwrap().text, "a,b");
-        let d = decode("f", b"Caf\xe9\n", Some("latin-1"), &[]).unwrap();
+        assert_eq!(decode("f", b"\xEF\xBB\xBFa,b\n".to_vec(), None, &[]).unwrap().label, "UTF-8 (BOM)");
+        assert_eq!(decode("f", b"\xFF\xFEa\0,\0b\0".to_vec(), None, &[]).unwrap().text, "a,b");
+        let d = decode("f", b"Caf\xe9\n".to_vec(), Some("latin-1"), &[]).unwrap();
         assert_eq!((d.text.as_str(), d.label), ("Café\n", "Latin-1"));
-        assert!(matches!(decode("f", b"x", Some("ebcdic"), &[]), Err(BankError::UnknownEncoding { .. })));
+        assert!(matches!(decode("f", b"x".to_vec(), Some("ebcdic"), &[]), Err(BankError::UnknownEncoding { .. })));
     }
 
     #[test]
     fn junk_is_binary() {
-        assert!(matches!(decode("f", b"\x00\x01\x02\x03garbage", None, &[]), Err(BankError::Binary { .. })));
+        assert!(matches!(decode("f", b"\x00\x01\x02\x03garbage".to_vec(), None, &[]), Err(BankError::Binary { .. })));
         let noise: Vec<u8> = (0..2000u32).map(|i| (i * 7919 % 251) as u8).collect();
-        assert!(matches!(decode("f", &noise, None, &[]), Err(BankError::Binary { .. })));
+        assert!(matches!(decode("f", noise.clone(), None, &[]), Err(BankError::Binary { .. })));
     }
 }

@@ -188,19 +188,25 @@ pub fn open_statement(path: &Path, opts: &ReadOptions) -> Result<Opened, BankErr
         InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
         e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
     })?;
-    open_statement_bytes(&file, &bytes, opts)
+    open_owned(&file, bytes, opts)
 }
 
 /// [`open_statement`] for a statement already in memory.
 pub fn open_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Opened, BankError> {
+    open_owned(name, bytes.to_vec(), opts)
+}
+
+/// [`open_statement`] for the bytes of a statement, taken (a text file's
+/// bytes become its text).
+fn open_owned(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened, BankError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(BankError::Empty { file: name.into() });
     }
     let builtin = if opts.profile.is_some() { Vec::new() } else { builtin_profiles() };
     let candidates = Candidates::new(opts, &builtin);
-    match decode::sniff(bytes) {
-        Sniffed::Xls => open_workbook(name, bytes, xlsx::Book::Xls, &candidates),
-        Sniffed::Xlsx => open_workbook(name, bytes, xlsx::Book::Xlsx, &candidates),
+    match decode::sniff(&bytes) {
+        Sniffed::Xls => open_workbook(name, &bytes, xlsx::Book::Xls, &candidates),
+        Sniffed::Xlsx => open_workbook(name, &bytes, xlsx::Book::Xlsx, &candidates),
         Sniffed::Text => open_text(name, bytes, opts, &candidates),
     }
 }
@@ -466,7 +472,7 @@ fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<
     best
 }
 
-fn open_text(name: &str, bytes: &[u8], opts: &ReadOptions, candidates: &Candidates) -> Result<Opened, BankError> {
+fn open_text(name: &str, bytes: Vec<u8>, opts: &ReadOptions, candidates: &Candidates) -> Result<Opened, BankError> {
     let forced_encoding = opts.encoding.as_deref().or_else(|| candidates.forced.and_then(|p| p.forced_encoding()));
     let decoded = decode::decode(name, bytes, forced_encoding, &candidates.vocabulary())?;
     // The text as the rows will be read from it: Excel's `="…"` guards

@@ -20,6 +20,14 @@
 //!    `收入：2笔 1412.00元`, a bank's `人民币合计` row) against the lines
 //!    (`declared.rs`).
 //!
+//! A statement is read in passes over its text, never held as rows or
+//! lines: [`open_statement`] does 1–3 (the file is read whole and kept
+//! decoded; a workbook's sheet is held as its library reads it), then
+//! [`Opened::summary`] reads the rows once to settle the decimal mark and
+//! date order and once more to check every row (4 and 5, the lines counted
+//! and tallied, not kept), and [`Opened::each_line`] reads them a last time
+//! to give the lines one at a time to the import.
+//!
 //! Nothing here panics on any input, and money never goes through `f64`.
 
 pub(crate) mod amount;

@@ -146,6 +146,8 @@ pub fn sniff(mut from: impl Read) -> io::Result<Result<Encoding, TextError>> {
 pub struct Gb18030Reader<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
+    /// A malformed sequence becomes U+FFFD instead of failing the read.
+    lossy: bool,
     input: Vec<u8>,
     /// The input bytes not yet decoded: `input[start..end]`.
     start: usize,
@@ -160,14 +162,23 @@ pub struct Gb18030Reader<R> {
 
 impl<R: Read> Gb18030Reader<R> {
     pub fn new(inner: R) -> Gb18030Reader<R> {
+        Gb18030Reader::with(inner, GB18030.new_decoder_without_bom_handling(), false)
+    }
+
+    /// Any encoding's decoder (a bank statement may be in UTF-16 or
+    /// Latin-1 too); `lossy`: a malformed sequence becomes U+FFFD, as
+    /// `encoding_rs` decodes a whole file, instead of failing the read.
+    pub fn with(inner: R, decoder: encoding_rs::Decoder, lossy: bool) -> Gb18030Reader<R> {
         Gb18030Reader {
             inner,
-            decoder: GB18030.new_decoder_without_bom_handling(),
+            decoder,
+            lossy,
             input: vec![0; CHUNK],
             start: 0,
             end: 0,
             eof: false,
-            // A GB18030 byte becomes at most 3 bytes of UTF-8.
+            // A byte of GB18030, UTF-16 or a single-byte encoding becomes at
+            // most 3 bytes of UTF-8.
             output: vec![0; 3 * CHUNK + 16],
             out: 0,
             written: 0,
@@ -193,11 +204,17 @@ impl<R: Read> Read for Gb18030Reader<R> {
                 self.end = fill(&mut self.inner, &mut self.input)?;
                 self.eof = self.end == 0;
             }
-            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
-                &self.input[self.start..self.end],
-                &mut self.output,
-                self.eof,
-            );
+            let input = &self.input[self.start..self.end];
+            let (result, read, written) = if self.lossy {
+                let (result, read, written, _) = self.decoder.decode_to_utf8(input, &mut self.output, self.eof);
+                let result = match result {
+                    encoding_rs::CoderResult::InputEmpty => DecoderResult::InputEmpty,
+                    encoding_rs::CoderResult::OutputFull => DecoderResult::OutputFull,
+                };
+                (result, read, written)
+            } else {
+                self.decoder.decode_to_utf8_without_replacement(input, &mut self.output, self.eof)
+            };
             self.start += read;
             (self.out, self.written) = (0, written);
             match result {

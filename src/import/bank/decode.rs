@@ -29,6 +29,7 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
     }
 }
 
+#[cfg(test)]
 /// Text and the name of the encoding it was read in.
 pub(crate) struct Decoded {
     pub text: String,
@@ -48,6 +49,7 @@ pub(crate) fn encoding_for(name: &str) -> Option<(&'static Encoding, &'static st
     }
 }
 
+#[cfg(test)]
 /// Decode text bytes. `forced` names the encoding; otherwise it is detected,
 /// using `vocabulary` (normalised header words of the candidate profiles).
 ///
@@ -91,7 +93,26 @@ pub(crate) fn decode(
         },
         None => bytes,
     };
-    let utf8_valid = std::str::from_utf8(bytes).is_ok();
+    match guess(head, std::str::from_utf8(bytes).is_ok(), vocabulary) {
+        Guess::Utf8 => finish(file, utf8_text(whole), "UTF-8"),
+        Guess::Gbk => finish(file, GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+        Guess::Latin1 => finish(file, WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "Latin-1"),
+    }
+}
+
+/// The encoding of a file without a BOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Guess {
+    Utf8,
+    Gbk,
+    Latin1,
+}
+
+/// Which decoding of the file's head (whole lines, at most 64 KiB) shows
+/// the most header words: UTF-8 when the whole file is UTF-8 and it does at
+/// least as well as the others; else GBK or Latin-1, a tie going to GBK
+/// when it decodes without error and reads as Chinese.
+pub(crate) fn guess(head: &[u8], utf8_valid: bool, vocabulary: &[String]) -> Guess {
     let (gb_head, _, gb_errors) = GB18030.decode(head);
     let (latin_head, _, _) = WINDOWS_1252.decode(head);
     let gb_score = vocabulary_score(&gb_head, vocabulary);
@@ -99,21 +120,18 @@ pub(crate) fn decode(
     if utf8_valid {
         let utf8_score = vocabulary_score(&String::from_utf8_lossy(head), vocabulary);
         if utf8_score >= gb_score && utf8_score >= latin_score {
-            return finish(file, utf8_text(whole), "UTF-8");
+            return Guess::Utf8;
         }
     }
-    let gbk = match gb_score.cmp(&latin_score) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => !gb_errors && chinese_runs(&gb_head),
-    };
-    if gbk {
-        finish(file, GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030")
-    } else {
-        finish(file, WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "Latin-1")
+    match gb_score.cmp(&latin_score) {
+        std::cmp::Ordering::Greater => Guess::Gbk,
+        std::cmp::Ordering::Less => Guess::Latin1,
+        std::cmp::Ordering::Equal if !gb_errors && chinese_runs(&gb_head) => Guess::Gbk,
+        std::cmp::Ordering::Equal => Guess::Latin1,
     }
 }
 
+#[cfg(test)]
 /// UTF-8 bytes as text, without a copy when they are valid (a bad
 /// sequence becomes U+FFFD, as decoding it would make it).
 fn utf8_text(bytes: Vec<u8>) -> String {
@@ -123,19 +141,50 @@ fn utf8_text(bytes: Vec<u8>) -> String {
     }
 }
 
+#[cfg(test)]
 fn finish(file: &str, text: String, label: &'static str) -> Result<Decoded, BankError> {
-    if text.trim().is_empty() {
-        return Err(BankError::Empty { file: file.into() });
-    }
-    let controls = text.chars().filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')).count();
-    if text.contains('\0') || controls * 100 > text.chars().count() {
-        return Err(BankError::Binary { file: file.into() });
-    }
+    let mut counts = TextCounts::default();
+    counts.add(&text);
+    counts.verdict(file)?;
     Ok(Decoded { text, label })
 }
 
+/// What a decoded text is made of, added up a piece at a time: a text of
+/// whitespace is empty, and one with a NUL or more than 1 % control
+/// characters is binary.
+#[derive(Debug, Default)]
+pub(crate) struct TextCounts {
+    printable: bool,
+    nul: bool,
+    controls: usize,
+    chars: usize,
+}
+
+impl TextCounts {
+    pub(crate) fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            self.chars += 1;
+            self.printable |= !c.is_whitespace();
+            self.nul |= c == '\0';
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
+                self.controls += 1;
+            }
+        }
+    }
+
+    pub(crate) fn verdict(&self, file: &str) -> Result<(), BankError> {
+        if !self.printable {
+            return Err(BankError::Empty { file: file.into() });
+        }
+        if self.nul || self.controls * 100 > self.chars {
+            return Err(BankError::Binary { file: file.into() });
+        }
+        Ok(())
+    }
+}
+
 /// NUL bytes or many control bytes: not a text export.
-fn looks_binary(bytes: &[u8]) -> bool {
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     let head = bytes.get(..8192).unwrap_or(bytes);
     let controls = head.iter().filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A)).count();
     head.contains(&0) || controls * 100 > head.len()

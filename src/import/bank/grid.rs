@@ -3,7 +3,7 @@
 //! of a workbook. Cells are cleaned the same way everywhere: spaces, TABs,
 //! U+3000 and BOMs trimmed, Excel's `="…"` text guard unwrapped.
 
-use std::borrow::Cow;
+use std::io::Read;
 
 /// One row of a file and where it is: the 1-based line (text) or sheet row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,12 +53,13 @@ pub(crate) fn split_any(line: &str) -> impl Iterator<Item = &str> {
     line.split([',', ';', '\t', '|'])
 }
 
+#[cfg(test)]
 /// Excel's `="0123"` guard keeps a number as text; drop the `=` where such a
 /// cell starts a field so the CSV reader sees an ordinary quoted field (and a
 /// delimiter inside it stays inside).
-fn unwrap_formula_quotes(text: &str, delim: u8) -> Cow<'_, str> {
+pub(crate) fn unwrap_formula_quotes(text: &str, delim: u8) -> std::borrow::Cow<'_, str> {
     if !text.contains("=\"") {
-        return Cow::Borrowed(text);
+        return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -93,13 +94,14 @@ fn unwrap_formula_quotes(text: &str, delim: u8) -> Cow<'_, str> {
         i += 1;
     }
     // Only ASCII bytes were removed, so the text is still UTF-8.
-    String::from_utf8(out).map(Cow::Owned).unwrap_or(Cow::Borrowed(text))
+    String::from_utf8(out).map(std::borrow::Cow::Owned).unwrap_or(std::borrow::Cow::Borrowed(text))
 }
 
+#[cfg(test)]
 /// Read delimited text into rows. `limit`: stop after that many rows.
 pub(crate) fn parse_text(text: &str, delim: u8, limit: Option<usize>) -> Grid {
     let text = unwrap_formula_quotes(text, delim);
-    let mut rows = TextRows::new(&text, delim);
+    let mut rows = TextRows::new(text.as_bytes(), delim);
     let mut grid = Grid::default();
     for row in rows.by_ref() {
         if limit.is_some_and(|n| grid.rows.len() >= n) {
@@ -111,72 +113,139 @@ pub(crate) fn parse_text(text: &str, delim: u8, limit: Option<usize>) -> Grid {
     grid
 }
 
-/// Delimited text as it will be read: Excel's `="…"` guards unwrapped for
-/// that delimiter (borrowed when the text has none).
-pub(crate) fn prepare_text(text: &str, delim: u8) -> Cow<'_, str> {
-    unwrap_formula_quotes(text, delim)
-}
-
-/// The rows of delimited text (already [`prepare_text`]ed), one at a time:
-/// a file is read again for each pass instead of being held as rows.
+/// The rows of delimited text (its `="…"` guards already unwrapped), read
+/// one at a time from `R` as the `csv` reader takes it: a file is read
+/// again for each pass instead of being held as text or rows.
 ///
-/// Line numbers are counted from byte offsets: the `csv` reader skips empty
-/// lines without a record, and a quoted cell may span several lines.
-pub(crate) struct TextRows<'a> {
-    bytes: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
+/// Line numbers are counted from the bytes between records: the `csv`
+/// reader skips empty lines without a record, and a quoted cell may span
+/// several lines. The bytes the reader has taken are kept from the end of
+/// the last row's content (its line breaks are counted with the next row,
+/// when the byte after a CR is known) to where the reader has read.
+pub(crate) struct TextRows<R: Read> {
+    reader: csv::Reader<Taken<R>>,
     record: csv::ByteRecord,
-    prev_end: usize,
-    line_at: u64,
+    /// Where the last record ended (its line break included).
+    prev_end: u64,
+    /// Line ends counted so far: those before `counted`, the end of the
+    /// last row's content.
+    ends: u64,
+    counted: u64,
     /// Lines the rows so far spanned (a row with a quoted line break spans
     /// more than one).
     spanned: usize,
+    failed: Option<String>,
 }
 
-impl<'a> TextRows<'a> {
-    pub(crate) fn new(text: &'a str, delim: u8) -> TextRows<'a> {
-        let bytes = text.as_bytes();
+/// The bytes a reader hands out, kept from `base` until dropped.
+struct Taken<R> {
+    inner: R,
+    kept: Vec<u8>,
+    /// The offset in the text of `kept[0]`.
+    base: u64,
+    /// The last byte read.
+    last: Option<u8>,
+}
+
+impl<R: Read> Read for Taken<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = buf.get(..n).unwrap_or(&[]);
+        self.kept.extend_from_slice(got);
+        if let Some(b) = got.last() {
+            self.last = Some(*b);
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Taken<R> {
+    /// Where text offset `at` is in `kept`.
+    fn at(&self, at: u64) -> usize {
+        usize::try_from(at.saturating_sub(self.base)).unwrap_or(usize::MAX).min(self.kept.len())
+    }
+
+    /// The bytes before text offset `at` are no longer needed.
+    fn drop_before(&mut self, at: u64) {
+        let n = self.at(at);
+        // Dropped in runs, so that the bytes kept are not moved for every row.
+        if n >= 1 << 16 {
+            self.kept.drain(..n);
+            self.base += n as u64;
+        }
+    }
+}
+
+fn is_break(b: &u8) -> bool {
+    *b == b'\n' || *b == b'\r'
+}
+
+impl<R: Read> TextRows<R> {
+    pub(crate) fn new(text: R, delim: u8) -> TextRows<R> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delim)
             .double_quote(true)
-            .from_reader(bytes);
-        TextRows { bytes, reader, record: csv::ByteRecord::new(), prev_end: 0, line_at: 1, spanned: 0 }
+            .from_reader(Taken { inner: text, kept: Vec::new(), base: 0, last: None });
+        TextRows { reader, record: csv::ByteRecord::new(), prev_end: 0, ends: 0, counted: 0, spanned: 0, failed: None }
     }
 
     /// Once every row has been read: the lines that held no row (blank
     /// lines are still lines of the file).
     pub(crate) fn blank_lines(&self) -> usize {
-        let bytes = self.bytes;
-        let total_lines =
-            line_ends(bytes, 0..bytes.len()) + usize::from(bytes.last().is_some_and(|b| !b"\r\n".contains(b)));
-        total_lines.saturating_sub(self.spanned)
+        let taken = self.reader.get_ref();
+        let rest = taken.kept.get(taken.at(self.counted)..).unwrap_or(&[]);
+        let ends = self.ends + line_ends(rest, 0..rest.len()) as u64;
+        let total_lines = ends + u64::from(taken.last.is_some_and(|b| !is_break(&b)));
+        usize::try_from(total_lines).unwrap_or(usize::MAX).saturating_sub(self.spanned)
+    }
+
+    /// Why the text could not be read to its end, if it could not (the
+    /// rows stop there).
+    pub(crate) fn failure(&self) -> Option<&str> {
+        self.failed.as_deref()
     }
 }
 
-impl Iterator for TextRows<'_> {
+impl<R: Read> Iterator for TextRows<R> {
     type Item = Row;
 
     fn next(&mut self) -> Option<Row> {
+        if self.failed.is_some() {
+            return None;
+        }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {}
-            // With `flexible` and byte records the reader has no other errors
-            // than I/O, which reading from memory cannot have.
-            Ok(false) | Err(_) => return None,
+            Ok(false) => return None,
+            Err(e) => {
+                // With `flexible` and byte records, only reading can fail.
+                self.failed = Some(match e.into_kind() {
+                    csv::ErrorKind::Io(io) => io.to_string(),
+                    other => format!("{other:?}"),
+                });
+                return None;
+            }
         }
-        let bytes = self.bytes;
-        let prev_end = self.prev_end;
-        let end = usize::try_from(self.reader.position().byte()).unwrap_or(bytes.len()).clamp(prev_end, bytes.len());
-        let seg = bytes.get(prev_end..end).unwrap_or(&[]);
-        let start = seg.iter().position(|b| *b != b'\n' && *b != b'\r').unwrap_or(seg.len());
-        let line = self.line_at + line_ends(bytes, prev_end..prev_end + start) as u64;
+        let end = self.reader.position().byte();
+        let taken = self.reader.get_mut();
+        let (from, to) = (taken.at(self.prev_end), taken.at(end));
+        let seg = taken.kept.get(from..to).unwrap_or(&[]);
+        let start = seg.iter().position(|b| !is_break(b)).unwrap_or(seg.len());
         let content = seg.get(start..).unwrap_or(&[]);
-        let body_len = content.len() - content.iter().rev().take_while(|b| **b == b'\n' || **b == b'\r').count();
-        self.spanned += 1 + line_ends(bytes, prev_end + start..prev_end + start + body_len);
-        self.line_at += line_ends(bytes, prev_end..end) as u64;
+        let body_len = content.len() - content.iter().rev().take_while(|b| is_break(b)).count();
+        let (content_at, body_end) = (from + start, from + start + body_len);
+        // The line breaks since the last row's content: its own, and the
+        // blank lines before this one.
+        let before = line_ends(&taken.kept, taken.at(self.counted)..content_at) as u64;
+        let within = line_ends(&taken.kept, content_at..body_end);
+        let line = 1 + self.ends + before;
+        self.ends += before + within as u64;
+        self.spanned += 1 + within;
+        self.counted = self.prev_end + (start + body_len) as u64;
         self.prev_end = end;
         let cells = self.record.iter().map(|f| clean_cell(&String::from_utf8_lossy(f))).collect();
+        taken.drop_before(self.counted);
         Some(Row { line, cells })
     }
 }
@@ -201,11 +270,12 @@ fn line_ends(bytes: &[u8], range: std::ops::Range<usize>) -> usize {
 
 /// For files without a header: the delimiter whose rows most often have the
 /// same number (above one) of fields.
-pub(crate) fn sniff_delimiter(text: &str) -> u8 {
+/// `head(d)`: the first 40 rows read with delimiter `d`.
+pub(crate) fn sniff_delimiter(head: impl Fn(u8) -> Vec<Row>) -> u8 {
     let mut best = ((0usize, 0usize), b',');
     for d in DELIMITERS {
-        let grid = parse_text(text, d, Some(40));
-        let mut counts: Vec<usize> = grid.rows.iter().map(|r| r.cells.len()).filter(|n| *n > 1).collect();
+        let rows = head(d);
+        let mut counts: Vec<usize> = rows.iter().map(|r| r.cells.len()).filter(|n| *n > 1).collect();
         counts.sort_unstable();
         // (rows sharing the most common field count, that count)
         let mut mode = (0, 0);
@@ -243,6 +313,95 @@ pub(crate) fn norm(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rows of a text held whole, line numbers counted over the whole
+    /// text: how rows were read before they were read from a stream, kept as
+    /// the reference [`TextRows`] is held to.
+    fn held(text: &str, delim: u8) -> Grid {
+        let bytes = text.as_bytes();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .double_quote(true)
+            .from_reader(bytes);
+        let mut grid = Grid::default();
+        let mut record = csv::ByteRecord::new();
+        let (mut prev_end, mut line_at, mut spanned) = (0usize, 1u64, 0usize);
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            let end = usize::try_from(reader.position().byte()).unwrap().clamp(prev_end, bytes.len());
+            let seg = &bytes[prev_end..end];
+            let start = seg.iter().position(|b| *b != b'\n' && *b != b'\r').unwrap_or(seg.len());
+            let line = line_at + line_ends(bytes, prev_end..prev_end + start) as u64;
+            let content = &seg[start..];
+            let body_len = content.len() - content.iter().rev().take_while(|b| **b == b'\n' || **b == b'\r').count();
+            spanned += 1 + line_ends(bytes, prev_end + start..prev_end + start + body_len);
+            line_at += line_ends(bytes, prev_end..end) as u64;
+            prev_end = end;
+            let cells = record.iter().map(|f| clean_cell(&String::from_utf8_lossy(f))).collect();
+            grid.rows.push(Row { line, cells });
+        }
+        let total_lines =
+            line_ends(bytes, 0..bytes.len()) + usize::from(bytes.last().is_some_and(|b| !b"\r\n".contains(b)));
+        grid.blank_lines = total_lines.saturating_sub(spanned);
+        grid
+    }
+
+    /// Hands out its text a few bytes at a time, as a file or a decoder may.
+    struct Dribble<'a> {
+        text: &'a [u8],
+        sizes: Vec<usize>,
+        at: usize,
+    }
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let size = self.sizes.get(self.at % self.sizes.len().max(1)).copied().unwrap_or(1).max(1);
+            self.at += 1;
+            let n = size.min(buf.len()).min(self.text.len());
+            buf[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    fn streamed(text: &str, delim: u8, sizes: Vec<usize>) -> Grid {
+        let mut rows = TextRows::new(Dribble { text: text.as_bytes(), sizes, at: 0 }, delim);
+        let mut grid = Grid { rows: rows.by_ref().collect(), blank_lines: 0 };
+        grid.blank_lines = rows.blank_lines();
+        grid
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_read_from_a_stream_are_the_rows_of_the_whole_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ",", ";", "\"", "\n", "\r", "\r\n", " ", "é", "\"\"", "\n\n"]),
+                0..80,
+            ),
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            semicolon in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let delim = if semicolon { b';' } else { b',' };
+            let whole = held(&text, delim);
+            let got = streamed(&text, delim, sizes);
+            proptest::prop_assert_eq!(&got.rows, &whole.rows);
+            proptest::prop_assert_eq!(got.blank_lines, whole.blank_lines);
+        }
+    }
+
+    #[test]
+    fn a_long_text_is_read_the_same_past_the_bytes_dropped() {
+        let line = "2026-01-02,\"多行\r\n备注\",1.00\r\n\r\n\rx,y\n";
+        let text = line.repeat(3 * (1 << 16) / line.len());
+        let whole = held(&text, b',');
+        for sizes in [vec![1 << 16], vec![7, 4093, 1], vec![100_000]] {
+            let got = streamed(&text, b',', sizes);
+            assert_eq!(got.rows, whole.rows);
+            assert_eq!(got.blank_lines, whole.blank_lines);
+        }
+    }
 
     fn cells(g: &Grid) -> Vec<(u64, Vec<&str>)> {
         g.rows.iter().map(|r| (r.line, r.cells.iter().map(String::as_str).collect())).collect()
@@ -294,8 +453,9 @@ mod tests {
 
     #[test]
     fn delimiter_is_sniffed_for_headerless_files() {
-        assert_eq!(sniff_delimiter("01.02.2020;a;1,00\n02.02.2020;b;2,00\n"), b';');
-        assert_eq!(sniff_delimiter("2020-01-02\tx\t5\n2020-01-03\ty\t6\n"), b'\t');
-        assert_eq!(sniff_delimiter("2020-01-02,x,5\n2020-01-03,y,6\n"), b',');
+        let sniff = |text: &str| sniff_delimiter(|d| parse_text(text, d, Some(40)).rows);
+        assert_eq!(sniff("01.02.2020;a;1,00\n02.02.2020;b;2,00\n"), b';');
+        assert_eq!(sniff("2020-01-02\tx\t5\n2020-01-03\ty\t6\n"), b'\t');
+        assert_eq!(sniff("2020-01-02,x,5\n2020-01-03,y,6\n"), b',');
     }
 }

@@ -20,9 +20,10 @@
 //!    `收入：2笔 1412.00元`, a bank's `人民币合计` row) against the lines
 //!    (`declared.rs`).
 //!
-//! A statement is read in passes over its text, never held as rows or
-//! lines: [`open_statement`] does 1–3 (the file is read whole and kept
-//! decoded; a workbook's sheet is held as its library reads it), then
+//! A statement is read in passes over its text, never held as text, rows
+//! or lines: [`open_statement`] does 1–3 (a text file is read again on
+//! every pass, decoded as it is read, see `stream.rs`; a workbook's sheet is
+//! held as its library reads it), then
 //! [`Opened::summary`] reads the rows once to settle the decimal mark and
 //! date order and once more to check every row (4 and 5, the lines counted
 //! and tallied, not kept), and [`Opened::each_line`] reads them a last time
@@ -40,17 +41,19 @@ mod extract;
 mod grid;
 mod ole;
 mod profile;
+mod stream;
 mod xlsx;
 
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::input::{InputError, InputLimit, input_name, read_input_or_stdin};
+use super::input::{InputError, InputLimit, input_name, open_input_or_stdin, read_opened};
 use crate::ledger::money::Money;
 use crate::store::payments::Method;
 
@@ -186,17 +189,28 @@ pub fn read_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Res
     open_statement_bytes(name, bytes, opts)?.read_all()
 }
 
-/// Open a statement file: its encoding decoded, its layout found. The file
-/// is read whole (at most the book's `max_input_mb`) and kept as text, not
-/// as rows: each pass reads the rows again.
+/// Open a statement file: its encoding chosen, its layout found. A text
+/// file is never held: it is read again, decoded as it is read, on every
+/// pass (standard input is first copied to an unnamed temporary file); a
+/// workbook is read whole by its library (at most the book's
+/// `max_input_mb`).
 pub fn open_statement(path: &Path, opts: &ReadOptions) -> Result<Opened, BankError> {
     // `-` is standard input, named `stdin` in messages and in the batch.
     let file = input_name(path);
-    let bytes = read_input_or_stdin(path, opts.max_input).map_err(|e| match e {
+    let refused = |e: InputError| match e {
         InputError::Io(reason) => BankError::Io { file: file.clone(), reason },
         e => BankError::Input { file: file.clone(), reason: e.en(), reason_zh: e.zh() },
-    })?;
-    open_owned(&file, bytes, opts)
+    };
+    let opened = open_input_or_stdin(path, opts.max_input).map_err(refused)?;
+    let mut head = [0u8; 8];
+    let n = crate::import::text::fill(&mut &opened, &mut head).map_err(|e| refused(InputError::Io(e.to_string())))?;
+    if decode::sniff(head.get(..n).unwrap_or(&[])) != Sniffed::Text {
+        let bytes = read_opened(&opened, opts.max_input).map_err(refused)?;
+        return open_owned(&file, bytes, opts);
+    }
+    let builtin = if opts.profile.is_some() { Vec::new() } else { builtin_profiles() };
+    let candidates = Candidates::new(opts, &builtin);
+    open_text(&file, stream::Bytes::File(opened), opts, &candidates)
 }
 
 /// [`open_statement`] for a statement already in memory.
@@ -204,8 +218,7 @@ pub fn open_statement_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Res
     open_owned(name, bytes.to_vec(), opts)
 }
 
-/// [`open_statement`] for the bytes of a statement, taken (a text file's
-/// bytes become its text).
+/// [`open_statement`] for the bytes of a statement.
 fn open_owned(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened, BankError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(BankError::Empty { file: name.into() });
@@ -215,7 +228,7 @@ fn open_owned(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened, 
     match decode::sniff(&bytes) {
         Sniffed::Xls => open_workbook(name, &bytes, xlsx::Book::Xls, &candidates),
         Sniffed::Xlsx => open_workbook(name, &bytes, xlsx::Book::Xlsx, &candidates),
-        Sniffed::Text => open_text(name, bytes, opts, &candidates),
+        Sniffed::Text => open_text(name, stream::Bytes::Memory(bytes), opts, &candidates),
     }
 }
 
@@ -239,22 +252,22 @@ pub struct Opened {
 
 /// Where a statement's rows come from.
 enum Body {
-    /// Delimited text, ready for [`grid::TextRows`].
-    Text { text: String, delim: u8 },
+    /// Delimited text, read through [`grid::TextRows`] on every pass.
+    Text { source: stream::TextSource, delim: u8 },
     /// A workbook's sheet, read whole by its library.
     Sheet(Grid),
 }
 
 /// The rows of a body, from the first.
 enum BodyRows<'a> {
-    Text(grid::TextRows<'a>),
+    Text(Box<grid::TextRows<Box<dyn Read + 'a>>>),
     Sheet { rows: std::slice::Iter<'a, Row>, blank_lines: usize },
 }
 
 impl Body {
     fn rows(&self) -> BodyRows<'_> {
         match self {
-            Body::Text { text, delim } => BodyRows::Text(grid::TextRows::new(text, *delim)),
+            Body::Text { source, delim } => BodyRows::Text(Box::new(grid::TextRows::new(source.text(*delim), *delim))),
             Body::Sheet(g) => BodyRows::Sheet { rows: g.rows.iter(), blank_lines: g.blank_lines },
         }
     }
@@ -266,6 +279,18 @@ impl<'a> BodyRows<'a> {
         match self {
             BodyRows::Text(t) => t.blank_lines(),
             BodyRows::Sheet { blank_lines, .. } => *blank_lines,
+        }
+    }
+
+    /// The rows stopped because the file could not be read (or changed
+    /// since it was first read): say so, naming it.
+    fn read_through(&self, file: &str) -> Result<(), BankError> {
+        match self {
+            BodyRows::Text(t) => match t.failure() {
+                Some(reason) => Err(BankError::Io { file: file.into(), reason: reason.into() }),
+                None => Ok(()),
+            },
+            BodyRows::Sheet { .. } => Ok(()),
         }
     }
 }
@@ -335,10 +360,13 @@ impl Opened {
     /// again to check every transaction row: a row that cannot be read is an
     /// error naming file:line, and no line is held.
     pub fn summary(&self) -> Result<Summary, BankError> {
-        let settings = extract::settle(self.data_rows(), &self.profile, &self.map);
+        let mut rows = self.data_rows();
+        let settings = extract::settle(rows.by_ref(), &self.profile, &self.map);
+        rows.read_through(&self.file)?;
         let mut rows = self.data_rows();
         let checked =
             extract::check(&self.file, &self.preamble, rows.by_ref(), &self.profile, &self.map, self.round, settings)?;
+        rows.read_through(&self.file)?;
         if checked.lines == 0 {
             return Err(BankError::NoTransactions { file: self.file.clone() });
         }
@@ -377,7 +405,9 @@ impl Opened {
         summary: &Summary,
         f: impl FnMut(ReadLine) -> Result<(), E>,
     ) -> Result<(), E> {
-        extract::each_line(&self.file, self.data_rows(), &self.profile, &self.map, self.round, summary.settings, f)
+        let mut rows = self.data_rows();
+        extract::each_line(&self.file, rows.by_ref(), &self.profile, &self.map, self.round, summary.settings, f)?;
+        Ok(rows.read_through(&self.file)?)
     }
 
     /// The whole statement, every line held.
@@ -480,51 +510,52 @@ fn find_header<'a>(rows: &[Row], candidates: &Candidates<'a>, delimiter: Option<
     best
 }
 
-fn open_text(name: &str, bytes: Vec<u8>, opts: &ReadOptions, candidates: &Candidates) -> Result<Opened, BankError> {
+fn open_text(
+    name: &str,
+    bytes: stream::Bytes,
+    opts: &ReadOptions,
+    candidates: &Candidates,
+) -> Result<Opened, BankError> {
     let forced_encoding = opts.encoding.as_deref().or_else(|| candidates.forced.and_then(|p| p.forced_encoding()));
-    let decoded = decode::decode(name, bytes, forced_encoding, &candidates.vocabulary())?;
-    // The text as the rows will be read from it: Excel's `="…"` guards
-    // unwrapped for the delimiter.
-    let prepared = |text: String, delim: u8| match grid::prepare_text(&text, delim) {
-        Cow::Owned(t) => t,
-        Cow::Borrowed(_) => text,
-    };
+    let source = stream::TextSource::open(name, bytes, forced_encoding, &candidates.vocabulary())?;
+    let label = source.label;
+    // The first rows of the text read with a delimiter.
+    let head =
+        |d: u8, n: usize| Grid { rows: grid::TextRows::new(source.text(d), d).take(n).collect(), blank_lines: 0 };
     if let Some(profile) = candidates.headerless() {
-        let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(&decoded.text));
-        let text = prepared(decoded.text, delim);
+        let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(|d| head(d, 40).rows));
         // The rows up to the profile's `skip_lines` are the preamble.
         let preamble: Vec<Row> =
-            grid::TextRows::new(&text, delim).take_while(|r| r.line <= profile.skip_lines).collect();
-        let body = Body::Text { text, delim };
-        return Ok(opened(name, decoded.label, None, profile, None, preamble, body, false));
+            grid::TextRows::new(source.text(delim), delim).take_while(|r| r.line <= profile.skip_lines).collect();
+        let body = Body::Text { source, delim };
+        return Ok(opened(name, label, None, profile, None, preamble, body, false));
     }
-    let text = decoded.text.as_str();
     let head_rows = HEADER_WINDOW.saturating_add(candidates.max_skip()).saturating_mul(2);
     let delimiters: Vec<u8> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
         Some(d) => vec![d],
         None => DELIMITERS.to_vec(),
     };
     let mut best: Option<(Found, u8, Grid)> = None;
+    let mut grids = Vec::new();
     for d in delimiters {
-        let head = grid::parse_text(text, d, Some(head_rows));
+        let head = head(d, head_rows);
         if let Some(found) = find_header(&head.rows, candidates, Some(d))
             && best.as_ref().is_none_or(|(b, _, _)| (found.rank.0, found.rank.1) > (b.rank.0, b.rank.1))
         {
             best = Some((found, d, head));
+        } else {
+            grids.push(head);
         }
     }
     let Some((found, delim, head)) = best else {
-        let grids: Vec<Grid> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
-            Some(d) => vec![grid::parse_text(text, d, Some(head_rows))],
-            None => DELIMITERS.iter().map(|d| grid::parse_text(text, *d, Some(head_rows))).collect(),
-        };
         return Err(no_header(name, candidates, grids.iter().map(|g| g.rows.as_slice())));
     };
+    drop(grids);
     let mut rows = head.rows;
     let header = rows.get(found.row).map(|r| r.line);
     rows.truncate(found.row);
-    let body = Body::Text { text: prepared(decoded.text, delim), delim };
-    Ok(with_header(name, decoded.label, None, found, header, rows, body, false))
+    let body = Body::Text { source, delim };
+    Ok(with_header(name, label, None, found, header, rows, body, false))
 }
 
 fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Opened, BankError> {

@@ -515,37 +515,39 @@ fn import_changed_meanwhile() {
     for i in 0..30_000 {
         text.push_str(&format!("CHG-{i:05},BYD,2026-10-01,100.00\n"));
     }
-    let path = env.write_file("big.csv", &text);
+    // Changed once the file was read twice, to choose its encoding and to
+    // check it, while the rows are still being loaded.
+    let changed = format!("{}200.00\n", text.strip_suffix("100.00\n").unwrap());
+    changed_midway(&env, &["invoice", "import", "big.csv"], &text, &changed, 2, "big.csv");
+}
+
+/// `args` imports `file` (written with `text`), which changes to `changed`
+/// (the same length) once the process has read `passes` times its size (its
+/// bytes read, from /proc, past that and a margin for the book's pages),
+/// while it still reads: refused with one line, the book unchanged.
+fn changed_midway(env: &TestEnv, args: &[&str], text: &str, changed: &str, passes: u64, file: &str) {
+    let path = env.write_file(file, text);
     let before = env.book_fingerprint();
-    let mut child = env
-        .spawnable(&["invoice", "import", "big.csv"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The last row changes (same length, another amount) once the process
-    // has read the file twice, to choose its encoding and to check it (its
-    // bytes read, from /proc, pass twice the size and a margin for the
-    // book's pages), while the rows are still being loaded.
+    let mut child =
+        env.spawnable(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
     let io = format!("/proc/{}/io", child.id());
     let read = || -> u64 {
         let io = std::fs::read_to_string(&io).unwrap_or_default();
         io.lines().find_map(|l| l.strip_prefix("rchar: ")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
     };
     let started = Instant::now();
-    while read() < 2 * text.len() as u64 + 256 * 1024 {
+    while read() < passes * text.len() as u64 + 256 * 1024 {
         assert!(child.try_wait().unwrap().is_none(), "the import ended before the file could change");
-        assert!(started.elapsed() < Duration::from_secs(60), "the import never read its file twice");
+        assert!(started.elapsed() < Duration::from_secs(60), "the import never read its file {passes} times");
         std::thread::sleep(Duration::from_millis(1));
     }
-    let changed = format!("{}200.00\n", text.strip_suffix("100.00\n").unwrap());
     std::fs::write(&path, changed).unwrap();
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_one_error_line(
         &err,
-        "big.csv: the file changed while it was being imported; nothing was imported, import it again",
+        &format!("{file}: the file changed while it was being imported; nothing was imported, import it again"),
     );
     assert_eq!(env.book_fingerprint(), before);
 }
@@ -649,6 +651,20 @@ fn statement_no_transactions() {
     let env = book();
     env.write_file("s.csv", STATEMENT_HEADER);
     user(&env, &["reconcile", "import", "s.csv"], "s.csv: no transactions found");
+}
+
+#[test]
+fn statement_changed_meanwhile() {
+    let env = book();
+    let mut text = String::from(STATEMENT_HEADER);
+    for i in 0..20_000 {
+        text.push_str(&format!("2026-11-01,CNY,-100.00,{i}.00,支付,某公司,货款\n"));
+    }
+    // Changed once the file was read three times (to choose its encoding,
+    // to seal it, and into the checking of every line), while it still
+    // checks or imports the lines.
+    let changed = format!("{}货物\n", text.strip_suffix("货款\n").unwrap());
+    changed_midway(&env, &["reconcile", "import", "s.csv"], &text, &changed, 3, "s.csv");
 }
 
 #[test]

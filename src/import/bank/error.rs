@@ -9,6 +9,10 @@
 pub enum BankError {
     #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
+    /// A pass over a text statement found other bytes than the first one
+    /// read (another program wrote to it meanwhile).
+    #[error("{file}: the file changed while it was being imported; nothing was imported, import it again")]
+    Changed { file: String },
     /// The file was not read (not a regular file, too large): see `import::input`.
     #[error("{file}: {reason}")]
     Input { file: String, reason: String, reason_zh: String },
@@ -49,6 +53,7 @@ impl BankError {
     pub fn zh(&self) -> String {
         match self {
             BankError::Io { file, reason } => format!("{file}：无法读取：{reason}"),
+            BankError::Changed { file } => format!("{file}：导入过程中文件被改动；未导入任何数据，请重新导入"),
             BankError::Input { file, reason_zh, .. } => format!("{file}：{reason_zh}"),
             BankError::Empty { file } => format!("{file}：文件为空"),
             BankError::Binary { file } => format!("{file}：文件是二进制数据，不是对账单（既非文本，也非 XLS/XLSX）"),

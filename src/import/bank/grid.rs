@@ -134,7 +134,7 @@ pub(crate) struct TextRows<R: Read> {
     /// Lines the rows so far spanned (a row with a quoted line break spans
     /// more than one).
     spanned: usize,
-    failed: Option<String>,
+    failed: Option<std::io::Error>,
 }
 
 /// The bytes a reader hands out, kept from `base` until dropped.
@@ -203,8 +203,8 @@ impl<R: Read> TextRows<R> {
 
     /// Why the text could not be read to its end, if it could not (the
     /// rows stop there).
-    pub(crate) fn failure(&self) -> Option<&str> {
-        self.failed.as_deref()
+    pub(crate) fn failure(&self) -> Option<&std::io::Error> {
+        self.failed.as_ref()
     }
 }
 
@@ -221,8 +221,8 @@ impl<R: Read> Iterator for TextRows<R> {
             Err(e) => {
                 // With `flexible` and byte records, only reading can fail.
                 self.failed = Some(match e.into_kind() {
-                    csv::ErrorKind::Io(io) => io.to_string(),
-                    other => format!("{other:?}"),
+                    csv::ErrorKind::Io(io) => io,
+                    other => std::io::Error::other(format!("{other:?}")),
                 });
                 return None;
             }

@@ -287,7 +287,8 @@ impl<'a> BodyRows<'a> {
     fn read_through(&self, file: &str) -> Result<(), BankError> {
         match self {
             BodyRows::Text(t) => match t.failure() {
-                Some(reason) => Err(BankError::Io { file: file.into(), reason: reason.into() }),
+                Some(e) if stream::is_changed(e) => Err(BankError::Changed { file: file.into() }),
+                Some(e) => Err(BankError::Io { file: file.into(), reason: e.to_string() }),
                 None => Ok(()),
             },
             BodyRows::Sheet { .. } => Ok(()),

@@ -2,12 +2,12 @@
 //! read, never held whole: the file itself (standard input first copied to
 //! an unnamed temporary file), or bytes already in memory.
 //!
-//! Its encoding is chosen as [`decode::decode`] chooses it, from the head
-//! of the file and one pass checking that the whole of it is UTF-8; one more
-//! pass decodes it all to refuse a binary or blank file, notes whether
-//! Excel's `="…"` guards appear, and seals the bytes (their length and
-//! CRC-32): a later pass that finds other bytes fails instead of reading a
-//! file changed meanwhile.
+//! Its encoding is chosen by the rules for a file in memory
+//! (`decode::guess`), from the head of the file and one pass checking that
+//! the whole of it is UTF-8; one more pass decodes it all to refuse a binary
+//! or blank file, notes whether Excel's `="…"` guards appear, and seals the
+//! bytes (their length and CRC-32): a later pass that finds other bytes
+//! fails instead of reading a file changed meanwhile.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -90,7 +90,7 @@ impl TextSource {
         let io = |e: io::Error| BankError::Io { file: file.into(), reason: e.to_string() };
         let (skip, how, label) = choose(file, &bytes, forced, vocabulary)?;
         let mut guards = false;
-        // One pass over the whole text: what `decode::finish` checks, the
+        // One pass over the whole text: blank or binary (`TextCounts`), the
         // guards, and the seal.
         let mut raw = Sealing { inner: bytes.from(skip).map_err(io)?, len: 0, crc: crc32fast::Hasher::new() };
         let mut counts = TextCounts::default();

@@ -26,6 +26,9 @@ pub struct KeptLines {
     held: Vec<LineOutcome>,
     file: Option<Spilled>,
     len: usize,
+    /// No temporary file could be made: the lines stay in memory (and no
+    /// other file is tried for every line).
+    no_file: bool,
 }
 
 #[derive(Debug)]
@@ -56,16 +59,19 @@ impl KeptLines {
             None => {}
         }
         self.held.push(line);
-        if self.held.len() >= HELD
-            && let Ok(file) = tempfile::tempfile()
-        {
-            let mut w = BufWriter::new(file);
-            for l in self.held.drain(..) {
-                write_line(&mut w, &l)?;
-            }
-            self.held = Vec::new();
-            self.file = Some(Spilled::Writing(w));
+        if self.held.len() < HELD || self.no_file {
+            return Ok(());
         }
+        let Ok(file) = tempfile::tempfile() else {
+            self.no_file = true;
+            return Ok(());
+        };
+        let mut w = BufWriter::new(file);
+        for l in self.held.drain(..) {
+            write_line(&mut w, &l)?;
+        }
+        self.held = Vec::new();
+        self.file = Some(Spilled::Writing(w));
         Ok(())
     }
 

@@ -44,15 +44,6 @@ impl Error {
         Error { kind: self.kind, en: format!("{file}:{line}: {}", self.en), zh: format!("{file}:{line}: {}", self.zh) }
     }
 
-    /// Many bad rows, then one summary line; the run wrote nothing.
-    pub fn rows(errors: Vec<Error>, file: &str) -> Error {
-        let mut bad = BadRows::default();
-        errors.into_iter().for_each(|e| bad.push(e));
-        bad.into_result(file)
-            .err()
-            .unwrap_or_else(|| Error::user(format!("{file}: 0 bad row(s)"), format!("{file}：0 行有误")))
-    }
-
     pub fn text(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.en,

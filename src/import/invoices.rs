@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::vat::{self, Given, Record, Skipped, Warning};
-use crate::error::{Error, Result};
+use crate::error::{BadRows, Result};
 use crate::import::csvfile::{Column, CsvFile};
 use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
@@ -259,18 +259,17 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
         }
         Format::VatList => {
             let g = vat::gather(tx, csv, today, l.horizon)?;
-            let mut errors = Vec::new();
+            // The first bad invoices are kept for the message, the rest counted.
+            let mut bad = BadRows::default();
             for rec in &g.records {
                 // One invoice of the list (its rows summed) is one record.
                 let print = l.prints.check_text(&rec.fingerprint_text());
                 let booked = l.book(rec, &print);
                 if let Err(e) = booked {
-                    errors.push(e.at(&csv.file, rec.line));
+                    bad.push(e.at(&csv.file, rec.line));
                 }
             }
-            if !errors.is_empty() {
-                return Err(Error::rows(errors, &csv.file));
-            }
+            bad.into_result(&csv.file)?;
             l.loaded.rows = g.rows;
             l.loaded.voided = g.skipped;
             l.loaded.warnings = g.warnings;

@@ -529,7 +529,8 @@ fn open_text(
         let preamble: Vec<Row> =
             grid::TextRows::new(source.text(delim), delim).take_while(|r| r.line <= profile.skip_lines).collect();
         let body = Body::Text { source, delim };
-        return Ok(opened(name, label, None, profile, None, preamble, body, false));
+        let map = profile.numbered_columns().unwrap_or_default();
+        return Ok(opened(name, label, None, profile, map, None, preamble, body, false));
     }
     let head_rows = HEADER_WINDOW.saturating_add(candidates.max_skip()).saturating_mul(2);
     let delimiters: Vec<u8> = match candidates.forced.and_then(|p| p.delimiter_byte()) {
@@ -556,7 +557,7 @@ fn open_text(
     let header = rows.get(found.row).map(|r| r.line);
     rows.truncate(found.row);
     let body = Body::Text { source, delim };
-    Ok(with_header(name, label, None, found, header, rows, body, false))
+    Ok(opened(name, label, None, found.profile, found.map, header, rows, body, false))
 }
 
 fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Opened, BankError> {
@@ -566,7 +567,8 @@ fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candid
             return Err(BankError::NoTransactions { file: name.into() });
         };
         let preamble: Vec<Row> = grid.rows.iter().take_while(|r| r.line <= profile.skip_lines).cloned().collect();
-        return Ok(opened(name, book.label(), Some(sheet), profile, None, preamble, Body::Sheet(grid), true));
+        let map = profile.numbered_columns().unwrap_or_default();
+        return Ok(opened(name, book.label(), Some(sheet), profile, map, None, preamble, Body::Sheet(grid), true));
     }
     let mut found_in = None;
     for (i, (_, grid)) in sheets.iter().enumerate() {
@@ -583,7 +585,7 @@ fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candid
     };
     let header = grid.rows.get(found.row).map(|r| r.line);
     let preamble = grid.rows.get(..found.row).unwrap_or(&[]).to_vec();
-    Ok(with_header(name, book.label(), Some(sheet), found, header, preamble, Body::Sheet(grid), true))
+    Ok(opened(name, book.label(), Some(sheet), found.profile, found.map, header, preamble, Body::Sheet(grid), true))
 }
 
 /// No header found: with a forced profile, say so; else name the row that
@@ -623,53 +625,28 @@ fn no_header<'r>(name: &str, candidates: &Candidates, grids: impl Iterator<Item 
     }
 }
 
-/// A statement opened at the header found.
-#[allow(clippy::too_many_arguments)]
-fn with_header(
-    name: &str,
-    encoding: &'static str,
-    sheet: Option<String>,
-    found: Found,
-    header_line: Option<u64>,
-    preamble: Vec<Row>,
-    body: Body,
-    round: bool,
-) -> Opened {
-    let Found { profile, map, .. } = found;
-    let start = preamble.len() + 1;
-    Opened {
-        file: name.into(),
-        encoding,
-        sheet,
-        profile: profile.clone(),
-        map,
-        header_line,
-        round,
-        body,
-        preamble,
-        start,
-    }
-}
-
-/// A statement without a header, its columns named by number by `profile`.
+/// A statement opened: `header_line` is where its header is (the row after
+/// `preamble`), or `None` for a profile naming columns by number, whose
+/// data start right after the preamble.
 #[allow(clippy::too_many_arguments)]
 fn opened(
     name: &str,
     encoding: &'static str,
     sheet: Option<String>,
     profile: &Profile,
+    map: ColumnMap,
     header_line: Option<u64>,
     preamble: Vec<Row>,
     body: Body,
     round: bool,
 ) -> Opened {
-    let start = preamble.len();
+    let start = preamble.len() + usize::from(header_line.is_some());
     Opened {
         file: name.into(),
         encoding,
         sheet,
         profile: profile.clone(),
-        map: profile.numbered_columns().unwrap_or_default(),
+        map,
         header_line,
         round,
         body,

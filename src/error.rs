@@ -60,33 +60,63 @@ impl Error {
     }
 }
 
-/// The bad rows of one import: the first [`BadRows::SHOWN`] as they came,
-/// and how many there were (a file of ten million bad rows keeps fifty).
+/// The first [`FirstOf::SHOWN`] of a list an input may make as long as it
+/// likes (bad rows, warnings, rows left out), as they came, and how many
+/// there were: a file of ten million bad rows keeps fifty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirstOf<T> {
+    pub shown: Vec<T>,
+    pub count: usize,
+}
+
+impl<T> Default for FirstOf<T> {
+    fn default() -> FirstOf<T> {
+        FirstOf { shown: Vec::new(), count: 0 }
+    }
+}
+
+impl<T> FirstOf<T> {
+    pub const SHOWN: usize = 50;
+
+    pub fn push(&mut self, t: T) {
+        if self.shown.len() < Self::SHOWN {
+            self.shown.push(t);
+        }
+        self.count += 1;
+    }
+
+    /// How many were counted but not kept.
+    pub fn more(&self) -> usize {
+        self.count - self.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// The bad rows of one import (see [`FirstOf`]).
 #[derive(Debug, Default)]
 pub struct BadRows {
-    shown: Vec<Error>,
-    count: usize,
+    rows: FirstOf<Error>,
 }
 
 impl BadRows {
-    pub const SHOWN: usize = 50;
+    pub const SHOWN: usize = FirstOf::<Error>::SHOWN;
 
     pub fn push(&mut self, e: Error) {
-        if self.shown.len() < BadRows::SHOWN {
-            self.shown.push(e);
-        }
-        self.count += 1;
+        self.rows.push(e);
     }
 
     /// Nothing when no row was bad; else one line per row shown, then one
     /// summary line (the run wrote nothing).
     pub fn into_result(self, file: &str) -> Result<()> {
-        let n = self.count;
+        let n = self.rows.count;
         if n == 0 {
             return Ok(());
         }
-        let mut en: Vec<String> = self.shown.iter().map(|e| e.en.clone()).collect();
-        let mut zh: Vec<String> = self.shown.iter().map(|e| e.zh.clone()).collect();
+        let mut en: Vec<String> = self.rows.shown.iter().map(|e| e.en.clone()).collect();
+        let mut zh: Vec<String> = self.rows.shown.iter().map(|e| e.zh.clone()).collect();
         if n > BadRows::SHOWN {
             en.push(format!("{file}: … and {} more", n - BadRows::SHOWN));
             zh.push(format!("{file}：……另有 {} 行", n - BadRows::SHOWN));

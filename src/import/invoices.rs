@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::vat::{self, Given, Record, Skipped, Warning};
-use crate::error::{BadRows, Result};
+use crate::error::{FirstOf, Result};
 use crate::import::csvfile::{Column, CsvFile};
 use crate::import::fingerprint::RowPrints;
 use crate::ledger::Money;
@@ -114,9 +114,9 @@ pub struct Loaded {
     pub tax: Money,
     pub credit_applied: Money,
     /// Voided rows of a VAT list, left out.
-    pub voided: Vec<Skipped>,
+    pub voided: FirstOf<Skipped>,
     /// Taxes further from net × rate than rounding allows, by file:line.
-    pub warnings: Vec<Warning>,
+    pub warnings: FirstOf<Warning>,
 }
 
 /// Books the invoices of one import.
@@ -220,8 +220,8 @@ impl Loader<'_> {
 
 /// Insert every invoice of the file; all or nothing (the caller commits).
 /// The plain format is booked row by row as it is read; a VAT list is read
-/// whole first (the rows of one number make one invoice), then booked
-/// invoice by invoice. Either way each invoice goes through [`Loader::book`].
+/// and put aside first (the rows of one number make one invoice), then
+/// booked invoice by invoice ([`vat::gather`]). Either way each invoice goes through [`Loader::book`].
 pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> {
     let format = Format::of(csv);
     let mut l = Loader {
@@ -242,8 +242,8 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             total: Money::ZERO,
             tax: Money::ZERO,
             credit_applied: Money::ZERO,
-            voided: Vec::new(),
-            warnings: Vec::new(),
+            voided: FirstOf::default(),
+            warnings: FirstOf::default(),
         },
     };
     // The bulk path: for a file as large as half the book, the indexes the
@@ -258,18 +258,12 @@ pub fn load(tx: &Connection, csv: &CsvFile, today: NaiveDate) -> Result<Loaded> 
             })?;
         }
         Format::VatList => {
-            let g = vat::gather(tx, csv, today, l.horizon)?;
-            // The first bad invoices are kept for the message, the rest counted.
-            let mut bad = BadRows::default();
-            for rec in &g.records {
-                // One invoice of the list (its rows summed) is one record.
+            // One invoice of the list (its rows summed) is one record.
+            let horizon = l.horizon;
+            let g = vat::gather(tx, csv, today, horizon, |rec| {
                 let print = l.prints.check_text(&rec.fingerprint_text());
-                let booked = l.book(rec, &print);
-                if let Err(e) = booked {
-                    bad.push(e.at(&csv.file, rec.line));
-                }
-            }
-            bad.into_result(&csv.file)?;
+                l.book(rec, &print)
+            })?;
             l.loaded.rows = g.rows;
             l.loaded.voided = g.skipped;
             l.loaded.warnings = g.warnings;
@@ -332,7 +326,7 @@ mod tests {
         assert_eq!(Format::of(&csv), Format::VatList);
         let l = load(&tx, &csv, TODAY).unwrap();
         assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(1_160_600), Money::from_cents(130_600)));
-        assert_eq!(l.voided, [Skipped { line: 5, number: "00000003".into(), amount: "113.00".into() }]);
+        assert_eq!(l.voided.shown, [Skipped { line: 5, number: "00000003".into(), amount: "113.00".into() }]);
         let one = invoices::get(&tx, "26440000000000000001").unwrap();
         assert_eq!(one.amount, Money::from_cents(1_130_000), "价税合计, not 金额");
         assert_eq!(one.installments[0].due_date.to_string(), "2026-11-07");
@@ -355,7 +349,7 @@ mod tests {
             .unwrap();
         let l = load(&tx, &csv, TODAY).unwrap();
         assert_eq!((l.count, l.rows, l.total, l.tax), (2, 3, Money::from_cents(2_020_000), Money::from_cents(220_000)));
-        assert_eq!(l.voided.len(), 1, "the voided row");
+        assert_eq!(l.voided.count, 1, "the voided row");
         assert!(l.warnings.is_empty());
         assert_eq!(invoices::get(&tx, "26442000000088880002").unwrap().customer, "DF", "found by its alias");
     }

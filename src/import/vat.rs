@@ -30,7 +30,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, Result, echo};
+use crate::error::{BadRows, Error, FirstOf, Result, echo};
 use crate::import::csvfile::CsvFile;
 use crate::ledger::Money;
 use crate::ledger::matching::normalise_name;
@@ -39,6 +39,7 @@ use crate::ledger::schedule::DuePlan;
 use crate::ledger::vat::{TaxRate, VatError, check_split, tax_off};
 use crate::parse::{amount_at_least_zero, date, positive_amount, within_horizon};
 use crate::store::invoices::Facts;
+use crate::store::vat_rows::{Head, ListRow, VatRows};
 use crate::store::{Connection, customers};
 
 /// What the facts are called where they were given: options or columns.
@@ -185,9 +186,10 @@ pub struct Skipped {
 
 /// What [`gather`] read from a VAT list.
 pub struct Gathered {
-    pub records: Vec<Record>,
-    pub skipped: Vec<Skipped>,
-    pub warnings: Vec<Warning>,
+    /// The voided rows left out.
+    pub skipped: FirstOf<Skipped>,
+    /// Taxes further from net × rate than rounding allows.
+    pub warnings: FirstOf<Warning>,
     /// Rows booked (an invoice may span several).
     pub rows: usize,
 }
@@ -217,15 +219,6 @@ fn standing(status: Option<&str>, positive: Option<&str>, amount: &str) -> Stand
     } else {
         Standing::Unknown(status.to_string())
     }
-}
-
-/// An invoice being summed from its rows.
-struct Group {
-    record: Record,
-    buyer: String,
-    code: Option<String>,
-    rates: Vec<String>,
-    items: Vec<String>,
 }
 
 /// The customer a buyer name is: exactly one customer bears it.
@@ -259,9 +252,20 @@ fn buyer_customer(
     }
 }
 
-/// Read a VAT e-invoice list into invoices (see the module doc); every bad
-/// row is named as file:line and nothing is returned then.
-pub fn gather(tx: &Connection, csv: &CsvFile, today: NaiveDate, horizon: u32) -> Result<Gathered> {
+/// Read a VAT e-invoice list into invoices (see the module doc) and give
+/// each to `book`, in the order the list first names them. The list is read
+/// twice: once to check every row and put it aside ([`VatRows`]: the rows of
+/// one number need not be together), then its invoices are summed from the
+/// rows put aside, one at a time. A bad row stops the import after the
+/// first reading, every bad row named as file:line; an invoice `book`
+/// refuses is named at its first row, and the import stops after the last.
+pub fn gather(
+    tx: &Connection,
+    csv: &CsvFile,
+    today: NaiveDate,
+    horizon: u32,
+    mut book: impl FnMut(&Record) -> Result<()>,
+) -> Result<Gathered> {
     if !csv.has("digital_number") && !csv.has("vat_number") {
         return Err(Error::user(
             "missing column '发票号码' (or '数电票号码') in the header row",
@@ -271,10 +275,12 @@ pub fn gather(tx: &Connection, csv: &CsvFile, today: NaiveDate, horizon: u32) ->
     }
     let names = customers::by_name(tx)?;
     let terms: HashMap<i64, u32> = customers::entries(tx)?.into_iter().map(|c| (c.id, c.terms_days)).collect();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_number: HashMap<String, usize> = HashMap::new();
-    let mut skipped = Vec::new();
-    let mut warnings = Vec::new();
+    let aside = VatRows::new(tx, csv.len())?;
+    // The head of the number of the row before: most lists keep an
+    // invoice's rows together, so it is looked up and kept once per invoice.
+    let mut current: Option<(String, Head)> = None;
+    let mut skipped = FirstOf::default();
+    let mut warnings = FirstOf::default();
     let mut rows = 0;
     csv.each_row(|row| {
         let amount_text = csv.require(row, "amount")?;
@@ -341,82 +347,147 @@ pub fn gather(tx: &Connection, csv: &CsvFile, today: NaiveDate, horizon: u32) ->
             warnings.push(w.at(&csv.file, row.line));
         }
         let code = csv.get(row, "invoice_code").map(str::to_string);
-        let item = csv.get(row, "item").map(str::to_string);
-        rows += 1;
-        let Some(&at) = by_number.get(number) else {
-            by_number.insert(number.to_string(), groups.len());
-            groups.push(Group {
-                buyer: normalise_name(buyer),
-                code,
-                rates: facts.tax_rate.iter().cloned().collect(),
-                items: item.into_iter().collect(),
-                record: Record {
-                    line: row.line,
-                    number: number.to_string(),
-                    customer_id,
-                    issue,
-                    plan: DuePlan::Terms(terms_days),
-                    amount,
-                    description: None,
-                    facts,
-                },
-            });
-            return Ok(());
-        };
-        let g = &mut groups[at];
-        let first = g.record.line;
+        let buyer = normalise_name(buyer);
+        if current.as_ref().is_none_or(|(n, _)| n != number) {
+            // Another number: keep the head left (its amount changed), find
+            // this one's.
+            if let Some((n, h)) = current.take() {
+                aside.keep_head(&n, &h)?;
+            }
+            let head = match aside.head(number)? {
+                Some(h) => h,
+                None => Head { first: row.line, buyer: buyer.clone(), issue, code: code.clone(), amount: Money::ZERO },
+            };
+            current = Some((number.to_string(), head));
+        }
+        let Some((_, head)) = current.as_mut() else { unreachable!("set just above") };
+        let first = head.first;
         let differ = |what_en: &str, what_zh: &str| {
             Error::user(
                 format!("invoice {num_en}: {what_en} differs from line {first} (the rows of one invoice must agree)"),
                 format!("发票 {num_zh}：{what_zh}与第 {first} 行不同（同一发票的各行须一致）"),
             )
         };
-        if g.buyer != normalise_name(buyer) {
+        if head.buyer != buyer {
             return Err(differ("the buyer (购买方名称)", "购买方名称"));
         }
-        if g.record.issue != issue {
+        if head.issue != issue {
             return Err(differ("the date (开票日期)", "开票日期"));
         }
-        if g.code != code {
+        if head.code != code {
             return Err(differ("发票代码", "发票代码"));
         }
-        let r = &mut g.record;
-        r.amount += amount;
-        if r.amount > Money::from_cents(MAX_AMOUNT_CENTS) {
+        head.amount += amount;
+        if head.amount > Money::from_cents(MAX_AMOUNT_CENTS) {
             return Err(Error::user(
                 format!("invoice {num_en} adds up to more than 1,000,000,000,000.00"),
                 format!("发票 {num_zh} 合计超过 1,000,000,000,000.00"),
             ));
         }
-        r.facts.net = r.facts.net.zip(facts.net).map(|(a, b)| a + b);
-        r.facts.tax = r.facts.tax.zip(facts.tax).map(|(a, b)| a + b);
-        if let Some(rate) = facts.tax_rate
-            && !g.rates.contains(&rate)
-        {
-            g.rates.push(rate);
+        rows += 1;
+        aside.push(&ListRow {
+            first,
+            line: row.line,
+            number: number.to_string(),
+            customer_id,
+            terms_days,
+            issue,
+            amount,
+            net: facts.net,
+            tax: facts.tax,
+            rate: facts.tax_rate,
+            item: csv.get(row, "item").map(str::to_string),
+        })?;
+        Ok(())
+    })?;
+    // The invoices, summed from their rows one at a time.
+    let mut bad = BadRows::default();
+    let mut summing: Option<Summing> = None;
+    let mut done = |s: Summing| {
+        let record = s.record();
+        if let Err(e) = book(&record) {
+            bad.push(e.at(&csv.file, record.line));
         }
-        if let Some(item) = item
-            && !g.items.contains(&item)
-        {
-            g.items.push(item);
+    };
+    aside.for_each(|r| -> Result<()> {
+        match summing.as_mut() {
+            Some(s) if s.record.line == r.first => s.add(r),
+            _ => {
+                if let Some(s) = summing.replace(Summing::new(r)) {
+                    done(s);
+                }
+            }
         }
         Ok(())
     })?;
-    let records = groups
-        .into_iter()
-        .map(|mut g| {
-            g.record.facts.tax_rate = Some(g.rates.join(",")).filter(|r| !r.is_empty());
-            g.record.description = description(&g.items);
-            g.record
-        })
-        .collect();
-    Ok(Gathered { records, skipped, warnings, rows })
+    if let Some(s) = summing {
+        done(s);
+    }
+    bad.into_result(&csv.file)?;
+    Ok(Gathered { skipped, warnings, rows })
 }
+
+/// An invoice being summed from its rows.
+struct Summing {
+    record: Record,
+    rates: Vec<String>,
+    /// Its item names, while they fit in the description.
+    items: Vec<String>,
+}
+
+impl Summing {
+    /// The invoice of its number's first row.
+    fn new(r: ListRow) -> Summing {
+        Summing {
+            rates: r.rate.iter().cloned().collect(),
+            items: r.item.into_iter().collect(),
+            record: Record {
+                line: r.line,
+                number: r.number.clone(),
+                customer_id: r.customer_id,
+                issue: r.issue,
+                plan: DuePlan::Terms(r.terms_days),
+                amount: r.amount,
+                description: None,
+                facts: Facts { net: r.net, tax: r.tax, vat_number: Some(r.number), ..Facts::default() },
+            },
+        }
+    }
+
+    /// Add a later row of the same number.
+    fn add(&mut self, r: ListRow) {
+        let facts = &mut self.record.facts;
+        self.record.amount += r.amount;
+        facts.net = facts.net.zip(r.net).map(|(a, b)| a + b);
+        facts.tax = facts.tax.zip(r.tax).map(|(a, b)| a + b);
+        if let Some(rate) = r.rate
+            && !self.rates.contains(&rate)
+        {
+            self.rates.push(rate);
+        }
+        // Past the description's length, more names change nothing.
+        if let Some(item) = r.item
+            && !self.items.contains(&item)
+            && self.items.iter().map(|i| i.chars().count() + 1).sum::<usize>() <= DESCRIPTION_CHARS + 1
+        {
+            self.items.push(item);
+        }
+    }
+
+    fn record(mut self) -> Record {
+        self.record.facts.tax_rate = Some(self.rates.join(",")).filter(|r| !r.is_empty());
+        self.record.description = description(&self.items);
+        self.record
+    }
+}
+
+/// How long a description from item names may be.
+const DESCRIPTION_CHARS: usize = 200;
 
 /// The item names of an invoice as its description: joined by `、`, at most
 /// 200 characters (then cut with `…`).
 fn description(items: &[String]) -> Option<String> {
-    const MAX: usize = 200;
+    const MAX: usize = DESCRIPTION_CHARS;
     let all = items.join("、");
     if all.is_empty() {
         None

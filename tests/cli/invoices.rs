@@ -48,6 +48,7 @@ fn invoice_show_json_is_the_documented_contract() {
             "amount": "12000.50",
             "balance": "10000.25",
             "status": "open",
+            "description": "服务器",
             "net": null,
             "tax": null,
             "tax_rate": null,

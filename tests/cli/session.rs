@@ -63,7 +63,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
         inv,
         json!({
             "number": "INV-1001", "customer": "HW", "issue_date": "2026-09-01",
-            "amount": "120000.00", "balance": "120000.00", "status": "open",
+            "amount": "120000.00", "balance": "120000.00", "status": "open", "description": "服务器",
             "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null,
             "installments": [{"due_date": "2026-10-31", "amount": "120000.00", "balance": "120000.00"}], "disputes": [],
         })
@@ -128,7 +128,7 @@ fn a_days_work_from_customers_to_imports_keeps_the_money_adding_up() {
         env.json(&["invoice", "show", "INV-1002"]),
         json!({
             "number": "INV-1002", "customer": "HW", "issue_date": "2026-10-01",
-            "amount": "1000.00", "balance": "500.00", "status": "open",
+            "amount": "1000.00", "balance": "500.00", "status": "open", "description": null,
             "net": null, "tax": null, "tax_rate": null, "vat_number": null, "contract": null, "salesperson": null,
             "installments": [
                 {"due_date": "2026-11-30", "amount": "333.33", "balance": "0.00"},

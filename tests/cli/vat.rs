@@ -176,6 +176,7 @@ fn invoice_add_keeps_the_vat_facts_and_show_prints_them_in_table_and_json() {
             "amount": "11300.00",
             "balance": "11300.00",
             "status": "open",
+            "description": null,
             "net": "10000.00",
             "tax": "1300.00",
             "tax_rate": "13%",
@@ -321,7 +322,7 @@ fn the_vat_e_invoice_list_imports_at_jia_shui_he_ji_with_its_tax_facts() {
         "{note}"
     );
     assert!(
-        note.contains("left out 1 voided invoice(s) (作废), never owed: 数电发票.csv:5 26442000000000000009 (113.00)"),
+        note.contains("left out 1 voided row(s) (作废), never owed: 数电发票.csv:5 26442000000000000009 (113.00)"),
         "{note}"
     );
 
@@ -389,6 +390,85 @@ fn red_letter_rows_and_split_that_misses_the_total_are_refused_at_their_lines() 
     );
     assert!(lines[2].starts_with("error: list.csv:5: invoice 26442000000011110003 is a red-letter invoice"), "{err}");
     assert_eq!(env.book_fingerprint(), before);
+}
+
+#[test]
+fn the_rows_of_one_number_are_summed_wherever_the_list_puts_them() {
+    let env = book();
+    // 0002's rows are split by 0003's; a later row of 0003 disagrees with
+    // its first, three rows up, and is refused naming it.
+    let rows = |third_buyer| {
+        vat_csv(&[
+            vat_row("26442000000011110002", "华远电子", "2026-10-10", "2,000.00", "260.00", "2,260.00"),
+            vat_row("26442000000011110003", "新天贸易有限公司", "2026-10-11", "100.00", "13.00", "113.00"),
+            VatRow {
+                rate: "6%",
+                item: "*信息技术服务*运维",
+                ..vat_row("26442000000011110002", "华远电子", "2026-10-10", "1,000.00", "60.00", "1,060.00")
+            },
+            vat_row("26442000000011110003", third_buyer, "2026-10-11", "100.00", "13.00", "113.00"),
+        ])
+    };
+    env.write_file("list.csv", rows("华远电子"));
+    let before = env.book_fingerprint();
+    let (_, err) = env.fail(&["invoice", "import", "list.csv"]);
+    assert!(
+        err.starts_with(
+            "error: list.csv:5: invoice 26442000000011110003: the buyer (购买方名称) differs from line 3 (the rows of one \
+             invoice must agree)"
+        ),
+        "{err}"
+    );
+    assert_eq!(env.book_fingerprint(), before);
+
+    env.write_file("list.csv", rows("新天贸易有限公司"));
+    let note = stderr_of(&env, &["invoice", "import", "list.csv"]);
+    assert!(note.contains("imported 2 invoices from 4 rows of the VAT e-invoice list list.csv"), "{note}");
+    let two = env.json(&["invoice", "show", "26442000000011110002"]);
+    assert_eq!(
+        (&two["amount"], &two["net"], &two["tax"], &two["tax_rate"], &two["description"]),
+        (
+            &json!("3320.00"),
+            &json!("3000.00"),
+            &json!("320.00"),
+            &json!("13%,6%"),
+            &json!("*计算机*服务器、*信息技术服务*运维")
+        )
+    );
+    let three = env.json(&["invoice", "show", "26442000000011110003"]);
+    assert_eq!((&three["amount"], &three["customer"]), (&json!("226.00"), &json!("XT")));
+    // Booked in the order the list first names them.
+    let list = env.json(&["invoice", "list"]);
+    let numbers: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["26442000000011110002", "26442000000011110003"]);
+    // Imported again, nothing is added.
+    let again = stderr_of(&env, &["invoice", "import", "list.csv"]);
+    assert!(again.contains("imported 0 invoices"), "{again}");
+}
+
+#[test]
+fn many_voided_rows_and_warnings_are_counted_past_the_first_fifty() {
+    let env = book();
+    let numbers: Vec<String> = (0..60).map(|i| format!("264420000000222{i:05}")).collect();
+    let mut list = Vec::new();
+    for n in &numbers {
+        list.push(VatRow {
+            status: "已作废", ..vat_row(n, "华远电子", "2026-10-10", "100.00", "13.00", "113.00")
+        });
+        // 1,200.00 is 100.00 off 10,000.00 × 13%: kept, with a warning.
+        list.push(vat_row(n, "华远电子", "2026-10-10", "10,000.00", "1,200.00", "11,200.00"));
+    }
+    env.write_file("list.csv", vat_csv(&list));
+    let note = stderr_of(&env, &["invoice", "import", "list.csv"]);
+    assert!(note.contains("imported 60 invoices from 60 rows"), "{note}");
+    assert!(
+        note.contains("left out 60 voided row(s) (作废), never owed: list.csv:2 26442000000022200000 (113.00)"),
+        "{note}"
+    );
+    assert!(note.contains("list.csv:100 26442000000022200049 (113.00), … and 10 more"), "{note}");
+    let warned = note.lines().filter(|l| l.starts_with("warning: list.csv:")).count();
+    assert_eq!(warned, 50, "{note}");
+    assert!(note.contains("warning: … and 10 more taxes off net × rate (the first 50 are shown)"), "{note}");
 }
 
 #[test]

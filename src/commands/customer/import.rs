@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut csv = CsvFile::read(&a.file, COLUMNS, InputLimit::for_book_at(&ctx.db)?)?;
     check_columns(&csv)?;
     let mut book = ctx.open_book_to_write()?;
-    let tx = book.write_large()?;
+    let tx = book.write_large(0)?;
     let progress = ctx.track(&mut csv);
     let Loaded { count: n, skipped } = import(&tx, &csv, ctx.today)?;
     drop(progress);

@@ -41,7 +41,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     let mut csv = CsvFile::read_one_of(&a.file, FORMATS, InputLimit::for_book_at(&ctx.db)?)?;
     let mut book = ctx.open_book_to_write()?;
-    let tx = book.write_large()?;
+    let tx = book.write_large(csv.len())?;
     let progress = ctx.track(&mut csv);
     let l = load(&tx, &csv, ctx.today)?;
     drop(progress);
@@ -80,14 +80,26 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     }
     if !l.voided.is_empty() {
         let list: Vec<String> =
-            l.voided.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
+            l.voided.shown.iter().map(|s| format!("{}:{} {} ({})", csv.file, s.line, s.number, s.amount)).collect();
+        let (more_en, more_zh) = match l.voided.more() {
+            0 => (String::new(), String::new()),
+            m => (format!(", … and {m} more"), format!("……另有 {m} 行")),
+        };
+        let n = l.voided.count;
         ctx.note(
-            &format!("left out {} voided invoice(s) (作废), never owed: {}", l.voided.len(), list.join(", ")),
-            &format!("未导入 {} 张已作废发票（不构成应收）：{}", l.voided.len(), list.join("，")),
+            &format!("left out {n} voided row(s) (作废), never owed: {}{more_en}", list.join(", ")),
+            &format!("未导入 {n} 行已作废发票（不构成应收）：{}{more_zh}", list.join("，")),
         );
     }
-    for w in &l.warnings {
+    for w in &l.warnings.shown {
         ctx.warn(&format!("warning: {}", w.en), &format!("警告：{}", w.zh));
+    }
+    if l.warnings.more() > 0 {
+        let m = l.warnings.more();
+        ctx.warn(
+            &format!("warning: … and {m} more taxes off net × rate (the first {} are shown)", l.warnings.shown.len()),
+            &format!("警告：……另有 {m} 处税额与不含税金额 × 税率不符（仅列出前 {} 处）", l.warnings.shown.len()),
+        );
     }
     if l.credit_applied.is_positive() {
         let c = l.credit_applied;

@@ -46,6 +46,8 @@ struct InvoiceJson {
     amount: Money,
     balance: Money,
     status: Status,
+    /// What was sold, as the table shows it (null when none was given).
+    description: Option<String>,
     #[serde(flatten)]
     facts: Facts,
     installments: Vec<InstallmentJson>,
@@ -168,6 +170,7 @@ fn to_json(inv: &Invoice, disputes: &[Dispute], plans: Vec<Plan>) -> InvoiceJson
         amount: inv.amount,
         balance: inv.balance(),
         status: inv.status(),
+        description: inv.description.clone(),
         facts: inv.facts.clone(),
         installments: inv
             .installments

@@ -60,7 +60,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     // never changed (and a missing book is an error, never a new one). A
     // copy of the book in memory would take as much memory as the book.
     let mut book = if a.dry_run { ctx.open_book()? } else { ctx.open_book_to_write()? };
-    let tx = book.write_large()?;
+    let tx = book.write_large(0)?;
     let progress = ctx.progress(st.line_count);
     let opts = ImportOptions { auto: a.auto, dry_run: a.dry_run };
     let out = reconcile::import_statement(&tx, &statement, st, opts, || {

@@ -5,11 +5,11 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::bank::import_sheets;
-use super::input::{InputError, InputLimit, input_name, open_input_or_stdin, read_opened};
+use super::bank::{StreamError, Visit, stream_sheets};
+use super::input::{InputError, InputLimit, input_name, open_input_or_stdin};
 use super::text::{CHUNK, Encoding, Gb18030Reader, TextError, decode, fill, sniff};
 use crate::error::{BadRows, Error, Result};
 
@@ -279,8 +279,17 @@ impl CsvFile {
         let mut head = [0u8; 4];
         let n = fill(&mut &opened, &mut head).map_err(cannot)?;
         if is_workbook(&head[..n]) {
-            let bytes = read_opened(&opened, limit).map_err(refused)?;
-            return CsvFile::workbook(file, &bytes, formats);
+            // Within the limit, as a text file is; read a cell at a time.
+            let size = opened.metadata().map_err(cannot)?.len();
+            if size > limit.in_bytes() {
+                return Err(refused(InputError::TooLarge(limit)));
+            }
+            let mut text = tempfile::tempfile().map_err(cannot)?;
+            let mut out = BufWriter::new(&mut text);
+            let sheet = CsvFile::sheet_csv(&file, BufReader::new(&opened), formats, &mut out)?;
+            out.flush().map_err(cannot)?;
+            drop(out);
+            return CsvFile::from_sheet(file, Source::File(text), sheet, formats);
         }
         (&opened).seek(SeekFrom::Start(0)).map_err(cannot)?;
         let mut limited = (&opened).take(limit.in_bytes().saturating_add(1));
@@ -300,7 +309,10 @@ impl CsvFile {
     /// [`CsvFile::read_one_of`] for file content already in memory.
     pub fn parse_one_of(file: &str, bytes: &[u8], formats: &[&[Column]]) -> Result<CsvFile> {
         if is_workbook(bytes) {
-            return CsvFile::workbook(file.to_string(), bytes, formats);
+            let mut text = Vec::new();
+            let sheet = CsvFile::sheet_csv(file, Cursor::new(bytes), formats, &mut text)?;
+            let text = String::from_utf8(text).map_err(|e| Error::user(e.to_string(), e.to_string()))?;
+            return CsvFile::from_sheet(file.to_string(), Source::Text(text), sheet, formats);
         }
         let (text, encoding) =
             decode(bytes).map_err(|e| Error::user(format!("{file}: {e}"), format!("{file}：{}", e.zh())))?;
@@ -308,26 +320,60 @@ impl CsvFile {
     }
 
     /// An XLSX workbook: the first sheet whose first non-empty row names a
-    /// column of one of the formats, as CSV text.
-    fn workbook(file: String, bytes: &[u8], formats: &[&[Column]]) -> Result<CsvFile> {
-        let sheets = import_sheets(&file, bytes).map_err(|e| Error::user(e.to_string(), e.zh()))?;
+    /// column of one of the formats, written to `out` as CSV text, a cell at
+    /// a time (see [`stream_sheets`]); the sheet's name.
+    fn sheet_csv(
+        file: &str,
+        workbook: impl Read + Seek,
+        formats: &[&[Column]],
+        out: &mut impl Write,
+    ) -> Result<String> {
         let known = |cell: &String| {
             let h = normalise_header(cell);
             !h.is_empty()
                 && formats.iter().flat_map(|f| f.iter()).flat_map(|c| c.names).any(|n| normalise_header(n) == h)
         };
-        let header_row = |rows: &[(u64, Vec<String>)]| {
-            rows.iter().find(|(_, cells)| cells.iter().any(|c| !c.is_empty())).is_some_and(|(_, c)| c.iter().any(known))
-        };
-        let Some((sheet, rows)) = sheets.into_iter().find(|(_, rows)| header_row(rows)) else {
+        let mut chosen: Option<String> = None;
+        let mut line = 1;
+        let read = stream_sheets(file, workbook, |sheet, row, cells| {
+            match &chosen {
+                // A sheet's first row with text must be the header.
+                None if !cells.iter().any(known) => return Ok(Visit::NextSheet),
+                None => chosen = Some(sheet.to_string()),
+                Some(name) if name != sheet => return Ok(Visit::Stop),
+                Some(_) => {}
+            }
+            while line < row {
+                out.write_all(b"\n")?;
+                line += 1;
+            }
+            write_csv_row(out, cells)?;
+            line += 1;
+            Ok(Visit::Go)
+        });
+        match read {
+            Ok(()) => {}
+            Err(StreamError::Book(e)) => return Err(Error::user(e.to_string(), e.zh())),
+            Err(StreamError::Visitor(e)) => {
+                return Err(Error::user(
+                    format!("{file}: cannot write a temporary file: {e}"),
+                    format!("{file}：无法写入临时文件：{e}"),
+                ));
+            }
+        }
+        chosen.ok_or_else(|| {
             let columns = formats.last().map(|f| f.iter().map(|c| c.key).collect::<Vec<_>>().join(", "));
             let columns = columns.unwrap_or_default();
-            return Err(Error::user(
+            Error::user(
                 format!("{file}: no sheet of the workbook starts with a header row naming its columns ({columns})"),
                 format!("{file}：工作簿中没有以列名表头开始的工作表（列：{columns}）"),
-            ));
-        };
-        let mut csv = CsvFile::check(file, Source::Text(sheet_text(&rows)), Encoding::Utf8, formats)?;
+            )
+        })
+    }
+
+    /// The CSV text of a workbook's sheet, read as any CSV file is.
+    fn from_sheet(file: String, source: Source, sheet: String, formats: &[&[Column]]) -> Result<CsvFile> {
+        let mut csv = CsvFile::check(file, source, Encoding::Utf8, formats)?;
         csv.sheet = Some(sheet);
         Ok(csv)
     }
@@ -598,34 +644,23 @@ fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// A sheet's rows as CSV text, each on the line of its row number (blank
-/// lines stand for the rows above the first and for empty rows; a line
-/// break inside a cell becomes a space, so no cell spans two lines).
-fn sheet_text(rows: &[(u64, Vec<String>)]) -> String {
-    let mut text = String::new();
-    let mut line = 1;
-    for (row, cells) in rows {
-        while line < *row {
-            text.push('\n');
-            line += 1;
+/// A sheet's row as one line of CSV text (a line break inside a cell
+/// becomes a space, so no cell spans two lines, and each row is on the line
+/// of its row number: blank lines stand for the rows above the first and
+/// for empty rows).
+fn write_csv_row(out: &mut impl Write, cells: &[String]) -> std::io::Result<()> {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
         }
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            let cell = cell.replace(['\r', '\n'], " ");
-            if cell.contains([',', '"']) || cell.starts_with(char::is_whitespace) {
-                text.push('"');
-                text.push_str(&cell.replace('"', "\"\""));
-                text.push('"');
-            } else {
-                text.push_str(&cell);
-            }
+        let cell = cell.replace(['\r', '\n'], " ");
+        if cell.contains([',', '"']) || cell.starts_with(char::is_whitespace) {
+            write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
+        } else {
+            out.write_all(cell.as_bytes())?;
         }
-        text.push('\n');
-        line += 1;
     }
-    text
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -673,19 +708,32 @@ mod tests {
     }
 
     #[test]
-    fn a_sheet_becomes_csv_text_with_row_n_on_line_n() {
-        let rows = vec![
-            (2, vec!["a".to_string(), "b".to_string()]),
-            (3, vec!["x, y".to_string(), "say \"hi\"\nthere".to_string()]),
-            (4, vec![]),
-            (5, vec!["z".to_string()]),
-        ];
-        let text = sheet_text(&rows);
-        assert_eq!(text, "\na,b\n\"x, y\",\"say \"\"hi\"\" there\"\n\nz\n");
-        let csv = CsvFile::parse("s.xlsx", text.as_bytes(), COLUMNS).unwrap();
-        let got: Vec<_> =
-            csv.rows().map(Result::unwrap).map(|r| (r.line, csv.get(&r, "a").map(str::to_string))).collect();
-        assert_eq!(got, [(3, Some("x, y".to_string())), (5, Some("z".to_string()))]);
+    fn a_workbook_is_read_from_its_first_sheet_with_a_header_with_row_n_on_line_n() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let notes = wb.add_worksheet().set_name("Notes").unwrap();
+        notes.write_string(0, 0, "exported 2026-11-22").unwrap();
+        let data = wb.add_worksheet().set_name("Data").unwrap();
+        data.write_string(1, 0, "a").unwrap();
+        data.write_string(1, 1, "b").unwrap();
+        data.write_string(2, 0, "x, y").unwrap();
+        data.write_string(2, 1, "say \"hi\"\nthere").unwrap();
+        data.write_string(4, 0, "z").unwrap();
+        data.write_number(4, 3, 0.1 + 0.2).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let csv = CsvFile::parse("s.xlsx", &bytes, COLUMNS).unwrap();
+        assert_eq!((csv.sheet.as_deref(), csv.header_line, csv.len()), (Some("Data"), 2, 2));
+        let got: Vec<_> = csv
+            .rows()
+            .map(Result::unwrap)
+            .map(|r| (r.line, r.fields.iter().map(str::to_string).collect::<Vec<_>>()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, vec!["x, y".to_string(), "say \"hi\" there".into()]),
+                (5, vec!["z".into(), "".into(), "".into(), "0.3".into()])
+            ]
+        );
     }
 
     #[test]

@@ -222,6 +222,32 @@ pub fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
 }
 
 #[test]
+fn a_workbook_wider_than_a_statement_may_hold_is_imported_a_row_at_a_time() {
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "HW", "华为技术有限公司"]);
+    // Five columns down to row 500,000: 2,500,000 cells, more than a bank
+    // statement may span (2,097,152), read whole; an import reads a row at
+    // a time, and names the far row by its line.
+    let far = |amount: &'static str| -> Vec<&'static [&'static str]> {
+        let mut rows: Vec<&[&str]> = vec![&[]; 500_000];
+        rows[0] = &["number", "customer", "issue_date", "amount", "description"];
+        rows[1] = &["X-1", "HW", "2026-10-01", "n:100", "first"];
+        rows[499_999] = match amount {
+            "bad" => &["X-2", "HW", "2026-10-02", "lots", "last"],
+            _ => &["X-2", "HW", "2026-10-02", "n:50", "last"],
+        };
+        rows
+    };
+    env.write_file("far.xlsx", xlsx(&[("Sheet1", &far("bad"))]));
+    let (_, err) = env.fail(&["invoice", "import", "far.xlsx"]);
+    assert!(err.starts_with("error: far.xlsx:500000: amount"), "{err}");
+    env.write_file("far.xlsx", xlsx(&[("Sheet1", &far("good"))]));
+    let note = env.ok_note(&["invoice", "import", "far.xlsx"]);
+    assert!(note.contains("imported 2 invoices totalling 150.00 from far.xlsx (XLSX, sheet Sheet1)"), "{note}");
+    assert_eq!(env.json(&["invoice", "show", "X-2"])["description"], json!("last"));
+}
+
+#[test]
 fn xlsx_workbooks_of_each_kind_import_like_their_csv() {
     let env = TestEnv::new();
     env.ok(&["init"]);

@@ -27,8 +27,16 @@
 //!
 //! A zip that cannot be opened is let through: calamine refuses it with its
 //! own message.
+//!
+//! The customer, invoice and payment imports do not hold a sheet: they read
+//! its cells one at a time ([`super::xlsx::stream_sheets`]), so their budget,
+//! [`Limits::STREAMED`], leaves the cells' text and the parts' sizes free
+//! (what the scan and the reading cost is time, not memory) and counts a
+//! sheet's span from column A (each row is written out as wide as its last
+//! cell): at most 2^26 cells, a full sheet of 1,048,576 rows by 64 columns.
+//! What calamine holds whole, the shared strings, keeps its budget.
 
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 
 const MAX_CELLS: u64 = 1 << 21;
 const MAX_STRINGS: u64 = 1 << 21;
@@ -39,6 +47,29 @@ const MAX_TOTAL: u64 = 512 << 20;
 const MAX_ENTRIES: usize = 10_000;
 const MAX_DEPTH: usize = 256;
 const MAX_RUN: usize = 1 << 20;
+
+/// What a workbook may hold, by how it is read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Cells in the rectangles the sheets' cells span, all sheets.
+    cells: u64,
+    /// Text the cells hold, a shared string counted at every use.
+    cell_text: u64,
+    /// One XML part, and all of them, uncompressed.
+    part: u64,
+    total: u64,
+    /// Whether a sheet's span is counted from column A.
+    from_column_a: bool,
+}
+
+impl Limits {
+    /// For a workbook read whole (a bank statement).
+    pub(crate) const HELD: Limits =
+        Limits { cells: MAX_CELLS, cell_text: MAX_CELL_TEXT, part: MAX_PART, total: MAX_TOTAL, from_column_a: false };
+    /// For a workbook whose cells are read one at a time (the imports).
+    pub(crate) const STREAMED: Limits =
+        Limits { cells: 1 << 26, cell_text: u64::MAX, part: 4 << 30, total: 8 << 30, from_column_a: true };
+}
 
 /// Why a workbook is over budget, in English and Chinese.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +82,14 @@ fn over(en: String, zh: String) -> OverBudget {
     OverBudget { en, zh }
 }
 
-/// Check an XLSX workbook against the budget.
+/// Check an XLSX workbook to be read whole against the budget.
 pub(crate) fn check_xlsx(bytes: &[u8]) -> Result<(), OverBudget> {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    check_xlsx_with(Cursor::new(bytes), Limits::HELD)
+}
+
+/// Check an XLSX workbook against `limits`.
+pub(crate) fn check_xlsx_with(reader: impl Read + Seek, limits: Limits) -> Result<(), OverBudget> {
+    let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(()) };
     if zip.len() > MAX_ENTRIES {
         return Err(over(
             format!("the zip holds {} entries (at most {MAX_ENTRIES})", zip.len()),
@@ -70,21 +106,21 @@ pub(crate) fn check_xlsx(bytes: &[u8]) -> Result<(), OverBudget> {
             continue;
         }
         let size = f.size();
-        if size > MAX_PART {
-            return Err(part_too_large(&name));
+        if size > limits.part {
+            return Err(part_too_large(&name, limits));
         }
         total = total.saturating_add(size);
-        if total > MAX_TOTAL {
+        if total > limits.total {
             return Err(over(
-                format!("its XML parts expand to more than {} MiB", MAX_TOTAL >> 20),
-                format!("其 XML 部件解压后超过 {} MiB", MAX_TOTAL >> 20),
+                format!("its XML parts expand to more than {} MiB", limits.total >> 20),
+                format!("其 XML 部件解压后超过 {} MiB", limits.total >> 20),
             ));
         }
         parts.push((i, name, size));
     }
     // The shared strings first: the sheets' cells are charged their lengths.
     parts.sort_by_key(|(_, name, _)| !name.to_ascii_lowercase().ends_with("sharedstrings.xml"));
-    let mut scan = Scan::default();
+    let mut scan = Scan { limits, strings: Vec::new(), string_text: 0, cell_text: 0, cells: 0 };
     for (i, name, size) in parts {
         let Ok(f) = zip.by_index(i) else { continue };
         scan.part(&name, f, size)?;
@@ -92,23 +128,21 @@ pub(crate) fn check_xlsx(bytes: &[u8]) -> Result<(), OverBudget> {
     Ok(())
 }
 
-fn part_too_large(name: &str) -> OverBudget {
+fn part_too_large(name: &str, limits: Limits) -> OverBudget {
     over(
-        format!("part {name} expands to more than {} MiB", MAX_PART >> 20),
-        format!("部件 {name} 解压后超过 {} MiB", MAX_PART >> 20),
+        format!("part {name} expands to more than {} MiB", limits.part >> 20),
+        format!("部件 {name} 解压后超过 {} MiB", limits.part >> 20),
     )
 }
 
-fn cells_over(n: u64) -> OverBudget {
-    over(
-        format!("its sheets span {n} cells (at most {MAX_CELLS})"),
-        format!("其工作表跨越 {n} 个单元格（上限 {MAX_CELLS}）"),
-    )
+fn cells_over(n: u64, limits: Limits) -> OverBudget {
+    let max = limits.cells;
+    over(format!("its sheets span {n} cells (at most {max})"), format!("其工作表跨越 {n} 个单元格（上限 {max}）"))
 }
 
 /// What the scan has seen so far, over every part.
-#[derive(Default)]
 struct Scan {
+    limits: Limits,
     /// The length of each shared string.
     strings: Vec<u64>,
     string_text: u64,
@@ -230,10 +264,10 @@ impl Scan {
                 charge = index.and_then(|i| self.strings.get(i)).copied().unwrap_or(0);
             }
             self.cell_text = self.cell_text.saturating_add(charge);
-            if self.cell_text > MAX_CELL_TEXT {
+            if self.cell_text > self.limits.cell_text {
                 return Err(over(
-                    format!("its cells hold more than {} MiB of text", MAX_CELL_TEXT >> 20),
-                    format!("其单元格文本超过 {} MiB", MAX_CELL_TEXT >> 20),
+                    format!("its cells hold more than {} MiB of text", self.limits.cell_text >> 20),
+                    format!("其单元格文本超过 {} MiB", self.limits.cell_text >> 20),
                 ));
             }
         }
@@ -293,11 +327,12 @@ impl Scan {
             }
             b"dimension" => {
                 if let Some((r0, c0, r1, c1)) = attr(tag, b"ref").and_then(range) {
-                    let n = area(r0, c0, r1, c1);
-                    if n > MAX_CELLS {
+                    let n = self.area(r0, c0, r1, c1);
+                    let max = self.limits.cells;
+                    if n > max {
                         return Err(over(
-                            format!("a sheet declares {n} cells (at most {MAX_CELLS})"),
-                            format!("某工作表声明了 {n} 个单元格（上限 {MAX_CELLS}）"),
+                            format!("a sheet declares {n} cells (at most {max})"),
+                            format!("某工作表声明了 {n} 个单元格（上限 {max}）"),
                         ));
                     }
                 }
@@ -314,9 +349,9 @@ impl Scan {
                 p.in_cell = Some(attr(tag, b"t") == Some(b"s"));
                 let s = p.span.get_or_insert((row, col, row, col));
                 *s = (s.0.min(row), s.1.min(col), s.2.max(row), s.3.max(col));
-                let cells = self.cells.saturating_add(area(s.0, s.1, s.2, s.3));
-                if cells > MAX_CELLS {
-                    return Err(cells_over(cells));
+                let cells = self.cells.saturating_add(self.area(s.0, s.1, s.2, s.3));
+                if cells > self.limits.cells {
+                    return Err(cells_over(cells, self.limits));
                 }
             }
             b"v" if !empty => p.in_v = true,
@@ -351,12 +386,17 @@ impl Scan {
 
     fn end_part(&mut self, p: &Part) -> Result<(), OverBudget> {
         if let Some((r0, c0, r1, c1)) = p.span {
-            self.cells = self.cells.saturating_add(area(r0, c0, r1, c1));
-            if self.cells > MAX_CELLS {
-                return Err(cells_over(self.cells));
+            self.cells = self.cells.saturating_add(self.area(r0, c0, r1, c1));
+            if self.cells > self.limits.cells {
+                return Err(cells_over(self.cells, self.limits));
             }
         }
         Ok(())
+    }
+
+    /// The cells of a span, as these limits count them.
+    fn area(&self, r0: u64, c0: u64, r1: u64, c1: u64) -> u64 {
+        if self.limits.from_column_a { area(r0, 0, r1, c0.max(c1)) } else { area(r0, c0, r1, c1) }
     }
 }
 

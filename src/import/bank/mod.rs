@@ -62,7 +62,7 @@ pub use declared::{Declared, Tally};
 pub use error::BankError;
 pub use extract::ReadLine;
 pub use profile::{Fields, Names, Numbers, Profile, builtin_profiles, load_profile, load_user_profiles, parse_profile};
-pub(crate) use xlsx::import_sheets;
+pub(crate) use xlsx::{StreamError, Visit, stream_sheets};
 
 use decode::Sniffed;
 use grid::{DELIMITERS, Grid, Row, norm};

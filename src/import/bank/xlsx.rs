@@ -1,14 +1,17 @@
-//! Workbooks (XLS/BIFF8 and XLSX) through `calamine`. Every sheet becomes a
-//! grid of text cells; numbers, which calamine gives as `f64`, become their
+//! Workbooks (XLS/BIFF8 and XLSX) through `calamine`. A bank statement's
+//! every sheet becomes a grid of text cells ([`read_sheets`]); the customer,
+//! invoice and payment imports read an XLSX workbook's rows a cell at a
+//! time instead ([`stream_sheets`]), so that a sheet of a million rows is
+//! never held. Numbers, which calamine gives as `f64`, become their
 //! shortest decimal text (`2176.91`, never `2176.9100000000003`), and the
 //! amount parser rounds them to cents — no float is ever added up.
 
 use std::cell::Cell;
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::panic::AssertUnwindSafe;
 use std::sync::Once;
 
-use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use super::grid::{Grid, Row, clean_cell};
 use super::{BankError, budget, ole};
@@ -29,34 +32,110 @@ impl Book {
     }
 }
 
+/// What [`stream_sheets`] does after a row.
+pub(crate) enum Visit {
+    /// Go on with this sheet.
+    Go,
+    /// Leave this sheet for the next one.
+    NextSheet,
+    /// Stop reading.
+    Stop,
+}
+
+/// Why [`stream_sheets`] stopped early.
+pub(crate) enum StreamError {
+    Book(BankError),
+    /// The visitor's own failure.
+    Visitor(std::io::Error),
+}
+
+/// The rows of an XLSX workbook's sheets, in order, for the customer,
+/// invoice and payment imports: read a cell at a time, never a sheet whole
+/// (within [`budget::Limits::STREAMED`]). Each row holding some text is
+/// given to `visit` as (sheet name, row number from 1, cells): each cell at
+/// its column (column A first), trailing empty cells left out. Cells hold the
+/// text a CSV export would: numbers as Excel shows them (at most 15
+/// significant digits, so `1000`, `0.1`, never `1000.0` or
+/// `0.30000000000000004`), dates as `YYYY-MM-DD`. A sheet that cannot be
+/// opened is left out; one that fails while it is read, or whose rows are
+/// not in order, refuses the workbook.
+pub(crate) fn stream_sheets<R: Read + Seek>(
+    file: &str,
+    mut reader: R,
+    mut visit: impl FnMut(&str, u64, &[String]) -> std::io::Result<Visit>,
+) -> Result<(), StreamError> {
+    let book = Book::Xlsx;
+    let fail = |reason: String| {
+        StreamError::Book(BankError::Workbook { file: file.to_string(), format: book.label(), reason })
+    };
+    if let Err(e) = budget::check_xlsx_with(&mut reader, budget::Limits::STREAMED) {
+        return Err(StreamError::Book(BankError::OverBudget {
+            file: file.to_string(),
+            format: book.label(),
+            reason: e.en,
+            reason_zh: e.zh,
+        }));
+    }
+    reader.seek(SeekFrom::Start(0)).map_err(|e| fail(e.to_string()))?;
+    // calamine parses untrusted bytes; a panic in it must not take the program down.
+    let result = quietly(|| -> Result<(), StreamError> {
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(BufReader::new(reader)).map_err(|e: calamine::XlsxError| fail(e.to_string()))?;
+        let mut read_any = false;
+        for name in wb.sheet_names() {
+            let Ok(mut cells) = wb.worksheet_cells_reader(&name) else { continue };
+            read_any = true;
+            let mut row: Vec<String> = Vec::new();
+            let mut at: Option<u32> = None;
+            let mut flow = Visit::Go;
+            loop {
+                let cell = cells.next_cell().map_err(|e| fail(format!("sheet '{name}': {e}")))?;
+                let next = cell.as_ref().map(|c| c.get_position().0);
+                if let Some(r) = at
+                    && next != Some(r)
+                {
+                    if row.iter().any(|c| !c.is_empty()) {
+                        while row.last().is_some_and(String::is_empty) {
+                            row.pop();
+                        }
+                        flow = visit(&name, u64::from(r) + 1, &row).map_err(StreamError::Visitor)?;
+                    }
+                    row.clear();
+                    if !matches!(flow, Visit::Go) {
+                        break;
+                    }
+                }
+                let Some(cell) = cell else { break };
+                let (r, col) = cell.get_position();
+                if at.is_some_and(|a| r < a) {
+                    return Err(fail(format!("sheet '{name}': row {} comes after row {}", r + 1, at.unwrap_or(0) + 1)));
+                }
+                at = Some(r);
+                if matches!(cell.get_value(), DataRef::Empty) {
+                    continue;
+                }
+                let text = clean_cell(&import_cell_text(&Data::from(cell.get_value().clone())));
+                let col = col as usize;
+                if row.len() <= col {
+                    row.resize(col + 1, String::new());
+                }
+                row[col] = text;
+            }
+            if matches!(flow, Visit::Stop) {
+                return Ok(());
+            }
+        }
+        if read_any { Ok(()) } else { Err(fail("no readable sheet".into())) }
+    });
+    match result {
+        Ok(r) => r,
+        Err(_) => Err(fail("the file is damaged".into())),
+    }
+}
+
 /// Every sheet of the workbook, in order, as (name, grid). Sheets that cannot
 /// be read are left out; a workbook with no readable sheet is an error.
 pub(crate) fn read_sheets(file: &str, bytes: &[u8], book: Book) -> Result<Vec<(String, Grid)>, BankError> {
-    read_sheets_with(file, bytes, book, cell_text)
-}
-
-/// A sheet's rows from the top of its used range: (sheet row number, cells).
-pub(crate) type SheetRows = Vec<(u64, Vec<String>)>;
-
-/// The sheets of an XLSX workbook for the customer, invoice and payment
-/// imports, within the same budget: (sheet name, rows as (sheet row number,
-/// cells)). Cells hold the text a CSV export would: numbers as Excel shows
-/// them (at most 15 significant digits, so `1000`, `0.1`, never `1000.0` or
-/// `0.30000000000000004`), dates as `YYYY-MM-DD`.
-pub(crate) fn import_sheets(file: &str, bytes: &[u8]) -> Result<Vec<(String, SheetRows)>, BankError> {
-    let sheets = read_sheets_with(file, bytes, Book::Xlsx, import_cell_text)?;
-    Ok(sheets
-        .into_iter()
-        .map(|(name, grid)| (name, grid.rows.into_iter().map(|r| (r.line, r.cells)).collect()))
-        .collect())
-}
-
-fn read_sheets_with(
-    file: &str,
-    bytes: &[u8],
-    book: Book,
-    text: fn(&Data) -> String,
-) -> Result<Vec<(String, Grid)>, BankError> {
     let fail = |reason: String| BankError::Workbook { file: file.to_string(), format: book.label(), reason };
     if book == Book::Xls && !ole::chains_end(bytes) {
         return Err(fail("the file is damaged (a chain of sectors loops)".into()));
@@ -80,7 +159,7 @@ fn read_sheets_with(
                     open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsError| e.to_string())?;
                 for name in wb.sheet_names() {
                     if let Ok(range) = wb.worksheet_range(&name) {
-                        sheets.push((name, grid_of(&range, text)));
+                        sheets.push((name, grid_of(&range)));
                     }
                 }
             }
@@ -89,7 +168,7 @@ fn read_sheets_with(
                     open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| e.to_string())?;
                 for name in wb.sheet_names() {
                     if let Ok(range) = wb.worksheet_range(&name) {
-                        sheets.push((name, grid_of(&range, text)));
+                        sheets.push((name, grid_of(&range)));
                     }
                 }
             }
@@ -131,7 +210,7 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 
 /// A sheet's used range as rows numbered like the sheet (row 1 is the top),
 /// with empty rows above the range counted as blank lines.
-fn grid_of(range: &calamine::Range<Data>, text: fn(&Data) -> String) -> Grid {
+fn grid_of(range: &calamine::Range<Data>) -> Grid {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     // Keep column numbers true to the sheet (for profiles naming columns by
     // number), within reason: a range starting far right is not padded.
@@ -140,7 +219,7 @@ fn grid_of(range: &calamine::Range<Data>, text: fn(&Data) -> String) -> Grid {
     for (i, cells) in range.rows().enumerate() {
         let line = u64::from(row0) + i as u64 + 1;
         let mut out = vec![String::new(); pad];
-        out.extend(cells.iter().map(|c| clean_cell(&text(c))));
+        out.extend(cells.iter().map(|c| clean_cell(&cell_text(c))));
         while out.last().is_some_and(|c| c.is_empty()) {
             out.pop();
         }
@@ -207,6 +286,71 @@ mod tests {
         assert_eq!(import_cell_text(&Data::Float(-0.0)), "0");
         assert_eq!(import_cell_text(&Data::Float(f64::NAN)), "");
         assert_eq!(import_cell_text(&Data::String("0.30000000000000004".into())), "0.30000000000000004");
+    }
+
+    /// A workbook of one sheet holding `rows` (the XML of its rows).
+    fn one_sheet(rows: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let ns = "http://schemas.openxmlformats.org";
+        // The one relationship a part names: of `kind`, to `target`.
+        let rel = |kind: &str, target: &str| {
+            format!(
+                "<Relationships xmlns=\"{ns}/package/2006/relationships\"><Relationship Id=\"rId1\" \
+                 Type=\"{ns}/officeDocument/2006/relationships/{kind}\" Target=\"{target}\"/></Relationships>"
+            )
+        };
+        for (name, xml) in [
+            ("_rels/.rels", rel("officeDocument", "xl/workbook.xml")),
+            (
+                "xl/workbook.xml",
+                format!(
+                    "<workbook xmlns=\"{ns}/spreadsheetml/2006/main\" \
+                     xmlns:r=\"{ns}/officeDocument/2006/relationships\"><sheets>\
+                     <sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+                ),
+            ),
+            ("xl/_rels/workbook.xml.rels", rel("worksheet", "worksheets/sheet1.xml")),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!("<worksheet xmlns=\"{ns}/spreadsheetml/2006/main\"><sheetData>{rows}</sheetData></worksheet>"),
+            ),
+        ] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn streamed(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
+        let mut rows = Vec::new();
+        let read = stream_sheets("s.xlsx", Cursor::new(bytes), |_, row, cells| {
+            rows.push((row, cells.to_vec()));
+            Ok(Visit::Go)
+        });
+        match read {
+            Ok(()) => Ok(rows),
+            Err(StreamError::Book(e)) => Err(e.to_string()),
+            Err(StreamError::Visitor(e)) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn streamed_rows_hold_their_cells_at_their_columns_and_rows_out_of_order_are_refused() {
+        let cell = |r: &str, v: &str| format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{v}</t></is></c>");
+        let rows = format!(
+            "<row r=\"2\">{}{}</row><row r=\"3\"><c r=\"A3\"/></row><row r=\"4\">{}<c r=\"D4\"><v>1000.0</v></c></row>",
+            cell("B2", "b"),
+            cell("A2", "a"),
+            cell("B4", " x "),
+        );
+        assert_eq!(
+            streamed(&one_sheet(&rows)).unwrap(),
+            [(2, vec!["a".to_string(), "b".into()]), (4, vec!["".into(), "x".into(), "".into(), "1000".into()])]
+        );
+        let backwards = format!("<row r=\"3\">{}</row><row r=\"2\">{}</row>", cell("A3", "late"), cell("A2", "early"));
+        let e = streamed(&one_sheet(&backwards)).unwrap_err();
+        assert!(e.ends_with("sheet 'S': row 2 comes after row 3"), "{e}");
     }
 
     #[test]

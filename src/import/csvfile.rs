@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::bank::{StreamError, Visit, stream_sheets};
+use super::bank::{BankError, StreamError, Visit, stream_sheets};
 use super::input::{InputError, InputLimit, input_name, open_input_or_stdin};
 use super::text::{CHUNK, Encoding, Gb18030Reader, TextError, decode, fill, sniff};
 use crate::error::{BadRows, Error, Result};
@@ -354,6 +354,10 @@ impl CsvFile {
         match read {
             Ok(()) => {}
             Err(StreamError::Book(e)) => return Err(Error::user(e.to_string(), e.zh())),
+            Err(StreamError::Imprecise(line, col, number)) => {
+                let e = BankError::Imprecise { file: file.to_string(), line, cell: format!("{col}{line}"), number };
+                return Err(Error::user(e.to_string(), e.zh()));
+            }
             Err(StreamError::Visitor(e)) => {
                 return Err(Error::user(
                     format!("{file}: cannot write a temporary file: {e}"),

@@ -1654,6 +1654,42 @@ fn import_no_sheet() {
     );
 }
 
+#[test]
+fn import_imprecise_number() {
+    let env = book();
+    // Two 数电票号码 typed as numbers: both read 26442000000000000000.
+    let list: &[&[&str]] = &[
+        &["数电票号码", "购买方名称", "开票日期", "价税合计"],
+        &["n:26442000000000000001", "比亚迪股份有限公司", "2026-10-08", "n:113"],
+        &["n:26442000000000000002", "比亚迪股份有限公司", "2026-10-08", "n:226"],
+    ];
+    env.write_file("list.xlsx", crate::imports::xlsx(&[("发票", list)]));
+    user(
+        &env,
+        &["invoice", "import", "list.xlsx"],
+        "error: list.xlsx:2: cell A2 holds the number 26442000000000000000, more digits than a spreadsheet number \
+         keeps (15): its last digits are lost; format the column as text, type the numbers again, or import the CSV \
+         the system exported",
+    );
+    // A statement workbook too: two payers' card numbers stored as numbers
+    // read the same (6222020200112233000), below the header; above it, in
+    // the statement's title rows, such a number is let be.
+    let statement: &[&[&str]] = &[
+        &["账号", "n:6222020200112233445"],
+        &["记账日期", "货币", "交易金额", "联机余额", "交易摘要", "对手信息", "客户摘要"],
+        &["2026-10-09", "CNY", "n:113", "n:113", "转账", "比亚迪股份有限公司", "n:6222020200112233445"],
+        &["2026-10-09", "CNY", "n:226", "n:339", "转账", "比亚迪股份有限公司", "n:6222020200112233446"],
+    ];
+    env.write_file("s.xlsx", crate::imports::xlsx(&[("流水", statement)]));
+    user(
+        &env,
+        &["reconcile", "import", "s.xlsx"],
+        "error: s.xlsx:3: cell G3 holds the number 6222020200112233000, more digits than a spreadsheet number keeps \
+         (15): its last digits are lost; format the column as text, type the numbers again, or import the CSV the \
+         system exported",
+    );
+}
+
 /// The catalogue's book with BYD's October slip written out (sent 2026-11-22).
 fn october_slip_sent() -> TestEnv {
     let env = book();

@@ -36,6 +36,13 @@ pub enum BankError {
     HeaderNotFound { file: String, profile: String, lines: usize },
     #[error("{file}: no transactions found")]
     NoTransactions { file: String },
+    /// A workbook's number cell of more digits than a spreadsheet keeps.
+    #[error(
+        "{file}:{line}: cell {cell} holds the number {number}, more digits than a spreadsheet number keeps (15): its \
+         last digits are lost; format the column as text, type the numbers again, or import the CSV the system \
+         exported"
+    )]
+    Imprecise { file: String, line: u64, cell: String, number: String },
     #[error("{file}:{line}: '{text}' is not a date")]
     BadDate { file: String, line: u64, text: String },
     #[error("{file}:{line}: '{text}' is not an amount")]
@@ -58,6 +65,10 @@ impl BankError {
             BankError::Empty { file } => format!("{file}：文件为空"),
             BankError::Binary { file } => format!("{file}：文件是二进制数据，不是对账单（既非文本，也非 XLS/XLSX）"),
             BankError::Workbook { file, format, reason } => format!("{file}：无法读取 {format} 工作簿：{reason}"),
+            BankError::Imprecise { file, line, cell, number } => format!(
+                "{file}:{line}: 单元格 {cell} 的数字 {number} 超过电子表格数字可保留的 15 位有效数字，末位已丢失；\
+                 请将该列设为文本格式后重新录入，或导入系统导出的 CSV"
+            ),
             BankError::OverBudget { file, format, reason_zh, .. } => {
                 format!("{file}：{format} 工作簿过大，无法安全读取：{reason_zh}")
             }

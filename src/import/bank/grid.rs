@@ -28,6 +28,10 @@ impl Row {
 pub(crate) struct Grid {
     pub rows: Vec<Row>,
     pub blank_lines: usize,
+    /// A workbook's number cells of more digits than a spreadsheet number
+    /// keeps (see `xlsx::IMPRECISE_FROM`): (line, cell such as `B7`, the
+    /// number as read).
+    pub imprecise: Vec<(u64, String, String)>,
 }
 
 /// The delimiters tried when a profile does not fix one.
@@ -367,7 +371,7 @@ mod tests {
 
     fn streamed(text: &str, delim: u8, sizes: Vec<usize>) -> Grid {
         let mut rows = TextRows::new(Dribble { text: text.as_bytes(), sizes, at: 0 }, delim);
-        let mut grid = Grid { rows: rows.by_ref().collect(), blank_lines: 0 };
+        let mut grid = Grid { rows: rows.by_ref().collect(), ..Grid::default() };
         grid.blank_lines = rows.blank_lines();
         grid
     }

@@ -522,7 +522,7 @@ fn open_text(
     let label = source.label;
     // The first rows of the text read with a delimiter.
     let head =
-        |d: u8, n: usize| Grid { rows: grid::TextRows::new(source.text(d), d).take(n).collect(), blank_lines: 0 };
+        |d: u8, n: usize| Grid { rows: grid::TextRows::new(source.text(d), d).take(n).collect(), ..Grid::default() };
     if let Some(profile) = candidates.headerless() {
         let delim = profile.delimiter_byte().unwrap_or_else(|| grid::sniff_delimiter(|d| head(d, 40).rows));
         // The rows up to the profile's `skip_lines` are the preamble.
@@ -560,6 +560,18 @@ fn open_text(
     Ok(opened(name, label, None, found.profile, found.map, header, rows, body, false))
 }
 
+/// Refuse a statement sheet with a number cell below line `above` that has
+/// lost digits (an account or serial number stored as a number): its rows
+/// could be taken for one another's.
+fn imprecise(name: &str, grid: &Grid, above: u64) -> Result<(), BankError> {
+    match grid.imprecise.iter().find(|(line, ..)| *line > above) {
+        Some((line, cell, number)) => {
+            Err(BankError::Imprecise { file: name.into(), line: *line, cell: cell.clone(), number: number.clone() })
+        }
+        None => Ok(()),
+    }
+}
+
 fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candidates) -> Result<Opened, BankError> {
     let sheets = xlsx::read_sheets(name, bytes, book)?;
     if let Some(profile) = candidates.headerless() {
@@ -567,6 +579,7 @@ fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candid
             return Err(BankError::NoTransactions { file: name.into() });
         };
         let preamble: Vec<Row> = grid.rows.iter().take_while(|r| r.line <= profile.skip_lines).cloned().collect();
+        imprecise(name, &grid, profile.skip_lines)?;
         let map = profile.numbered_columns().unwrap_or_default();
         return Ok(opened(name, book.label(), Some(sheet), profile, map, None, preamble, Body::Sheet(grid), true));
     }
@@ -584,6 +597,7 @@ fn open_workbook(name: &str, bytes: &[u8], book: xlsx::Book, candidates: &Candid
         return Err(BankError::NoHeader { file: name.into() });
     };
     let header = grid.rows.get(found.row).map(|r| r.line);
+    imprecise(name, &grid, header.unwrap_or(0))?;
     let preamble = grid.rows.get(..found.row).unwrap_or(&[]).to_vec();
     Ok(opened(name, book.label(), Some(sheet), found.profile, found.map, header, preamble, Body::Sheet(grid), true))
 }

@@ -42,9 +42,31 @@ pub(crate) enum Visit {
     Stop,
 }
 
+/// From how large a number cell cannot be what was typed: a spreadsheet
+/// number keeps 15 significant digits, so a 16-digit or longer number (a
+/// 20-digit 数电票号码, a bank card number typed as a number) has lost its
+/// last digits, and two different ones may read the same. Amounts stay far
+/// below (at most 10^12).
+pub(crate) const IMPRECISE_FROM: f64 = 1e15;
+
+/// A column's letters (0 is `A`, 26 is `AA`).
+fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let d = (n - 1) % 26;
+        letters.push(char::from(b'A' + d as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
 /// Why [`stream_sheets`] stopped early.
 pub(crate) enum StreamError {
     Book(BankError),
+    /// A number cell holding more digits than a spreadsheet number keeps:
+    /// (row from 1, column letters, the number as calamine read it).
+    Imprecise(u64, String, String),
     /// The visitor's own failure.
     Visitor(std::io::Error),
 }
@@ -113,6 +135,11 @@ pub(crate) fn stream_sheets<R: Read + Seek>(
                 at = Some(r);
                 if matches!(cell.get_value(), DataRef::Empty) {
                     continue;
+                }
+                if let DataRef::Float(f) = cell.get_value()
+                    && f.abs() >= IMPRECISE_FROM
+                {
+                    return Err(StreamError::Imprecise(u64::from(r) + 1, column_letters(col), format!("{f}")));
                 }
                 let text = clean_cell(&import_cell_text(&Data::from(cell.get_value().clone())));
                 let col = col as usize;
@@ -215,9 +242,16 @@ fn grid_of(range: &calamine::Range<Data>) -> Grid {
     // Keep column numbers true to the sheet (for profiles naming columns by
     // number), within reason: a range starting far right is not padded.
     let pad = if col0 <= 64 { col0 as usize } else { 0 };
-    let mut grid = Grid { rows: Vec::new(), blank_lines: row0 as usize };
+    let mut grid = Grid { blank_lines: row0 as usize, ..Grid::default() };
     for (i, cells) in range.rows().enumerate() {
         let line = u64::from(row0) + i as u64 + 1;
+        for (c, cell) in cells.iter().enumerate() {
+            if let Data::Float(f) = cell
+                && f.abs() >= IMPRECISE_FROM
+            {
+                grid.imprecise.push((line, format!("{}{line}", column_letters(col0 + c as u32)), format!("{f}")));
+            }
+        }
         let mut out = vec![String::new(); pad];
         out.extend(cells.iter().map(|c| clean_cell(&cell_text(c))));
         while out.last().is_some_and(|c| c.is_empty()) {
@@ -331,6 +365,7 @@ mod tests {
         match read {
             Ok(()) => Ok(rows),
             Err(StreamError::Book(e)) => Err(e.to_string()),
+            Err(StreamError::Imprecise(row, col, n)) => Err(format!("{col}{row}: {n}")),
             Err(StreamError::Visitor(e)) => Err(e.to_string()),
         }
     }
@@ -351,6 +386,18 @@ mod tests {
         let backwards = format!("<row r=\"3\">{}</row><row r=\"2\">{}</row>", cell("A3", "late"), cell("A2", "early"));
         let e = streamed(&one_sheet(&backwards)).unwrap_err();
         assert!(e.ends_with("sheet 'S': row 2 comes after row 3"), "{e}");
+    }
+
+    #[test]
+    fn a_number_of_more_digits_than_a_spreadsheet_keeps_is_refused_where_it_is() {
+        // 26442000000000000001 typed as a number is kept as 2.6442e19.
+        let rows = "<row r=\"1\"><c r=\"A1\"><v>999999999999999</v></c></row>\
+                    <row r=\"2\"><c r=\"AB2\"><v>26442000000000000001</v></c></row>";
+        assert_eq!(streamed(&one_sheet(rows)).unwrap_err(), "AB2: 26442000000000000000");
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16_383), "XFD");
     }
 
     #[test]

@@ -137,11 +137,13 @@ pub fn match_index(conn: &Connection) -> Result<MatchIndex> {
     }
     // Only the open invoices whose number is not upper case: the others are
     // found by number as a memo names them (see `open_invoice_numbered`), so
-    // the index does not grow with the book.
+    // the index does not grow with the book. They are read from their own
+    // partial index (schema 18), not from every open installment.
     let mut stmt = conn.prepare(
-        "SELECT DISTINCT v.number, v.id, v.customer_id FROM installments i INDEXED BY installments_open
-         JOIN invoices v ON v.id = i.invoice_id
-         WHERE i.settled < i.amount AND v.voided = 0 AND v.number <> upper(v.number)",
+        "SELECT v.number, v.id, v.customer_id FROM invoices v INDEXED BY invoices_number_cased
+         WHERE v.number <> upper(v.number) AND v.voided = 0
+           AND EXISTS (SELECT 1 FROM installments i WHERE i.invoice_id = v.id AND i.settled < i.amount)
+         ORDER BY v.id",
     )?;
     let open: Vec<(String, i64, i64)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;

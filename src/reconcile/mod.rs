@@ -116,14 +116,24 @@ pub struct QueuedJson {
 
 /// The queue with candidates, worked out afresh from the book.
 pub fn queue(conn: &Connection) -> Result<Vec<QueuedJson>> {
-    let index = store_bank::match_index(conn)?;
     let mut out = Vec::new();
-    for l in store_bank::queued(conn)? {
+    each_queued(conn, |q| {
+        out.push(q);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`queue`], each line handed to `f` as its candidates are worked out
+/// (a long queue is never held).
+pub fn each_queued(conn: &Connection, mut f: impl FnMut(QueuedJson) -> Result<()>) -> Result<()> {
+    let index = store_bank::match_index(conn)?;
+    store_bank::each_queued(conn, |l| -> Result<()> {
         let mut cands = Vec::new();
         for c in candidates_for(conn, &index, l.counterparty.as_deref(), l.account.as_deref(), &l.text())? {
             cands.push(describe(conn, &index, l.amount, &c)?);
         }
-        out.push(QueuedJson {
+        f(QueuedJson {
             id: l.id,
             batch: l.batch,
             line: l.line,
@@ -134,9 +144,8 @@ pub fn queue(conn: &Connection) -> Result<Vec<QueuedJson>> {
             memo: l.memo,
             reference: l.reference,
             candidates: cands,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// The payment method of a stored batch's profile, found by name among the

@@ -10,7 +10,7 @@ use crate::import::bank::{Declared, Direction};
 use crate::output::{Format, Lang};
 use crate::reconcile::{ImportOutcome, LineOutcome, QueuedJson};
 
-use super::{Cell, Table};
+use super::Cell;
 
 /// The credits of an import, one row each, with what became of them,
 /// drawn from the outcome's lines as they are written (a statement of
@@ -178,42 +178,38 @@ pub fn foreign_notice(o: &ImportOutcome) -> (String, String) {
     )
 }
 
-/// The queue of credits waiting to be matched, with their candidates.
-pub fn list_table(lang: Lang, queue: &[QueuedJson]) -> Table {
-    let mut t = Table::new(
-        lang,
-        &[
-            ("id", "编号"),
-            ("batch", "批次"),
-            ("line", "行"),
-            ("date", "日期"),
-            ("amount", "金额"),
-            ("counterparty", "对方"),
-            ("account", "账号"),
-            ("memo", "摘要"),
-            ("candidates", "候选客户"),
-        ],
-    );
-    for l in queue {
-        let cands: Vec<String> = l
-            .candidates
-            .iter()
-            .map(|c| {
-                let inv = if c.invoices.is_empty() { String::new() } else { format!(" {}", c.invoices.join(",")) };
-                format!("{}{inv} ({} {})", c.customer, c.rule, c.confidence)
-            })
-            .collect();
-        t.push(vec![
-            Cell::Int(l.id),
-            Cell::Int(l.batch),
-            Cell::Int(l.line as i64),
-            Cell::Date(l.date),
-            Cell::Money(l.amount),
-            Cell::opt_text(l.counterparty.as_deref()),
-            Cell::opt_text(l.account.as_deref()),
-            Cell::opt_text(l.memo.as_deref()),
-            Cell::text(cands.join("; ")),
-        ]);
-    }
-    t
+/// The queue's columns (`reconcile list`).
+pub const LIST_HEADERS: [(&str, &str); 9] = [
+    ("id", "编号"),
+    ("batch", "批次"),
+    ("line", "行"),
+    ("date", "日期"),
+    ("amount", "金额"),
+    ("counterparty", "对方"),
+    ("account", "账号"),
+    ("memo", "摘要"),
+    ("candidates", "候选客户"),
+];
+
+/// One queued line as a row of [`LIST_HEADERS`].
+pub fn list_row(l: &QueuedJson) -> Vec<Cell> {
+    let cands: Vec<String> = l
+        .candidates
+        .iter()
+        .map(|c| {
+            let inv = if c.invoices.is_empty() { String::new() } else { format!(" {}", c.invoices.join(",")) };
+            format!("{}{inv} ({} {})", c.customer, c.rule, c.confidence)
+        })
+        .collect();
+    vec![
+        Cell::Int(l.id),
+        Cell::Int(l.batch),
+        Cell::Int(l.line as i64),
+        Cell::Date(l.date),
+        Cell::Money(l.amount),
+        Cell::opt_text(l.counterparty.as_deref()),
+        Cell::opt_text(l.account.as_deref()),
+        Cell::opt_text(l.memo.as_deref()),
+        Cell::text(cands.join("; ")),
+    ]
 }

@@ -314,12 +314,32 @@ pub fn get_line(conn: &Connection, id: i64) -> Result<Line> {
 
 /// Credit lines waiting for a person, oldest first.
 pub fn queued(conn: &Connection) -> Result<Vec<Line>> {
-    let mut stmt = conn.prepare(&format!(
-        // The literal (not a parameter) lets SQLite use the partial index.
-        "SELECT {LINE_COLUMNS} FROM bank_lines INDEXED BY bank_lines_queued WHERE status = 'queued' ORDER BY date, id"
-    ))?;
-    let rows = stmt.query_map([], line_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut lines = Vec::new();
+    each_queued(conn, |l| -> Result<()> {
+        lines.push(l);
+        Ok(())
+    })?;
+    Ok(lines)
+}
+
+/// [`queued`], each line handed to `f` as it is read (a long queue is
+/// never held).
+pub fn each_queued<E: From<StoreError>>(
+    conn: &Connection,
+    mut f: impl FnMut(Line) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut stmt = conn
+        .prepare(&format!(
+            // The literal (not a parameter) lets SQLite use the partial index.
+            "SELECT {LINE_COLUMNS} FROM bank_lines INDEXED BY bank_lines_queued WHERE status = 'queued' \
+             ORDER BY date, id"
+        ))
+        .map_err(StoreError::from)?;
+    let mut rows = stmt.query([]).map_err(StoreError::from)?;
+    while let Some(r) = rows.next().map_err(StoreError::from)? {
+        f(line_row(r).map_err(StoreError::from)?)?;
+    }
+    Ok(())
 }
 
 /// Make a payment of a credit line for a customer and allocate it by plan.

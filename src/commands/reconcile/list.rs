@@ -3,9 +3,9 @@
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::Format;
-use crate::render::{self, write_json};
+use crate::render::{self, JsonSeq, write_rows};
 
-pub use crate::reconcile::{QueuedJson, queue};
+pub use crate::reconcile::{QueuedJson, each_queued, queue};
 
 /// List the credit lines waiting to be matched, with candidate customers.
 ///
@@ -21,9 +21,16 @@ pub struct Args {}
 pub fn run(ctx: &mut Ctx, _a: Args) -> Result<()> {
     let mut book = ctx.open_book()?;
     let tx = book.read()?;
-    let q = queue(&tx)?;
+    // Each line is written as its candidates are worked out: a long queue
+    // is never held (a table keeps its rows past the first thousand in a
+    // temporary file, see render::write_rows).
     if ctx.format == Format::Json {
-        return write_json(&mut ctx.out, &q);
+        let mut seq = JsonSeq::new(&mut ctx.out);
+        each_queued(&tx, |q| seq.push(&q))?;
+        return seq.finish();
     }
-    render::reconcile::list_table(ctx.lang, &q).write(&mut ctx.out, ctx.format)
+    let rows = |emit: &mut dyn FnMut(Vec<render::Cell>) -> Result<()>| -> Result<()> {
+        each_queued(&tx, |q| emit(render::reconcile::list_row(&q)))
+    };
+    write_rows(&mut ctx.out, ctx.format, ctx.lang, &render::reconcile::LIST_HEADERS, &rows)
 }

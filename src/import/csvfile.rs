@@ -335,13 +335,20 @@ impl CsvFile {
         };
         let mut chosen: Option<String> = None;
         let mut line = 1;
-        let read = stream_sheets(file, workbook, |sheet, row, cells| {
+        // A number of the sheet read that has lost digits: (row, cell, number).
+        let mut lost = None;
+        let read = stream_sheets(file, workbook, |r| {
+            let (row, cells) = (r.number, r.cells);
             match &chosen {
                 // A sheet's first row with text must be the header.
                 None if !cells.iter().any(known) => return Ok(Visit::NextSheet),
-                None => chosen = Some(sheet.to_string()),
-                Some(name) if name != sheet => return Ok(Visit::Stop),
+                None => chosen = Some(r.sheet.to_string()),
+                Some(name) if name != r.sheet => return Ok(Visit::Stop),
                 Some(_) => {}
+            }
+            if let Some((cell, number)) = r.imprecise {
+                lost = Some((row, cell, number));
+                return Ok(Visit::Stop);
             }
             while line < row {
                 out.write_all(b"\n")?;
@@ -354,16 +361,16 @@ impl CsvFile {
         match read {
             Ok(()) => {}
             Err(StreamError::Book(e)) => return Err(Error::user(e.to_string(), e.zh())),
-            Err(StreamError::Imprecise(line, col, number)) => {
-                let e = BankError::Imprecise { file: file.to_string(), line, cell: format!("{col}{line}"), number };
-                return Err(Error::user(e.to_string(), e.zh()));
-            }
             Err(StreamError::Visitor(e)) => {
                 return Err(Error::user(
                     format!("{file}: cannot write a temporary file: {e}"),
                     format!("{file}：无法写入临时文件：{e}"),
                 ));
             }
+        }
+        if let Some((line, cell, number)) = lost {
+            let e = BankError::Imprecise { file: file.to_string(), line, cell, number };
+            return Err(Error::user(e.to_string(), e.zh()));
         }
         chosen.ok_or_else(|| {
             let columns = formats.last().map(|f| f.iter().map(|c| c.key).collect::<Vec<_>>().join(", "));

@@ -248,6 +248,20 @@ fn a_workbook_wider_than_a_statement_may_hold_is_imported_a_row_at_a_time() {
 }
 
 #[test]
+fn a_long_number_outside_the_sheet_read_is_let_be() {
+    let env = TestEnv::new();
+    env.ok(&["customer", "add", "HW", "华为技术有限公司"]);
+    // The cover sheet names the account as a number (its last digits lost);
+    // the sheet imported holds none.
+    let cover: &[&[&str]] = &[&["n:6222020200112233445"]];
+    let invoices: &[&[&str]] =
+        &[&["number", "customer", "issue_date", "amount"], &["X-1", "HW", "2026-10-01", "n:100"]];
+    env.write_file("i.xlsx", xlsx(&[("Cover", cover), ("发票", invoices)]));
+    let note = env.ok_note(&["invoice", "import", "i.xlsx"]);
+    assert!(note.contains("imported 1 invoices totalling 100.00 from i.xlsx (XLSX, sheet 发票)"), "{note}");
+}
+
+#[test]
 fn xlsx_workbooks_of_each_kind_import_like_their_csv() {
     let env = TestEnv::new();
     env.ok(&["init"]);

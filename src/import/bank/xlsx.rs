@@ -64,18 +64,26 @@ fn column_letters(col: u32) -> String {
 /// Why [`stream_sheets`] stopped early.
 pub(crate) enum StreamError {
     Book(BankError),
-    /// A number cell holding more digits than a spreadsheet number keeps:
-    /// (row from 1, column letters, the number as calamine read it).
-    Imprecise(u64, String, String),
     /// The visitor's own failure.
     Visitor(std::io::Error),
+}
+
+/// A row of a sheet, as [`stream_sheets`] gives it.
+pub(crate) struct SheetRow<'a> {
+    pub sheet: &'a str,
+    /// The row number, from 1.
+    pub number: u64,
+    pub cells: &'a [String],
+    /// Its first number cell of more digits than a spreadsheet number
+    /// keeps ([`IMPRECISE_FROM`]): the cell (`B7`) and the number as read.
+    pub imprecise: Option<(String, String)>,
 }
 
 /// The rows of an XLSX workbook's sheets, in order, for the customer,
 /// invoice and payment imports: read a cell at a time, never a sheet whole
 /// (within [`budget::Limits::STREAMED`]). Each row holding some text is
-/// given to `visit` as (sheet name, row number from 1, cells): each cell at
-/// its column (column A first), trailing empty cells left out. Cells hold the
+/// given to `visit` ([`SheetRow`]): each cell at its column (column A
+/// first), trailing empty cells left out. Cells hold the
 /// text a CSV export would: numbers as Excel shows them (at most 15
 /// significant digits, so `1000`, `0.1`, never `1000.0` or
 /// `0.30000000000000004`), dates as `YYYY-MM-DD`. A sheet that cannot be
@@ -84,7 +92,7 @@ pub(crate) enum StreamError {
 pub(crate) fn stream_sheets<R: Read + Seek>(
     file: &str,
     mut reader: R,
-    mut visit: impl FnMut(&str, u64, &[String]) -> std::io::Result<Visit>,
+    mut visit: impl FnMut(SheetRow) -> std::io::Result<Visit>,
 ) -> Result<(), StreamError> {
     let book = Book::Xlsx;
     let fail = |reason: String| {
@@ -108,6 +116,7 @@ pub(crate) fn stream_sheets<R: Read + Seek>(
             let Ok(mut cells) = wb.worksheet_cells_reader(&name) else { continue };
             read_any = true;
             let mut row: Vec<String> = Vec::new();
+            let mut imprecise = None;
             let mut at: Option<u32> = None;
             let mut flow = Visit::Go;
             loop {
@@ -120,9 +129,12 @@ pub(crate) fn stream_sheets<R: Read + Seek>(
                         while row.last().is_some_and(String::is_empty) {
                             row.pop();
                         }
-                        flow = visit(&name, u64::from(r) + 1, &row).map_err(StreamError::Visitor)?;
+                        let number = u64::from(r) + 1;
+                        let this = SheetRow { sheet: &name, number, cells: &row, imprecise: imprecise.take() };
+                        flow = visit(this).map_err(StreamError::Visitor)?;
                     }
                     row.clear();
+                    imprecise = None;
                     if !matches!(flow, Visit::Go) {
                         break;
                     }
@@ -138,8 +150,9 @@ pub(crate) fn stream_sheets<R: Read + Seek>(
                 }
                 if let DataRef::Float(f) = cell.get_value()
                     && f.abs() >= IMPRECISE_FROM
+                    && imprecise.is_none()
                 {
-                    return Err(StreamError::Imprecise(u64::from(r) + 1, column_letters(col), format!("{f}")));
+                    imprecise = Some((format!("{}{}", column_letters(col), r + 1), format!("{f}")));
                 }
                 let text = clean_cell(&import_cell_text(&Data::from(cell.get_value().clone())));
                 let col = col as usize;
@@ -358,14 +371,16 @@ mod tests {
 
     fn streamed(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
         let mut rows = Vec::new();
-        let read = stream_sheets("s.xlsx", Cursor::new(bytes), |_, row, cells| {
-            rows.push((row, cells.to_vec()));
+        let read = stream_sheets("s.xlsx", Cursor::new(bytes), |r| {
+            if let Some((cell, number)) = r.imprecise {
+                return Err(std::io::Error::other(format!("{cell}: {number}")));
+            }
+            rows.push((r.number, r.cells.to_vec()));
             Ok(Visit::Go)
         });
         match read {
             Ok(()) => Ok(rows),
             Err(StreamError::Book(e)) => Err(e.to_string()),
-            Err(StreamError::Imprecise(row, col, n)) => Err(format!("{col}{row}: {n}")),
             Err(StreamError::Visitor(e)) => Err(e.to_string()),
         }
     }

@@ -328,39 +328,49 @@ fn data(s: &str) -> String {
     visible(s).into_owned()
 }
 
-/// A table of a letter: headers, rows, and which columns are figures.
-struct Grid {
+/// A table of a letter: headers, rows, and which columns are figures. Its
+/// rows are written out when they are drawn, one at a time (`row(i)`, for
+/// `i` below `len`), from the letter's own lines: a letter to a customer
+/// with a long history lists a hundred thousand of them, which as cells of
+/// text took about 60 MB more than the lines.
+struct Grid<'a> {
     headers: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
+    len: usize,
+    row: Box<dyn Fn(usize) -> Vec<String> + 'a>,
     numeric: Vec<bool>,
 }
 
+impl Grid<'_> {
+    fn rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+        (0..self.len).map(|i| (self.row)(i))
+    }
+}
+
 /// What a placeholder stands for.
-enum Value {
+enum Value<'a> {
     /// Text; may hold line breaks and blank lines (paragraphs).
     Text(String),
     /// The letter's title: a heading when it stands alone on its line.
     Title(String),
     /// Paragraphs and tables, in order.
-    Blocks(Vec<Block>),
+    Blocks(Vec<Block<'a>>),
 }
 
-enum Block {
+enum Block<'a> {
     Para(String),
-    Table(Grid),
+    Table(Grid<'a>),
 }
 
-fn lines_grid(l: &Letter) -> Grid {
+fn lines_grid(l: &Letter) -> Grid<'_> {
     let headers = match l.lang {
         Lang::En => {
             vec!["Invoice", "Due date", "Days late", "Owed", "Interest on", "Days charged", "Rate/day", "Interest"]
         }
         Lang::Zh => vec!["发票号", "到期日", "逾期天数", "欠款", "计息金额", "计息天数", "日利率", "违约金"],
     };
-    let rows = l
-        .lines
-        .iter()
-        .map(|x| {
+    let row = move |i: usize| {
+        let x = &l.lines[i];
+        {
             let invoice = match (x.paid_on, l.lang) {
                 (Some(d), Lang::En) => format!("{}, paid {d}", data(&x.invoice)),
                 (Some(d), Lang::Zh) => format!("{}（{d} 已付）", data(&x.invoice)),
@@ -377,9 +387,14 @@ fn lines_grid(l: &Letter) -> Grid {
                 rate,
                 x.interest.grouped(),
             ]
-        })
-        .collect();
-    Grid { headers, rows, numeric: vec![false, false, true, true, true, true, true, true] }
+        }
+    };
+    Grid {
+        headers,
+        len: l.lines.len(),
+        row: Box::new(row),
+        numeric: vec![false, false, true, true, true, true, true, true],
+    }
 }
 
 fn adjustment_text(l: &Letter) -> Option<String> {
@@ -405,7 +420,7 @@ fn adjustment_text(l: &Letter) -> Option<String> {
     Some(lines.join("\n"))
 }
 
-fn not_yet_due(l: &Letter) -> Vec<Block> {
+fn not_yet_due(l: &Letter) -> Vec<Block<'_>> {
     if l.not_yet_due.is_empty() {
         return Vec::new();
     }
@@ -417,19 +432,22 @@ fn not_yet_due(l: &Letter) -> Vec<Block> {
         Lang::En => vec!["Invoice", "Due date", "Amount"],
         Lang::Zh => vec!["发票号", "到期日", "金额"],
     };
-    let rows = l.not_yet_due.iter().map(|n| vec![data(&n.invoice), n.due.to_string(), n.balance.grouped()]).collect();
+    let row = move |i: usize| {
+        let n = &l.not_yet_due[i];
+        vec![data(&n.invoice), n.due.to_string(), n.balance.grouped()]
+    };
     let subtotal = match l.lang {
         Lang::En => format!("Subtotal not yet due: {} {}", l.not_yet_due_total().grouped(), data(&l.currency)),
         Lang::Zh => format!("未到期小计：{} {}", l.not_yet_due_total().grouped(), data(&l.currency)),
     };
     vec![
         Block::Para(heading.into()),
-        Block::Table(Grid { headers, rows, numeric: vec![false, false, true] }),
+        Block::Table(Grid { headers, len: l.not_yet_due.len(), row: Box::new(row), numeric: vec![false, false, true] }),
         Block::Para(subtotal),
     ]
 }
 
-fn value(l: &Letter, name: &str) -> Value {
+fn value<'a>(l: &'a Letter, name: &str) -> Value<'a> {
     let text = Value::Text;
     match name {
         "letterhead" => text(letterhead(l)),
@@ -525,12 +543,16 @@ fn tidy(s: &str) -> String {
 }
 
 fn text_table(g: &Grid) -> String {
-    let widths: Vec<usize> = (0..g.headers.len())
-        .map(|i| g.rows.iter().map(|r| display_width(&r[i])).chain([display_width(g.headers[i])]).max().unwrap_or(0))
-        .collect();
+    // Measured, then written: each row is made twice, never kept.
+    let mut widths: Vec<usize> = g.headers.iter().map(|h| display_width(h)).collect();
+    for r in g.rows() {
+        for (w, c) in widths.iter_mut().zip(&r) {
+            *w = (*w).max(display_width(c));
+        }
+    }
     let mut t = String::new();
-    let cells = std::iter::once(g.headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(g.rows.clone());
-    for row in cells {
+    let header: Vec<String> = g.headers.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(header).chain(g.rows()) {
         for (i, c) in row.iter().enumerate() {
             let pad = " ".repeat(widths[i] - display_width(c));
             let _ = if g.numeric[i] { write!(t, "{pad}{c}  ") } else { write!(t, "{c}{pad}  ") };
@@ -547,7 +569,7 @@ fn md_table(g: &Grid) -> String {
         t.push_str(if *n { "---:|" } else { "---|" });
     }
     t.push('\n');
-    for r in &g.rows {
+    for r in g.rows() {
         let _ = writeln!(t, "| {} |", r.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | "));
     }
     t.trim_end().to_string()
@@ -559,7 +581,7 @@ fn html_table(g: &Grid) -> String {
         let _ = write!(t, "<th>{}</th>", html_escape(h));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
-    for r in &g.rows {
+    for r in g.rows() {
         t.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
             let class = if g.numeric[i] { " class=\"n\"" } else { "" };
@@ -672,34 +694,39 @@ pub fn html(l: &Letter, t: &Template) -> String {
             },
         }
     }
-    let mut body = String::new();
-    for para in tidy(&out).split("\n\n") {
-        let para = para.trim_matches('\n');
-        let alone = para.strip_prefix('\u{0}').and_then(|p| p.strip_suffix('\u{0}')).and_then(|n| n.parse().ok());
-        match alone {
-            Some(n) => body.push_str(inserts.get::<usize>(n).map_or("", String::as_str)),
-            None => {
-                let mut p = String::new();
-                for (i, part) in para.split('\u{0}').enumerate() {
-                    match (i % 2, part.parse::<usize>()) {
-                        (1, Ok(n)) => p.push_str(inserts.get(n).map_or("", String::as_str)),
-                        _ => p.push_str(&part.replace('\n', "<br>\n")),
-                    }
-                }
-                let _ = write!(body, "<p>{p}</p>");
-            }
-        }
-        body.push('\n');
-    }
-    format!(
+    // The page is written around the paragraphs as they are cut, each table
+    // moved in (a letter's table can be tens of megabytes: it is held
+    // once, never copied into a body and then into the page).
+    let mut page = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\
          body {{ font-family: sans-serif; max-width: 48em; margin: 2em auto; line-height: 1.5; }}\n\
          table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #999; padding: .3em .6em; }}\n\
          td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}\n\
-         @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+         @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n",
         if l.lang == Lang::Zh { "zh-CN" } else { "en" },
         esc(&subject(l))
-    )
+    );
+    let mut take = |n: usize| inserts.get_mut(n).map(std::mem::take).unwrap_or_default();
+    for para in tidy(&out).split("\n\n") {
+        let para = para.trim_matches('\n');
+        let alone = para.strip_prefix('\u{0}').and_then(|p| p.strip_suffix('\u{0}')).and_then(|n| n.parse().ok());
+        match alone {
+            Some(n) => page.push_str(&take(n)),
+            None => {
+                let mut p = String::new();
+                for (i, part) in para.split('\u{0}').enumerate() {
+                    match (i % 2, part.parse::<usize>()) {
+                        (1, Ok(n)) => p.push_str(&take(n)),
+                        _ => p.push_str(&part.replace('\n', "<br>\n")),
+                    }
+                }
+                let _ = write!(page, "<p>{p}</p>");
+            }
+        }
+        page.push('\n');
+    }
+    page.push_str("</body>\n</html>\n");
+    page
 }
 
 // ---- JSON ----

@@ -203,6 +203,9 @@ pub fn open_input_or_stdin(path: &Path, limit: InputLimit) -> Result<File, Input
         if n > limit.in_bytes() {
             return Err(InputError::TooLarge(limit));
         }
+        // From its start, as a file opened is: its first bytes say what it
+        // is (a workbook, not text).
+        std::io::Seek::seek(&mut spool, std::io::SeekFrom::Start(0)).map_err(io)?;
         return Ok(spool);
     }
     check(&std::fs::metadata(path).map_err(io)?, limit)?;

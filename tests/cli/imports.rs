@@ -336,6 +336,20 @@ fn a_dash_reads_the_file_from_standard_input() {
     let shown = String::from_utf8(out.stdout).unwrap();
     assert!(shown.contains("stdin: profile generic-cn-bank, UTF-8"), "{shown}");
     assert!(shown.contains("1 rows: 1 credits (100.00)"), "{shown}");
+    // And a workbook: known by its first bytes, as a file is.
+    let book = xlsx(&[("Sheet1", &[&["code", "name"], &["WB", "Workbook Ltd."]])]);
+    let out = env.command(&["customer", "import", "-"]).write_stdin(book).output().unwrap();
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{note}");
+    assert_eq!(note.trim_end(), "imported 1 customers from stdin (XLSX, sheet Sheet1)");
+    let rows: &[&[&str]] = &[
+        &["交易日期", "收入金额", "支出金额", "余额", "对方户名", "对方账号", "摘要"],
+        &["2026-11-04", "n:50", "", "n:150", "Acme", "6217000000000001", "货款"],
+    ];
+    let out = env.command(&["reconcile", "import", "-"]).write_stdin(xlsx(&[("流水", rows)])).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("1 rows: 1 credits (50.00)"), "{shown}");
 }
 
 #[test]

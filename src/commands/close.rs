@@ -44,6 +44,10 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Result<()> {
     period.ensure_ended(ctx.today)?;
     let mut book = ctx.open_book_to_write()?;
     let tx = book.write()?;
+    // The closing aging is drawn as of the month's last day: the
+    // settlements dated after it (weeks of them) are sorted by
+    // installment, as `report aging` sorts them, in temporary files.
+    store::sort_in_files(&tx)?;
     let closing = reports::close::closing(&tx, &period)?;
     let (name, through, total) = (&period.name, period.through, closing.aging.total);
     store::close::record(&tx, name, through, &closing.snapshot, &closing.kept)?;

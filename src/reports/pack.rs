@@ -49,17 +49,19 @@ pub fn pack(conn: &Connection, as_of: NaiveDate) -> Result<Pack> {
     let provision = super::provision::compute(conn, as_of)?;
     let rule = AgingRule { basis: Basis::Due, buckets: Buckets::default() };
     let aging = aging_report(conn, &rule, as_of, None)?;
-    let unmatched = store::bank::queued(conn)?
-        .into_iter()
-        .filter(|l| l.date <= as_of)
-        .map(|l| Unmatched {
-            id: l.id,
-            date: l.date,
-            amount: l.amount,
-            counterparty: l.counterparty.unwrap_or_default(),
-            memo: l.memo.unwrap_or_default(),
-        })
-        .collect();
+    let mut unmatched = Vec::new();
+    store::bank::each_queued(conn, |l| -> Result<()> {
+        if l.date <= as_of {
+            unmatched.push(Unmatched {
+                id: l.id,
+                date: l.date,
+                amount: l.amount,
+                counterparty: l.counterparty.unwrap_or_default(),
+                memo: l.memo.unwrap_or_default(),
+            });
+        }
+        Ok(())
+    })?;
     Ok(Pack {
         company: store::settings::load_as_of(conn, as_of)?.company,
         aging,

@@ -61,7 +61,7 @@ pub fn summary(conn: &Connection, as_of: NaiveDate) -> Result<Summary> {
         overdue_share,
         top_debtors,
         worklist,
-        unmatched_bank_lines: store::bank::queued(conn)?.len(),
+        unmatched_bank_lines: store::bank::queued_count(conn)?,
         aging,
     })
 }

@@ -76,7 +76,13 @@ pub fn figures_by(
     let mut per_customer: std::collections::HashMap<i64, PeriodFigures> = std::collections::HashMap::new();
     let mut per_salesperson: std::collections::BTreeMap<(bool, Option<String>), PeriodFigures> =
         std::collections::BTreeMap::new();
-    for ((customer_id, sp), f) in split::period_cells(conn, from, to)? {
+    // Only the salespeople's figures need each invoice's salesperson.
+    let cells = if by == By::Salesperson || salesperson.is_some() {
+        split::Split::BySalesperson
+    } else {
+        split::Split::CustomerOnly
+    };
+    for ((customer_id, sp), f) in split::period_cells(conn, from, to, cells)? {
         if salesperson.is_some_and(|only| sp.as_deref() != Some(only)) {
             continue;
         }

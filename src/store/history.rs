@@ -1,7 +1,6 @@
 //! What customers did over time, and the terms they are judged by: the
-//! payment history behind the credit score suggestion, the per-period sums
-//! behind the collection metrics, the customer interest rates that override
-//! the book's, and the credit score itself.
+//! payment history behind the credit score suggestion, and the credit score
+//! itself. (A period's collection figures are in [`super::split`].)
 
 use std::collections::HashMap;
 
@@ -10,7 +9,6 @@ use rusqlite::Connection;
 
 use super::open_items::open_installments;
 use super::{Result, date_sql, money_col};
-use crate::ledger::Money;
 use crate::ledger::credit::{PaymentHistory, PaymentRecord};
 
 /// Payment history per customer as of a date, for the credit score suggestion:
@@ -63,92 +61,6 @@ pub fn set_score(conn: &Connection, id: i64, score: u8) -> Result<()> {
     Ok(())
 }
 
-/// Per-customer sums over a date range [from, to], by customer id.
-fn sums(conn: &Connection, sql: &str, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, Money>> {
-    let mut out = HashMap::new();
-    let mut stmt = conn.prepare(sql)?;
-    let mut rows = stmt.query(rusqlite::params![date_sql(from), date_sql(to)])?;
-    while let Some(r) = rows.next()? {
-        out.insert(r.get(0)?, money_col(r, 1)?);
-    }
-    Ok(out)
-}
-
-/// Credit sales, collections, what fell due and what of it was collected by
-/// the end, per customer, for the period [from, to].
-pub struct PeriodSums {
-    pub sales: HashMap<i64, Money>,
-    /// Cash dated in the period.
-    pub received: HashMap<i64, Money>,
-    /// Applied with effect in the period.
-    pub collected: HashMap<i64, Money>,
-    pub discounts: HashMap<i64, Money>,
-    pub written_off: HashMap<i64, Money>,
-    pub fell_due: HashMap<i64, Money>,
-    pub collected_on_due: HashMap<i64, Money>,
-}
-
-pub fn period_sums(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<PeriodSums> {
-    let reduced = |kind: &str| {
-        sums(
-            conn,
-            &format!(
-                "SELECT i.customer_id, SUM(w.amount) FROM write_offs w JOIN installments i ON i.id = w.installment_id
-                 JOIN invoices v ON v.id = i.invoice_id
-                 WHERE v.voided = 0 AND w.kind = '{kind}' AND w.date BETWEEN ?1 AND ?2 GROUP BY i.customer_id"
-            ),
-            from,
-            to,
-        )
-    };
-    Ok(PeriodSums {
-        // Late-interest invoices are credit sales of the month they are posted.
-        sales: sums(
-            conn,
-            "SELECT customer_id, SUM(amount) FROM invoices
-             WHERE voided = 0 AND issue_date BETWEEN ?1 AND ?2 GROUP BY customer_id",
-            from,
-            to,
-        )?,
-        received: sums(
-            conn,
-            "SELECT customer_id, SUM(amount) FROM payments WHERE voided = 0 AND date BETWEEN ?1 AND ?2
-             GROUP BY customer_id",
-            from,
-            to,
-        )?,
-        collected: sums(
-            conn,
-            "SELECT i.customer_id, SUM(a.amount) FROM allocations a JOIN installments i ON i.id = a.installment_id
-             JOIN invoices v ON v.id = i.invoice_id
-             WHERE v.voided = 0 AND a.effective_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
-            from,
-            to,
-        )?,
-        discounts: reduced("discount")?,
-        written_off: reduced("write_off")?,
-        fell_due: sums(
-            conn,
-            // A part a payment plan moved by the period's end falls due again
-            // under the plan: counted once, by its new due date.
-            "SELECT i.customer_id, SUM(i.amount - (SELECT COALESCE(SUM(w.amount), 0) FROM write_offs w
-                     WHERE w.installment_id = i.id AND w.kind = 'reschedule' AND w.date <= ?2))
-             FROM installments i JOIN invoices v ON v.id = i.invoice_id
-             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 GROUP BY i.customer_id",
-            from,
-            to,
-        )?,
-        collected_on_due: sums(
-            conn,
-            "SELECT i.customer_id, SUM(a.amount) FROM allocations a JOIN installments i ON i.id = a.installment_id
-             JOIN invoices v ON v.id = i.invoice_id
-             WHERE v.voided = 0 AND i.due_date BETWEEN ?1 AND ?2 AND a.effective_date <= ?2 GROUP BY i.customer_id",
-            from,
-            to,
-        )?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,20 +85,6 @@ mod tests {
             let one = payment_history(&ex.book.conn, d("2026-04-15"), Some(id)).unwrap();
             assert_eq!(one.into_iter().collect::<Vec<_>>(), [(id, expected)]);
         }
-    }
-
-    #[test]
-    fn period_sums_split_sales_receipts_and_what_fell_due_by_customer() {
-        let ex = example::book();
-        let s = period_sums(&ex.book.conn, d("2026-02-01"), d("2026-03-31")).unwrap();
-        let of = |map: &HashMap<i64, Money>, id| map.get(&id).copied().unwrap_or_default();
-        assert_eq!((of(&s.sales, ex.a), of(&s.sales, ex.b)), (m("500.00"), m("300.00")));
-        // B paid 500.00 on 03-05 and 300.00 of it went to B1: received and collected differ.
-        assert_eq!((of(&s.received, ex.a), of(&s.received, ex.b)), (m("400.00"), m("500.00")));
-        assert_eq!((of(&s.collected, ex.a), of(&s.collected, ex.b)), (m("400.00"), m("300.00")));
-        assert_eq!((of(&s.fell_due, ex.a), of(&s.fell_due, ex.b)), (m("500.00"), m("300.00")));
-        // B1 fell due on 02-15 and was paid on 03-05; nothing was paid on A2.
-        assert_eq!((of(&s.collected_on_due, ex.a), of(&s.collected_on_due, ex.b)), (Money::ZERO, m("300.00")));
     }
 
     #[test]

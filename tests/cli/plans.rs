@@ -222,3 +222,46 @@ fn a_reminder_reaches_a_customer_before_its_books_close_and_says_why() {
     assert!(rows(&json_on(&env, "2026-11-22", &["dun", "list"])).is_empty());
     assert_eq!(env.json(&["customer", "show", "HW"])["cutoff_day"], Value::Null);
 }
+
+/// What fell due in a period (and so 回款率) counts a part a payment plan
+/// moved by the period's end once, by its new due date: not again under
+/// the installment it was moved from.
+#[test]
+fn a_balance_moved_to_a_plan_falls_due_once_in_the_collection_figures() {
+    let env = book();
+    // INV-1 (30,000.00 due 2026-10-13): 10,000.00 paid late on 10-20, the
+    // rest moved on 10-25 into 2 × 10,000.00 due 11-25 and 12-25.
+    on(&env, "2026-10-20", &["-q", "pay", "add", "HW", "10000", "--date", "2026-10-20"]);
+    on(&env, "2026-10-25", &["-q", "invoice", "reschedule", "INV-1", "--split", "2", "--from", "2026-10-25", "--yes"]);
+    let figures = |from: &str, to: &str| {
+        let j = json_on(&env, "2026-12-31", &["report", "collection", "--from", from, "--to", to]);
+        let t = &j["total"];
+        (cents(&t["fell_due"]), cents(&t["collected_on_due"]), t["collection_rate"].clone())
+    };
+    // Before the plan was made, the whole installment fell due.
+    assert_eq!(figures("2026-10-01", "2026-10-22"), (3_000_000, 1_000_000, "33.3".into()));
+    // By the month's end 20,000.00 of it was moved: it falls due in the plan.
+    assert_eq!(figures("2026-10-01", "2026-10-31"), (1_000_000, 1_000_000, "100.0".into()));
+    assert_eq!(figures("2026-11-01", "2026-11-30"), (1_000_000, 0, "0.0".into()));
+    assert_eq!(figures("2026-12-01", "2026-12-31"), (1_000_000, 0, "0.0".into()));
+    // Each part once: October to December add up to the invoice.
+    assert_eq!(figures("2026-10-01", "2026-12-31").0, 3_000_000);
+    // The AR at either end of a period is the aging's: the plan's
+    // installments count from the plan's date, not twice before it.
+    for (from, to) in [("2026-10-01", "2026-10-22"), ("2026-10-23", "2026-10-31"), ("2026-09-01", "2026-11-30")] {
+        let j = json_on(&env, "2026-12-31", &["report", "collection", "--from", from, "--to", to]);
+        let before = chrono_pred(from);
+        for (field, as_of) in [("beginning_ar", before.as_str()), ("ending_ar", to)] {
+            let aging = json_on(&env, "2026-12-31", &["report", "aging", "--as-of", as_of]);
+            assert_eq!(cents(&j["total"][field]), cents(&aging["total"]), "{field} of {from} to {to}");
+        }
+    }
+    let oct = json_on(&env, "2026-12-31", &["report", "collection", "--from", "2026-10-01", "--to", "2026-10-22"]);
+    assert_eq!((cents(&oct["total"]["beginning_ar"]), cents(&oct["total"]["ending_ar"])), (3_000_000, 2_000_000));
+}
+
+/// The day before a `YYYY-MM-DD` date.
+fn chrono_pred(date: &str) -> String {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    d.pred_opt().unwrap().to_string()
+}

@@ -111,11 +111,12 @@ pub struct MatchIndex {
     by_id: HashMap<i64, usize>,
     by_account: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
-    /// Upper-cased invoice number → (invoice id, customer id), for the open
-    /// invoices given to [`MatchIndex::new`]: the book gives only those
-    /// whose number is not upper case already, and the rest are looked up
-    /// in the book by number (see [`MatchIndex::named_in`]).
-    invoices: HashMap<String, (i64, i64)>,
+    /// Upper-cased invoice number → every (invoice id, customer id) of the
+    /// open invoices given to [`MatchIndex::new`] under it (numbers that
+    /// differ only in case share a key): the book gives only those whose
+    /// number is not upper case already, and the rest are looked up in the
+    /// book by number (see [`MatchIndex::named_in`]).
+    invoices: HashMap<String, Vec<(i64, i64)>>,
     /// Every (customer, name) pair, for the similar-name search, with the
     /// name's bigrams sorted (computed once, not for every statement line)…
     names: Vec<(usize, String)>,
@@ -154,7 +155,10 @@ impl MatchIndex {
                 by_name.entry(n.clone()).or_insert(i);
             }
         }
-        let invoices = open_invoices.into_iter().map(|(n, inv, cust)| (n.to_uppercase(), (inv, cust))).collect();
+        let mut invoices: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+        for (n, inv, cust) in open_invoices {
+            invoices.entry(n.to_uppercase()).or_default().push((inv, cust));
+        }
         let by_id = customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let names: Vec<(usize, String)> =
             customers.iter().enumerate().flat_map(|(i, c)| c.names.iter().map(move |n| (i, n.clone()))).collect();
@@ -189,8 +193,10 @@ impl MatchIndex {
     /// The open invoices a memo names, as (invoice id, customer id), each
     /// once, in the order found: every token that could be an invoice
     /// number (see [`tokens`]) is looked for among the invoices given to
-    /// [`MatchIndex::new`], else asked of `lookup` (upper-cased, as written
-    /// in the book).
+    /// [`MatchIndex::new`] and asked of `lookup` (upper-cased, as written in
+    /// the book). Matching ignores case, so a token names every open
+    /// invoice whose number differs from it only in case: `inv-1` and
+    /// `INV-1` are both named by either, and the memo cannot say which.
     pub fn named_in<E>(
         &self,
         text: &str,
@@ -198,14 +204,11 @@ impl MatchIndex {
     ) -> Result<Vec<(i64, i64)>, E> {
         let mut named: Vec<(i64, i64)> = Vec::new();
         for t in tokens(text) {
-            let found = match self.invoices.get(&t) {
-                Some(&found) => Some(found),
-                None => lookup(&t)?,
-            };
-            if let Some(found) = found
-                && !named.contains(&found)
-            {
-                named.push(found);
+            let held = self.invoices.get(&t).map_or(&[][..], Vec::as_slice);
+            for &found in held.iter().chain(lookup(&t)?.as_ref()) {
+                if !named.contains(&found) {
+                    named.push(found);
+                }
             }
         }
         Ok(named)
@@ -522,7 +525,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(named, [(11, 1), (33, 3)]);
-        assert_eq!(asked, ["INV-3003", "INV-3003"]);
+        // Every token is asked of the book, even one held (another open
+        // invoice may differ from it only in case).
+        assert_eq!(asked, ["INV-1001", "INV-3003", "INV-1001", "INV-3003"]);
         assert_eq!(index().named_in("INV-9", |_| Err("no book")), Err("no book"));
     }
 

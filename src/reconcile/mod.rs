@@ -55,6 +55,16 @@ fn candidates_for(
     Ok(candidates(index, counterparty, account, &named))
 }
 
+/// Whether `--auto` may apply the best candidate by itself: it is
+/// confident, and no other customer is. When the line's evidence points
+/// confidently at two customers (a memo naming invoices of both, one's
+/// invoice paid from the other's known account or under its exact name),
+/// the line could mean two things: it waits in the queue, with both
+/// candidates, for a person.
+fn confident_alone(best: &Candidate, runner_up: Option<&Candidate>) -> bool {
+    best.confidence >= CONFIDENT && runner_up.is_none_or(|r| r.confidence < CONFIDENT)
+}
+
 /// The allocation plan for a candidate and the invoice numbers it pays.
 pub fn plan_for(conn: &Connection, amount: Money, c: &Candidate) -> Result<(Plan, Vec<String>)> {
     let open =
@@ -370,13 +380,13 @@ pub fn import_statement(
                     reference: row.reference.clone(),
                     status: LineStatus::Queued,
                 };
-                let best =
+                let mut found =
                     candidates_for(conn, &index, row.counterparty.as_deref(), row.account.as_deref(), &stored.text())?
-                        .into_iter()
-                        .next();
+                        .into_iter();
+                let (best, runner_up) = (found.next(), found.next());
                 if let Some(c) = best {
                     let (plan, invoices) = plan_for(conn, row.amount, &c)?;
-                    if opts.auto && c.confidence >= CONFIDENT {
+                    if opts.auto && confident_alone(&c, runner_up.as_ref()) {
                         headroom.add(row.amount).map_err(|e| Error::from(e).at(&out.file, row.line))?;
                         store_bank::apply_match(
                             conn,
@@ -512,6 +522,22 @@ pub fn confirm(
         let named = proposed.iter().find(|p| p.customer == cid).map(|p| p.invoices.clone()).unwrap_or_default();
         Candidate { customer: cid, rule: Rule::Manual, confidence: 100, invoices: named }
     } else {
+        // The best candidate, unless another is as likely: then the line
+        // could mean either, and the user says which.
+        if let [a, b, ..] = &proposed[..]
+            && a.confidence == b.confidence
+        {
+            let code = |c: &Candidate| index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default();
+            let (a, b, score) = (code(a), code(b), a.confidence);
+            return Err(Error::user(
+                format!(
+                    "line {id} fits {a} and {b} equally ({score}); say who paid with --customer CODE or --invoice NUMBER"
+                ),
+                format!(
+                    "第 {id} 笔同样符合 {a} 和 {b}（{score}）；请用 --customer CODE 或 --invoice NUMBER 指明付款人"
+                ),
+            ));
+        }
         proposed.into_iter().next().ok_or_else(|| {
             Error::user(
                 format!("line {id} has no candidate; say who paid with --customer CODE or --invoice NUMBER"),

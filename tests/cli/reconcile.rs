@@ -316,3 +316,65 @@ fn an_invoice_paid_by_an_earlier_line_of_the_statement_is_named_no_more() {
     assert_eq!(env.json(&["invoice", "show", "INV-1002"])["balance"], "0.00");
     assert_eq!(env.json(&["invoice", "show", "inv-7"])["balance"], "0.00");
 }
+
+/// A line whose evidence points confidently at two customers could mean
+/// either (DESIGN §10): `--auto` leaves it in the queue with both
+/// candidates, and `reconcile match` without a name refuses a tie. A
+/// memo's number names every open invoice that differs from it only in
+/// case.
+#[test]
+fn a_line_that_fits_two_customers_waits_for_a_person() {
+    let env = TestEnv::new();
+    scene(&env);
+    // Numbers that differ only in case, of two customers.
+    env.ok(&["-q", "invoice", "add", "INV-7", "HY", "500", "--date", "2026-10-01"]);
+    env.ok(&["-q", "invoice", "add", "inv-7", "NW", "500", "--date", "2026-10-01"]);
+    env.write_file(
+        "two.csv",
+        statement(&[
+            // A memo naming an invoice of HY and one of NW.
+            "2026-11-03,3000.00,,103000.00,某贸易代付,,货款 INV-1002 N-1",
+            // HY's invoice, paid under NW's exact name.
+            "2026-11-04,7000.00,,110000.00,Northwind Traders Ltd.,,INV-1002",
+            // INV-7 or inv-7?
+            "2026-11-05,500.00,,110500.00,某贸易代付,,INV-7",
+            // Only HY: matched as before.
+            "2026-11-06,10000.00,,120500.00,深圳华远电子有限公司,,INV-1001",
+        ]),
+    );
+    let r = env.json(&["reconcile", "import", "two.csv", "--auto"]);
+    assert_eq!((r["matched"].as_u64(), r["queued"].as_u64()), (Some(1), Some(3)), "{r:#}");
+    assert_eq!(env.json(&["invoice", "show", "INV-1001"])["balance"], "0.00");
+    for n in ["INV-1002", "N-1", "INV-7", "inv-7"] {
+        assert_ne!(env.json(&["invoice", "show", n])["balance"], "0.00", "{n} is not paid by a guess");
+    }
+    let queue = env.json(&["reconcile", "list"]);
+    let queue = queue.as_array().unwrap();
+    let line = |amount: &str| queue.iter().find(|l| l["amount"] == amount).unwrap().clone();
+    let customers = |l: &serde_json::Value| -> Vec<String> {
+        l["candidates"].as_array().unwrap().iter().map(|c| c["customer"].as_str().unwrap().to_string()).collect()
+    };
+    for amount in ["3000.00", "7000.00", "500.00"] {
+        let mut c = customers(&line(amount));
+        c.sort();
+        assert_eq!(c, ["HY", "NW"], "the line of {amount} keeps both candidates");
+    }
+    // A tie is refused without a name, and nothing is written.
+    let before = env.book_fingerprint();
+    for amount in ["3000.00", "500.00"] {
+        let id = line(amount)["id"].as_i64().unwrap().to_string();
+        let (code, err) = env.fail(&["reconcile", "match", &id]);
+        assert_eq!(code, 1);
+        crate::common::assert_one_error_line(&err, "fits HY and NW equally (95); say who paid with --customer CODE");
+    }
+    assert_eq!(env.book_fingerprint(), before);
+    // Named, it is matched; the invoice reference outranks the name, so the
+    // best candidate of the second line can be confirmed as it is.
+    let id = line("500.00")["id"].as_i64().unwrap().to_string();
+    env.ok(&["-q", "reconcile", "match", &id, "--customer", "NW"]);
+    assert_eq!(env.json(&["invoice", "show", "inv-7"])["balance"], "0.00");
+    assert_eq!(env.json(&["invoice", "show", "INV-7"])["balance"], "500.00");
+    let id = line("7000.00")["id"].as_i64().unwrap().to_string();
+    env.ok(&["-q", "reconcile", "match", &id]);
+    assert_eq!(env.json(&["invoice", "show", "INV-1002"])["balance"], "0.00");
+}

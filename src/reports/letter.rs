@@ -219,6 +219,39 @@ impl Letter {
     }
 }
 
+/// Where one installment's lines, adjustments and not-yet-due entry were
+/// put as it came, and the key the letter orders it by.
+struct Group {
+    key: (NaiveDate, String, i64),
+    lines: std::ops::Range<usize>,
+    adjustments: std::ops::Range<usize>,
+    not_yet_due: std::ops::Range<usize>,
+}
+
+/// Reorder `v` in place so that the ranges come one after another in the
+/// order given (each range's own elements keep their order). The ranges
+/// cover `v` exactly once. Each element is moved along the cycles of the
+/// permutation: no second copy of `v` is made.
+fn in_order<T>(v: &mut [T], ranges: impl Iterator<Item = std::ops::Range<usize>>) {
+    // to[i]: where the element now at i goes.
+    let mut to = vec![0usize; v.len()];
+    let mut next = 0;
+    for r in ranges {
+        for i in r {
+            to[i] = next;
+            next += 1;
+        }
+    }
+    debug_assert_eq!(next, v.len());
+    for i in 0..v.len() {
+        while to[i] != i {
+            let j = to[i];
+            v.swap(i, j);
+            to.swap(i, j);
+        }
+    }
+}
+
 /// The letter for a customer at a ladder level, as of a date, in a language,
 /// with copies to the customer's contacts in the roles `cc`: its undisputed
 /// installments past due with their late interest (the owed figure of
@@ -235,40 +268,44 @@ pub fn letter(
     let settings = crate::store::book_settings(conn)?;
     let c = customers::get_by_id(conn, customer_id)?;
     let spans = crate::store::interest::dispute_spans(conn, as_of)?;
-    let mut installments: Vec<DetailLine> = Vec::new();
-    with_interest(conn, as_of, Some(customer_id), |d| {
-        if !d.item.disputed {
-            installments.push(d);
-        }
-        Ok(())
-    })?;
-    installments.sort_by(|a, b| {
-        (a.item.due_date, &a.item.invoice, a.item.installment_id).cmp(&(
-            b.item.due_date,
-            &b.item.invoice,
-            b.item.installment_id,
-        ))
-    });
+    // Each installment is made into its lines as it comes (never held),
+    // then the lines are put in the letter's order (due date, invoice,
+    // installment) in place: a customer with a long history has a great
+    // many (144,743 for the biggest of the 10^7 bench book).
     let mut lines = Vec::new();
     let mut adjustments = Vec::new();
     let mut not_yet_due = Vec::new();
     let mut rates: Vec<(NaiveDate, Decimal)> = Vec::new();
-    for d in &installments {
+    let mut groups: Vec<Group> = Vec::new();
+    with_interest(conn, as_of, Some(customer_id), |d| {
+        if d.item.disputed {
+            return Ok(());
+        }
+        let start = (lines.len(), adjustments.len(), not_yet_due.len());
         if d.balance.is_positive() && d.days_past_due <= 0 {
             not_yet_due.push(NotYetDue { invoice: d.item.invoice.clone(), due: d.item.due_date, balance: d.balance });
-            continue;
+        } else if d.balance.is_positive() || d.interest_due().is_positive() {
+            let spans = spans.get(&d.item.invoice_id).map_or(&[][..], Vec::as_slice);
+            installment_lines(&d, as_of, spans, &mut lines, &mut adjustments)?;
+            let first = d.item.due_date.checked_add_days(chrono::Days::new(d.terms.grace_days.max(0) as u64));
+            for s in d.terms.rates.used(first.unwrap_or(d.item.due_date), as_of) {
+                rates.push((s.from, s.rate));
+            }
         }
-        if !d.balance.is_positive() && !d.interest_due().is_positive() {
-            continue;
+        if start != (lines.len(), adjustments.len(), not_yet_due.len()) {
+            groups.push(Group {
+                key: (d.item.due_date, d.item.invoice, d.item.installment_id),
+                lines: start.0..lines.len(),
+                adjustments: start.1..adjustments.len(),
+                not_yet_due: start.2..not_yet_due.len(),
+            });
         }
-        let no_spans = Vec::new();
-        let spans = spans.get(&d.item.invoice_id).unwrap_or(&no_spans);
-        installment_lines(d, as_of, spans, &mut lines, &mut adjustments)?;
-        let start = d.item.due_date.checked_add_days(chrono::Days::new(d.terms.grace_days.max(0) as u64));
-        for s in d.terms.rates.used(start.unwrap_or(d.item.due_date), as_of) {
-            rates.push((s.from, s.rate));
-        }
-    }
+        Ok(())
+    })?;
+    groups.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    in_order(&mut lines, groups.iter().map(|g| g.lines.clone()));
+    in_order(&mut adjustments, groups.iter().map(|g| g.adjustments.clone()));
+    in_order(&mut not_yet_due, groups.iter().map(|g| g.not_yet_due.clone()));
     // The rates used, each from the first day it counts.
     rates.sort();
     rates.dedup_by(|b, a| a.1 == b.1);
@@ -446,6 +483,38 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Ranges of a vector given in any order come out one after another in
+    /// that order, each range's elements in their own order, and nothing is
+    /// lost or repeated — including empty ranges and a vector in order.
+    #[test]
+    fn lines_are_put_in_the_groups_order_in_place() {
+        let mut v: Vec<&str> = vec!["c1", "c2", "a1", "b1", "b2", "b3", "d1"];
+        in_order(&mut v, [2..3, 3..6, 0..2, 6..6, 6..7].into_iter());
+        assert_eq!(v, ["a1", "b1", "b2", "b3", "c1", "c2", "d1"]);
+        let mut same: Vec<u8> = (0..10).collect();
+        in_order(&mut same, [0..4, 4..4, 4..10].into_iter());
+        assert_eq!(same, (0..10).collect::<Vec<u8>>());
+        // Every permutation of four single ranges.
+        let mut orders = vec![vec![0usize, 1, 2, 3]];
+        for _ in 0..23 {
+            let mut next = orders.last().unwrap().clone();
+            // The next permutation in lexicographic order.
+            let i = (0..3).rev().find(|&i| next[i] < next[i + 1]).unwrap();
+            let j = (i + 1..4).rev().find(|&j| next[j] > next[i]).unwrap();
+            next.swap(i, j);
+            next[i + 1..].reverse();
+            orders.push(next);
+        }
+        for order in orders {
+            let mut v = vec![10, 11, 12, 13];
+            in_order(&mut v, order.iter().map(|&k| k..k + 1));
+            assert_eq!(v, order.iter().map(|&k| 10 + k).collect::<Vec<_>>());
+        }
+        let mut empty: Vec<u8> = Vec::new();
+        in_order(&mut empty, std::iter::empty());
+        assert!(empty.is_empty());
     }
 
     #[test]

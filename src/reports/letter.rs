@@ -230,19 +230,30 @@ struct Group {
 
 /// Reorder `v` in place so that the ranges come one after another in the
 /// order given (each range's own elements keep their order). The ranges
-/// cover `v` exactly once. Each element is moved along the cycles of the
-/// permutation: no second copy of `v` is made.
+/// cover `v` exactly once (as [`letter`] makes them); ranges that do not
+/// are a bug, and leave `v` as it was rather than loop. Each element is
+/// moved along the cycles of the permutation: no second copy of `v` is
+/// made.
 fn in_order<T>(v: &mut [T], ranges: impl Iterator<Item = std::ops::Range<usize>>) {
     // to[i]: where the element now at i goes.
-    let mut to = vec![0usize; v.len()];
+    let mut to = vec![usize::MAX; v.len()];
     let mut next = 0;
     for r in ranges {
         for i in r {
-            to[i] = next;
+            match to.get_mut(i) {
+                Some(slot) if *slot == usize::MAX => *slot = next,
+                _ => {
+                    debug_assert!(false, "ranges overlap or fall outside");
+                    return;
+                }
+            }
             next += 1;
         }
     }
-    debug_assert_eq!(next, v.len());
+    if next != v.len() {
+        debug_assert!(false, "ranges leave elements out");
+        return;
+    }
     for i in 0..v.len() {
         while to[i] != i {
             let j = to[i];

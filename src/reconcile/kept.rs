@@ -134,7 +134,11 @@ fn write_line(w: &mut impl Write, l: &LineOutcome) -> Result<()> {
         Direction::Debit => 1,
         Direction::Neutral => 2,
     };
-    let flags = u8::from(l.refund) | u8::from(l.foreign) << 1 | u8::from(l.duplicate) << 2 | u8::from(l.applied) << 3;
+    let flags = u8::from(l.refund)
+        | u8::from(l.foreign) << 1
+        | u8::from(l.duplicate) << 2
+        | u8::from(l.applied) << 3
+        | u8::from(l.two_customers) << 4;
     w.write_all(&[direction, flags])?;
     for text in [&l.counterparty, &l.account, &l.memo, &l.reference] {
         put_opt_str(w, text.as_deref())?;
@@ -214,6 +218,7 @@ fn read_line(r: &mut impl Read) -> Result<Option<LineOutcome>> {
         foreign: flags & 2 != 0,
         duplicate: flags & 4 != 0,
         applied: flags & 8 != 0,
+        two_customers: flags & 16 != 0,
         matched,
     }))
 }
@@ -310,6 +315,7 @@ mod tests {
                     foreign: i % 7 == 0,
                     duplicate: i % 4 == 1,
                     applied: i % 3 == 0,
+                    two_customers: i % 6 == 1,
                     matched: (i % 3 != 2).then(|| CandidateJson {
                         customer: format!("C{i:05}"),
                         invoices: (0..i % 4).map(|k| format!("INV-{i}-{k}")).collect(),
@@ -349,7 +355,10 @@ mod tests {
         let mut i = 0;
         kept.each(&mut |l| {
             let m = &made[i];
-            assert_eq!((l.foreign, l.refund, l.duplicate, l.applied), (m.foreign, m.refund, m.duplicate, m.applied));
+            assert_eq!(
+                (l.foreign, l.refund, l.duplicate, l.applied, l.two_customers),
+                (m.foreign, m.refund, m.duplicate, m.applied, m.two_customers)
+            );
             i += 1;
             Ok(())
         })

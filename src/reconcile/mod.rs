@@ -197,6 +197,9 @@ pub struct LineOutcome {
     pub duplicate: bool,
     /// Made into a payment.
     pub applied: bool,
+    /// Left in the queue by `--auto` although its best candidate is
+    /// confident, because another customer is too (see `confident_alone`).
+    pub two_customers: bool,
     /// The best candidate of a new credit, applied or not.
     #[serde(rename = "match")]
     pub matched: Option<CandidateJson>,
@@ -227,6 +230,8 @@ pub struct ImportOutcome {
     pub duplicates: usize,
     pub matched: usize,
     pub queued: usize,
+    /// Of the queued, those that fit two customers confidently.
+    pub two_customers: usize,
     pub balance_breaks: Vec<u64>,
     /// The totals the file states, held against its lines; `None` when it
     /// states none.
@@ -315,6 +320,7 @@ pub fn import_statement(
         duplicates: 0,
         matched: 0,
         queued: 0,
+        two_customers: 0,
         balance_breaks: st.balance_breaks.clone(),
         declared: st.declared,
         foreign_codes: Vec::new(),
@@ -402,6 +408,10 @@ pub fn import_statement(
                         out.matched += 1;
                     } else {
                         out.queued += 1;
+                        if opts.auto && c.confidence >= CONFIDENT {
+                            row.two_customers = true;
+                            out.two_customers += 1;
+                        }
                     }
                     row.matched = Some(CandidateJson {
                         customer: index.customer(c.customer).map(|k| k.code.clone()).unwrap_or_default(),
@@ -457,6 +467,7 @@ fn outcome_of(l: BankLine, duplicate: bool, refund: bool, currency: Arc<str>, fo
         foreign,
         duplicate,
         applied: false,
+        two_customers: false,
         matched: None,
     }
 }

@@ -46,6 +46,8 @@ fn import_row(lang: Lang, l: &LineOutcome) -> Vec<Cell> {
         }
     } else if l.applied {
         lang.pick("applied", "已核销").to_string()
+    } else if l.two_customers {
+        lang.pick("queued: fits two customers", "待确认：同时符合两个客户").to_string()
     } else {
         lang.pick("queued", "待确认").to_string()
     };
@@ -75,6 +77,11 @@ pub fn import_summary(lang: Lang, o: &ImportOutcome) -> String {
         (Lang::En, n) => format!(", {n} of them refund(s)"),
         (Lang::Zh, n) => format!("，其中退款 {n} 笔"),
     };
+    let two = match (lang, o.two_customers) {
+        (_, 0) => String::new(),
+        (Lang::En, n) => format!(" ({n} fitting two customers: see reconcile list)"),
+        (Lang::Zh, n) => format!("（其中 {n} 笔同时符合两个客户，见 reconcile list）"),
+    };
     let foreign = match (lang, o.foreign_currency) {
         (_, 0) => String::new(),
         (Lang::En, n) => format!("; {n} not in {}", o.currency),
@@ -84,13 +91,13 @@ pub fn import_summary(lang: Lang, o: &ImportOutcome) -> String {
         Lang::En => format!(
             "{}{file}: profile {profile}, {encoding}, header at line {header}; {rows} rows: {credits} credits \
              ({credit_total}){refunds}, {debits} debits ({debit_total}), {neutral} neutral{foreign}; {skipped} \
-             skipped, {duplicates} already in the book; {matched} applied, {queued} queued",
+             skipped, {duplicates} already in the book; {matched} applied, {queued} queued{two}",
             if o.dry_run { "dry run — nothing written — " } else { "" },
         ),
         Lang::Zh => format!(
             "{}{file}：配置 {profile}，{encoding}，表头在第 {header} 行；{rows} 笔交易：收入 {credits} 笔（{credit_total}）{refunds}，\
              支出 {debits} 笔（{debit_total}），不计收支 {neutral} 笔{foreign}；跳过 {skipped} 行，已导入过 {duplicates} 笔；\
-             已核销 {matched} 笔，待确认 {queued} 笔",
+             已核销 {matched} 笔，待确认 {queued} 笔{two}",
             if o.dry_run { "试运行——未写入——" } else { "" },
         ),
     }

@@ -342,8 +342,13 @@ fn a_line_that_fits_two_customers_waits_for_a_person() {
             "2026-11-06,10000.00,,120500.00,深圳华远电子有限公司,,INV-1001",
         ]),
     );
+    let table = env.ok(&["reconcile", "import", "two.csv", "--auto", "--dry-run"]);
+    assert!(table.contains("queued: fits two customers"), "{table}");
     let r = env.json(&["reconcile", "import", "two.csv", "--auto"]);
     assert_eq!((r["matched"].as_u64(), r["queued"].as_u64()), (Some(1), Some(3)), "{r:#}");
+    assert_eq!(r["two_customers"], 3, "the three queued lines say why");
+    let flagged: Vec<bool> = r["lines"].as_array().unwrap().iter().map(|l| l["two_customers"] == true).collect();
+    assert_eq!(flagged, [true, true, true, false]);
     assert_eq!(env.json(&["invoice", "show", "INV-1001"])["balance"], "0.00");
     for n in ["INV-1002", "N-1", "INV-7", "inv-7"] {
         assert_ne!(env.json(&["invoice", "show", n])["balance"], "0.00", "{n} is not paid by a guess");

@@ -411,6 +411,42 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever happens to a book (payment plans, voids, write-offs,
+        /// payments voided), the interest report read from the kept figures
+        /// is the one computed from the settlements, as of any date, for the
+        /// book and for each customer; and the worklist's interest per
+        /// customer is the report's.
+        #[test]
+        fn the_kept_late_interest_gives_what_the_settlements_give(
+            ops in proptest::collection::vec(crate::store::balances_tests::op(), 1..40)
+        ) {
+            let book = crate::store::balances_tests::play(&ops);
+            let conn = &book.conn;
+            late_interest::refresh(conn).unwrap();
+            for as_of in ["2026-01-20", "2026-02-15", "2026-03-31", "2026-05-10", "2026-08-01", "2027-01-01"] {
+                let as_of = d(as_of);
+                proptest::prop_assert!(late_interest::usable(conn, as_of).unwrap());
+                let computed = interest(conn, as_of, None, true).unwrap();
+                proptest::prop_assert_eq!(&interest(conn, as_of, None, false).unwrap(), &computed, "as of {}", as_of);
+                proptest::prop_assert_eq!(interest_totals(conn, as_of, None).unwrap().total, computed.total);
+                for customer in 1..=3i64 {
+                    let one = interest(conn, as_of, Some(customer), false).unwrap();
+                    let code = customers::get_by_id(conn, customer).unwrap().code;
+                    let in_book = computed.customers.iter().find(|c| c.code == code).map_or(Money::ZERO, |c| c.total);
+                    proptest::prop_assert_eq!(one.total, in_book, "customer {} as of {}", code, as_of);
+                }
+                for item in crate::reports::worklist::worklist(conn, as_of, None).unwrap() {
+                    let in_book =
+                        computed.customers.iter().find(|c| c.code == item.code).map_or(Money::ZERO, |c| c.total);
+                    proptest::prop_assert_eq!(item.interest, in_book, "worklist {} as of {}", item.code, as_of);
+                }
+            }
+        }
+    }
+
     /// The detail's parts come back from where they were put aside by
     /// customer, due date and invoice; each installment's owed amount rides
     /// on its last part, and those add up to the report's total, for the

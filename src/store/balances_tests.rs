@@ -208,7 +208,7 @@ fn an_import_that_defers_catches_up_to_what_a_rebuild_computes() {
 
 /// What can happen to a book, with days counted from 2026-01-01.
 #[derive(Clone, Debug)]
-enum Op {
+pub(crate) enum Op {
     Invoice { customer: usize, day: i64, cents: i64, parts: usize, terms: i64 },
     Pay { customer: usize, day: i64, cents: i64 },
     VoidPayment(usize),
@@ -217,7 +217,7 @@ enum Op {
     Reschedule { invoice: usize, day: i64 },
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..3usize, 0..120i64, 1..200_000i64, 1..4usize, 0..60i64)
             .prop_map(|(customer, day, cents, parts, terms)| Op::Invoice { customer, day, cents, parts, terms }),
@@ -232,7 +232,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// Apply `ops` through the store's own functions; an operation the store
 /// refuses (a write-off above the balance, a void of a paid invoice …)
 /// is skipped, as a refused command changes nothing.
-fn play(ops: &[Op]) -> Book {
+pub(crate) fn play(ops: &[Op]) -> Book {
     let book = Book::in_memory();
     let day = |n: i64| d("2026-01-01") + chrono::Duration::days(n);
     let ids: Vec<i64> = ["A", "B", "C"]

@@ -6,7 +6,7 @@ pub mod aside;
 pub mod backup;
 pub mod balances;
 #[cfg(test)]
-mod balances_tests;
+pub(crate) mod balances_tests;
 pub mod bank;
 pub mod check;
 pub mod close;

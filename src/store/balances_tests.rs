@@ -209,12 +209,42 @@ fn an_import_that_defers_catches_up_to_what_a_rebuild_computes() {
 /// What can happen to a book, with days counted from 2026-01-01.
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
-    Invoice { customer: usize, day: i64, cents: i64, parts: usize, terms: i64 },
-    Pay { customer: usize, day: i64, cents: i64 },
+    Invoice {
+        customer: usize,
+        day: i64,
+        cents: i64,
+        parts: usize,
+        terms: i64,
+    },
+    Pay {
+        customer: usize,
+        day: i64,
+        cents: i64,
+    },
     VoidPayment(usize),
-    WriteOff { invoice: usize, day: i64, cents: i64 },
+    WriteOff {
+        invoice: usize,
+        day: i64,
+        cents: i64,
+    },
     VoidInvoice(usize),
-    Reschedule { invoice: usize, day: i64 },
+    Reschedule {
+        invoice: usize,
+        day: i64,
+    },
+    /// A dispute opened on `day`, resolved `days` later (left open at 0).
+    Dispute {
+        invoice: usize,
+        day: i64,
+        days: i64,
+    },
+    /// The book's rate (`customer` `None`) or a customer's own, from `day`,
+    /// in hundredths of a per mille a day.
+    Rate {
+        customer: Option<usize>,
+        day: i64,
+        rate: i64,
+    },
 }
 
 pub(crate) fn op() -> impl Strategy<Value = Op> {
@@ -226,6 +256,9 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (0..8usize, 0..150i64, 1..100_000i64).prop_map(|(invoice, day, cents)| Op::WriteOff { invoice, day, cents }),
         1 => (0..8usize).prop_map(Op::VoidInvoice),
         1 => (0..8usize, 0..150i64).prop_map(|(invoice, day)| Op::Reschedule { invoice, day }),
+        1 => (0..8usize, 0..150i64, 0..60i64).prop_map(|(invoice, day, days)| Op::Dispute { invoice, day, days }),
+        1 => (prop::option::of(0..3usize), 0..150i64, 1..100i64)
+            .prop_map(|(customer, day, rate)| Op::Rate { customer, day, rate }),
     ]
 }
 
@@ -324,6 +357,15 @@ pub(crate) fn play(ops: &[Op]) -> Book {
                     )
                     .is_ok()
             }),
+            Op::Dispute { invoice, day: n, days } => invs.get(*invoice).is_some_and(|id| {
+                let number = invoices::get_by_id(&tx, *id).unwrap().number;
+                crate::store::disputes::open(&tx, *id, &number, day(*n), None).is_ok()
+                    && (*days == 0 || crate::store::disputes::resolve(&tx, *id, &number, day(n + days)).is_ok())
+            }),
+            Op::Rate { customer, day: n, rate } => {
+                let rate = rust_decimal::Decimal::new(*rate, 5);
+                crate::store::interest::set_rate(&tx, customer.map(|c| ids[c]), day(*n), Some(rate)).is_ok()
+            }
         };
         if done {
             tx.commit().unwrap();

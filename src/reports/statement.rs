@@ -177,6 +177,47 @@ mod tests {
     use super::*;
     use crate::store::example::{self, d, m};
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever happens to a book (payment plans, voids, write-offs,
+        /// disputes), a customer's statement adds up as printed: the
+        /// running balance goes from the opening to the closing balance,
+        /// the open items and the aging less the unapplied credit are the
+        /// closing balance, the next period opens where this one closed,
+        /// and the interest owed is the interest report's.
+        #[test]
+        fn a_statement_adds_up_whatever_happens_to_the_book(
+            ops in proptest::collection::vec(crate::store::balances_tests::op(), 1..40)
+        ) {
+            use proptest::{prop_assert, prop_assert_eq};
+            let book = crate::store::balances_tests::play(&ops);
+            let conn = &book.conn;
+            crate::store::late_interest::refresh(conn).unwrap();
+            let periods = [("2026-01-01", "2026-01-31"), ("2026-02-01", "2026-03-15"), ("2026-03-16", "2026-12-31")];
+            for customer in 1..=3i64 {
+                let mut closed: Option<Money> = Some(Money::ZERO);
+                for (from, to) in periods {
+                    let s = statement(conn, customer, d(from), d(to)).unwrap();
+                    prop_assert_eq!(Some(s.opening), closed, "customer {} opens {} where it closed", customer, from);
+                    let mut running = s.opening;
+                    for e in &s.entries {
+                        running += e.amount;
+                        prop_assert_eq!(e.balance, running, "customer {} {:?}", customer, e);
+                        prop_assert!(e.date >= s.from && e.date <= s.to);
+                    }
+                    prop_assert_eq!(running, s.closing);
+                    let open: Money = s.open_items.iter().map(|i| i.balance).sum();
+                    prop_assert_eq!(open - s.unapplied, s.closing, "customer {} to {}", customer, to);
+                    prop_assert_eq!(s.closing_aging().iter().copied().sum::<Money>() - s.unapplied, s.closing);
+                    let owed = crate::reports::interest::interest(conn, s.to, Some(customer), true).unwrap().total;
+                    prop_assert_eq!(s.interest_owed, owed, "customer {} to {}", customer, to);
+                    closed = Some(s.closing);
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_running_balance_ends_at_the_closing_balance_and_its_aging() {
         let ex = example::book();

@@ -187,6 +187,34 @@ mod tests {
     use super::*;
     use crate::store::example::{self, d, m};
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever happens to a book after a month is closed (payments,
+        /// voids, write-offs, payment plans, disputes and rate changes, on
+        /// any day before or after the close), what the close stored still
+        /// stands: the store refuses what would change it, and `check`'s
+        /// comparison finds nothing moved.
+        #[test]
+        fn a_closed_month_does_not_move_whatever_happens_after_it(
+            before in proptest::collection::vec(crate::store::balances_tests::op(), 1..25),
+            after in proptest::collection::vec(crate::store::balances_tests::op(), 1..25),
+        ) {
+            let mut played = crate::store::balances_tests::Played::new();
+            played.apply(&before);
+            let conn = &played.book.conn;
+            crate::store::late_interest::refresh(conn).unwrap();
+            let period = Period::of(d("2026-02-01"));
+            let closing = closing(conn, &period).unwrap();
+            store::close::record(conn, &period.name, period.through, &closing.snapshot, &closing.kept).unwrap();
+            proptest::prop_assert_eq!(drift(conn).unwrap(), Vec::<String>::new());
+            played.apply(&after);
+            let conn = &played.book.conn;
+            crate::store::late_interest::refresh(conn).unwrap();
+            proptest::prop_assert_eq!(drift(conn).unwrap(), Vec::<String>::new());
+        }
+    }
+
     #[test]
     fn a_month_can_be_closed_only_once_it_has_ended() {
         let p = Period::of(d("2026-02-14"));

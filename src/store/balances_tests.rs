@@ -266,17 +266,50 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
 /// refuses (a write-off above the balance, a void of a paid invoice …)
 /// is skipped, as a refused command changes nothing.
 pub(crate) fn play(ops: &[Op]) -> Book {
-    let book = Book::in_memory();
+    let mut played = Played::new();
+    played.apply(ops);
+    played.book
+}
+
+/// A book being played: its three customers (A, B, C: ids 1, 2, 3) and the
+/// invoices and payments made so far, which later operations name by
+/// their place.
+pub(crate) struct Played {
+    pub(crate) book: Book,
+    ids: Vec<i64>,
+    invs: Vec<i64>,
+    pays: Vec<i64>,
+    /// Operations applied so far (invoice numbers are `I<n>`).
+    made: usize,
+}
+
+impl Played {
+    pub(crate) fn new() -> Played {
+        let book = Book::in_memory();
+        let ids: Vec<i64> = ["A", "B", "C"]
+            .iter()
+            .map(|c| {
+                let new =
+                    customers::NewCustomer { code: (*c).into(), name: format!("Customer {c}"), ..Default::default() };
+                customers::insert(&book.conn, &new, d("2026-01-01")).unwrap()
+            })
+            .collect();
+        Played { book, ids, invs: Vec::new(), pays: Vec::new(), made: 0 }
+    }
+
+    /// Apply `ops` after those applied already (see [`play`]).
+    pub(crate) fn apply(&mut self, ops: &[Op]) {
+        let Played { book, ids, invs, pays, made } = self;
+        let first = *made;
+        *made += ops.len();
+        apply(book, ids, invs, pays, first, ops);
+    }
+}
+
+fn apply(book: &Book, ids: &[i64], invs: &mut Vec<i64>, pays: &mut Vec<i64>, first: usize, ops: &[Op]) {
     let day = |n: i64| d("2026-01-01") + chrono::Duration::days(n);
-    let ids: Vec<i64> = ["A", "B", "C"]
-        .iter()
-        .map(|c| {
-            let new = customers::NewCustomer { code: (*c).into(), name: format!("Customer {c}"), ..Default::default() };
-            customers::insert(&book.conn, &new, d("2026-01-01")).unwrap()
-        })
-        .collect();
-    let (mut invs, mut pays) = (Vec::new(), Vec::new());
     for (k, op) in ops.iter().enumerate() {
+        let k = first + k;
         let tx = book.conn.unchecked_transaction().unwrap();
         let done = match op {
             Op::Invoice { customer, day: n, cents, parts, terms } => {
@@ -371,7 +404,6 @@ pub(crate) fn play(ops: &[Op]) -> Book {
             tx.commit().unwrap();
         }
     }
-    book
 }
 
 proptest! {

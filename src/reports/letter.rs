@@ -496,6 +496,56 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever happens to a book (payment plans, voids, write-offs,
+        /// disputes, rate changes), a letter adds up as printed: every line's
+        /// interest is its amount × days × rate rounded to the cent, the
+        /// interest is what the customer's undisputed installments owe (as
+        /// `dun interest` computes it), the overdue and not-yet-due totals
+        /// are their balances, and the lines come by due date and invoice.
+        #[test]
+        fn a_letter_adds_up_whatever_happens_to_the_book(
+            ops in proptest::collection::vec(crate::store::balances_tests::op(), 1..40)
+        ) {
+            use proptest::prop_assert_eq;
+            let book = crate::store::balances_tests::play(&ops);
+            let conn = &book.conn;
+            crate::store::late_interest::refresh(conn).unwrap();
+            for as_of in [d(2026, 2, 15), d(2026, 4, 30), d(2026, 9, 1)] {
+                for customer in 1..=3i64 {
+                    let l = letter(conn, customer, as_of, 3, Lang::En, &[]).unwrap();
+                    for line in &l.lines {
+                        let product = line.amount.as_decimal() * Decimal::from(line.days) * line.rate;
+                        prop_assert_eq!(line.interest, Money::round(product), "{:?}", line);
+                    }
+                    let (mut owed, mut overdue, mut later) = (Money::ZERO, Money::ZERO, Money::ZERO);
+                    with_interest(conn, as_of, Some(customer), |d| {
+                        if !d.item.disputed {
+                            owed += d.interest_due();
+                            if d.days_past_due > 0 {
+                                overdue += d.balance;
+                            } else {
+                                later += d.balance;
+                            }
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+                    prop_assert_eq!(l.interest(), owed, "customer {} as of {}", customer, as_of);
+                    prop_assert_eq!(l.overdue(), overdue, "customer {} as of {}", customer, as_of);
+                    prop_assert_eq!(l.not_yet_due_total(), later, "customer {} as of {}", customer, as_of);
+                    prop_assert_eq!(l.total_due(), overdue + owed);
+                    let keys: Vec<(NaiveDate, &str)> = l.lines.iter().map(|x| (x.due, x.invoice.as_str())).collect();
+                    let mut sorted = keys.clone();
+                    sorted.sort();
+                    prop_assert_eq!(keys, sorted);
+                }
+            }
+        }
+    }
+
     /// Ranges of a vector given in any order come out one after another in
     /// that order, each range's elements in their own order, and nothing is
     /// lost or repeated — including empty ranges and a vector in order.

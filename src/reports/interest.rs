@@ -147,8 +147,38 @@ pub fn interest(conn: &Connection, as_of: NaiveDate, only: Option<i64>, from_his
 /// [`interest`] without the invoices: each customer's total and the
 /// book's, for the figures a close keeps and a statement's interest owed
 /// (the report's lines are never held).
+///
+/// When the kept figures answer for the date, the totals are read as the
+/// worklist reads them: the open installments without their names, and
+/// what installments settled late still owe from each customer's kept
+/// total ([`late_interest::owed_by_customer`]), never every kept figure
+/// with its invoice's number.
 pub fn interest_totals(conn: &Connection, as_of: NaiveDate, only: Option<i64>) -> Result<Interest> {
-    Ok(build(conn, as_of, only, false, None, false)?.0)
+    if !late_interest::usable(conn, as_of)? {
+        return Ok(build(conn, as_of, only, false, None, false)?.0);
+    }
+    let mut terms = Terms::load(conn, as_of)?;
+    let mut owed: HashMap<i64, Money> = HashMap::new();
+    super::detail::detail_unnamed(conn, as_of, only, |d| {
+        *owed.entry(d.item.customer_id).or_default() += d.interest_due();
+        Ok(())
+    })?;
+    let mut less = dunning::interest_posted(conn, as_of)?;
+    for (installment, waived) in store_interest::waived(conn, as_of)? {
+        *less.entry(installment).or_default() += waived;
+    }
+    for (customer, settled_late) in late_interest::owed_by_customer(conn, as_of, only, &less)? {
+        *owed.entry(customer).or_default() += settled_late;
+    }
+    let mut out = Interest { as_of, terms: terms.book(), total: Money::ZERO, customers: Vec::new() };
+    for c in customers::entries(conn)? {
+        let Some(total) = owed.get(&c.id).copied().filter(|t| !t.is_zero()) else { continue };
+        out.total += total;
+        let rate_per_day = terms.for_customer(c.id).rates.at(as_of);
+        out.customers.push(CustomerInterest { code: c.code, rate_per_day, total, invoices: Vec::new() });
+    }
+    out.customers.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
+    Ok(out)
 }
 
 /// Invoice lines the interest report holds in memory (about 80 bytes
@@ -431,7 +461,11 @@ mod tests {
                 proptest::prop_assert!(late_interest::usable(conn, as_of).unwrap());
                 let computed = interest(conn, as_of, None, true).unwrap();
                 proptest::prop_assert_eq!(&interest(conn, as_of, None, false).unwrap(), &computed, "as of {}", as_of);
-                proptest::prop_assert_eq!(interest_totals(conn, as_of, None).unwrap().total, computed.total);
+                let mut without_invoices = computed.clone();
+                for c in &mut without_invoices.customers {
+                    c.invoices.clear();
+                }
+                proptest::prop_assert_eq!(&interest_totals(conn, as_of, None).unwrap(), &without_invoices);
                 for customer in 1..=3i64 {
                     let one = interest(conn, as_of, Some(customer), false).unwrap();
                     let code = customers::get_by_id(conn, customer).unwrap().code;

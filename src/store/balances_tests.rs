@@ -478,3 +478,56 @@ proptest! {
         }
     }
 }
+
+/// Writing out a rate history that was implicit (before a close) queues
+/// nothing for recomputation when it changes no rate on any day, and the
+/// kept figures still give what a recomputation gives. When it may change
+/// one (a book history whose first step reaches back, not written from
+/// the first day), or something was queued before, the queue stays.
+#[test]
+fn settling_the_rate_histories_queues_a_recomputation_only_when_a_rate_may_change() {
+    use crate::store::{close, late_interest};
+    let pending = |conn: &Connection| -> bool {
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM late_interest_pending)", [], |r| r.get(0)).unwrap()
+    };
+    let figures = |conn: &Connection| {
+        let mut all = Vec::new();
+        late_interest::kept(conn, d("2026-12-31"), None, |k| all.push((k.installment_id, k.accrued))).unwrap();
+        all
+    };
+    let recomputed = |conn: &Connection| {
+        conn.execute("INSERT OR IGNORE INTO late_interest_pending SELECT id FROM installments", []).unwrap();
+        late_interest::refresh(conn).unwrap();
+        figures(conn)
+    };
+    // No history, no close; B has its own rate from before rates had one.
+    let ex = example::book();
+    let conn = &ex.book.conn;
+    conn.execute("UPDATE customers SET interest_rate = '0.0007' WHERE id = ?1", [ex.b]).unwrap();
+    late_interest::refresh(conn).unwrap();
+    let before = figures(conn);
+    assert!(!before.is_empty(), "the example book keeps a figure");
+    close::settle_rate_histories(conn, "0.0005").unwrap();
+    let rows: i64 = conn.query_row("SELECT count(*) FROM interest_rates", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 2, "the book's rate and B's written out");
+    assert!(!pending(conn), "no rate changed: nothing to recompute");
+    assert_eq!(recomputed(conn), before);
+    // A book history whose first step reaches back: writing today's rate
+    // from the first day may change the days before it.
+    let ex = example::book();
+    let conn = &ex.book.conn;
+    conn.execute("INSERT INTO interest_rates (customer_id, from_date, rate) VALUES (NULL, '2026-03-01', '0.0003')", [])
+        .unwrap();
+    late_interest::refresh(conn).unwrap();
+    close::settle_rate_histories(conn, "0.0005").unwrap();
+    assert!(pending(conn), "the rates before 2026-03-01 may have changed");
+    late_interest::refresh(conn).unwrap();
+    let after = figures(conn);
+    assert_eq!(recomputed(conn), after);
+    // Something queued before stays queued.
+    let ex = example::book();
+    let conn = &ex.book.conn;
+    conn.execute("INSERT INTO late_interest_pending SELECT id FROM installments LIMIT 1", []).unwrap();
+    close::settle_rate_histories(conn, "0.0005").unwrap();
+    assert!(pending(conn));
+}

@@ -203,14 +203,12 @@ mod tests {
             let mut played = crate::store::balances_tests::Played::new();
             played.apply(&before);
             let conn = &played.book.conn;
-            crate::store::late_interest::refresh(conn).unwrap();
             let period = Period::of(d("2026-02-01"));
             let closing = closing(conn, &period).unwrap();
             store::close::record(conn, &period.name, period.through, &closing.snapshot, &closing.kept).unwrap();
             proptest::prop_assert_eq!(drift(conn).unwrap(), Vec::<String>::new());
             played.apply(&after);
             let conn = &played.book.conn;
-            crate::store::late_interest::refresh(conn).unwrap();
             proptest::prop_assert_eq!(drift(conn).unwrap(), Vec::<String>::new());
         }
     }

@@ -455,7 +455,6 @@ mod tests {
         ) {
             let book = crate::store::balances_tests::play(&ops);
             let conn = &book.conn;
-            late_interest::refresh(conn).unwrap();
             for as_of in ["2026-01-20", "2026-02-15", "2026-03-31", "2026-05-10", "2026-08-01", "2027-01-01"] {
                 let as_of = d(as_of);
                 proptest::prop_assert!(late_interest::usable(conn, as_of).unwrap());

@@ -512,7 +512,6 @@ mod tests {
             use proptest::prop_assert_eq;
             let book = crate::store::balances_tests::play(&ops);
             let conn = &book.conn;
-            crate::store::late_interest::refresh(conn).unwrap();
             for as_of in [d(2026, 2, 15), d(2026, 4, 30), d(2026, 9, 1)] {
                 for customer in 1..=3i64 {
                     let l = letter(conn, customer, as_of, 3, Lang::En, &[]).unwrap();

@@ -193,7 +193,6 @@ mod tests {
             use proptest::{prop_assert, prop_assert_eq};
             let book = crate::store::balances_tests::play(&ops);
             let conn = &book.conn;
-            crate::store::late_interest::refresh(conn).unwrap();
             let periods = [("2026-01-01", "2026-01-31"), ("2026-02-01", "2026-03-15"), ("2026-03-16", "2026-12-31")];
             for customer in 1..=3i64 {
                 let mut closed: Option<Money> = Some(Money::ZERO);

@@ -401,6 +401,9 @@ fn apply(book: &Book, ids: &[i64], invs: &mut Vec<i64>, pays: &mut Vec<i64>, fir
             }
         };
         if done {
+            // As every command that writes: the kept late interest is
+            // recomputed before the commit.
+            crate::store::late_interest::refresh(&tx).unwrap();
             tx.commit().unwrap();
         }
     }
